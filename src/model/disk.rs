@@ -1,0 +1,332 @@
+//! Disks: their type, category, status and source.
+
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
+
+/// `Type` of a disk in ECS.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DiskType {
+    /// `system`: the instance's boot disk, created from an image.
+    #[strum(serialize = "system")]
+    #[serde(rename = "system")]
+    System,
+    /// `data`: created empty or from a snapshot.
+    #[strum(serialize = "data")]
+    #[serde(rename = "data")]
+    Data,
+}
+
+/// `Category` of a disk in ECS: all thirteen values ECS lists.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[strum(serialize_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum DiskCategory {
+    /// `cloud`: basic disk.
+    Cloud,
+    /// `cloud_efficiency`: ultra disk.
+    CloudEfficiency,
+    /// `cloud_ssd`: standard SSD.
+    CloudSsd,
+    /// `cloud_essd`: enhanced SSD.
+    CloudEssd,
+    /// `cloud_auto`: ESSD AutoPL.
+    CloudAuto,
+    /// `cloud_regional_disk_auto`: regional ESSD.
+    CloudRegionalDiskAuto,
+    /// `cloud_essd_entry`: ESSD Entry.
+    CloudEssdEntry,
+    /// `elastic_ephemeral_disk_standard`: standard elastic ephemeral disk.
+    ElasticEphemeralDiskStandard,
+    /// `elastic_ephemeral_disk_premium`: premium elastic ephemeral disk.
+    ElasticEphemeralDiskPremium,
+    /// `local_ssd_pro`: I/O-intensive local disk.
+    LocalSsdPro,
+    /// `local_hdd_pro`: throughput-intensive local disk.
+    LocalHddPro,
+    /// `ephemeral`: retired local disk.
+    Ephemeral,
+    /// `ephemeral_ssd`: retired local SSD.
+    EphemeralSsd,
+}
+
+impl DiskCategory {
+    const fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// A set of disk categories (a bit set: `Copy`, no allocation).
+///
+/// Serialized as a list of category names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "Vec<DiskCategory>", into = "Vec<DiskCategory>")]
+pub struct CategorySet(u16);
+
+impl CategorySet {
+    /// The empty set.
+    pub const EMPTY: Self = Self(0);
+
+    /// The set of `categories`.
+    pub const fn of(categories: &[DiskCategory]) -> Self {
+        let mut bits = 0;
+        let mut rest = categories;
+        while let [first, tail @ ..] = rest {
+            bits |= first.bit();
+            rest = tail;
+        }
+        Self(bits)
+    }
+
+    /// Whether `category` is in the set.
+    pub const fn contains(self, category: DiskCategory) -> bool {
+        self.0 & category.bit() != 0
+    }
+
+    /// The set with `category` added.
+    #[must_use]
+    pub const fn with(self, category: DiskCategory) -> Self {
+        Self(self.0 | category.bit())
+    }
+
+    /// The members, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = DiskCategory> {
+        <DiskCategory as VariantArray>::VARIANTS
+            .iter()
+            .copied()
+            .filter(move |c| self.contains(*c))
+    }
+}
+
+impl From<Vec<DiskCategory>> for CategorySet {
+    fn from(v: Vec<DiskCategory>) -> Self {
+        v.into_iter().fold(Self::EMPTY, Self::with)
+    }
+}
+
+impl From<CategorySet> for Vec<DiskCategory> {
+    fn from(s: CategorySet) -> Self {
+        s.iter().collect()
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for CategorySet {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let all = (1u16 << DiskCategory::COUNT) - 1;
+        Ok(Self(u16::arbitrary(u)? & all))
+    }
+}
+
+/// `Status` of a disk in ECS.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DiskStatus {
+    /// `In_use`: attached to an instance.
+    #[strum(serialize = "In_use")]
+    #[serde(rename = "In_use")]
+    InUse,
+    /// `Available`: not attached.
+    Available,
+    /// `Attaching`: being attached.
+    Attaching,
+    /// `Detaching`: being detached.
+    Detaching,
+    /// `Creating`: being created.
+    Creating,
+    /// `ReIniting`: being re-initialized.
+    ReIniting,
+}
+
+/// What a disk was created from, and so what `ReInitDisk` resets it to.
+///
+/// The disk's [`DiskType`] follows from this: only a system disk has an image.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DiskSource {
+    /// A system disk, created from the image `image_id`.
+    Image {
+        /// `ImageId`: the image the system disk was created from.
+        image_id: String,
+        /// `SourceSnapshotId` as `DescribeDisks` may show it for a system
+        /// disk; kept, never read: the image decides.
+        snapshot_id: Option<String>,
+    },
+    /// A data disk created from the snapshot `snapshot_id`.
+    Snapshot {
+        /// `SourceSnapshotId`: the snapshot the data disk was created from.
+        snapshot_id: String,
+    },
+    /// A data disk created empty.
+    Empty,
+}
+
+impl DiskSource {
+    /// The disk type this source implies.
+    pub const fn disk_type(&self) -> DiskType {
+        match self {
+            Self::Image { .. } => DiskType::System,
+            Self::Snapshot { .. } | Self::Empty => DiskType::Data,
+        }
+    }
+}
+
+/// A disk, as `ReInitDisk` sees it.
+///
+/// Serialized in ECS's flat form (`DiskId`, `Type`, `Category`, `Status`,
+/// `InstanceId`, `ImageId`, `SourceSnapshotId`, `CreatingSnapshot`);
+/// deserializing refuses a system disk without an `ImageId` and a data disk
+/// with one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(try_from = "DiskRecord", into = "DiskRecord")]
+pub struct Disk {
+    /// `DiskId`.
+    pub id: String,
+    /// `Category`.
+    pub category: DiskCategory,
+    /// `Status`.
+    pub status: DiskStatus,
+    /// `InstanceId`: the instance the disk is attached to, if any.
+    pub instance_id: Option<String>,
+    /// What the disk was created from.
+    pub source: DiskSource,
+    /// Whether a snapshot of this disk is being created right now.
+    pub creating_snapshot: bool,
+}
+
+impl Disk {
+    /// `Type`, derived from the source.
+    pub const fn disk_type(&self) -> DiskType {
+        self.source.disk_type()
+    }
+}
+
+/// The flat ECS shape of a disk, as scenarios and `DescribeDisks` spell it.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+struct DiskRecord {
+    disk_id: String,
+    #[serde(rename = "Type")]
+    disk_type: DiskType,
+    category: DiskCategory,
+    status: DiskStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    instance_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    image_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source_snapshot_id: Option<String>,
+    #[serde(default)]
+    creating_snapshot: bool,
+}
+
+/// A disk shape the real service cannot have.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    /// A system disk always comes from an image.
+    #[error("disk {0:?}: a system disk needs an ImageId")]
+    SystemDiskWithoutImage(String),
+    /// Only system disks come from an image.
+    #[error(
+        "disk {0:?}: a data disk cannot have an ImageId (only system disks come from an image)"
+    )]
+    DataDiskWithImage(String),
+}
+
+impl TryFrom<DiskRecord> for Disk {
+    type Error = ShapeError;
+
+    fn try_from(r: DiskRecord) -> Result<Self, ShapeError> {
+        let source = match (r.disk_type, r.image_id, r.source_snapshot_id) {
+            (DiskType::System, Some(image_id), snapshot_id) => DiskSource::Image {
+                image_id,
+                snapshot_id,
+            },
+            (DiskType::System, None, _) => {
+                return Err(ShapeError::SystemDiskWithoutImage(r.disk_id));
+            }
+            (DiskType::Data, Some(_), _) => return Err(ShapeError::DataDiskWithImage(r.disk_id)),
+            (DiskType::Data, None, Some(snapshot_id)) => DiskSource::Snapshot { snapshot_id },
+            (DiskType::Data, None, None) => DiskSource::Empty,
+        };
+        Ok(Self {
+            id: r.disk_id,
+            category: r.category,
+            status: r.status,
+            instance_id: r.instance_id,
+            source,
+            creating_snapshot: r.creating_snapshot,
+        })
+    }
+}
+
+impl From<Disk> for DiskRecord {
+    fn from(d: Disk) -> Self {
+        let disk_type = d.disk_type();
+        let (image_id, source_snapshot_id) = match d.source {
+            DiskSource::Image {
+                image_id,
+                snapshot_id,
+            } => (Some(image_id), snapshot_id),
+            DiskSource::Snapshot { snapshot_id } => (None, Some(snapshot_id)),
+            DiskSource::Empty => (None, None),
+        };
+        Self {
+            disk_id: d.id,
+            disk_type,
+            category: d.category,
+            status: d.status,
+            instance_id: d.instance_id,
+            image_id,
+            source_snapshot_id,
+            creating_snapshot: d.creating_snapshot,
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Images: who owns them, and whether they still exist.
+
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
+
+/// `ImageOwnerAlias` of an image in ECS.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[strum(serialize_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum ImageOwnerAlias {
+    /// `system`: a public image.
+    System,
+    /// `self`: a custom image of this account.
+    #[strum(serialize = "self")]
+    #[serde(rename = "self")]
+    SelfOwned,
+    /// `others`: a custom image shared by another account.
+    Others,
+    /// `marketplace`: an Alibaba Cloud Marketplace image.
+    Marketplace,
+}
+
+impl ImageOwnerAlias {
+    /// Whether this is a public image (`system`), the only kind security
+    /// hardening (`Active`) supports.
+    pub const fn is_public(self) -> bool {
+        matches!(self, Self::System)
+    }
+}
+
+/// An image, as `ReInitDisk` sees it. A deleted image may be kept as a
+/// tombstone (`Deleted: true`) so that its owner is still known.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Image {
+    /// `ImageId`.
+    #[serde(rename = "ImageId")]
+    pub id: String,
+    /// `ImageOwnerAlias`.
+    pub image_owner_alias: ImageOwnerAlias,
+    /// Whether the image has been deleted (default `false`).
+    #[serde(default)]
+    pub deleted: bool,
+}

@@ -1,0 +1,176 @@
+//! Instances: their status, whether they ever started, and their locks.
+
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
+
+/// `Status` of an instance in ECS.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum InstanceStatus {
+    /// `Pending`: being created.
+    Pending,
+    /// `Running`.
+    Running,
+    /// `Starting`.
+    Starting,
+    /// `Stopping`.
+    Stopping,
+    /// `Stopped`.
+    Stopped,
+}
+
+/// `LockReason` of an instance's `OperationLocks` in ECS.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[strum(serialize_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum LockReason {
+    /// `security`: locked for security.
+    Security,
+    /// `financial`: stopped for overdue payment.
+    Financial,
+    /// `recycling`: a preemptible instance about to be released.
+    Recycling,
+    /// `dedicatedhostfinancial`: its dedicated host is in arrears.
+    Dedicatedhostfinancial,
+    /// `refunded`: refunded.
+    Refunded,
+}
+
+impl LockReason {
+    const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// Whether this lock means the instance is expired or in arrears
+    /// (every reason but `security`).
+    pub const fn is_financial(self) -> bool {
+        !matches!(self, Self::Security)
+    }
+}
+
+/// An instance's `OperationLocks` (a bit set: `Copy`, no allocation).
+///
+/// Serialized as a list of `LockReason` values; a reason listed twice counts once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "Vec<LockReason>", into = "Vec<LockReason>")]
+pub struct LockSet(u8);
+
+impl LockSet {
+    /// No lock.
+    pub const EMPTY: Self = Self(0);
+
+    /// Whether `reason` is among the locks.
+    pub const fn contains(self, reason: LockReason) -> bool {
+        self.0 & reason.bit() != 0
+    }
+
+    /// Whether any lock means the instance is expired or in arrears.
+    pub fn any_financial(self) -> bool {
+        self.iter().any(LockReason::is_financial)
+    }
+
+    /// The locks with `reason` added.
+    #[must_use]
+    pub const fn with(self, reason: LockReason) -> Self {
+        Self(self.0 | reason.bit())
+    }
+
+    /// The locks with `reason` removed.
+    #[must_use]
+    pub const fn without(self, reason: LockReason) -> Self {
+        Self(self.0 & !reason.bit())
+    }
+
+    /// Whether there is no lock.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The reasons, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = LockReason> {
+        <LockReason as VariantArray>::VARIANTS
+            .iter()
+            .copied()
+            .filter(move |r| self.contains(*r))
+    }
+}
+
+impl FromIterator<LockReason> for LockSet {
+    fn from_iter<I: IntoIterator<Item = LockReason>>(iter: I) -> Self {
+        iter.into_iter().fold(Self::EMPTY, Self::with)
+    }
+}
+
+impl From<Vec<LockReason>> for LockSet {
+    fn from(v: Vec<LockReason>) -> Self {
+        v.into_iter().collect()
+    }
+}
+
+impl From<LockSet> for Vec<LockReason> {
+    fn from(s: LockSet) -> Self {
+        s.iter().collect()
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for LockSet {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let all = (1u8 << LockReason::COUNT) - 1;
+        Ok(Self(u8::arbitrary(u)? & all))
+    }
+}
+
+/// An instance, as `ReInitDisk` sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Instance {
+    /// `InstanceId`.
+    #[serde(rename = "InstanceId")]
+    pub id: String,
+    /// `Status`.
+    pub status: InstanceStatus,
+    /// Whether the instance has been started at least once since it was
+    /// created (default `true`).
+    #[serde(default = "yes")]
+    pub has_started: bool,
+    /// `OperationLocks`: the reasons the instance is locked (default none).
+    #[serde(default)]
+    pub operation_locks: LockSet,
+}
+
+const fn yes() -> bool {
+    true
+}

@@ -1,0 +1,110 @@
+//! Snapshots: when they were made, and whether they still exist.
+
+use core::fmt;
+use core::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::macros::{datetime, format_description};
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// `CreationTime` of a snapshot: an instant, compared in UTC.
+///
+/// Parsed from RFC 3339 (`2013-07-15T10:00:00Z`, `2013-07-15T18:00:00+08:00`)
+/// or ECS's minute form (`2013-07-15T10:00Z`); displayed as RFC 3339 in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CreationTime(OffsetDateTime);
+
+impl CreationTime {
+    /// The first instant whose snapshots can still be re-initialized to:
+    /// `2013-07-16T00:00:00Z`. The page says snapshots created "on or before
+    /// 15 July 2013" cannot (see docs/rules.md).
+    pub const TOO_OLD_BEFORE: Self = Self(datetime!(2013-07-16 00:00:00 UTC));
+
+    /// The instant `unix_seconds` seconds after 1970-01-01T00:00:00Z, if it
+    /// is between years -9999 and 9999.
+    pub fn from_unix_seconds(unix_seconds: i64) -> Option<Self> {
+        OffsetDateTime::from_unix_timestamp(unix_seconds)
+            .ok()
+            .map(Self)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub const fn unix_seconds(self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    /// Whether a snapshot made at this instant is too old to re-initialize to
+    /// (made before [`Self::TOO_OLD_BEFORE`]).
+    pub fn is_too_old(self) -> bool {
+        self < Self::TOO_OLD_BEFORE
+    }
+}
+
+/// A `CreationTime` that is neither RFC 3339 nor ECS's minute form.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{0:?} is not a valid CreationTime: expected RFC 3339 (2013-07-15T10:00:00Z) or ECS's minute form (2013-07-15T10:00Z)"
+)]
+pub struct CreationTimeError(String);
+
+impl FromStr for CreationTime {
+    type Err = CreationTimeError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+            return Ok(Self(t.to_offset(UtcOffset::UTC)));
+        }
+        let minute = format_description!("[year]-[month]-[day]T[hour]:[minute]Z");
+        PrimitiveDateTime::parse(s, minute)
+            .map(|t| Self(t.assume_utc()))
+            .map_err(|_| CreationTimeError(s.to_owned()))
+    }
+}
+
+impl fmt::Display for CreationTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.format(&Rfc3339) {
+            Ok(s) => f.write_str(&s),
+            Err(_) => Err(fmt::Error),
+        }
+    }
+}
+
+impl Serialize for CreationTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreationTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for CreationTime {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        // 2000-01-01 to 2100-01-01, dense around the 2013 cut-off.
+        let secs = u.int_in_range(946_684_800i64..=4_102_444_800)?;
+        Self::from_unix_seconds(secs).ok_or(arbitrary::Error::IncorrectFormat)
+    }
+}
+
+/// A snapshot, as `ReInitDisk` sees it. A deleted snapshot may be kept as a
+/// tombstone (`Deleted: true`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Snapshot {
+    /// `SnapshotId`.
+    #[serde(rename = "SnapshotId")]
+    pub id: String,
+    /// `CreationTime`.
+    pub creation_time: CreationTime,
+    /// Whether the snapshot has been deleted (default `false`).
+    #[serde(default)]
+    pub deleted: bool,
+}

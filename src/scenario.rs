@@ -1,0 +1,285 @@
+//! Scenarios: a request and a small world in one JSON document, and the
+//! decision `evaluate` takes on it. The CLI's input and output format.
+//!
+//! ```json
+//! {"Request": {"Action": "ReInitDisk", "DiskId": "d-1"},
+//!  "Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+//!             "Status": "In_use", "InstanceId": "i-1"}],
+//!  "Instances": [{"InstanceId": "i-1", "Status": "Stopped"}]}
+//! ```
+//!
+//! Field names are PascalCase and values are spelled as ECS spells them.
+//! Unknown fields are refused, except in `Request`, which holds the raw
+//! parameters a client sent (all strings; unknown ones are ignored as the
+//! real service ignores `RegionId`, `Format` and the like).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::Code;
+use crate::checks::{Check, evaluate};
+use crate::model::{Disk, DiskSource, DiskStatus, Image, Instance, Snapshot};
+use crate::outcome::{Reinit, Rejection, ResetKind};
+use crate::policy::Policy;
+use crate::request::{Request, SecurityEnhancementStrategy};
+use crate::world::World;
+
+/// A request and the world it runs against.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Scenario {
+    /// `Description`: what the scenario shows, for the reader; not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `Request`: the raw request parameters, name to value.
+    #[serde(default)]
+    pub request: BTreeMap<String, String>,
+    /// `Disks`.
+    #[serde(default)]
+    pub disks: Vec<Disk>,
+    /// `Instances`.
+    #[serde(default)]
+    pub instances: Vec<Instance>,
+    /// `Images`, deleted ones included (`"Deleted": true`).
+    #[serde(default)]
+    pub images: Vec<Image>,
+    /// `Snapshots`, deleted ones included (`"Deleted": true`).
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
+    /// `Policy`: the answers to the page's open questions (default `{}`).
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+/// A scenario that is not valid: where, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct ScenarioError {
+    /// The field at fault, as a path (`Disks[0].Status`); `.` for the
+    /// document itself.
+    pub path: String,
+    /// What is wrong, with the accepted values where there is a list.
+    pub message: String,
+}
+
+impl ScenarioError {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses and validates a scenario.
+    pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let scenario: Self = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() || path == "?" {
+                ScenarioError::new(".", format!("not valid JSON: {inner}"))
+            } else {
+                ScenarioError::new(path, inner.to_string())
+            }
+        })?;
+        de.end()
+            .map_err(|e| ScenarioError::new(".", format!("not valid JSON: {e}")))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Checks what the types cannot: ids are unique and not empty, every id a
+    /// disk names is listed, and an `In_use` disk names its instance.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        let instances = unique(
+            "Instances",
+            "InstanceId",
+            self.instances.iter().map(|i| i.id.as_str()),
+        )?;
+        let images = unique(
+            "Images",
+            "ImageId",
+            self.images.iter().map(|i| i.id.as_str()),
+        )?;
+        let snapshots = unique(
+            "Snapshots",
+            "SnapshotId",
+            self.snapshots.iter().map(|s| s.id.as_str()),
+        )?;
+        unique("Disks", "DiskId", self.disks.iter().map(|d| d.id.as_str()))?;
+        for (i, disk) in self.disks.iter().enumerate() {
+            let listed = |field: &str, id: &str, list: &str, ids: &HashMap<&str, usize>| {
+                if ids.contains_key(id) {
+                    Ok(())
+                } else {
+                    Err(ScenarioError::new(
+                        format!("Disks[{i}].{field}"),
+                        format!(
+                            "{id:?} is not listed in {list} (list every id a disk names; mark a deleted one \"Deleted\": true)"
+                        ),
+                    ))
+                }
+            };
+            match &disk.instance_id {
+                Some(id) => listed("InstanceId", id, "Instances", &instances)?,
+                None if disk.status == DiskStatus::InUse => {
+                    return Err(ScenarioError::new(
+                        format!("Disks[{i}].InstanceId"),
+                        "a disk whose Status is In_use is attached: give its InstanceId",
+                    ));
+                }
+                None => {}
+            }
+            match &disk.source {
+                DiskSource::Image {
+                    image_id,
+                    snapshot_id,
+                } => {
+                    listed("ImageId", image_id, "Images", &images)?;
+                    if let Some(id) = snapshot_id {
+                        listed("SourceSnapshotId", id, "Snapshots", &snapshots)?;
+                    }
+                }
+                DiskSource::Snapshot { snapshot_id } => {
+                    listed("SourceSnapshotId", snapshot_id, "Snapshots", &snapshots)?;
+                }
+                DiskSource::Empty => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The request, as `evaluate` takes it.
+    pub fn request(&self) -> Request<'_> {
+        Request::from_params(self.request.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// Evaluates the scenario's request against its world under its policy.
+    pub fn evaluate(&self) -> Result<Reinit<'_>, Rejection> {
+        evaluate(&self.request(), self, &self.policy)
+    }
+
+    /// The decision on the scenario, as `reinit-disk eval` prints it.
+    pub fn decide(&self) -> Decision {
+        Decision::from(&self.evaluate())
+    }
+}
+
+fn unique<'a>(
+    list: &str,
+    field: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<&'a str, usize>, ScenarioError> {
+    let mut seen = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if id.is_empty() {
+            return Err(ScenarioError::new(
+                format!("{list}[{i}].{field}"),
+                "an id cannot be empty",
+            ));
+        }
+        if let Some(first) = seen.insert(id, i) {
+            return Err(ScenarioError::new(
+                format!("{list}[{i}].{field}"),
+                format!("duplicate id {id:?} (also {list}[{first}])"),
+            ));
+        }
+    }
+    Ok(seen)
+}
+
+/// A scenario is a world: lookups are linear, which is fastest for the few
+/// resources a scenario lists.
+impl World for Scenario {
+    fn disk(&self, id: &str) -> Option<&Disk> {
+        self.disks.iter().find(|d| d.id == id)
+    }
+    fn instance(&self, id: &str) -> Option<&Instance> {
+        self.instances.iter().find(|i| i.id == id)
+    }
+    fn image(&self, id: &str) -> Option<&Image> {
+        self.images.iter().find(|i| i.id == id)
+    }
+    fn snapshot(&self, id: &str) -> Option<&Snapshot> {
+        self.snapshots.iter().find(|s| s.id == id)
+    }
+}
+
+/// The decision on a scenario: accepted with a target, or rejected with the
+/// exact code, message, HTTP status and deciding check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Decision {
+    /// `Accepted`.
+    pub accepted: bool,
+    /// `HttpStatus`: 200 when accepted.
+    pub http_status: u16,
+    /// `Code`: `null` when accepted.
+    pub code: Option<Code>,
+    /// `Message`: `null` when accepted.
+    pub message: Option<String>,
+    /// `Check`: the deciding check; `null` when accepted.
+    pub check: Option<Check>,
+    /// `Target`: the state the disk goes to; `null` when rejected.
+    pub target: Option<Target>,
+}
+
+/// The state an accepted request re-initializes the disk to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+pub struct Target {
+    /// `DiskId`.
+    pub disk_id: String,
+    /// `InstanceId`.
+    pub instance_id: String,
+    /// `ResetTo`: `Image`, `Snapshot` or `Empty`.
+    pub reset_to: ResetKind,
+    /// `SourceId`: the image or snapshot id; `null` for `Empty`.
+    pub source_id: Option<String>,
+    /// `SecurityEnhancement`: `Active`, `Deactive` or `null`.
+    pub security_enhancement: Option<SecurityEnhancementStrategy>,
+    /// `StatusDuring`: `ReIniting`.
+    pub status_during: DiskStatus,
+    /// `StatusAfter`: `In_use`.
+    pub status_after: DiskStatus,
+}
+
+impl From<&Reinit<'_>> for Target {
+    fn from(r: &Reinit<'_>) -> Self {
+        Self {
+            disk_id: r.disk_id.to_owned(),
+            instance_id: r.instance_id.to_owned(),
+            reset_to: r.reset_to.kind(),
+            source_id: r.reset_to.source_id().map(str::to_owned),
+            security_enhancement: r.security_enhancement,
+            status_during: Reinit::STATUS_DURING,
+            status_after: Reinit::STATUS_AFTER,
+        }
+    }
+}
+
+impl From<&Result<Reinit<'_>, Rejection>> for Decision {
+    fn from(result: &Result<Reinit<'_>, Rejection>) -> Self {
+        match result {
+            Ok(reinit) => Self {
+                accepted: true,
+                http_status: 200,
+                code: None,
+                message: None,
+                check: None,
+                target: Some(Target::from(reinit)),
+            },
+            Err(rejection) => Self {
+                accepted: false,
+                http_status: rejection.http_status(),
+                code: Some(rejection.code()),
+                message: Some(rejection.message().to_owned()),
+                check: Some(rejection.check()),
+                target: None,
+            },
+        }
+    }
+}
