@@ -1,0 +1,4 @@
+//! Shared by the integration tests: the reference model and the generators.
+#![allow(dead_code)]
+
+pub mod reference;

@@ -1,0 +1,226 @@
+//! The reference model: a second, deliberately naive statement of the rules of
+//! `ReInitDisk`, kept short and plain so a reviewer can check it against
+//! docs/rules.md line by line. It shares no rule code with src/checks.rs: it
+//! reads the world through the same `World` trait, finds every failing check
+//! on its own, then lets the first one in the policy's order decide.
+//!
+//! Used by the exhaustive test, the property tests and the `evaluate` fuzz
+//! target (fuzz/ includes this file by path).
+
+use reinit_disk::model::{DiskCategory, DiskSource, DiskStatus, ImageOwnerAlias, InstanceStatus, LockReason};
+use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
+use reinit_disk::{Check, Code, Policy, Request, ResetKind, SecurityEnhancementStrategy, World};
+
+/// 2013-07-16T00:00:00Z in Unix seconds: snapshots made before it are too old
+/// (the page: "on or before 15 July 2013").
+pub const TOO_OLD_BEFORE_UNIX: i64 = 1_373_932_800;
+
+/// The default policy's unsupported categories (docs/open-questions.md).
+pub const DEFAULT_UNSUPPORTED: [DiskCategory; 6] = [
+    DiskCategory::LocalSsdPro,
+    DiskCategory::LocalHddPro,
+    DiskCategory::Ephemeral,
+    DiskCategory::EphemeralSsd,
+    DiskCategory::ElasticEphemeralDiskStandard,
+    DiskCategory::ElasticEphemeralDiskPremium,
+];
+
+/// The default order of the world checks (docs/rules.md).
+pub const DEFAULT_ORDER: [Check; 11] = [
+    Check::DiskExists,
+    Check::CategorySupported,
+    Check::InstanceNotSecurityLocked,
+    Check::InstanceNotInArrears,
+    Check::DiskInUse,
+    Check::InstanceStopped,
+    Check::NoSnapshotInProgress,
+    Check::SourceSnapshotExists,
+    Check::SourceSnapshotNotTooOld,
+    Check::SourceImageExists,
+    Check::HardeningSupported,
+];
+
+/// Whether `policy` carries the documented defaults, checked against this
+/// file's own copy of them (so a changed default in src/ is caught).
+pub fn is_documented_default(policy: &Policy) -> bool {
+    use strum::VariantArray;
+    policy.order.checks() == DEFAULT_ORDER
+        && DiskCategory::VARIANTS
+            .iter()
+            .all(|c| policy.unsupported_categories.contains(*c) == DEFAULT_UNSUPPORTED.contains(c))
+        && policy.deleted_snapshot_code == DeletedSnapshotCode::InvalidSourceSnapshot
+        && policy.active_on_non_public_image == ActiveOnNonPublicImage::Ignore
+}
+
+/// What the reference says a request does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// Accepted: the disk is reset to this.
+    Accept {
+        disk_id: String,
+        instance_id: String,
+        reset_to: ResetKind,
+        source_id: Option<String>,
+        security_enhancement: Option<SecurityEnhancementStrategy>,
+    },
+    /// Rejected with this code, decided by this check.
+    Reject { code: Code, check: Check },
+}
+
+fn reject(code: Code, check: Check) -> Expected {
+    Expected::Reject { code, check }
+}
+
+/// The rules, as plainly as they can be written.
+pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &Policy) -> Expected {
+    // 1-3. The request checks, always first, in this order.
+    if let Some(action) = request.action {
+        if action != "ReInitDisk" {
+            return reject(Code::InvalidActionNotFound, Check::Action);
+        }
+    }
+    let disk_id = match request.disk_id {
+        Some(id) if !id.is_empty() => id,
+        _ => return reject(Code::MissingParameter, Check::DiskIdGiven),
+    };
+    let strategy = match request.security_enhancement_strategy {
+        None | Some("") => None,
+        Some("Active") => Some(SecurityEnhancementStrategy::Active),
+        Some("Deactive") => Some(SecurityEnhancementStrategy::Deactive),
+        Some(_) => return reject(Code::InvalidParameter, Check::StrategyValue),
+    };
+
+    // 4-13. Every world check that fails, each on its own.
+    let mut failing: Vec<(Check, Code)> = Vec::new();
+    let Some(disk) = world.disk(disk_id) else {
+        // No disk: only disk-exists can fail.
+        return reject(Code::InvalidDiskIdNotFound, Check::DiskExists);
+    };
+
+    if policy.unsupported_categories.contains(disk.category) {
+        failing.push((Check::CategorySupported, Code::DiskCategoryOperationNotSupported));
+    }
+
+    if let Some(instance_id) = &disk.instance_id {
+        match world.instance(instance_id) {
+            None => {
+                failing.push((Check::InstanceNotSecurityLocked, Code::InternalError));
+                failing.push((Check::InstanceNotInArrears, Code::InternalError));
+                failing.push((Check::InstanceStopped, Code::InternalError));
+            }
+            Some(instance) => {
+                let locks: Vec<LockReason> = instance.operation_locks.iter().collect();
+                if locks.contains(&LockReason::Security) {
+                    failing.push((Check::InstanceNotSecurityLocked, Code::InstanceLockedForSecurity));
+                }
+                if locks.contains(&LockReason::Financial)
+                    || locks.contains(&LockReason::Recycling)
+                    || locks.contains(&LockReason::Dedicatedhostfinancial)
+                    || locks.contains(&LockReason::Refunded)
+                {
+                    failing.push((Check::InstanceNotInArrears, Code::InstanceExpiredOrInArrears));
+                }
+                if instance.status != InstanceStatus::Stopped || !instance.has_started {
+                    failing.push((Check::InstanceStopped, Code::IncorrectInstanceStatus));
+                }
+            }
+        }
+    }
+
+    if disk.status != DiskStatus::InUse || disk.instance_id.is_none() {
+        failing.push((Check::DiskInUse, Code::IncorrectDiskStatus));
+    }
+
+    if disk.creating_snapshot {
+        failing.push((Check::NoSnapshotInProgress, Code::DiskCreatingSnapshot));
+    }
+
+    if let DiskSource::Snapshot { snapshot_id } = &disk.source {
+        let snapshot = world.snapshot(snapshot_id);
+        let deleted_code = match policy.deleted_snapshot_code {
+            DeletedSnapshotCode::InvalidSourceSnapshot => Code::InvalidSourceSnapshot,
+            DeletedSnapshotCode::OperationDenied => Code::OperationDenied,
+        };
+        match snapshot {
+            None => failing.push((Check::SourceSnapshotExists, deleted_code)),
+            Some(s) if s.deleted => failing.push((Check::SourceSnapshotExists, deleted_code)),
+            Some(_) => {}
+        }
+        if let Some(s) = snapshot {
+            if s.creation_time.unix_seconds() < TOO_OLD_BEFORE_UNIX {
+                failing.push((Check::SourceSnapshotNotTooOld, Code::InvalidSnapshotTooOld));
+            }
+        }
+    }
+
+    let mut image_is_public = false;
+    if let DiskSource::Image { image_id, .. } = &disk.source {
+        let image = world.image(image_id);
+        match image {
+            None => failing.push((Check::SourceImageExists, Code::InvalidDiskIdOperationNotSupported)),
+            Some(i) if i.deleted && i.image_owner_alias == ImageOwnerAlias::Others => {
+                failing.push((Check::SourceImageExists, Code::SharedImageDeleted));
+            }
+            Some(i) if i.deleted => {
+                failing.push((Check::SourceImageExists, Code::InvalidDiskIdOperationNotSupported));
+            }
+            Some(_) => {}
+        }
+        if let Some(i) = image {
+            image_is_public = i.image_owner_alias == ImageOwnerAlias::System;
+            if strategy == Some(SecurityEnhancementStrategy::Active)
+                && !image_is_public
+                && policy.active_on_non_public_image == ActiveOnNonPublicImage::Reject
+            {
+                failing.push((Check::HardeningSupported, Code::InvalidParameter));
+            }
+        }
+    }
+
+    // The first failing check in the policy's order decides.
+    for check in policy.order.checks() {
+        if let Some((check, code)) = failing.iter().find(|(c, _)| c == check) {
+            return reject(*code, *check);
+        }
+    }
+
+    // Accepted.
+    let (reset_to, source_id, security_enhancement) = match &disk.source {
+        DiskSource::Image { image_id, .. } => {
+            let applied = match strategy {
+                Some(SecurityEnhancementStrategy::Active) if image_is_public => {
+                    Some(SecurityEnhancementStrategy::Active)
+                }
+                Some(SecurityEnhancementStrategy::Active) => None,
+                other => other,
+            };
+            (ResetKind::Image, Some(image_id.clone()), applied)
+        }
+        DiskSource::Snapshot { snapshot_id } => (ResetKind::Snapshot, Some(snapshot_id.clone()), None),
+        DiskSource::Empty => (ResetKind::Empty, None, None),
+    };
+    Expected::Accept {
+        disk_id: disk.id.clone(),
+        instance_id: disk.instance_id.clone().unwrap_or_default(),
+        reset_to,
+        source_id,
+        security_enhancement,
+    }
+}
+
+/// What `evaluate` said, in the reference's terms.
+pub fn observed<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &Policy) -> Expected {
+    match reinit_disk::evaluate(request, world, policy) {
+        Ok(r) => Expected::Accept {
+            disk_id: r.disk_id.to_owned(),
+            instance_id: r.instance_id.to_owned(),
+            reset_to: r.reset_to.kind(),
+            source_id: r.reset_to.source_id().map(str::to_owned),
+            security_enhancement: r.security_enhancement,
+        },
+        Err(e) => Expected::Reject {
+            code: e.code(),
+            check: e.check(),
+        },
+    }
+}
