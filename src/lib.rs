@@ -34,7 +34,8 @@
 //! [`catalogue`]; the product's answers to the reference page's open
 //! questions in [`policy`]. docs/ gives the reason for each.
 //!
-//! Features: `scenario` (JSON scenarios and decisions), `cli` (the
+//! Features: `scenario` (JSON scenarios and decisions), `wire` (ECS HTTP
+//! requests in, byte-exact responses out: [`wire`]), `cli` (the
 //! `reinit-disk` binary; default), `arbitrary` (fuzzing). With
 //! `default-features = false` the crate depends on serde, strum, thiserror
 //! and time only.
@@ -50,6 +51,8 @@ pub mod policy;
 pub mod request;
 #[cfg(feature = "scenario")]
 pub mod scenario;
+#[cfg(feature = "wire")]
+pub mod wire;
 pub mod world;
 
 pub use catalogue::{Code, Entry, Revision};

@@ -1,0 +1,237 @@
+//! Request decoding: a query string, a form body and headers to the
+//! parameters `ReInitDisk` reads.
+
+use std::borrow::Cow;
+
+use percent_encoding::{CONTROLS, percent_decode, utf8_percent_encode};
+
+use super::http::Format;
+use crate::request::Request;
+
+/// An HTTP request as a client sent it, borrowed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HttpRequest<'a> {
+    /// The query string, without the `?` (percent-encoded).
+    pub query: &'a str,
+    /// The body: read as `application/x-www-form-urlencoded` unless a
+    /// `Content-Type` header says it is something else; its values join the
+    /// query's.
+    pub body: &'a [u8],
+    /// The headers, name and value; names are compared without case.
+    pub headers: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> HttpRequest<'a> {
+    /// The value of the first header named `name` (without case), trimmed.
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    }
+
+    /// Whether the body is a form: no `Content-Type`, or
+    /// `application/x-www-form-urlencoded` with any parameters.
+    fn body_is_form(&self) -> bool {
+        self.header("content-type").is_none_or(|ct| {
+            ct.split(';').next().is_some_and(|media| {
+                media
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+        })
+    }
+}
+
+/// What is wrong with a malformed parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum Fault {
+    /// A `%` not followed by two hexadecimal digits.
+    #[error("a % not followed by two hexadecimal digits")]
+    BadPercentEncoding,
+    /// The decoded bytes are not UTF-8.
+    #[error("not valid UTF-8 once decoded")]
+    InvalidUtf8,
+    /// The parameter is given twice with different values (in the query,
+    /// the body, or both; or `Action` and the `x-acs-action` header).
+    #[error("given twice with different values")]
+    Conflicting,
+}
+
+/// A malformed request: the first parameter at fault, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("parameter \"{parameter}\": {fault}")]
+pub struct Malformed {
+    /// The parameter's name as the error message names it: decoded when it
+    /// decodes, as sent otherwise; control characters percent-encoded.
+    pub parameter: String,
+    /// What is wrong.
+    pub fault: Fault,
+}
+
+/// The decoded parameters of a request, in the order sent (query first,
+/// then body), and what the headers add.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params<'a> {
+    pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    action_header: Option<&'a str>,
+    format: Format,
+    malformed: Option<Malformed>,
+}
+
+impl<'a> Params<'a> {
+    /// Decodes the query string, the form body and the headers.
+    ///
+    /// `+` decodes as a space, `%XX` as its byte; names are case-sensitive.
+    /// Decoding never fails outright: a malformed parameter is kept aside
+    /// ([`Params::malformed`]) so that the response can still be given in
+    /// the format the request asks for.
+    pub fn decode(http: &HttpRequest<'a>) -> Self {
+        let body: &'a [u8] = if http.body_is_form() { http.body } else { &[] };
+        let mut pairs = Vec::new();
+        let mut malformed = None;
+        for segment in split(http.query.as_bytes()).chain(split(body)) {
+            let mut halves = segment.splitn(2, |&b| b == b'=');
+            let raw_name = halves.next().unwrap_or_default();
+            let raw_value = halves.next().unwrap_or_default();
+            match (decode_component(raw_name), decode_component(raw_value)) {
+                (Ok(name), Ok(value)) => pairs.push((name, value)),
+                (Ok(name), Err(fault)) => {
+                    malformed.get_or_insert_with(|| Malformed::new(&name, fault));
+                }
+                (Err(fault), _) => {
+                    malformed.get_or_insert_with(|| {
+                        Malformed::new(&String::from_utf8_lossy(raw_name), fault)
+                    });
+                }
+            }
+        }
+        let action_header = http.header("x-acs-action");
+        let format_param = pairs
+            .iter()
+            .find(|(name, _)| name == "Format")
+            .map(|(_, value)| value.as_ref());
+        let format = Format::choose(format_param, action_header.is_some(), http.header("accept"));
+        let mut params = Self {
+            pairs,
+            action_header,
+            format,
+            malformed: None,
+        };
+        params.malformed = malformed.or_else(|| params.conflict());
+        params
+    }
+
+    /// The first parameter (in the order sent) given twice with different
+    /// values, or `Action` contradicting the `x-acs-action` header.
+    fn conflict(&self) -> Option<Malformed> {
+        let mut order: Vec<usize> = (0..self.pairs.len()).collect();
+        order.sort_by(|&a, &b| self.name(a).cmp(self.name(b)).then(a.cmp(&b)));
+        let first_conflict = order
+            .windows(2)
+            .filter_map(|w| match w {
+                [a, b] if self.name(*a) == self.name(*b) && self.value(*a) != self.value(*b) => {
+                    Some(*a)
+                }
+                _ => None,
+            })
+            .min();
+        if let Some(i) = first_conflict {
+            return Some(Malformed::new(self.name(i), Fault::Conflicting));
+        }
+        match (self.action_header, self.get("Action")) {
+            (Some(header), Some(param)) if header != param => {
+                Some(Malformed::new("Action", Fault::Conflicting))
+            }
+            _ => None,
+        }
+    }
+
+    fn name(&self, i: usize) -> &str {
+        self.pairs.get(i).map_or("", |(n, _)| n.as_ref())
+    }
+
+    fn value(&self, i: usize) -> &str {
+        self.pairs.get(i).map_or("", |(_, v)| v.as_ref())
+    }
+
+    /// The value of the parameter `name` (case-sensitive), as decoded.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// The decoded parameters, in the order sent.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
+    }
+
+    /// The format the response is given in ([`Format::choose`]).
+    pub const fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The first malformed parameter, if any.
+    pub const fn malformed(&self) -> Option<&Malformed> {
+        self.malformed.as_ref()
+    }
+
+    /// The request `evaluate` takes: the parameters, with `Action` from the
+    /// `x-acs-action` header when the query and body have none. Unknown
+    /// parameters (`RegionId`, `Format`, `Version`, the signature fields)
+    /// are ignored; signatures are not checked.
+    pub fn request(&self) -> Result<Request<'_>, &Malformed> {
+        if let Some(malformed) = &self.malformed {
+            return Err(malformed);
+        }
+        let mut request = Request::from_params(self.iter());
+        if request.action.is_none() {
+            request.action = self.action_header;
+        }
+        Ok(request)
+    }
+}
+
+impl Malformed {
+    fn new(name: &str, fault: Fault) -> Self {
+        Self {
+            parameter: utf8_percent_encode(name, CONTROLS).to_string(),
+            fault,
+        }
+    }
+}
+
+/// The non-empty `&`-separated segments of a query string or form body.
+fn split(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
+    raw.split(|&b| b == b'&').filter(|s| !s.is_empty())
+}
+
+/// Decodes one name or value: `+` is a space, `%XX` a byte; a `%` without
+/// two hex digits, or bytes that are not UTF-8, are faults.
+fn decode_component(raw: &[u8]) -> Result<Cow<'_, str>, Fault> {
+    let mut bytes = raw.iter();
+    while let Some(&b) = bytes.next() {
+        if b == b'%' {
+            match (bytes.next(), bytes.next()) {
+                (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => {}
+                _ => return Err(Fault::BadPercentEncoding),
+            }
+        }
+    }
+    if raw.contains(&b'+') {
+        let spaced: Vec<u8> = raw
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_decode(&spaced)
+            .decode_utf8()
+            .map(|s| Cow::Owned(s.into_owned()))
+            .map_err(|_| Fault::InvalidUtf8)
+    } else {
+        percent_decode(raw)
+            .decode_utf8()
+            .map_err(|_| Fault::InvalidUtf8)
+    }
+}

@@ -1,0 +1,163 @@
+//! Response encoding: the exact bytes of ECS's success and error bodies, in
+//! JSON and XML.
+
+use std::io;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use quick_xml::Writer;
+use quick_xml::escape::partial_escape;
+use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use serde::Serialize;
+
+use super::http::Format;
+use crate::catalogue::Entry;
+
+/// The XML declaration ECS writes, single quotes and all.
+const XML_DECLARATION: &str = "xml version='1.0' encoding='UTF-8'";
+
+/// Characters left as they are in the `Recommend` URL's query values: the
+/// unreserved ones (RFC 3986). A `RequestId` or a code never needs more.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// An encoder that failed: writing JSON or XML to memory does not, so this
+/// is for completeness.
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    /// serde_json failed.
+    #[error("cannot encode the JSON body: {0}")]
+    Json(#[from] serde_json::Error),
+    /// quick-xml failed.
+    #[error("cannot encode the XML body: {0}")]
+    Xml(#[from] io::Error),
+    /// The XML writer wrote bytes that are not UTF-8.
+    #[error("the XML body is not UTF-8: {0}")]
+    Utf8(#[from] std::string::FromUtf8Error),
+}
+
+/// The fields of an error body (`Recommend` is derived from them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ErrorBody<'a> {
+    /// `RequestId`.
+    pub request_id: &'a str,
+    /// `HostId`.
+    pub host_id: &'a str,
+    /// `Code`.
+    pub code: &'a str,
+    /// `Message`.
+    pub message: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SuccessJson<'a> {
+    request_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorJson<'a> {
+    request_id: &'a str,
+    host_id: &'a str,
+    code: &'a str,
+    message: &'a str,
+    recommend: &'a str,
+}
+
+/// The `Recommend` URL of an error:
+/// `https://api.aliyun.com/troubleshoot?q=<Code>&product=Ecs&requestId=<RequestId>`
+/// (both values percent-encoded where they need it, which ECS's never do).
+pub fn recommend_url(code: &str, request_id: &str) -> String {
+    format!(
+        "https://api.aliyun.com/troubleshoot?q={}&product=Ecs&requestId={}",
+        utf8_percent_encode(code, QUERY_VALUE),
+        utf8_percent_encode(request_id, QUERY_VALUE)
+    )
+}
+
+/// `entry`'s message naming the parameter `name` instead of the one it
+/// names: the text between its first pair of double quotes is replaced. The
+/// catalogue's `InvalidParameter` and `MissingParameter` rows name
+/// `SecurityEnhancementStrategy` and `DiskId`; this builds the same message
+/// for any other parameter. A message without quotes is returned as it is.
+///
+/// ```
+/// use reinit_disk::{Code, Revision};
+/// use reinit_disk::wire::message_naming;
+///
+/// let entry = Revision::Seed.entry(Code::InvalidParameter).unwrap();
+/// assert_eq!(message_naming(entry, "DiskId"), r#"The specified parameter "DiskId" is not valid."#);
+/// ```
+pub fn message_naming(entry: &Entry, name: &str) -> String {
+    let mut parts = entry.message.splitn(3, '"');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(before), Some(_), Some(after)) => format!("{before}\"{name}\"{after}"),
+        _ => entry.message.to_owned(),
+    }
+}
+
+/// The body of a successful `ReInitDisk`: `{"RequestId":"..."}`, or
+/// `<?xml version='1.0' encoding='UTF-8'?><ReInitDiskResponse><RequestId>...</RequestId></ReInitDiskResponse>`.
+pub fn encode_success(format: Format, request_id: &str) -> Result<String, EncodeError> {
+    match format {
+        Format::Json => Ok(serde_json::to_string(&SuccessJson { request_id })?),
+        Format::Xml => xml(|w| {
+            w.create_element("ReInitDiskResponse")
+                .write_inner_content(|w| text_element(w, "RequestId", request_id))?;
+            Ok(())
+        }),
+    }
+}
+
+/// The body of an error: JSON with `RequestId`, `HostId`, `Code`, `Message`
+/// and `Recommend`, in that order; or XML, `<Error>` with the same five
+/// children, text escaped, the `Recommend` URL in CDATA.
+pub fn encode_error(format: Format, body: &ErrorBody<'_>) -> Result<String, EncodeError> {
+    let recommend = recommend_url(body.code, body.request_id);
+    match format {
+        Format::Json => Ok(serde_json::to_string(&ErrorJson {
+            request_id: body.request_id,
+            host_id: body.host_id,
+            code: body.code,
+            message: body.message,
+            recommend: &recommend,
+        })?),
+        Format::Xml => xml(|w| {
+            w.create_element("Error").write_inner_content(|w| {
+                text_element(w, "RequestId", body.request_id)?;
+                text_element(w, "HostId", body.host_id)?;
+                text_element(w, "Code", body.code)?;
+                text_element(w, "Message", body.message)?;
+                w.write_event(Event::Start(BytesStart::new("Recommend")))?;
+                for cdata in BytesCData::escaped(&recommend) {
+                    w.write_event(Event::CData(cdata))?;
+                }
+                w.write_event(Event::End(BytesEnd::new("Recommend")))
+            })?;
+            Ok(())
+        }),
+    }
+}
+
+/// An XML document: ECS's declaration, then what `content` writes.
+fn xml(
+    content: impl FnOnce(&mut Writer<Vec<u8>>) -> io::Result<()>,
+) -> Result<String, EncodeError> {
+    let mut writer = Writer::new(Vec::with_capacity(512));
+    writer.write_event(Event::Decl(BytesDecl::from_start(
+        BytesStart::from_content(XML_DECLARATION, 3),
+    )))?;
+    content(&mut writer)?;
+    Ok(String::from_utf8(writer.into_inner())?)
+}
+
+/// `<name>text</name>`, the text escaped as ECS escapes it: `<`, `>` and
+/// `&` only (quotes stay as they are in element text).
+fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::from_escaped(partial_escape(text)))?;
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! The wire layer: an ECS HTTP request in, the exact ECS HTTP response out.
+//!
+//! Pure library code: no I/O, no clock, no randomness. The `RequestId` and
+//! `HostId` of a response are inputs ([`Ids`]); [`new_request_id`] makes a
+//! fresh one in ECS's form for callers that want one.
+//!
+//! ```
+//! use reinit_disk::wire::{respond, HttpRequest, Ids};
+//! use reinit_disk::{InMemoryWorld, Policy};
+//!
+//! let http = HttpRequest {
+//!     query: "Action=ReInitDisk&DiskId=d-missing&Format=JSON&Version=2014-05-26",
+//!     ..HttpRequest::default()
+//! };
+//! let ids = Ids::new("F3CD6886-D8D0-4FEE-B93E-1B73239673DE");
+//! let response = respond(&http, &InMemoryWorld::new(), &Policy::default(), &ids)?;
+//! assert_eq!(response.status, 404);
+//! assert_eq!(response.content_type(), "application/json;charset=utf-8");
+//! assert!(response.body.contains(r#""Code":"InvalidDiskId.NotFound""#));
+//! # Ok::<(), reinit_disk::wire::EncodeError>(())
+//! ```
+//!
+//! The two steps are public too, for an emulator that applies the
+//! transition between them: [`Params::decode`] then [`Params::request`] to
+//! get the [`Request`](crate::Request), and [`encode_outcome`] or
+//! [`encode_malformed`] to answer. docs/wire.md describes the format.
+
+mod decode;
+mod encode;
+mod http;
+mod request_id;
+
+pub use decode::{Fault, HttpRequest, Malformed, Params};
+pub use encode::{
+    EncodeError, ErrorBody, encode_error, encode_success, message_naming, recommend_url,
+};
+pub use http::{Format, reason_phrase};
+pub use request_id::new_request_id;
+
+use crate::catalogue::{Code, INTERNAL_ERROR};
+use crate::checks::evaluate;
+use crate::outcome::{Reinit, Rejection};
+use crate::policy::Policy;
+use crate::world::World;
+
+/// The `HostId` ECS puts in its error responses.
+pub const HOST_ID: &str = "ecs.aliyuncs.com";
+
+/// The identifiers a response carries, chosen by the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ids<'a> {
+    /// `RequestId`: ECS's form is an uppercase UUID ([`new_request_id`]).
+    pub request_id: &'a str,
+    /// `HostId`: the endpoint that answered (errors only).
+    pub host_id: &'a str,
+}
+
+impl<'a> Ids<'a> {
+    /// `request_id`, answered by [`HOST_ID`].
+    pub const fn new(request_id: &'a str) -> Self {
+        Self {
+            request_id,
+            host_id: HOST_ID,
+        }
+    }
+}
+
+/// An HTTP response: status, body format and body.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Response {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The body's format.
+    pub format: Format,
+    /// The body, exactly as ECS sends it.
+    pub body: String,
+}
+
+impl Response {
+    /// The `Content-Type` header's value.
+    pub const fn content_type(&self) -> &'static str {
+        self.format.content_type()
+    }
+
+    /// The status line, `HTTP/1.1 403 Forbidden`.
+    pub fn status_line(&self) -> String {
+        format!("HTTP/1.1 {} {}", self.status, reason_phrase(self.status))
+    }
+
+    /// The response as a client receives it: the status line, the
+    /// `Content-Type` header, a blank line and the body, lines ending in
+    /// CRLF.
+    pub fn to_http(&self) -> String {
+        format!(
+            "{}\r\nContent-Type: {}\r\n\r\n{}",
+            self.status_line(),
+            self.content_type(),
+            self.body
+        )
+    }
+}
+
+/// Decodes `http`, evaluates it against `world` under `policy` and encodes
+/// the answer: the whole exchange in one call.
+///
+/// A malformed request (bad percent-encoding, invalid UTF-8, a parameter
+/// given twice with different values) gets `InvalidParameter` naming the
+/// parameter. Fails only if the encoder fails, which writing to memory does
+/// not.
+pub fn respond<W: World + ?Sized>(
+    http: &HttpRequest<'_>,
+    world: &W,
+    policy: &Policy,
+    ids: &Ids<'_>,
+) -> Result<Response, EncodeError> {
+    let params = Params::decode(http);
+    let format = params.format();
+    match params.request() {
+        Ok(request) => encode_outcome(format, ids, &evaluate(&request, world, policy)),
+        Err(malformed) => encode_malformed(format, ids, policy, malformed),
+    }
+}
+
+/// The response to an evaluated request: `200` and the `RequestId`, or the
+/// rejection's status, code and message.
+pub fn encode_outcome(
+    format: Format,
+    ids: &Ids<'_>,
+    outcome: &Result<Reinit<'_>, Rejection>,
+) -> Result<Response, EncodeError> {
+    match outcome {
+        Ok(_) => Ok(Response {
+            status: 200,
+            format,
+            body: encode_success(format, ids.request_id)?,
+        }),
+        Err(rejection) => Ok(Response {
+            status: rejection.http_status(),
+            format,
+            body: encode_error(
+                format,
+                &ErrorBody {
+                    request_id: ids.request_id,
+                    host_id: ids.host_id,
+                    code: rejection.code().as_str(),
+                    message: rejection.message(),
+                },
+            )?,
+        }),
+    }
+}
+
+/// The response to a malformed request: the policy's catalogue row for
+/// `InvalidParameter`, its message naming the parameter at fault.
+pub fn encode_malformed(
+    format: Format,
+    ids: &Ids<'_>,
+    policy: &Policy,
+    malformed: &Malformed,
+) -> Result<Response, EncodeError> {
+    let entry = policy
+        .catalogue
+        .entry(Code::InvalidParameter)
+        .unwrap_or(&INTERNAL_ERROR);
+    let message = message_naming(entry, &malformed.parameter);
+    Ok(Response {
+        status: entry.http_status,
+        format,
+        body: encode_error(
+            format,
+            &ErrorBody {
+                request_id: ids.request_id,
+                host_id: ids.host_id,
+                code: entry.code.as_str(),
+                message: &message,
+            },
+        )?,
+    })
+}
