@@ -7,7 +7,9 @@
 //! Used by the exhaustive test, the property tests and the `evaluate` fuzz
 //! target (fuzz/ includes this file by path).
 
-use reinit_disk::model::{DiskCategory, DiskSource, DiskStatus, ImageOwnerAlias, InstanceStatus, LockReason};
+use reinit_disk::model::{
+    DiskCategory, DiskSource, DiskStatus, ImageOwnerAlias, InstanceStatus, LockReason,
+};
 use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
 use reinit_disk::{Check, Code, Policy, Request, ResetKind, SecurityEnhancementStrategy, World};
 
@@ -16,13 +18,14 @@ use reinit_disk::{Check, Code, Policy, Request, ResetKind, SecurityEnhancementSt
 pub const TOO_OLD_BEFORE_UNIX: i64 = 1_373_932_800;
 
 /// The default policy's unsupported categories (docs/open-questions.md).
+/// In declaration order, as `RefPolicy::of` lists them.
 pub const DEFAULT_UNSUPPORTED: [DiskCategory; 6] = [
+    DiskCategory::ElasticEphemeralDiskStandard,
+    DiskCategory::ElasticEphemeralDiskPremium,
     DiskCategory::LocalSsdPro,
     DiskCategory::LocalHddPro,
     DiskCategory::Ephemeral,
     DiskCategory::EphemeralSsd,
-    DiskCategory::ElasticEphemeralDiskStandard,
-    DiskCategory::ElasticEphemeralDiskPremium,
 ];
 
 /// The default order of the world checks (docs/rules.md).
@@ -40,16 +43,49 @@ pub const DEFAULT_ORDER: [Check; 11] = [
     Check::HardeningSupported,
 ];
 
-/// Whether `policy` carries the documented defaults, checked against this
-/// file's own copy of them (so a changed default in src/ is caught).
-pub fn is_documented_default(policy: &Policy) -> bool {
-    use strum::VariantArray;
-    policy.order.checks() == DEFAULT_ORDER
-        && DiskCategory::VARIANTS
-            .iter()
-            .all(|c| policy.unsupported_categories.contains(*c) == DEFAULT_UNSUPPORTED.contains(c))
-        && policy.deleted_snapshot_code == DeletedSnapshotCode::InvalidSourceSnapshot
-        && policy.active_on_non_public_image == ActiveOnNonPublicImage::Ignore
+/// The reference's own statement of a policy: plain lists, no bit sets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefPolicy {
+    /// The world checks, in the order they run.
+    pub order: Vec<Check>,
+    /// The categories that answer `DiskCategory.OperationNotSupported`.
+    pub unsupported: Vec<DiskCategory>,
+    /// The code of a deleted source snapshot.
+    pub deleted_snapshot_code: Code,
+    /// Whether `Active` on a non-public image is refused.
+    pub reject_active_on_non_public_image: bool,
+}
+
+impl RefPolicy {
+    /// The documented default, written out here independently of src/, so
+    /// that a changed default in src/ disagrees with it.
+    pub fn documented_default() -> Self {
+        Self {
+            order: DEFAULT_ORDER.to_vec(),
+            unsupported: DEFAULT_UNSUPPORTED.to_vec(),
+            deleted_snapshot_code: Code::InvalidSourceSnapshot,
+            reject_active_on_non_public_image: false,
+        }
+    }
+
+    /// The same answers as `policy`, read field by field.
+    pub fn of(policy: &Policy) -> Self {
+        use strum::VariantArray;
+        Self {
+            order: policy.order.checks().to_vec(),
+            unsupported: DiskCategory::VARIANTS
+                .iter()
+                .copied()
+                .filter(|c| policy.unsupported_categories.contains(*c))
+                .collect(),
+            deleted_snapshot_code: match policy.deleted_snapshot_code {
+                DeletedSnapshotCode::InvalidSourceSnapshot => Code::InvalidSourceSnapshot,
+                DeletedSnapshotCode::OperationDenied => Code::OperationDenied,
+            },
+            reject_active_on_non_public_image: policy.active_on_non_public_image
+                == ActiveOnNonPublicImage::Reject,
+        }
+    }
 }
 
 /// What the reference says a request does.
@@ -72,7 +108,11 @@ fn reject(code: Code, check: Check) -> Expected {
 }
 
 /// The rules, as plainly as they can be written.
-pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &Policy) -> Expected {
+pub fn reference<W: World + ?Sized>(
+    request: &Request<'_>,
+    world: &W,
+    policy: &RefPolicy,
+) -> Expected {
     // 1-3. The request checks, always first, in this order.
     if let Some(action) = request.action {
         if action != "ReInitDisk" {
@@ -97,8 +137,11 @@ pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &P
         return reject(Code::InvalidDiskIdNotFound, Check::DiskExists);
     };
 
-    if policy.unsupported_categories.contains(disk.category) {
-        failing.push((Check::CategorySupported, Code::DiskCategoryOperationNotSupported));
+    if policy.unsupported.contains(&disk.category) {
+        failing.push((
+            Check::CategorySupported,
+            Code::DiskCategoryOperationNotSupported,
+        ));
     }
 
     if let Some(instance_id) = &disk.instance_id {
@@ -111,14 +154,20 @@ pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &P
             Some(instance) => {
                 let locks: Vec<LockReason> = instance.operation_locks.iter().collect();
                 if locks.contains(&LockReason::Security) {
-                    failing.push((Check::InstanceNotSecurityLocked, Code::InstanceLockedForSecurity));
+                    failing.push((
+                        Check::InstanceNotSecurityLocked,
+                        Code::InstanceLockedForSecurity,
+                    ));
                 }
                 if locks.contains(&LockReason::Financial)
                     || locks.contains(&LockReason::Recycling)
                     || locks.contains(&LockReason::Dedicatedhostfinancial)
                     || locks.contains(&LockReason::Refunded)
                 {
-                    failing.push((Check::InstanceNotInArrears, Code::InstanceExpiredOrInArrears));
+                    failing.push((
+                        Check::InstanceNotInArrears,
+                        Code::InstanceExpiredOrInArrears,
+                    ));
                 }
                 if instance.status != InstanceStatus::Stopped || !instance.has_started {
                     failing.push((Check::InstanceStopped, Code::IncorrectInstanceStatus));
@@ -137,10 +186,7 @@ pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &P
 
     if let DiskSource::Snapshot { snapshot_id } = &disk.source {
         let snapshot = world.snapshot(snapshot_id);
-        let deleted_code = match policy.deleted_snapshot_code {
-            DeletedSnapshotCode::InvalidSourceSnapshot => Code::InvalidSourceSnapshot,
-            DeletedSnapshotCode::OperationDenied => Code::OperationDenied,
-        };
+        let deleted_code = policy.deleted_snapshot_code;
         match snapshot {
             None => failing.push((Check::SourceSnapshotExists, deleted_code)),
             Some(s) if s.deleted => failing.push((Check::SourceSnapshotExists, deleted_code)),
@@ -157,12 +203,18 @@ pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &P
     if let DiskSource::Image { image_id, .. } = &disk.source {
         let image = world.image(image_id);
         match image {
-            None => failing.push((Check::SourceImageExists, Code::InvalidDiskIdOperationNotSupported)),
+            None => failing.push((
+                Check::SourceImageExists,
+                Code::InvalidDiskIdOperationNotSupported,
+            )),
             Some(i) if i.deleted && i.image_owner_alias == ImageOwnerAlias::Others => {
                 failing.push((Check::SourceImageExists, Code::SharedImageDeleted));
             }
             Some(i) if i.deleted => {
-                failing.push((Check::SourceImageExists, Code::InvalidDiskIdOperationNotSupported));
+                failing.push((
+                    Check::SourceImageExists,
+                    Code::InvalidDiskIdOperationNotSupported,
+                ));
             }
             Some(_) => {}
         }
@@ -170,7 +222,7 @@ pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &P
             image_is_public = i.image_owner_alias == ImageOwnerAlias::System;
             if strategy == Some(SecurityEnhancementStrategy::Active)
                 && !image_is_public
-                && policy.active_on_non_public_image == ActiveOnNonPublicImage::Reject
+                && policy.reject_active_on_non_public_image
             {
                 failing.push((Check::HardeningSupported, Code::InvalidParameter));
             }
@@ -178,7 +230,7 @@ pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &P
     }
 
     // The first failing check in the policy's order decides.
-    for check in policy.order.checks() {
+    for check in &policy.order {
         if let Some((check, code)) = failing.iter().find(|(c, _)| c == check) {
             return reject(*code, *check);
         }
@@ -196,7 +248,9 @@ pub fn reference<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &P
             };
             (ResetKind::Image, Some(image_id.clone()), applied)
         }
-        DiskSource::Snapshot { snapshot_id } => (ResetKind::Snapshot, Some(snapshot_id.clone()), None),
+        DiskSource::Snapshot { snapshot_id } => {
+            (ResetKind::Snapshot, Some(snapshot_id.clone()), None)
+        }
         DiskSource::Empty => (ResetKind::Empty, None, None),
     };
     Expected::Accept {

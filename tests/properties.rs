@@ -1,0 +1,503 @@
+//! Property tests: the rules of `ReInitDisk`, stated as properties over
+//! generated worlds, requests and policies (10,000 cases each).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::arb;
+use common::reference::{RefPolicy, observed, reference};
+use proptest::prelude::*;
+use proptest::sample::select;
+use reinit_disk::model::{
+    CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
+    InstanceStatus, LockReason, LockSet, Snapshot,
+};
+use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
+use reinit_disk::scenario::Scenario;
+use reinit_disk::{Check, Code, Policy, Request, ResetTo, Revision, World, evaluate};
+use strum::VariantArray;
+
+const CASES: u32 = 10_000;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: CASES,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// What a disk is made from, in a healthy world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    System,
+    FromSnapshot,
+    Empty,
+}
+
+/// One broken precondition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Break {
+    UnsupportedCategory(DiskCategory),
+    SecurityLock,
+    Arrears(LockReason),
+    DiskNotInUse(DiskStatus),
+    InstanceNotStopped(InstanceStatus),
+    NeverStarted,
+    CreatingSnapshot,
+    SnapshotDeleted,
+    SnapshotTooOld,
+    ImageDeleted(ImageOwnerAlias),
+    ActiveOnNonPublicImage,
+}
+
+impl Break {
+    fn check(self) -> Check {
+        match self {
+            Break::UnsupportedCategory(_) => Check::CategorySupported,
+            Break::SecurityLock => Check::InstanceNotSecurityLocked,
+            Break::Arrears(_) => Check::InstanceNotInArrears,
+            Break::DiskNotInUse(_) => Check::DiskInUse,
+            Break::InstanceNotStopped(_) | Break::NeverStarted => Check::InstanceStopped,
+            Break::CreatingSnapshot => Check::NoSnapshotInProgress,
+            Break::SnapshotDeleted => Check::SourceSnapshotExists,
+            Break::SnapshotTooOld => Check::SourceSnapshotNotTooOld,
+            Break::ImageDeleted(_) => Check::SourceImageExists,
+            Break::ActiveOnNonPublicImage => Check::HardeningSupported,
+        }
+    }
+
+    /// The code it answers, in the world `h` it was applied to.
+    fn code(self, h: &Healthy) -> Code {
+        match self {
+            Break::UnsupportedCategory(_) => Code::DiskCategoryOperationNotSupported,
+            Break::SecurityLock => Code::InstanceLockedForSecurity,
+            Break::Arrears(_) => Code::InstanceExpiredOrInArrears,
+            Break::DiskNotInUse(_) => Code::IncorrectDiskStatus,
+            Break::InstanceNotStopped(_) | Break::NeverStarted => Code::IncorrectInstanceStatus,
+            Break::CreatingSnapshot => Code::DiskCreatingSnapshot,
+            Break::SnapshotDeleted => match h.policy.deleted_snapshot_code {
+                DeletedSnapshotCode::InvalidSourceSnapshot => Code::InvalidSourceSnapshot,
+                DeletedSnapshotCode::OperationDenied => Code::OperationDenied,
+            },
+            Break::SnapshotTooOld => Code::InvalidSnapshotTooOld,
+            Break::ImageDeleted(_)
+                if h.world.images[0].image_owner_alias == ImageOwnerAlias::Others =>
+            {
+                Code::SharedImageDeleted
+            }
+            Break::ImageDeleted(_) => Code::InvalidDiskIdOperationNotSupported,
+            Break::ActiveOnNonPublicImage => Code::InvalidParameter,
+        }
+    }
+
+    fn applies_to(self, kind: Kind) -> bool {
+        match self {
+            Break::SnapshotDeleted | Break::SnapshotTooOld => kind == Kind::FromSnapshot,
+            Break::ImageDeleted(_) | Break::ActiveOnNonPublicImage => kind == Kind::System,
+            _ => true,
+        }
+    }
+}
+
+/// A world where the request for `d-0` meets every precondition, with other
+/// disks around it.
+#[derive(Clone, Debug)]
+struct Healthy {
+    kind: Kind,
+    world: Scenario,
+    strategy: Option<&'static str>,
+    policy: Policy,
+}
+
+impl Healthy {
+    fn request(&self) -> Request<'_> {
+        Request {
+            action: Some("ReInitDisk"),
+            disk_id: Some("d-0"),
+            security_enhancement_strategy: self.strategy,
+        }
+    }
+
+    fn apply(&mut self, b: Break) {
+        let disk = &mut self.world.disks[0];
+        let instance = &mut self.world.instances[0];
+        match b {
+            Break::UnsupportedCategory(c) => {
+                disk.category = c;
+                self.policy.unsupported_categories.0 = self.policy.unsupported_categories.0.with(c);
+            }
+            Break::SecurityLock => {
+                instance.operation_locks = instance.operation_locks.with(LockReason::Security)
+            }
+            Break::Arrears(r) => instance.operation_locks = instance.operation_locks.with(r),
+            Break::DiskNotInUse(s) => disk.status = s,
+            Break::InstanceNotStopped(s) => instance.status = s,
+            Break::NeverStarted => instance.has_started = false,
+            Break::CreatingSnapshot => disk.creating_snapshot = true,
+            Break::SnapshotDeleted => self.world.snapshots[0].deleted = true,
+            Break::SnapshotTooOld => {
+                self.world.snapshots[0].creation_time =
+                    CreationTime::from_unix_seconds(1_373_932_799).unwrap();
+            }
+            Break::ImageDeleted(alias) => {
+                self.world.images[0].deleted = true;
+                self.world.images[0].image_owner_alias = alias;
+            }
+            Break::ActiveOnNonPublicImage => {
+                self.strategy = Some("Active");
+                self.policy.active_on_non_public_image = ActiveOnNonPublicImage::Reject;
+                if self.world.images[0].image_owner_alias.is_public() {
+                    self.world.images[0].image_owner_alias = ImageOwnerAlias::SelfOwned;
+                }
+            }
+        }
+    }
+}
+
+fn supported_category() -> impl Strategy<Value = DiskCategory> {
+    let supported: Vec<DiskCategory> = DiskCategory::VARIANTS
+        .iter()
+        .copied()
+        .filter(|c| !Policy::default().unsupported_categories.contains(*c))
+        .collect();
+    select(supported)
+}
+
+fn healthy() -> impl Strategy<Value = Healthy> {
+    (
+        select(&[Kind::System, Kind::FromSnapshot, Kind::Empty][..]),
+        supported_category(),
+        arb::alias(),
+        (1_373_932_800i64..2_000_000_000).prop_map(|s| CreationTime::from_unix_seconds(s).unwrap()),
+        proptest::option::of(select(&["Active", "Deactive"][..])),
+        arb::order(),
+        select(DeletedSnapshotCode::VARIANTS),
+        proptest::collection::vec(arb::disk("other"), 0..3),
+    )
+        .prop_map(
+            |(kind, category, alias, time, strategy, order, deleted, others)| {
+                let source = match kind {
+                    Kind::System => DiskSource::Image {
+                        image_id: "m-0".into(),
+                        snapshot_id: None,
+                    },
+                    Kind::FromSnapshot => DiskSource::Snapshot {
+                        snapshot_id: "s-0".into(),
+                    },
+                    Kind::Empty => DiskSource::Empty,
+                };
+                let mut disks = vec![Disk {
+                    id: "d-0".into(),
+                    category,
+                    status: DiskStatus::InUse,
+                    instance_id: Some("i-0".into()),
+                    source,
+                    creating_snapshot: false,
+                }];
+                // Other disks, with ids of their own, on the same or other instances.
+                for (n, mut d) in others.into_iter().enumerate() {
+                    d.id = format!("d-{}", n + 1);
+                    disks.push(d);
+                }
+                Healthy {
+                    kind,
+                    world: Scenario {
+                        disks,
+                        instances: vec![Instance {
+                            id: "i-0".into(),
+                            status: InstanceStatus::Stopped,
+                            has_started: true,
+                            operation_locks: LockSet::EMPTY,
+                        }],
+                        images: vec![Image {
+                            id: "m-0".into(),
+                            image_owner_alias: alias,
+                            deleted: false,
+                        }],
+                        snapshots: vec![Snapshot {
+                            id: "s-0".into(),
+                            creation_time: time,
+                            deleted: false,
+                        }],
+                        ..Scenario::default()
+                    },
+                    strategy,
+                    policy: Policy {
+                        order,
+                        deleted_snapshot_code: deleted,
+                        ..Policy::default()
+                    },
+                }
+            },
+        )
+}
+
+/// A healthy world and breaks that apply to its kind of disk, applied in an
+/// order where a later break never undoes an earlier one.
+fn broken(count: std::ops::Range<usize>) -> impl Strategy<Value = (Healthy, Vec<Break>)> {
+    healthy()
+        .prop_flat_map(move |h| {
+            let kind = h.kind;
+            let breaks = proptest::collection::vec(
+                a_break().prop_filter("applies", move |b| b.applies_to(kind)),
+                count.clone(),
+            );
+            (Just(h), breaks)
+        })
+        .prop_map(|(mut h, mut breaks)| {
+            // Hardening breaks the image's alias only if it is public: apply it last.
+            breaks.sort_by_key(|b| *b == Break::ActiveOnNonPublicImage);
+            for b in &breaks {
+                h.apply(*b);
+            }
+            (h, breaks)
+        })
+}
+
+fn a_break() -> impl Strategy<Value = Break> {
+    let unsupported: Vec<DiskCategory> = DiskCategory::VARIANTS.to_vec();
+    let not_in_use: Vec<DiskStatus> = DiskStatus::VARIANTS
+        .iter()
+        .copied()
+        .filter(|s| *s != DiskStatus::InUse)
+        .collect();
+    let not_stopped: Vec<InstanceStatus> = InstanceStatus::VARIANTS
+        .iter()
+        .copied()
+        .filter(|s| *s != InstanceStatus::Stopped)
+        .collect();
+    let financial: Vec<LockReason> = LockReason::VARIANTS
+        .iter()
+        .copied()
+        .filter(|r| *r != LockReason::Security)
+        .collect();
+    prop_oneof![
+        select(unsupported).prop_map(Break::UnsupportedCategory),
+        Just(Break::SecurityLock),
+        select(financial).prop_map(Break::Arrears),
+        select(not_in_use).prop_map(Break::DiskNotInUse),
+        select(not_stopped).prop_map(Break::InstanceNotStopped),
+        Just(Break::NeverStarted),
+        Just(Break::CreatingSnapshot),
+        Just(Break::SnapshotDeleted),
+        Just(Break::SnapshotTooOld),
+        arb::alias().prop_map(Break::ImageDeleted),
+        Just(Break::ActiveOnNonPublicImage),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `evaluate` and the plain reference model give the same answer, on any
+    /// world (consistent or not), request and policy.
+    #[test]
+    fn evaluate_agrees_with_the_reference_model(
+        world in arb::world(), request in arb::request(), policy in arb::policy(),
+    ) {
+        prop_assert_eq!(observed(&request, &world, &policy), reference(&request, &world, &RefPolicy::of(&policy)));
+    }
+
+    /// Under the default policy, `evaluate` gives what the reference gives
+    /// under the documented defaults.
+    #[test]
+    fn the_default_policy_agrees_with_the_documented_defaults(
+        world in arb::world(), request in arb::request(),
+    ) {
+        let documented = RefPolicy::documented_default();
+        prop_assert_eq!(observed(&request, &world, &Policy::default()), reference(&request, &world, &documented));
+    }
+
+    /// The request checks always run first: a bad Action, then a missing
+    /// DiskId, then a bad strategy, whatever the world and the policy.
+    #[test]
+    fn the_request_checks_always_run_first(
+        world in arb::world(), request in arb::request(), policy in arb::policy(),
+    ) {
+        let result = evaluate(&request, &world, &policy);
+        let bad_action = request.action.is_some_and(|a| a != "ReInitDisk");
+        let no_disk_id = request.disk_id.is_none_or(str::is_empty);
+        let bad_strategy = !matches!(request.security_enhancement_strategy, None | Some("" | "Active" | "Deactive"));
+        let expected = if bad_action {
+            Some(Code::InvalidActionNotFound)
+        } else if no_disk_id {
+            Some(Code::MissingParameter)
+        } else if bad_strategy {
+            Some(Code::InvalidParameter)
+        } else {
+            None
+        };
+        if let Some(code) = expected {
+            let rejection = result.unwrap_err();
+            prop_assert_eq!(rejection.code(), code);
+            prop_assert!(rejection.check().is_request_check());
+        } else if let Err(rejection) = result {
+            prop_assert!(!rejection.check().is_request_check());
+        }
+    }
+
+    /// An accepted request meets every precondition of the page and the
+    /// product's decisions.
+    #[test]
+    fn accepted_only_if_every_precondition_holds(
+        world in arb::world(), request in arb::valid_request(), policy in arb::policy(),
+    ) {
+        if let Ok(target) = evaluate(&request, &world, &policy) {
+            let disk = world.disk(request.disk_id.unwrap()).expect("the disk exists");
+            prop_assert!(!policy.unsupported_categories.contains(disk.category));
+            prop_assert_eq!(disk.status, DiskStatus::InUse);
+            prop_assert!(!disk.creating_snapshot);
+            let instance = world.instance(disk.instance_id.as_deref().expect("attached")).expect("the instance exists");
+            prop_assert_eq!(target.instance_id, instance.id.as_str());
+            prop_assert!(instance.operation_locks.is_empty());
+            prop_assert_eq!(instance.status, InstanceStatus::Stopped);
+            prop_assert!(instance.has_started);
+            match &disk.source {
+                DiskSource::Image { image_id, .. } => {
+                    let image = world.image(image_id).expect("the image exists");
+                    prop_assert!(!image.deleted);
+                    if policy.active_on_non_public_image == ActiveOnNonPublicImage::Reject
+                        && request.security_enhancement_strategy == Some("Active") {
+                        prop_assert!(image.image_owner_alias.is_public());
+                    }
+                }
+                DiskSource::Snapshot { snapshot_id } => {
+                    let snapshot = world.snapshot(snapshot_id).expect("the snapshot exists");
+                    prop_assert!(!snapshot.deleted);
+                    prop_assert!(!snapshot.creation_time.is_too_old());
+                }
+                DiskSource::Empty => {}
+            }
+        }
+    }
+
+    /// A request that meets every precondition is accepted, whatever the
+    /// check order, the deleted-snapshot code and the other disks.
+    #[test]
+    fn accepted_whenever_every_precondition_holds(h in healthy()) {
+        let result = evaluate(&h.request(), &h.world, &h.policy);
+        prop_assert!(result.is_ok(), "{:?}", result);
+    }
+
+    /// One broken precondition yields exactly its code and check, whatever
+    /// the order of the checks.
+    #[test]
+    fn a_single_broken_precondition_yields_exactly_its_code_whatever_the_order(
+        (h, breaks) in broken(1..2),
+    ) {
+        let b = breaks[0];
+        let rejection = evaluate(&h.request(), &h.world, &h.policy).unwrap_err();
+        prop_assert_eq!(rejection.code(), b.code(&h));
+        prop_assert_eq!(rejection.check(), b.check());
+    }
+
+    /// With several preconditions broken, the first failing check in the
+    /// policy's order decides.
+    #[test]
+    fn with_several_broken_the_first_in_the_policy_order_wins(
+        (h, breaks) in broken(2..6),
+    ) {
+        let first = h.policy.order.checks().iter()
+            .find_map(|c| breaks.iter().rev().find(|b| b.check() == *c))
+            .copied()
+            .unwrap();
+        let rejection = evaluate(&h.request(), &h.world, &h.policy).unwrap_err();
+        prop_assert_eq!(rejection.check(), first.check());
+        prop_assert_eq!(rejection.code(), first.code(&h));
+    }
+
+    /// The target is the disk's own source: its image, its snapshot, or empty,
+    /// on the instance it is attached to.
+    #[test]
+    fn the_target_matches_the_disk_source(h in healthy()) {
+        let target = evaluate(&h.request(), &h.world, &h.policy).unwrap();
+        let disk = &h.world.disks[0];
+        prop_assert_eq!(target.disk_id, "d-0");
+        prop_assert_eq!(Some(target.instance_id), disk.instance_id.as_deref());
+        match (&disk.source, target.reset_to) {
+            (DiskSource::Image { image_id, .. }, ResetTo::Image(id)) => prop_assert_eq!(image_id.as_str(), id),
+            (DiskSource::Snapshot { snapshot_id }, ResetTo::Snapshot(id)) => prop_assert_eq!(snapshot_id.as_str(), id),
+            (DiskSource::Empty, ResetTo::Empty) => {}
+            (source, reset_to) => prop_assert!(false, "{source:?} reset to {reset_to:?}"),
+        }
+        // Hardening: only on a system disk, and Active only on a public image.
+        let public = h.world.images[0].image_owner_alias.is_public();
+        let expected = match (h.kind, h.strategy) {
+            (Kind::System, Some("Active")) if public => Some(reinit_disk::SecurityEnhancementStrategy::Active),
+            (Kind::System, Some("Deactive")) => Some(reinit_disk::SecurityEnhancementStrategy::Deactive),
+            _ => None,
+        };
+        prop_assert_eq!(target.security_enhancement, expected);
+    }
+
+    /// Under the default policy, a valid SecurityEnhancementStrategy (or none)
+    /// never changes whether a request is accepted, nor the code if not.
+    #[test]
+    fn a_valid_hardening_strategy_never_changes_acceptance_under_the_default_policy(
+        world in arb::world(), disk_id in select(&arb::DISK_IDS),
+    ) {
+        let policy = Policy::default();
+        let code = |strategy| {
+            let request = Request { action: Some("ReInitDisk"), disk_id: Some(disk_id), security_enhancement_strategy: strategy };
+            evaluate(&request, &world, &policy).map(|_| ()).map_err(|e| e.code())
+        };
+        let none = code(None);
+        prop_assert_eq!(&code(Some("Active")), &none);
+        prop_assert_eq!(&code(Some("Deactive")), &none);
+    }
+
+    /// The same inputs always give the same answer.
+    #[test]
+    fn evaluate_is_deterministic(world in arb::world(), request in arb::request(), policy in arb::policy()) {
+        let first = evaluate(&request, &world, &policy);
+        let clone = world.clone();
+        prop_assert_eq!(first, evaluate(&request, &world, &policy));
+        prop_assert_eq!(first, evaluate(&request, &clone, &policy));
+    }
+
+    /// What other disks are like never changes the answer for this one.
+    #[test]
+    fn facts_about_other_disks_never_change_the_answer(
+        world in arb::world(), request in arb::valid_request(), policy in arb::policy(),
+        replacement in arb::world(),
+    ) {
+        let before = observed(&request, &world, &policy);
+        let asked = request.disk_id.unwrap();
+        let mut changed = world.clone();
+        changed.disks.retain(|d| d.id == asked);
+        changed.disks.extend(replacement.disks.into_iter().filter(|d| d.id != asked));
+        prop_assert_eq!(before, observed(&request, &changed, &policy));
+    }
+
+    /// A rejection says exactly what its catalogue row says.
+    #[test]
+    fn a_rejection_carries_its_catalogue_row(
+        world in arb::world(), request in arb::request(), policy in arb::policy(),
+    ) {
+        if let Err(rejection) = evaluate(&request, &world, &policy) {
+            let row = Revision::Seed.entry(rejection.code()).unwrap();
+            prop_assert_eq!(rejection.message(), row.message);
+            prop_assert_eq!(rejection.http_status(), row.http_status);
+            prop_assert!(rejection.check().codes().contains(&rejection.code()));
+        }
+    }
+
+    /// The model types round-trip through serde (JSON) unchanged.
+    #[test]
+    fn model_types_round_trip_through_serde(world in arb::world(), policy in arb::policy()) {
+        let scenario = Scenario { policy, ..world };
+        let json = serde_json::to_string(&scenario).unwrap();
+        let back: Scenario = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&back, &scenario);
+        for disk in &scenario.disks {
+            let back: Disk = serde_json::from_str(&serde_json::to_string(disk).unwrap()).unwrap();
+            prop_assert_eq!(&back, disk);
+        }
+    }
+}
