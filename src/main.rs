@@ -1,11 +1,13 @@
 //! `reinit-disk`: decide ECS `ReInitDisk` requests from the command line.
 
-use std::io::{self, Read, Write};
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use reinit_disk::scenario::Scenario;
+
+use cli::explain::Color;
 
 /// Decide what Alibaba Cloud ECS `ReInitDisk` does to a disk: the state it is
 /// re-initialized to, or the exact error code, message and HTTP status.
@@ -20,65 +22,86 @@ struct Cli {
 enum Command {
     /// Evaluate a scenario (a request and its world, as JSON) and print the
     /// decision as one JSON object. Exits 0 whatever the decision, 2 if the
-    /// scenario is not valid.
+    /// scenario is not valid. With --lines: one scenario a line in, one
+    /// decision a line out.
     #[command(
-        after_help = "Example:\n  reinit-disk eval examples/accepted-system-disk.json\n  \
-        echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk eval\n\n\
-        The scenario format is described in docs/scenario.md."
+        after_help = "Examples:\n  reinit-disk eval examples/accepted-system-disk.json\n  \
+        echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk eval\n  \
+        reinit-disk eval --lines tests/snapshots/batch.jsonl\n\n\
+        The scenario format is described in docs/scenario.md; --lines in docs/cli.md."
     )]
     Eval {
         /// The scenario file; standard input when absent or `-`.
         file: Option<PathBuf>,
+        /// JSON Lines: one scenario a line in, one decision a line out (an
+        /// invalid line gives {"Error": "..."} and the run goes on; exit 2 if
+        /// any line was invalid).
+        #[arg(long)]
+        lines: bool,
     },
+    /// Answer an ECS request as the real endpoint does: the world from the
+    /// scenario file (its own Request is ignored), the request from QUERY and
+    /// the headers. Prints the HTTP response: status line, Content-Type, a
+    /// blank line, the body.
+    #[command(after_help = "Examples:\n  \
+        reinit-disk call examples/accepted-system-disk.json 'Action=ReInitDisk&DiskId=d-1&Format=JSON' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n  \
+        reinit-disk call examples/accepted-system-disk.json 'DiskId=d-9' --header 'x-acs-action: ReInitDisk' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n\n\
+        The wire format is described in docs/wire.md.")]
+    Call {
+        /// The scenario file that holds the world (`-` for standard input).
+        scenario: PathBuf,
+        /// The query string, percent-encoded as sent (a leading `?` or a
+        /// whole URL is fine).
+        query: String,
+        /// A request header, `Name: value` (repeatable).
+        #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+        headers: Vec<String>,
+        /// A form body (application/x-www-form-urlencoded), whose values
+        /// join the query's.
+        #[arg(long)]
+        body: Option<String>,
+        /// The RequestId of the response; a fresh uppercase UUID when absent.
+        #[arg(long, value_name = "ID")]
+        request_id: Option<String>,
+    },
+    /// Show every check in policy order, each passed, failed, not applicable
+    /// or not reached, with the facts it read, then the decision.
+    #[command(after_help = "Example:\n  \
+        reinit-disk explain examples/accepted-system-disk.json\n\n\
+        Colour is used only when standard output is a terminal (and NO_COLOR is not set), unless --color says otherwise.")]
+    Explain {
+        /// The scenario file; standard input when absent or `-`.
+        file: Option<PathBuf>,
+        /// When to colour the output.
+        #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+        color: Color,
+    },
+    /// Print the decision table as Markdown: every check in order, the code
+    /// it answers with, the HTTP status and the exact message.
+    #[command(after_help = "Example:\n  \
+        reinit-disk table > docs/decision-table.md")]
+    Table,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Eval { file } => eval(file),
-    }
-}
-
-fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "reinit-disk: {message}");
-    ExitCode::from(2)
-}
-
-fn read_input(file: Option<&PathBuf>) -> Result<(String, String), String> {
-    let mut text = String::new();
-    match file {
-        Some(path) if path.as_os_str() != "-" => {
-            let name = path.display().to_string();
-            std::fs::File::open(path)
-                .and_then(|mut f| f.read_to_string(&mut text))
-                .map_err(|e| format!("cannot read {name}: {e}"))?;
-            Ok((name, text))
-        }
-        _ => {
-            io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            Ok(("<stdin>".to_owned(), text))
-        }
-    }
-}
-
-fn eval(file: Option<PathBuf>) -> ExitCode {
-    let (name, text) = match read_input(file.as_ref()) {
-        Ok(input) => input,
-        Err(message) => return fail(&message),
-    };
-    let scenario = match Scenario::from_json(&text) {
-        Ok(s) => s,
-        Err(e) => return fail(&format!("invalid scenario {name}: {e}")),
-    };
-    let decision = scenario.decide();
-    let line = match serde_json::to_string(&decision) {
-        Ok(line) => line,
-        Err(e) => return fail(&format!("cannot encode the decision: {e}")),
-    };
-    match writeln!(io::stdout().lock(), "{line}") {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write the decision: {e}")),
+        Command::Eval { file, lines: false } => cli::eval::single(file.as_deref()),
+        Command::Eval { file, lines: true } => cli::eval::lines(file.as_deref()),
+        Command::Call {
+            scenario,
+            query,
+            headers,
+            body,
+            request_id,
+        } => cli::call::run(&cli::call::Args {
+            scenario: &scenario,
+            query: &query,
+            headers: &headers,
+            body: body.as_deref(),
+            request_id: request_id.as_deref(),
+        }),
+        Command::Explain { file, color } => cli::explain::run(file.as_deref(), color),
+        Command::Table => cli::table::run(),
     }
 }

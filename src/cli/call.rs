@@ -1,0 +1,91 @@
+//! `reinit-disk call SCENARIO 'QUERY'`: an ECS request in, the HTTP response
+//! out, as a client receives it.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use reinit_disk::wire::{HttpRequest, Ids, new_request_id, respond};
+
+use super::{fail, load_scenario};
+
+/// The command's arguments.
+pub struct Args<'a> {
+    /// The scenario file holding the world.
+    pub scenario: &'a Path,
+    /// The query string (or a URL).
+    pub query: &'a str,
+    /// `Name: value` headers.
+    pub headers: &'a [String],
+    /// A form body.
+    pub body: Option<&'a str>,
+    /// The response's RequestId.
+    pub request_id: Option<&'a str>,
+}
+
+/// Runs the command.
+pub fn run(args: &Args<'_>) -> ExitCode {
+    let headers = match args
+        .headers
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(headers) => headers,
+        Err(message) => return fail(&message),
+    };
+    let fresh;
+    let request_id = match args.request_id {
+        Some(id) if id.is_empty() || id.chars().any(char::is_control) => {
+            return fail(&format!(
+                "invalid --request-id {id:?}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters)"
+            ));
+        }
+        Some(id) => id,
+        None => {
+            fresh = new_request_id();
+            &fresh
+        }
+    };
+    let scenario = match load_scenario(Some(args.scenario)) {
+        Ok(s) => s,
+        Err(message) => return fail(&message),
+    };
+    let http = HttpRequest {
+        query: query_of(args.query),
+        body: args.body.unwrap_or_default().as_bytes(),
+        headers: &headers,
+    };
+    let response = match respond(&http, &scenario, &scenario.policy, &Ids::new(request_id)) {
+        Ok(response) => response,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(response.to_http().as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write the response: {e}")),
+    }
+}
+
+/// `Name: value` to its two parts.
+fn parse_header(header: &str) -> Result<(&str, &str), String> {
+    match header.split_once(':') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim(), value.trim())),
+        _ => Err(format!(
+            "invalid --header {header:?}: expected \"Name: value\", such as \"x-acs-action: ReInitDisk\" or \"Accept: application/json\""
+        )),
+    }
+}
+
+/// The query string of QUERY: itself, without a leading `?`; or, for a URL
+/// (`https://...`, `/...`), the part after its first `?`.
+fn query_of(query: &str) -> &str {
+    if query.starts_with("http://") || query.starts_with("https://") || query.starts_with('/') {
+        query.split_once('?').map_or("", |(_, q)| q)
+    } else {
+        query.strip_prefix('?').unwrap_or(query)
+    }
+}

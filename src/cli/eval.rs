@@ -1,0 +1,54 @@
+//! `reinit-disk eval [FILE]` and `reinit-disk eval --lines [FILE]`.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::{fail, lines, load_scenario};
+
+/// One scenario in, one decision out.
+pub fn single(file: Option<&Path>) -> ExitCode {
+    let scenario = match load_scenario(file) {
+        Ok(s) => s,
+        Err(message) => return fail(&message),
+    };
+    let decision = scenario.decide();
+    let line = match serde_json::to_string(&decision) {
+        Ok(line) => line,
+        Err(e) => return fail(&format!("cannot encode the decision: {e}")),
+    };
+    match writeln!(io::stdout().lock(), "{line}") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write the decision: {e}")),
+    }
+}
+
+/// JSON Lines in, JSON Lines out, streaming.
+pub fn lines(file: Option<&Path>) -> ExitCode {
+    let stdout = io::stdout();
+    let output = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let (name, result) = match file {
+        Some(path) if path.as_os_str() != "-" => {
+            let name = path.display().to_string();
+            match File::open(path) {
+                Ok(f) => (
+                    name,
+                    lines::run(BufReader::with_capacity(64 * 1024, f), output),
+                ),
+                Err(e) => return fail(&format!("cannot read {name}: {e}")),
+            }
+        }
+        _ => ("<stdin>".to_owned(), lines::run(io::stdin().lock(), output)),
+    };
+    match result {
+        Err(e) => fail(&format!("{name}: {e}")),
+        Ok(summary) => match summary.first_invalid {
+            None => ExitCode::SUCCESS,
+            Some(first) => fail(&format!(
+                "{name}: {} of {} lines are not valid scenarios (the first is line {first}); each has {{\"Error\": ...}} on its line",
+                summary.invalid, summary.lines
+            )),
+        },
+    }
+}
