@@ -534,3 +534,28 @@ fn an_unknown_subcommand_or_extra_argument_is_a_usage_error() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn every_shipped_example_is_a_valid_scenario() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let decision = accepted(&run(&["eval", path.to_str().unwrap()], ""));
+            assert!(decision["Accepted"].is_boolean(), "{}", path.display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1, "no example in examples/");
+    let code =
+        |name: &str| accepted(&run(&["eval", &format!("examples/{name}")], ""))["Code"].clone();
+    assert_eq!(
+        code("rejected-instance-never-started.json"),
+        json!("IncorrectInstanceStatus")
+    );
+    assert_eq!(
+        code("policy-deleted-snapshot-operation-denied.json"),
+        json!("OperationDenied")
+    );
+}
