@@ -43,6 +43,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod map_only;
+
 pub mod catalogue;
 pub mod checks;
 pub mod model;

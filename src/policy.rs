@@ -17,7 +17,12 @@ use crate::model::{CategorySet, DiskCategory};
 /// documented answer, so `{}` is the default policy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(default, deny_unknown_fields, rename_all = "PascalCase")]
+#[serde(
+    remote = "Self",
+    default,
+    deny_unknown_fields,
+    rename_all = "PascalCase"
+)]
 pub struct Policy {
     /// `Catalogue`: which API revision's codes and messages answer.
     pub catalogue: Revision,
@@ -34,6 +39,8 @@ pub struct Policy {
     /// does on a system disk whose image is not public. Open question 6.
     pub active_on_non_public_image: ActiveOnNonPublicImage,
 }
+
+crate::map_only::map_only!(Policy, "a policy");
 
 /// The code a deleted source snapshot answers: the page lists two with the
 /// same message and the same cause.

@@ -27,7 +27,7 @@ use crate::world::World;
 
 /// A request and the world it runs against.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Scenario {
     /// `Description`: what the scenario shows, for the reader; not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +52,8 @@ pub struct Scenario {
     pub policy: Policy,
 }
 
+crate::map_only::map_only!(Scenario, "a scenario");
+
 /// A scenario that is not valid: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {message}")]
@@ -75,6 +77,12 @@ impl ScenarioError {
 impl Scenario {
     /// Parses and validates a scenario.
     pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
+        if json.trim().is_empty() {
+            return Err(ScenarioError::new(
+                ".",
+                "the scenario is empty: expected a JSON object",
+            ));
+        }
         let mut de = serde_json::Deserializer::from_str(json);
         let scenario: Self = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();

@@ -120,14 +120,57 @@ fn bad_json_is_refused() {
 
 #[test]
 fn an_empty_file_is_refused() {
-    assert_refused("", ".", &["not valid JSON", "EOF"]);
-    assert_refused("  \n", ".", &["not valid JSON"]);
+    assert_refused(
+        "",
+        ".",
+        &["the scenario is empty", "expected a JSON object"],
+    );
+    assert_refused("  \n", ".", &["the scenario is empty"]);
 }
 
 #[test]
 fn a_document_that_is_not_an_object_is_refused() {
-    assert_refused("null", ".", &["expected struct Scenario"]);
-    assert_refused("\"d-1\"", ".", &["expected struct Scenario"]);
+    assert_refused("null", ".", &["expected a scenario (a JSON object)"]);
+    assert_refused("\"d-1\"", ".", &["expected a scenario (a JSON object)"]);
+}
+
+#[test]
+fn a_list_in_place_of_an_object_is_refused() {
+    // serde would otherwise read a struct from a list of its fields in order.
+    assert_refused(
+        "[]",
+        ".",
+        &[
+            "invalid type: sequence",
+            "expected a scenario (a JSON object)",
+        ],
+    );
+    assert_refused(r#"["text"]"#, ".", &["expected a scenario (a JSON object)"]);
+    assert_refused(
+        r#"{"Disks": [["d-1", "data", "cloud", "Available"]]}"#,
+        "Disks[0]",
+        &["expected a disk (a JSON object)"],
+    );
+    assert_refused(
+        r#"{"Instances": [["i-1", "Stopped"]]}"#,
+        "Instances[0]",
+        &["expected an instance (a JSON object)"],
+    );
+    assert_refused(
+        r#"{"Images": [["m-1", "system"]]}"#,
+        "Images[0]",
+        &["expected an image (a JSON object)"],
+    );
+    assert_refused(
+        r#"{"Snapshots": [["s-1", "2014-01-01T00:00:00Z"]]}"#,
+        "Snapshots[0]",
+        &["expected a snapshot (a JSON object)"],
+    );
+    assert_refused(
+        r#"{"Policy": []}"#,
+        "Policy",
+        &["expected a policy (a JSON object)"],
+    );
 }
 
 #[test]

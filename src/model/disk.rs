@@ -250,7 +250,7 @@ impl Disk {
 
 /// The flat ECS shape of a disk, as scenarios and `DescribeDisks` spell it.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 struct DiskRecord {
     disk_id: String,
     #[serde(rename = "Type")]
@@ -266,6 +266,8 @@ struct DiskRecord {
     #[serde(default)]
     creating_snapshot: bool,
 }
+
+crate::map_only::map_only!(DiskRecord, "a disk");
 
 /// A disk shape the real service cannot have.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

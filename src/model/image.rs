@@ -48,7 +48,7 @@ impl ImageOwnerAlias {
 /// tombstone (`Deleted: true`) so that its owner is still known.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Image {
     /// `ImageId`.
     #[serde(rename = "ImageId")]
@@ -59,3 +59,5 @@ pub struct Image {
     #[serde(default)]
     pub deleted: bool,
 }
+
+crate::map_only::map_only!(Image, "an image");

@@ -155,7 +155,7 @@ impl<'a> arbitrary::Arbitrary<'a> for LockSet {
 /// An instance, as `ReInitDisk` sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Instance {
     /// `InstanceId`.
     #[serde(rename = "InstanceId")]
@@ -170,6 +170,8 @@ pub struct Instance {
     #[serde(default)]
     pub operation_locks: LockSet,
 }
+
+crate::map_only::map_only!(Instance, "an instance");
 
 const fn yes() -> bool {
     true

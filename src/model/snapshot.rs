@@ -97,7 +97,7 @@ impl<'a> arbitrary::Arbitrary<'a> for CreationTime {
 /// tombstone (`Deleted: true`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Snapshot {
     /// `SnapshotId`.
     #[serde(rename = "SnapshotId")]
@@ -108,3 +108,5 @@ pub struct Snapshot {
     #[serde(default)]
     pub deleted: bool,
 }
+
+crate::map_only::map_only!(Snapshot, "a snapshot");
