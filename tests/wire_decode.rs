@@ -78,7 +78,10 @@ fn the_request_reads_its_three_parameters_and_ignores_the_rest() {
 
 #[test]
 fn body_values_join_the_query() {
-    let headers = [("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")];
+    let headers = [(
+        "Content-Type",
+        "application/x-www-form-urlencoded; charset=UTF-8",
+    )];
     let http = HttpRequest {
         query: "Action=ReInitDisk",
         body: b"DiskId=d-1&SecurityEnhancementStrategy=Deactive",
@@ -127,6 +130,22 @@ fn a_parameter_repeated_with_the_same_value_is_fine_with_another_is_invalid() {
 }
 
 #[test]
+fn among_many_parameters_the_first_conflict_in_the_order_sent_is_named() {
+    // Above 32 parameters the check sorts instead of comparing each pair.
+    let mut q: Vec<String> = (0..40).map(|i| format!("P{i}=v")).collect();
+    q[0] = "A=x".into();
+    q[3] = "B=1".into();
+    q[4] = "B=2".into();
+    q[30] = "A=x".into();
+    q[31] = "A=y".into();
+    assert_eq!(malformed_query(&q.join("&")), m("A", Fault::Conflicting));
+    q[31] = "A=x".into();
+    assert_eq!(malformed_query(&q.join("&")), m("B", Fault::Conflicting));
+    q[4] = "B=1".into();
+    assert!(query(&q.join("&")).malformed().is_none());
+}
+
+#[test]
 fn bad_percent_encoding_is_invalid_naming_the_parameter() {
     for q in ["DiskId=d%2", "DiskId=d%", "DiskId=%G1", "DiskId=%%41"] {
         assert_eq!(
@@ -144,7 +163,10 @@ fn bad_percent_encoding_is_invalid_naming_the_parameter() {
 
 #[test]
 fn invalid_utf8_is_invalid_naming_the_parameter() {
-    assert_eq!(malformed_query("DiskId=%FF"), m("DiskId", Fault::InvalidUtf8));
+    assert_eq!(
+        malformed_query("DiskId=%FF"),
+        m("DiskId", Fault::InvalidUtf8)
+    );
     assert_eq!(
         malformed_query("DiskId=%C3%28"),
         m("DiskId", Fault::InvalidUtf8)
@@ -159,10 +181,7 @@ fn invalid_utf8_is_invalid_naming_the_parameter() {
     );
     // Control characters in a name are shown percent-encoded, so that the
     // message stays valid in XML.
-    assert_eq!(
-        malformed_query("%01=a&%01=b"),
-        m("%01", Fault::Conflicting)
-    );
+    assert_eq!(malformed_query("%01=a&%01=b"), m("%01", Fault::Conflicting));
 }
 
 #[test]
@@ -212,26 +231,44 @@ fn format_of(q: &str, headers: &[(&str, &str)]) -> Format {
 fn format_in_any_case_chooses_then_the_headers_then_xml() {
     for q in ["Format=JSON", "Format=json", "Format=Json"] {
         assert_eq!(format_of(q, &[]), Format::Json, "{q}");
-        assert_eq!(format_of(q, &[("x-acs-action", "ReInitDisk")]), Format::Json);
+        assert_eq!(
+            format_of(q, &[("x-acs-action", "ReInitDisk")]),
+            Format::Json
+        );
     }
     for q in ["Format=XML", "Format=xml"] {
         assert_eq!(format_of(q, &[]), Format::Xml, "{q}");
         // Format wins over the headers.
         assert_eq!(
-            format_of(q, &[("x-acs-action", "ReInitDisk"), ("accept", "application/json")]),
+            format_of(
+                q,
+                &[
+                    ("x-acs-action", "ReInitDisk"),
+                    ("accept", "application/json")
+                ]
+            ),
             Format::Xml
         );
     }
     assert_eq!(format_of("", &[]), Format::Xml);
     assert_eq!(format_of("Format=yaml", &[]), Format::Xml);
-    assert_eq!(format_of("", &[("X-ACS-ACTION", "ReInitDisk")]), Format::Json);
-    assert_eq!(format_of("", &[("Accept", "application/json")]), Format::Json);
+    assert_eq!(
+        format_of("", &[("X-ACS-ACTION", "ReInitDisk")]),
+        Format::Json
+    );
+    assert_eq!(
+        format_of("", &[("Accept", "application/json")]),
+        Format::Json
+    );
     assert_eq!(
         format_of("", &[("accept", "text/plain, Application/JSON;q=0.9")]),
         Format::Json
     );
     assert_eq!(format_of("", &[("accept", "*/*")]), Format::Xml);
-    assert_eq!(format_of("Format=yaml", &[("accept", "application/json")]), Format::Json);
+    assert_eq!(
+        format_of("Format=yaml", &[("accept", "application/json")]),
+        Format::Json
+    );
 }
 
 #[test]

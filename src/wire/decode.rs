@@ -88,23 +88,16 @@ impl<'a> Params<'a> {
     /// the format the request asks for.
     pub fn decode(http: &HttpRequest<'a>) -> Self {
         let body: &'a [u8] = if http.body_is_form() { http.body } else { &[] };
-        let mut pairs = Vec::new();
+        let mut pairs = Vec::with_capacity(16);
         let mut malformed = None;
-        for segment in split(http.query.as_bytes()).chain(split(body)) {
-            let mut halves = segment.splitn(2, |&b| b == b'=');
-            let raw_name = halves.next().unwrap_or_default();
-            let raw_value = halves.next().unwrap_or_default();
-            match (decode_component(raw_name), decode_component(raw_value)) {
-                (Ok(name), Ok(value)) => pairs.push((name, value)),
-                (Ok(name), Err(fault)) => {
-                    malformed.get_or_insert_with(|| Malformed::new(&name, fault));
-                }
-                (Err(fault), _) => {
-                    malformed.get_or_insert_with(|| {
-                        Malformed::new(&String::from_utf8_lossy(raw_name), fault)
-                    });
-                }
-            }
+        add_pairs(&mut pairs, &mut malformed, Text::segments(http.query));
+        match std::str::from_utf8(body) {
+            Ok(text) => add_pairs(&mut pairs, &mut malformed, Text::segments(text)),
+            Err(_) => add_pairs(
+                &mut pairs,
+                &mut malformed,
+                body.split(|&b| b == b'&').map(Text::Bytes),
+            ),
         }
         let action_header = http.header("x-acs-action");
         let format_param = pairs
@@ -125,17 +118,25 @@ impl<'a> Params<'a> {
     /// The first parameter (in the order sent) given twice with different
     /// values, or `Action` contradicting the `x-acs-action` header.
     fn conflict(&self) -> Option<Malformed> {
-        let mut order: Vec<usize> = (0..self.pairs.len()).collect();
-        order.sort_by(|&a, &b| self.name(a).cmp(self.name(b)).then(a.cmp(&b)));
-        let first_conflict = order
-            .windows(2)
-            .filter_map(|w| match w {
-                [a, b] if self.name(*a) == self.name(*b) && self.value(*a) != self.value(*b) => {
-                    Some(*a)
-                }
-                _ => None,
-            })
-            .min();
+        let differ =
+            |a: usize, b: usize| self.name(a) == self.name(b) && self.value(a) != self.value(b);
+        let n = self.pairs.len();
+        // Few parameters (the usual case): compare each pair, no allocation.
+        // Many: sort their positions by name and compare neighbours.
+        let first_conflict = if n <= 32 {
+            (0..n).find(|&a| (a + 1..n).any(|b| differ(a, b)))
+        } else {
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| self.name(a).cmp(self.name(b)).then(a.cmp(&b)));
+            order
+                .windows(2)
+                .filter_map(|w| match w {
+                    // The parameter's first position in the order sent.
+                    [a, b] if differ(*a, *b) => (0..n).find(|&i| self.name(i) == self.name(*a)),
+                    _ => None,
+                })
+                .min()
+        };
         if let Some(i) = first_conflict {
             return Some(Malformed::new(self.name(i), Fault::Conflicting));
         }
@@ -203,35 +204,114 @@ impl Malformed {
     }
 }
 
-/// The non-empty `&`-separated segments of a query string or form body.
-fn split(raw: &[u8]) -> impl Iterator<Item = &[u8]> {
-    raw.split(|&b| b == b'&').filter(|s| !s.is_empty())
+/// A segment of a query string or form body: text when it is known to be
+/// UTF-8 (the query, a UTF-8 body), bytes otherwise.
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Str(&'a str),
+    Bytes(&'a [u8]),
 }
 
-/// Decodes one name or value: `+` is a space, `%XX` a byte; a `%` without
-/// two hex digits, or bytes that are not UTF-8, are faults.
-fn decode_component(raw: &[u8]) -> Result<Cow<'_, str>, Fault> {
-    let mut bytes = raw.iter();
-    while let Some(&b) = bytes.next() {
-        if b == b'%' {
-            match (bytes.next(), bytes.next()) {
-                (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => {}
-                _ => return Err(Fault::BadPercentEncoding),
+impl<'a> Text<'a> {
+    /// The `&`-separated segments of a query string or form body.
+    fn segments(raw: &'a str) -> impl Iterator<Item = Self> {
+        raw.split('&').map(Text::Str)
+    }
+
+    fn is_empty(self) -> bool {
+        match self {
+            Self::Str(s) => s.is_empty(),
+            Self::Bytes(b) => b.is_empty(),
+        }
+    }
+
+    /// The name and the value of `name=value` (a segment without `=` is a
+    /// name with an empty value).
+    fn name_value(self) -> (Self, Self) {
+        match self {
+            Self::Str(s) => {
+                let (n, v) = s
+                    .bytes()
+                    .position(|b| b == b'=')
+                    .and_then(|i| s.split_at_checked(i))
+                    .map_or((s, ""), |(n, v)| (n, v.get(1..).unwrap_or_default()));
+                (Self::Str(n), Self::Str(v))
+            }
+            Self::Bytes(b) => {
+                let mut halves = b.splitn(2, |&c| c == b'=');
+                let n = halves.next().unwrap_or_default();
+                let v = halves.next().unwrap_or_default();
+                (Self::Bytes(n), Self::Bytes(v))
             }
         }
     }
-    if raw.contains(&b'+') {
-        let spaced: Vec<u8> = raw
-            .iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect();
-        percent_decode(&spaced)
-            .decode_utf8()
-            .map(|s| Cow::Owned(s.into_owned()))
-            .map_err(|_| Fault::InvalidUtf8)
-    } else {
-        percent_decode(raw)
-            .decode_utf8()
-            .map_err(|_| Fault::InvalidUtf8)
+
+    fn as_bytes(self) -> &'a [u8] {
+        match self {
+            Self::Str(s) => s.as_bytes(),
+            Self::Bytes(b) => b,
+        }
+    }
+
+    /// Decodes the segment: `+` is a space, `%XX` a byte; a `%` without two
+    /// hex digits, or bytes that are not UTF-8, are faults. Text with neither
+    /// `%` nor `+` is borrowed as it is.
+    fn decode(self) -> Result<Cow<'a, str>, Fault> {
+        let raw = self.as_bytes();
+        let escaped = raw.iter().any(|&b| b == b'%' || b == b'+');
+        match self {
+            Self::Str(s) if !escaped => return Ok(Cow::Borrowed(s)),
+            Self::Bytes(b) if !escaped => {
+                return std::str::from_utf8(b)
+                    .map(Cow::Borrowed)
+                    .map_err(|_| Fault::InvalidUtf8);
+            }
+            _ => {}
+        }
+        let mut bytes = raw.iter();
+        while let Some(&b) = bytes.next() {
+            if b == b'%' {
+                match (bytes.next(), bytes.next()) {
+                    (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => {}
+                    _ => return Err(Fault::BadPercentEncoding),
+                }
+            }
+        }
+        if raw.contains(&b'+') {
+            let spaced: Vec<u8> = raw
+                .iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect();
+            percent_decode(&spaced)
+                .decode_utf8()
+                .map(|s| Cow::Owned(s.into_owned()))
+                .map_err(|_| Fault::InvalidUtf8)
+        } else {
+            percent_decode(raw)
+                .decode_utf8()
+                .map_err(|_| Fault::InvalidUtf8)
+        }
+    }
+}
+
+/// Decodes `segments` into `pairs`, keeping the first fault in `malformed`.
+fn add_pairs<'a>(
+    pairs: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    malformed: &mut Option<Malformed>,
+    segments: impl Iterator<Item = Text<'a>>,
+) {
+    for segment in segments.filter(|s| !s.is_empty()) {
+        let (raw_name, raw_value) = segment.name_value();
+        match (raw_name.decode(), raw_value.decode()) {
+            (Ok(name), Ok(value)) => pairs.push((name, value)),
+            (Ok(name), Err(fault)) => {
+                malformed.get_or_insert_with(|| Malformed::new(&name, fault));
+            }
+            (Err(fault), _) => {
+                malformed.get_or_insert_with(|| {
+                    Malformed::new(&String::from_utf8_lossy(raw_name.as_bytes()), fault)
+                });
+            }
+        }
     }
 }
