@@ -368,3 +368,54 @@ proptest! {
         }
     }
 }
+
+/// The decoder written as plainly as possible: split on `&`, drop empty
+/// segments, split at the first `=`, `+` to space, percent-decode; `None`
+/// when any `%` lacks two hex digits or a result is not UTF-8.
+fn reference(query: &str) -> Option<Vec<(String, String)>> {
+    let decode = |s: &str| -> Option<String> {
+        let bytes = s.as_bytes();
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b'%' {
+                let hex = bytes.get(i + 1..i + 3)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+            }
+        }
+        let spaced = s.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8()
+            .ok()
+            .map(|c| c.into_owned())
+    };
+    query
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|segment| {
+            let (name, value) = segment.split_once('=').unwrap_or((segment, ""));
+            Some((decode(name)?, decode(value)?))
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+    /// The decoder's fast paths give what the plain reference gives.
+    #[test]
+    fn decoding_matches_a_plain_reference(q in any_query()) {
+        let params = query(&q);
+        match reference(&q) {
+            Some(pairs) => {
+                let decoded: Vec<(String, String)> =
+                    params.iter().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+                prop_assert_eq!(decoded, pairs);
+            }
+            None => prop_assert!(matches!(
+                params.malformed().map(|m| m.fault),
+                Some(Fault::BadPercentEncoding | Fault::InvalidUtf8)
+            )),
+        }
+    }
+}

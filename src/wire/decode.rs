@@ -90,9 +90,9 @@ impl<'a> Params<'a> {
         let body: &'a [u8] = if http.body_is_form() { http.body } else { &[] };
         let mut pairs = Vec::with_capacity(16);
         let mut malformed = None;
-        add_pairs(&mut pairs, &mut malformed, Text::segments(http.query));
+        add_text_pairs(&mut pairs, &mut malformed, http.query);
         match std::str::from_utf8(body) {
-            Ok(text) => add_pairs(&mut pairs, &mut malformed, Text::segments(text)),
+            Ok(text) => add_text_pairs(&mut pairs, &mut malformed, text),
             Err(_) => add_pairs(
                 &mut pairs,
                 &mut malformed,
@@ -213,11 +213,6 @@ enum Text<'a> {
 }
 
 impl<'a> Text<'a> {
-    /// The `&`-separated segments of a query string or form body.
-    fn segments(raw: &'a str) -> impl Iterator<Item = Self> {
-        raw.split('&').map(Text::Str)
-    }
-
     fn is_empty(self) -> bool {
         match self {
             Self::Str(s) => s.is_empty(),
@@ -290,6 +285,50 @@ impl<'a> Text<'a> {
             percent_decode(raw)
                 .decode_utf8()
                 .map_err(|_| Fault::InvalidUtf8)
+        }
+    }
+}
+
+/// Decodes the text of a query string or form body into `pairs`, keeping
+/// the first fault in `malformed`. One pass over the bytes finds the
+/// segments, their `=` and whether they hold an escape; a segment without
+/// one is borrowed as it is, the others are decoded.
+fn add_text_pairs<'a>(
+    pairs: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    malformed: &mut Option<Malformed>,
+    text: &'a str,
+) {
+    let mut start = 0;
+    let mut equals = None;
+    let mut escaped = false;
+    let end = (text.len(), b'&');
+    for (i, b) in text.bytes().enumerate().chain(std::iter::once(end)) {
+        match b {
+            b'&' => {
+                let plain = match equals {
+                    _ if escaped => None,
+                    Some(eq) => text.get(start..eq).zip(text.get(eq.saturating_add(1)..i)),
+                    None => text.get(start..i).map(|name| (name, "")),
+                };
+                match plain {
+                    // An empty segment (`&&`) is no parameter.
+                    Some(("", "")) if equals.is_none() => {}
+                    Some((name, value)) => {
+                        pairs.push((Cow::Borrowed(name), Cow::Borrowed(value)));
+                    }
+                    None => {
+                        if let Some(segment) = text.get(start..i) {
+                            add_pairs(pairs, malformed, std::iter::once(Text::Str(segment)));
+                        }
+                    }
+                }
+                start = i.saturating_add(1);
+                equals = None;
+                escaped = false;
+            }
+            b'=' if equals.is_none() => equals = Some(i),
+            b'%' | b'+' => escaped = true,
+            _ => {}
         }
     }
 }
