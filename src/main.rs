@@ -67,7 +67,7 @@ enum Command {
     /// Show every check in policy order, each passed, failed, not applicable
     /// or not reached, with the facts it read, then the decision.
     #[command(after_help = "Example:\n  \
-        reinit-disk explain examples/accepted-system-disk.json\n\n\
+        reinit-disk explain tests/snapshots/explain-detaching.json\n\n\
         Colour is used only when standard output is a terminal (and NO_COLOR is not set), unless --color says otherwise.")]
     Explain {
         /// The scenario file; standard input when absent or `-`.

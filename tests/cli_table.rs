@@ -1,0 +1,150 @@
+//! `reinit-disk table` and the docs: docs/decision-table.md is the command's
+//! exact output, the table covers every check and code, every example in
+//! docs/cli.md runs with the output shown, and every `--help` example is in
+//! docs/cli.md.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use reinit_disk::checks::{REQUEST_CHECKS, WORLD_CHECKS};
+use reinit_disk::{Code, Revision};
+use strum::VariantArray;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+}
+
+fn table() -> String {
+    let out = run(&["table"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn docs_decision_table_is_the_commands_exact_output() {
+    let doc = std::fs::read_to_string(root().join("docs/decision-table.md")).unwrap();
+    assert!(
+        doc == table(),
+        "docs/decision-table.md differs from `reinit-disk table`: regenerate it with `reinit-disk table > docs/decision-table.md`"
+    );
+}
+
+#[test]
+fn the_table_lists_every_check_in_order_with_each_code_status_and_message() {
+    let table = table();
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
+    // Each check's row(s), numbered in the default order.
+    let mut position = 0;
+    for (i, check) in REQUEST_CHECKS.iter().chain(WORLD_CHECKS.iter()).enumerate() {
+        for code in check.codes() {
+            let entry = Revision::Seed.entry(*code).unwrap();
+            let row = rows[position + 1];
+            let cells: Vec<&str> = row.split(" | ").collect();
+            assert_eq!(cells[0], format!("| {}", i + 1), "{row}");
+            assert_eq!(cells[1], format!("`{check}`"), "{row}");
+            assert_eq!(cells[3], format!("`{}`", entry.code), "{row}");
+            assert_eq!(cells[4], entry.http_status.to_string(), "{row}");
+            assert_eq!(cells[5], entry.message, "{row}");
+            position += 1;
+        }
+    }
+    // The header, the rows and the closing "every check passed" row.
+    assert_eq!(rows.len(), position + 2);
+    for code in Code::VARIANTS {
+        assert!(table.contains(&format!("`{code}`")), "{code} missing");
+    }
+}
+
+/// The `console` blocks of a Markdown file: each a command (`$ ...`) and
+/// the output shown under it.
+fn console_examples(markdown: &str) -> Vec<(String, String)> {
+    let mut examples = Vec::new();
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        if line != "```console" {
+            continue;
+        }
+        let command = lines.next().unwrap().strip_prefix("$ ").unwrap().to_owned();
+        let output: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        examples.push((command, output.join("\n")));
+    }
+    examples
+}
+
+#[test]
+fn docs_cli_md_examples_run_as_shown() {
+    let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
+    let examples = console_examples(&doc);
+    assert!(examples.len() >= 8, "{} examples", examples.len());
+    for command in ["eval ", "eval --lines", "call ", "explain ", "table"] {
+        assert!(
+            examples
+                .iter()
+                .any(|(c, _)| c.contains(&format!("reinit-disk {command}"))),
+            "no example of {command}"
+        );
+    }
+    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_reinit-disk"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    for (command, expected) in examples {
+        let out = Command::new("sh")
+            .args(["-c", &command])
+            .current_dir(root())
+            .env("PATH", &path)
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        assert_eq!(
+            stdout.trim_end_matches('\n'),
+            expected,
+            "docs/cli.md: `{command}` printed something else"
+        );
+    }
+}
+
+#[test]
+fn every_help_example_is_in_docs_cli_md() {
+    let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
+    for command in ["eval", "call", "explain", "table"] {
+        let out = run(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let help = String::from_utf8(out.stdout).unwrap();
+        let examples: Vec<&str> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Example"))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(str::trim)
+            .collect();
+        assert!(!examples.is_empty(), "`{command} --help` shows no example");
+        for example in examples {
+            assert!(
+                doc.contains(example),
+                "`{command} --help` example not in docs/cli.md: {example}"
+            );
+        }
+    }
+}
