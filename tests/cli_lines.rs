@@ -1,0 +1,182 @@
+//! `reinit-disk eval --lines`: one scenario a line in, one decision a line
+//! out, in order, each the same object as single-scenario `eval`; an invalid
+//! line gives `{"Error": "..."}` on its line and the run goes on; exit 2 if
+//! any line was invalid, else 0.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&data).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn scenario(disk_status: &str, instance_status: &str) -> String {
+    json!({
+        "Request": {"DiskId": "d-1"},
+        "Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+                   "Status": disk_status, "InstanceId": "i-1"}],
+        "Instances": [{"InstanceId": "i-1", "Status": instance_status}]
+    })
+    .to_string()
+}
+
+/// What single-scenario `eval` prints for `line`.
+fn single_eval(line: &str) -> String {
+    let out = run(&["eval"], line.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
+}
+
+#[test]
+fn a_mix_of_valid_and_invalid_lines_gives_one_output_line_each_in_order() {
+    let valid = [
+        scenario("In_use", "Stopped"),
+        scenario("Detaching", "Stopped"),
+        scenario("In_use", "Running"),
+    ];
+    let lines: Vec<String> = vec![
+        valid[0].clone(),
+        r#"{"Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd", "Status": "Broken"}]}"#.to_owned(),
+        valid[1].clone(),
+        "not json".to_owned(),
+        String::new(),
+        r#"{"Request": {"DiskId": "d-1"}, "Extra": 1}"#.to_owned(),
+        valid[2].clone(),
+    ];
+    let input = lines.join("\n") + "\n";
+    let out = run(&["eval", "--lines"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<&str> = stdout.lines().collect();
+    assert_eq!(got.len(), lines.len());
+    // Valid lines: exactly what single eval prints.
+    assert_eq!(got[0], single_eval(&valid[0]));
+    assert_eq!(got[2], single_eval(&valid[1]));
+    assert_eq!(got[6], single_eval(&valid[2]));
+    let decision: Value = serde_json::from_str(got[2]).unwrap();
+    assert_eq!(decision["Code"], "IncorrectDiskStatus");
+    // Invalid lines: {"Error": ...} naming the field, and the run went on.
+    let errors: Vec<Value> = [1, 3, 4, 5]
+        .iter()
+        .map(|&i| serde_json::from_str(got[i]).unwrap())
+        .collect();
+    for e in &errors {
+        assert_eq!(e.as_object().unwrap().len(), 1, "{e}");
+    }
+    let text = |i: usize| errors[i]["Error"].as_str().unwrap().to_owned();
+    assert!(
+        text(0).starts_with("Disks[0].Status: unknown variant `Broken`, expected one of `In_use`"),
+        "{}",
+        text(0)
+    );
+    assert!(text(1).starts_with(".: not valid JSON"), "{}", text(1));
+    assert!(text(2).starts_with("empty line"), "{}", text(2));
+    assert!(text(3).contains("Extra"), "{}", text(3));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "reinit-disk: <stdin>: 4 of 7 lines are not valid scenarios (the first is line 2); each has {\"Error\": ...} on its line\n"
+    );
+}
+
+#[test]
+fn all_valid_lines_exit_0_and_crlf_or_a_missing_final_newline_are_fine() {
+    let input = format!(
+        "{}\r\n{}",
+        scenario("In_use", "Stopped"),
+        scenario("Available", "Stopped")
+    );
+    let out = run(&["eval", "--lines", "-"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0]["Accepted"], true);
+    assert_eq!(got[1]["Code"], "IncorrectDiskStatus");
+}
+
+#[test]
+fn empty_input_prints_nothing_and_exits_0() {
+    let out = run(&["eval", "--lines"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_an_error_on_its_line() {
+    let mut input = scenario("In_use", "Stopped").into_bytes();
+    input.extend_from_slice(b"\n{\"Request\": \"\xff\"}\n");
+    input.extend_from_slice(scenario("In_use", "Stopped").as_bytes());
+    let out = run(&["eval", "--lines"], &input);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 3);
+    assert!(
+        got[1]["Error"]
+            .as_str()
+            .unwrap()
+            .starts_with("not valid UTF-8")
+    );
+    assert_eq!(got[2]["Accepted"], true);
+}
+
+#[test]
+fn many_lines_stream_through_one_process() {
+    let line = scenario("In_use", "Stopped");
+    let n = 20_000;
+    let input = format!("{line}\n").repeat(n);
+    let out = run(&["eval", "--lines"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), n);
+    assert!(stdout.lines().all(|l| l == single_eval_cached()));
+}
+
+fn single_eval_cached() -> &'static str {
+    static ONCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ONCE.get_or_init(|| single_eval(&scenario("In_use", "Stopped")))
+}
+
+#[test]
+fn a_file_that_cannot_be_read_exits_2_with_one_line() {
+    let out = run(&["eval", "--lines", "no/such/file.jsonl"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1);
+    assert!(
+        stderr.starts_with("reinit-disk: cannot read no/such/file.jsonl"),
+        "{stderr}"
+    );
+}
