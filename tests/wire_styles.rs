@@ -69,7 +69,12 @@ fn cases() -> Vec<Case> {
         case("accepted, data disk created empty", "d-empty", same, None),
         Case {
             action: "DescribeDisks",
-            ..case("another action", "d-sys", same, Some(Code::InvalidActionNotFound))
+            ..case(
+                "another action",
+                "d-sys",
+                same,
+                Some(Code::InvalidActionNotFound),
+            )
         },
         Case {
             disk_id: None,
@@ -77,9 +82,19 @@ fn cases() -> Vec<Case> {
         },
         Case {
             strategy: Some("active"),
-            ..case("a bad strategy", "d-sys", same, Some(Code::InvalidParameter))
+            ..case(
+                "a bad strategy",
+                "d-sys",
+                same,
+                Some(Code::InvalidParameter),
+            )
         },
-        case("no such disk", "d-404", same, Some(Code::InvalidDiskIdNotFound)),
+        case(
+            "no such disk",
+            "d-404",
+            same,
+            Some(Code::InvalidDiskIdNotFound),
+        ),
         case(
             "a local disk",
             "d-empty",
@@ -140,13 +155,19 @@ fn cases() -> Vec<Case> {
         case(
             "a deleted shared image",
             "d-sys",
-            |w| w["Images"][0] = json!({"ImageId": "m-1", "ImageOwnerAlias": "others", "Deleted": true}),
+            |w| {
+                w["Images"][0] =
+                    json!({"ImageId": "m-1", "ImageOwnerAlias": "others", "Deleted": true})
+            },
             Some(Code::SharedImageDeleted),
         ),
         case(
             "a deleted own image",
             "d-sys",
-            |w| w["Images"][0] = json!({"ImageId": "m-1", "ImageOwnerAlias": "self", "Deleted": true}),
+            |w| {
+                w["Images"][0] =
+                    json!({"ImageId": "m-1", "ImageOwnerAlias": "self", "Deleted": true})
+            },
             Some(Code::InvalidDiskIdOperationNotSupported),
         ),
         case(
@@ -206,8 +227,16 @@ const ACS3_HEADERS: [(&str, &str); 7] = [
     ),
 ];
 
+/// A style: its name, the query, the headers, and the format it must get.
+type Style = (
+    &'static str,
+    String,
+    Vec<(&'static str, &'static str)>,
+    Format,
+);
+
 /// The request as each style sends it, and the format it must get back.
-fn styles(case: &Case) -> Vec<(&'static str, String, Vec<(&'static str, &'static str)>, Format)> {
+fn styles(case: &Case) -> Vec<Style> {
     let common_rpc = "Version=2014-05-26&AccessKeyId=LTAI5tExample&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf&Timestamp=2024-05-01T08%3A00%3A00Z&Signature=Pq%2B7r%2Fk%3D";
     let action = case.action;
     let b = business(case);
@@ -259,7 +288,9 @@ fn both_client_styles_get_the_exact_response_for_every_outcome() {
         let scenario = world(case);
         // The engine's own decision, for the same parameters.
         let mut with_request = scenario.clone();
-        with_request.request.insert("Action".into(), case.action.into());
+        with_request
+            .request
+            .insert("Action".into(), case.action.into());
         if let Some(id) = case.disk_id {
             with_request.request.insert("DiskId".into(), id.into());
         }
