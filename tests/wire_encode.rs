@@ -108,7 +108,10 @@ fn parse_xml(body: &str) -> (String, BTreeMap<String, String>) {
 #[test]
 fn success_bodies_are_byte_exact() {
     let json = encode_success(Format::Json, REQUEST_ID).unwrap();
-    assert_eq!(json, r#"{"RequestId":"F3CD6886-D8D0-4FEE-B93E-1B73239673DE"}"#);
+    assert_eq!(
+        json,
+        r#"{"RequestId":"F3CD6886-D8D0-4FEE-B93E-1B73239673DE"}"#
+    );
     snapshot("success.json", &json);
     let xml = encode_success(Format::Xml, REQUEST_ID).unwrap();
     assert_eq!(
@@ -201,7 +204,10 @@ fn text_is_escaped_by_the_encoders_and_survives_a_round_trip() {
         message,
     };
     let xml = encode_error(Format::Xml, &body).unwrap();
-    assert!(xml.contains(r#"<Message>a &lt;b&gt; &amp; "c" 'd' ]]&gt; é</Message>"#), "{xml}");
+    assert!(
+        xml.contains(r#"<Message>a &lt;b&gt; &amp; "c" 'd' ]]&gt; é</Message>"#),
+        "{xml}"
+    );
     let (_, children) = parse_xml(&xml);
     assert_eq!(children["Message"], message);
     assert_eq!(children["RequestId"], request_id);
@@ -250,9 +256,16 @@ fn reason_phrases_and_content_types() {
     assert_eq!(reason_phrase(404), "Not Found");
     assert_eq!(reason_phrase(500), "Internal Server Error");
     for entry in Revision::Seed.rows() {
-        assert!(!reason_phrase(entry.http_status).is_empty(), "{}", entry.code);
+        assert!(
+            !reason_phrase(entry.http_status).is_empty(),
+            "{}",
+            entry.code
+        );
     }
-    assert_eq!(Format::Json.content_type(), "application/json;charset=utf-8");
+    assert_eq!(
+        Format::Json.content_type(),
+        "application/json;charset=utf-8"
+    );
     assert_eq!(Format::Xml.content_type(), "text/xml;charset=utf-8");
 }
 
