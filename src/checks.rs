@@ -106,6 +106,37 @@ impl Check {
         }
     }
 
+    /// What the check requires, in a line (the decision table's "Passes
+    /// when" column).
+    pub const fn requirement(self) -> &'static str {
+        match self {
+            Check::Action => "`Action`, when given, is `ReInitDisk`",
+            Check::DiskIdGiven => "`DiskId` is given and not empty",
+            Check::StrategyValue => {
+                "`SecurityEnhancementStrategy`, when given, is `Active` or `Deactive` (case-sensitive)"
+            }
+            Check::DiskExists => "the disk exists",
+            Check::CategorySupported => {
+                "the disk's category is not in the policy's `UnsupportedCategories`"
+            }
+            Check::InstanceNotSecurityLocked => "the disk's instance has no `security` lock",
+            Check::InstanceNotInArrears => {
+                "the disk's instance has no `financial`, `recycling`, `dedicatedhostfinancial` or `refunded` lock"
+            }
+            Check::DiskInUse => "the disk is `In_use` (attached)",
+            Check::InstanceStopped => "the disk's instance is `Stopped` and has started once",
+            Check::NoSnapshotInProgress => "no snapshot of the disk is being created",
+            Check::SourceSnapshotExists => "a data disk's source snapshot exists",
+            Check::SourceSnapshotNotTooOld => {
+                "a data disk's source snapshot was created on or after 2013-07-16T00:00:00Z"
+            }
+            Check::SourceImageExists => "a system disk's image exists",
+            Check::HardeningSupported => {
+                "`Active` is asked for on a public image only (checked only when the policy's `ActiveOnNonPublicImage` is `Reject`)"
+            }
+        }
+    }
+
     /// Whether this is one of the three request checks, which always run
     /// first.
     pub fn is_request_check(self) -> bool {

@@ -21,36 +21,6 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// What a check requires, in a line.
-const fn requires(check: Check) -> &'static str {
-    match check {
-        Check::Action => "`Action`, when given, is `ReInitDisk`",
-        Check::DiskIdGiven => "`DiskId` is given and not empty",
-        Check::StrategyValue => {
-            "`SecurityEnhancementStrategy`, when given, is `Active` or `Deactive` (case-sensitive)"
-        }
-        Check::DiskExists => "the disk exists",
-        Check::CategorySupported => {
-            "the disk's category is not in the policy's `UnsupportedCategories`"
-        }
-        Check::InstanceNotSecurityLocked => "the disk's instance has no `security` lock",
-        Check::InstanceNotInArrears => {
-            "the disk's instance has no `financial`, `recycling`, `dedicatedhostfinancial` or `refunded` lock"
-        }
-        Check::DiskInUse => "the disk is `In_use` (attached)",
-        Check::InstanceStopped => "the disk's instance is `Stopped` and has started once",
-        Check::NoSnapshotInProgress => "no snapshot of the disk is being created",
-        Check::SourceSnapshotExists => "a data disk's source snapshot exists",
-        Check::SourceSnapshotNotTooOld => {
-            "a data disk's source snapshot was created on or after 2013-07-16T00:00:00Z"
-        }
-        Check::SourceImageExists => "a system disk's image exists",
-        Check::HardeningSupported => {
-            "`Active` is asked for on a public image only (checked only when the policy's `ActiveOnNonPublicImage` is `Reject`)"
-        }
-    }
-}
-
 /// A Markdown table cell: `|` escaped, so that a message cannot break the
 /// table.
 fn cell(text: &str) -> String {
@@ -95,7 +65,7 @@ pub fn table(revision: Revision) -> String {
                 "| {} | `{}` | {} | `{}` | {} | {} | {} |",
                 i + 1,
                 check,
-                cell(requires(*check)),
+                cell(check.requirement()),
                 entry.code,
                 entry.http_status,
                 cell(entry.message),
