@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use reinit_disk::checks::{REQUEST_CHECKS, WORLD_CHECKS};
-use reinit_disk::{Check, Code, Revision};
+use reinit_disk::{Code, Revision};
 
 use super::fail;
 
