@@ -37,8 +37,8 @@
 //! Features: `scenario` (JSON scenarios and decisions), `wire` (ECS HTTP
 //! requests in, byte-exact responses out: [`wire`]), `cli` (the
 //! `reinit-disk` binary; default), `arbitrary` (fuzzing). With
-//! `default-features = false` the crate depends on serde, strum, thiserror
-//! and time only.
+//! `default-features = false` the crate depends on serde, strum, thiserror,
+//! time and foldhash only.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -1,0 +1,370 @@
+//! The benchmark world and its cases, shared by benches/evaluate.rs and
+//! tests/alloc.rs: one accepted request per kind of source and one request
+//! per rejection (every code the checks can give, with the policy that
+//! gives it).
+
+use reinit_disk::model::{
+    CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
+    InstanceStatus, LockReason, LockSet, Snapshot,
+};
+use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
+use reinit_disk::{Code, InMemoryWorld, Policy, Request};
+
+/// One request to decide, and what it must decide.
+pub struct Case {
+    /// The benchmark's name for it.
+    pub name: &'static str,
+    /// The request.
+    pub request: Request<'static>,
+    /// The policy.
+    pub policy: Policy,
+    /// `None`: accepted; `Some(code)`: rejected with `code`.
+    pub expect: Option<Code>,
+}
+
+const IMAGES: usize = 100;
+const SNAPSHOTS: usize = 1_000;
+
+fn ok_instance(id: String) -> Instance {
+    Instance {
+        id,
+        status: InstanceStatus::Stopped,
+        has_started: true,
+        operation_locks: LockSet::EMPTY,
+    }
+}
+
+fn disk(id: &str, instance: &str, source: DiskSource) -> Disk {
+    Disk {
+        id: id.to_owned(),
+        category: DiskCategory::CloudEssd,
+        status: DiskStatus::InUse,
+        instance_id: Some(instance.to_owned()),
+        source,
+        creating_snapshot: false,
+    }
+}
+
+fn image_source(id: &str) -> DiskSource {
+    DiskSource::Image {
+        image_id: id.to_owned(),
+        snapshot_id: None,
+    }
+}
+
+fn snapshot_source(id: &str) -> DiskSource {
+    DiskSource::Snapshot {
+        snapshot_id: id.to_owned(),
+    }
+}
+
+fn time(unix: i64) -> CreationTime {
+    CreationTime::from_unix_seconds(unix).expect("in range")
+}
+
+/// A world of `disks` disks (at least the 20 the cases name): the cases'
+/// disks, then ordinary ones, two per instance (a system disk from one of
+/// 100 public images and a data disk from one of 1,000 snapshots), all
+/// re-initializable. Ids are as long as ECS's (22 characters).
+pub fn world(disks: usize) -> InMemoryWorld {
+    let mut w = InMemoryWorld::new();
+    for k in 0..IMAGES {
+        w.insert_image(Image {
+            id: format!("m-bp1{k:017}"),
+            image_owner_alias: ImageOwnerAlias::System,
+            deleted: false,
+        })
+        .expect("unique");
+    }
+    for k in 0..SNAPSHOTS {
+        w.insert_snapshot(Snapshot {
+            id: format!("s-bp1{k:017}"),
+            creation_time: time(1_600_000_000),
+            deleted: false,
+        })
+        .expect("unique");
+    }
+
+    // The cases' images, snapshots, instances and disks.
+    let special_images = [
+        ("m-self-image-000000000", ImageOwnerAlias::SelfOwned, false),
+        ("m-shared-deleted-00000", ImageOwnerAlias::Others, true),
+        ("m-own-deleted-00000000", ImageOwnerAlias::SelfOwned, true),
+    ];
+    for (id, alias, deleted) in special_images {
+        w.insert_image(Image {
+            id: id.to_owned(),
+            image_owner_alias: alias,
+            deleted,
+        })
+        .expect("unique");
+    }
+    let special_snapshots = [
+        ("s-deleted-000000000000", 1_600_000_000, true),
+        ("s-too-old-000000000000", 1_300_000_000, false),
+    ];
+    for (id, at, deleted) in special_snapshots {
+        w.insert_snapshot(Snapshot {
+            id: id.to_owned(),
+            creation_time: time(at),
+            deleted,
+        })
+        .expect("unique");
+    }
+    let special_instances = [
+        (
+            "i-ok-00000000000000000",
+            InstanceStatus::Stopped,
+            true,
+            LockSet::EMPTY,
+        ),
+        (
+            "i-security-00000000000",
+            InstanceStatus::Stopped,
+            true,
+            LockSet::EMPTY.with(LockReason::Security),
+        ),
+        (
+            "i-financial-0000000000",
+            InstanceStatus::Stopped,
+            true,
+            LockSet::EMPTY.with(LockReason::Financial),
+        ),
+        (
+            "i-running-000000000000",
+            InstanceStatus::Running,
+            true,
+            LockSet::EMPTY,
+        ),
+    ];
+    for (id, status, has_started, operation_locks) in special_instances {
+        w.insert_instance(Instance {
+            id: id.to_owned(),
+            status,
+            has_started,
+            operation_locks,
+        })
+        .expect("unique");
+    }
+    let ok = "i-ok-00000000000000000";
+    let public = "m-bp100000000000000000";
+    let snap = "s-bp100000000000000000";
+    let mut special = vec![
+        disk("d-accept-system-000000", ok, image_source(public)),
+        disk("d-accept-snapshot-0000", ok, snapshot_source(snap)),
+        disk("d-accept-empty-0000000", ok, DiskSource::Empty),
+        disk(
+            "d-self-image-000000000",
+            ok,
+            image_source("m-self-image-000000000"),
+        ),
+        Disk {
+            category: DiskCategory::LocalSsdPro,
+            ..disk("d-local-000000000000000", ok, DiskSource::Empty)
+        },
+        disk(
+            "d-security-00000000000",
+            "i-security-00000000000",
+            DiskSource::Empty,
+        ),
+        disk(
+            "d-financial-0000000000",
+            "i-financial-0000000000",
+            DiskSource::Empty,
+        ),
+        Disk {
+            status: DiskStatus::Available,
+            instance_id: None,
+            ..disk("d-detached-00000000000", ok, DiskSource::Empty)
+        },
+        disk(
+            "d-running-000000000000",
+            "i-running-000000000000",
+            DiskSource::Empty,
+        ),
+        Disk {
+            creating_snapshot: true,
+            ..disk("d-snapshotting-0000000", ok, DiskSource::Empty)
+        },
+        disk(
+            "d-deleted-snapshot-000",
+            ok,
+            snapshot_source("s-deleted-000000000000"),
+        ),
+        disk(
+            "d-too-old-000000000000",
+            ok,
+            snapshot_source("s-too-old-000000000000"),
+        ),
+        disk(
+            "d-shared-deleted-00000",
+            ok,
+            image_source("m-shared-deleted-00000"),
+        ),
+        disk(
+            "d-own-deleted-00000000",
+            ok,
+            image_source("m-own-deleted-00000000"),
+        ),
+        disk(
+            "d-dangling-00000000000",
+            "i-not-in-the-world-000",
+            DiskSource::Empty,
+        ),
+    ];
+    assert!(disks >= special.len());
+    let bulk = disks - special.len();
+    for n in 0..bulk {
+        let instance = format!("i-bp1{:017}", n / 2);
+        if n % 2 == 0 {
+            w.insert_instance(ok_instance(instance.clone()))
+                .expect("unique");
+        }
+        let source = if n % 2 == 0 {
+            image_source(&format!("m-bp1{:017}", n % IMAGES))
+        } else {
+            snapshot_source(&format!("s-bp1{:017}", n % SNAPSHOTS))
+        };
+        special.push(disk(&format!("d-bp1{n:017}"), &instance, source));
+    }
+    for d in special {
+        w.insert_disk(d).expect("unique");
+    }
+    w
+}
+
+/// Every case: three accepted, then one per rejection.
+pub fn cases() -> Vec<Case> {
+    let default = Policy::default();
+    let case = |name, request, expect| Case {
+        name,
+        request,
+        policy: default,
+        expect,
+    };
+    let strategy = |id, value| Request {
+        security_enhancement_strategy: Some(value),
+        ..Request::new(id)
+    };
+    vec![
+        case(
+            "accepted-system-disk",
+            strategy("d-accept-system-000000", "Active"),
+            None,
+        ),
+        case(
+            "accepted-snapshot-data-disk",
+            Request::new("d-accept-snapshot-0000"),
+            None,
+        ),
+        case(
+            "accepted-empty-data-disk",
+            Request::new("d-accept-empty-0000000"),
+            None,
+        ),
+        case(
+            "accepted-bulk-disk",
+            Request::new("d-bp100000000000000301"),
+            None,
+        ),
+        case(
+            "InvalidAction.NotFound",
+            Request {
+                action: Some("DescribeDisks"),
+                ..Request::new("d-accept-system-000000")
+            },
+            Some(Code::InvalidActionNotFound),
+        ),
+        case(
+            "MissingParameter",
+            Request {
+                disk_id: None,
+                ..Request::new("")
+            },
+            Some(Code::MissingParameter),
+        ),
+        case(
+            "InvalidParameter",
+            strategy("d-accept-system-000000", "active"),
+            Some(Code::InvalidParameter),
+        ),
+        case(
+            "InvalidDiskId.NotFound",
+            Request::new("d-not-in-the-world-000"),
+            Some(Code::InvalidDiskIdNotFound),
+        ),
+        case(
+            "DiskCategory.OperationNotSupported",
+            Request::new("d-local-000000000000000"),
+            Some(Code::DiskCategoryOperationNotSupported),
+        ),
+        case(
+            "InstanceLockedForSecurity",
+            Request::new("d-security-00000000000"),
+            Some(Code::InstanceLockedForSecurity),
+        ),
+        case(
+            "InstanceExpiredOrInArrears",
+            Request::new("d-financial-0000000000"),
+            Some(Code::InstanceExpiredOrInArrears),
+        ),
+        case(
+            "IncorrectDiskStatus",
+            Request::new("d-detached-00000000000"),
+            Some(Code::IncorrectDiskStatus),
+        ),
+        case(
+            "IncorrectInstanceStatus",
+            Request::new("d-running-000000000000"),
+            Some(Code::IncorrectInstanceStatus),
+        ),
+        case(
+            "DiskCreatingSnapshot",
+            Request::new("d-snapshotting-0000000"),
+            Some(Code::DiskCreatingSnapshot),
+        ),
+        case(
+            "InvalidSourceSnapshot",
+            Request::new("d-deleted-snapshot-000"),
+            Some(Code::InvalidSourceSnapshot),
+        ),
+        Case {
+            name: "OperationDenied",
+            request: Request::new("d-deleted-snapshot-000"),
+            policy: Policy {
+                deleted_snapshot_code: DeletedSnapshotCode::OperationDenied,
+                ..default
+            },
+            expect: Some(Code::OperationDenied),
+        },
+        case(
+            "InvalidSnapshot.TooOld",
+            Request::new("d-too-old-000000000000"),
+            Some(Code::InvalidSnapshotTooOld),
+        ),
+        case(
+            "SharedImageDeleted",
+            Request::new("d-shared-deleted-00000"),
+            Some(Code::SharedImageDeleted),
+        ),
+        case(
+            "InvalidDiskId.OperationNotSupported",
+            Request::new("d-own-deleted-00000000"),
+            Some(Code::InvalidDiskIdOperationNotSupported),
+        ),
+        case(
+            "InternalError",
+            Request::new("d-dangling-00000000000"),
+            Some(Code::InternalError),
+        ),
+        Case {
+            name: "InvalidParameter-hardening",
+            request: strategy("d-self-image-000000000", "Active"),
+            policy: Policy {
+                active_on_non_public_image: ActiveOnNonPublicImage::Reject,
+                ..default
+            },
+            expect: Some(Code::InvalidParameter),
+        },
+    ]
+}
