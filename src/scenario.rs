@@ -85,7 +85,11 @@ impl Scenario {
         }
         let mut de = serde_json::Deserializer::from_str(json);
         let scenario: Self = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
+            let mut path = e.path().to_string();
+            if path.is_empty() || (path.ends_with('.') && path != ".") {
+                // The culprit is a field whose name is empty: show it quoted.
+                path.push_str("\"\"");
+            }
             let inner = e.into_inner();
             if inner.is_syntax() || inner.is_eof() || path == "?" {
                 ScenarioError::new(".", format!("not valid JSON: {inner}"))
