@@ -1,0 +1,393 @@
+//! Shared by the fuzz targets: small structured worlds, requests and policies
+//! built from the fuzzer's bytes, and the properties every decision must have.
+//!
+//! Ids come mostly from small pools (`d-0`..`d-3`, `i-0`..`i-2`, ...) so that
+//! a disk's instance, image and snapshot are usually found, and sometimes not.
+//! The reference model is the one the ordinary tests use
+//! (tests/common/reference.rs), included by path.
+
+#![allow(clippy::missing_panics_doc)]
+
+// Deliberately naive, and linted by the main package's own clippy run.
+#[allow(clippy::collapsible_if)]
+#[path = "../../tests/common/reference.rs"]
+pub mod reference;
+
+use arbitrary::{Arbitrary, Result, Unstructured};
+use reinit_disk::checks::{REQUEST_CHECKS, Step, Verdict, evaluate_traced};
+use reinit_disk::model::{
+    CreationTime, Disk, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance, InstanceStatus,
+    LockSet, Snapshot,
+};
+use reinit_disk::policy::ActiveOnNonPublicImage;
+use reinit_disk::scenario::Scenario;
+use reinit_disk::{
+    InMemoryWorld, Policy, Reinit, Rejection, Request, ResetTo, SecurityEnhancementStrategy, World,
+    evaluate,
+};
+
+use reference::{RefPolicy, observed, reference};
+
+/// The disk ids most disks and requests use.
+pub const DISK_IDS: [&str; 4] = ["d-0", "d-1", "d-2", "d-3"];
+/// The instance ids most disks name.
+pub const INSTANCE_IDS: [&str; 3] = ["i-0", "i-1", "i-2"];
+/// The image ids most system disks name.
+pub const IMAGE_IDS: [&str; 3] = ["m-0", "m-1", "m-2"];
+/// The snapshot ids most data disks name.
+pub const SNAPSHOT_IDS: [&str; 3] = ["s-0", "s-1", "s-2"];
+
+/// An id from `pool`, or once in a while any string.
+pub fn id(u: &mut Unstructured<'_>, pool: &[&str]) -> Result<String> {
+    if u.ratio(1, 16)? {
+        String::arbitrary(u)
+    } else {
+        Ok((*u.choose(pool)?).to_owned())
+    }
+}
+
+fn maybe<T>(
+    u: &mut Unstructured<'_>,
+    num: u8,
+    den: u8,
+    f: impl FnOnce(&mut Unstructured<'_>) -> Result<T>,
+) -> Result<Option<T>> {
+    if u.ratio(num, den)? {
+        f(u).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// A disk, biased towards the shapes that get far through the checks.
+pub fn disk(u: &mut Unstructured<'_>) -> Result<Disk> {
+    let disk_id = id(u, &DISK_IDS)?;
+    let category = u.arbitrary()?;
+    let status = if u.ratio(1, 2)? {
+        DiskStatus::InUse
+    } else {
+        u.arbitrary()?
+    };
+    let instance_id = maybe(u, 7, 8, |u| id(u, &INSTANCE_IDS))?;
+    let source = match u.int_in_range(0..=2u8)? {
+        0 => DiskSource::Image {
+            image_id: id(u, &IMAGE_IDS)?,
+            snapshot_id: maybe(u, 1, 4, |u| id(u, &SNAPSHOT_IDS))?,
+        },
+        1 => DiskSource::Snapshot {
+            snapshot_id: id(u, &SNAPSHOT_IDS)?,
+        },
+        _ => DiskSource::Empty,
+    };
+    Ok(Disk {
+        id: disk_id,
+        category,
+        status,
+        instance_id,
+        source,
+        creating_snapshot: u.ratio(1, 8)?,
+    })
+}
+
+/// An instance, usually stopped, started once and unlocked.
+pub fn instance(u: &mut Unstructured<'_>) -> Result<Instance> {
+    Ok(Instance {
+        id: id(u, &INSTANCE_IDS)?,
+        status: if u.ratio(1, 2)? {
+            InstanceStatus::Stopped
+        } else {
+            u.arbitrary()?
+        },
+        has_started: !u.ratio(1, 8)?,
+        operation_locks: if u.ratio(2, 3)? {
+            LockSet::EMPTY
+        } else {
+            u.arbitrary()?
+        },
+    })
+}
+
+/// An image, deleted one time in four.
+pub fn image(u: &mut Unstructured<'_>) -> Result<Image> {
+    Ok(Image {
+        id: id(u, &IMAGE_IDS)?,
+        image_owner_alias: u.arbitrary()?,
+        deleted: u.ratio(1, 4)?,
+    })
+}
+
+/// A snapshot, deleted one time in four, made around the 2013 cut-off one
+/// time in four.
+pub fn snapshot(u: &mut Unstructured<'_>) -> Result<Snapshot> {
+    let creation_time = if u.ratio(1, 4)? {
+        // Two days either side of 2013-07-16T00:00:00Z.
+        let at = reference::TOO_OLD_BEFORE_UNIX + u.int_in_range(-172_800i64..=172_800)?;
+        CreationTime::from_unix_seconds(at).ok_or(arbitrary::Error::IncorrectFormat)?
+    } else {
+        u.arbitrary()?
+    };
+    Ok(Snapshot {
+        id: id(u, &SNAPSHOT_IDS)?,
+        creation_time,
+        deleted: u.ratio(1, 4)?,
+    })
+}
+
+/// The resources of a world, each id once (a repeated id is dropped, as
+/// `InMemoryWorld` refuses it). Doubles as a second `World` implementation
+/// (a scenario, with linear lookups).
+pub fn world(u: &mut Unstructured<'_>) -> Result<Scenario> {
+    let mut s = Scenario::default();
+    for _ in 0..u.int_in_range(0..=4u8)? {
+        let d = disk(u)?;
+        if s.disks.iter().all(|x| x.id != d.id) {
+            s.disks.push(d);
+        }
+    }
+    for _ in 0..u.int_in_range(0..=3u8)? {
+        let i = instance(u)?;
+        if s.instances.iter().all(|x| x.id != i.id) {
+            s.instances.push(i);
+        }
+    }
+    for _ in 0..u.int_in_range(0..=3u8)? {
+        let i = image(u)?;
+        if s.images.iter().all(|x| x.id != i.id) {
+            s.images.push(i);
+        }
+    }
+    for _ in 0..u.int_in_range(0..=3u8)? {
+        let sn = snapshot(u)?;
+        if s.snapshots.iter().all(|x| x.id != sn.id) {
+            s.snapshots.push(sn);
+        }
+    }
+    Ok(s)
+}
+
+/// The same resources in an `InMemoryWorld`.
+pub fn in_memory(s: &Scenario) -> InMemoryWorld {
+    let mut w = InMemoryWorld::new();
+    for d in &s.disks {
+        w.insert_disk(d.clone()).expect("ids are unique");
+    }
+    for i in &s.instances {
+        w.insert_instance(i.clone()).expect("ids are unique");
+    }
+    for i in &s.images {
+        w.insert_image(i.clone()).expect("ids are unique");
+    }
+    for sn in &s.snapshots {
+        w.insert_snapshot(sn.clone()).expect("ids are unique");
+    }
+    w
+}
+
+/// The raw parameters of a request, owned (a [`Request`] borrows them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Params {
+    /// `Action`.
+    pub action: Option<String>,
+    /// `DiskId`.
+    pub disk_id: Option<String>,
+    /// `SecurityEnhancementStrategy`.
+    pub strategy: Option<String>,
+}
+
+impl Params {
+    /// The request.
+    pub fn request(&self) -> Request<'_> {
+        Request {
+            action: self.action.as_deref(),
+            disk_id: self.disk_id.as_deref(),
+            security_enhancement_strategy: self.strategy.as_deref(),
+        }
+    }
+}
+
+/// Request parameters: mostly well-formed, naming a disk of the pool.
+pub fn params(u: &mut Unstructured<'_>) -> Result<Params> {
+    let action = match u.int_in_range(0..=7u8)? {
+        0 => None,
+        1 => Some(String::arbitrary(u)?),
+        2 => Some("reinitdisk".to_owned()),
+        _ => Some("ReInitDisk".to_owned()),
+    };
+    let disk_id = match u.int_in_range(0..=15u8)? {
+        0 => None,
+        1 => Some(String::new()),
+        _ => Some(id(u, &DISK_IDS)?),
+    };
+    let strategy = match u.int_in_range(0..=7u8)? {
+        0 => Some(String::arbitrary(u)?),
+        1 => Some(String::new()),
+        2 => Some("active".to_owned()),
+        3 | 4 => Some("Active".to_owned()),
+        5 => Some("Deactive".to_owned()),
+        _ => None,
+    };
+    Ok(Params {
+        action,
+        disk_id,
+        strategy,
+    })
+}
+
+/// A policy: the default one time in four, else any (a shuffled order, any
+/// category set, either deleted-snapshot code, either hardening answer).
+pub fn policy(u: &mut Unstructured<'_>) -> Result<Policy> {
+    if u.ratio(1, 4)? {
+        Ok(Policy::default())
+    } else {
+        u.arbitrary()
+    }
+}
+
+/// Every property of one decision. Panics (a fuzz crash) on the first that
+/// does not hold.
+pub fn check_decision<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &Policy) {
+    // The defaults are the documented ones (caught here if src/ changes them).
+    assert_eq!(
+        RefPolicy::of(&Policy::default()),
+        RefPolicy::documented_default()
+    );
+
+    let first = evaluate(request, world, policy);
+
+    // Deterministic.
+    assert_eq!(first, evaluate(request, world, policy), "evaluate twice");
+
+    // Agrees with the reference model.
+    let expected = reference(request, world, &RefPolicy::of(policy));
+    assert_eq!(
+        observed(request, world, policy),
+        expected,
+        "evaluate disagrees with the reference model on {request:?} under {policy:?}"
+    );
+
+    // The trace runs the request checks, then the policy's order, and stops
+    // at the deciding check.
+    let mut steps: Vec<Step> = Vec::new();
+    let traced = evaluate_traced(request, world, policy, |s| steps.push(s));
+    assert_eq!(traced, first, "evaluate_traced and evaluate differ");
+    let order: Vec<_> = REQUEST_CHECKS
+        .iter()
+        .chain(policy.order.checks())
+        .copied()
+        .collect();
+    assert!(steps.len() <= order.len());
+    for (step, check) in steps.iter().zip(&order) {
+        assert_eq!(step.check, *check, "checks ran out of the policy's order");
+    }
+    let (last, before) = steps.split_last().expect("the request checks always run");
+    assert!(
+        before
+            .iter()
+            .all(|s| !matches!(s.verdict, Verdict::Fail(_))),
+        "a check failed without deciding: {steps:?}"
+    );
+
+    match first {
+        Ok(reinit) => {
+            assert_eq!(steps.len(), order.len(), "accepted before every check ran");
+            assert!(!matches!(last.verdict, Verdict::Fail(_)));
+            accepted_satisfies_every_precondition(request, world, policy, &reinit);
+        }
+        Err(rejection) => {
+            assert_eq!(last.check, rejection.check());
+            assert_eq!(last.verdict, Verdict::Fail(rejection.code()));
+            rejection_is_from_the_catalogue(&rejection, policy);
+        }
+    }
+}
+
+/// The rejection's code, message and status are its catalogue row, and its
+/// check is one that answers with that code.
+fn rejection_is_from_the_catalogue(rejection: &Rejection, policy: &Policy) {
+    let entry = policy
+        .catalogue
+        .entry(rejection.code())
+        .expect("every code the checks give is in the catalogue");
+    assert_eq!(rejection.entry(), entry);
+    assert_eq!(rejection.message(), entry.message);
+    assert_eq!(rejection.http_status(), entry.http_status);
+    assert!(
+        rejection.check().codes().contains(&rejection.code()),
+        "{} answered {}, not one of its codes",
+        rejection.check(),
+        rejection.code()
+    );
+}
+
+/// An accepted request satisfies every precondition of the rules, restated
+/// here one by one against the world.
+pub fn accepted_satisfies_every_precondition<W: World + ?Sized>(
+    request: &Request<'_>,
+    world: &W,
+    policy: &Policy,
+    reinit: &Reinit<'_>,
+) {
+    assert!(request.action.is_none_or(|a| a == "ReInitDisk"));
+    let strategy = match request.security_enhancement_strategy {
+        None | Some("") => None,
+        Some("Active") => Some(SecurityEnhancementStrategy::Active),
+        Some("Deactive") => Some(SecurityEnhancementStrategy::Deactive),
+        Some(other) => panic!("accepted an invalid strategy {other:?}"),
+    };
+    let disk_id = request.disk_id.expect("accepted without a DiskId");
+    assert_eq!(reinit.disk_id, disk_id);
+    let disk = world
+        .disk(disk_id)
+        .expect("accepted a disk that does not exist");
+    assert!(!policy.unsupported_categories.contains(disk.category));
+    assert_eq!(disk.status, DiskStatus::InUse, "accepted a disk not In_use");
+    assert!(!disk.creating_snapshot, "accepted during a snapshot");
+    let instance_id = disk
+        .instance_id
+        .as_deref()
+        .expect("accepted a detached disk");
+    assert_eq!(reinit.instance_id, instance_id);
+    let instance = world
+        .instance(instance_id)
+        .expect("accepted with a dangling instance");
+    assert!(
+        instance.operation_locks.is_empty(),
+        "accepted a locked instance"
+    );
+    assert_eq!(instance.status, InstanceStatus::Stopped);
+    assert!(instance.has_started, "accepted a never-started instance");
+    match &disk.source {
+        DiskSource::Image { image_id, .. } => {
+            assert_eq!(reinit.reset_to, ResetTo::Image(image_id));
+            let image = world.image(image_id).expect("accepted without its image");
+            assert!(!image.deleted, "accepted with a deleted image");
+            let public = image.image_owner_alias == ImageOwnerAlias::System;
+            let active = strategy == Some(SecurityEnhancementStrategy::Active);
+            if active && !public {
+                assert_eq!(
+                    policy.active_on_non_public_image,
+                    ActiveOnNonPublicImage::Ignore
+                );
+                assert_eq!(reinit.security_enhancement, None);
+            } else {
+                assert_eq!(reinit.security_enhancement, strategy);
+            }
+        }
+        DiskSource::Snapshot { snapshot_id } => {
+            assert_eq!(reinit.reset_to, ResetTo::Snapshot(snapshot_id));
+            let snapshot = world
+                .snapshot(snapshot_id)
+                .expect("accepted without its snapshot");
+            assert!(!snapshot.deleted, "accepted with a deleted snapshot");
+            assert!(
+                snapshot.creation_time.unix_seconds() >= reference::TOO_OLD_BEFORE_UNIX,
+                "accepted a snapshot made on or before 2013-07-15"
+            );
+            assert_eq!(reinit.security_enhancement, None);
+        }
+        DiskSource::Empty => {
+            assert_eq!(reinit.reset_to, ResetTo::Empty);
+            assert_eq!(reinit.security_enhancement, None);
+        }
+    }
+}
