@@ -120,8 +120,14 @@ pub fn image(u: &mut Unstructured<'_>) -> Result<Image> {
 /// time in four.
 pub fn snapshot(u: &mut Unstructured<'_>) -> Result<Snapshot> {
     let creation_time = if u.ratio(1, 4)? {
-        // Two days either side of 2013-07-16T00:00:00Z.
-        let at = reference::TOO_OLD_BEFORE_UNIX + u.int_in_range(-172_800i64..=172_800)?;
+        // At the 2013-07-16T00:00:00Z cut-off, a second either side, or
+        // within two days of it.
+        let offset = if u.ratio(1, 2)? {
+            *u.choose(&[-1i64, 0, 1])?
+        } else {
+            u.int_in_range(-172_800i64..=172_800)?
+        };
+        let at = reference::TOO_OLD_BEFORE_UNIX + offset;
         CreationTime::from_unix_seconds(at).ok_or(arbitrary::Error::IncorrectFormat)?
     } else {
         u.arbitrary()?
