@@ -35,6 +35,9 @@ fi
 
 targets="${FUZZ_TARGETS:-$("${fuzz[@]}" list)}"
 
+# fuzz/ is its own workspace: the main package's fmt check does not see it.
+cargo fmt --manifest-path fuzz/Cargo.toml --check
+
 started=$(date +%s)
 "${fuzz[@]}" build
 echo "fuzz: built the targets in $(( $(date +%s) - started )) s"
