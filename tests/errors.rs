@@ -44,7 +44,8 @@ fn every_error_variant_says_what_is_wrong() {
             TransitionError::NotReIniting { disk_id: "d-1".into(), status: DiskStatus::InUse }.to_string(),
             "disk \"d-1\" is In_use, not ReIniting",
         ),
-        (Scenario::from_json("[").unwrap_err().to_string(), ".: not valid JSON"),
+        (Scenario::from_json("{\"Disks\": [").unwrap_err().to_string(), ".: not valid JSON"),
+        (Scenario::from_json("[]").unwrap_err().to_string(), ".: invalid type: sequence, expected a scenario (a JSON object)"),
         (
             Rejection::new(Revision::Seed.entry(Code::IncorrectDiskStatus).unwrap(), Check::DiskInUse).to_string(),
             "403 IncorrectDiskStatus: The current disk status does not support this operation. (check disk-in-use)",
