@@ -1,0 +1,274 @@
+//! Tests added for mutants cargo-mutants found uncaught (docs/testing.md):
+//! each pins a behaviour the rest of the suite did not look at.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[allow(dead_code)]
+#[path = "../benches/evaluate/cases.rs"]
+mod cases;
+
+use reinit_disk::checks::{Step, Verdict, evaluate_traced};
+use reinit_disk::policy::CheckOrder;
+use reinit_disk::request::Param;
+use reinit_disk::{Check, Code, InMemoryWorld, Policy, Request, World, evaluate};
+
+fn trace(request: &Request<'_>, world: &InMemoryWorld, policy: &Policy) -> Vec<(Check, Verdict)> {
+    let mut steps = Vec::new();
+    let _ = evaluate_traced(request, world, policy, |s: Step| {
+        steps.push((s.check, s.verdict));
+    });
+    steps
+}
+
+fn verdict(steps: &[(Check, Verdict)], check: Check) -> Verdict {
+    steps
+        .iter()
+        .find(|(c, _)| *c == check)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("{check} did not run: {steps:?}"))
+}
+
+/// A check that needs a fact the world lacks does not apply: the trace says
+/// so (`NotApplicable`), not `Pass`.
+#[test]
+fn checks_without_their_fact_do_not_apply() {
+    let world = cases::world(100);
+    let policy = Policy::default();
+    use Verdict::{NotApplicable, Pass};
+
+    // An empty data disk: no snapshot, no image.
+    let steps = trace(&Request::new("d-accept-empty-0000000"), &world, &policy);
+    assert_eq!(steps.len(), 14);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotExists), NotApplicable);
+    assert_eq!(
+        verdict(&steps, Check::SourceSnapshotNotTooOld),
+        NotApplicable
+    );
+    assert_eq!(verdict(&steps, Check::SourceImageExists), NotApplicable);
+    assert_eq!(verdict(&steps, Check::HardeningSupported), NotApplicable);
+    assert_eq!(verdict(&steps, Check::DiskInUse), Pass);
+
+    // A data disk from a snapshot: the image checks do not apply, even
+    // when Active is asked for.
+    let request = Request {
+        security_enhancement_strategy: Some("Active"),
+        ..Request::new("d-accept-snapshot-0000")
+    };
+    let steps = trace(&request, &world, &policy);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotExists), Pass);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotNotTooOld), Pass);
+    assert_eq!(verdict(&steps, Check::SourceImageExists), NotApplicable);
+    assert_eq!(verdict(&steps, Check::HardeningSupported), NotApplicable);
+
+    // A system disk: the snapshot checks do not apply; the image ones pass.
+    let steps = trace(&Request::new("d-accept-system-000000"), &world, &policy);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotExists), NotApplicable);
+    assert_eq!(verdict(&steps, Check::SourceImageExists), Pass);
+    assert_eq!(verdict(&steps, Check::HardeningSupported), Pass);
+
+    // No disk, with disk-exists last: every other world check does not apply.
+    let mut order: Vec<Check> = CheckOrder::DEFAULT.checks().to_vec();
+    order.rotate_left(1);
+    let last = Policy {
+        order: CheckOrder::new(&order).unwrap(),
+        ..policy
+    };
+    let steps = trace(&Request::new("d-not-in-the-world-000"), &world, &last);
+    let (decided, before) = steps.split_last().unwrap();
+    assert_eq!(
+        *decided,
+        (
+            Check::DiskExists,
+            Verdict::Fail(Code::InvalidDiskIdNotFound)
+        )
+    );
+    for (check, v) in before.iter().skip(3) {
+        assert_eq!(*v, NotApplicable, "{check} without a disk");
+    }
+
+    // A detached disk, disk-in-use last: the instance checks do not apply.
+    let mut order: Vec<Check> = CheckOrder::DEFAULT
+        .checks()
+        .iter()
+        .copied()
+        .filter(|c| *c != Check::DiskInUse)
+        .collect();
+    order.push(Check::DiskInUse);
+    let last = Policy {
+        order: CheckOrder::new(&order).unwrap(),
+        ..policy
+    };
+    let steps = trace(&Request::new("d-detached-00000000000"), &world, &last);
+    for check in [
+        Check::InstanceNotSecurityLocked,
+        Check::InstanceNotInArrears,
+        Check::InstanceStopped,
+    ] {
+        assert_eq!(verdict(&steps, check), NotApplicable, "{check} detached");
+    }
+    assert_eq!(
+        verdict(&steps, Check::DiskInUse),
+        Verdict::Fail(Code::IncorrectDiskStatus)
+    );
+}
+
+/// `Request::get` reads the parameter it names.
+#[test]
+fn request_get_reads_each_parameter() {
+    let request = Request {
+        action: Some("ReInitDisk"),
+        disk_id: Some("d-1"),
+        security_enhancement_strategy: Some("Active"),
+    };
+    assert_eq!(request.get(Param::Action), Some("ReInitDisk"));
+    assert_eq!(request.get(Param::DiskId), Some("d-1"));
+    assert_eq!(
+        request.get(Param::SecurityEnhancementStrategy),
+        Some("Active")
+    );
+    assert_eq!(Request::default().get(Param::DiskId), None);
+}
+
+/// A reference to a world is the same world (`impl World for &W`).
+#[test]
+fn a_world_behind_a_reference_decides_the_same() {
+    let world = cases::world(100);
+    let by_ref: &InMemoryWorld = &world;
+    for case in cases::cases() {
+        assert_eq!(
+            evaluate(&case.request, &by_ref, &case.policy),
+            evaluate(&case.request, &world, &case.policy),
+            "{}",
+            case.name
+        );
+    }
+    for id in ["d-accept-system-000000", "d-accept-snapshot-0000"] {
+        let disk = World::disk(&by_ref, id).unwrap();
+        assert_eq!(disk.id, id);
+        let instance = disk.instance_id.as_deref().unwrap();
+        assert_eq!(World::instance(&by_ref, instance).unwrap().id, instance);
+    }
+    assert!(World::image(&by_ref, "m-bp100000000000000000").is_some());
+    assert!(World::snapshot(&by_ref, "s-bp100000000000000000").is_some());
+}
+
+/// The `*_mut` accessors change the world `evaluate` reads.
+#[test]
+fn deleting_through_the_accessors_changes_the_decision() {
+    let mut world = cases::world(100);
+    let policy = Policy::default();
+    world.image_mut("m-bp100000000000000000").unwrap().deleted = true;
+    let rejection = evaluate(&Request::new("d-accept-system-000000"), &world, &policy).unwrap_err();
+    assert_eq!(rejection.code(), Code::InvalidDiskIdOperationNotSupported);
+
+    world
+        .snapshot_mut("s-bp100000000000000000")
+        .unwrap()
+        .deleted = true;
+    let rejection = evaluate(&Request::new("d-accept-snapshot-0000"), &world, &policy).unwrap_err();
+    assert_eq!(rejection.code(), Code::InvalidSourceSnapshot);
+
+    assert!(world.image_mut("m-missing").is_none());
+    assert!(world.snapshot_mut("s-missing").is_none());
+}
+
+/// `InMemoryWorld::disks` lists every disk once.
+#[test]
+fn disks_lists_every_disk() {
+    let world = cases::world(100);
+    let mut ids: Vec<&str> = world.disks().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids.len(), 100);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 100);
+    assert!(ids.contains(&"d-accept-system-000000"));
+}
+
+/// `LockSet::is_empty` is true of no lock only.
+#[test]
+fn a_lock_set_is_empty_without_locks_only() {
+    use reinit_disk::model::{LockReason, LockSet};
+    use strum::VariantArray;
+    assert!(LockSet::EMPTY.is_empty());
+    for reason in LockReason::VARIANTS {
+        assert!(!LockSet::EMPTY.with(*reason).is_empty(), "{reason}");
+        assert!(LockSet::EMPTY.with(*reason).without(*reason).is_empty());
+    }
+}
+
+/// The fuzzers' input generators (feature `arbitrary`): every value they make
+/// is valid, and they can make every value. Run with
+/// `cargo test --features arbitrary --test mutants_regressions` (the mutation
+/// run turns the feature on).
+#[cfg(feature = "arbitrary")]
+mod arbitrary_inputs {
+    use std::collections::BTreeSet;
+
+    use arbitrary::{Arbitrary, Unstructured};
+    use reinit_disk::checks::WORLD_CHECKS;
+    use reinit_disk::model::{CategorySet, CreationTime, DiskCategory, LockReason, LockSet};
+    use reinit_disk::policy::CheckOrder;
+    use strum::VariantArray;
+
+    #[test]
+    fn category_sets_are_every_subset_of_the_thirteen() {
+        let mut seen = BTreeSet::new();
+        for n in 0..=u16::MAX {
+            let bytes = n.to_le_bytes();
+            let set = CategorySet::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
+            // No stray bit: the set is exactly its members.
+            let members: Vec<DiskCategory> = set.iter().collect();
+            assert_eq!(set, CategorySet::of(&members));
+            seen.insert(members.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+        }
+        assert_eq!(seen.len(), 1 << DiskCategory::VARIANTS.len());
+    }
+
+    #[test]
+    fn lock_sets_are_every_subset_of_the_five() {
+        let mut seen = BTreeSet::new();
+        for n in 0..=u8::MAX {
+            let set = LockSet::arbitrary(&mut Unstructured::new(&[n])).unwrap();
+            let members: Vec<LockReason> = set.iter().collect();
+            assert_eq!(set, members.iter().copied().collect::<LockSet>());
+            seen.insert(members.iter().map(|r| r.to_string()).collect::<Vec<_>>());
+        }
+        assert_eq!(seen.len(), 1 << LockReason::VARIANTS.len());
+    }
+
+    #[test]
+    fn creation_times_span_2000_to_2100_across_the_cut_off() {
+        let (mut old, mut new) = (false, false);
+        for n in 0..=u16::MAX {
+            let bytes = [n.to_le_bytes(), n.to_be_bytes()].concat();
+            let t = CreationTime::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
+            assert!(
+                (946_684_800..=4_102_444_800).contains(&t.unix_seconds()),
+                "{t}"
+            );
+            old |= t.is_too_old();
+            new |= !t.is_too_old();
+        }
+        assert!(old && new);
+        let first = CreationTime::arbitrary(&mut Unstructured::new(&[])).unwrap();
+        assert_eq!(first.unix_seconds(), 946_684_800);
+    }
+
+    #[test]
+    fn check_orders_are_permutations_and_vary() {
+        let mut seen = BTreeSet::new();
+        for n in 0..=u16::MAX {
+            let bytes = [n.to_le_bytes(), n.to_be_bytes(), n.to_le_bytes()].concat();
+            let order = CheckOrder::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
+            assert_eq!(CheckOrder::new(order.checks()), Ok(order));
+            seen.insert(order.checks().to_vec());
+        }
+        assert!(seen.len() > 1000, "{} orders", seen.len());
+        assert!(seen.iter().any(|o| o.first() != WORLD_CHECKS.first()));
+        assert!(seen.iter().any(|o| o.last() != WORLD_CHECKS.last()));
+    }
+}
