@@ -17,7 +17,7 @@ use crate::model::{
     Snapshot,
 };
 use crate::outcome::{Reinit, Rejection, ResetTo};
-use crate::policy::{ActiveOnNonPublicImage, Policy};
+use crate::policy::{ActiveOnNonPublicImage, CheckOrder, Policy};
 use crate::request::{ACTION, Request, SecurityEnhancementStrategy};
 use crate::world::World;
 
@@ -214,17 +214,19 @@ pub fn evaluate_traced<'w, W: World + ?Sized>(
     mut trace: impl FnMut(Step),
 ) -> Result<Reinit<'w>, Rejection> {
     let mut facts = Facts::new(request, world, policy);
-    for check in REQUEST_CHECKS.iter().chain(policy.order.checks()) {
-        let verdict = facts.run(*check);
-        trace(Step {
-            check: *check,
-            verdict,
-        });
-        if let Verdict::Fail(code) = verdict {
-            return Err(Rejection::new(
-                policy.catalogue.entry(code).unwrap_or(&INTERNAL_ERROR),
-                *check,
-            ));
+    let mut step = |check: Check| facts.step(check, &mut trace);
+    for check in REQUEST_CHECKS {
+        step(check)?;
+    }
+    // The same loop either way; over the default order, a constant, the
+    // compiler can lay the checks out one after the other.
+    if policy.order == CheckOrder::DEFAULT {
+        for check in WORLD_CHECKS {
+            step(check)?;
+        }
+    } else {
+        for check in policy.order.checks() {
+            step(*check)?;
         }
     }
     facts
@@ -269,7 +271,22 @@ impl<'r, 'w, W: World + ?Sized> Facts<'r, 'w, W> {
         }
     }
 
+    /// Runs `check`, tells `trace`, and turns a failure into its rejection.
+    #[inline(always)]
+    fn step(&mut self, check: Check, trace: &mut impl FnMut(Step)) -> Result<(), Rejection> {
+        let verdict = self.run(check);
+        trace(Step { check, verdict });
+        match verdict {
+            Verdict::Fail(code) => Err(Rejection::new(
+                self.policy.catalogue.entry(code).unwrap_or(&INTERNAL_ERROR),
+                check,
+            )),
+            Verdict::Pass | Verdict::NotApplicable => Ok(()),
+        }
+    }
+
     /// The rules, in the default order. Each arm reads as the rule it is.
+    #[inline(always)]
     fn run(&mut self, check: Check) -> Verdict {
         use Verdict::{Fail, NotApplicable, Pass};
         match check {

@@ -22,11 +22,15 @@ use reinit_disk::scenario::Scenario;
 use reinit_disk::{Check, Code, Policy, Request, ResetTo, Revision, World, evaluate};
 use strum::VariantArray;
 
-const CASES: u32 = 10_000;
-
+/// 10,000 cases per property, as CI requires; `PROPTEST_CASES` may ask for
+/// more (or fewer, for a quick mutation run).
 fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     ProptestConfig {
-        cases: CASES,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     }

@@ -96,8 +96,8 @@ impl LockSet {
     }
 
     /// Whether any lock means the instance is expired or in arrears.
-    pub fn any_financial(self) -> bool {
-        self.iter().any(LockReason::is_financial)
+    pub const fn any_financial(self) -> bool {
+        self.0 & !LockReason::Security.bit() != 0
     }
 
     /// The locks with `reason` added.

@@ -12,26 +12,38 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 ///
 /// Parsed from RFC 3339 (`2013-07-15T10:00:00Z`, `2013-07-15T18:00:00+08:00`)
 /// or ECS's minute form (`2013-07-15T10:00Z`); displayed as RFC 3339 in UTC.
+/// Held as nanoseconds since the Unix epoch, so comparing two is comparing
+/// two integers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CreationTime(OffsetDateTime);
+pub struct CreationTime(i128);
 
 impl CreationTime {
     /// The first instant whose snapshots can still be re-initialized to:
     /// `2013-07-16T00:00:00Z`. The page says snapshots created "on or before
     /// 15 July 2013" cannot (see docs/rules.md).
-    pub const TOO_OLD_BEFORE: Self = Self(datetime!(2013-07-16 00:00:00 UTC));
+    pub const TOO_OLD_BEFORE: Self = Self::of(datetime!(2013-07-16 00:00:00 UTC));
+
+    const fn of(t: OffsetDateTime) -> Self {
+        Self(t.unix_timestamp_nanos())
+    }
+
+    fn date_time(self) -> Option<OffsetDateTime> {
+        OffsetDateTime::from_unix_timestamp_nanos(self.0).ok()
+    }
 
     /// The instant `unix_seconds` seconds after 1970-01-01T00:00:00Z, if it
     /// is between years -9999 and 9999.
     pub fn from_unix_seconds(unix_seconds: i64) -> Option<Self> {
         OffsetDateTime::from_unix_timestamp(unix_seconds)
             .ok()
-            .map(Self)
+            .map(Self::of)
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
     pub const fn unix_seconds(self) -> i64 {
-        self.0.unix_timestamp()
+        // The nanoseconds came from an OffsetDateTime (years -9999 to
+        // 9999), so the seconds fit an i64.
+        self.0.div_euclid(1_000_000_000) as i64
     }
 
     /// Whether a snapshot made at this instant is too old to re-initialize to
@@ -53,20 +65,20 @@ impl FromStr for CreationTime {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-            return Ok(Self(t.to_offset(UtcOffset::UTC)));
+            return Ok(Self::of(t.to_offset(UtcOffset::UTC)));
         }
         let minute = format_description!("[year]-[month]-[day]T[hour]:[minute]Z");
         PrimitiveDateTime::parse(s, minute)
-            .map(|t| Self(t.assume_utc()))
+            .map(|t| Self::of(t.assume_utc()))
             .map_err(|_| CreationTimeError(s.to_owned()))
     }
 }
 
 impl fmt::Display for CreationTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.format(&Rfc3339) {
-            Ok(s) => f.write_str(&s),
-            Err(_) => Err(fmt::Error),
+        match self.date_time().map(|t| t.format(&Rfc3339)) {
+            Some(Ok(s)) => f.write_str(&s),
+            _ => Err(fmt::Error),
         }
     }
 }
