@@ -437,10 +437,10 @@ impl<'r, 'w, W: World + ?Sized> Facts<'r, 'w, W> {
     fn disk(&mut self) -> Option<&'w Disk> {
         let world = self.world;
         let disk_id = self.request.disk_id;
-        *self.disk.get_or_insert_with(|| match disk_id {
-            Some(id) if !id.is_empty() => world.disk(id),
-            _ => None,
-        })
+        // Only asked once disk-id-given has passed: the id is not empty.
+        *self
+            .disk
+            .get_or_insert_with(|| disk_id.and_then(|id| world.disk(id)))
     }
 
     fn instance(&mut self) -> Attached<'w> {
