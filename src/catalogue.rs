@@ -143,13 +143,7 @@ impl Revision {
 
     /// The row for `code`, if this revision has that code.
     pub fn entry(self, code: Code) -> Option<&'static Entry> {
-        let rows = self.rows();
-        // The seed's rows are in `Code` order: one look finds the row; a
-        // revision in another order is searched.
-        match rows.get(code as usize) {
-            Some(entry) if entry.code == code => Some(entry),
-            _ => rows.iter().find(|e| e.code == code),
-        }
+        self.rows().iter().find(|e| e.code == code)
     }
 }
 
