@@ -11,8 +11,10 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
+use common::snapshot::snapshot;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use quick_xml::events::Event;
 use reinit_disk::wire::{
@@ -23,19 +25,6 @@ use reinit_disk::{Code, Revision};
 use strum::VariantArray;
 
 const REQUEST_ID: &str = "F3CD6886-D8D0-4FEE-B93E-1B73239673DE";
-
-fn snapshot(name: &str, actual: &str) {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "snapshots", name]
-        .iter()
-        .collect();
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_SNAPSHOTS=1 writes it)", path.display()));
-    assert_eq!(actual, expected, "{name} differs from its snapshot");
-}
 
 fn ext(format: Format) -> &'static str {
     match format {

@@ -134,20 +134,37 @@ pub fn encode_outcome(
             format,
             body: encode_success(format, ids.request_id)?,
         }),
-        Err(rejection) => Ok(Response {
-            status: rejection.http_status(),
+        Err(rejection) => error_response(
             format,
-            body: encode_error(
-                format,
-                &ErrorBody {
-                    request_id: ids.request_id,
-                    host_id: ids.host_id,
-                    code: rejection.code().as_str(),
-                    message: rejection.message(),
-                },
-            )?,
-        }),
+            ids,
+            rejection.http_status(),
+            rejection.code().as_str(),
+            rejection.message(),
+        ),
     }
+}
+
+/// An error response: `status`, and the error body in `format`.
+fn error_response(
+    format: Format,
+    ids: &Ids<'_>,
+    status: u16,
+    code: &str,
+    message: &str,
+) -> Result<Response, EncodeError> {
+    Ok(Response {
+        status,
+        format,
+        body: encode_error(
+            format,
+            &ErrorBody {
+                request_id: ids.request_id,
+                host_id: ids.host_id,
+                code,
+                message,
+            },
+        )?,
+    })
 }
 
 /// The response to a malformed request: the policy's catalogue row for
@@ -163,17 +180,11 @@ pub fn encode_malformed(
         .entry(Code::InvalidParameter)
         .unwrap_or(&INTERNAL_ERROR);
     let message = message_naming(entry, &malformed.parameter);
-    Ok(Response {
-        status: entry.http_status,
+    error_response(
         format,
-        body: encode_error(
-            format,
-            &ErrorBody {
-                request_id: ids.request_id,
-                host_id: ids.host_id,
-                code: entry.code.as_str(),
-                message: &message,
-            },
-        )?,
-    })
+        ids,
+        entry.http_status,
+        entry.code.as_str(),
+        &message,
+    )
 }

@@ -1,5 +1,7 @@
-//! Shared by the integration tests: the reference model and the generators.
+//! Shared by the integration tests: the reference model, the generators and
+//! the snapshot files.
 #![allow(dead_code)]
 
 pub mod arb;
 pub mod reference;
+pub mod snapshot;
