@@ -83,6 +83,15 @@ impl Scenario {
                 "the scenario is empty: expected a JSON object",
             ));
         }
+        // Most documents are valid: parse them as they are, and parse again,
+        // tracking the path, only to say where an invalid one goes wrong.
+        let scenario = serde_json::from_str(json).or_else(|_| Self::parse_tracking_path(json))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Parses `json`, naming the field at fault when it fails.
+    fn parse_tracking_path(json: &str) -> Result<Self, ScenarioError> {
         let mut de = serde_json::Deserializer::from_str(json);
         let scenario: Self = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let mut path = e.path().to_string();
@@ -99,7 +108,6 @@ impl Scenario {
         })?;
         de.end()
             .map_err(|e| ScenarioError::new(".", format!("not valid JSON: {e}")))?;
-        scenario.validate()?;
         Ok(scenario)
     }
 

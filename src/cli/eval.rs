@@ -1,11 +1,10 @@
 //! `reinit-disk eval [FILE]` and `reinit-disk eval --lines [FILE]`.
 
-use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::{fail, lines, load_scenario};
+use super::{fail, lines, load_scenario, open_input};
 
 /// One scenario in, one decision out.
 pub fn single(file: Option<&Path>) -> ExitCode {
@@ -28,20 +27,11 @@ pub fn single(file: Option<&Path>) -> ExitCode {
 pub fn lines(file: Option<&Path>) -> ExitCode {
     let stdout = io::stdout();
     let output = BufWriter::with_capacity(64 * 1024, stdout.lock());
-    let (name, result) = match file {
-        Some(path) if path.as_os_str() != "-" => {
-            let name = path.display().to_string();
-            match File::open(path) {
-                Ok(f) => (
-                    name,
-                    lines::run(BufReader::with_capacity(64 * 1024, f), output),
-                ),
-                Err(e) => return fail(&format!("cannot read {name}: {e}")),
-            }
-        }
-        _ => ("<stdin>".to_owned(), lines::run(io::stdin().lock(), output)),
+    let (name, input) = match open_input(file) {
+        Ok(opened) => opened,
+        Err(message) => return fail(&message),
     };
-    match result {
+    match lines::run(input, output) {
         Err(e) => fail(&format!("{name}: {e}")),
         Ok(summary) => match summary.first_invalid {
             None => ExitCode::SUCCESS,

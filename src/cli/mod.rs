@@ -6,7 +6,8 @@ pub mod explain;
 pub mod lines;
 pub mod table;
 
-use std::io::{self, Read, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -18,23 +19,29 @@ pub fn fail(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The input's name (the path, or `<stdin>`) and its text.
-pub fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
-    let mut text = String::new();
+/// The input's name (the path, or `<stdin>`) and a buffered reader of it:
+/// FILE, or standard input when FILE is absent or `-`.
+pub fn open_input(file: Option<&Path>) -> Result<(String, Box<dyn BufRead>), String> {
     match file {
         Some(path) if path.as_os_str() != "-" => {
             let name = path.display().to_string();
-            std::fs::File::open(path)
-                .and_then(|mut f| f.read_to_string(&mut text))
-                .map_err(|e| format!("cannot read {name}: {e}"))?;
-            Ok((name, text))
+            match File::open(path) {
+                Ok(f) => Ok((name, Box::new(BufReader::with_capacity(64 * 1024, f)))),
+                Err(e) => Err(format!("cannot read {name}: {e}")),
+            }
         }
-        _ => {
-            io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            Ok(("<stdin>".to_owned(), text))
-        }
+        _ => Ok(("<stdin>".to_owned(), Box::new(io::stdin().lock()))),
+    }
+}
+
+/// The input's name and its whole text.
+pub fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
+    let (name, mut reader) = open_input(file)?;
+    let mut text = String::new();
+    match reader.read_to_string(&mut text) {
+        Ok(_) => Ok((name, text)),
+        Err(e) if name == "<stdin>" => Err(format!("cannot read standard input: {e}")),
+        Err(e) => Err(format!("cannot read {name}: {e}")),
     }
 }
 
