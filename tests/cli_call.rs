@@ -13,18 +13,14 @@
 mod common;
 
 use common::snapshot::snapshot;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const EXAMPLE: &str = "examples/accepted-system-disk.json";
 const DETACHING: &str = "tests/snapshots/explain-detaching.json";
 const ID: &str = "473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E";
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
+    common::cli::run(args, b"")
 }
 
 fn call(args: &[&str]) -> String {

@@ -9,31 +9,18 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
 const EXAMPLE: &str = "examples/accepted-system-disk.json";
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
-}
-
 /// Runs `reinit-disk` with `args`, feeding `stdin` to it.
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("reinit-disk runs");
-    // The child may exit before reading all of stdin (e.g. for --help).
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
+    common::cli::run(args, stdin.as_bytes())
 }
 
 /// `reinit-disk eval` on `scenario` (given on standard input).

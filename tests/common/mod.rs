@@ -3,5 +3,6 @@
 #![allow(dead_code)]
 
 pub mod arb;
+pub mod cli;
 pub mod reference;
 pub mod snapshot;
