@@ -143,32 +143,30 @@ pub fn snapshot(u: &mut Unstructured<'_>) -> Result<Snapshot> {
 /// `InMemoryWorld` refuses it). Doubles as a second `World` implementation
 /// (a scenario, with linear lookups).
 pub fn world(u: &mut Unstructured<'_>) -> Result<Scenario> {
-    let mut s = Scenario::default();
-    for _ in 0..u.int_in_range(0..=4u8)? {
-        let d = disk(u)?;
-        if s.disks.iter().all(|x| x.id != d.id) {
-            s.disks.push(d);
+    Ok(Scenario {
+        disks: unique(u, 4, disk, |d| &d.id)?,
+        instances: unique(u, 3, instance, |i| &i.id)?,
+        images: unique(u, 3, image, |i| &i.id)?,
+        snapshots: unique(u, 3, snapshot, |s| &s.id)?,
+        ..Scenario::default()
+    })
+}
+
+/// Up to `most` resources made by `make`, a repeated id dropped.
+fn unique<T>(
+    u: &mut Unstructured<'_>,
+    most: u8,
+    make: fn(&mut Unstructured<'_>) -> Result<T>,
+    id: fn(&T) -> &String,
+) -> Result<Vec<T>> {
+    let mut all: Vec<T> = Vec::new();
+    for _ in 0..u.int_in_range(0..=most)? {
+        let item = make(u)?;
+        if all.iter().all(|x| id(x) != id(&item)) {
+            all.push(item);
         }
     }
-    for _ in 0..u.int_in_range(0..=3u8)? {
-        let i = instance(u)?;
-        if s.instances.iter().all(|x| x.id != i.id) {
-            s.instances.push(i);
-        }
-    }
-    for _ in 0..u.int_in_range(0..=3u8)? {
-        let i = image(u)?;
-        if s.images.iter().all(|x| x.id != i.id) {
-            s.images.push(i);
-        }
-    }
-    for _ in 0..u.int_in_range(0..=3u8)? {
-        let sn = snapshot(u)?;
-        if s.snapshots.iter().all(|x| x.id != sn.id) {
-            s.snapshots.push(sn);
-        }
-    }
-    Ok(s)
+    Ok(all)
 }
 
 /// The same resources in an `InMemoryWorld`.
