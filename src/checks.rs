@@ -80,8 +80,10 @@ impl Check {
         self.into()
     }
 
-    /// The code this check answers with when it fails (for a check with two,
-    /// the first; see [`Check::codes`]), under the default policy.
+    /// Every code this check can answer with when it fails, under any
+    /// policy: its own first, then the alternatives (the policy's choice of
+    /// deleted-snapshot code, the shared-image code, or `InternalError` for an
+    /// instance the world does not have).
     pub const fn codes(self) -> &'static [Code] {
         match self {
             Self::Action => &[Code::InvalidActionNotFound],
