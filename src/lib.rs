@@ -5,14 +5,14 @@
 //! image, a data disk to its source snapshot or to empty.
 //!
 //! [`evaluate`] takes a [`Request`], a read-only [`World`] and a [`Policy`],
-//! and returns either the [`Reinit`] target state or the exact [`Rejection`]
+//! and returns either the [`Target`] state or the exact [`Rejection`]
 //! (code, message, HTTP status, and the [`Check`] that decided it). It does no
 //! I/O, reads no clock, draws no random number, allocates nothing and never
 //! panics.
 //!
 //! ```
-//! use reinit_disk::model::{Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet};
-//! use reinit_disk::{evaluate, InMemoryWorld, Policy, Request, ResetTo};
+//! use reinit_disk::model::{Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet, Source};
+//! use reinit_disk::{evaluate, InMemoryWorld, Policy, Request};
 //!
 //! let mut world = InMemoryWorld::new();
 //! world.insert_instance(Instance {
@@ -22,17 +22,21 @@
 //! world.insert_disk(Disk {
 //!     id: "d-1".into(), category: DiskCategory::CloudEssd, status: DiskStatus::InUse,
 //!     instance_id: Some("i-1".into()), source: DiskSource::Empty, creating_snapshot: false,
+//!     operation_locks: LockSet::EMPTY,
 //! })?;
 //!
 //! let target = evaluate(&Request::new("d-1"), &world, &Policy::default())?;
-//! assert_eq!(target.reset_to, ResetTo::Empty);
+//! assert_eq!(target.reset_to, Source::Empty);
 //! assert_eq!(target.instance_id, "i-1");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The rules and their order are in [`checks`]; the codes and messages in
-//! [`catalogue`]; the product's answers to the reference page's open
-//! questions in [`policy`]. docs/ gives the reason for each.
+//! Each rule is declared once in [`checks`]; each API revision is one value
+//! in [`revision`] (its catalogue, parameters, checks in default order,
+//! boundary and defaults); the policy ([`Policy`]) picks the revision, the
+//! order and the [`answers`] to the pages' open questions. An accepted
+//! request's [`Target`] gives the [`Transition`] any store applies
+//! ([`WorldMut`]). docs/architecture.md maps it all.
 //!
 //! Features: `scenario` (JSON scenarios and decisions), `wire` (ECS HTTP
 //! requests in, byte-exact responses out: [`wire`]), `cli` (the
@@ -45,21 +49,31 @@
 
 mod map_only;
 
+pub mod answers;
 pub mod catalogue;
 pub mod checks;
+mod engine;
+mod in_memory;
 pub mod model;
-pub mod outcome;
+mod outcome;
 pub mod policy;
-pub mod request;
+mod request;
+pub mod revision;
 #[cfg(feature = "scenario")]
 pub mod scenario;
+mod transition;
 #[cfg(feature = "wire")]
 pub mod wire;
-pub mod world;
+mod world;
 
-pub use catalogue::{Code, Entry, Revision};
-pub use checks::{Check, Step, Verdict, evaluate, evaluate_traced};
-pub use outcome::{Reinit, Rejection, ResetKind, ResetTo};
+pub use answers::Answers;
+pub use catalogue::{Code, Entry};
+pub use checks::{Check, Verdict};
+pub use engine::{Step, evaluate, evaluate_traced};
+pub use in_memory::{DuplicateId, InMemoryWorld, TransitionError};
+pub use outcome::{OwnedTarget, Rejection, Target, TargetError};
 pub use policy::Policy;
-pub use request::{Request, SecurityEnhancementStrategy};
-pub use world::{InMemoryWorld, World};
+pub use request::{ACTION, Param, Request, SecurityEnhancementStrategy};
+pub use revision::Revision;
+pub use transition::{Stage, Transition, WorldMut};
+pub use world::World;

@@ -8,6 +8,17 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use cli::explain::Color;
+use reinit_disk::Revision;
+
+/// `--revision NAME`: which API revision decides (default: the scenario's
+/// policy, itself `seed` by default).
+#[derive(clap::Args)]
+struct RevisionArg {
+    /// The API revision that decides, instead of the scenario's
+    /// `Policy.Revision` (`seed`, the default, is the only one so far).
+    #[arg(long, value_name = "NAME", value_parser = cli::parse_revision)]
+    revision: Option<&'static Revision>,
+}
 
 /// Decide what Alibaba Cloud ECS `ReInitDisk` does to a disk: the state it is
 /// re-initialized to, or the exact error code, message and HTTP status.
@@ -38,6 +49,8 @@ enum Command {
         /// any line was invalid).
         #[arg(long)]
         lines: bool,
+        #[command(flatten)]
+        revision: RevisionArg,
     },
     /// Answer an ECS request as the real endpoint does: the world from the
     /// scenario file (its own Request is ignored), the request from QUERY and
@@ -63,6 +76,8 @@ enum Command {
         /// The RequestId of the response; a fresh uppercase UUID when absent.
         #[arg(long, value_name = "ID")]
         request_id: Option<String>,
+        #[command(flatten)]
+        revision: RevisionArg,
     },
     /// Show every check in policy order, each passed, failed, not applicable
     /// or not reached, with the facts it read, then the decision.
@@ -75,33 +90,64 @@ enum Command {
         /// When to colour the output.
         #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
         color: Color,
+        #[command(flatten)]
+        revision: RevisionArg,
     },
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
     #[command(after_help = "Example:\n  \
-        reinit-disk table > docs/decision-table.md")]
-    Table,
+        reinit-disk table --revision seed > docs/decision-table.md")]
+    Table {
+        /// The API revision whose table to print.
+        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
+        revision: &'static Revision,
+    },
+    /// Print the checks of a revision in order as Markdown: when each fails,
+    /// the codes it answers with, and why it sits where it does (the table
+    /// docs/rules.md embeds).
+    #[command(after_help = "Example:\n  \
+        reinit-disk rules --revision seed")]
+    Rules {
+        /// The API revision whose checks to print.
+        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
+        revision: &'static Revision,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Eval { file, lines: false } => cli::eval::single(file.as_deref()),
-        Command::Eval { file, lines: true } => cli::eval::lines(file.as_deref()),
+        Command::Eval {
+            file,
+            lines: false,
+            revision,
+        } => cli::eval::single(file.as_deref(), revision.revision),
+        Command::Eval {
+            file,
+            lines: true,
+            revision,
+        } => cli::eval::lines(file.as_deref(), revision.revision),
         Command::Call {
             scenario,
             query,
             headers,
             body,
             request_id,
+            revision,
         } => cli::call::run(&cli::call::Args {
             scenario: &scenario,
             query: &query,
             headers: &headers,
             body: body.as_deref(),
             request_id: request_id.as_deref(),
+            revision: revision.revision,
         }),
-        Command::Explain { file, color } => cli::explain::run(file.as_deref(), color),
-        Command::Table => cli::table::run(),
+        Command::Explain {
+            file,
+            color,
+            revision,
+        } => cli::explain::run(file.as_deref(), color, revision.revision),
+        Command::Table { revision } => cli::table::run(revision),
+        Command::Rules { revision } => cli::rules::run(revision),
     }
 }

@@ -1,89 +1,151 @@
-//! The outcome of a request: the state the disk is re-initialized to, or the
-//! exact rejection.
+//! The outcome of a request: the target an accepted request re-initializes
+//! the disk to, or the exact rejection.
 
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use strum::{Display, EnumString, IntoStaticStr};
 
 use crate::catalogue::{Code, Entry};
 use crate::checks::Check;
-use crate::model::DiskStatus;
+use crate::model::{DiskStatus, Source, SourceKind};
 use crate::request::SecurityEnhancementStrategy;
+use crate::transition::Transition;
 
 /// What an accepted request re-initializes the disk to. Borrows its ids from
-/// the world view, so building it allocates nothing.
+/// the world, so building it allocates nothing; [`Target::to_owned`] makes
+/// an [`OwnedTarget`] that outlives the world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Reinit<'w> {
+pub struct Target<'w> {
     /// The disk being re-initialized.
     pub disk_id: &'w str,
     /// The instance it is attached to, and stays attached to.
     pub instance_id: &'w str,
     /// What its content is reset to.
-    pub reset_to: ResetTo<'w>,
-    /// The security-hardening strategy applied: only on a system disk, and
-    /// `None` where none was asked for or the request's `Active` was ignored.
+    pub reset_to: Source<'w>,
+    /// The security-hardening strategy applied: only on a system disk;
+    /// `None` where none was asked for (and the revision has no default) or
+    /// the request's `Active` was ignored.
     pub security_enhancement: Option<SecurityEnhancementStrategy>,
 }
 
-impl Reinit<'_> {
-    /// The disk's status while the re-init runs.
-    pub const STATUS_DURING: DiskStatus = DiskStatus::ReIniting;
-    /// The disk's status once it has settled.
-    pub const STATUS_AFTER: DiskStatus = DiskStatus::InUse;
-}
-
-/// The content a disk is reset to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ResetTo<'w> {
-    /// A system disk: its image.
-    Image(&'w str),
-    /// A data disk created from a snapshot: that snapshot.
-    Snapshot(&'w str),
-    /// A data disk created empty: empty.
-    Empty,
-}
-
-impl<'w> ResetTo<'w> {
-    /// The kind of source, without its id.
-    pub const fn kind(self) -> ResetKind {
-        match self {
-            Self::Image(_) => ResetKind::Image,
-            Self::Snapshot(_) => ResetKind::Snapshot,
-            Self::Empty => ResetKind::Empty,
-        }
+impl<'w> Target<'w> {
+    /// What the re-init does to the world, stage by stage.
+    pub const fn transition(&self) -> Transition<'w> {
+        Transition::reinit(self.disk_id, self.instance_id)
     }
 
+    /// An owned copy.
+    pub fn to_owned(&self) -> OwnedTarget {
+        OwnedTarget {
+            disk_id: self.disk_id.to_owned(),
+            instance_id: self.instance_id.to_owned(),
+            reset_to: self.reset_to.kind(),
+            source_id: self.reset_to.id().map(str::to_owned),
+            security_enhancement: self.security_enhancement,
+        }
+    }
+}
+
+/// A [`Target`] that owns its ids: to keep between the two stages of a
+/// re-init, or to serialize (a decision's `Target`).
+///
+/// Serialized as `{"DiskId", "InstanceId", "ResetTo", "SourceId",
+/// "SecurityEnhancement", "StatusDuring", "StatusAfter"}`; the last two come
+/// from the [`Transition`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "TargetRecord", try_from = "TargetRecord")]
+pub struct OwnedTarget {
+    /// The disk being re-initialized.
+    pub disk_id: String,
+    /// The instance it stays attached to.
+    pub instance_id: String,
+    /// What its content is reset to.
+    pub reset_to: SourceKind,
     /// The image or snapshot id; `None` for an empty disk.
-    pub const fn source_id(self) -> Option<&'w str> {
-        match self {
-            Self::Image(id) | Self::Snapshot(id) => Some(id),
-            Self::Empty => None,
+    pub source_id: Option<String>,
+    /// The security-hardening strategy applied.
+    pub security_enhancement: Option<SecurityEnhancementStrategy>,
+}
+
+impl OwnedTarget {
+    /// The target, borrowed.
+    pub fn as_target(&self) -> Target<'_> {
+        let reset_to = match (self.reset_to, self.source_id.as_deref()) {
+            (SourceKind::Image, Some(id)) => Source::Image(id),
+            (SourceKind::Snapshot, Some(id)) => Source::Snapshot(id),
+            // A record without its id is refused when deserialized, and
+            // `Target::to_owned` always keeps it.
+            (SourceKind::Image | SourceKind::Snapshot, None) | (SourceKind::Empty, _) => {
+                Source::Empty
+            }
+        };
+        Target {
+            disk_id: &self.disk_id,
+            instance_id: &self.instance_id,
+            reset_to,
+            security_enhancement: self.security_enhancement,
         }
     }
 }
 
-/// The kind of content a disk is reset to, as decisions spell it (`ResetTo`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Display,
-    EnumString,
-    IntoStaticStr,
-    Serialize,
-    Deserialize,
-)]
-pub enum ResetKind {
-    /// `Image`.
-    Image,
-    /// `Snapshot`.
-    Snapshot,
-    /// `Empty`.
-    Empty,
+/// The serialized shape of a target.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+struct TargetRecord {
+    disk_id: String,
+    instance_id: String,
+    reset_to: SourceKind,
+    source_id: Option<String>,
+    security_enhancement: Option<SecurityEnhancementStrategy>,
+    status_during: DiskStatus,
+    status_after: DiskStatus,
+}
+
+impl From<OwnedTarget> for TargetRecord {
+    fn from(t: OwnedTarget) -> Self {
+        let transition = t.as_target().transition();
+        Self {
+            status_during: transition.disk_during(),
+            status_after: transition.disk_after(),
+            disk_id: t.disk_id,
+            instance_id: t.instance_id,
+            reset_to: t.reset_to,
+            source_id: t.source_id,
+            security_enhancement: t.security_enhancement,
+        }
+    }
+}
+
+/// A serialized target whose parts disagree.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("ResetTo {reset_to} {needs}")]
+pub struct TargetError {
+    reset_to: SourceKind,
+    needs: &'static str,
+}
+
+impl TryFrom<TargetRecord> for OwnedTarget {
+    type Error = TargetError;
+
+    fn try_from(r: TargetRecord) -> Result<Self, TargetError> {
+        match (r.reset_to, &r.source_id) {
+            (SourceKind::Image | SourceKind::Snapshot, None) => Err(TargetError {
+                reset_to: r.reset_to,
+                needs: "needs a SourceId",
+            }),
+            (SourceKind::Empty, Some(_)) => Err(TargetError {
+                reset_to: r.reset_to,
+                needs: "has no SourceId",
+            }),
+            _ => Ok(Self {
+                disk_id: r.disk_id,
+                instance_id: r.instance_id,
+                reset_to: r.reset_to,
+                source_id: r.source_id,
+                security_enhancement: r.security_enhancement,
+            }),
+        }
+    }
 }
 
 /// A refused request: the catalogue row that answers it, and the check that

@@ -1,245 +1,286 @@
-//! The policy: the product's answer to each question the reference page
-//! leaves open, as data. [`Policy::default`] is the documented answer
-//! (docs/open-questions.md); a scenario or an emulator may choose another.
+//! The policy: which revision answers, in which order its world checks run,
+//! and the product's answers to the questions the pages leave open.
+//! [`Policy::default`] is the seed revision, its default order and the
+//! documented answers (docs/open-questions.md).
 
 use core::fmt;
 
 use serde::{Deserialize, Serialize};
-use strum::{Display, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
-use crate::catalogue::{Code, Revision};
-use crate::checks::{Check, REQUEST_CHECKS, WORLD_CHECKS};
-use crate::model::{CategorySet, DiskCategory};
+use crate::answers::{ActiveOnNonPublicImage, Answers, DeletedSnapshotCode, UnsupportedCategories};
+use crate::checks::Check;
+use crate::revision::{self, MAX_WORLD_CHECKS, Revision};
 
-/// How `ReInitDisk` behaves where the reference page is silent.
+/// How `ReInitDisk` behaves: the revision, the order of its world checks,
+/// and the answers to the open questions.
 ///
-/// Serialized in PascalCase; every field is optional and defaults to the
-/// documented answer, so `{}` is the default policy.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(
-    remote = "Self",
-    default,
-    deny_unknown_fields,
-    rename_all = "PascalCase"
-)]
+/// Serialized in PascalCase (`Revision`, `Order`, `DeletedSnapshotCode`,
+/// `UnsupportedCategories`, `ActiveOnNonPublicImage`); every field is
+/// optional and defaults to the documented answer, so `{}` is the default
+/// policy. Deserializing refuses an `Order` that is not a permutation of the
+/// revision's world checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "PolicyRecord", into = "PolicyRecord")]
 pub struct Policy {
-    /// `Catalogue`: which API revision's codes and messages answer.
-    pub catalogue: Revision,
-    /// `Order`: the order of the world checks (the three request checks
-    /// always run first). Open question 1.
-    pub order: CheckOrder,
-    /// `DeletedSnapshotCode`: the code for a deleted source snapshot.
-    /// Open question 4.
-    pub deleted_snapshot_code: DeletedSnapshotCode,
-    /// `UnsupportedCategories`: the categories that answer
-    /// `DiskCategory.OperationNotSupported`. Open question 5.
-    pub unsupported_categories: UnsupportedCategories,
-    /// `ActiveOnNonPublicImage`: what `SecurityEnhancementStrategy=Active`
-    /// does on a system disk whose image is not public. Open question 6.
-    pub active_on_non_public_image: ActiveOnNonPublicImage,
+    revision: &'static Revision,
+    order: Option<CheckOrder>,
+    /// The answers to the open questions, which the rules read.
+    pub answers: Answers,
 }
 
-crate::map_only::map_only!(Policy, "a policy");
-
-/// The code a deleted source snapshot answers: the page lists two with the
-/// same message and the same cause.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    Display,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-    VariantArray,
-    Serialize,
-    Deserialize,
-)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-pub enum DeletedSnapshotCode {
-    /// `InvalidSourceSnapshot` (default): the code named for this cause.
-    #[default]
-    InvalidSourceSnapshot,
-    /// `OperationDenied`.
-    OperationDenied,
+impl Default for Policy {
+    fn default() -> Self {
+        Self::new(&revision::SEED)
+    }
 }
 
-impl DeletedSnapshotCode {
-    /// The catalogue code.
-    pub const fn code(self) -> Code {
-        match self {
-            Self::InvalidSourceSnapshot => Code::InvalidSourceSnapshot,
-            Self::OperationDenied => Code::OperationDenied,
+impl Policy {
+    /// `revision` with its default order and the documented answers.
+    pub const fn new(revision: &'static Revision) -> Self {
+        Self {
+            revision,
+            order: None,
+            answers: Answers {
+                deleted_snapshot_code: DeletedSnapshotCode::InvalidSourceSnapshot,
+                unsupported_categories: UnsupportedCategories::DEFAULT,
+                active_on_non_public_image: ActiveOnNonPublicImage::Ignore,
+            },
         }
     }
-}
 
-/// What `SecurityEnhancementStrategy=Active` does on a system disk whose
-/// image is not public (`ImageOwnerAlias` other than `system`).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    Display,
-    EnumString,
-    EnumIter,
-    IntoStaticStr,
-    VariantArray,
-    Serialize,
-    Deserialize,
-)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-pub enum ActiveOnNonPublicImage {
-    /// `Ignore` (default): accepted, hardening not applied.
-    #[default]
-    Ignore,
-    /// `Reject`: `InvalidParameter` naming `SecurityEnhancementStrategy`.
-    Reject,
-}
+    /// The revision that answers.
+    pub const fn revision(&self) -> &'static Revision {
+        self.revision
+    }
 
-/// The categories that do not support `ReInitDisk`.
-///
-/// Default: the local and ephemeral ones (`local_ssd_pro`, `local_hdd_pro`,
-/// `ephemeral`, `ephemeral_ssd`, `elastic_ephemeral_disk_standard`,
-/// `elastic_ephemeral_disk_premium`), which have no image or snapshot to go
-/// back to. Serialized as a list of category names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(transparent)]
-pub struct UnsupportedCategories(pub CategorySet);
+    /// The world checks in the order they run (the request checks always run
+    /// first, in the revision's order).
+    pub fn order(&self) -> &[Check] {
+        match &self.order {
+            Some(order) => order.checks(),
+            None => self.revision.world_checks,
+        }
+    }
 
-impl UnsupportedCategories {
-    /// The default set.
-    pub const DEFAULT: Self = Self(CategorySet::of(&[
-        DiskCategory::ElasticEphemeralDiskStandard,
-        DiskCategory::ElasticEphemeralDiskPremium,
-        DiskCategory::LocalSsdPro,
-        DiskCategory::LocalHddPro,
-        DiskCategory::Ephemeral,
-        DiskCategory::EphemeralSsd,
-    ]));
+    /// Whether the world checks run in the revision's default order.
+    pub const fn has_default_order(&self) -> bool {
+        self.order.is_none()
+    }
 
-    /// Whether `category` is unsupported.
-    pub const fn contains(self, category: DiskCategory) -> bool {
-        self.0.contains(category)
+    /// The same policy with the world checks in this order: each of the
+    /// revision's world checks exactly once.
+    pub fn with_order(mut self, checks: &[Check]) -> Result<Self, OrderError> {
+        let order = CheckOrder::new(self.revision, checks)?;
+        self.order = (order.checks() != self.revision.world_checks).then_some(order);
+        Ok(self)
+    }
+
+    /// The same policy under `revision`: the same answers, and the same
+    /// order if it was not the default (then it must fit `revision`).
+    pub fn with_revision(self, revision: &'static Revision) -> Result<Self, OrderError> {
+        let policy = Self::new(revision).with_answers(self.answers);
+        match &self.order {
+            Some(order) => policy.with_order(order.checks()),
+            None => Ok(policy),
+        }
+    }
+
+    /// The same policy with these answers.
+    #[must_use]
+    pub const fn with_answers(mut self, answers: Answers) -> Self {
+        self.answers = answers;
+        self
     }
 }
 
-impl Default for UnsupportedCategories {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
+/// An order of a revision's world checks: each exactly once. Holds them
+/// inline (no allocation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CheckOrder {
+    checks: [Check; MAX_WORLD_CHECKS],
+    len: usize,
 }
-
-/// The order of the world checks: each of [`WORLD_CHECKS`] exactly once.
-///
-/// Serialized as a list of check names; deserializing refuses a list that
-/// names a request check, repeats a check or leaves one out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "Vec<Check>", into = "Vec<Check>")]
-pub struct CheckOrder([Check; WORLD_CHECKS.len()]);
 
 impl CheckOrder {
-    /// The default order (docs/rules.md gives the reason for each place).
-    pub const DEFAULT: Self = Self(WORLD_CHECKS);
-
-    /// An order from a list of world checks.
-    pub fn new(checks: &[Check]) -> Result<Self, OrderError> {
-        let mut order = WORLD_CHECKS;
+    /// An order of `revision`'s world checks.
+    pub fn new(revision: &'static Revision, checks: &[Check]) -> Result<Self, OrderError> {
+        let mut order = Self {
+            checks: [Check::Action; MAX_WORLD_CHECKS],
+            len: 0,
+        };
         for (i, check) in checks.iter().enumerate() {
-            if REQUEST_CHECKS.contains(check) {
-                return Err(OrderError::RequestCheck(*check));
+            if revision.request_checks.contains(check) {
+                return Err(OrderError::RequestCheck(revision, *check));
+            }
+            if !revision.has_world_check(*check) {
+                return Err(OrderError::NotInRevision(revision, *check));
             }
             if checks.iter().take(i).any(|c| c == check) {
-                return Err(OrderError::Repeated(*check));
+                return Err(OrderError::Repeated(revision, *check));
             }
-            match order.get_mut(i) {
-                Some(slot) => *slot = *check,
-                None => return Err(OrderError::Repeated(*check)),
+            // Each is a distinct world check of the revision, so at most
+            // MAX_WORLD_CHECKS fit.
+            if let Some(slot) = order.checks.get_mut(i) {
+                *slot = *check;
+                order.len = i + 1;
             }
         }
-        match WORLD_CHECKS.iter().find(|c| !checks.contains(c)) {
-            Some(missing) => Err(OrderError::Missing(*missing)),
-            None => Ok(Self(order)),
+        match revision.world_checks.iter().find(|c| !checks.contains(c)) {
+            Some(missing) => Err(OrderError::Missing(revision, *missing)),
+            None => Ok(order),
         }
     }
 
     /// The checks, in order.
-    pub const fn checks(&self) -> &[Check] {
-        &self.0
+    pub fn checks(&self) -> &[Check] {
+        self.checks.get(..self.len).unwrap_or_default()
     }
 }
 
-impl Default for CheckOrder {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
-}
-
-impl TryFrom<Vec<Check>> for CheckOrder {
-    type Error = OrderError;
-
-    fn try_from(checks: Vec<Check>) -> Result<Self, OrderError> {
-        Self::new(&checks)
-    }
-}
-
-impl From<CheckOrder> for Vec<Check> {
-    fn from(order: CheckOrder) -> Self {
-        order.0.to_vec()
-    }
-}
-
-#[cfg(feature = "arbitrary")]
-impl<'a> arbitrary::Arbitrary<'a> for CheckOrder {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        // A Fisher-Yates shuffle of the default order.
-        let mut order = WORLD_CHECKS;
-        for i in (1..order.len()).rev() {
-            let j = u.int_in_range(0..=i)?;
-            order.swap(i, j);
-        }
-        Ok(Self(order))
-    }
-}
-
-/// A check order that is not a permutation of the world checks.
+/// A check order that is not a permutation of the revision's world checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum OrderError {
     /// The order names a request check, which always runs first.
     #[error(
-        "check \"{0}\" is a request check: the three request checks (action, disk-id-given, strategy-value) always run first and are not ordered; Order lists the world checks only: {world}",
-        world = WorldChecks
+        "check \"{1}\" is a request check: the request checks ({requests}) always run first and are not ordered; Order lists the world checks of revision {0} only: {world}",
+        requests = List(.0.request_checks),
+        world = List(.0.world_checks)
     )]
-    RequestCheck(Check),
+    RequestCheck(&'static Revision, Check),
+    /// The order names a check the revision does not have.
+    #[error(
+        "check \"{1}\" is not a check of revision {0}; Order lists each of its world checks exactly once: {world}",
+        world = List(.0.world_checks)
+    )]
+    NotInRevision(&'static Revision, Check),
     /// The order names a check twice.
-    #[error("check \"{0}\" is listed twice; Order lists each world check exactly once: {world}", world = WorldChecks)]
-    Repeated(Check),
+    #[error(
+        "check \"{1}\" is listed twice; Order lists each world check of revision {0} exactly once: {world}",
+        world = List(.0.world_checks)
+    )]
+    Repeated(&'static Revision, Check),
     /// The order leaves a check out.
-    #[error("check \"{0}\" is missing; Order lists each world check exactly once: {world}", world = WorldChecks)]
-    Missing(Check),
+    #[error(
+        "check \"{1}\" is missing; Order lists each world check of revision {0} exactly once: {world}",
+        world = List(.0.world_checks)
+    )]
+    Missing(&'static Revision, Check),
 }
 
-/// Displays the world checks' names, comma-separated.
-struct WorldChecks;
+/// Checks' names, comma-separated.
+struct List(&'static [Check]);
 
-impl fmt::Display for WorldChecks {
+impl fmt::Display for List {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, check) in WORLD_CHECKS.iter().enumerate() {
+        for (i, check) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
             write!(f, "{check}")?;
         }
         Ok(())
+    }
+}
+
+/// A policy that cannot be: its `Order` does not fit its `Revision`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Order: {0}")]
+pub struct PolicyError(#[from] pub OrderError);
+
+/// The serialized shape of a policy.
+#[derive(Serialize, Deserialize)]
+#[serde(
+    remote = "Self",
+    default,
+    deny_unknown_fields,
+    rename_all = "PascalCase"
+)]
+struct PolicyRecord {
+    #[serde(with = "revision_name")]
+    revision: &'static Revision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order: Option<Vec<Check>>,
+    deleted_snapshot_code: DeletedSnapshotCode,
+    unsupported_categories: UnsupportedCategories,
+    active_on_non_public_image: ActiveOnNonPublicImage,
+}
+
+crate::map_only::map_only!(PolicyRecord, "a policy");
+
+impl Default for PolicyRecord {
+    fn default() -> Self {
+        Self::from(Policy::default())
+    }
+}
+
+impl TryFrom<PolicyRecord> for Policy {
+    type Error = PolicyError;
+
+    fn try_from(r: PolicyRecord) -> Result<Self, PolicyError> {
+        let policy = Self::new(r.revision).with_answers(Answers {
+            deleted_snapshot_code: r.deleted_snapshot_code,
+            unsupported_categories: r.unsupported_categories,
+            active_on_non_public_image: r.active_on_non_public_image,
+        });
+        match r.order {
+            Some(order) => Ok(policy.with_order(&order)?),
+            None => Ok(policy),
+        }
+    }
+}
+
+impl From<Policy> for PolicyRecord {
+    fn from(p: Policy) -> Self {
+        Self {
+            revision: p.revision,
+            order: p.order.map(|o| o.checks().to_vec()),
+            deleted_snapshot_code: p.answers.deleted_snapshot_code,
+            unsupported_categories: p.answers.unsupported_categories,
+            active_on_non_public_image: p.answers.active_on_non_public_image,
+        }
+    }
+}
+
+/// A revision, serialized by its name.
+mod revision_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::revision::Revision;
+
+    pub(super) fn serialize<S: Serializer>(r: &&'static Revision, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(r.name)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<&'static Revision, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Revision::by_name(&name).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for Policy {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let revision = *u.choose(revision::ALL)?;
+        let mut policy = Self::new(revision).with_answers(Answers::arbitrary(u)?);
+        if bool::arbitrary(u)? {
+            // A Fisher-Yates shuffle of the default order.
+            let mut order = [Check::Action; MAX_WORLD_CHECKS];
+            let n = revision.world_checks.len().min(MAX_WORLD_CHECKS);
+            for (slot, check) in order.iter_mut().zip(revision.world_checks) {
+                *slot = *check;
+            }
+            for i in (1..n).rev() {
+                let j = u.int_in_range(0..=i)?;
+                order.swap(i, j);
+            }
+            let checks = order.get(..n).unwrap_or_default();
+            policy = policy
+                .with_order(checks)
+                .map_err(|_| arbitrary::Error::IncorrectFormat)?;
+        }
+        Ok(policy)
     }
 }

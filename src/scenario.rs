@@ -18,11 +18,16 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Code;
-use crate::checks::{Check, evaluate};
-use crate::model::{Disk, DiskSource, DiskStatus, Image, Instance, Snapshot};
-use crate::outcome::{Reinit, Rejection, ResetKind};
+use crate::checks::Check;
+use crate::engine::evaluate;
+use crate::model::{
+    Disk, DiskSource, DiskStatus, DiskView, Image, ImageView, Instance, InstanceView, Snapshot,
+    SnapshotView,
+};
+use crate::outcome::{OwnedTarget, Rejection, Target};
 use crate::policy::Policy;
-use crate::request::{Request, SecurityEnhancementStrategy};
+use crate::request::Request;
+use crate::revision::Revision;
 use crate::world::World;
 
 /// A request and the world it runs against.
@@ -47,7 +52,8 @@ pub struct Scenario {
     /// `Snapshots`, deleted ones included (`"Deleted": true`).
     #[serde(default)]
     pub snapshots: Vec<Snapshot>,
-    /// `Policy`: the answers to the page's open questions (default `{}`).
+    /// `Policy`: the revision, the order of its checks, and the answers to
+    /// the pages' open questions (default `{}`: the seed revision).
     #[serde(default)]
     pub policy: Policy,
 }
@@ -103,7 +109,15 @@ impl Scenario {
             if inner.is_syntax() || inner.is_eof() || path == "?" {
                 ScenarioError::new(".", format!("not valid JSON: {inner}"))
             } else {
-                ScenarioError::new(path, inner.to_string())
+                let message = inner.to_string();
+                // A policy is checked whole (its Order against its
+                // Revision); its error names the field: "Order: ...".
+                match message.strip_prefix("Order: ") {
+                    Some(rest) if path == "Policy" => {
+                        ScenarioError::new("Policy.Order", rest.to_owned())
+                    }
+                    _ => ScenarioError::new(path, message),
+                }
             }
         })?;
         de.end()
@@ -172,13 +186,23 @@ impl Scenario {
         Ok(())
     }
 
+    /// The same scenario decided under `revision` (the CLI's `--revision`):
+    /// its policy keeps its answers, and its order if that fits.
+    pub fn with_revision(mut self, revision: &'static Revision) -> Result<Self, ScenarioError> {
+        self.policy = self
+            .policy
+            .with_revision(revision)
+            .map_err(|e| ScenarioError::new("Policy.Order", e.to_string()))?;
+        Ok(self)
+    }
+
     /// The request, as `evaluate` takes it.
     pub fn request(&self) -> Request<'_> {
         Request::from_params(self.request.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     }
 
     /// Evaluates the scenario's request against its world under its policy.
-    pub fn evaluate(&self) -> Result<Reinit<'_>, Rejection> {
+    pub fn evaluate(&self) -> Result<Target<'_>, Rejection> {
         evaluate(&self.request(), self, &self.policy)
     }
 
@@ -214,17 +238,23 @@ fn unique<'a>(
 /// A scenario is a world: lookups are linear, which is fastest for the few
 /// resources a scenario lists.
 impl World for Scenario {
-    fn disk(&self, id: &str) -> Option<&Disk> {
-        self.disks.iter().find(|d| d.id == id)
+    fn disk(&self, id: &str) -> Option<DiskView<'_>> {
+        self.disks.iter().find(|d| d.id == id).map(Disk::view)
     }
-    fn instance(&self, id: &str) -> Option<&Instance> {
-        self.instances.iter().find(|i| i.id == id)
+    fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
+        self.instances
+            .iter()
+            .find(|i| i.id == id)
+            .map(Instance::view)
     }
-    fn image(&self, id: &str) -> Option<&Image> {
-        self.images.iter().find(|i| i.id == id)
+    fn image(&self, id: &str) -> Option<ImageView<'_>> {
+        self.images.iter().find(|i| i.id == id).map(Image::view)
     }
-    fn snapshot(&self, id: &str) -> Option<&Snapshot> {
-        self.snapshots.iter().find(|s| s.id == id)
+    fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>> {
+        self.snapshots
+            .iter()
+            .find(|s| s.id == id)
+            .map(Snapshot::view)
     }
 }
 
@@ -244,45 +274,11 @@ pub struct Decision {
     /// `Check`: the deciding check; `null` when accepted.
     pub check: Option<Check>,
     /// `Target`: the state the disk goes to; `null` when rejected.
-    pub target: Option<Target>,
+    pub target: Option<OwnedTarget>,
 }
 
-/// The state an accepted request re-initializes the disk to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "PascalCase")]
-pub struct Target {
-    /// `DiskId`.
-    pub disk_id: String,
-    /// `InstanceId`.
-    pub instance_id: String,
-    /// `ResetTo`: `Image`, `Snapshot` or `Empty`.
-    pub reset_to: ResetKind,
-    /// `SourceId`: the image or snapshot id; `null` for `Empty`.
-    pub source_id: Option<String>,
-    /// `SecurityEnhancement`: `Active`, `Deactive` or `null`.
-    pub security_enhancement: Option<SecurityEnhancementStrategy>,
-    /// `StatusDuring`: `ReIniting`.
-    pub status_during: DiskStatus,
-    /// `StatusAfter`: `In_use`.
-    pub status_after: DiskStatus,
-}
-
-impl From<&Reinit<'_>> for Target {
-    fn from(r: &Reinit<'_>) -> Self {
-        Self {
-            disk_id: r.disk_id.to_owned(),
-            instance_id: r.instance_id.to_owned(),
-            reset_to: r.reset_to.kind(),
-            source_id: r.reset_to.source_id().map(str::to_owned),
-            security_enhancement: r.security_enhancement,
-            status_during: Reinit::STATUS_DURING,
-            status_after: Reinit::STATUS_AFTER,
-        }
-    }
-}
-
-impl From<&Result<Reinit<'_>, Rejection>> for Decision {
-    fn from(result: &Result<Reinit<'_>, Rejection>) -> Self {
+impl From<&Result<Target<'_>, Rejection>> for Decision {
+    fn from(result: &Result<Target<'_>, Rejection>) -> Self {
         match result {
             Ok(reinit) => Self {
                 accepted: true,
@@ -290,7 +286,7 @@ impl From<&Result<Reinit<'_>, Rejection>> for Decision {
                 code: None,
                 message: None,
                 check: None,
-                target: Some(Target::from(reinit)),
+                target: Some(reinit.to_owned()),
             },
             Err(rejection) => Self {
                 accepted: false,

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use reinit_disk::Revision;
 use reinit_disk::wire::{HttpRequest, Ids, new_request_id, respond};
 
 use super::{fail, load_scenario};
@@ -21,6 +22,8 @@ pub struct Args<'a> {
     pub body: Option<&'a str>,
     /// The response's RequestId.
     pub request_id: Option<&'a str>,
+    /// The revision that answers, instead of the scenario's.
+    pub revision: Option<&'static Revision>,
 }
 
 /// Runs the command.
@@ -47,7 +50,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
             &fresh
         }
     };
-    let scenario = match load_scenario(Some(args.scenario)) {
+    let scenario = match load_scenario(Some(args.scenario), args.revision) {
         Ok(s) => s,
         Err(message) => return fail(&message),
     };

@@ -4,11 +4,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use reinit_disk::Revision;
+
 use super::{fail, lines, load_scenario, open_input};
 
 /// One scenario in, one decision out.
-pub fn single(file: Option<&Path>) -> ExitCode {
-    let scenario = match load_scenario(file) {
+pub fn single(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitCode {
+    let scenario = match load_scenario(file, revision) {
         Ok(s) => s,
         Err(message) => return fail(&message),
     };
@@ -24,14 +26,14 @@ pub fn single(file: Option<&Path>) -> ExitCode {
 }
 
 /// JSON Lines in, JSON Lines out, streaming.
-pub fn lines(file: Option<&Path>) -> ExitCode {
+pub fn lines(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitCode {
     let stdout = io::stdout();
     let output = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let (name, input) = match open_input(file) {
         Ok(opened) => opened,
         Err(message) => return fail(&message),
     };
-    match lines::run(input, output) {
+    match lines::run(input, output, revision) {
         Err(e) => fail(&format!("{name}: {e}")),
         Ok(summary) => match summary.first_invalid {
             None => ExitCode::SUCCESS,

@@ -6,15 +6,9 @@ use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use reinit_disk::checks::REQUEST_CHECKS;
-use reinit_disk::model::CreationTime;
-use reinit_disk::model::{Disk, DiskSource, ImageOwnerAlias, Instance, LockReason, LockSet};
-use reinit_disk::policy::ActiveOnNonPublicImage;
+use reinit_disk::model::Source;
 use reinit_disk::scenario::Scenario;
-use reinit_disk::{
-    Check, Policy, Reinit, Rejection, Request, ResetTo, Step, Verdict, World, evaluate_traced,
-};
-use strum::VariantArray;
+use reinit_disk::{Check, Rejection, Revision, Target, Verdict, evaluate_traced};
 
 use super::{fail, load_scenario};
 
@@ -62,8 +56,8 @@ impl Status {
 const RESET: &str = "\x1b[0m";
 
 /// Runs the command.
-pub fn run(file: Option<&Path>, color: Color) -> ExitCode {
-    let scenario = match load_scenario(file) {
+pub fn run(file: Option<&Path>, color: Color, revision: Option<&'static Revision>) -> ExitCode {
+    let scenario = match load_scenario(file, revision) {
         Ok(s) => s,
         Err(message) => return fail(&message),
     };
@@ -79,12 +73,15 @@ pub fn run(file: Option<&Path>, color: Color) -> ExitCode {
     }
 }
 
-/// The explanation of a scenario's decision.
+/// The explanation of a scenario's decision: each check's verdict and the
+/// facts it read, as the trace reports them (the world is not read again).
 pub fn explain(scenario: &Scenario, colored: bool) -> String {
     let request = scenario.request();
     let policy = &scenario.policy;
-    let mut steps: Vec<Step> = Vec::new();
-    let outcome = evaluate_traced(&request, scenario, policy, |step| steps.push(step));
+    let mut steps: Vec<(Verdict, String)> = Vec::new();
+    let outcome = evaluate_traced(&request, scenario, policy, |step| {
+        steps.push((step.verdict, step.describe().to_string()));
+    });
     let paint = |status: Status, text: &str| {
         if colored {
             format!("{}{text}{RESET}", status.style())
@@ -95,26 +92,31 @@ pub fn explain(scenario: &Scenario, colored: bool) -> String {
 
     let mut out = String::new();
     let _ = writeln!(out, "Request: {}", describe_request(scenario));
-    let _ = writeln!(out, "Checks, in policy order:");
-    let checks = REQUEST_CHECKS.iter().chain(policy.order.checks());
-    for (i, check) in checks.enumerate() {
-        let status = match steps.get(i).map(|s| s.verdict) {
-            Some(Verdict::Pass) => Status::Passed,
-            Some(Verdict::Fail(_)) => Status::Failed,
-            Some(Verdict::NotApplicable) => Status::NotApplicable,
-            None => Status::NotReached,
+    let _ = writeln!(
+        out,
+        "Checks, in policy order (revision {}):",
+        policy.revision()
+    );
+    let checks: Vec<Check> = policy
+        .revision()
+        .request_checks
+        .iter()
+        .chain(policy.order())
+        .copied()
+        .collect();
+    for (i, check) in checks.iter().enumerate() {
+        let (status, facts) = match steps.get(i) {
+            Some((Verdict::Pass, facts)) => (Status::Passed, facts.as_str()),
+            Some((Verdict::Fail(_), facts)) => (Status::Failed, facts.as_str()),
+            Some((Verdict::NotApplicable, facts)) => (Status::NotApplicable, facts.as_str()),
+            None => (Status::NotReached, ""),
         };
         let label = paint(status, &format!("{:<14}", status.label()));
-        let line = if status == Status::NotReached {
-            format!("{:>3}. {:<28}  {label}", i + 1, check.name())
-        } else {
-            let facts = facts(*check, scenario, &request, policy);
-            format!("{:>3}. {:<28}  {label}  {facts}", i + 1, check.name())
-        };
+        let line = format!("{:>3}. {:<28}  {label}  {facts}", i + 1, check.name());
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let decision = match &outcome {
-        Ok(reinit) => paint(Status::Passed, &describe_accepted(reinit)),
+        Ok(target) => paint(Status::Passed, &describe_accepted(target)),
         Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
     };
     let _ = writeln!(out, "Decision: {decision}");
@@ -133,21 +135,22 @@ fn describe_request(scenario: &Scenario) -> String {
     params.join(", ")
 }
 
-fn describe_accepted(reinit: &Reinit<'_>) -> String {
-    let to = match reinit.reset_to {
-        ResetTo::Image(id) => format!("image {id}"),
-        ResetTo::Snapshot(id) => format!("snapshot {id}"),
-        ResetTo::Empty => "empty".to_owned(),
+fn describe_accepted(target: &Target<'_>) -> String {
+    let to = match target.reset_to {
+        Source::Image(id) => format!("image {id}"),
+        Source::Snapshot(id) => format!("snapshot {id}"),
+        Source::Empty => "empty".to_owned(),
     };
-    let hardening = reinit
+    let hardening = target
         .security_enhancement
         .map_or_else(|| "none".to_owned(), |s| s.to_string());
+    let transition = target.transition();
     format!(
         "accepted (200): disk {} on instance {} is reset to {to}, security hardening {hardening}; {} while it runs, then {}",
-        reinit.disk_id,
-        reinit.instance_id,
-        Reinit::STATUS_DURING,
-        Reinit::STATUS_AFTER
+        target.disk_id,
+        target.instance_id,
+        transition.disk_during(),
+        transition.disk_after()
     )
 }
 
@@ -159,213 +162,4 @@ fn describe_rejected(rejection: &Rejection) -> String {
         rejection.code(),
         rejection.message()
     )
-}
-
-/// What the disk is attached to, as the world has it.
-enum Attached<'w> {
-    NoDisk,
-    Nothing(&'w Disk),
-    Dangling(&'w Disk, &'w str),
-    To(&'w Instance),
-}
-
-fn attached<'w>(disk: Option<&'w Disk>, world: &'w Scenario) -> Attached<'w> {
-    match disk {
-        None => Attached::NoDisk,
-        Some(d) => match d.instance_id.as_deref() {
-            None => Attached::Nothing(d),
-            Some(id) => world
-                .instance(id)
-                .map_or(Attached::Dangling(d, id), Attached::To),
-        },
-    }
-}
-
-fn locks(set: LockSet) -> String {
-    let names: Vec<&str> = set.iter().map(<&str>::from).collect();
-    format!("[{}]", names.join(", "))
-}
-
-/// The facts `check` reads, and what it needs.
-fn facts(check: Check, world: &Scenario, request: &Request<'_>, policy: &Policy) -> String {
-    let disk_id = request.disk_id.filter(|id| !id.is_empty());
-    let disk = disk_id.and_then(|id| world.disk(id));
-    let no_disk = || match disk_id {
-        Some(id) => format!("no disk {id}"),
-        None => "no DiskId".to_owned(),
-    };
-    let instance_fact = |read: &dyn Fn(&Instance) -> String| match attached(disk, world) {
-        Attached::NoDisk => no_disk(),
-        Attached::Nothing(d) => format!("disk {} is attached to no instance", d.id),
-        Attached::Dangling(d, id) => format!(
-            "disk {} InstanceId = {id}, an instance the world does not have (InternalError)",
-            d.id
-        ),
-        Attached::To(i) => read(i),
-    };
-    match check {
-        Check::Action => match request.action {
-            Some(action) => format!("Action = {action}, needs ReInitDisk"),
-            None => "Action not given (only a given Action is checked)".to_owned(),
-        },
-        Check::DiskIdGiven => match request.disk_id {
-            Some("") => "DiskId is empty, needs a disk id".to_owned(),
-            Some(id) => format!("DiskId = {id}"),
-            None => "DiskId not given, needs a disk id".to_owned(),
-        },
-        Check::StrategyValue => match request.security_enhancement_strategy {
-            None | Some("") => "SecurityEnhancementStrategy not given".to_owned(),
-            Some(value) => {
-                format!("SecurityEnhancementStrategy = {value}, needs Active or Deactive")
-            }
-        },
-        Check::DiskExists => match disk {
-            Some(d) => format!("disk {} exists ({} disk)", d.id, d.disk_type()),
-            None => no_disk(),
-        },
-        Check::CategorySupported => match disk {
-            Some(d) => {
-                let unsupported: Vec<&str> = policy
-                    .unsupported_categories
-                    .0
-                    .iter()
-                    .map(<&str>::from)
-                    .collect();
-                format!(
-                    "disk {} Category = {}, needs one not in UnsupportedCategories [{}]",
-                    d.id,
-                    d.category,
-                    unsupported.join(", ")
-                )
-            }
-            None => no_disk(),
-        },
-        Check::InstanceNotSecurityLocked => instance_fact(&|i| {
-            format!(
-                "instance {} OperationLocks = {}, needs no {} lock",
-                i.id,
-                locks(i.operation_locks),
-                LockReason::Security
-            )
-        }),
-        Check::InstanceNotInArrears => instance_fact(&|i| {
-            let financial: Vec<&str> = LockReason::VARIANTS
-                .iter()
-                .filter(|r| r.is_financial())
-                .map(|r| <&str>::from(*r))
-                .collect();
-            format!(
-                "instance {} OperationLocks = {}, needs none of {}",
-                i.id,
-                locks(i.operation_locks),
-                financial.join(", ")
-            )
-        }),
-        Check::DiskInUse => match disk {
-            Some(d) => match &d.instance_id {
-                Some(_) => format!("disk {} Status = {}, needs In_use", d.id, d.status),
-                None => format!(
-                    "disk {} Status = {} and attached to no instance, needs In_use",
-                    d.id, d.status
-                ),
-            },
-            None => no_disk(),
-        },
-        Check::InstanceStopped => instance_fact(&|i| {
-            format!(
-                "instance {} Status = {}, HasStarted = {}, needs Stopped and HasStarted = true",
-                i.id, i.status, i.has_started
-            )
-        }),
-        Check::NoSnapshotInProgress => match disk {
-            Some(d) => format!(
-                "disk {} CreatingSnapshot = {}, needs false",
-                d.id, d.creating_snapshot
-            ),
-            None => no_disk(),
-        },
-        Check::SourceSnapshotExists => match disk.map(|d| (d, &d.source)) {
-            Some((_, DiskSource::Snapshot { snapshot_id })) => match world.snapshot(snapshot_id) {
-                Some(s) => format!("snapshot {} Deleted = {}, needs false", s.id, s.deleted),
-                None => format!(
-                    "snapshot {snapshot_id} is not in the world (counts as deleted), needs a snapshot that exists"
-                ),
-            },
-            Some((d, _)) => source(d),
-            None => no_disk(),
-        },
-        Check::SourceSnapshotNotTooOld => match disk.map(|d| (d, &d.source)) {
-            Some((_, DiskSource::Snapshot { snapshot_id })) => match world.snapshot(snapshot_id) {
-                Some(s) => format!(
-                    "snapshot {} CreationTime = {}, needs on or after {}",
-                    s.id,
-                    s.creation_time,
-                    CreationTime::TOO_OLD_BEFORE
-                ),
-                None => format!("snapshot {snapshot_id} is not in the world"),
-            },
-            Some((d, _)) => source(d),
-            None => no_disk(),
-        },
-        Check::SourceImageExists => match disk.map(|d| (d, &d.source)) {
-            Some((_, DiskSource::Image { image_id, .. })) => match world.image(image_id) {
-                Some(i) => format!(
-                    "image {} Deleted = {}, ImageOwnerAlias = {}, needs Deleted = false",
-                    i.id, i.deleted, i.image_owner_alias
-                ),
-                None => format!(
-                    "image {image_id} is not in the world (counts as deleted, owner unknown), needs an image that exists"
-                ),
-            },
-            Some((d, _)) => source(d),
-            None => no_disk(),
-        },
-        Check::HardeningSupported => {
-            let strategy = match request.security_enhancement_strategy {
-                None | Some("") => "SecurityEnhancementStrategy not given".to_owned(),
-                Some(value) => format!("SecurityEnhancementStrategy = {value}"),
-            };
-            let image = match disk.map(|d| &d.source) {
-                Some(DiskSource::Image { image_id, .. }) => match world.image(image_id) {
-                    Some(i) => format!(
-                        "image {} ImageOwnerAlias = {} ({})",
-                        i.id,
-                        i.image_owner_alias,
-                        if i.image_owner_alias == ImageOwnerAlias::System {
-                            "public"
-                        } else {
-                            "not public"
-                        }
-                    ),
-                    None => format!("image {image_id} is not in the world"),
-                },
-                Some(_) => "a data disk has no image".to_owned(),
-                None => no_disk(),
-            };
-            let rule = match policy.active_on_non_public_image {
-                ActiveOnNonPublicImage::Ignore => "Active on a non-public image is ignored",
-                ActiveOnNonPublicImage::Reject => "Active needs a public image",
-            };
-            format!(
-                "{strategy}, {image}; policy ActiveOnNonPublicImage = {}: {rule}",
-                policy.active_on_non_public_image
-            )
-        }
-    }
-}
-
-/// A disk's source, for the checks that read another kind.
-fn source(disk: &Disk) -> String {
-    match &disk.source {
-        DiskSource::Image { image_id, .. } => {
-            format!("disk {} is a system disk, from image {image_id}", disk.id)
-        }
-        DiskSource::Snapshot { snapshot_id } => {
-            format!(
-                "disk {} is a data disk, from snapshot {snapshot_id}",
-                disk.id
-            )
-        }
-        DiskSource::Empty => format!("disk {} is a data disk, created empty", disk.id),
-    }
 }

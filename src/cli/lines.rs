@@ -4,6 +4,7 @@
 
 use std::io::{self, BufRead, Write};
 
+use reinit_disk::Revision;
 use reinit_disk::scenario::Scenario;
 use serde::Serialize;
 
@@ -25,9 +26,14 @@ struct ErrorLine<'a> {
     error: &'a str,
 }
 
-/// Decides each line of `input`, writing one JSON line per input line to
-/// `output`, in order. Fails only if reading or writing fails.
-pub fn run<R: BufRead, W: Write>(mut input: R, mut output: W) -> io::Result<Summary> {
+/// Decides each line of `input` (under `revision`, when given, instead of
+/// each scenario's own), writing one JSON line per input line to `output`,
+/// in order. Fails only if reading or writing fails.
+pub fn run<R: BufRead, W: Write>(
+    mut input: R,
+    mut output: W,
+    revision: Option<&'static Revision>,
+) -> io::Result<Summary> {
     let mut summary = Summary::default();
     let mut buffer = Vec::with_capacity(4096);
     loop {
@@ -37,7 +43,7 @@ pub fn run<R: BufRead, W: Write>(mut input: R, mut output: W) -> io::Result<Summ
         }
         summary.lines += 1;
         let line = trim_newline(&buffer);
-        match decide(line) {
+        match decide(line, revision) {
             Ok(scenario) => serde_json::to_writer(&mut output, &scenario.decide())?,
             Err(error) => {
                 summary.invalid += 1;
@@ -52,14 +58,18 @@ pub fn run<R: BufRead, W: Write>(mut input: R, mut output: W) -> io::Result<Summ
 }
 
 /// The scenario on one line, or why it is not one.
-fn decide(line: &[u8]) -> Result<Scenario, String> {
+fn decide(line: &[u8], revision: Option<&'static Revision>) -> Result<Scenario, String> {
     let text = std::str::from_utf8(line).map_err(|e| {
         format!("not valid UTF-8 ({e}): expected a scenario, one JSON object a line")
     })?;
     if text.trim().is_empty() {
         return Err("empty line: expected a scenario, one JSON object a line".to_owned());
     }
-    Scenario::from_json(text).map_err(|e| e.to_string())
+    let scenario = Scenario::from_json(text).map_err(|e| e.to_string())?;
+    match revision {
+        Some(revision) => scenario.with_revision(revision).map_err(|e| e.to_string()),
+        None => Ok(scenario),
+    }
 }
 
 fn trim_newline(line: &[u8]) -> &[u8] {

@@ -4,6 +4,7 @@ pub mod call;
 pub mod eval;
 pub mod explain;
 pub mod lines;
+pub mod rules;
 pub mod table;
 
 use std::fs::File;
@@ -11,6 +12,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use reinit_disk::Revision;
 use reinit_disk::scenario::Scenario;
 
 /// Prints `reinit-disk: MESSAGE` on standard error; exit status 2.
@@ -45,8 +47,24 @@ pub fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
     }
 }
 
-/// Reads and validates a scenario; the error is the one line to print.
-pub fn load_scenario(file: Option<&Path>) -> Result<Scenario, String> {
+/// Reads and validates a scenario, under `revision` when given (instead of
+/// its own policy's); the error is the one line to print.
+pub fn load_scenario(
+    file: Option<&Path>,
+    revision: Option<&'static Revision>,
+) -> Result<Scenario, String> {
     let (name, text) = read_input(file)?;
-    Scenario::from_json(&text).map_err(|e| format!("invalid scenario {name}: {e}"))
+    let scenario =
+        Scenario::from_json(&text).map_err(|e| format!("invalid scenario {name}: {e}"))?;
+    match revision {
+        Some(revision) => scenario
+            .with_revision(revision)
+            .map_err(|e| format!("--revision {revision} does not fit scenario {name}: {e}")),
+        None => Ok(scenario),
+    }
+}
+
+/// `--revision NAME`: a revision by name, or the error that lists them.
+pub fn parse_revision(name: &str) -> Result<&'static Revision, String> {
+    Revision::by_name(name).map_err(|e| e.to_string())
 }

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
+use super::LockSet;
+
 /// `Type` of a disk in ECS.
 #[derive(
     Clone,
@@ -129,6 +131,20 @@ impl CategorySet {
     }
 }
 
+/// `[local_ssd_pro, ephemeral]`: the members in declaration order.
+impl core::fmt::Display for CategorySet {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("[")?;
+        for (i, category) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(category.into())?;
+        }
+        f.write_str("]")
+    }
+}
+
 impl From<Vec<DiskCategory>> for CategorySet {
     fn from(v: Vec<DiskCategory>) -> Self {
         v.into_iter().fold(Self::EMPTY, Self::with)
@@ -215,12 +231,157 @@ impl DiskSource {
             Self::Snapshot { .. } | Self::Empty => DiskType::Data,
         }
     }
+
+    /// The source, borrowed: what a re-init resets the disk to.
+    pub fn as_source(&self) -> Source<'_> {
+        match self {
+            Self::Image { image_id, .. } => Source::Image(image_id),
+            Self::Snapshot { snapshot_id } => Source::Snapshot(snapshot_id),
+            Self::Empty => Source::Empty,
+        }
+    }
+}
+
+/// What a disk was created from, borrowed: and so what a re-init resets it
+/// to. The one source type of the crate: a [`DiskView`] has one, and so has
+/// an accepted request's [`Target`](crate::Target).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source<'a> {
+    /// A system disk: the image it was created from.
+    Image(&'a str),
+    /// A data disk created from a snapshot: that snapshot.
+    Snapshot(&'a str),
+    /// A data disk created empty.
+    Empty,
+}
+
+impl<'a> Source<'a> {
+    /// The disk type this source implies.
+    pub const fn disk_type(self) -> DiskType {
+        match self {
+            Self::Image(_) => DiskType::System,
+            Self::Snapshot(_) | Self::Empty => DiskType::Data,
+        }
+    }
+
+    /// The kind of source, without its id.
+    pub const fn kind(self) -> SourceKind {
+        match self {
+            Self::Image(_) => SourceKind::Image,
+            Self::Snapshot(_) => SourceKind::Snapshot,
+            Self::Empty => SourceKind::Empty,
+        }
+    }
+
+    /// The image or snapshot id; `None` for an empty disk.
+    pub const fn id(self) -> Option<&'a str> {
+        match self {
+            Self::Image(id) | Self::Snapshot(id) => Some(id),
+            Self::Empty => None,
+        }
+    }
+}
+
+/// The kind of a [`Source`], as decisions spell it (`ResetTo`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+pub enum SourceKind {
+    /// `Image`.
+    Image,
+    /// `Snapshot`.
+    Snapshot,
+    /// `Empty`.
+    Empty,
+}
+
+/// A disk as the checks read it, borrowed from whatever store holds it: an
+/// emulator builds one from its own record without copying a string.
+///
+/// Built with [`DiskView::new`] and the `with_*` methods, so that a fact a
+/// later revision reads arrives with its default and no embedder breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct DiskView<'a> {
+    /// `DiskId`.
+    pub id: &'a str,
+    /// `Category`.
+    pub category: DiskCategory,
+    /// `Status`.
+    pub status: DiskStatus,
+    /// `InstanceId`: the instance it is attached to, if any.
+    pub instance_id: Option<&'a str>,
+    /// What it was created from (and so its `Type`).
+    pub source: Source<'a>,
+    /// Whether a snapshot of it is being created.
+    pub creating_snapshot: bool,
+    /// `OperationLocks`: the disk's own locks (default none).
+    pub operation_locks: LockSet,
+}
+
+impl<'a> DiskView<'a> {
+    /// A disk attached to nothing, with no snapshot in progress and no lock.
+    pub const fn new(
+        id: &'a str,
+        category: DiskCategory,
+        status: DiskStatus,
+        source: Source<'a>,
+    ) -> Self {
+        Self {
+            id,
+            category,
+            status,
+            instance_id: None,
+            source,
+            creating_snapshot: false,
+            operation_locks: LockSet::EMPTY,
+        }
+    }
+
+    /// The same disk, attached to `instance_id` (or to nothing).
+    #[must_use]
+    pub const fn with_instance(mut self, instance_id: Option<&'a str>) -> Self {
+        self.instance_id = instance_id;
+        self
+    }
+
+    /// The same disk, with a snapshot of it in progress or not.
+    #[must_use]
+    pub const fn with_creating_snapshot(mut self, creating_snapshot: bool) -> Self {
+        self.creating_snapshot = creating_snapshot;
+        self
+    }
+
+    /// The same disk, with these locks.
+    #[must_use]
+    pub const fn with_operation_locks(mut self, operation_locks: LockSet) -> Self {
+        self.operation_locks = operation_locks;
+        self
+    }
+
+    /// `Type`, from the source.
+    pub const fn disk_type(&self) -> DiskType {
+        self.source.disk_type()
+    }
 }
 
 /// A disk, as `ReInitDisk` sees it.
 ///
 /// Serialized in ECS's flat form (`DiskId`, `Type`, `Category`, `Status`,
-/// `InstanceId`, `ImageId`, `SourceSnapshotId`, `CreatingSnapshot`);
+/// `InstanceId`, `ImageId`, `SourceSnapshotId`, `CreatingSnapshot`,
+/// `OperationLocks`);
 /// deserializing refuses a system disk without an `ImageId` and a data disk
 /// with one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -239,12 +400,28 @@ pub struct Disk {
     pub source: DiskSource,
     /// Whether a snapshot of this disk is being created right now.
     pub creating_snapshot: bool,
+    /// `OperationLocks`: the disk's own locks (default none). A financial
+    /// one refuses the re-init as the instance's do.
+    pub operation_locks: LockSet,
 }
 
 impl Disk {
     /// `Type`, derived from the source.
     pub const fn disk_type(&self) -> DiskType {
         self.source.disk_type()
+    }
+
+    /// The disk as the checks read it.
+    pub fn view(&self) -> DiskView<'_> {
+        DiskView::new(
+            &self.id,
+            self.category,
+            self.status,
+            self.source.as_source(),
+        )
+        .with_instance(self.instance_id.as_deref())
+        .with_creating_snapshot(self.creating_snapshot)
+        .with_operation_locks(self.operation_locks)
     }
 }
 
@@ -265,9 +442,16 @@ struct DiskRecord {
     source_snapshot_id: Option<String>,
     #[serde(default)]
     creating_snapshot: bool,
+    #[serde(default, skip_serializing_if = "no_lock")]
+    operation_locks: LockSet,
 }
 
 crate::map_only::map_only!(DiskRecord, "a disk");
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn no_lock(locks: &LockSet) -> bool {
+    locks.is_empty()
+}
 
 /// A disk shape the real service cannot have.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -305,6 +489,7 @@ impl TryFrom<DiskRecord> for Disk {
             instance_id: r.instance_id,
             source,
             creating_snapshot: r.creating_snapshot,
+            operation_locks: r.operation_locks,
         })
     }
 }
@@ -329,6 +514,7 @@ impl From<Disk> for DiskRecord {
             image_id,
             source_snapshot_id,
             creating_snapshot: d.creating_snapshot,
+            operation_locks: d.operation_locks,
         }
     }
 }

@@ -61,3 +61,43 @@ pub struct Image {
 }
 
 crate::map_only::map_only!(Image, "an image");
+
+impl Image {
+    /// The image as the checks read it.
+    pub fn view(&self) -> ImageView<'_> {
+        ImageView::new(&self.id, self.image_owner_alias).with_deleted(self.deleted)
+    }
+}
+
+/// An image as the checks read it, borrowed from whatever store holds it.
+///
+/// Built with [`ImageView::new`] and the `with_*` methods, so that a fact a
+/// later revision reads arrives with its default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ImageView<'a> {
+    /// `ImageId`.
+    pub id: &'a str,
+    /// `ImageOwnerAlias`.
+    pub image_owner_alias: ImageOwnerAlias,
+    /// Whether it has been deleted (default `false`).
+    pub deleted: bool,
+}
+
+impl<'a> ImageView<'a> {
+    /// An image that exists.
+    pub const fn new(id: &'a str, image_owner_alias: ImageOwnerAlias) -> Self {
+        Self {
+            id,
+            image_owner_alias,
+            deleted: false,
+        }
+    }
+
+    /// The same image, deleted or not.
+    #[must_use]
+    pub const fn with_deleted(mut self, deleted: bool) -> Self {
+        self.deleted = deleted;
+        self
+    }
+}

@@ -34,7 +34,7 @@ pub enum InstanceStatus {
     Stopped,
 }
 
-/// `LockReason` of an instance's `OperationLocks` in ECS.
+/// `LockReason` of an instance's or a disk's `OperationLocks` in ECS.
 #[derive(
     Clone,
     Copy,
@@ -79,7 +79,8 @@ impl LockReason {
     }
 }
 
-/// An instance's `OperationLocks` (a bit set: `Copy`, no allocation).
+/// An instance's or a disk's `OperationLocks` (a bit set: `Copy`, no
+/// allocation).
 ///
 /// Serialized as a list of `LockReason` values; a reason listed twice counts once.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,6 +124,20 @@ impl LockSet {
             .iter()
             .copied()
             .filter(move |r| self.contains(*r))
+    }
+}
+
+/// `[security, financial]`: the reasons in declaration order.
+impl core::fmt::Display for LockSet {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("[")?;
+        for (i, reason) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(reason.into())?;
+        }
+        f.write_str("]")
     }
 }
 
@@ -172,6 +187,58 @@ pub struct Instance {
 }
 
 crate::map_only::map_only!(Instance, "an instance");
+
+impl Instance {
+    /// The instance as the checks read it.
+    pub fn view(&self) -> InstanceView<'_> {
+        InstanceView::new(&self.id, self.status)
+            .with_has_started(self.has_started)
+            .with_operation_locks(self.operation_locks)
+    }
+}
+
+/// An instance as the checks read it, borrowed from whatever store holds it.
+///
+/// Built with [`InstanceView::new`] and the `with_*` methods, so that a fact
+/// a later revision reads arrives with its default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct InstanceView<'a> {
+    /// `InstanceId`.
+    pub id: &'a str,
+    /// `Status`.
+    pub status: InstanceStatus,
+    /// Whether it has started at least once (default `true`).
+    pub has_started: bool,
+    /// `OperationLocks` (default none).
+    pub operation_locks: LockSet,
+}
+
+impl<'a> InstanceView<'a> {
+    /// An instance that has started before and has no lock.
+    pub const fn new(id: &'a str, status: InstanceStatus) -> Self {
+        Self {
+            id,
+            status,
+            has_started: true,
+            operation_locks: LockSet::EMPTY,
+        }
+    }
+
+    /// The same instance, started before or never.
+    #[must_use]
+    pub const fn with_has_started(mut self, has_started: bool) -> Self {
+        self.has_started = has_started;
+        self
+    }
+
+    /// The same instance, with these locks.
+    #[must_use]
+    pub const fn with_operation_locks(mut self, operation_locks: LockSet) -> Self {
+        self.operation_locks = operation_locks;
+        self
+    }
+}
 
 const fn yes() -> bool {
     true

@@ -5,13 +5,21 @@
 //! `Display`/`FromStr` (strum) and serde. Shapes the real service cannot have
 //! are not representable: a disk's type follows from its [`DiskSource`], so a
 //! system disk always names an image and a data disk never does.
+//!
+//! Each noun has an owned record (`Disk`, ...), the shape scenarios hold, and
+//! a borrowed view (`DiskView`, ...), the shape the checks read: the
+//! [`World`](crate::World) trait hands out views, so an emulator whose
+//! records are its own builds them without copying.
 
 mod disk;
 mod image;
 mod instance;
 mod snapshot;
 
-pub use disk::{CategorySet, Disk, DiskCategory, DiskSource, DiskStatus, DiskType, ShapeError};
-pub use image::{Image, ImageOwnerAlias};
-pub use instance::{Instance, InstanceStatus, LockReason, LockSet};
-pub use snapshot::{CreationTime, CreationTimeError, Snapshot};
+pub use disk::{
+    CategorySet, Disk, DiskCategory, DiskSource, DiskStatus, DiskType, DiskView, ShapeError,
+    Source, SourceKind,
+};
+pub use image::{Image, ImageOwnerAlias, ImageView};
+pub use instance::{Instance, InstanceStatus, InstanceView, LockReason, LockSet};
+pub use snapshot::{CreationTime, CreationTimeError, Snapshot, SnapshotView};

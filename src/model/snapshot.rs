@@ -5,7 +5,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
-use time::macros::{datetime, format_description};
+use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// `CreationTime` of a snapshot: an instant, compared in UTC.
@@ -18,12 +18,8 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 pub struct CreationTime(i128);
 
 impl CreationTime {
-    /// The first instant whose snapshots can still be re-initialized to:
-    /// `2013-07-16T00:00:00Z`. The page says snapshots created "on or before
-    /// 15 July 2013" cannot (see docs/rules.md).
-    pub const TOO_OLD_BEFORE: Self = Self::of(datetime!(2013-07-16 00:00:00 UTC));
-
-    const fn of(t: OffsetDateTime) -> Self {
+    /// The instant `t` (for the revisions' `const` boundaries).
+    pub(crate) const fn of(t: OffsetDateTime) -> Self {
         Self(t.unix_timestamp_nanos())
     }
 
@@ -44,12 +40,6 @@ impl CreationTime {
         // The nanoseconds came from an OffsetDateTime (years -9999 to
         // 9999), so the seconds fit an i64.
         self.0.div_euclid(1_000_000_000) as i64
-    }
-
-    /// Whether a snapshot made at this instant is too old to re-initialize to
-    /// (made before [`Self::TOO_OLD_BEFORE`]).
-    pub fn is_too_old(self) -> bool {
-        self < Self::TOO_OLD_BEFORE
     }
 }
 
@@ -122,3 +112,43 @@ pub struct Snapshot {
 }
 
 crate::map_only::map_only!(Snapshot, "a snapshot");
+
+impl Snapshot {
+    /// The snapshot as the checks read it.
+    pub fn view(&self) -> SnapshotView<'_> {
+        SnapshotView::new(&self.id, self.creation_time).with_deleted(self.deleted)
+    }
+}
+
+/// A snapshot as the checks read it, borrowed from whatever store holds it.
+///
+/// Built with [`SnapshotView::new`] and the `with_*` methods, so that a fact
+/// a later revision reads arrives with its default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct SnapshotView<'a> {
+    /// `SnapshotId`.
+    pub id: &'a str,
+    /// `CreationTime`.
+    pub creation_time: CreationTime,
+    /// Whether it has been deleted (default `false`).
+    pub deleted: bool,
+}
+
+impl<'a> SnapshotView<'a> {
+    /// A snapshot that exists.
+    pub const fn new(id: &'a str, creation_time: CreationTime) -> Self {
+        Self {
+            id,
+            creation_time,
+            deleted: false,
+        }
+    }
+
+    /// The same snapshot, deleted or not.
+    #[must_use]
+    pub const fn with_deleted(mut self, deleted: bool) -> Self {
+        self.deleted = deleted;
+        self
+    }
+}

@@ -38,8 +38,8 @@ pub use http::{Format, reason_phrase};
 pub use request_id::new_request_id;
 
 use crate::catalogue::{Code, INTERNAL_ERROR};
-use crate::checks::evaluate;
-use crate::outcome::{Reinit, Rejection};
+use crate::engine::evaluate;
+use crate::outcome::{Rejection, Target};
 use crate::policy::Policy;
 use crate::world::World;
 
@@ -126,7 +126,7 @@ pub fn respond<W: World + ?Sized>(
 pub fn encode_outcome(
     format: Format,
     ids: &Ids<'_>,
-    outcome: &Result<Reinit<'_>, Rejection>,
+    outcome: &Result<Target<'_>, Rejection>,
 ) -> Result<Response, EncodeError> {
     match outcome {
         Ok(_) => Ok(Response {
@@ -176,7 +176,7 @@ pub fn encode_malformed(
     malformed: &Malformed,
 ) -> Result<Response, EncodeError> {
     let entry = policy
-        .catalogue
+        .revision()
         .entry(Code::InvalidParameter)
         .unwrap_or(&INTERNAL_ERROR);
     let message = message_naming(entry, &malformed.parameter);

@@ -1,0 +1,191 @@
+//! The facts the checks read: the request's values, the policy's answers,
+//! the revision's boundary, and the world's records, each looked up at most
+//! once, when a check first needs it.
+
+use core::fmt;
+
+use crate::answers::Answers;
+use crate::model::{
+    CreationTime, DiskView, ImageView, InstanceView, LockSet, SnapshotView, Source,
+};
+use crate::request::{Request, SecurityEnhancementStrategy};
+use crate::world::World;
+
+/// The facts a check needs looked up before it runs (a set of bits).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Needs(u8);
+
+impl Needs {
+    /// Nothing of the world: a request check.
+    pub const NOTHING: Self = Self(0);
+    /// The disk.
+    pub const DISK: Self = Self(1);
+    /// The disk and the instance it is attached to.
+    pub const INSTANCE: Self = Self(1 | 2);
+    /// The disk and its image (a system disk).
+    pub const IMAGE: Self = Self(1 | 4);
+    /// The disk and its source snapshot (a data disk).
+    pub const SNAPSHOT: Self = Self(1 | 8);
+
+    /// Both sets.
+    #[must_use]
+    pub const fn and(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// Whether every fact of `other` is in this set.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl fmt::Debug for Needs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = [(1, "disk"), (2, "instance"), (4, "image"), (8, "snapshot")];
+        let mut list = f.debug_set();
+        for (bit, name) in names {
+            if self.0 & bit != 0 {
+                list.entry(&name);
+            }
+        }
+        list.finish()
+    }
+}
+
+/// The instance a disk is attached to, as far as the world knows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Attached<'w> {
+    /// There is no disk, or it is attached to nothing.
+    Nothing,
+    /// The disk names this instance, which the world does not have.
+    Dangling(&'w str),
+    /// The instance.
+    To(InstanceView<'w>),
+}
+
+/// What the checks have read so far. `'r` is the request's lifetime, `'w`
+/// the world's.
+#[derive(Clone, Copy, Debug)]
+pub struct Facts<'r, 'w> {
+    request: Request<'r>,
+    strategy: Option<SecurityEnhancementStrategy>,
+    answers: Answers,
+    too_old_before: CreationTime,
+    loaded: Needs,
+    disk: Option<DiskView<'w>>,
+    instance: Attached<'w>,
+    image: Option<ImageView<'w>>,
+    snapshot: Option<SnapshotView<'w>>,
+}
+
+impl<'r, 'w> Facts<'r, 'w> {
+    /// The facts of `request`, before anything is looked up.
+    pub fn new(request: Request<'r>, answers: Answers, too_old_before: CreationTime) -> Self {
+        let strategy = request
+            .security_enhancement_strategy
+            .and_then(|s| s.parse().ok());
+        Self {
+            request,
+            strategy,
+            answers,
+            too_old_before,
+            loaded: Needs::NOTHING,
+            disk: None,
+            instance: Attached::Nothing,
+            image: None,
+            snapshot: None,
+        }
+    }
+
+    /// Looks up, in `world`, what `needs` asks for and is not yet known.
+    #[inline(always)]
+    pub fn look_up<W: World + ?Sized>(&mut self, needs: Needs, world: &'w W) {
+        if self.loaded.contains(needs) {
+            return;
+        }
+        if !self.loaded.contains(Needs::DISK) {
+            self.disk = self
+                .request
+                .disk_id
+                .filter(|id| !id.is_empty())
+                .and_then(|id| world.disk(id));
+        }
+        let disk = self.disk;
+        if needs.contains(Needs::INSTANCE) && !self.loaded.contains(Needs::INSTANCE) {
+            self.instance = match disk.and_then(|d| d.instance_id) {
+                None => Attached::Nothing,
+                Some(id) => world
+                    .instance(id)
+                    .map_or(Attached::Dangling(id), Attached::To),
+            };
+        }
+        if needs.contains(Needs::IMAGE) && !self.loaded.contains(Needs::IMAGE) {
+            self.image = match disk.map(|d| d.source) {
+                Some(Source::Image(id)) => world.image(id),
+                _ => None,
+            };
+        }
+        if needs.contains(Needs::SNAPSHOT) && !self.loaded.contains(Needs::SNAPSHOT) {
+            self.snapshot = match disk.map(|d| d.source) {
+                Some(Source::Snapshot(id)) => world.snapshot(id),
+                _ => None,
+            };
+        }
+        self.loaded = self.loaded.and(needs);
+    }
+
+    /// The request as sent.
+    pub const fn request(&self) -> &Request<'r> {
+        &self.request
+    }
+
+    /// `SecurityEnhancementStrategy`, when it is a valid value.
+    pub const fn strategy(&self) -> Option<SecurityEnhancementStrategy> {
+        self.strategy
+    }
+
+    /// The policy's answers to the open questions.
+    pub const fn answers(&self) -> &Answers {
+        &self.answers
+    }
+
+    /// The revision's too-old boundary: snapshots made before it are too old.
+    pub const fn too_old_before(&self) -> CreationTime {
+        self.too_old_before
+    }
+
+    /// The disk, if the world has it (and it was looked up).
+    pub const fn disk(&self) -> Option<DiskView<'w>> {
+        self.disk
+    }
+
+    /// The instance the disk is attached to.
+    pub const fn instance(&self) -> Attached<'w> {
+        self.instance
+    }
+
+    /// The system disk's image, if the world has it.
+    pub const fn image(&self) -> Option<ImageView<'w>> {
+        self.image
+    }
+
+    /// The data disk's source snapshot, if the world has it.
+    pub const fn snapshot(&self) -> Option<SnapshotView<'w>> {
+        self.snapshot
+    }
+
+    /// The disk's own locks and its instance's (none where there is none).
+    pub fn locks(&self) -> (LockSet, LockSet) {
+        let disk = self.disk.map_or(LockSet::EMPTY, |d| d.operation_locks);
+        let instance = match self.instance {
+            Attached::To(i) => i.operation_locks,
+            Attached::Nothing | Attached::Dangling(_) => LockSet::EMPTY,
+        };
+        (disk, instance)
+    }
+}

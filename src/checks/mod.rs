@@ -1,0 +1,195 @@
+//! The checks: every rule of `ReInitDisk`, each declared once.
+//!
+//! A check is a [`Check`] (its identity and stable kebab-case name) and its
+//! [`CheckDecl`]: what it requires, when it fails, the codes it can answer,
+//! why it sits where it does, the facts it needs, the rule itself, and how to
+//! describe the facts it read. The engine ([`crate::evaluate`]) runs a
+//! revision's checks in order; `explain`, `table`, `rules` and docs/rules.md
+//! are all printed from these declarations.
+//!
+//! The declarations are grouped by what they read: [`request`] (the
+//! parameters), [`disk`], [`instance`] and [`source`] (the image or
+//! snapshot a disk comes from).
+
+mod facts;
+
+pub mod disk;
+pub mod instance;
+pub mod request;
+pub mod source;
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
+
+use crate::catalogue::Code;
+
+pub use facts::{Attached, Facts, Needs};
+
+/// A check, by its stable kebab-case name.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[strum(serialize_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Check {
+    /// `Action`, when given, is `ReInitDisk`.
+    Action,
+    /// `DiskId` is given and not empty.
+    DiskIdGiven,
+    /// `SecurityEnhancementStrategy`, when given, is `Active` or `Deactive`.
+    StrategyValue,
+    /// The disk exists.
+    DiskExists,
+    /// The disk's category supports re-init.
+    CategorySupported,
+    /// The disk's instance is not locked for security (while the disk is
+    /// `In_use`).
+    InstanceNotSecurityLocked,
+    /// Neither the disk nor its instance is expired or in arrears.
+    InstanceNotInArrears,
+    /// The disk is `In_use` (attached).
+    DiskInUse,
+    /// The disk's instance is `Stopped` and has started once.
+    InstanceStopped,
+    /// No snapshot of the disk is being created.
+    NoSnapshotInProgress,
+    /// A data disk's source snapshot still exists.
+    SourceSnapshotExists,
+    /// A data disk's source snapshot is not older than the revision's
+    /// boundary.
+    SourceSnapshotNotTooOld,
+    /// A system disk's image still exists.
+    SourceImageExists,
+    /// `Active` is asked for on a public image only (when the policy says so).
+    HardeningSupported,
+}
+
+/// What one check found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// The check holds.
+    Pass,
+    /// The check needs a fact the world lacks (no disk, no instance, no
+    /// snapshot), or its condition does not arise, so it does not apply.
+    NotApplicable,
+    /// The check fails with this code.
+    Fail(Code),
+}
+
+/// Everything about one check, in one place.
+#[derive(Clone, Copy)]
+pub struct CheckDecl {
+    /// What it requires, in a line (the decision table's "Passes when").
+    pub requires: &'static str,
+    /// When it fails, in a line (docs/rules.md's "fails when").
+    pub fails_when: &'static str,
+    /// Why the rule holds and why it sits where it does, with its source.
+    pub why: &'static str,
+    /// Every code it can answer with when it fails, under any policy: its
+    /// own first, then the alternatives (the policy's choice, or
+    /// `InternalError` for an instance the world does not have).
+    pub codes: &'static [Code],
+    /// The facts it reads, looked up before it runs.
+    pub needs: Needs,
+    /// The rule: the verdict on the facts.
+    pub rule: fn(&Facts<'_, '_>) -> Verdict,
+    /// The facts it read and what it needs of them, in a line (`explain`).
+    pub describe: fn(&Facts<'_, '_>, &mut fmt::Formatter<'_>) -> fmt::Result,
+}
+
+impl fmt::Debug for CheckDecl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CheckDecl")
+            .field("requires", &self.requires)
+            .field("codes", &self.codes)
+            .field("needs", &self.needs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Check {
+    /// The stable name, as decisions and policies spell it.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The declaration: the one place this check is described.
+    pub const fn decl(self) -> &'static CheckDecl {
+        match self {
+            Self::Action => &request::ACTION,
+            Self::DiskIdGiven => &request::DISK_ID_GIVEN,
+            Self::StrategyValue => &request::STRATEGY_VALUE,
+            Self::DiskExists => &disk::DISK_EXISTS,
+            Self::CategorySupported => &disk::CATEGORY_SUPPORTED,
+            Self::InstanceNotSecurityLocked => &instance::INSTANCE_NOT_SECURITY_LOCKED,
+            Self::InstanceNotInArrears => &instance::INSTANCE_NOT_IN_ARREARS,
+            Self::DiskInUse => &disk::DISK_IN_USE,
+            Self::InstanceStopped => &instance::INSTANCE_STOPPED,
+            Self::NoSnapshotInProgress => &disk::NO_SNAPSHOT_IN_PROGRESS,
+            Self::SourceSnapshotExists => &source::SOURCE_SNAPSHOT_EXISTS,
+            Self::SourceSnapshotNotTooOld => &source::SOURCE_SNAPSHOT_NOT_TOO_OLD,
+            Self::SourceImageExists => &source::SOURCE_IMAGE_EXISTS,
+            Self::HardeningSupported => &source::HARDENING_SUPPORTED,
+        }
+    }
+
+    /// Every code this check can answer with (see [`CheckDecl::codes`]).
+    pub const fn codes(self) -> &'static [Code] {
+        self.decl().codes
+    }
+
+    /// What the check requires, in a line.
+    pub const fn requirement(self) -> &'static str {
+        self.decl().requires
+    }
+
+    /// Whether this check reads the request alone (it needs no fact of the
+    /// world).
+    pub const fn is_request_check(self) -> bool {
+        self.decl().needs.is_empty()
+    }
+
+    /// The verdict of the rule on `facts` (which must hold what the check
+    /// needs: the engine looks it up first).
+    #[inline(always)]
+    pub fn verdict(self, facts: &Facts<'_, '_>) -> Verdict {
+        (self.decl().rule)(facts)
+    }
+
+    /// The facts this check reads in `facts`, displayable (`explain`).
+    pub const fn describe<'a>(self, facts: &'a Facts<'a, 'a>) -> Described<'a> {
+        Described { check: self, facts }
+    }
+}
+
+/// The facts a check read, as [`Check::describe`] shows them.
+#[derive(Clone, Copy)]
+pub struct Described<'a> {
+    check: Check,
+    facts: &'a Facts<'a, 'a>,
+}
+
+impl fmt::Display for Described<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.check.decl().describe)(self.facts, f)
+    }
+}

@@ -1,0 +1,163 @@
+//! The checks that read what a disk was created from: a data disk's source
+//! snapshot, a system disk's image.
+
+use core::fmt;
+
+use super::disk::with_disk;
+use super::request::strategy;
+use super::{CheckDecl, Needs, Verdict};
+use crate::answers::ActiveOnNonPublicImage;
+use crate::catalogue::Code;
+use crate::model::{DiskView, ImageOwnerAlias, Source};
+use crate::request::SecurityEnhancementStrategy;
+
+/// `source-snapshot-exists`: a data disk's source snapshot still exists (one
+/// the world does not have counts as deleted).
+pub const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
+    requires: "a data disk's source snapshot exists",
+    fails_when: "a data disk's source snapshot is deleted (or unknown to the world)",
+    why: "The page: \"if the source snapshot has been deleted, it cannot be re-initialized and an error is returned\". Deleted comes before too old: a deleted snapshot cannot be restored at all.",
+    codes: &[Code::InvalidSourceSnapshot, Code::OperationDenied],
+    needs: Needs::SNAPSHOT,
+    rule: |f| match (f.disk().map(|d| d.source), f.snapshot()) {
+        (Some(Source::Snapshot(_)), Some(s)) if !s.deleted => Verdict::Pass,
+        (Some(Source::Snapshot(_)), _) => Verdict::Fail(f.answers().deleted_snapshot_code.code()),
+        _ => Verdict::NotApplicable,
+    },
+    describe: |f, out| {
+        with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
+            (Source::Snapshot(_), Some(s)) => {
+                write!(
+                    out,
+                    "snapshot {} Deleted = {}, needs false",
+                    s.id, s.deleted
+                )
+            }
+            (Source::Snapshot(id), None) => write!(
+                out,
+                "snapshot {id} is not in the world (counts as deleted), needs a snapshot that exists"
+            ),
+            _ => source(d, out),
+        })
+    },
+};
+
+/// `source-snapshot-not-too-old`: ... and was made on or after the
+/// revision's boundary.
+pub const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
+    requires: "a data disk's source snapshot was created on or after the revision's too-old boundary",
+    fails_when: "a data disk's source snapshot was created before the revision's too-old boundary",
+    why: "The page: snapshots made before 15 July 2013 cannot be re-initialized to; where the day itself falls is the revision's reading (its too-old boundary). The English message's \"since the detached first time\" is not a condition (open question 7).",
+    codes: &[Code::InvalidSnapshotTooOld],
+    needs: Needs::SNAPSHOT,
+    rule: |f| match f.snapshot() {
+        Some(s) if s.creation_time < f.too_old_before() => {
+            Verdict::Fail(Code::InvalidSnapshotTooOld)
+        }
+        Some(_) => Verdict::Pass,
+        None => Verdict::NotApplicable,
+    },
+    describe: |f, out| {
+        with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
+            (Source::Snapshot(_), Some(s)) => write!(
+                out,
+                "snapshot {} CreationTime = {}, needs on or after {}",
+                s.id,
+                s.creation_time,
+                f.too_old_before()
+            ),
+            (Source::Snapshot(id), None) => write!(out, "snapshot {id} is not in the world"),
+            _ => source(d, out),
+        })
+    },
+};
+
+/// `source-image-exists`: a system disk's image still exists; a deleted
+/// image shared by another account has its own code. An image the world does
+/// not have counts as deleted, owner unknown.
+pub const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
+    requires: "a system disk's image exists",
+    fails_when: "a system disk's image is deleted (or unknown to the world)",
+    why: "The page: \"if the source image has been deleted, it cannot be re-initialized\". Only a shared image has a code of its own on the page; for the rest, the current API's code for exactly this case (message \"...due to image not exist.\").",
+    codes: &[
+        Code::SharedImageDeleted,
+        Code::InvalidDiskIdOperationNotSupported,
+    ],
+    needs: Needs::IMAGE,
+    rule: |f| match (f.disk().map(|d| d.source), f.image()) {
+        (Some(Source::Image(_)), Some(i)) if !i.deleted => Verdict::Pass,
+        (Some(Source::Image(_)), Some(i)) if i.image_owner_alias == ImageOwnerAlias::Others => {
+            Verdict::Fail(Code::SharedImageDeleted)
+        }
+        (Some(Source::Image(_)), _) => Verdict::Fail(Code::InvalidDiskIdOperationNotSupported),
+        _ => Verdict::NotApplicable,
+    },
+    describe: |f, out| {
+        with_disk(f, out, |d, out| match (d.source, f.image()) {
+            (Source::Image(_), Some(i)) => write!(
+                out,
+                "image {} Deleted = {}, ImageOwnerAlias = {}, needs Deleted = false",
+                i.id, i.deleted, i.image_owner_alias
+            ),
+            (Source::Image(id), None) => write!(
+                out,
+                "image {id} is not in the world (counts as deleted, owner unknown), needs an image that exists"
+            ),
+            _ => source(d, out),
+        })
+    },
+};
+
+/// `hardening-supported`: `Active` asks for hardening, which public images
+/// alone support: ignored elsewhere, or refused if the policy says so.
+pub const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
+    requires: "`Active` is asked for on a public image only (checked only when the policy's `ActiveOnNonPublicImage` is `Reject`)",
+    fails_when: "`Active` on a system disk whose image is not public, and the policy says `Reject`",
+    why: "By default `Active` is ignored there (hardening not applied), so this check passes; it is last because it only refines a request that is otherwise fine.",
+    codes: &[Code::InvalidParameter],
+    needs: Needs::IMAGE,
+    rule: |f| match (f.strategy(), f.image()) {
+        (_, None) => Verdict::NotApplicable,
+        (Some(SecurityEnhancementStrategy::Active), Some(i))
+            if !i.image_owner_alias.is_public()
+                && f.answers().active_on_non_public_image == ActiveOnNonPublicImage::Reject =>
+        {
+            Verdict::Fail(Code::InvalidParameter)
+        }
+        _ => Verdict::Pass,
+    },
+    describe: |f, out| {
+        strategy(f, out, "")?;
+        out.write_str(", ")?;
+        with_disk(f, out, |d, out| match (d.source, f.image()) {
+            (Source::Image(_), Some(i)) => write!(
+                out,
+                "image {} ImageOwnerAlias = {} ({})",
+                i.id,
+                i.image_owner_alias,
+                if i.image_owner_alias.is_public() {
+                    "public"
+                } else {
+                    "not public"
+                }
+            ),
+            (Source::Image(id), None) => write!(out, "image {id} is not in the world"),
+            _ => out.write_str("a data disk has no image"),
+        })?;
+        let answer = f.answers().active_on_non_public_image;
+        let rule = match answer {
+            ActiveOnNonPublicImage::Ignore => "Active on a non-public image is ignored",
+            ActiveOnNonPublicImage::Reject => "Active needs a public image",
+        };
+        write!(out, "; policy ActiveOnNonPublicImage = {answer}: {rule}")
+    },
+};
+
+/// A disk's source, for the checks that read another kind.
+fn source(d: DiskView<'_>, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match d.source {
+        Source::Image(id) => write!(out, "disk {} is a system disk, from image {id}", d.id),
+        Source::Snapshot(id) => write!(out, "disk {} is a data disk, from snapshot {id}", d.id),
+        Source::Empty => write!(out, "disk {} is a data disk, created empty", d.id),
+    }
+}

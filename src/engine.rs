@@ -1,0 +1,135 @@
+//! [`evaluate`]: runs a revision's checks in the policy's order; the first
+//! that fails decides.
+
+use core::ptr;
+
+use crate::catalogue::INTERNAL_ERROR;
+use crate::checks::{Check, Described, Facts, Needs, Verdict};
+use crate::model::Source;
+use crate::outcome::{Rejection, Target};
+use crate::policy::Policy;
+use crate::request::{Request, SecurityEnhancementStrategy};
+use crate::revision::{self, Revision};
+use crate::world::World;
+
+/// One step of an evaluation, as [`evaluate_traced`] reports it: the check,
+/// what it found, and the facts read so far (so that nothing need read the
+/// world again to explain it).
+#[derive(Clone, Copy, Debug)]
+pub struct Step<'a> {
+    /// The check that ran.
+    pub check: Check,
+    /// What it found.
+    pub verdict: Verdict,
+    /// The facts read so far, this check's included.
+    pub facts: &'a Facts<'a, 'a>,
+}
+
+impl<'a> Step<'a> {
+    /// The facts this check read and what it needs of them, displayable.
+    pub const fn describe(&self) -> Described<'a> {
+        self.check.describe(self.facts)
+    }
+}
+
+/// Decides a `ReInitDisk` request: the target the disk is re-initialized
+/// to, or the exact rejection.
+///
+/// Pure: no I/O, no clock, no randomness, no allocation, no panic. The same
+/// inputs always give the same answer.
+///
+/// ```
+/// use reinit_disk::{evaluate, Code, InMemoryWorld, Policy, Request};
+///
+/// let world = InMemoryWorld::new();
+/// let rejection = evaluate(&Request::new("d-missing"), &world, &Policy::default()).unwrap_err();
+/// assert_eq!(rejection.code(), Code::InvalidDiskIdNotFound);
+/// assert_eq!(rejection.http_status(), 404);
+/// assert_eq!(rejection.message(), "The specified disk does not exist.");
+/// ```
+pub fn evaluate<'w, W: World + ?Sized>(
+    request: &Request<'_>,
+    world: &'w W,
+    policy: &Policy,
+) -> Result<Target<'w>, Rejection> {
+    evaluate_traced(request, world, policy, |_| {})
+}
+
+/// [`evaluate`], telling `trace` each check that ran, what it found and the
+/// facts it read, in order (the failing check last). Checks after the
+/// deciding one do not run.
+pub fn evaluate_traced<'w, W: World + ?Sized>(
+    request: &Request<'_>,
+    world: &'w W,
+    policy: &Policy,
+    mut trace: impl FnMut(Step<'_>),
+) -> Result<Target<'w>, Rejection> {
+    let revision = policy.revision();
+    let mut facts = Facts::new(*request, policy.answers, revision.too_old_before);
+    let mut step = |check: Check| -> Result<(), Rejection> {
+        let decl = check.decl();
+        facts.look_up(decl.needs, world);
+        let verdict = (decl.rule)(&facts);
+        trace(Step {
+            check,
+            verdict,
+            facts: &facts,
+        });
+        match verdict {
+            Verdict::Fail(code) => Err(rejection(revision, code, check)),
+            Verdict::Pass | Verdict::NotApplicable => Ok(()),
+        }
+    };
+    // The same loop either way; over a revision's default order, a constant,
+    // the compiler lays the checks out one after the other.
+    if policy.has_default_order() && ptr::eq(revision, &revision::SEED) {
+        for check in revision::seed::REQUEST_CHECKS {
+            step(check)?;
+        }
+        for check in revision::seed::WORLD_CHECKS {
+            step(check)?;
+        }
+    } else {
+        for check in revision.request_checks.iter().chain(policy.order()) {
+            step(*check)?;
+        }
+    }
+    // The image decides whether `Active` applies: looked up already by the
+    // checks that read it, and by nothing else.
+    facts.look_up(Needs::IMAGE, world);
+    target(&facts, revision).ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+}
+
+/// The rejection `code` answers in `revision`. Every code a revision's
+/// checks can answer is in its catalogue (tests/revisions.rs holds each
+/// revision to it), so the fallback is never taken.
+fn rejection(revision: &Revision, code: crate::Code, check: Check) -> Rejection {
+    Rejection::new(revision.entry(code).unwrap_or(&INTERNAL_ERROR), check)
+}
+
+/// The target, once every check has passed: the disk and its instance are
+/// known (disk-exists and disk-in-use passed).
+fn target<'w>(facts: &Facts<'_, 'w>, revision: &Revision) -> Option<Target<'w>> {
+    let disk = facts.disk()?;
+    let instance_id = disk.instance_id?;
+    let security_enhancement = match disk.source {
+        Source::Image(_) => match facts.strategy() {
+            Some(SecurityEnhancementStrategy::Active)
+                if !facts
+                    .image()
+                    .is_some_and(|i| i.image_owner_alias.is_public()) =>
+            {
+                None
+            }
+            Some(strategy) => Some(strategy),
+            None => revision.default_strategy,
+        },
+        Source::Snapshot(_) | Source::Empty => None,
+    };
+    Some(Target {
+        disk_id: disk.id,
+        instance_id,
+        reset_to: disk.source,
+        security_enhancement,
+    })
+}
