@@ -1,10 +1,19 @@
 //! `evaluate` on a world of 100,000 disks, for accepted requests and for every
-//! rejection, beside its floor: the same disk, instance, image and snapshot
-//! lookups `evaluate` makes for that request, and nothing else.
+//! rejection, beside two baselines:
 //!
-//! `cargo bench --bench evaluate` runs both groups (`evaluate/<case>`,
-//! `floor/<case>`), then prints a table of medians and ratios
-//! (docs/performance.md).
+//! - `by-hand/<case>`: the seed rules written by hand as one plain function
+//!   of `if`s ([`by_hand`]) over the same world, through the same `World`
+//!   trait, returning the same kind of answer (the target, or the code);
+//! - `floor/<case>`: the same disk, instance, image and snapshot lookups
+//!   `evaluate` makes for that request, and nothing else.
+//!
+//! `cargo bench --bench evaluate` runs the three groups (`evaluate/<case>`,
+//! `by-hand/<case>`, `floor/<case>`), then prints a table of medians and
+//! ratios (docs/performance.md). Targets (issue 7): evaluate at most 1.25x
+//! the hand-written function and at most 1.5x the floor, for every case.
+//! Before measuring, it asserts that the hand-written function agrees with
+//! `evaluate` on every case and on every disk of the world, so that the
+//! baseline does the same work.
 
 #![allow(
     clippy::unwrap_used,
@@ -22,11 +31,180 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
-use reinit_disk::model::{Disk, Image, Instance, Snapshot};
-use reinit_disk::{InMemoryWorld, World, evaluate};
+use reinit_disk::answers::ActiveOnNonPublicImage;
+use reinit_disk::model::{
+    DiskStatus, DiskView, ImageOwnerAlias, ImageView, InstanceStatus, InstanceView, LockReason,
+    SnapshotView, Source,
+};
+use reinit_disk::revision::SEED;
+use reinit_disk::{
+    Code, InMemoryWorld, Policy, Request, SecurityEnhancementStrategy, Target, World, evaluate,
+};
 
 /// The number of disks in the benchmark world.
 const DISKS: usize = 100_000;
+
+/// The targets of issue 7.
+const MAX_TO_BY_HAND: f64 = 1.25;
+const MAX_TO_FLOOR: f64 = 1.5;
+
+/// The seed rules, by hand: one function of `if`s in the seed revision's
+/// default order, reading the world through the `World` trait (views) and
+/// looking each record up at most once, when first needed. It reads the
+/// policy's answers (the unsupported categories, the deleted-snapshot code,
+/// `Active` on a non-public image) but not its order: the cases use the
+/// default order (asserted in `main`).
+fn by_hand<'w, W: World + ?Sized>(
+    request: &Request<'_>,
+    world: &'w W,
+    policy: &Policy,
+) -> Result<Target<'w>, Code> {
+    // The request checks.
+    if request.action.is_some_and(|action| action != "ReInitDisk") {
+        return Err(Code::InvalidActionNotFound);
+    }
+    let disk_id = match request.disk_id {
+        Some(id) if !id.is_empty() => id,
+        _ => return Err(Code::MissingParameter),
+    };
+    let strategy = match request.security_enhancement_strategy {
+        None | Some("") => None,
+        Some("Active") => Some(SecurityEnhancementStrategy::Active),
+        Some("Deactive") => Some(SecurityEnhancementStrategy::Deactive),
+        Some(_) => return Err(Code::InvalidParameter),
+    };
+
+    // The disk.
+    let Some(disk) = world.disk(disk_id) else {
+        return Err(Code::InvalidDiskIdNotFound);
+    };
+    if policy
+        .answers
+        .unsupported_categories
+        .contains(disk.category)
+    {
+        return Err(Code::DiskCategoryOperationNotSupported);
+    }
+
+    // Its instance: `None` attached to nothing, `Some(None)` dangling.
+    let instance: Option<Option<InstanceView<'w>>> = disk.instance_id.map(|id| world.instance(id));
+    if disk.status == DiskStatus::InUse {
+        match instance {
+            Some(None) => return Err(Code::InternalError),
+            Some(Some(i)) if i.operation_locks.contains(LockReason::Security) => {
+                return Err(Code::InstanceLockedForSecurity);
+            }
+            _ => {}
+        }
+    }
+    if disk.operation_locks.any_financial() {
+        return Err(Code::InstanceExpiredOrInArrears);
+    }
+    match instance {
+        Some(None) => return Err(Code::InternalError),
+        Some(Some(i)) if i.operation_locks.any_financial() => {
+            return Err(Code::InstanceExpiredOrInArrears);
+        }
+        _ => {}
+    }
+    let (Some(instance_id), Some(Some(instance))) = (disk.instance_id, instance) else {
+        return Err(Code::IncorrectDiskStatus);
+    };
+    if disk.status != DiskStatus::InUse {
+        return Err(Code::IncorrectDiskStatus);
+    }
+    if instance.status != InstanceStatus::Stopped || !instance.has_started {
+        return Err(Code::IncorrectInstanceStatus);
+    }
+    if disk.creating_snapshot {
+        return Err(Code::DiskCreatingSnapshot);
+    }
+
+    // What it was created from.
+    let mut security_enhancement = None;
+    match disk.source {
+        Source::Snapshot(id) => match world.snapshot(id) {
+            Some(s) if !s.deleted => {
+                if s.creation_time < SEED.too_old_before {
+                    return Err(Code::InvalidSnapshotTooOld);
+                }
+            }
+            _ => return Err(policy.answers.deleted_snapshot_code.code()),
+        },
+        Source::Image(id) => {
+            let Some(image) = world.image(id) else {
+                return Err(Code::InvalidDiskIdOperationNotSupported);
+            };
+            if image.deleted {
+                if image.image_owner_alias == ImageOwnerAlias::Others {
+                    return Err(Code::SharedImageDeleted);
+                }
+                return Err(Code::InvalidDiskIdOperationNotSupported);
+            }
+            let public = image.image_owner_alias == ImageOwnerAlias::System;
+            security_enhancement = strategy.or(SEED.default_strategy);
+            if strategy == Some(SecurityEnhancementStrategy::Active) && !public {
+                if policy.answers.active_on_non_public_image == ActiveOnNonPublicImage::Reject {
+                    return Err(Code::InvalidParameter);
+                }
+                security_enhancement = None;
+            }
+        }
+        Source::Empty => {}
+    }
+    Ok(Target {
+        disk_id: disk.id,
+        instance_id,
+        reset_to: disk.source,
+        security_enhancement,
+    })
+}
+
+/// `evaluate`'s answer in `by_hand`'s terms.
+fn answer<'w>(outcome: Result<Target<'w>, reinit_disk::Rejection>) -> Result<Target<'w>, Code> {
+    outcome.map_err(|r| r.code())
+}
+
+/// The hand-written function answers as `evaluate` does: on every case, and
+/// on every disk of the world with each strategy under each case's policy.
+fn assert_by_hand_agrees(world: &InMemoryWorld, cases: &[cases::Case]) {
+    for case in cases {
+        assert!(
+            case.policy.has_default_order() && case.policy.revision() == &SEED,
+            "{}: by_hand knows the seed revision's default order only",
+            case.name
+        );
+        assert_eq!(
+            by_hand(&case.request, world, &case.policy),
+            answer(evaluate(&case.request, world, &case.policy)),
+            "{}: by_hand disagrees with evaluate",
+            case.name
+        );
+    }
+    let mut policies: Vec<Policy> = cases.iter().map(|c| c.policy).collect();
+    policies.dedup();
+    let mut checked = 0;
+    for disk in world.disks() {
+        for strategy in [None, Some("Active"), Some("Deactive")] {
+            let request = Request {
+                security_enhancement_strategy: strategy,
+                ..Request::new(&disk.id)
+            };
+            for policy in &policies {
+                assert_eq!(
+                    by_hand(&request, world, policy),
+                    answer(evaluate(&request, world, policy)),
+                    "{request:?} under {policy:?}: by_hand disagrees with evaluate"
+                );
+                checked += 1;
+            }
+        }
+    }
+    println!(
+        "by_hand agrees with evaluate on {} cases and {checked} requests over every disk",
+        cases.len()
+    );
+}
 
 /// One lookup `evaluate` made.
 enum Lookup {
@@ -43,19 +221,19 @@ struct Recorder<'w> {
 }
 
 impl World for Recorder<'_> {
-    fn disk(&self, id: &str) -> Option<&Disk> {
+    fn disk(&self, id: &str) -> Option<DiskView<'_>> {
         self.log.borrow_mut().push(Lookup::Disk(id.to_owned()));
         self.world.disk(id)
     }
-    fn instance(&self, id: &str) -> Option<&Instance> {
+    fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
         self.log.borrow_mut().push(Lookup::Instance(id.to_owned()));
         self.world.instance(id)
     }
-    fn image(&self, id: &str) -> Option<&Image> {
+    fn image(&self, id: &str) -> Option<ImageView<'_>> {
         self.log.borrow_mut().push(Lookup::Image(id.to_owned()));
         self.world.image(id)
     }
-    fn snapshot(&self, id: &str) -> Option<&Snapshot> {
+    fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>> {
         self.log.borrow_mut().push(Lookup::Snapshot(id.to_owned()));
         self.world.snapshot(id)
     }
@@ -121,12 +299,27 @@ fn main() {
         );
         lookups.push(recorder.log.into_inner());
     }
+    assert_by_hand_agrees(&world, &cases);
 
     let mut group = c.benchmark_group("evaluate");
     for case in &cases {
         group.bench_function(case.name, |b| {
             b.iter(|| {
                 black_box(evaluate(
+                    black_box(&case.request),
+                    black_box(&world),
+                    black_box(&case.policy),
+                ))
+            });
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("by-hand");
+    for case in &cases {
+        group.bench_function(case.name, |b| {
+            b.iter(|| {
+                black_box(by_hand(
                     black_box(&case.request),
                     black_box(&world),
                     black_box(&case.policy),
@@ -162,27 +355,52 @@ fn median(group: &str, name: &str) -> Option<f64> {
     json["median"]["point_estimate"].as_f64()
 }
 
+/// `ratio` with a mark when it misses `max`.
+fn ratio(ratio: f64, max: f64, missed: &mut usize) -> String {
+    if ratio <= max {
+        format!("{ratio:.2}")
+    } else {
+        *missed += 1;
+        format!("**{ratio:.2}**")
+    }
+}
+
 /// Prints the table docs/performance.md shows.
 fn summary(cases: &[cases::Case], lookups: &[Vec<Lookup>]) {
     let mut rows = Vec::new();
+    let (mut over_hand, mut over_floor) = (0, 0);
     for (case, lookups) in cases.iter().zip(lookups) {
-        let (Some(e), Some(f)) = (median("evaluate", case.name), median("floor", case.name)) else {
+        let (Some(e), Some(h), Some(f)) = (
+            median("evaluate", case.name),
+            median("by-hand", case.name),
+            median("floor", case.name),
+        ) else {
             return; // Not measured (e.g. `--test`, or a filter).
         };
-        let ratio = if lookups.is_empty() {
+        let to_hand = ratio(e / h, MAX_TO_BY_HAND, &mut over_hand);
+        let to_floor = if lookups.is_empty() {
             "n/a (no lookup)".to_owned()
         } else {
-            format!("{:.2}", e / f)
+            ratio(e / f, MAX_TO_FLOOR, &mut over_floor)
         };
         rows.push(format!(
-            "| {} | {} | {e:.1} | {f:.1} | {ratio} |",
+            "| {} | {} | {e:.1} | {h:.1} | {f:.1} | {to_hand} | {to_floor} |",
             case.name,
             lookup_names(lookups)
         ));
     }
-    println!("\n| case | lookups | evaluate median (ns) | floor median (ns) | ratio |");
-    println!("|---|---|---:|---:|---:|");
+    println!(
+        "\n| case | lookups | evaluate median (ns) | by-hand median (ns) | floor median (ns) | evaluate / by-hand | evaluate / floor |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|");
     for row in rows {
         println!("{row}");
     }
+    println!(
+        "\nevaluate / by-hand <= {MAX_TO_BY_HAND}: {} of {} cases over; evaluate / floor <= {MAX_TO_FLOOR}: {} of {} cases with lookups over",
+        over_hand,
+        cases.len(),
+        over_floor,
+        lookups.iter().filter(|l| !l.is_empty()).count()
+    );
 }

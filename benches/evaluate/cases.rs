@@ -3,11 +3,11 @@
 //! per rejection (every code the checks can give, with the policy that
 //! gives it).
 
+use reinit_disk::answers::{ActiveOnNonPublicImage, Answers, DeletedSnapshotCode};
 use reinit_disk::model::{
     CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
     InstanceStatus, LockReason, LockSet, Snapshot,
 };
-use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
 use reinit_disk::{Code, InMemoryWorld, Policy, Request};
 
 /// One request to decide, and what it must decide.
@@ -42,6 +42,7 @@ fn disk(id: &str, instance: &str, source: DiskSource) -> Disk {
         instance_id: Some(instance.to_owned()),
         source,
         creating_snapshot: false,
+        operation_locks: LockSet::EMPTY,
     }
 }
 
@@ -62,7 +63,7 @@ fn time(unix: i64) -> CreationTime {
     CreationTime::from_unix_seconds(unix).expect("in range")
 }
 
-/// A world of `disks` disks (at least the 20 the cases name): the cases'
+/// A world of `disks` disks (at least the 17 the cases name): the cases'
 /// disks, then ordinary ones, two per instance (a system disk from one of
 /// 100 public images and a data disk from one of 1,000 snapshots), all
 /// re-initializable. Ids are as long as ECS's (22 characters).
@@ -211,6 +212,21 @@ pub fn world(disks: usize) -> InMemoryWorld {
             "i-not-in-the-world-000",
             DiskSource::Empty,
         ),
+        // The disk's own financial lock answers as its instance's would.
+        Disk {
+            operation_locks: LockSet::EMPTY.with(LockReason::Financial),
+            ..disk("d-disk-financial-00000", ok, DiskSource::Empty)
+        },
+        // A security-locked instance answers only while its disk is In_use:
+        // this disk, Detaching, gets what it would get unlocked.
+        Disk {
+            status: DiskStatus::Detaching,
+            ..disk(
+                "d-security-detaching-0",
+                "i-security-00000000000",
+                DiskSource::Empty,
+            )
+        },
     ];
     assert!(disks >= special.len());
     let bulk = disks - special.len();
@@ -331,10 +347,10 @@ pub fn cases() -> Vec<Case> {
         Case {
             name: "OperationDenied",
             request: Request::new("d-deleted-snapshot-000"),
-            policy: Policy {
+            policy: default.with_answers(Answers {
                 deleted_snapshot_code: DeletedSnapshotCode::OperationDenied,
-                ..default
-            },
+                ..default.answers
+            }),
             expect: Some(Code::OperationDenied),
         },
         case(
@@ -360,11 +376,21 @@ pub fn cases() -> Vec<Case> {
         Case {
             name: "InvalidParameter-hardening",
             request: strategy("d-self-image-000000000", "Active"),
-            policy: Policy {
+            policy: default.with_answers(Answers {
                 active_on_non_public_image: ActiveOnNonPublicImage::Reject,
-                ..default
-            },
+                ..default.answers
+            }),
             expect: Some(Code::InvalidParameter),
         },
+        case(
+            "InstanceExpiredOrInArrears-disk-lock",
+            Request::new("d-disk-financial-00000"),
+            Some(Code::InstanceExpiredOrInArrears),
+        ),
+        case(
+            "IncorrectDiskStatus-security-not-in-use",
+            Request::new("d-security-detaching-0"),
+            Some(Code::IncorrectDiskStatus),
+        ),
     ]
 }
