@@ -1,8 +1,16 @@
 //! The exhaustive test: every combination of the finite part of the domain
-//! (disk type and source state, category, disk status, attachment, instance
-//! status, started flag, lock set, snapshot in progress, strategy), held
-//! against the plain reference model in tests/common/reference.rs, under the
-//! default policy and under a policy that flips every knob.
+//! (disk type and source state, category, disk status, the disk's own locks,
+//! attachment, instance status, started flag, the instance's lock set,
+//! snapshot in progress, strategy), held against the plain reference model in
+//! tests/common/reference.rs, under the default policy and under a policy
+//! that flips every knob.
+//!
+//! The disk's own locks are swept in two parts, to keep the run near
+//! fifteen seconds on a two-core machine: the full sweep takes three of them
+//! (none, `security`, `financial`; about 8.6 million requests per policy),
+//! and a separate slice takes nine (each reason alone, mixed sets, all five)
+//! against every status and attachment but only seven sources and two
+//! categories (about 1.5 million per policy).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -15,15 +23,16 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::reference::{Expected, RefPolicy, observed, reference};
-use reinit_disk::checks::WORLD_CHECKS;
+use reinit_disk::answers::{
+    ActiveOnNonPublicImage, Answers, DeletedSnapshotCode, UnsupportedCategories,
+};
 use reinit_disk::model::{
-    CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias,
-    Instance, InstanceStatus, LockReason, LockSet, Snapshot,
+    CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, DiskView, Image,
+    ImageOwnerAlias, ImageView, Instance, InstanceStatus, InstanceView, LockReason, LockSet,
+    Snapshot, SnapshotView,
 };
-use reinit_disk::policy::{
-    ActiveOnNonPublicImage, CheckOrder, DeletedSnapshotCode, UnsupportedCategories,
-};
-use reinit_disk::{Code, Policy, Request, Revision, World};
+use reinit_disk::revision::{SEED, seed::WORLD_CHECKS};
+use reinit_disk::{Code, Policy, Request, World};
 use strum::VariantArray;
 
 /// A world of one disk and what it names: the cheapest world to rebuild.
@@ -35,17 +44,23 @@ struct OneDisk {
 }
 
 impl World for OneDisk {
-    fn disk(&self, id: &str) -> Option<&Disk> {
-        (self.disk.id == id).then_some(&self.disk)
+    fn disk(&self, id: &str) -> Option<DiskView<'_>> {
+        (self.disk.id == id).then(|| self.disk.view())
     }
-    fn instance(&self, id: &str) -> Option<&Instance> {
-        self.instance.as_ref().filter(|i| i.id == id)
+    fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
+        self.instance
+            .as_ref()
+            .filter(|i| i.id == id)
+            .map(Instance::view)
     }
-    fn image(&self, id: &str) -> Option<&Image> {
-        self.image.as_ref().filter(|i| i.id == id)
+    fn image(&self, id: &str) -> Option<ImageView<'_>> {
+        self.image.as_ref().filter(|i| i.id == id).map(Image::view)
     }
-    fn snapshot(&self, id: &str) -> Option<&Snapshot> {
-        self.snapshot.as_ref().filter(|s| s.id == id)
+    fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>> {
+        self.snapshot
+            .as_ref()
+            .filter(|s| s.id == id)
+            .map(Snapshot::view)
     }
 }
 
@@ -98,13 +113,7 @@ fn attachments() -> Vec<(Option<String>, Option<Instance>)> {
     let mut all = vec![(None, None), (Some("i-1".to_owned()), None)];
     for status in InstanceStatus::VARIANTS {
         for has_started in [false, true] {
-            for mask in 0u8..(1 << LockReason::VARIANTS.len()) {
-                let operation_locks: LockSet = LockReason::VARIANTS
-                    .iter()
-                    .enumerate()
-                    .filter(|(bit, _)| mask & (1 << bit) != 0)
-                    .map(|(_, r)| *r)
-                    .collect();
+            for operation_locks in every_lock_set() {
                 let i = Instance {
                     id: "i-1".into(),
                     status: *status,
@@ -118,48 +127,147 @@ fn attachments() -> Vec<(Option<String>, Option<Instance>)> {
     all
 }
 
-/// Runs every combination through `evaluate` under `policy` and through the
-/// reference under `expected`; returns how many ran and the codes seen.
-fn sweep(policy: &Policy, expected: &RefPolicy) -> (usize, BTreeSet<Code>) {
+/// Lock sets, by name.
+fn lock_set(reasons: &[LockReason]) -> LockSet {
+    reasons.iter().copied().collect()
+}
+
+/// Every subset of the five lock reasons.
+fn every_lock_set() -> Vec<LockSet> {
+    (0u8..(1 << LockReason::VARIANTS.len()))
+        .map(|mask| {
+            LockReason::VARIANTS
+                .iter()
+                .enumerate()
+                .filter(|(bit, _)| mask & (1 << bit) != 0)
+                .map(|(_, r)| *r)
+                .collect()
+        })
+        .collect()
+}
+
+/// The disk's own locks the full sweep takes: none, a security one (which
+/// the rules ignore on a disk), a financial one.
+fn disk_locks() -> Vec<LockSet> {
+    vec![
+        LockSet::EMPTY,
+        lock_set(&[LockReason::Security]),
+        lock_set(&[LockReason::Financial]),
+    ]
+}
+
+/// The part of the domain a sweep covers: every combination of these.
+struct Domain {
+    sources: Vec<(DiskSource, Option<Image>, Option<Snapshot>)>,
+    categories: Vec<DiskCategory>,
+    disk_locks: Vec<LockSet>,
+    attachments: Vec<(Option<String>, Option<Instance>)>,
+}
+
+impl Domain {
+    /// Every dimension whole, the disk's own locks as `disk_locks`.
+    fn full(disk_locks: Vec<LockSet>) -> Self {
+        Self {
+            sources: sources(),
+            categories: DiskCategory::VARIANTS.to_vec(),
+            disk_locks,
+            attachments: attachments(),
+        }
+    }
+
+    /// The disk's own locks beyond the full sweep's three (each reason alone,
+    /// a security lock with a financial one, two financial ones, all five),
+    /// against every status and attachment, on fewer sources (empty, an
+    /// image shared by others and a snapshot not too old, each deleted or
+    /// not) and two categories (`cloud`, `ephemeral`: one unsupported under
+    /// each policy).
+    fn disk_lock_slice() -> Self {
+        let all = sources();
+        let keep = |s: &(DiskSource, Option<Image>, Option<Snapshot>)| match s {
+            (DiskSource::Empty, _, _) => true,
+            (DiskSource::Image { .. }, Some(i), _) => {
+                i.image_owner_alias == ImageOwnerAlias::Others
+            }
+            (DiskSource::Snapshot { .. }, _, Some(s)) => {
+                s.creation_time.unix_seconds() >= common::reference::TOO_OLD_BEFORE_UNIX
+            }
+            _ => false,
+        };
+        Self {
+            sources: all.into_iter().filter(keep).collect(),
+            categories: vec![DiskCategory::Cloud, DiskCategory::Ephemeral],
+            disk_locks: vec![
+                LockSet::EMPTY,
+                lock_set(&[LockReason::Security]),
+                lock_set(&[LockReason::Financial]),
+                lock_set(&[LockReason::Recycling]),
+                lock_set(&[LockReason::Dedicatedhostfinancial]),
+                lock_set(&[LockReason::Refunded]),
+                lock_set(&[LockReason::Security, LockReason::Recycling]),
+                lock_set(&[LockReason::Financial, LockReason::Refunded]),
+                LockReason::VARIANTS.iter().copied().collect(),
+            ],
+            attachments: attachments(),
+        }
+    }
+
+    /// How many requests a sweep makes (three strategies each).
+    fn size(&self) -> usize {
+        self.sources.len()
+            * self.categories.len()
+            * DiskStatus::VARIANTS.len()
+            * self.disk_locks.len()
+            * self.attachments.len()
+            * 2
+            * 3
+    }
+}
+
+/// Runs every combination of `domain` through `evaluate` under `policy` and
+/// through the reference under `expected`; returns how many ran and the codes
+/// seen.
+fn sweep(domain: &Domain, policy: &Policy, expected: &RefPolicy) -> (usize, BTreeSet<Code>) {
     let strategies = [None, Some("Active"), Some("Deactive")];
-    let attachments = attachments();
     let mut count = 0;
     let mut codes = BTreeSet::new();
-    for (source, image, snapshot) in sources() {
-        for category in DiskCategory::VARIANTS {
+    for (source, image, snapshot) in &domain.sources {
+        for category in &domain.categories {
             for status in DiskStatus::VARIANTS {
-                for (instance_id, instance) in &attachments {
-                    for creating_snapshot in [false, true] {
-                        let world = OneDisk {
-                            disk: Disk {
-                                id: "d-1".into(),
-                                category: *category,
-                                status: *status,
-                                instance_id: instance_id.clone(),
-                                source: source.clone(),
-                                creating_snapshot,
-                            },
-                            instance: instance.clone(),
-                            image: image.clone(),
-                            snapshot: snapshot.clone(),
-                        };
-                        for strategy in strategies {
-                            let request = Request {
-                                action: Some("ReInitDisk"),
-                                disk_id: Some("d-1"),
-                                security_enhancement_strategy: strategy,
+                for operation_locks in &domain.disk_locks {
+                    for (instance_id, instance) in &domain.attachments {
+                        for creating_snapshot in [false, true] {
+                            let world = OneDisk {
+                                disk: Disk {
+                                    id: "d-1".into(),
+                                    category: *category,
+                                    status: *status,
+                                    instance_id: instance_id.clone(),
+                                    source: source.clone(),
+                                    creating_snapshot,
+                                    operation_locks: *operation_locks,
+                                },
+                                instance: instance.clone(),
+                                image: image.clone(),
+                                snapshot: snapshot.clone(),
                             };
-                            let expected = reference(&request, &world, expected);
-                            let got = observed(&request, &world, policy);
-                            assert_eq!(
-                                got, expected,
-                                "policy {policy:?}\nrequest {request:?}\ndisk {:?}\ninstance {:?}\nimage {:?}\nsnapshot {:?}",
-                                world.disk, world.instance, world.image, world.snapshot
-                            );
-                            if let Expected::Reject { code, .. } = expected {
-                                codes.insert(code);
+                            for strategy in strategies {
+                                let request = Request {
+                                    action: Some("ReInitDisk"),
+                                    disk_id: Some("d-1"),
+                                    security_enhancement_strategy: strategy,
+                                };
+                                let expected = reference(&request, &world, expected);
+                                let got = observed(&request, &world, policy);
+                                assert_eq!(
+                                    got, expected,
+                                    "policy {policy:?}\nrequest {request:?}\ndisk {:?}\ninstance {:?}\nimage {:?}\nsnapshot {:?}",
+                                    world.disk, world.instance, world.image, world.snapshot
+                                );
+                                if let Expected::Reject { code, .. } = expected {
+                                    codes.insert(code);
+                                }
+                                count += 1;
                             }
-                            count += 1;
                         }
                     }
                 }
@@ -179,9 +287,16 @@ fn the_default_policy_is_the_documented_one() {
 
 #[test]
 fn every_combination_agrees_with_the_reference_under_the_default_policy() {
-    let (count, codes) = sweep(&Policy::default(), &RefPolicy::documented_default());
-    // 19 sources x 13 categories x 6 statuses x 322 attachments x 2 x 3 strategies.
-    assert_eq!(count, 19 * 13 * 6 * 322 * 2 * 3);
+    let domain = Domain::full(disk_locks());
+    let (count, codes) = sweep(
+        &domain,
+        &Policy::default(),
+        &RefPolicy::documented_default(),
+    );
+    // 19 sources x 13 categories x 6 statuses x 3 disk lock sets x 322
+    // attachments x 2 x 3 strategies.
+    assert_eq!(count, 19 * 13 * 6 * 3 * 322 * 2 * 3);
+    assert_eq!(count, domain.size());
     // Every world code the default policy can give is given somewhere.
     let expected: BTreeSet<Code> = [
         Code::DiskCategoryOperationNotSupported,
@@ -202,22 +317,28 @@ fn every_combination_agrees_with_the_reference_under_the_default_policy() {
 
 #[test]
 fn every_combination_agrees_with_the_reference_under_every_alternative_answer() {
-    let mut reversed = WORLD_CHECKS;
-    reversed.reverse();
-    let policy = Policy {
-        catalogue: Revision::Seed,
-        order: CheckOrder::new(&reversed).unwrap(),
-        deleted_snapshot_code: DeletedSnapshotCode::OperationDenied,
-        unsupported_categories: UnsupportedCategories(CategorySet::of(&[
-            DiskCategory::Cloud,
-            DiskCategory::CloudAuto,
-        ])),
-        active_on_non_public_image: ActiveOnNonPublicImage::Reject,
-    };
-    let (_, codes) = sweep(&policy, &RefPolicy::of(&policy));
+    let policy = every_knob_flipped();
+    let (_, codes) = sweep(
+        &Domain::full(disk_locks()),
+        &policy,
+        &RefPolicy::of(&policy),
+    );
     assert!(codes.contains(&Code::OperationDenied));
     assert!(codes.contains(&Code::InvalidParameter));
     assert!(!codes.contains(&Code::InvalidSourceSnapshot));
+}
+
+#[test]
+fn every_disk_lock_set_agrees_with_the_reference_under_both_policies() {
+    let domain = Domain::disk_lock_slice();
+    // 7 sources x 2 categories x 6 statuses x 9 disk lock sets x 322
+    // attachments x 2 x 3 strategies.
+    assert_eq!(domain.size(), 7 * 2 * 6 * 9 * 322 * 2 * 3);
+    for policy in [Policy::default(), every_knob_flipped()] {
+        let (count, codes) = sweep(&domain, &policy, &RefPolicy::of(&policy));
+        assert_eq!(count, domain.size());
+        assert!(codes.contains(&Code::InstanceExpiredOrInArrears));
+    }
 }
 
 #[test]
@@ -225,12 +346,13 @@ fn every_code_in_the_catalogue_is_reachable() {
     let mut seen: BTreeSet<Code> = BTreeSet::new();
     for policy in [
         Policy::default(),
-        Policy {
+        Policy::default().with_answers(Answers {
             deleted_snapshot_code: DeletedSnapshotCode::OperationDenied,
-            ..Policy::default()
-        },
+            ..Answers::default()
+        }),
     ] {
-        seen.extend(sweep(&policy, &RefPolicy::of(&policy)).1);
+        let domain = Domain::full(vec![LockSet::EMPTY]);
+        seen.extend(sweep(&domain, &policy, &RefPolicy::of(&policy)).1);
     }
     let world = OneDisk {
         disk: Disk {
@@ -240,6 +362,7 @@ fn every_code_in_the_catalogue_is_reachable() {
             instance_id: None,
             source: DiskSource::Empty,
             creating_snapshot: false,
+            operation_locks: LockSet::EMPTY,
         },
         instance: None,
         image: None,
@@ -267,6 +390,24 @@ fn every_code_in_the_catalogue_is_reachable() {
                 .code(),
         );
     }
-    let all: BTreeSet<Code> = Revision::Seed.rows().iter().map(|e| e.code).collect();
+    let all: BTreeSet<Code> = SEED.catalogue.iter().map(|e| e.code).collect();
     assert_eq!(seen, all);
+}
+
+/// The seed revision's world checks reversed, and every answer its
+/// alternative.
+fn every_knob_flipped() -> Policy {
+    let mut reversed = WORLD_CHECKS;
+    reversed.reverse();
+    Policy::default()
+        .with_answers(Answers {
+            deleted_snapshot_code: DeletedSnapshotCode::OperationDenied,
+            unsupported_categories: UnsupportedCategories(CategorySet::of(&[
+                DiskCategory::Cloud,
+                DiskCategory::CloudAuto,
+            ])),
+            active_on_non_public_image: ActiveOnNonPublicImage::Reject,
+        })
+        .with_order(&reversed)
+        .unwrap()
 }

@@ -3,16 +3,16 @@
 
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
-use reinit_disk::checks::WORLD_CHECKS;
+use reinit_disk::answers::{
+    ActiveOnNonPublicImage, Answers, DeletedSnapshotCode, UnsupportedCategories,
+};
 use reinit_disk::model::{
     CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias,
     Instance, InstanceStatus, LockReason, LockSet, Snapshot,
 };
-use reinit_disk::policy::{
-    ActiveOnNonPublicImage, CheckOrder, DeletedSnapshotCode, UnsupportedCategories,
-};
+use reinit_disk::revision::seed::WORLD_CHECKS;
 use reinit_disk::scenario::Scenario;
-use reinit_disk::{Policy, Request, Revision};
+use reinit_disk::{Check, Policy, Request};
 use strum::VariantArray;
 
 pub const DISK_IDS: [&str; 4] = ["d-0", "d-1", "d-2", "d-3"];
@@ -70,6 +70,12 @@ pub fn source() -> impl Strategy<Value = DiskSource> {
     ]
 }
 
+/// A disk's own locks: none half of the time (most disks have none), else
+/// any set.
+pub fn disk_locks() -> impl Strategy<Value = LockSet> {
+    prop_oneof![Just(LockSet::EMPTY), locks()]
+}
+
 pub fn disk(id: &'static str) -> impl Strategy<Value = Disk> {
     (
         category(),
@@ -77,15 +83,17 @@ pub fn disk(id: &'static str) -> impl Strategy<Value = Disk> {
         proptest::option::of(select(&INSTANCE_IDS)),
         source(),
         any::<bool>(),
+        disk_locks(),
     )
         .prop_map(
-            move |(category, status, instance, source, creating_snapshot)| Disk {
+            move |(category, status, instance, source, creating_snapshot, operation_locks)| Disk {
                 id: id.to_owned(),
                 category,
                 status,
                 instance_id: instance.map(str::to_owned),
                 source,
                 creating_snapshot,
+                operation_locks,
             },
         )
 }
@@ -184,12 +192,12 @@ pub fn valid_request() -> impl Strategy<Value = Request<'static>> {
         })
 }
 
-pub fn order() -> impl Strategy<Value = CheckOrder> {
-    Just(WORLD_CHECKS.to_vec())
-        .prop_shuffle()
-        .prop_map(|v| CheckOrder::new(&v).unwrap())
+/// A permutation of the seed revision's world checks.
+pub fn order() -> impl Strategy<Value = Vec<Check>> {
+    Just(WORLD_CHECKS.to_vec()).prop_shuffle()
 }
 
+/// The seed revision under any order and any answers.
 pub fn policy() -> impl Strategy<Value = Policy> {
     (
         order(),
@@ -197,13 +205,14 @@ pub fn policy() -> impl Strategy<Value = Policy> {
         subsequence(DiskCategory::VARIANTS, 0..=DiskCategory::VARIANTS.len()),
         select(ActiveOnNonPublicImage::VARIANTS),
     )
-        .prop_map(
-            |(order, deleted_snapshot_code, unsupported, active)| Policy {
-                catalogue: Revision::Seed,
-                order,
-                deleted_snapshot_code,
-                unsupported_categories: UnsupportedCategories(CategorySet::from(unsupported)),
-                active_on_non_public_image: active,
-            },
-        )
+        .prop_map(|(order, deleted_snapshot_code, unsupported, active)| {
+            Policy::default()
+                .with_answers(Answers {
+                    deleted_snapshot_code,
+                    unsupported_categories: UnsupportedCategories(CategorySet::from(unsupported)),
+                    active_on_non_public_image: active,
+                })
+                .with_order(&order)
+                .unwrap()
+        })
 }

@@ -1,17 +1,25 @@
 //! The reference model: a second, deliberately naive statement of the rules of
 //! `ReInitDisk`, kept short and plain so a reviewer can check it against
-//! docs/rules.md line by line. It shares no rule code with src/checks.rs: it
+//! docs/rules.md line by line. It shares no rule code with src/checks/: it
 //! reads the world through the same `World` trait, finds every failing check
 //! on its own, then lets the first one in the policy's order decide.
+//!
+//! It states the seed revision only (its default order, its too-old
+//! boundary, the documented answers); a policy of another revision is
+//! refused loudly, so that a new revision cannot pass unchecked.
 //!
 //! Used by the exhaustive test, the property tests and the `evaluate` fuzz
 //! target (fuzz/ includes this file by path).
 
+use reinit_disk::answers::{ActiveOnNonPublicImage, DeletedSnapshotCode};
 use reinit_disk::model::{
-    DiskCategory, DiskSource, DiskStatus, ImageOwnerAlias, InstanceStatus, LockReason,
+    DiskCategory, DiskStatus, ImageOwnerAlias, InstanceStatus, LockReason, LockSet, Source,
+    SourceKind,
 };
-use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
-use reinit_disk::{Check, Code, Policy, Request, ResetKind, SecurityEnhancementStrategy, World};
+use reinit_disk::{Check, Code, Policy, Request, SecurityEnhancementStrategy, World};
+
+/// The revision this model states.
+pub const REVISION: &str = "seed";
 
 /// 2013-07-16T00:00:00Z in Unix seconds: snapshots made before it are too old
 /// (the page: "on or before 15 July 2013").
@@ -46,6 +54,8 @@ pub const DEFAULT_ORDER: [Check; 11] = [
 /// The reference's own statement of a policy: plain lists, no bit sets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefPolicy {
+    /// The revision's name.
+    pub revision: String,
     /// The world checks, in the order they run.
     pub order: Vec<Check>,
     /// The categories that answer `DiskCategory.OperationNotSupported`.
@@ -61,6 +71,7 @@ impl RefPolicy {
     /// that a changed default in src/ disagrees with it.
     pub fn documented_default() -> Self {
         Self {
+            revision: REVISION.to_owned(),
             order: DEFAULT_ORDER.to_vec(),
             unsupported: DEFAULT_UNSUPPORTED.to_vec(),
             deleted_snapshot_code: Code::InvalidSourceSnapshot,
@@ -71,18 +82,20 @@ impl RefPolicy {
     /// The same answers as `policy`, read field by field.
     pub fn of(policy: &Policy) -> Self {
         use strum::VariantArray;
+        let answers = &policy.answers;
         Self {
-            order: policy.order.checks().to_vec(),
+            revision: policy.revision().name.to_owned(),
+            order: policy.order().to_vec(),
             unsupported: DiskCategory::VARIANTS
                 .iter()
                 .copied()
-                .filter(|c| policy.unsupported_categories.contains(*c))
+                .filter(|c| answers.unsupported_categories.contains(*c))
                 .collect(),
-            deleted_snapshot_code: match policy.deleted_snapshot_code {
+            deleted_snapshot_code: match answers.deleted_snapshot_code {
                 DeletedSnapshotCode::InvalidSourceSnapshot => Code::InvalidSourceSnapshot,
                 DeletedSnapshotCode::OperationDenied => Code::OperationDenied,
             },
-            reject_active_on_non_public_image: policy.active_on_non_public_image
+            reject_active_on_non_public_image: answers.active_on_non_public_image
                 == ActiveOnNonPublicImage::Reject,
         }
     }
@@ -95,7 +108,7 @@ pub enum Expected {
     Accept {
         disk_id: String,
         instance_id: String,
-        reset_to: ResetKind,
+        reset_to: SourceKind,
         source_id: Option<String>,
         security_enhancement: Option<SecurityEnhancementStrategy>,
     },
@@ -107,12 +120,25 @@ fn reject(code: Code, check: Check) -> Expected {
     Expected::Reject { code, check }
 }
 
+/// Whether `locks` says expired or in arrears: any lock but `security`.
+fn in_arrears(locks: LockSet) -> bool {
+    locks.contains(LockReason::Financial)
+        || locks.contains(LockReason::Recycling)
+        || locks.contains(LockReason::Dedicatedhostfinancial)
+        || locks.contains(LockReason::Refunded)
+}
+
 /// The rules, as plainly as they can be written.
 pub fn reference<W: World + ?Sized>(
     request: &Request<'_>,
     world: &W,
     policy: &RefPolicy,
 ) -> Expected {
+    assert_eq!(
+        policy.revision, REVISION,
+        "the reference model states the seed revision only: extend it for another"
+    );
+
     // 1-3. The request checks, always first, in this order.
     if let Some(action) = request.action {
         if action != "ReInitDisk" {
@@ -130,7 +156,7 @@ pub fn reference<W: World + ?Sized>(
         Some(_) => return reject(Code::InvalidParameter, Check::StrategyValue),
     };
 
-    // 4-13. Every world check that fails, each on its own.
+    // 4-14. Every world check that fails, each on its own.
     let mut failing: Vec<(Check, Code)> = Vec::new();
     let Some(disk) = world.disk(disk_id) else {
         // No disk: only disk-exists can fail.
@@ -144,26 +170,37 @@ pub fn reference<W: World + ?Sized>(
         ));
     }
 
-    if let Some(instance_id) = &disk.instance_id {
+    // A security lock on the instance answers only while the disk is In_use;
+    // a disk in any other status gets what it would get unlocked.
+    let disk_in_use = disk.status == DiskStatus::InUse;
+    // The disk's own arrears lock decides first, whatever it is attached to.
+    let disk_in_arrears = in_arrears(disk.operation_locks);
+    if disk_in_arrears {
+        failing.push((
+            Check::InstanceNotInArrears,
+            Code::InstanceExpiredOrInArrears,
+        ));
+    }
+
+    if let Some(instance_id) = disk.instance_id {
         match world.instance(instance_id) {
             None => {
-                failing.push((Check::InstanceNotSecurityLocked, Code::InternalError));
-                failing.push((Check::InstanceNotInArrears, Code::InternalError));
+                if disk_in_use {
+                    failing.push((Check::InstanceNotSecurityLocked, Code::InternalError));
+                }
+                if !disk_in_arrears {
+                    failing.push((Check::InstanceNotInArrears, Code::InternalError));
+                }
                 failing.push((Check::InstanceStopped, Code::InternalError));
             }
             Some(instance) => {
-                let locks: Vec<LockReason> = instance.operation_locks.iter().collect();
-                if locks.contains(&LockReason::Security) {
+                if disk_in_use && instance.operation_locks.contains(LockReason::Security) {
                     failing.push((
                         Check::InstanceNotSecurityLocked,
                         Code::InstanceLockedForSecurity,
                     ));
                 }
-                if locks.contains(&LockReason::Financial)
-                    || locks.contains(&LockReason::Recycling)
-                    || locks.contains(&LockReason::Dedicatedhostfinancial)
-                    || locks.contains(&LockReason::Refunded)
-                {
+                if !disk_in_arrears && in_arrears(instance.operation_locks) {
                     failing.push((
                         Check::InstanceNotInArrears,
                         Code::InstanceExpiredOrInArrears,
@@ -176,7 +213,7 @@ pub fn reference<W: World + ?Sized>(
         }
     }
 
-    if disk.status != DiskStatus::InUse || disk.instance_id.is_none() {
+    if !disk_in_use || disk.instance_id.is_none() {
         failing.push((Check::DiskInUse, Code::IncorrectDiskStatus));
     }
 
@@ -184,7 +221,7 @@ pub fn reference<W: World + ?Sized>(
         failing.push((Check::NoSnapshotInProgress, Code::DiskCreatingSnapshot));
     }
 
-    if let DiskSource::Snapshot { snapshot_id } = &disk.source {
+    if let Source::Snapshot(snapshot_id) = disk.source {
         let snapshot = world.snapshot(snapshot_id);
         let deleted_code = policy.deleted_snapshot_code;
         match snapshot {
@@ -200,7 +237,7 @@ pub fn reference<W: World + ?Sized>(
     }
 
     let mut image_is_public = false;
-    if let DiskSource::Image { image_id, .. } = &disk.source {
+    if let Source::Image(image_id) = disk.source {
         let image = world.image(image_id);
         match image {
             None => failing.push((
@@ -237,8 +274,8 @@ pub fn reference<W: World + ?Sized>(
     }
 
     // Accepted.
-    let (reset_to, source_id, security_enhancement) = match &disk.source {
-        DiskSource::Image { image_id, .. } => {
+    let (reset_to, source_id, security_enhancement) = match disk.source {
+        Source::Image(image_id) => {
             let applied = match strategy {
                 Some(SecurityEnhancementStrategy::Active) if image_is_public => {
                     Some(SecurityEnhancementStrategy::Active)
@@ -246,16 +283,14 @@ pub fn reference<W: World + ?Sized>(
                 Some(SecurityEnhancementStrategy::Active) => None,
                 other => other,
             };
-            (ResetKind::Image, Some(image_id.clone()), applied)
+            (SourceKind::Image, Some(image_id.to_owned()), applied)
         }
-        DiskSource::Snapshot { snapshot_id } => {
-            (ResetKind::Snapshot, Some(snapshot_id.clone()), None)
-        }
-        DiskSource::Empty => (ResetKind::Empty, None, None),
+        Source::Snapshot(snapshot_id) => (SourceKind::Snapshot, Some(snapshot_id.to_owned()), None),
+        Source::Empty => (SourceKind::Empty, None, None),
     };
     Expected::Accept {
-        disk_id: disk.id.clone(),
-        instance_id: disk.instance_id.clone().unwrap_or_default(),
+        disk_id: disk.id.to_owned(),
+        instance_id: disk.instance_id.unwrap_or_default().to_owned(),
         reset_to,
         source_id,
         security_enhancement,
@@ -265,12 +300,12 @@ pub fn reference<W: World + ?Sized>(
 /// What `evaluate` said, in the reference's terms.
 pub fn observed<W: World + ?Sized>(request: &Request<'_>, world: &W, policy: &Policy) -> Expected {
     match reinit_disk::evaluate(request, world, policy) {
-        Ok(r) => Expected::Accept {
-            disk_id: r.disk_id.to_owned(),
-            instance_id: r.instance_id.to_owned(),
-            reset_to: r.reset_to.kind(),
-            source_id: r.reset_to.source_id().map(str::to_owned),
-            security_enhancement: r.security_enhancement,
+        Ok(t) => Expected::Accept {
+            disk_id: t.disk_id.to_owned(),
+            instance_id: t.instance_id.to_owned(),
+            reset_to: t.reset_to.kind(),
+            source_id: t.reset_to.id().map(str::to_owned),
+            security_enhancement: t.security_enhancement,
         },
         Err(e) => Expected::Reject {
             code: e.code(),
