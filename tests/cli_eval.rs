@@ -425,7 +425,9 @@ fn a_policy_order_that_omits_a_check_is_refused() {
 
 #[test]
 fn a_policy_order_that_repeats_a_check_is_refused() {
-    let mut order = reinit_disk::checks::WORLD_CHECKS.map(|c| c.name()).to_vec();
+    let mut order = reinit_disk::revision::seed::WORLD_CHECKS
+        .map(|c| c.name())
+        .to_vec();
     order.push("disk-exists");
     assert_refused(
         &with(|s| s["Policy"]["Order"] = json!(order)),
@@ -436,7 +438,9 @@ fn a_policy_order_that_repeats_a_check_is_refused() {
 
 #[test]
 fn a_policy_order_that_names_a_request_check_is_refused() {
-    let mut order = reinit_disk::checks::WORLD_CHECKS.map(|c| c.name()).to_vec();
+    let mut order = reinit_disk::revision::seed::WORLD_CHECKS
+        .map(|c| c.name())
+        .to_vec();
     order[0] = "strategy-value";
     assert_refused(
         &with(|s| s["Policy"]["Order"] = json!(order)),

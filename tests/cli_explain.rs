@@ -13,7 +13,7 @@ mod common;
 
 use std::process::Output;
 
-use reinit_disk::checks::{REQUEST_CHECKS, WORLD_CHECKS};
+use reinit_disk::revision::seed::{REQUEST_CHECKS, WORLD_CHECKS};
 use serde_json::{Value, json};
 
 fn run(args: &[&str], stdin: &str) -> Output {

@@ -13,8 +13,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use reinit_disk::checks::{REQUEST_CHECKS, WORLD_CHECKS};
-use reinit_disk::{Code, Revision};
+use reinit_disk::Code;
+use reinit_disk::revision::SEED;
+use reinit_disk::revision::seed::{REQUEST_CHECKS, WORLD_CHECKS};
 use strum::VariantArray;
 
 fn root() -> &'static Path {
@@ -46,6 +47,48 @@ fn docs_decision_table_is_the_commands_exact_output() {
 }
 
 #[test]
+fn docs_rules_md_embeds_the_rules_commands_exact_output() {
+    let doc = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    let begin = "<!-- BEGIN reinit-disk rules --revision seed -->\n";
+    let end = "<!-- END reinit-disk rules -->";
+    let start = doc.find(begin).expect("docs/rules.md: BEGIN marker") + begin.len();
+    let stop = doc.find(end).expect("docs/rules.md: END marker");
+    let out = run(&["rules", "--revision", "seed"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        doc[start..stop] == rules,
+        "docs/rules.md differs from `reinit-disk rules --revision seed` between its markers: paste the command's output there"
+    );
+}
+
+#[test]
+fn the_rules_list_every_check_of_the_revision_with_its_reason() {
+    let out = run(&["rules"]);
+    let rules = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = rules.lines().filter(|l| l.starts_with("| ")).collect();
+    let checks: Vec<_> = SEED.checks().collect();
+    assert_eq!(rows.len(), checks.len() + 1, "header and one row per check");
+    for (i, check) in checks.iter().enumerate() {
+        let row = rows[i + 1];
+        assert!(
+            row.starts_with(&format!("| {} | `{check}` |", i + 1)),
+            "{row}"
+        );
+        assert!(row.contains(check.decl().why), "{row}");
+        assert!(row.contains(check.decl().fails_when), "{row}");
+        for code in check.codes() {
+            let entry = SEED.entry(*code).unwrap();
+            assert!(
+                row.contains(&format!("`{}` {}", entry.code, entry.http_status)),
+                "{row}"
+            );
+        }
+    }
+    assert!(rules.contains("before `2013-07-16T00:00:00Z` is too old"));
+}
+
+#[test]
 fn the_table_lists_every_check_in_order_with_each_code_status_and_message() {
     let table = table();
     let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
@@ -53,7 +96,7 @@ fn the_table_lists_every_check_in_order_with_each_code_status_and_message() {
     let mut position = 0;
     for (i, check) in REQUEST_CHECKS.iter().chain(WORLD_CHECKS.iter()).enumerate() {
         for code in check.codes() {
-            let entry = Revision::Seed.entry(*code).unwrap();
+            let entry = SEED.entry(*code).unwrap();
             let row = rows[position + 1];
             let cells: Vec<&str> = row.split(" | ").collect();
             assert_eq!(cells[0], format!("| {}", i + 1), "{row}");
@@ -92,7 +135,14 @@ fn docs_cli_md_examples_run_as_shown() {
     let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
     let examples = console_examples(&doc);
     assert!(examples.len() >= 8, "{} examples", examples.len());
-    for command in ["eval ", "eval --lines", "call ", "explain ", "table"] {
+    for command in [
+        "eval ",
+        "eval --lines",
+        "call ",
+        "explain ",
+        "table",
+        "rules",
+    ] {
         assert!(
             examples
                 .iter()
@@ -128,7 +178,7 @@ fn docs_cli_md_examples_run_as_shown() {
 #[test]
 fn every_help_example_is_in_docs_cli_md() {
     let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
-    for command in ["eval", "call", "explain", "table"] {
+    for command in ["eval", "call", "explain", "table", "rules"] {
         let out = run(&[command, "--help"]);
         assert_eq!(out.status.code(), Some(0));
         let help = String::from_utf8(out.stdout).unwrap();

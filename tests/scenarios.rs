@@ -19,8 +19,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use reinit_disk::Revision;
 use reinit_disk::catalogue::Code;
+use reinit_disk::revision::SEED;
 use reinit_disk::scenario::Scenario;
 use serde_json::Value;
 
@@ -142,8 +142,8 @@ fn every_code_of_the_catalogue_has_a_case() {
         .iter()
         .filter_map(|case| case.expected["Code"].as_str().map(str::to_owned))
         .collect();
-    let uncovered: Vec<&str> = Revision::Seed
-        .rows()
+    let uncovered: Vec<&str> = SEED
+        .catalogue
         .iter()
         .map(|row| row.code)
         // A valid scenario cannot produce InternalError: it takes a disk
@@ -188,7 +188,7 @@ fn every_case_has_a_description_and_a_well_formed_decision() {
 fn docs_scenario_md_lists_every_code_message_and_check() {
     let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario.md"))
         .expect("docs/scenario.md");
-    for row in Revision::Seed.rows() {
+    for row in SEED.catalogue.iter() {
         let line = format!(
             "| `{}` | {} | `{}` |",
             row.code, row.http_status, row.message
@@ -198,9 +198,9 @@ fn docs_scenario_md_lists_every_code_message_and_check() {
             "docs/scenario.md should have the row {line}"
         );
     }
-    for check in reinit_disk::checks::REQUEST_CHECKS
+    for check in reinit_disk::revision::seed::REQUEST_CHECKS
         .iter()
-        .chain(&reinit_disk::checks::WORLD_CHECKS)
+        .chain(&reinit_disk::revision::seed::WORLD_CHECKS)
     {
         assert!(
             doc.contains(&format!("`{check}`")),

@@ -17,11 +17,12 @@ use common::snapshot::snapshot;
 use std::collections::BTreeMap;
 
 use quick_xml::events::Event;
+use reinit_disk::Code;
+use reinit_disk::revision::SEED;
 use reinit_disk::wire::{
     ErrorBody, Format, HOST_ID, encode_error, encode_success, message_naming, new_request_id,
     reason_phrase, recommend_url,
 };
-use reinit_disk::{Code, Revision};
 use strum::VariantArray;
 
 const REQUEST_ID: &str = "F3CD6886-D8D0-4FEE-B93E-1B73239673DE";
@@ -34,7 +35,7 @@ fn ext(format: Format) -> &'static str {
 }
 
 fn error_body(code: Code, format: Format) -> String {
-    let entry = Revision::Seed.entry(code).unwrap();
+    let entry = SEED.entry(code).unwrap();
     encode_error(
         format,
         &ErrorBody {
@@ -134,7 +135,7 @@ fn every_catalogue_code_matches_its_snapshot_in_both_formats() {
 
 #[test]
 fn json_error_bodies_parse_and_carry_the_catalogue_code_and_message() {
-    for entry in Revision::Seed.rows() {
+    for entry in SEED.catalogue.iter() {
         let body = error_body(entry.code, Format::Json);
         let value: serde_json::Value = serde_json::from_str(&body).unwrap();
         let object = value.as_object().unwrap();
@@ -164,7 +165,7 @@ fn json_error_bodies_parse_and_carry_the_catalogue_code_and_message() {
 
 #[test]
 fn xml_error_bodies_parse_and_carry_the_catalogue_code_and_message() {
-    for entry in Revision::Seed.rows() {
+    for entry in SEED.catalogue.iter() {
         let body = error_body(entry.code, Format::Xml);
         assert!(body.starts_with("<?xml version='1.0' encoding='UTF-8'?><Error>"));
         let (root, children) = parse_xml(&body);
@@ -216,8 +217,8 @@ fn text_is_escaped_by_the_encoders_and_survives_a_round_trip() {
 
 #[test]
 fn one_function_names_any_parameter_as_the_catalogue_does() {
-    let invalid = Revision::Seed.entry(Code::InvalidParameter).unwrap();
-    let missing = Revision::Seed.entry(Code::MissingParameter).unwrap();
+    let invalid = SEED.entry(Code::InvalidParameter).unwrap();
+    let missing = SEED.entry(Code::MissingParameter).unwrap();
     // The catalogue's own rows come out unchanged for the parameter they name.
     assert_eq!(
         message_naming(invalid, "SecurityEnhancementStrategy"),
@@ -233,7 +234,7 @@ fn one_function_names_any_parameter_as_the_catalogue_does() {
         r#"The input parameter "Action" that is mandatory for processing this request is not supplied."#
     );
     // A message that names no parameter is left as it is.
-    let other = Revision::Seed.entry(Code::IncorrectDiskStatus).unwrap();
+    let other = SEED.entry(Code::IncorrectDiskStatus).unwrap();
     assert_eq!(message_naming(other, "DiskId"), other.message);
 }
 
@@ -244,7 +245,7 @@ fn reason_phrases_and_content_types() {
     assert_eq!(reason_phrase(403), "Forbidden");
     assert_eq!(reason_phrase(404), "Not Found");
     assert_eq!(reason_phrase(500), "Internal Server Error");
-    for entry in Revision::Seed.rows() {
+    for entry in SEED.catalogue.iter() {
         assert!(
             !reason_phrase(entry.http_status).is_empty(),
             "{}",

@@ -13,11 +13,12 @@
     clippy::indexing_slicing
 )]
 
+use reinit_disk::Code;
+use reinit_disk::revision::SEED;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{
     ErrorBody, Format, HOST_ID, HttpRequest, Ids, encode_error, encode_success, respond,
 };
-use reinit_disk::{Code, Revision};
 use serde_json::{Value, json};
 
 const REQUEST_ID: &str = "0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9";
@@ -277,7 +278,7 @@ fn styles(case: &Case) -> Vec<Style> {
 fn both_client_styles_get_the_exact_response_for_every_outcome() {
     let cases = cases();
     // Every code of the catalogue, and acceptance, is covered.
-    for entry in Revision::Seed.rows() {
+    for entry in SEED.catalogue.iter() {
         assert!(
             cases.iter().any(|c| c.expected == Some(entry.code)),
             "no case for {}",
@@ -315,7 +316,7 @@ fn both_client_styles_get_the_exact_response_for_every_outcome() {
             let (status, body) = match case.expected {
                 None => (200, encode_success(format, REQUEST_ID).unwrap()),
                 Some(code) => {
-                    let entry = Revision::Seed.entry(code).unwrap();
+                    let entry = SEED.entry(code).unwrap();
                     let body = ErrorBody {
                         request_id: REQUEST_ID,
                         host_id: HOST_ID,
