@@ -593,3 +593,78 @@ fn every_shipped_example_is_a_valid_scenario() {
         json!("OperationDenied")
     );
 }
+
+#[test]
+fn the_policy_names_its_revision_and_seed_is_the_default() {
+    let default = accepted(&eval(&valid().to_string()));
+    let named = accepted(&eval(&with(|s| {
+        s["Policy"]["Revision"] = json!("seed");
+    })));
+    assert_eq!(default, named);
+    assert_eq!(default["Accepted"], json!(true));
+}
+
+#[test]
+fn an_unknown_revision_in_the_policy_is_refused_with_the_accepted_ones() {
+    assert_refused(
+        &with(|s| s["Policy"]["Revision"] = json!("2013-01-01")),
+        "Policy.Revision",
+        &["unknown revision \"2013-01-01\"", "expected one of seed"],
+    );
+    assert_refused(
+        &with(|s| s["Policy"]["Revision"] = json!(7)),
+        "Policy.Revision",
+        &["expected a string"],
+    );
+}
+
+#[test]
+fn the_old_catalogue_field_is_refused_naming_revision() {
+    assert_refused(
+        &with(|s| s["Policy"]["Catalogue"] = json!("Seed")),
+        "Policy.Catalogue",
+        &["unknown field `Catalogue`", "`Revision`"],
+    );
+}
+
+#[test]
+fn revision_on_the_command_line_decides_every_command() {
+    let scenario = with(|s| s["Disks"][0]["Status"] = json!("Detaching"));
+    let plain = run(&["eval"], &scenario);
+    let flagged = run(&["eval", "--revision", "seed"], &scenario);
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(plain.stdout, flagged.stdout);
+    let lines = run(&["eval", "--lines", "--revision", "seed"], &scenario);
+    assert_eq!(lines.stdout, plain.stdout);
+    let explained = run(&["explain", "--revision", "seed"], &scenario);
+    let text = String::from_utf8(explained.stdout).unwrap();
+    assert!(
+        text.contains("Checks, in policy order (revision seed):"),
+        "{text}"
+    );
+    for command in ["table", "rules"] {
+        let out = run(&[command, "--revision", "seed"], "");
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        assert_eq!(out.stdout, run(&[command], "").stdout, "{command}");
+    }
+}
+
+#[test]
+fn an_unknown_revision_on_the_command_line_exits_2_with_the_accepted_ones() {
+    for command in [
+        &["eval", "--revision", "2099"][..],
+        &["explain", "--revision", "2099"],
+        &["table", "--revision", "2099"],
+        &["rules", "--revision", "2099"],
+        &["call", "--revision", "2099", "-", "DiskId=d-1"],
+    ] {
+        let out = run(command, &valid().to_string());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{command:?}");
+        assert!(
+            stderr.contains("unknown revision \"2099\": expected one of seed"),
+            "{command:?}: {stderr}"
+        );
+    }
+}
