@@ -10,16 +10,16 @@
 mod common;
 
 use common::arb;
-use common::reference::{RefPolicy, observed, reference};
+use common::reference::{RefPolicy, TOO_OLD_BEFORE_UNIX, observed, reference};
 use proptest::prelude::*;
 use proptest::sample::select;
+use reinit_disk::answers::{ActiveOnNonPublicImage, Answers, DeletedSnapshotCode};
 use reinit_disk::model::{
     CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
-    InstanceStatus, LockReason, LockSet, Snapshot,
+    InstanceStatus, LockReason, LockSet, Snapshot, Source,
 };
-use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
 use reinit_disk::scenario::Scenario;
-use reinit_disk::{Check, Code, Policy, Request, ResetTo, Revision, World, evaluate};
+use reinit_disk::{Check, Code, Policy, Rejection, Request, World, evaluate};
 use strum::VariantArray;
 
 /// 10,000 cases per property, as CI requires; `PROPTEST_CASES` may ask for
@@ -50,6 +50,7 @@ enum Break {
     UnsupportedCategory(DiskCategory),
     SecurityLock,
     Arrears(LockReason),
+    DiskArrears(LockReason),
     DiskNotInUse(DiskStatus),
     InstanceNotStopped(InstanceStatus),
     NeverStarted,
@@ -65,7 +66,7 @@ impl Break {
         match self {
             Break::UnsupportedCategory(_) => Check::CategorySupported,
             Break::SecurityLock => Check::InstanceNotSecurityLocked,
-            Break::Arrears(_) => Check::InstanceNotInArrears,
+            Break::Arrears(_) | Break::DiskArrears(_) => Check::InstanceNotInArrears,
             Break::DiskNotInUse(_) => Check::DiskInUse,
             Break::InstanceNotStopped(_) | Break::NeverStarted => Check::InstanceStopped,
             Break::CreatingSnapshot => Check::NoSnapshotInProgress,
@@ -81,11 +82,11 @@ impl Break {
         match self {
             Break::UnsupportedCategory(_) => Code::DiskCategoryOperationNotSupported,
             Break::SecurityLock => Code::InstanceLockedForSecurity,
-            Break::Arrears(_) => Code::InstanceExpiredOrInArrears,
+            Break::Arrears(_) | Break::DiskArrears(_) => Code::InstanceExpiredOrInArrears,
             Break::DiskNotInUse(_) => Code::IncorrectDiskStatus,
             Break::InstanceNotStopped(_) | Break::NeverStarted => Code::IncorrectInstanceStatus,
             Break::CreatingSnapshot => Code::DiskCreatingSnapshot,
-            Break::SnapshotDeleted => match h.policy.deleted_snapshot_code {
+            Break::SnapshotDeleted => match h.policy.answers.deleted_snapshot_code {
                 DeletedSnapshotCode::InvalidSourceSnapshot => Code::InvalidSourceSnapshot,
                 DeletedSnapshotCode::OperationDenied => Code::OperationDenied,
             },
@@ -104,6 +105,15 @@ impl Break {
         match self {
             Break::SnapshotDeleted | Break::SnapshotTooOld => kind == Kind::FromSnapshot,
             Break::ImageDeleted(_) | Break::ActiveOnNonPublicImage => kind == Kind::System,
+            _ => true,
+        }
+    }
+
+    /// Whether its check fails alongside `breaks`: a security lock answers
+    /// only while the disk is `In_use`.
+    fn fails_with(self, breaks: &[Break]) -> bool {
+        match self {
+            Break::SecurityLock => !breaks.iter().any(|b| matches!(b, Break::DiskNotInUse(_))),
             _ => true,
         }
     }
@@ -134,12 +144,14 @@ impl Healthy {
         match b {
             Break::UnsupportedCategory(c) => {
                 disk.category = c;
-                self.policy.unsupported_categories.0 = self.policy.unsupported_categories.0.with(c);
+                let unsupported = &mut self.policy.answers.unsupported_categories;
+                unsupported.0 = unsupported.0.with(c);
             }
             Break::SecurityLock => {
                 instance.operation_locks = instance.operation_locks.with(LockReason::Security)
             }
             Break::Arrears(r) => instance.operation_locks = instance.operation_locks.with(r),
+            Break::DiskArrears(r) => disk.operation_locks = disk.operation_locks.with(r),
             Break::DiskNotInUse(s) => disk.status = s,
             Break::InstanceNotStopped(s) => instance.status = s,
             Break::NeverStarted => instance.has_started = false,
@@ -155,7 +167,7 @@ impl Healthy {
             }
             Break::ActiveOnNonPublicImage => {
                 self.strategy = Some("Active");
-                self.policy.active_on_non_public_image = ActiveOnNonPublicImage::Reject;
+                self.policy.answers.active_on_non_public_image = ActiveOnNonPublicImage::Reject;
                 if self.world.images[0].image_owner_alias.is_public() {
                     self.world.images[0].image_owner_alias = ImageOwnerAlias::SelfOwned;
                 }
@@ -168,7 +180,7 @@ fn supported_category() -> impl Strategy<Value = DiskCategory> {
     let supported: Vec<DiskCategory> = DiskCategory::VARIANTS
         .iter()
         .copied()
-        .filter(|c| !Policy::default().unsupported_categories.contains(*c))
+        .filter(|c| !common::reference::DEFAULT_UNSUPPORTED.contains(c))
         .collect();
     select(supported)
 }
@@ -203,6 +215,7 @@ fn healthy() -> impl Strategy<Value = Healthy> {
                     instance_id: Some("i-0".into()),
                     source,
                     creating_snapshot: false,
+                    operation_locks: LockSet::EMPTY,
                 }];
                 // Other disks, with ids of their own, on the same or other instances.
                 for (n, mut d) in others.into_iter().enumerate() {
@@ -232,11 +245,13 @@ fn healthy() -> impl Strategy<Value = Healthy> {
                         ..Scenario::default()
                     },
                     strategy,
-                    policy: Policy {
-                        order,
-                        deleted_snapshot_code: deleted,
-                        ..Policy::default()
-                    },
+                    policy: Policy::default()
+                        .with_answers(Answers {
+                            deleted_snapshot_code: deleted,
+                            ..Answers::default()
+                        })
+                        .with_order(&order)
+                        .unwrap(),
                 }
             },
         )
@@ -284,7 +299,8 @@ fn a_break() -> impl Strategy<Value = Break> {
     prop_oneof![
         select(unsupported).prop_map(Break::UnsupportedCategory),
         Just(Break::SecurityLock),
-        select(financial).prop_map(Break::Arrears),
+        select(financial.clone()).prop_map(Break::Arrears),
+        select(financial).prop_map(Break::DiskArrears),
         select(not_in_use).prop_map(Break::DiskNotInUse),
         select(not_stopped).prop_map(Break::InstanceNotStopped),
         Just(Break::NeverStarted),
@@ -354,29 +370,30 @@ proptest! {
     ) {
         if let Ok(target) = evaluate(&request, &world, &policy) {
             let disk = world.disk(request.disk_id.unwrap()).expect("the disk exists");
-            prop_assert!(!policy.unsupported_categories.contains(disk.category));
+            prop_assert!(!policy.answers.unsupported_categories.contains(disk.category));
             prop_assert_eq!(disk.status, DiskStatus::InUse);
             prop_assert!(!disk.creating_snapshot);
-            let instance = world.instance(disk.instance_id.as_deref().expect("attached")).expect("the instance exists");
-            prop_assert_eq!(target.instance_id, instance.id.as_str());
+            prop_assert!(!disk.operation_locks.any_financial());
+            let instance = world.instance(disk.instance_id.expect("attached")).expect("the instance exists");
+            prop_assert_eq!(target.instance_id, instance.id);
             prop_assert!(instance.operation_locks.is_empty());
             prop_assert_eq!(instance.status, InstanceStatus::Stopped);
             prop_assert!(instance.has_started);
-            match &disk.source {
-                DiskSource::Image { image_id, .. } => {
+            match disk.source {
+                Source::Image(image_id) => {
                     let image = world.image(image_id).expect("the image exists");
                     prop_assert!(!image.deleted);
-                    if policy.active_on_non_public_image == ActiveOnNonPublicImage::Reject
+                    if policy.answers.active_on_non_public_image == ActiveOnNonPublicImage::Reject
                         && request.security_enhancement_strategy == Some("Active") {
                         prop_assert!(image.image_owner_alias.is_public());
                     }
                 }
-                DiskSource::Snapshot { snapshot_id } => {
+                Source::Snapshot(snapshot_id) => {
                     let snapshot = world.snapshot(snapshot_id).expect("the snapshot exists");
                     prop_assert!(!snapshot.deleted);
-                    prop_assert!(!snapshot.creation_time.is_too_old());
+                    prop_assert!(snapshot.creation_time.unix_seconds() >= TOO_OLD_BEFORE_UNIX);
                 }
-                DiskSource::Empty => {}
+                Source::Empty => {}
             }
         }
     }
@@ -402,13 +419,14 @@ proptest! {
     }
 
     /// With several preconditions broken, the first failing check in the
-    /// policy's order decides.
+    /// policy's order decides (a security lock fails only while the disk is
+    /// `In_use`).
     #[test]
     fn with_several_broken_the_first_in_the_policy_order_wins(
         (h, breaks) in broken(2..6),
     ) {
-        let first = h.policy.order.checks().iter()
-            .find_map(|c| breaks.iter().rev().find(|b| b.check() == *c))
+        let first = h.policy.order().iter()
+            .find_map(|c| breaks.iter().rev().find(|b| b.check() == *c && b.fails_with(&breaks)))
             .copied()
             .unwrap();
         let rejection = evaluate(&h.request(), &h.world, &h.policy).unwrap_err();
@@ -424,10 +442,11 @@ proptest! {
         let disk = &h.world.disks[0];
         prop_assert_eq!(target.disk_id, "d-0");
         prop_assert_eq!(Some(target.instance_id), disk.instance_id.as_deref());
+        prop_assert_eq!(target.reset_to, disk.source.as_source());
         match (&disk.source, target.reset_to) {
-            (DiskSource::Image { image_id, .. }, ResetTo::Image(id)) => prop_assert_eq!(image_id.as_str(), id),
-            (DiskSource::Snapshot { snapshot_id }, ResetTo::Snapshot(id)) => prop_assert_eq!(snapshot_id.as_str(), id),
-            (DiskSource::Empty, ResetTo::Empty) => {}
+            (DiskSource::Image { image_id, .. }, Source::Image(id)) => prop_assert_eq!(image_id.as_str(), id),
+            (DiskSource::Snapshot { snapshot_id }, Source::Snapshot(id)) => prop_assert_eq!(snapshot_id.as_str(), id),
+            (DiskSource::Empty, Source::Empty) => {}
             (source, reset_to) => prop_assert!(false, "{source:?} reset to {reset_to:?}"),
         }
         // Hardening: only on a system disk, and Active only on a public image.
@@ -485,7 +504,7 @@ proptest! {
         world in arb::world(), request in arb::request(), policy in arb::policy(),
     ) {
         if let Err(rejection) = evaluate(&request, &world, &policy) {
-            let row = Revision::Seed.entry(rejection.code()).unwrap();
+            let row = policy.revision().entry(rejection.code()).unwrap();
             prop_assert_eq!(rejection.message(), row.message);
             prop_assert_eq!(rejection.http_status(), row.http_status);
             prop_assert!(rejection.check().codes().contains(&rejection.code()));
@@ -503,5 +522,107 @@ proptest! {
             let back: Disk = serde_json::from_str(&serde_json::to_string(disk).unwrap()).unwrap();
             prop_assert_eq!(&back, disk);
         }
+    }
+}
+
+/// Whether `check` runs before `other` under `policy`.
+fn runs_before(policy: &Policy, check: Check, other: Check) -> bool {
+    let at = |c| policy.order().iter().position(|x| *x == c);
+    check.is_request_check() || at(check) < at(other)
+}
+
+/// What adding a lock decided by `check` to a world that answered `before`
+/// must answer: the same rejection if an earlier check already refused, else
+/// `code` from `check`.
+fn refused_by(
+    before: &Result<(), Rejection>,
+    policy: &Policy,
+    check: Check,
+    code: Code,
+) -> (Code, Check) {
+    match before {
+        Err(r) if runs_before(policy, r.check(), check) => (r.code(), r.check()),
+        _ => (code, check),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A security lock on the instance refuses a re-init only while the disk
+    /// is `In_use` (the operation-locks appendix); a disk in any other status
+    /// gets what it would get unlocked.
+    #[test]
+    fn a_security_lock_answers_only_while_the_disk_is_in_use(
+        world in arb::attached_world(), strategy in proptest::option::of(select(&["Active", "Deactive"][..])),
+        policy in arb::policy(),
+    ) {
+        let request = Request { security_enhancement_strategy: strategy, ..Request::new("d-0") };
+        let mut unlocked = world.clone();
+        let locks = unlocked.instances[0].operation_locks;
+        unlocked.instances[0].operation_locks = locks.without(LockReason::Security);
+        let mut locked = world.clone();
+        locked.instances[0].operation_locks = locks.with(LockReason::Security);
+
+        let got = evaluate(&request, &locked, &policy).map(|_| ());
+        if world.disks[0].status == DiskStatus::InUse {
+            let before = evaluate(&request, &unlocked, &policy).map(|_| ());
+            let (code, check) = refused_by(&before, &policy, Check::InstanceNotSecurityLocked, Code::InstanceLockedForSecurity);
+            let rejection = got.unwrap_err();
+            prop_assert_eq!((rejection.code(), rejection.check()), (code, check));
+        } else {
+            prop_assert_eq!(observed(&request, &locked, &policy), observed(&request, &unlocked, &policy));
+            prop_assert!(got.is_err_and(|r| r.code() != Code::InstanceLockedForSecurity));
+        }
+    }
+
+    /// A disk's own financial, recycling, dedicatedhostfinancial or refunded
+    /// lock answers `InstanceExpiredOrInArrears` at `instance-not-in-arrears`
+    /// as its instance's would, and first: attached to nothing, to an
+    /// instance the world lacks, or to one it has.
+    #[test]
+    fn a_disk_in_arrears_is_refused_like_its_instance(
+        world in arb::world_with_disk(), strategy in proptest::option::of(select(&["Active", "Deactive"][..])),
+        policy in arb::policy(),
+        reason in select(&[LockReason::Financial, LockReason::Recycling, LockReason::Dedicatedhostfinancial, LockReason::Refunded][..]),
+    ) {
+        let request = Request { security_enhancement_strategy: strategy, ..Request::new("d-0") };
+        let mut unlocked = world.clone();
+        let locks = unlocked.disks[0].operation_locks;
+        unlocked.disks[0].operation_locks = locks
+            .without(LockReason::Financial)
+            .without(LockReason::Recycling)
+            .without(LockReason::Dedicatedhostfinancial)
+            .without(LockReason::Refunded);
+        let mut locked = unlocked.clone();
+        locked.disks[0].operation_locks = unlocked.disks[0].operation_locks.with(reason);
+
+        let before = evaluate(&request, &unlocked, &policy).map(|_| ());
+        let (code, check) = refused_by(&before, &policy, Check::InstanceNotInArrears, Code::InstanceExpiredOrInArrears);
+        let rejection = evaluate(&request, &locked, &policy).unwrap_err();
+        prop_assert_eq!((rejection.code(), rejection.check()), (code, check));
+
+        // Like its instance: the same lock on the instance decides the same.
+        let instance = unlocked.disks[0].instance_id.clone();
+        if let Some(i) = unlocked.instances.iter().position(|i| Some(&i.id) == instance.as_ref()) {
+            let mut instance_locked = unlocked.clone();
+            let locks = instance_locked.instances[i].operation_locks;
+            instance_locked.instances[i].operation_locks = locks.with(reason);
+            prop_assert_eq!(observed(&request, &locked, &policy), observed(&request, &instance_locked, &policy));
+        }
+    }
+
+    /// A disk's own security lock is no rule of `ReInitDisk`: it changes
+    /// nothing.
+    #[test]
+    fn a_security_lock_on_the_disk_itself_changes_nothing(
+        world in arb::world_with_disk(), request in arb::valid_request(), policy in arb::policy(),
+    ) {
+        let mut locked = world.clone();
+        let mut unlocked = world.clone();
+        let locks = world.disks[0].operation_locks;
+        locked.disks[0].operation_locks = locks.with(LockReason::Security);
+        unlocked.disks[0].operation_locks = locks.without(LockReason::Security);
+        prop_assert_eq!(observed(&request, &locked, &policy), observed(&request, &unlocked, &policy));
     }
 }

@@ -154,6 +154,29 @@ pub fn world() -> impl Strategy<Value = Scenario> {
         })
 }
 
+/// A world that has the disk `d-0` (attached to nothing, to an instance
+/// the world has, or to one it lacks; with or without locks of its own).
+pub fn world_with_disk() -> impl Strategy<Value = Scenario> {
+    (world(), disk("d-0")).prop_map(|(mut world, disk)| {
+        world.disks.retain(|d| d.id != disk.id);
+        world.disks.insert(0, disk);
+        world
+    })
+}
+
+/// A world whose disk `d-0` is attached to the instance `i-0`, which the
+/// world has.
+pub fn attached_world() -> impl Strategy<Value = Scenario> {
+    (world_with_disk(), instance("i-0")).prop_map(|(mut world, instance)| {
+        if let Some(disk) = world.disks.first_mut() {
+            disk.instance_id = Some(instance.id.clone());
+        }
+        world.instances.retain(|i| i.id != instance.id);
+        world.instances.insert(0, instance);
+        world
+    })
+}
+
 pub fn request() -> impl Strategy<Value = Request<'static>> {
     (
         proptest::option::weighted(
