@@ -28,6 +28,7 @@ pub const ACTION: &str = "ReInitDisk";
     IntoStaticStr,
     VariantArray,
 )]
+#[non_exhaustive]
 pub enum Param {
     /// `Action`: must be `ReInitDisk` when given.
     Action,
