@@ -8,7 +8,8 @@
     clippy::indexing_slicing
 )]
 
-use reinit_disk::catalogue::{Code, INTERNAL_ERROR, Revision, Source};
+use reinit_disk::catalogue::{Code, INTERNAL_ERROR, Source};
+use reinit_disk::revision::SEED;
 use strum::VariantArray;
 
 /// (code, message, HTTP status, source), in check order.
@@ -113,8 +114,8 @@ const PINNED: &[(&str, &str, u16, Source)] = &[
 
 #[test]
 fn the_seed_catalogue_has_exactly_the_pinned_rows_in_check_order() {
-    let rows: Vec<(&str, &str, u16, Source)> = Revision::Seed
-        .rows()
+    let rows: Vec<(&str, &str, u16, Source)> = SEED
+        .catalogue
         .iter()
         .map(|e| (e.code.as_str(), e.message, e.http_status, e.source))
         .collect();
@@ -130,8 +131,8 @@ fn the_seed_page_codes_come_from_the_seed_page_word_for_word() {
     )) else {
         return; // the seed lives beside the repository, not in it
     };
-    for entry in Revision::Seed
-        .rows()
+    for entry in SEED
+        .catalogue
         .iter()
         .filter(|e| e.source == Source::ReferencePage)
     {
@@ -149,13 +150,9 @@ fn the_seed_page_codes_come_from_the_seed_page_word_for_word() {
 #[test]
 fn every_code_has_exactly_one_row() {
     for code in Code::VARIANTS {
-        let rows = Revision::Seed
-            .rows()
-            .iter()
-            .filter(|e| e.code == *code)
-            .count();
+        let rows = SEED.catalogue.iter().filter(|e| e.code == *code).count();
         assert_eq!(rows, 1, "{code}");
-        assert_eq!(Revision::Seed.entry(*code).unwrap().code, *code);
+        assert_eq!(SEED.entry(*code).unwrap().code, *code);
     }
 }
 
@@ -175,8 +172,5 @@ fn codes_are_spelled_as_ecs_spells_them() {
 #[test]
 fn the_fallback_row_is_internal_error() {
     assert_eq!(INTERNAL_ERROR.code, Code::InternalError);
-    assert_eq!(
-        Revision::Seed.entry(Code::InternalError),
-        Some(&INTERNAL_ERROR)
-    );
+    assert_eq!(SEED.entry(Code::InternalError), Some(&INTERNAL_ERROR));
 }

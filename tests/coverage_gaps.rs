@@ -8,12 +8,13 @@
 )]
 
 use reinit_disk::Rejection;
+use reinit_disk::revision::SEED;
 use reinit_disk::wire::reason_phrase;
-use reinit_disk::{Check, Code, Request, Revision, SecurityEnhancementStrategy};
+use reinit_disk::{Check, Code, Request, SecurityEnhancementStrategy};
 
 #[test]
 fn a_rejection_exposes_its_catalogue_row() {
-    let entry = Revision::Seed.entry(Code::DiskCreatingSnapshot).unwrap();
+    let entry = SEED.entry(Code::DiskCreatingSnapshot).unwrap();
     let rejection = Rejection::new(entry, Check::NoSnapshotInProgress);
     assert_eq!(rejection.entry(), entry);
     assert_eq!(rejection.entry().code, Code::DiskCreatingSnapshot);

@@ -1,5 +1,6 @@
-//! Every error type, built once: each says what was expected and what was
-//! found, in words a user can act on.
+//! Every error type, each variant built once: each message names the culprit
+//! (the check, the id, the value, the field) and what is accepted instead,
+//! in words a user can act on.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -7,54 +8,358 @@
     clippy::indexing_slicing
 )]
 
-use reinit_disk::checks::{Check, WORLD_CHECKS};
-use reinit_disk::model::{CreationTime, Disk, DiskStatus};
-use reinit_disk::policy::{CheckOrder, OrderError};
+use reinit_disk::model::{
+    CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, InstanceStatus, LockSet,
+};
+use reinit_disk::policy::{CheckOrder, OrderError, PolicyError};
+use reinit_disk::revision::seed::{REQUEST_CHECKS, WORLD_CHECKS};
+use reinit_disk::revision::{Revision, SEED, UnknownRevision};
 use reinit_disk::scenario::Scenario;
-use reinit_disk::world::{DuplicateId, TransitionError};
-use reinit_disk::{Code, Rejection, Revision};
+use reinit_disk::wire::{Fault, Malformed};
+use reinit_disk::{
+    Check, Code, DuplicateId, InMemoryWorld, OwnedTarget, Policy, Rejection, TransitionError,
+    WorldMut,
+};
+
+/// The seed's world checks, as the messages list them.
+const SEED_WORLD: &str = "disk-exists, category-supported, instance-not-security-locked, instance-not-in-arrears, disk-in-use, instance-stopped, no-snapshot-in-progress, source-snapshot-exists, source-snapshot-not-too-old, source-image-exists, hardening-supported";
+
+/// A revision with one world check, for the order that names a check the
+/// revision lacks (the seed has every check there is).
+fn narrow() -> &'static Revision {
+    Box::leak(Box::new(Revision {
+        name: "narrow",
+        title: "a test revision with one world check",
+        catalogue: SEED.catalogue,
+        params: SEED.params,
+        request_checks: &REQUEST_CHECKS,
+        world_checks: &[Check::DiskExists],
+        too_old_before: SEED.too_old_before,
+        default_strategy: None,
+    }))
+}
+
+fn disk(id: &str) -> Disk {
+    Disk {
+        id: id.into(),
+        category: DiskCategory::CloudEssd,
+        status: DiskStatus::InUse,
+        instance_id: Some("i-1".into()),
+        source: DiskSource::Empty,
+        creating_snapshot: false,
+        operation_locks: LockSet::EMPTY,
+    }
+}
+
+/// Asserts that `message` holds every one of `parts`.
+fn says(message: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(message.contains(part), "{message:?} does not say {part:?}");
+    }
+}
 
 #[test]
-fn every_error_variant_says_what_is_wrong() {
-    let order_missing = CheckOrder::new(&WORLD_CHECKS[1..]).unwrap_err();
-    let order_repeated = CheckOrder::new(&[Check::DiskExists, Check::DiskExists]).unwrap_err();
-    let order_request = CheckOrder::new(&[Check::StrategyValue]).unwrap_err();
-    assert_eq!(order_missing, OrderError::Missing(Check::DiskExists));
-    assert_eq!(order_repeated, OrderError::Repeated(Check::DiskExists));
-    assert_eq!(
-        order_request,
-        OrderError::RequestCheck(Check::StrategyValue)
+fn every_order_error_names_the_check_the_revision_and_its_world_checks() {
+    let missing = CheckOrder::new(&SEED, &WORLD_CHECKS[1..]).unwrap_err();
+    assert_eq!(missing, OrderError::Missing(&SEED, Check::DiskExists));
+    says(
+        &missing.to_string(),
+        &[
+            "check \"disk-exists\" is missing",
+            "revision seed",
+            SEED_WORLD,
+        ],
     );
-    let cases: Vec<(String, &str)> = vec![
-        (order_missing.to_string(), "check \"disk-exists\" is missing; Order lists each world check exactly once: disk-exists, category-supported,"),
-        (order_repeated.to_string(), "check \"disk-exists\" is listed twice"),
-        (order_request.to_string(), "check \"strategy-value\" is a request check"),
-        ("x".parse::<CreationTime>().unwrap_err().to_string(), "\"x\" is not a valid CreationTime: expected RFC 3339"),
-        (
-            serde_json::from_str::<Disk>(r#"{"DiskId":"d","Type":"system","Category":"cloud","Status":"Available"}"#).unwrap_err().to_string(),
-            "disk \"d\": a system disk needs an ImageId",
-        ),
-        (
-            serde_json::from_str::<Disk>(r#"{"DiskId":"d","Type":"data","Category":"cloud","Status":"Available","ImageId":"m"}"#).unwrap_err().to_string(),
-            "disk \"d\": a data disk cannot have an ImageId",
-        ),
-        (DuplicateId { kind: "disk", id: "d-1".into() }.to_string(), "disk id \"d-1\" is already taken"),
-        (TransitionError::UnknownDisk("d-1".into()).to_string(), "disk \"d-1\" does not exist"),
-        (
-            TransitionError::NotReIniting { disk_id: "d-1".into(), status: DiskStatus::InUse }.to_string(),
+
+    let repeated = CheckOrder::new(&SEED, &[Check::DiskExists, Check::DiskExists]).unwrap_err();
+    assert_eq!(repeated, OrderError::Repeated(&SEED, Check::DiskExists));
+    says(
+        &repeated.to_string(),
+        &[
+            "check \"disk-exists\" is listed twice",
+            "revision seed",
+            SEED_WORLD,
+        ],
+    );
+
+    let request = CheckOrder::new(&SEED, &[Check::StrategyValue]).unwrap_err();
+    assert_eq!(
+        request,
+        OrderError::RequestCheck(&SEED, Check::StrategyValue)
+    );
+    says(
+        &request.to_string(),
+        &[
+            "check \"strategy-value\" is a request check",
+            "(action, disk-id-given, strategy-value) always run first",
+            "revision seed",
+            SEED_WORLD,
+        ],
+    );
+
+    let narrow = narrow();
+    let foreign = CheckOrder::new(narrow, &[Check::CategorySupported]).unwrap_err();
+    assert_eq!(
+        foreign,
+        OrderError::NotInRevision(narrow, Check::CategorySupported)
+    );
+    says(
+        &foreign.to_string(),
+        &[
+            "check \"category-supported\" is not a check of revision narrow",
+            "each of its world checks exactly once: disk-exists",
+        ],
+    );
+    // The same through a policy.
+    assert_eq!(
+        Policy::new(narrow).with_order(&[Check::InstanceStopped]),
+        Err(OrderError::NotInRevision(narrow, Check::InstanceStopped))
+    );
+}
+
+#[test]
+fn a_policy_error_names_the_field_and_an_unknown_revision_the_accepted_ones() {
+    let policy = PolicyError(OrderError::Missing(&SEED, Check::HardeningSupported));
+    says(
+        &policy.to_string(),
+        &[
+            "Order: check \"hardening-supported\" is missing",
+            SEED_WORLD,
+        ],
+    );
+    let json = serde_json::from_str::<Policy>(r#"{"Order":["disk-exists"]}"#)
+        .unwrap_err()
+        .to_string();
+    says(
+        &json,
+        &["Order: check \"category-supported\" is missing", SEED_WORLD],
+    );
+
+    let unknown = Revision::by_name("2099-01-01").unwrap_err();
+    assert_eq!(unknown, UnknownRevision("2099-01-01".into()));
+    says(
+        &unknown.to_string(),
+        &["unknown revision \"2099-01-01\"", "expected one of seed"],
+    );
+    let json = serde_json::from_str::<Policy>(r#"{"Revision":"Seed"}"#)
+        .unwrap_err()
+        .to_string();
+    says(
+        &json,
+        &["unknown revision \"Seed\"", "expected one of seed"],
+    );
+}
+
+#[test]
+fn a_target_whose_parts_disagree_says_what_its_reset_needs() {
+    let target = |reset_to: &str, source_id: &str| {
+        serde_json::from_str::<OwnedTarget>(&format!(
+            r#"{{"DiskId":"d-1","InstanceId":"i-1","ResetTo":"{reset_to}","SourceId":{source_id},"SecurityEnhancement":null,"StatusDuring":"ReIniting","StatusAfter":"In_use"}}"#
+        ))
+    };
+    assert!(target("Image", "\"m-1\"").is_ok());
+    says(
+        &target("Image", "null").unwrap_err().to_string(),
+        &["ResetTo Image needs a SourceId"],
+    );
+    says(
+        &target("Snapshot", "null").unwrap_err().to_string(),
+        &["ResetTo Snapshot needs a SourceId"],
+    );
+    says(
+        &target("Empty", "\"s-1\"").unwrap_err().to_string(),
+        &["ResetTo Empty has no SourceId"],
+    );
+    says(
+        &target("Disk", "null").unwrap_err().to_string(),
+        &["unknown variant `Disk`", "`Image`, `Snapshot`, `Empty`"],
+    );
+}
+
+#[test]
+fn every_world_error_names_the_id() {
+    let mut world = InMemoryWorld::new();
+    world.insert_disk(disk("d-1")).unwrap();
+    let duplicate = world.insert_disk(disk("d-1")).unwrap_err();
+    assert_eq!(
+        duplicate,
+        DuplicateId {
+            kind: "disk",
+            id: "d-1".into()
+        }
+    );
+    says(
+        &duplicate.to_string(),
+        &["disk id \"d-1\" is already taken"],
+    );
+
+    let unknown_disk = world
+        .set_disk_status("d-9", DiskStatus::ReIniting)
+        .unwrap_err();
+    assert_eq!(unknown_disk, TransitionError::UnknownDisk("d-9".into()));
+    says(&unknown_disk.to_string(), &["disk \"d-9\" does not exist"]);
+
+    let unknown_instance = world
+        .set_instance_status("i-9", InstanceStatus::Running)
+        .unwrap_err();
+    assert_eq!(
+        unknown_instance,
+        TransitionError::UnknownInstance("i-9".into())
+    );
+    says(
+        &unknown_instance.to_string(),
+        &["instance \"i-9\" does not exist"],
+    );
+
+    let not_reiniting = world.settle_reinit("d-1").unwrap_err();
+    assert_eq!(
+        not_reiniting,
+        TransitionError::NotReIniting {
+            disk_id: "d-1".into(),
+            status: DiskStatus::InUse
+        }
+    );
+    says(
+        &not_reiniting.to_string(),
+        &[
             "disk \"d-1\" is In_use, not ReIniting",
-        ),
-        (Scenario::from_json("{\"Disks\": [").unwrap_err().to_string(), ".: not valid JSON"),
-        (Scenario::from_json("[]").unwrap_err().to_string(), ".: invalid type: sequence, expected a scenario (a JSON object)"),
+            "there is no re-init to settle",
+        ],
+    );
+}
+
+#[test]
+fn every_model_error_names_the_value_and_what_is_accepted() {
+    says(
+        &"x".parse::<CreationTime>().unwrap_err().to_string(),
+        &[
+            "\"x\" is not a valid CreationTime",
+            "RFC 3339 (2013-07-15T10:00:00Z)",
+            "minute form (2013-07-15T10:00Z)",
+        ],
+    );
+    says(
+        &serde_json::from_str::<Disk>(
+            r#"{"DiskId":"d","Type":"system","Category":"cloud","Status":"Available"}"#,
+        )
+        .unwrap_err()
+        .to_string(),
+        &["disk \"d\": a system disk needs an ImageId"],
+    );
+    says(
+        &serde_json::from_str::<Disk>(
+            r#"{"DiskId":"d","Type":"data","Category":"cloud","Status":"Available","ImageId":"m"}"#,
+        )
+        .unwrap_err()
+        .to_string(),
+        &[
+            "disk \"d\": a data disk cannot have an ImageId",
+            "only system disks come from an image",
+        ],
+    );
+}
+
+#[test]
+fn every_scenario_error_names_the_field_and_what_is_accepted() {
+    let error = |json: &str| Scenario::from_json(json).unwrap_err().to_string();
+    let disk =
+        r#"{"DiskId":"d-1","Type":"data","Category":"cloud","Status":"In_use","InstanceId":"i-1"}"#;
+    let instance = r#"{"InstanceId":"i-1","Status":"Stopped"}"#;
+    let cases: Vec<(String, Vec<&str>)> = vec![
         (
-            Rejection::new(Revision::Seed.entry(Code::IncorrectDiskStatus).unwrap(), Check::DiskInUse).to_string(),
-            "403 IncorrectDiskStatus: The current disk status does not support this operation. (check disk-in-use)",
+            error(""),
+            vec![".: the scenario is empty: expected a JSON object"],
+        ),
+        (error("{\"Disks\": ["), vec![".: not valid JSON"]),
+        (
+            error("[]"),
+            vec![".: invalid type: sequence, expected a scenario (a JSON object)"],
+        ),
+        (
+            error(r#"{"Disk": []}"#),
+            vec!["unknown field `Disk`", "`Disks`"],
+        ),
+        (
+            error(
+                r#"{"Disks": [{"DiskId":"d-1","Type":"data","Category":"cloud","Status":"in_use"}]}"#,
+            ),
+            vec!["Disks[0].Status", "unknown variant `in_use`", "`In_use`"],
+        ),
+        (
+            error(&format!(
+                r#"{{"Disks": [{disk}], "Instances": [{instance}, {instance}]}}"#
+            )),
+            vec![
+                "Instances[1].InstanceId",
+                "duplicate id \"i-1\" (also Instances[0])",
+            ],
+        ),
+        (
+            error(&format!(r#"{{"Disks": [{disk}]}}"#)),
+            vec!["Disks[0].InstanceId", "\"i-1\" is not listed in Instances"],
+        ),
+        (
+            error(
+                r#"{"Disks": [{"DiskId":"d-1","Type":"data","Category":"cloud","Status":"In_use"}]}"#,
+            ),
+            vec![
+                "Disks[0].InstanceId",
+                "Status is In_use",
+                "give its InstanceId",
+            ],
+        ),
+        (
+            error(r#"{"Policy": {"Order": ["disk-exists"]}}"#),
+            vec![
+                "Policy.Order: check \"category-supported\" is missing",
+                SEED_WORLD,
+            ],
+        ),
+        (
+            error(r#"{"Policy": {"Revision": "2025"}}"#),
+            vec![
+                "Policy.Revision",
+                "unknown revision \"2025\"",
+                "expected one of seed",
+            ],
+        ),
+        (
+            error(r#"{"Policy": {"Catalogue": "Seed"}}"#),
+            vec!["unknown field `Catalogue`", "`Revision`"],
         ),
     ];
-    for (got, expected) in cases {
-        assert!(
-            got.starts_with(expected),
-            "{got:?} does not start with {expected:?}"
+    for (got, parts) in cases {
+        says(&got, &parts);
+    }
+}
+
+#[test]
+fn a_rejection_and_a_malformed_parameter_say_what_they_are() {
+    says(
+        &Rejection::new(
+            SEED.entry(Code::IncorrectDiskStatus).unwrap(),
+            Check::DiskInUse,
+        )
+        .to_string(),
+        &[
+            "403 IncorrectDiskStatus: The current disk status does not support this operation. (check disk-in-use)",
+        ],
+    );
+    for (fault, says_what) in [
+        (
+            Fault::BadPercentEncoding,
+            "a % not followed by two hexadecimal digits",
+        ),
+        (Fault::InvalidUtf8, "not valid UTF-8 once decoded"),
+        (Fault::Conflicting, "given twice with different values"),
+    ] {
+        let malformed = Malformed {
+            parameter: "DiskId".into(),
+            fault,
+        };
+        says(
+            &malformed.to_string(),
+            &["parameter \"DiskId\": ", says_what],
         );
     }
 }
@@ -63,9 +368,19 @@ fn every_error_variant_says_what_is_wrong() {
 fn a_check_order_may_be_any_permutation_of_the_world_checks() {
     let mut reversed = WORLD_CHECKS;
     reversed.reverse();
-    assert_eq!(CheckOrder::new(&reversed).unwrap().checks(), reversed);
     assert_eq!(
-        CheckOrder::new(&WORLD_CHECKS).unwrap(),
-        CheckOrder::default()
+        CheckOrder::new(&SEED, &reversed).unwrap().checks(),
+        reversed
     );
+    assert_eq!(
+        CheckOrder::new(&SEED, &WORLD_CHECKS).unwrap().checks(),
+        SEED.world_checks
+    );
+    let policy = Policy::default().with_order(&reversed).unwrap();
+    assert_eq!(policy.order(), reversed);
+    assert!(!policy.has_default_order());
+    // The default order given explicitly is the default.
+    let policy = Policy::default().with_order(&WORLD_CHECKS).unwrap();
+    assert!(policy.has_default_order());
+    assert_eq!(policy, Policy::default());
 }

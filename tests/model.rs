@@ -10,12 +10,14 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
+use reinit_disk::answers::{ActiveOnNonPublicImage, DeletedSnapshotCode};
 use reinit_disk::model::{
-    CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, DiskType,
-    ImageOwnerAlias, InstanceStatus, LockReason, LockSet,
+    CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, DiskType, DiskView,
+    Image, ImageOwnerAlias, ImageView, Instance, InstanceStatus, InstanceView, LockReason, LockSet,
+    Snapshot, SnapshotView, Source, SourceKind,
 };
-use reinit_disk::policy::{ActiveOnNonPublicImage, DeletedSnapshotCode};
-use reinit_disk::{Check, Revision, SecurityEnhancementStrategy};
+use reinit_disk::revision::{ALL, SEED};
+use reinit_disk::{Check, SecurityEnhancementStrategy};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use strum::VariantArray;
@@ -81,7 +83,9 @@ fn enums_are_spelled_exactly_as_ecs_spells_them() {
     spelled::<SecurityEnhancementStrategy>(&["Active", "Deactive"]);
     spelled::<DeletedSnapshotCode>(&["InvalidSourceSnapshot", "OperationDenied"]);
     spelled::<ActiveOnNonPublicImage>(&["Ignore", "Reject"]);
-    spelled::<Revision>(&["Seed"]);
+    spelled::<SourceKind>(&["Image", "Snapshot", "Empty"]);
+    let revisions: Vec<String> = ALL.iter().map(ToString::to_string).collect();
+    assert_eq!(revisions, ["seed"]);
     spelled::<Check>(&[
         "action",
         "disk-id-given",
@@ -181,16 +185,13 @@ fn creation_times_parse_in_both_ecs_forms_and_compare_in_utc() {
 
 #[test]
 fn snapshots_made_on_or_before_15_july_2013_are_too_old() {
-    let t = |s: &str| s.parse::<CreationTime>().unwrap().is_too_old();
+    let t = |s: &str| s.parse::<CreationTime>().unwrap() < SEED.too_old_before;
     assert!(t("2013-07-15T00:00:00Z"));
     assert!(t("2013-07-15T23:59:59Z"));
     assert!(t("2013-07-16T07:59:59+08:00"), "still 15 July in UTC");
     assert!(!t("2013-07-16T00:00:00Z"));
     assert!(!t("2013-07-16T08:00:00+08:00"));
-    assert_eq!(
-        CreationTime::TOO_OLD_BEFORE.to_string(),
-        "2013-07-16T00:00:00Z"
-    );
+    assert_eq!(SEED.too_old_before.to_string(), "2013-07-16T00:00:00Z");
 }
 
 #[test]
@@ -239,4 +240,155 @@ fn impossible_disk_shapes_are_refused() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("a data disk cannot have an ImageId"), "{err}");
+}
+
+#[test]
+fn a_disk_has_operation_locks_spelled_as_an_instances_and_none_by_default() {
+    let json =
+        r#"{"DiskId":"d","Type":"data","Category":"cloud","Status":"In_use","InstanceId":"i"}"#;
+    let unlocked = serde_json::from_str::<Disk>(json).unwrap();
+    assert_eq!(unlocked.operation_locks, LockSet::EMPTY);
+    // No lock, no field: a disk without locks serializes as before.
+    assert!(
+        !serde_json::to_string(&unlocked)
+            .unwrap()
+            .contains("OperationLocks")
+    );
+    let locked = serde_json::from_str::<Disk>(
+        r#"{"DiskId":"d","Type":"data","Category":"cloud","Status":"In_use","InstanceId":"i","OperationLocks":["financial","security"]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        locked.operation_locks,
+        LockSet::EMPTY
+            .with(LockReason::Security)
+            .with(LockReason::Financial)
+    );
+    let json = serde_json::to_string(&locked).unwrap();
+    assert!(
+        json.contains(r#""OperationLocks":["security","financial"]"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<Disk>(&json).unwrap(), locked);
+    let err = serde_json::from_str::<Disk>(
+        r#"{"DiskId":"d","Type":"data","Category":"cloud","Status":"In_use","OperationLocks":["Financial"]}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("unknown variant `Financial`, expected one of `security`, `financial`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn views_start_from_the_defaults_and_records_view_as_themselves() {
+    let view = DiskView::new(
+        "d",
+        DiskCategory::Cloud,
+        DiskStatus::Available,
+        Source::Empty,
+    );
+    assert_eq!(view.instance_id, None);
+    assert!(!view.creating_snapshot);
+    assert_eq!(view.operation_locks, LockSet::EMPTY);
+    assert_eq!(view.disk_type(), DiskType::Data);
+
+    let disk = Disk {
+        id: "d".into(),
+        category: DiskCategory::CloudEssd,
+        status: DiskStatus::InUse,
+        instance_id: Some("i".into()),
+        source: DiskSource::Image {
+            image_id: "m".into(),
+            snapshot_id: Some("s".into()),
+        },
+        creating_snapshot: true,
+        operation_locks: LockSet::EMPTY.with(LockReason::Refunded),
+    };
+    assert_eq!(
+        disk.view(),
+        DiskView::new(
+            "d",
+            DiskCategory::CloudEssd,
+            DiskStatus::InUse,
+            Source::Image("m")
+        )
+        .with_instance(Some("i"))
+        .with_creating_snapshot(true)
+        .with_operation_locks(LockSet::EMPTY.with(LockReason::Refunded))
+    );
+    assert_eq!(disk.view().disk_type(), DiskType::System);
+
+    let instance = InstanceView::new("i", InstanceStatus::Stopped);
+    assert!(instance.has_started);
+    assert_eq!(instance.operation_locks, LockSet::EMPTY);
+    let record = Instance {
+        id: "i".into(),
+        status: InstanceStatus::Running,
+        has_started: false,
+        operation_locks: LockSet::EMPTY.with(LockReason::Security),
+    };
+    assert_eq!(
+        record.view(),
+        InstanceView::new("i", InstanceStatus::Running)
+            .with_has_started(false)
+            .with_operation_locks(LockSet::EMPTY.with(LockReason::Security))
+    );
+
+    assert!(!ImageView::new("m", ImageOwnerAlias::Others).deleted);
+    let image = Image {
+        id: "m".into(),
+        image_owner_alias: ImageOwnerAlias::Others,
+        deleted: true,
+    };
+    assert_eq!(
+        image.view(),
+        ImageView::new("m", ImageOwnerAlias::Others).with_deleted(true)
+    );
+
+    let time: CreationTime = "2020-01-01T00:00:00Z".parse().unwrap();
+    assert!(!SnapshotView::new("s", time).deleted);
+    let snapshot = Snapshot {
+        id: "s".into(),
+        creation_time: time,
+        deleted: true,
+    };
+    assert_eq!(
+        snapshot.view(),
+        SnapshotView::new("s", time).with_deleted(true)
+    );
+}
+
+#[test]
+fn a_source_names_its_kind_and_id() {
+    for (source, kind, id, disk_type) in [
+        (
+            Source::Image("m"),
+            SourceKind::Image,
+            Some("m"),
+            DiskType::System,
+        ),
+        (
+            Source::Snapshot("s"),
+            SourceKind::Snapshot,
+            Some("s"),
+            DiskType::Data,
+        ),
+        (Source::Empty, SourceKind::Empty, None, DiskType::Data),
+    ] {
+        assert_eq!(source.kind(), kind);
+        assert_eq!(source.id(), id);
+        assert_eq!(source.disk_type(), disk_type);
+    }
+    let system = DiskSource::Image {
+        image_id: "m".into(),
+        snapshot_id: Some("s".into()),
+    };
+    assert_eq!(system.as_source(), Source::Image("m"), "the image decides");
+    let data = DiskSource::Snapshot {
+        snapshot_id: "s".into(),
+    };
+    assert_eq!(data.as_source(), Source::Snapshot("s"));
+    assert_eq!(DiskSource::Empty.as_source(), Source::Empty);
 }
