@@ -1,5 +1,8 @@
-//! The transition on the in-memory world, in two steps as the real service
-//! runs it: begin (the disk goes `ReIniting`), then settle (back `In_use`).
+//! The transition as a value: what an accepted target does to the world,
+//! stage by stage (`Target::transition`), applied through `WorldMut` to the
+//! in-memory world and to a small store of the test's own, and the
+//! in-memory world's two steps as the real service runs them: begin (the
+//! disk goes `ReIniting`), then settle (back `In_use`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,12 +11,13 @@
 )]
 
 use reinit_disk::model::{
-    CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
-    InstanceStatus, LockSet, Snapshot,
+    CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, DiskView, Image, ImageOwnerAlias,
+    ImageView, Instance, InstanceStatus, InstanceView, LockReason, LockSet, Snapshot, SnapshotView,
+    Source, SourceKind,
 };
-use reinit_disk::world::{DuplicateId, TransitionError};
 use reinit_disk::{
-    Check, Code, InMemoryWorld, Policy, Request, ResetKind, SecurityEnhancementStrategy, World,
+    Check, Code, DuplicateId, InMemoryWorld, OwnedTarget, Policy, Request,
+    SecurityEnhancementStrategy, Stage, Transition, TransitionError, World, WorldMut, evaluate,
 };
 
 fn world() -> InMemoryWorld {
@@ -44,6 +48,7 @@ fn world() -> InMemoryWorld {
         instance_id: Some("i-1".into()),
         source,
         creating_snapshot: false,
+        operation_locks: LockSet::EMPTY,
     };
     w.insert_disk(disk(
         "d-sys",
@@ -64,6 +69,11 @@ fn world() -> InMemoryWorld {
     w
 }
 
+/// The disk record `id`, owned.
+fn record(w: &InMemoryWorld, id: &str) -> Disk {
+    w.disks().find(|d| d.id == id).cloned().unwrap()
+}
+
 #[test]
 fn an_accepted_reinit_puts_the_disk_in_reiniting_and_a_second_request_meanwhile_is_refused() {
     let mut w = world();
@@ -72,7 +82,7 @@ fn an_accepted_reinit_puts_the_disk_in_reiniting_and_a_second_request_meanwhile_
     let started = w.begin_reinit(&request, &policy).unwrap();
     assert_eq!(started.disk_id, "d-sys");
     assert_eq!(started.instance_id, "i-1");
-    assert_eq!(started.reset_to, ResetKind::Image);
+    assert_eq!(started.reset_to, SourceKind::Image);
     assert_eq!(started.source_id.as_deref(), Some("m-1"));
     assert_eq!(
         started.security_enhancement,
@@ -94,19 +104,20 @@ fn an_accepted_reinit_puts_the_disk_in_reiniting_and_a_second_request_meanwhile_
 fn settling_puts_the_disk_back_in_use_on_the_same_instance_reset_to_its_source() {
     let mut w = world();
     let policy = Policy::default();
-    for (disk, kind, source) in [
-        ("d-sys", ResetKind::Image, Some("m-1")),
-        ("d-snap", ResetKind::Snapshot, Some("s-1")),
-        ("d-empty", ResetKind::Empty, None),
+    for (disk, source) in [
+        ("d-sys", Source::Image("m-1")),
+        ("d-snap", Source::Snapshot("s-1")),
+        ("d-empty", Source::Empty),
     ] {
-        let before = w.disk(disk).unwrap().clone();
-        w.begin_reinit(&Request::new(disk), &policy).unwrap();
-        let (reset_to, source_id) = w.settle_reinit(disk).unwrap();
-        assert_eq!((reset_to, source_id), (kind, source));
-        let after = w.disk(disk).unwrap();
+        let before = record(&w, disk);
+        let started = w.begin_reinit(&Request::new(disk), &policy).unwrap();
+        assert_eq!(started.reset_to, source.kind());
+        assert_eq!(started.source_id.as_deref(), source.id());
+        assert_eq!(w.settle_reinit(disk).unwrap(), source);
+        let after = record(&w, disk);
         assert_eq!(after.status, DiskStatus::InUse);
         assert_eq!(
-            after, &before,
+            after, before,
             "only the content changes, and it is not modelled beyond the source"
         );
         // And it can be re-initialized again.
@@ -200,4 +211,204 @@ fn an_image_or_snapshot_the_world_lacks_counts_as_deleted() {
         .begin_reinit(&Request::new("d-snap"), &policy)
         .unwrap_err();
     assert_eq!(snapshot.code(), Code::InvalidSourceSnapshot);
+}
+
+#[test]
+fn a_disk_in_arrears_is_refused_and_left_as_it_was() {
+    let mut w = world();
+    w.disk_mut("d-sys").unwrap().operation_locks = LockSet::EMPTY.with(LockReason::Financial);
+    let before = w.clone();
+    let rejection = w
+        .begin_reinit(&Request::new("d-sys"), &Policy::default())
+        .unwrap_err();
+    assert_eq!(rejection.code(), Code::InstanceExpiredOrInArrears);
+    assert_eq!(rejection.check(), Check::InstanceNotInArrears);
+    assert_eq!(w, before);
+}
+
+/// The re-init's two stages: the disk `ReIniting` at once, `In_use` when it
+/// settles; the instance untouched.
+const REINIT: [Stage; 2] = [
+    Stage {
+        disk: Some(DiskStatus::ReIniting),
+        instance: None,
+    },
+    Stage {
+        disk: Some(DiskStatus::InUse),
+        instance: None,
+    },
+];
+
+#[test]
+fn a_target_gives_its_transition_stage_by_stage() {
+    let w = world();
+    let request = Request::new("d-snap");
+    let target = evaluate(&request, &w, &Policy::default()).unwrap();
+    let transition = target.transition();
+    assert_eq!(transition, Transition::reinit("d-snap", "i-1"));
+    assert_eq!(transition.disk_id, "d-snap");
+    assert_eq!(transition.instance_id, "i-1");
+    assert_eq!(transition.stages(), REINIT);
+    assert_eq!(transition.disk_during(), DiskStatus::ReIniting);
+    assert_eq!(transition.disk_after(), DiskStatus::InUse);
+
+    // The owned copy gives the same target and the same transition.
+    let owned: OwnedTarget = target.to_owned();
+    assert_eq!(owned.as_target(), target);
+    assert_eq!(owned.as_target().transition(), transition);
+    assert_eq!(
+        serde_json::to_string(&owned).unwrap(),
+        r#"{"DiskId":"d-snap","InstanceId":"i-1","ResetTo":"Snapshot","SourceId":"s-1","SecurityEnhancement":null,"StatusDuring":"ReIniting","StatusAfter":"In_use"}"#
+    );
+    assert_eq!(
+        serde_json::from_str::<OwnedTarget>(&serde_json::to_string(&owned).unwrap()).unwrap(),
+        owned
+    );
+}
+
+#[test]
+fn begin_and_settle_apply_the_stages_to_the_in_memory_world() {
+    let mut w = world();
+    let target = evaluate(&Request::new("d-empty"), &w, &Policy::default())
+        .unwrap()
+        .to_owned();
+    let transition = target.as_target().transition();
+    transition.begin(&mut w).unwrap();
+    assert_eq!(record(&w, "d-empty").status, DiskStatus::ReIniting);
+    // Meanwhile, a second request is refused by the disk's status.
+    let second = evaluate(&Request::new("d-empty"), &w, &Policy::default()).unwrap_err();
+    assert_eq!(second.code(), Code::IncorrectDiskStatus);
+    transition.settle(&mut w).unwrap();
+    assert_eq!(record(&w, "d-empty").status, DiskStatus::InUse);
+    assert!(evaluate(&Request::new("d-empty"), &w, &Policy::default()).is_ok());
+
+    // A stage that changes the instance reaches it through WorldMut; a
+    // running instance has started.
+    w.instance_mut("i-1").unwrap().has_started = false;
+    let start = Stage {
+        disk: None,
+        instance: Some(InstanceStatus::Running),
+    };
+    transition.apply(&start, &mut w).unwrap();
+    let instance = w.instances().find(|i| i.id == "i-1").unwrap();
+    assert_eq!(instance.status, InstanceStatus::Running);
+    assert!(instance.has_started);
+    assert_eq!(record(&w, "d-empty").status, DiskStatus::InUse);
+
+    // The world's own errors come back.
+    let gone = Transition::reinit("d-gone", "i-gone");
+    assert_eq!(
+        gone.begin(&mut w),
+        Err(TransitionError::UnknownDisk("d-gone".into()))
+    );
+    assert_eq!(
+        gone.apply(&start, &mut w),
+        Err(TransitionError::UnknownInstance("i-gone".into()))
+    );
+}
+
+/// A store of the test's own: its records are not the crate's types, it
+/// hands out views of its own strings, and it logs every change.
+struct Store {
+    /// (id, status, instance id).
+    disks: Vec<(String, DiskStatus, String)>,
+    /// (id, status).
+    instances: Vec<(String, InstanceStatus)>,
+    log: Vec<String>,
+}
+
+impl World for Store {
+    fn disk(&self, id: &str) -> Option<DiskView<'_>> {
+        self.disks
+            .iter()
+            .find(|d| d.0 == id)
+            .map(|(id, status, instance)| {
+                DiskView::new(id, DiskCategory::CloudEssd, *status, Source::Empty)
+                    .with_instance(Some(instance))
+            })
+    }
+    fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
+        self.instances
+            .iter()
+            .find(|i| i.0 == id)
+            .map(|(id, status)| InstanceView::new(id, *status))
+    }
+    fn image(&self, _: &str) -> Option<ImageView<'_>> {
+        None
+    }
+    fn snapshot(&self, _: &str) -> Option<SnapshotView<'_>> {
+        None
+    }
+}
+
+impl WorldMut for Store {
+    type Error = String;
+
+    fn set_disk_status(&mut self, disk_id: &str, status: DiskStatus) -> Result<(), String> {
+        let disk = self
+            .disks
+            .iter_mut()
+            .find(|d| d.0 == disk_id)
+            .ok_or_else(|| format!("no disk {disk_id}"))?;
+        disk.1 = status;
+        self.log.push(format!("{disk_id} {status}"));
+        Ok(())
+    }
+
+    fn set_instance_status(
+        &mut self,
+        instance_id: &str,
+        status: InstanceStatus,
+    ) -> Result<(), String> {
+        let instance = self
+            .instances
+            .iter_mut()
+            .find(|i| i.0 == instance_id)
+            .ok_or_else(|| format!("no instance {instance_id}"))?;
+        instance.1 = status;
+        self.log.push(format!("{instance_id} {status}"));
+        Ok(())
+    }
+}
+
+#[test]
+fn any_store_decides_and_applies_the_transition_through_the_traits() {
+    let mut store = Store {
+        disks: vec![("d-1".into(), DiskStatus::InUse, "i-1".into())],
+        instances: vec![("i-1".into(), InstanceStatus::Stopped)],
+        log: Vec::new(),
+    };
+    let policy = Policy::default();
+    let target = evaluate(&Request::new("d-1"), &store, &policy).unwrap();
+    assert_eq!(target.reset_to, Source::Empty);
+    assert_eq!(target.instance_id, "i-1");
+    // The target borrows the store: keep an owned copy across the change.
+    let target = target.to_owned();
+    let transition = target.as_target().transition();
+
+    transition.begin(&mut store).unwrap();
+    assert_eq!(store.log, ["d-1 ReIniting"]);
+    let second = evaluate(&Request::new("d-1"), &store, &policy).unwrap_err();
+    assert_eq!(second.code(), Code::IncorrectDiskStatus);
+
+    transition.settle(&mut store).unwrap();
+    assert_eq!(store.log, ["d-1 ReIniting", "d-1 In_use"]);
+    assert!(evaluate(&Request::new("d-1"), &store, &policy).is_ok());
+
+    // The store's own error comes back as it is.
+    assert_eq!(
+        Transition::reinit("d-2", "i-1").begin(&mut store),
+        Err("no disk d-2".to_owned())
+    );
+    let start = Stage {
+        disk: None,
+        instance: Some(InstanceStatus::Starting),
+    };
+    transition.apply(&start, &mut store).unwrap();
+    assert_eq!(store.instances[0].1, InstanceStatus::Starting);
+    assert_eq!(store.log.last().map(String::as_str), Some("i-1 Starting"));
+    assert_eq!(
+        Transition::reinit("d-1", "i-2").apply(&start, &mut store),
+        Err("no instance i-2".to_owned())
+    );
 }
