@@ -20,9 +20,9 @@ use std::collections::BTreeSet;
 use std::hint::black_box;
 
 use allocation_counter::measure;
-use reinit_disk::checks::evaluate_traced;
-use reinit_disk::{Code, evaluate};
-use strum::VariantArray;
+use reinit_disk::model::{DiskStatus, LockReason};
+use reinit_disk::revision::ALL;
+use reinit_disk::{Code, World, evaluate, evaluate_traced};
 
 #[test]
 fn the_counter_sees_an_allocation() {
@@ -55,19 +55,33 @@ fn evaluate_allocates_nothing_for_any_case() {
         assert_eq!(info.count_total, 0, "{}: evaluate allocated", case.name);
         assert_eq!(info.bytes_total, 0, "{}: evaluate allocated", case.name);
 
+        let mut traced = None;
+        let mut steps = 0;
         let info = measure(|| {
-            black_box(evaluate_traced(
+            traced = Some(evaluate_traced(
                 black_box(&case.request),
                 black_box(&world),
                 black_box(&case.policy),
                 |step| {
+                    steps += 1;
                     black_box(step);
                 },
-            ))
-            .ok();
+            ));
         });
         assert_eq!(
+            traced.expect("ran").err().map(|r| r.code()),
+            case.expect,
+            "{}: the traced run decides otherwise",
+            case.name
+        );
+        assert!(steps > 0, "{}: no step traced", case.name);
+        assert_eq!(
             info.count_total, 0,
+            "{}: evaluate_traced allocated",
+            case.name
+        );
+        assert_eq!(
+            info.bytes_total, 0,
             "{}: evaluate_traced allocated",
             case.name
         );
@@ -75,10 +89,43 @@ fn evaluate_allocates_nothing_for_any_case() {
 }
 
 #[test]
+fn the_cases_cover_the_two_rule_fixes() {
+    // A disk's own financial lock, and a security-locked instance whose disk
+    // is not In_use: evaluated above like every case.
+    let world = cases::world(1_000);
+    let cases = cases::cases();
+    let disk_locked = cases.iter().any(|c| {
+        c.expect == Some(Code::InstanceExpiredOrInArrears)
+            && c.request
+                .disk_id
+                .and_then(|id| world.disk(id))
+                .is_some_and(|d| d.operation_locks.any_financial())
+    });
+    assert!(disk_locked, "no case of a disk in arrears");
+    let security_not_in_use = cases.iter().any(|c| {
+        let disk = c.request.disk_id.and_then(|id| world.disk(id));
+        let instance = disk
+            .and_then(|d| d.instance_id)
+            .and_then(|id| world.instance(id));
+        disk.is_some_and(|d| d.status != DiskStatus::InUse)
+            && instance.is_some_and(|i| i.operation_locks.contains(LockReason::Security))
+    });
+    assert!(
+        security_not_in_use,
+        "no case of a security lock on the instance of a disk not In_use"
+    );
+}
+
+#[test]
 fn the_cases_cover_acceptance_and_every_code() {
     let cases = cases::cases();
     assert!(cases.iter().any(|c| c.expect.is_none()));
     let covered: BTreeSet<Code> = cases.iter().filter_map(|c| c.expect).collect();
-    let all: BTreeSet<Code> = Code::VARIANTS.iter().copied().collect();
+    // Every code of every revision's catalogue.
+    let all: BTreeSet<Code> = ALL
+        .iter()
+        .flat_map(|r| r.catalogue)
+        .map(|e| e.code)
+        .collect();
     assert_eq!(covered, all, "a code has no allocation case");
 }
