@@ -11,10 +11,14 @@
 #[path = "../benches/evaluate/cases.rs"]
 mod cases;
 
-use reinit_disk::checks::{Step, Verdict, evaluate_traced};
-use reinit_disk::policy::CheckOrder;
-use reinit_disk::request::Param;
-use reinit_disk::{Check, Code, InMemoryWorld, Policy, Request, World, evaluate};
+use reinit_disk::model::{
+    Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockReason, LockSet,
+};
+use reinit_disk::revision::seed::WORLD_CHECKS;
+use reinit_disk::{
+    Check, Code, InMemoryWorld, Param, Policy, Request, Step, Verdict, World, evaluate,
+    evaluate_traced,
+};
 
 fn trace(request: &Request<'_>, world: &InMemoryWorld, policy: &Policy) -> Vec<(Check, Verdict)> {
     let mut steps = Vec::new();
@@ -71,12 +75,9 @@ fn checks_without_their_fact_do_not_apply() {
     assert_eq!(verdict(&steps, Check::HardeningSupported), Pass);
 
     // No disk, with disk-exists last: every other world check does not apply.
-    let mut order: Vec<Check> = CheckOrder::DEFAULT.checks().to_vec();
+    let mut order: Vec<Check> = WORLD_CHECKS.to_vec();
     order.rotate_left(1);
-    let last = Policy {
-        order: CheckOrder::new(&order).unwrap(),
-        ..policy
-    };
+    let last = policy.with_order(&order).unwrap();
     let steps = trace(&Request::new("d-not-in-the-world-000"), &world, &last);
     let (decided, before) = steps.split_last().unwrap();
     assert_eq!(
@@ -90,29 +91,107 @@ fn checks_without_their_fact_do_not_apply() {
         assert_eq!(*v, NotApplicable, "{check} without a disk");
     }
 
-    // A detached disk, disk-in-use last: the instance checks do not apply.
-    let mut order: Vec<Check> = CheckOrder::DEFAULT
-        .checks()
+    // A detached disk, disk-in-use last: the instance checks do not apply,
+    // but arrears reads the disk's own locks (none): it passes.
+    let mut order: Vec<Check> = WORLD_CHECKS
         .iter()
         .copied()
         .filter(|c| *c != Check::DiskInUse)
         .collect();
     order.push(Check::DiskInUse);
-    let last = Policy {
-        order: CheckOrder::new(&order).unwrap(),
-        ..policy
-    };
+    let last = policy.with_order(&order).unwrap();
     let steps = trace(&Request::new("d-detached-00000000000"), &world, &last);
-    for check in [
-        Check::InstanceNotSecurityLocked,
-        Check::InstanceNotInArrears,
-        Check::InstanceStopped,
-    ] {
+    for check in [Check::InstanceNotSecurityLocked, Check::InstanceStopped] {
         assert_eq!(verdict(&steps, check), NotApplicable, "{check} detached");
     }
+    assert_eq!(verdict(&steps, Check::InstanceNotInArrears), Pass);
     assert_eq!(
         verdict(&steps, Check::DiskInUse),
         Verdict::Fail(Code::IncorrectDiskStatus)
+    );
+}
+
+/// A world of one disk `d-1` attached to `i-1`, both as given.
+fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) -> InMemoryWorld {
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_instance(Instance {
+            id: "i-1".into(),
+            status: InstanceStatus::Stopped,
+            has_started: true,
+            operation_locks: instance_locks,
+        })
+        .unwrap();
+    world
+        .insert_disk(Disk {
+            id: "d-1".into(),
+            category: DiskCategory::CloudEssd,
+            status,
+            instance_id: Some("i-1".into()),
+            source: DiskSource::Empty,
+            creating_snapshot: false,
+            operation_locks: disk_locks,
+        })
+        .unwrap();
+    world
+}
+
+/// The security check does not apply to a disk that is not `In_use`, even
+/// on a locked instance (only the trace tells `NotApplicable` from `Pass`);
+/// on an `In_use` disk of an unlocked instance it passes.
+#[test]
+fn the_security_check_does_not_apply_to_a_disk_not_in_use() {
+    let security = LockSet::EMPTY.with(LockReason::Security);
+    let policy = Policy::default();
+    for status in [
+        DiskStatus::Available,
+        DiskStatus::Detaching,
+        DiskStatus::ReIniting,
+    ] {
+        let world = one_disk(status, LockSet::EMPTY, security);
+        let steps = trace(&Request::new("d-1"), &world, &policy);
+        assert_eq!(
+            verdict(&steps, Check::InstanceNotSecurityLocked),
+            Verdict::NotApplicable,
+            "{status}"
+        );
+    }
+    let world = one_disk(DiskStatus::InUse, LockSet::EMPTY, LockSet::EMPTY);
+    let steps = trace(&Request::new("d-1"), &world, &policy);
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotSecurityLocked),
+        Verdict::Pass
+    );
+    let world = one_disk(DiskStatus::InUse, LockSet::EMPTY, security);
+    let steps = trace(&Request::new("d-1"), &world, &policy);
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotSecurityLocked),
+        Verdict::Fail(Code::InstanceLockedForSecurity)
+    );
+}
+
+/// The disk's own arrears lock decides before its instance is looked at:
+/// even attached to an instance the world lacks, it answers
+/// `InstanceExpiredOrInArrears`, not `InternalError`.
+#[test]
+fn the_disks_own_arrears_lock_decides_before_a_dangling_instance() {
+    let mut world = one_disk(
+        DiskStatus::Available,
+        LockSet::EMPTY.with(LockReason::Refunded),
+        LockSet::EMPTY,
+    );
+    world.disk_mut("d-1").unwrap().instance_id = Some("i-gone".into());
+    let steps = trace(&Request::new("d-1"), &world, &Policy::default());
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotInArrears),
+        Verdict::Fail(Code::InstanceExpiredOrInArrears)
+    );
+    // Without it, the dangling instance is an internal error.
+    world.disk_mut("d-1").unwrap().operation_locks = LockSet::EMPTY;
+    let steps = trace(&Request::new("d-1"), &world, &Policy::default());
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotInArrears),
+        Verdict::Fail(Code::InternalError)
     );
 }
 
@@ -149,7 +228,7 @@ fn a_world_behind_a_reference_decides_the_same() {
     for id in ["d-accept-system-000000", "d-accept-snapshot-0000"] {
         let disk = World::disk(&by_ref, id).unwrap();
         assert_eq!(disk.id, id);
-        let instance = disk.instance_id.as_deref().unwrap();
+        let instance = disk.instance_id.unwrap();
         assert_eq!(World::instance(&by_ref, instance).unwrap().id, instance);
     }
     assert!(World::image(&by_ref, "m-bp100000000000000000").is_some());
@@ -209,9 +288,10 @@ mod arbitrary_inputs {
     use std::collections::BTreeSet;
 
     use arbitrary::{Arbitrary, Unstructured};
-    use reinit_disk::checks::WORLD_CHECKS;
+    use reinit_disk::Policy;
     use reinit_disk::model::{CategorySet, CreationTime, DiskCategory, LockReason, LockSet};
-    use reinit_disk::policy::CheckOrder;
+    use reinit_disk::revision::SEED;
+    use reinit_disk::revision::seed::WORLD_CHECKS;
     use strum::VariantArray;
 
     #[test]
@@ -250,8 +330,8 @@ mod arbitrary_inputs {
                 (946_684_800..=4_102_444_800).contains(&t.unix_seconds()),
                 "{t}"
             );
-            old |= t.is_too_old();
-            new |= !t.is_too_old();
+            old |= t < SEED.too_old_before;
+            new |= t >= SEED.too_old_before;
         }
         assert!(old && new);
         let first = CreationTime::arbitrary(&mut Unstructured::new(&[])).unwrap();
@@ -259,15 +339,34 @@ mod arbitrary_inputs {
     }
 
     #[test]
-    fn check_orders_are_permutations_and_vary() {
+    fn policies_have_orders_that_are_permutations_and_vary() {
         let mut seen = BTreeSet::new();
-        for n in 0..=u16::MAX {
-            let bytes = [n.to_le_bytes(), n.to_be_bytes(), n.to_le_bytes()].concat();
-            let order = CheckOrder::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
-            assert_eq!(CheckOrder::new(order.checks()), Ok(order));
-            seen.insert(order.checks().to_vec());
+        let mut default_order = 0;
+        // A small linear congruential generator: 64 varied bytes a draw.
+        let mut state: u64 = 1;
+        for _ in 0..20_000 {
+            let bytes: Vec<u8> = (0..64)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    (state >> 56) as u8
+                })
+                .collect();
+            let policy = Policy::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
+            let order = policy.order();
+            // Each of the revision's world checks exactly once.
+            assert!(Policy::new(policy.revision()).with_order(order).is_ok());
+            let mut sorted = order.to_vec();
+            sorted.sort();
+            let mut all = policy.revision().world_checks.to_vec();
+            all.sort();
+            assert_eq!(sorted, all);
+            default_order += usize::from(policy.has_default_order());
+            seen.insert(order.to_vec());
         }
         assert!(seen.len() > 1000, "{} orders", seen.len());
+        assert!(default_order > 0, "never the default order");
         assert!(seen.iter().any(|o| o.first() != WORLD_CHECKS.first()));
         assert!(seen.iter().any(|o| o.last() != WORLD_CHECKS.last()));
     }
