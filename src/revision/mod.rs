@@ -28,7 +28,8 @@ pub const ALL: &[&Revision] = &[&SEED];
 pub const MAX_WORLD_CHECKS: usize = 32;
 
 /// One API revision of `ReInitDisk`: everything that differs between the
-/// pages, as data. Compared, hashed and serialized by its name.
+/// pages, as data. Compared, hashed and serialized by its name (a policy
+/// deserializes it by name through [`Revision::by_name`]).
 pub struct Revision {
     /// The name a policy, a scenario and the CLI use (`seed`, ...).
     pub name: &'static str,
@@ -86,6 +87,12 @@ impl Eq for Revision {}
 impl Hash for Revision {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.name.hash(state);
+    }
+}
+
+impl serde::Serialize for Revision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name)
     }
 }
 
