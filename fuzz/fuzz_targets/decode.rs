@@ -313,7 +313,7 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         Err(malformed) => {
             assert!(!malformed.parameter.chars().any(char::is_control));
             let entry = policy
-                .catalogue
+                .revision()
                 .entry(Code::InvalidParameter)
                 .expect("InvalidParameter is in the catalogue");
             Err((

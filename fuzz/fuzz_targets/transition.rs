@@ -1,6 +1,8 @@
 //! A sequence of operations on an in-memory world: re-init (begin and
-//! settle), start, stop, lock, unlock, snapshot begin and end, delete image or
-//! snapshot, detach, attach.
+//! settle, either through `InMemoryWorld::begin_reinit`/`settle_reinit` or as
+//! an emulator does, `evaluate` then the target's `Transition` applied
+//! through `WorldMut`), start, stop, lock and unlock an instance or a disk,
+//! snapshot begin and end, delete image or snapshot, detach, attach.
 //!
 //! Invariants after every step: a disk is `ReIniting` exactly while a re-init
 //! of it has begun and not settled; a disk being re-initialized is never
@@ -15,10 +17,10 @@ use std::collections::BTreeMap;
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use reinit_disk::model::{DiskSource, DiskStatus, InstanceStatus, LockReason};
-use reinit_disk::world::{Started, TransitionError};
+use reinit_disk::model::{Disk, DiskSource, DiskStatus, InstanceStatus, LockReason};
 use reinit_disk::{
-    Check, Code, InMemoryWorld, Policy, Request, SecurityEnhancementStrategy, World, evaluate,
+    Check, Code, InMemoryWorld, OwnedTarget, Policy, Request, SecurityEnhancementStrategy,
+    TransitionError, World, evaluate,
 };
 use reinit_disk_fuzz::reference::{Expected, RefPolicy, reference};
 use reinit_disk_fuzz::{
@@ -30,9 +32,14 @@ enum Op {
     Reinit {
         disk: u8,
         strategy: Option<SecurityEnhancementStrategy>,
+        /// As an emulator does: `evaluate`, then the transition's first
+        /// stage through `WorldMut` (else `begin_reinit`).
+        by_transition: bool,
     },
     Settle {
         disk: u8,
+        /// Through the pending target's transition (else `settle_reinit`).
+        by_transition: bool,
     },
     Start {
         instance: u8,
@@ -50,6 +57,14 @@ enum Op {
     },
     Unlock {
         instance: u8,
+        reason: LockReason,
+    },
+    LockDisk {
+        disk: u8,
+        reason: LockReason,
+    },
+    UnlockDisk {
+        disk: u8,
         reason: LockReason,
     },
     SnapshotBegin {
@@ -82,7 +97,7 @@ fn pick(pool: &'static [&'static str], i: u8) -> &'static str {
 struct Pending {
     /// What `begin_reinit` said (`None` for a disk that was already
     /// `ReIniting` in the initial world).
-    started: Option<Started>,
+    started: Option<OwnedTarget>,
     /// The instance the disk was attached to when it began.
     instance_id: Option<String>,
 }
@@ -98,8 +113,15 @@ impl Run {
     fn step(&mut self, op: &Op) {
         let w = &mut self.world;
         match *op {
-            Op::Reinit { disk, strategy } => self.reinit(pick(&DISK_IDS, disk), strategy),
-            Op::Settle { disk } => self.settle(pick(&DISK_IDS, disk)),
+            Op::Reinit {
+                disk,
+                strategy,
+                by_transition,
+            } => self.reinit(pick(&DISK_IDS, disk), strategy, by_transition),
+            Op::Settle {
+                disk,
+                by_transition,
+            } => self.settle(pick(&DISK_IDS, disk), by_transition),
             Op::Start { instance } => {
                 if let Some(i) = w.instance_mut(pick(&INSTANCE_IDS, instance)) {
                     i.status = InstanceStatus::Running;
@@ -124,6 +146,16 @@ impl Run {
             Op::Unlock { instance, reason } => {
                 if let Some(i) = w.instance_mut(pick(&INSTANCE_IDS, instance)) {
                     i.operation_locks = i.operation_locks.without(reason);
+                }
+            }
+            Op::LockDisk { disk, reason } => {
+                if let Some(d) = w.disk_mut(pick(&DISK_IDS, disk)) {
+                    d.operation_locks = d.operation_locks.with(reason);
+                }
+            }
+            Op::UnlockDisk { disk, reason } => {
+                if let Some(d) = w.disk_mut(pick(&DISK_IDS, disk)) {
+                    d.operation_locks = d.operation_locks.without(reason);
                 }
             }
             Op::SnapshotBegin { disk } => {
@@ -172,7 +204,17 @@ impl Run {
         self.invariants();
     }
 
-    fn reinit(&mut self, disk_id: &str, strategy: Option<SecurityEnhancementStrategy>) {
+    /// The disk `id`'s record.
+    fn record(&self, id: &str) -> Option<&Disk> {
+        self.world.disks().find(|d| d.id == id)
+    }
+
+    fn reinit(
+        &mut self,
+        disk_id: &str,
+        strategy: Option<SecurityEnhancementStrategy>,
+        by_transition: bool,
+    ) {
         let mut request = Request::new(disk_id);
         if let Some(s) = strategy {
             request = request.with_strategy(s);
@@ -180,7 +222,22 @@ impl Run {
         let before = self.world.clone();
         let expected = reference(&request, &before, &RefPolicy::of(&self.policy));
         let was_pending = self.pending.contains_key(disk_id);
-        match self.world.begin_reinit(&request, &self.policy) {
+        let begun = if by_transition {
+            // Decide, keep an owned copy (the target borrows the world),
+            // then apply the first stage.
+            let decided = evaluate(&request, &self.world, &self.policy).map(|t| t.to_owned());
+            if let Ok(started) = &decided {
+                started
+                    .as_target()
+                    .transition()
+                    .begin(&mut self.world)
+                    .expect("the disk and its instance were just read");
+            }
+            decided
+        } else {
+            self.world.begin_reinit(&request, &self.policy)
+        };
+        match begun {
             Ok(started) => {
                 assert!(!was_pending, "{disk_id} accepted again before it settled");
                 assert_eq!(
@@ -193,19 +250,19 @@ impl Run {
                         security_enhancement: started.security_enhancement,
                     }
                 );
-                let disk = self.world.disk(disk_id).expect("the disk exists");
+                let disk = self.record(disk_id).expect("the disk exists");
                 assert_eq!(disk.status, DiskStatus::ReIniting);
                 assert_eq!(
                     disk.instance_id.as_deref(),
                     Some(started.instance_id.as_str())
                 );
+                let instance_id = disk.instance_id.clone();
                 // Nothing else changed.
                 let mut undo = self.world.clone();
                 if let Some(d) = undo.disk_mut(disk_id) {
                     d.status = DiskStatus::InUse;
                 }
-                assert_eq!(undo, before, "begin_reinit changed more than the status");
-                let instance_id = disk.instance_id.clone();
+                assert_eq!(undo, before, "begin changed more than the status");
                 self.pending.insert(
                     disk_id.to_owned(),
                     Pending {
@@ -230,19 +287,30 @@ impl Run {
         }
     }
 
-    fn settle(&mut self, disk_id: &str) {
+    fn settle(&mut self, disk_id: &str, by_transition: bool) {
         let before = self.world.clone();
-        let result = self
-            .world
-            .settle_reinit(disk_id)
-            .map(|(kind, id)| (kind, id.map(str::to_owned)));
-        match self.pending.remove(disk_id) {
+        let pending = self.pending.remove(disk_id);
+        let result = match pending.as_ref().and_then(|p| p.started.as_ref()) {
+            // As an emulator does: the target's transition, second stage.
+            Some(started) if by_transition => started
+                .as_target()
+                .transition()
+                .settle(&mut self.world)
+                .map(|()| (started.reset_to, started.source_id.clone())),
+            _ => self
+                .world
+                .settle_reinit(disk_id)
+                .map(|source| (source.kind(), source.id().map(str::to_owned))),
+        };
+        match pending {
             Some(pending) => {
                 let (kind, source_id) = result.expect("a pending re-init settles");
-                let disk = self.world.disk(disk_id).expect("the disk exists");
+                let disk = self.record(disk_id).expect("the disk exists");
                 assert_eq!(disk.status, DiskStatus::InUse, "settled but not In_use");
                 assert_eq!(disk.instance_id, pending.instance_id, "settled elsewhere");
                 assert_eq!(Some(&disk.source), self.sources.get(disk_id));
+                assert_eq!(kind, disk.source.as_source().kind());
+                assert_eq!(source_id.as_deref(), disk.source.as_source().id());
                 if let Some(started) = pending.started {
                     assert_eq!(kind, started.reset_to);
                     assert_eq!(source_id, started.source_id);
@@ -251,7 +319,7 @@ impl Run {
                 if let Some(d) = undo.disk_mut(disk_id) {
                     d.status = DiskStatus::ReIniting;
                 }
-                assert_eq!(undo, before, "settle_reinit changed more than the status");
+                assert_eq!(undo, before, "settling changed more than the status");
             }
             None => {
                 match result {
@@ -262,6 +330,7 @@ impl Run {
                     Err(TransitionError::NotReIniting { status, .. }) => {
                         assert_ne!(status, DiskStatus::ReIniting);
                     }
+                    Err(other) => panic!("{disk_id}: settle refused with {other}"),
                     Ok(_) => panic!("{disk_id} settled with no re-init pending"),
                 }
                 assert_eq!(self.world, before, "a refused settle changed the world");
@@ -286,7 +355,7 @@ impl Run {
             );
         }
         for (id, pending) in &self.pending {
-            let disk = self.world.disk(id).expect("a pending disk exists");
+            let disk = self.record(id).expect("a pending disk exists");
             assert_eq!(
                 disk.instance_id, pending.instance_id,
                 "moved while ReIniting"

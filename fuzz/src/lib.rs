@@ -14,16 +14,15 @@
 pub mod reference;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
-use reinit_disk::checks::{REQUEST_CHECKS, Step, Verdict, evaluate_traced};
+use reinit_disk::answers::ActiveOnNonPublicImage;
 use reinit_disk::model::{
     CreationTime, Disk, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance, InstanceStatus,
-    LockSet, Snapshot,
+    LockReason, LockSet, Snapshot, Source,
 };
-use reinit_disk::policy::ActiveOnNonPublicImage;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::{
-    InMemoryWorld, Policy, Reinit, Rejection, Request, ResetTo, SecurityEnhancementStrategy, World,
-    evaluate,
+    InMemoryWorld, Policy, Rejection, Request, SecurityEnhancementStrategy, Step, Target, Verdict,
+    World, evaluate, evaluate_traced, revision,
 };
 
 use reference::{RefPolicy, observed, reference};
@@ -59,7 +58,9 @@ fn maybe<T>(
     }
 }
 
-/// A disk, biased towards the shapes that get far through the checks.
+/// A disk, biased towards the shapes that get far through the checks; one
+/// time in four with locks of its own (a financial one refuses the re-init
+/// as its instance's does; a security one is not the disk's to answer).
 pub fn disk(u: &mut Unstructured<'_>) -> Result<Disk> {
     let disk_id = id(u, &DISK_IDS)?;
     let category = u.arbitrary()?;
@@ -86,6 +87,11 @@ pub fn disk(u: &mut Unstructured<'_>) -> Result<Disk> {
         instance_id,
         source,
         creating_snapshot: u.ratio(1, 8)?,
+        operation_locks: if u.ratio(3, 4)? {
+            LockSet::EMPTY
+        } else {
+            u.arbitrary()?
+        },
     })
 }
 
@@ -237,11 +243,12 @@ pub fn params(u: &mut Unstructured<'_>) -> Result<Params> {
     })
 }
 
-/// A policy: the default one time in four, else any (a shuffled order, any
-/// category set, either deleted-snapshot code, either hardening answer).
+/// A policy of any revision (`revision::ALL`): its defaults one time in
+/// four, else any (a shuffled order, any category set, either
+/// deleted-snapshot code, either hardening answer).
 pub fn policy(u: &mut Unstructured<'_>) -> Result<Policy> {
     if u.ratio(1, 4)? {
-        Ok(Policy::default())
+        Ok(Policy::new(u.choose(revision::ALL)?))
     } else {
         u.arbitrary()
     }
@@ -271,35 +278,40 @@ pub fn check_decision<W: World + ?Sized>(request: &Request<'_>, world: &W, polic
 
     // The trace runs the request checks, then the policy's order, and stops
     // at the deciding check.
-    let mut steps: Vec<Step> = Vec::new();
-    let traced = evaluate_traced(request, world, policy, |s| steps.push(s));
+    let mut steps: Vec<(reinit_disk::Check, Verdict)> = Vec::new();
+    let traced = evaluate_traced(request, world, policy, |s: Step<'_>| {
+        // Every step can say what it read (explain prints this).
+        assert!(!s.describe().to_string().is_empty());
+        steps.push((s.check, s.verdict));
+    });
     assert_eq!(traced, first, "evaluate_traced and evaluate differ");
-    let order: Vec<_> = REQUEST_CHECKS
+    let order: Vec<_> = policy
+        .revision()
+        .request_checks
         .iter()
-        .chain(policy.order.checks())
+        .chain(policy.order())
         .copied()
         .collect();
     assert!(steps.len() <= order.len());
-    for (step, check) in steps.iter().zip(&order) {
-        assert_eq!(step.check, *check, "checks ran out of the policy's order");
+    for ((check, _), expected) in steps.iter().zip(&order) {
+        assert_eq!(check, expected, "checks ran out of the policy's order");
     }
-    let (last, before) = steps.split_last().expect("the request checks always run");
+    let ((last_check, last_verdict), before) =
+        steps.split_last().expect("the request checks always run");
     assert!(
-        before
-            .iter()
-            .all(|s| !matches!(s.verdict, Verdict::Fail(_))),
+        before.iter().all(|(_, v)| !matches!(v, Verdict::Fail(_))),
         "a check failed without deciding: {steps:?}"
     );
 
     match first {
-        Ok(reinit) => {
+        Ok(target) => {
             assert_eq!(steps.len(), order.len(), "accepted before every check ran");
-            assert!(!matches!(last.verdict, Verdict::Fail(_)));
-            accepted_satisfies_every_precondition(request, world, policy, &reinit);
+            assert!(!matches!(last_verdict, Verdict::Fail(_)));
+            accepted_satisfies_every_precondition(request, world, policy, &target);
         }
         Err(rejection) => {
-            assert_eq!(last.check, rejection.check());
-            assert_eq!(last.verdict, Verdict::Fail(rejection.code()));
+            assert_eq!(*last_check, rejection.check());
+            assert_eq!(*last_verdict, Verdict::Fail(rejection.code()));
             rejection_is_from_the_catalogue(&rejection, policy);
         }
     }
@@ -309,9 +321,9 @@ pub fn check_decision<W: World + ?Sized>(request: &Request<'_>, world: &W, polic
 /// check is one that answers with that code.
 fn rejection_is_from_the_catalogue(rejection: &Rejection, policy: &Policy) {
     let entry = policy
-        .catalogue
+        .revision()
         .entry(rejection.code())
-        .expect("every code the checks give is in the catalogue");
+        .expect("every code the checks give is in the revision's catalogue");
     assert_eq!(rejection.entry(), entry);
     assert_eq!(rejection.message(), entry.message);
     assert_eq!(rejection.http_status(), entry.http_status);
@@ -329,7 +341,7 @@ pub fn accepted_satisfies_every_precondition<W: World + ?Sized>(
     request: &Request<'_>,
     world: &W,
     policy: &Policy,
-    reinit: &Reinit<'_>,
+    target: &Target<'_>,
 ) {
     assert!(request.action.is_none_or(|a| a == "ReInitDisk"));
     let strategy = match request.security_enhancement_strategy {
@@ -339,46 +351,53 @@ pub fn accepted_satisfies_every_precondition<W: World + ?Sized>(
         Some(other) => panic!("accepted an invalid strategy {other:?}"),
     };
     let disk_id = request.disk_id.expect("accepted without a DiskId");
-    assert_eq!(reinit.disk_id, disk_id);
+    assert_eq!(target.disk_id, disk_id);
     let disk = world
         .disk(disk_id)
         .expect("accepted a disk that does not exist");
-    assert!(!policy.unsupported_categories.contains(disk.category));
+    assert!(
+        !policy
+            .answers
+            .unsupported_categories
+            .contains(disk.category)
+    );
     assert_eq!(disk.status, DiskStatus::InUse, "accepted a disk not In_use");
     assert!(!disk.creating_snapshot, "accepted during a snapshot");
-    let instance_id = disk
-        .instance_id
-        .as_deref()
-        .expect("accepted a detached disk");
-    assert_eq!(reinit.instance_id, instance_id);
+    assert!(
+        disk.operation_locks
+            .iter()
+            .all(|reason| reason == LockReason::Security),
+        "accepted a disk with its own financial lock"
+    );
+    let instance_id = disk.instance_id.expect("accepted a detached disk");
+    assert_eq!(target.instance_id, instance_id);
     let instance = world
         .instance(instance_id)
         .expect("accepted with a dangling instance");
     assert!(
         instance.operation_locks.is_empty(),
-        "accepted a locked instance"
+        "accepted a locked instance of an In_use disk"
     );
     assert_eq!(instance.status, InstanceStatus::Stopped);
     assert!(instance.has_started, "accepted a never-started instance");
-    match &disk.source {
-        DiskSource::Image { image_id, .. } => {
-            assert_eq!(reinit.reset_to, ResetTo::Image(image_id));
+    assert_eq!(target.reset_to, disk.source, "reset to another source");
+    match disk.source {
+        Source::Image(image_id) => {
             let image = world.image(image_id).expect("accepted without its image");
             assert!(!image.deleted, "accepted with a deleted image");
             let public = image.image_owner_alias == ImageOwnerAlias::System;
             let active = strategy == Some(SecurityEnhancementStrategy::Active);
             if active && !public {
                 assert_eq!(
-                    policy.active_on_non_public_image,
+                    policy.answers.active_on_non_public_image,
                     ActiveOnNonPublicImage::Ignore
                 );
-                assert_eq!(reinit.security_enhancement, None);
+                assert_eq!(target.security_enhancement, None);
             } else {
-                assert_eq!(reinit.security_enhancement, strategy);
+                assert_eq!(target.security_enhancement, strategy);
             }
         }
-        DiskSource::Snapshot { snapshot_id } => {
-            assert_eq!(reinit.reset_to, ResetTo::Snapshot(snapshot_id));
+        Source::Snapshot(snapshot_id) => {
             let snapshot = world
                 .snapshot(snapshot_id)
                 .expect("accepted without its snapshot");
@@ -387,11 +406,19 @@ pub fn accepted_satisfies_every_precondition<W: World + ?Sized>(
                 snapshot.creation_time.unix_seconds() >= reference::TOO_OLD_BEFORE_UNIX,
                 "accepted a snapshot made on or before 2013-07-15"
             );
-            assert_eq!(reinit.security_enhancement, None);
+            assert_eq!(target.security_enhancement, None);
         }
-        DiskSource::Empty => {
-            assert_eq!(reinit.reset_to, ResetTo::Empty);
-            assert_eq!(reinit.security_enhancement, None);
+        Source::Empty => {
+            assert_eq!(target.security_enhancement, None);
         }
     }
+    // The transition an emulator applies: ReIniting, then In_use again.
+    let transition = target.transition();
+    assert_eq!(transition.disk_id, disk_id);
+    assert_eq!(transition.instance_id, instance_id);
+    assert_eq!(transition.disk_during(), DiskStatus::ReIniting);
+    assert_eq!(transition.disk_after(), DiskStatus::InUse);
+    // The owned copy round-trips.
+    let owned = target.to_owned();
+    assert_eq!(owned.as_target(), *target);
 }
