@@ -8,8 +8,8 @@
 //!   `evaluate` makes for that request, and nothing else.
 //!
 //! `cargo bench --bench evaluate` runs the three groups (`evaluate/<case>`,
-//! `by-hand/<case>`, `floor/<case>`), then prints a table of medians and
-//! ratios (docs/performance.md). Targets (issue 7): evaluate at most 1.25x
+//! `by-hand/<case>`, `floor/<case>`; case by case, the three one after the
+//! other), then prints a table of medians and ratios (docs/performance.md). Targets (issue 7): evaluate at most 1.25x
 //! the hand-written function and at most 1.5x the floor, for every case.
 //! Before measuring, it asserts that the hand-written function agrees with
 //! `evaluate` on every case and on every disk of the world, so that the
@@ -301,8 +301,11 @@ fn main() {
     }
     assert_by_hand_agrees(&world, &cases);
 
-    let mut group = c.benchmark_group("evaluate");
-    for case in &cases {
+    // Case by case, the three measurements one after the other: on a shared
+    // machine the load changes from minute to minute, so each ratio compares
+    // medians taken close together.
+    for (case, lookups) in cases.iter().zip(&lookups) {
+        let mut group = c.benchmark_group("evaluate");
         group.bench_function(case.name, |b| {
             b.iter(|| {
                 black_box(evaluate(
@@ -312,11 +315,8 @@ fn main() {
                 ))
             });
         });
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("by-hand");
-    for case in &cases {
+        group.finish();
+        let mut group = c.benchmark_group("by-hand");
         group.bench_function(case.name, |b| {
             b.iter(|| {
                 black_box(by_hand(
@@ -326,14 +326,11 @@ fn main() {
                 ))
             });
         });
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("floor");
-    for (case, lookups) in cases.iter().zip(&lookups) {
+        group.finish();
+        let mut group = c.benchmark_group("floor");
         group.bench_function(case.name, |b| b.iter(|| floor(black_box(&world), lookups)));
+        group.finish();
     }
-    group.finish();
 
     c.final_summary();
     summary(&cases, &lookups);
