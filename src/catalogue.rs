@@ -111,6 +111,40 @@ pub struct Entry {
     pub source: Source,
 }
 
+/// A revision's catalogue rows indexed by code, built at compile time: the
+/// row of a code in one step instead of a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CodeIndex {
+    rows: &'static [Entry],
+    /// The position of each code's row in `rows`; `u8::MAX` for none.
+    positions: [u8; Code::COUNT],
+}
+
+impl CodeIndex {
+    /// The index of `rows` (a revision's catalogue, at most 255 rows; the
+    /// last row of a code wins, and tests/revisions.rs holds each catalogue
+    /// to one row per code).
+    // Evaluated in each revision's `static`: a position out of range would
+    // fail the build, not a call.
+    #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+    pub const fn of(rows: &'static [Entry]) -> Self {
+        let mut positions = [u8::MAX; Code::COUNT];
+        let mut i = 0;
+        while i < rows.len() && i < u8::MAX as usize {
+            positions[rows[i].code as usize] = i as u8;
+            i += 1;
+        }
+        Self { rows, positions }
+    }
+
+    /// The row for `code`, if there is one.
+    #[inline]
+    pub fn get(&self, code: Code) -> Option<&'static Entry> {
+        let position = *self.positions.get(code as usize)?;
+        self.rows.get(usize::from(position))
+    }
+}
+
 /// `InternalError`, the row every revision has (a test holds each to it): a
 /// real service that cannot name its error answers with it.
 pub const INTERNAL_ERROR: Entry = Entry {

@@ -4,7 +4,7 @@
 use core::ptr;
 
 use crate::catalogue::INTERNAL_ERROR;
-use crate::checks::{Check, Described, Facts, Needs, Verdict};
+use crate::checks::{Check, CheckDecl, Described, Facts, Needs, Runner, Verdict};
 use crate::model::Source;
 use crate::outcome::{Rejection, Target};
 use crate::policy::Policy;
@@ -58,57 +58,77 @@ pub fn evaluate<'w, W: World + ?Sized>(
 /// [`evaluate`], telling `trace` each check that ran, what it found and the
 /// facts it read, in order (the failing check last). Checks after the
 /// deciding one do not run.
+#[inline]
 pub fn evaluate_traced<'w, W: World + ?Sized>(
     request: &Request<'_>,
     world: &'w W,
     policy: &Policy,
-    mut trace: impl FnMut(Step<'_>),
+    trace: impl FnMut(Step<'_>),
 ) -> Result<Target<'w>, Rejection> {
     let revision = policy.revision();
-    let mut facts = Facts::new(*request, policy.answers, revision.too_old_before);
-    let mut step = |check: Check| -> Result<(), Rejection> {
-        let decl = check.decl();
-        facts.look_up(decl.needs, world);
-        let verdict = (decl.rule)(&facts);
-        trace(Step {
-            check,
-            verdict,
-            facts: &facts,
-        });
-        match verdict {
-            Verdict::Fail(code) => Err(rejection(revision, code, check)),
-            Verdict::Pass | Verdict::NotApplicable => Ok(()),
-        }
+    let mut run = Run {
+        facts: Facts::new(*request, policy.answers, revision.too_old_before),
+        world,
+        revision,
+        trace,
     };
-    // The same loop either way; over a revision's default order, a constant,
-    // the compiler lays the checks out one after the other.
+    // A revision's default order runs laid out one check after the other
+    // (each check a constant: its rule is a direct call); any other order
+    // runs through the same step in a loop.
     if policy.has_default_order() && ptr::eq(revision, &revision::SEED) {
-        for check in revision::seed::REQUEST_CHECKS {
-            step(check)?;
-        }
-        for check in revision::seed::WORLD_CHECKS {
-            step(check)?;
-        }
+        revision::seed::run_default_order(&mut run)?;
     } else {
         for check in revision.request_checks.iter().chain(policy.order()) {
-            step(*check)?;
+            run.step(*check, *check.decl())?;
         }
     }
     // The image decides whether `Active` applies: looked up already by the
     // checks that read it, and by nothing else.
-    facts.look_up(Needs::IMAGE, world);
-    target(&facts, revision).ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+    run.facts.look_up(Needs::IMAGE, world);
+    target(&run.facts, revision).ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+}
+
+/// One evaluation under way: the facts read so far, where to read more, the
+/// revision that answers, and the trace.
+struct Run<'r, 'w, W: ?Sized, T> {
+    facts: Facts<'r, 'w>,
+    world: &'w W,
+    revision: &'static Revision,
+    trace: T,
+}
+
+impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {
+    type Stop = Rejection;
+
+    /// Looks up what the check needs, runs its rule, tells the trace, and
+    /// turns a failure into the revision's rejection.
+    #[inline(always)]
+    fn step(&mut self, check: Check, decl: CheckDecl) -> Result<(), Rejection> {
+        self.facts.look_up(decl.needs, self.world);
+        let verdict = (decl.rule)(&self.facts);
+        (self.trace)(Step {
+            check,
+            verdict,
+            facts: &self.facts,
+        });
+        match verdict {
+            Verdict::Fail(code) => Err(rejection(self.revision, code, check)),
+            Verdict::Pass | Verdict::NotApplicable => Ok(()),
+        }
+    }
 }
 
 /// The rejection `code` answers in `revision`. Every code a revision's
 /// checks can answer is in its catalogue (tests/revisions.rs holds each
 /// revision to it), so the fallback is never taken.
+#[inline]
 fn rejection(revision: &Revision, code: crate::Code, check: Check) -> Rejection {
     Rejection::new(revision.entry(code).unwrap_or(&INTERNAL_ERROR), check)
 }
 
 /// The target, once every check has passed: the disk and its instance are
 /// known (disk-exists and disk-in-use passed).
+#[inline]
 fn target<'w>(facts: &Facts<'_, 'w>, revision: &Revision) -> Option<Target<'w>> {
     let disk = facts.disk()?;
     let instance_id = disk.instance_id?;

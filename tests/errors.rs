@@ -31,6 +31,7 @@ fn narrow() -> &'static Revision {
         name: "narrow",
         title: "a test revision with one world check",
         catalogue: SEED.catalogue,
+        index: SEED.index,
         params: SEED.params,
         request_checks: &REQUEST_CHECKS,
         world_checks: &[Check::DiskExists],

@@ -310,6 +310,7 @@ fn the_policy_refuses_an_order_of_another_revisions_checks() {
         name: "narrow",
         title: "a test revision with two world checks",
         catalogue: SEED.catalogue,
+        index: SEED.index,
         params: SEED.params,
         request_checks: SEED.request_checks,
         world_checks: &[Check::DiskExists, Check::DiskInUse],
@@ -351,4 +352,15 @@ fn the_policy_refuses_an_order_of_another_revisions_checks() {
         message.contains("unknown variant `disk-exist`, expected one of `action`"),
         "{message}"
     );
+}
+
+#[test]
+fn each_revisions_index_finds_the_row_a_search_finds() {
+    use strum::VariantArray;
+    for revision in ALL {
+        for code in Code::VARIANTS {
+            let searched = revision.catalogue.iter().find(|e| e.code == *code);
+            assert_eq!(revision.entry(*code), searched, "{revision} {code}");
+        }
+    }
 }

@@ -13,16 +13,22 @@ pub const DISK_EXISTS: CheckDecl = CheckDecl {
     why: "Nothing else can be said about a disk that does not exist.",
     codes: &[Code::InvalidDiskIdNotFound],
     needs: Needs::DISK,
-    rule: |f| match f.disk() {
-        Some(_) => Verdict::Pass,
-        None => Verdict::Fail(Code::InvalidDiskIdNotFound),
-    },
+    rule: disk_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
             write!(out, "disk {} exists ({} disk)", d.id, d.disk_type())
         })
     },
 };
+
+/// The rule of `disk-exists`.
+#[inline]
+fn disk_exists(f: &Facts<'_, '_>) -> Verdict {
+    match f.disk() {
+        Some(_) => Verdict::Pass,
+        None => Verdict::Fail(Code::InvalidDiskIdNotFound),
+    }
+}
 
 /// `category-supported`: the disk's category supports re-init.
 pub const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
@@ -31,13 +37,7 @@ pub const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
     why: "A static property of the disk: no waiting or stopping will ever fix it, so it is reported before any transient state.",
     codes: &[Code::DiskCategoryOperationNotSupported],
     needs: Needs::DISK,
-    rule: |f| match f.disk() {
-        None => Verdict::NotApplicable,
-        Some(d) if f.answers().unsupported_categories.contains(d.category) => {
-            Verdict::Fail(Code::DiskCategoryOperationNotSupported)
-        }
-        Some(_) => Verdict::Pass,
-    },
+    rule: category_supported,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
             write!(
@@ -51,6 +51,18 @@ pub const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
     },
 };
 
+/// The rule of `category-supported`.
+#[inline]
+fn category_supported(f: &Facts<'_, '_>) -> Verdict {
+    match f.disk() {
+        None => Verdict::NotApplicable,
+        Some(d) if f.answers().unsupported_categories.contains(d.category) => {
+            Verdict::Fail(Code::DiskCategoryOperationNotSupported)
+        }
+        Some(_) => Verdict::Pass,
+    }
+}
+
 /// `disk-in-use`: the disk is `In_use`, attached to an instance.
 pub const DISK_IN_USE: CheckDecl = CheckDecl {
     requires: "the disk is `In_use` (attached)",
@@ -58,11 +70,7 @@ pub const DISK_IN_USE: CheckDecl = CheckDecl {
     why: "The page's first condition. The disk is the subject of the request, so its own status comes before its instance's. An unattached disk fails here (it is not `In_use`). A disk being re-initialized (`ReIniting`) fails here too.",
     codes: &[Code::IncorrectDiskStatus],
     needs: Needs::DISK,
-    rule: |f| match f.disk() {
-        None => Verdict::NotApplicable,
-        Some(d) if d.status == DiskStatus::InUse && d.instance_id.is_some() => Verdict::Pass,
-        Some(_) => Verdict::Fail(Code::IncorrectDiskStatus),
-    },
+    rule: disk_in_use,
     describe: |f, out| {
         with_disk(f, out, |d, out| match d.instance_id {
             Some(_) => write!(out, "disk {} Status = {}, needs In_use", d.id, d.status),
@@ -75,6 +83,16 @@ pub const DISK_IN_USE: CheckDecl = CheckDecl {
     },
 };
 
+/// The rule of `disk-in-use`.
+#[inline]
+fn disk_in_use(f: &Facts<'_, '_>) -> Verdict {
+    match f.disk() {
+        None => Verdict::NotApplicable,
+        Some(d) if d.status == DiskStatus::InUse && d.instance_id.is_some() => Verdict::Pass,
+        Some(_) => Verdict::Fail(Code::IncorrectDiskStatus),
+    }
+}
+
 /// `no-snapshot-in-progress`: no snapshot of the disk is being created.
 pub const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
     requires: "no snapshot of the disk is being created",
@@ -82,11 +100,7 @@ pub const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
     why: "A transient condition (\"try again later\"): reported only once everything that waiting cannot fix has passed.",
     codes: &[Code::DiskCreatingSnapshot],
     needs: Needs::DISK,
-    rule: |f| match f.disk() {
-        None => Verdict::NotApplicable,
-        Some(d) if d.creating_snapshot => Verdict::Fail(Code::DiskCreatingSnapshot),
-        Some(_) => Verdict::Pass,
-    },
+    rule: no_snapshot_in_progress,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
             write!(
@@ -97,6 +111,16 @@ pub const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
         })
     },
 };
+
+/// The rule of `no-snapshot-in-progress`.
+#[inline]
+fn no_snapshot_in_progress(f: &Facts<'_, '_>) -> Verdict {
+    match f.disk() {
+        None => Verdict::NotApplicable,
+        Some(d) if d.creating_snapshot => Verdict::Fail(Code::DiskCreatingSnapshot),
+        Some(_) => Verdict::Pass,
+    }
+}
 
 /// Describes the disk with `describe`, or says there is none.
 pub(super) fn with_disk(

@@ -85,6 +85,7 @@ pub struct Facts<'r, 'w> {
 
 impl<'r, 'w> Facts<'r, 'w> {
     /// The facts of `request`, before anything is looked up.
+    #[inline]
     pub fn new(request: Request<'r>, answers: Answers, too_old_before: CreationTime) -> Self {
         let strategy = request
             .security_enhancement_strategy
@@ -140,46 +141,55 @@ impl<'r, 'w> Facts<'r, 'w> {
     }
 
     /// The request as sent.
+    #[inline]
     pub const fn request(&self) -> &Request<'r> {
         &self.request
     }
 
     /// `SecurityEnhancementStrategy`, when it is a valid value.
+    #[inline]
     pub const fn strategy(&self) -> Option<SecurityEnhancementStrategy> {
         self.strategy
     }
 
     /// The policy's answers to the open questions.
+    #[inline]
     pub const fn answers(&self) -> &Answers {
         &self.answers
     }
 
     /// The revision's too-old boundary: snapshots made before it are too old.
+    #[inline]
     pub const fn too_old_before(&self) -> CreationTime {
         self.too_old_before
     }
 
     /// The disk, if the world has it (and it was looked up).
+    #[inline]
     pub const fn disk(&self) -> Option<DiskView<'w>> {
         self.disk
     }
 
     /// The instance the disk is attached to.
+    #[inline]
     pub const fn instance(&self) -> Attached<'w> {
         self.instance
     }
 
     /// The system disk's image, if the world has it.
+    #[inline]
     pub const fn image(&self) -> Option<ImageView<'w>> {
         self.image
     }
 
     /// The data disk's source snapshot, if the world has it.
+    #[inline]
     pub const fn snapshot(&self) -> Option<SnapshotView<'w>> {
         self.snapshot
     }
 
     /// The disk's own locks and its instance's (none where there is none).
+    #[inline]
     pub fn locks(&self) -> (LockSet, LockSet) {
         let disk = self.disk.map_or(LockSet::EMPTY, |d| d.operation_locks);
         let instance = match self.instance {

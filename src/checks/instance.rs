@@ -16,15 +16,7 @@ pub const INSTANCE_NOT_SECURITY_LOCKED: CheckDecl = CheckDecl {
     why: "The operation-locks appendix: for ReInitDisk a security lock \"returns an error when the disk is in the In_use state; normal logic when the disk is in another state\". It is the strongest block, so it comes first among the instance checks. A disk in another status gets what it would get unlocked.",
     codes: &[Code::InstanceLockedForSecurity, Code::InternalError],
     needs: Needs::INSTANCE,
-    rule: |f| match (f.disk(), f.instance()) {
-        (None, _) | (_, Attached::Nothing) => Verdict::NotApplicable,
-        (Some(d), _) if d.status != DiskStatus::InUse => Verdict::NotApplicable,
-        (Some(_), Attached::Dangling(_)) => Verdict::Fail(Code::InternalError),
-        (Some(_), Attached::To(i)) if i.operation_locks.contains(LockReason::Security) => {
-            Verdict::Fail(Code::InstanceLockedForSecurity)
-        }
-        (Some(_), Attached::To(_)) => Verdict::Pass,
-    },
+    rule: instance_not_security_locked,
     describe: |f, out| match f.disk() {
         Some(d) if d.status != DiskStatus::InUse => write!(
             out,
@@ -43,6 +35,20 @@ pub const INSTANCE_NOT_SECURITY_LOCKED: CheckDecl = CheckDecl {
     },
 };
 
+/// The rule of `instance-not-security-locked`.
+#[inline]
+fn instance_not_security_locked(f: &Facts<'_, '_>) -> Verdict {
+    match (f.disk(), f.instance()) {
+        (None, _) | (_, Attached::Nothing) => Verdict::NotApplicable,
+        (Some(d), _) if d.status != DiskStatus::InUse => Verdict::NotApplicable,
+        (Some(_), Attached::Dangling(_)) => Verdict::Fail(Code::InternalError),
+        (Some(_), Attached::To(i)) if i.operation_locks.contains(LockReason::Security) => {
+            Verdict::Fail(Code::InstanceLockedForSecurity)
+        }
+        (Some(_), Attached::To(_)) => Verdict::Pass,
+    }
+}
+
 /// `instance-not-in-arrears`: neither the disk nor its instance is expired
 /// or in arrears.
 pub const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
@@ -51,18 +57,7 @@ pub const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
     why: "The overdue-payments appendix: the operation is refused when the instance or the disk is expired or in arrears. A locked instance is stopped, but must not pass as re-initializable: the lock is checked before its status. The disk's own lock is known without the instance, so it decides first.",
     codes: &[Code::InstanceExpiredOrInArrears, Code::InternalError],
     needs: Needs::INSTANCE,
-    rule: |f| match (f.disk(), f.instance()) {
-        (None, _) => Verdict::NotApplicable,
-        (Some(d), _) if d.operation_locks.any_financial() => {
-            Verdict::Fail(Code::InstanceExpiredOrInArrears)
-        }
-        (Some(_), Attached::Nothing) => Verdict::Pass,
-        (Some(_), Attached::Dangling(_)) => Verdict::Fail(Code::InternalError),
-        (Some(_), Attached::To(i)) if i.operation_locks.any_financial() => {
-            Verdict::Fail(Code::InstanceExpiredOrInArrears)
-        }
-        (Some(_), Attached::To(_)) => Verdict::Pass,
-    },
+    rule: instance_not_in_arrears,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
             write!(out, "disk {} OperationLocks = {}", d.id, d.operation_locks)?;
@@ -86,6 +81,23 @@ pub const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
     },
 };
 
+/// The rule of `instance-not-in-arrears`.
+#[inline]
+fn instance_not_in_arrears(f: &Facts<'_, '_>) -> Verdict {
+    match (f.disk(), f.instance()) {
+        (None, _) => Verdict::NotApplicable,
+        (Some(d), _) if d.operation_locks.any_financial() => {
+            Verdict::Fail(Code::InstanceExpiredOrInArrears)
+        }
+        (Some(_), Attached::Nothing) => Verdict::Pass,
+        (Some(_), Attached::Dangling(_)) => Verdict::Fail(Code::InternalError),
+        (Some(_), Attached::To(i)) if i.operation_locks.any_financial() => {
+            Verdict::Fail(Code::InstanceExpiredOrInArrears)
+        }
+        (Some(_), Attached::To(_)) => Verdict::Pass,
+    }
+}
+
 /// `instance-stopped`: the instance is `Stopped`, and has started once.
 pub const INSTANCE_STOPPED: CheckDecl = CheckDecl {
     requires: "the disk's instance is `Stopped` and has started once",
@@ -93,12 +105,7 @@ pub const INSTANCE_STOPPED: CheckDecl = CheckDecl {
     why: "The page's first and second conditions. \"Never started\" is a state of the instance, and the code's message speaks of \"the current status of the resource\" (open question 2).",
     codes: &[Code::IncorrectInstanceStatus, Code::InternalError],
     needs: Needs::INSTANCE,
-    rule: |f| match f.instance() {
-        Attached::Nothing => Verdict::NotApplicable,
-        Attached::Dangling(_) => Verdict::Fail(Code::InternalError),
-        Attached::To(i) if i.status == InstanceStatus::Stopped && i.has_started => Verdict::Pass,
-        Attached::To(_) => Verdict::Fail(Code::IncorrectInstanceStatus),
-    },
+    rule: instance_stopped,
     describe: |f, out| {
         with_instance(f, out, |i, out| {
             write!(
@@ -109,6 +116,17 @@ pub const INSTANCE_STOPPED: CheckDecl = CheckDecl {
         })
     },
 };
+
+/// The rule of `instance-stopped`.
+#[inline]
+fn instance_stopped(f: &Facts<'_, '_>) -> Verdict {
+    match f.instance() {
+        Attached::Nothing => Verdict::NotApplicable,
+        Attached::Dangling(_) => Verdict::Fail(Code::InternalError),
+        Attached::To(i) if i.status == InstanceStatus::Stopped && i.has_started => Verdict::Pass,
+        Attached::To(_) => Verdict::Fail(Code::IncorrectInstanceStatus),
+    }
+}
 
 /// The financial lock reasons, comma-separated.
 fn financial(out: &mut fmt::Formatter<'_>) -> fmt::Result {

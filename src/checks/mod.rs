@@ -133,6 +133,7 @@ impl Check {
     }
 
     /// The declaration: the one place this check is described.
+    #[inline]
     pub const fn decl(self) -> &'static CheckDecl {
         match self {
             Self::Action => &request::ACTION,
@@ -179,6 +180,17 @@ impl Check {
     pub const fn describe<'a>(self, facts: &'a Facts<'a, 'a>) -> Described<'a> {
         Described { check: self, facts }
     }
+}
+
+/// Runs checks one at a time: the engine. A revision drives it through its
+/// default order laid out one check after the other (see
+/// `revision::checks_in_order!`), so that each check is a constant and its
+/// rule a direct call.
+pub(crate) trait Runner {
+    /// Why a run stops early (the rejection).
+    type Stop;
+    /// Runs `check`, whose declaration is `decl`.
+    fn step(&mut self, check: Check, decl: CheckDecl) -> Result<(), Self::Stop>;
 }
 
 /// The facts a check read, as [`Check::describe`] shows them.

@@ -5,7 +5,7 @@ use core::fmt;
 
 use super::disk::with_disk;
 use super::request::strategy;
-use super::{CheckDecl, Needs, Verdict};
+use super::{CheckDecl, Facts, Needs, Verdict};
 use crate::answers::ActiveOnNonPublicImage;
 use crate::catalogue::Code;
 use crate::model::{DiskView, ImageOwnerAlias, Source};
@@ -19,11 +19,7 @@ pub const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
     why: "The page: \"if the source snapshot has been deleted, it cannot be re-initialized and an error is returned\". Deleted comes before too old: a deleted snapshot cannot be restored at all.",
     codes: &[Code::InvalidSourceSnapshot, Code::OperationDenied],
     needs: Needs::SNAPSHOT,
-    rule: |f| match (f.disk().map(|d| d.source), f.snapshot()) {
-        (Some(Source::Snapshot(_)), Some(s)) if !s.deleted => Verdict::Pass,
-        (Some(Source::Snapshot(_)), _) => Verdict::Fail(f.answers().deleted_snapshot_code.code()),
-        _ => Verdict::NotApplicable,
-    },
+    rule: source_snapshot_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
             (Source::Snapshot(_), Some(s)) => {
@@ -42,6 +38,16 @@ pub const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
     },
 };
 
+/// The rule of `source-snapshot-exists`.
+#[inline]
+fn source_snapshot_exists(f: &Facts<'_, '_>) -> Verdict {
+    match (f.disk().map(|d| d.source), f.snapshot()) {
+        (Some(Source::Snapshot(_)), Some(s)) if !s.deleted => Verdict::Pass,
+        (Some(Source::Snapshot(_)), _) => Verdict::Fail(f.answers().deleted_snapshot_code.code()),
+        _ => Verdict::NotApplicable,
+    }
+}
+
 /// `source-snapshot-not-too-old`: ... and was made on or after the
 /// revision's boundary.
 pub const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
@@ -50,13 +56,7 @@ pub const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
     why: "The page: snapshots made before 15 July 2013 cannot be re-initialized to; where the day itself falls is the revision's reading (its too-old boundary). The English message's \"since the detached first time\" is not a condition (open question 7).",
     codes: &[Code::InvalidSnapshotTooOld],
     needs: Needs::SNAPSHOT,
-    rule: |f| match f.snapshot() {
-        Some(s) if s.creation_time < f.too_old_before() => {
-            Verdict::Fail(Code::InvalidSnapshotTooOld)
-        }
-        Some(_) => Verdict::Pass,
-        None => Verdict::NotApplicable,
-    },
+    rule: source_snapshot_not_too_old,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
             (Source::Snapshot(_), Some(s)) => write!(
@@ -72,6 +72,18 @@ pub const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
     },
 };
 
+/// The rule of `source-snapshot-not-too-old`.
+#[inline]
+fn source_snapshot_not_too_old(f: &Facts<'_, '_>) -> Verdict {
+    match f.snapshot() {
+        Some(s) if s.creation_time < f.too_old_before() => {
+            Verdict::Fail(Code::InvalidSnapshotTooOld)
+        }
+        Some(_) => Verdict::Pass,
+        None => Verdict::NotApplicable,
+    }
+}
+
 /// `source-image-exists`: a system disk's image still exists; a deleted
 /// image shared by another account has its own code. An image the world does
 /// not have counts as deleted, owner unknown.
@@ -84,14 +96,7 @@ pub const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
         Code::InvalidDiskIdOperationNotSupported,
     ],
     needs: Needs::IMAGE,
-    rule: |f| match (f.disk().map(|d| d.source), f.image()) {
-        (Some(Source::Image(_)), Some(i)) if !i.deleted => Verdict::Pass,
-        (Some(Source::Image(_)), Some(i)) if i.image_owner_alias == ImageOwnerAlias::Others => {
-            Verdict::Fail(Code::SharedImageDeleted)
-        }
-        (Some(Source::Image(_)), _) => Verdict::Fail(Code::InvalidDiskIdOperationNotSupported),
-        _ => Verdict::NotApplicable,
-    },
+    rule: source_image_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.image()) {
             (Source::Image(_), Some(i)) => write!(
@@ -108,6 +113,19 @@ pub const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
     },
 };
 
+/// The rule of `source-image-exists`.
+#[inline]
+fn source_image_exists(f: &Facts<'_, '_>) -> Verdict {
+    match (f.disk().map(|d| d.source), f.image()) {
+        (Some(Source::Image(_)), Some(i)) if !i.deleted => Verdict::Pass,
+        (Some(Source::Image(_)), Some(i)) if i.image_owner_alias == ImageOwnerAlias::Others => {
+            Verdict::Fail(Code::SharedImageDeleted)
+        }
+        (Some(Source::Image(_)), _) => Verdict::Fail(Code::InvalidDiskIdOperationNotSupported),
+        _ => Verdict::NotApplicable,
+    }
+}
+
 /// `hardening-supported`: `Active` asks for hardening, which public images
 /// alone support: ignored elsewhere, or refused if the policy says so.
 pub const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
@@ -116,16 +134,7 @@ pub const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
     why: "By default `Active` is ignored there (hardening not applied), so this check passes; it is last because it only refines a request that is otherwise fine.",
     codes: &[Code::InvalidParameter],
     needs: Needs::IMAGE,
-    rule: |f| match (f.strategy(), f.image()) {
-        (_, None) => Verdict::NotApplicable,
-        (Some(SecurityEnhancementStrategy::Active), Some(i))
-            if !i.image_owner_alias.is_public()
-                && f.answers().active_on_non_public_image == ActiveOnNonPublicImage::Reject =>
-        {
-            Verdict::Fail(Code::InvalidParameter)
-        }
-        _ => Verdict::Pass,
-    },
+    rule: hardening_supported,
     describe: |f, out| {
         strategy(f, out, "")?;
         out.write_str(", ")?;
@@ -152,6 +161,21 @@ pub const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
         write!(out, "; policy ActiveOnNonPublicImage = {answer}: {rule}")
     },
 };
+
+/// The rule of `hardening-supported`.
+#[inline]
+fn hardening_supported(f: &Facts<'_, '_>) -> Verdict {
+    match (f.strategy(), f.image()) {
+        (_, None) => Verdict::NotApplicable,
+        (Some(SecurityEnhancementStrategy::Active), Some(i))
+            if !i.image_owner_alias.is_public()
+                && f.answers().active_on_non_public_image == ActiveOnNonPublicImage::Reject =>
+        {
+            Verdict::Fail(Code::InvalidParameter)
+        }
+        _ => Verdict::Pass,
+    }
+}
 
 /// A disk's source, for the checks that read another kind.
 fn source(d: DiskView<'_>, out: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -8,12 +8,41 @@
 //! ([`Policy::new`](crate::Policy::new); `"Policy": {"Revision": "seed"}` in
 //! a scenario; `--revision` on the CLI).
 
+/// Declares a revision's checks once: its request checks and its world
+/// checks in default order (`REQUEST_CHECKS`, `WORLD_CHECKS`), and the same
+/// order laid out one check after the other (`run_default_order`, the
+/// engine's fast path: each check a constant, its declaration folded, its
+/// rule a direct call the compiler can inline).
+macro_rules! checks_in_order {
+    (@count) => { 0 };
+    (@count $head:ident $($tail:ident)*) => { 1 + checks_in_order!(@count $($tail)*) };
+    (request: [$($r:ident),* $(,)?], world: [$($w:ident),* $(,)?] $(,)?) => {
+        /// The request checks, in the order they always run.
+        pub const REQUEST_CHECKS: [Check; checks_in_order!(@count $($r)*)] = [$(Check::$r),*];
+
+        /// The world checks, in the default order (docs/rules.md gives the
+        /// reason for each place).
+        pub const WORLD_CHECKS: [Check; checks_in_order!(@count $($w)*)] = [$(Check::$w),*];
+
+        /// Runs the request checks, then the world checks in the default
+        /// order, one after the other; stops at the first that stops.
+        #[inline(always)]
+        pub(crate) fn run_default_order<R: crate::checks::Runner>(
+            runner: &mut R,
+        ) -> Result<(), R::Stop> {
+            $(runner.step(Check::$r, const { *Check::$r.decl() })?;)*
+            $(runner.step(Check::$w, const { *Check::$w.decl() })?;)*
+            Ok(())
+        }
+    };
+}
+
 pub mod seed;
 
 use core::fmt;
 use core::hash::{Hash, Hasher};
 
-use crate::catalogue::{Code, Entry};
+use crate::catalogue::{Code, CodeIndex, Entry};
 use crate::checks::Check;
 use crate::model::CreationTime;
 use crate::request::{Param, SecurityEnhancementStrategy};
@@ -37,6 +66,8 @@ pub struct Revision {
     pub title: &'static str,
     /// The catalogue: one row per code this revision answers with.
     pub catalogue: &'static [Entry],
+    /// The same rows by code (`CodeIndex::of(catalogue)`).
+    pub index: CodeIndex,
     /// The request parameters it reads.
     pub params: &'static [Param],
     /// The request checks, in the order they always run (first).
@@ -53,8 +84,9 @@ pub struct Revision {
 
 impl Revision {
     /// The row for `code`, if this revision has that code.
+    #[inline]
     pub fn entry(&self, code: Code) -> Option<&'static Entry> {
-        self.catalogue.iter().find(|e| e.code == code)
+        self.index.get(code)
     }
 
     /// The revision called `name`.

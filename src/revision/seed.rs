@@ -5,7 +5,7 @@
 use time::macros::datetime;
 
 use super::Revision;
-use crate::catalogue::{Code, Entry, INTERNAL_ERROR, Source, row};
+use crate::catalogue::{Code, CodeIndex, Entry, INTERNAL_ERROR, Source, row};
 use crate::checks::Check;
 use crate::model::CreationTime;
 use crate::request::Param;
@@ -15,6 +15,7 @@ pub static SEED: Revision = Revision {
     name: "seed",
     title: "the reference page ReInitDisk.zh-CN.md (API 2014-05-26), with the common codes",
     catalogue: CATALOGUE,
+    index: CodeIndex::of(CATALOGUE),
     params: &[
         Param::Action,
         Param::DiskId,
@@ -27,24 +28,22 @@ pub static SEED: Revision = Revision {
     default_strategy: None,
 };
 
-/// The request checks, in the order they always run.
-pub const REQUEST_CHECKS: [Check; 3] = [Check::Action, Check::DiskIdGiven, Check::StrategyValue];
-
-/// The world checks, in the default order (docs/rules.md gives the reason
-/// for each place).
-pub const WORLD_CHECKS: [Check; 11] = [
-    Check::DiskExists,
-    Check::CategorySupported,
-    Check::InstanceNotSecurityLocked,
-    Check::InstanceNotInArrears,
-    Check::DiskInUse,
-    Check::InstanceStopped,
-    Check::NoSnapshotInProgress,
-    Check::SourceSnapshotExists,
-    Check::SourceSnapshotNotTooOld,
-    Check::SourceImageExists,
-    Check::HardeningSupported,
-];
+checks_in_order! {
+    request: [Action, DiskIdGiven, StrategyValue],
+    world: [
+        DiskExists,
+        CategorySupported,
+        InstanceNotSecurityLocked,
+        InstanceNotInArrears,
+        DiskInUse,
+        InstanceStopped,
+        NoSnapshotInProgress,
+        SourceSnapshotExists,
+        SourceSnapshotNotTooOld,
+        SourceImageExists,
+        HardeningSupported,
+    ],
+}
 
 /// The seed revision: the reference page's eleven codes, three common codes
 /// and one code of the current API list, in check order.
