@@ -47,6 +47,7 @@ mod map_only;
 
 pub mod catalogue;
 pub mod checks;
+pub mod echo;
 pub mod model;
 pub mod outcome;
 pub mod policy;

@@ -14,11 +14,16 @@
 //! real service ignores `RegionId`, `Format` and the like).
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Write as _};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use serde_path_to_error::{Path, Segment};
 
 use crate::catalogue::Code;
 use crate::checks::{Check, evaluate};
+use crate::echo::{Echo, cap_message};
 use crate::model::{Disk, DiskSource, DiskStatus, Image, Instance, Snapshot};
 use crate::outcome::{Reinit, Rejection, ResetKind};
 use crate::policy::Policy;
@@ -32,8 +37,9 @@ pub struct Scenario {
     /// `Description`: what the scenario shows, for the reader; not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `Request`: the raw request parameters, name to value.
-    #[serde(default)]
+    /// `Request`: the raw request parameters, name to value. A name given
+    /// twice is refused.
+    #[serde(default, deserialize_with = "parameters_once")]
     pub request: BTreeMap<String, String>,
     /// `Disks`.
     #[serde(default)]
@@ -66,17 +72,21 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
-    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// The error at `path`; the values either quotes are capped
+    /// ([`cap_message`]), so that a huge value cannot make a huge line.
+    fn new(path: impl AsRef<str>, message: impl AsRef<str>) -> Self {
         Self {
-            path: path.into(),
-            message: message.into(),
+            path: cap_message(path.as_ref()),
+            message: cap_message(message.as_ref()),
         }
     }
 }
 
 impl Scenario {
-    /// Parses and validates a scenario.
+    /// Parses and validates a scenario. A UTF-8 byte-order mark at the start
+    /// is skipped (error positions then count from after it).
     pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         if json.trim().is_empty() {
             return Err(ScenarioError::new(
                 ".",
@@ -94,16 +104,21 @@ impl Scenario {
     fn parse_tracking_path(json: &str) -> Result<Self, ScenarioError> {
         let mut de = serde_json::Deserializer::from_str(json);
         let scenario: Self = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let mut path = e.path().to_string();
-            if path.is_empty() || (path.ends_with('.') && path != ".") {
-                // The culprit is a field whose name is empty: show it quoted.
-                path.push_str("\"\"");
-            }
+            let path = e.path().clone();
+            let shown = path_text(&path);
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() || path == "?" {
-                ScenarioError::new(".", format!("not valid JSON: {inner}"))
-            } else {
-                ScenarioError::new(path, inner.to_string())
+            if !(inner.is_syntax() || inner.is_eof()) && shown != "?" {
+                return ScenarioError::new(shown, inner.to_string());
+            }
+            // serde_json reports a number, a boolean, null or an array where
+            // an enum's string is expected as a syntax error ("expected
+            // value"): in a document that is valid JSON, it is a type error
+            // at the path.
+            match serde_json::from_str::<Value>(json) {
+                Ok(document) if shown != "." && shown != "?" => {
+                    type_error(document, &path, shown, &inner)
+                }
+                _ => ScenarioError::new(".", format!("not valid JSON: {inner}")),
             }
         })?;
         de.end()
@@ -138,7 +153,8 @@ impl Scenario {
                     Err(ScenarioError::new(
                         format!("Disks[{i}].{field}"),
                         format!(
-                            "{id:?} is not listed in {list} (list every id a disk names; mark a deleted one \"Deleted\": true)"
+                            "{} is not listed in {list} (list every id a disk names; mark a deleted one \"Deleted\": true)",
+                            Echo(id)
                         ),
                     ))
                 }
@@ -188,6 +204,138 @@ impl Scenario {
     }
 }
 
+/// The path of `path` as errors show it: `Disks[0].Status`, `.` for the
+/// document. A field name that is empty, or holds anything but letters,
+/// digits, `-` and `_`, is quoted and capped (`Request."a b"`,
+/// `Disks[0].""`), so that a path is always one short line.
+fn path_text(path: &Path) -> String {
+    let mut out = String::new();
+    for segment in path {
+        let name = match segment {
+            Segment::Seq { index } => {
+                let _ = write!(out, "[{index}]");
+                continue;
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => key.as_str(),
+            Segment::Unknown => "?",
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        let plain = name == "?"
+            || (!name.is_empty()
+                && name.len() <= 100
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        if plain {
+            out.push_str(name);
+        } else {
+            let _ = write!(out, "{}", Echo(name));
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+/// The error for a value of the wrong JSON type where an enum's string is
+/// expected (serde_json calls it a syntax error): what was found, and the
+/// accepted values, learnt by putting `""` in its place and reading the
+/// "unknown variant" error that gives.
+fn type_error(
+    mut document: Value,
+    path: &Path,
+    shown: String,
+    inner: &serde_json::Error,
+) -> ScenarioError {
+    let at = format!("at line {} column {}", inner.line(), inner.column());
+    let Some(slot) = value_at(&mut document, path) else {
+        return ScenarioError::new(shown, format!("invalid type, expected a string {at}"));
+    };
+    let found = match slot {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {}", Echo(s)),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    };
+    *slot = Value::String(String::new());
+    let accepted = match serde_path_to_error::deserialize::<_, Scenario>(&document) {
+        Err(e) if path_text(e.path()) == path_text(path) => {
+            let message = e.into_inner().to_string();
+            message
+                .strip_prefix("unknown variant ``, expected ")
+                .map(str::to_owned)
+        }
+        _ => None,
+    };
+    let expected = accepted.unwrap_or_else(|| "a string".to_owned());
+    ScenarioError::new(
+        shown,
+        format!("invalid type: {found}, expected {expected} {at}"),
+    )
+}
+
+/// The value at `path` in `document`.
+fn value_at<'v>(document: &'v mut Value, path: &Path) -> Option<&'v mut Value> {
+    path.iter()
+        .try_fold(document, |value, segment| match segment {
+            Segment::Seq { index } => value.get_mut(*index),
+            Segment::Map { key } => value.get_mut(key.as_str()),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+}
+
+/// `Request`: an object of parameter names to string values, each name
+/// once (a repeated name is refused at `Request.<name>`, as every other
+/// object of a scenario refuses a repeated field).
+fn parameters_once<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    struct Parameters;
+    impl<'de> Visitor<'de> for Parameters {
+        type Value = BTreeMap<String, String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of parameter names to string values")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut parameters = BTreeMap::new();
+            while let Some(name) = map.next_key::<String>()? {
+                let given = parameters.contains_key(&name);
+                let value = map.next_value_seed(Once { name: &name, given })?;
+                parameters.insert(name, value);
+            }
+            Ok(parameters)
+        }
+    }
+    deserializer.deserialize_map(Parameters)
+}
+
+/// The value of a parameter, refused (with the path at the value) when the
+/// parameter was given before.
+struct Once<'n> {
+    name: &'n str,
+    given: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Once<'_> {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if self.given {
+            return Err(serde::de::Error::custom(format_args!(
+                "duplicate parameter {}: a scenario gives each parameter once",
+                Echo(self.name)
+            )));
+        }
+        Ok(value)
+    }
+}
+
 fn unique<'a>(
     list: &str,
     field: &str,
@@ -204,7 +352,7 @@ fn unique<'a>(
         if let Some(first) = seen.insert(id, i) {
             return Err(ScenarioError::new(
                 format!("{list}[{i}].{field}"),
-                format!("duplicate id {id:?} (also {list}[{first}])"),
+                format!("duplicate id {} (also {list}[{first}])", Echo(id)),
             ));
         }
     }

@@ -1,0 +1,295 @@
+//! Hostile input (issue 9): no input crashes the library or the CLI, or
+//! makes them lie. One section per class of the issue; each test failed
+//! before its fix.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use proptest::prelude::*;
+use reinit_disk::model::CreationTime;
+use reinit_disk::scenario::Scenario;
+use serde_json::{Value, json};
+
+/// A valid scenario: a data disk made from snapshot `s-1`, accepted.
+fn base() -> Value {
+    json!({
+        "Request": {"DiskId": "d-1"},
+        "Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd", "Status": "In_use",
+                   "InstanceId": "i-1", "SourceSnapshotId": "s-1"}],
+        "Instances": [{"InstanceId": "i-1", "Status": "Stopped", "OperationLocks": []}],
+        "Images": [{"ImageId": "m-1", "ImageOwnerAlias": "system"}],
+        "Snapshots": [{"SnapshotId": "s-1", "CreationTime": "2014-01-01T00:00:00Z"}],
+        "Policy": {}
+    })
+}
+
+fn with(change: impl FnOnce(&mut Value)) -> String {
+    let mut v = base();
+    change(&mut v);
+    v.to_string()
+}
+
+fn with_time(text: &str) -> String {
+    with(|v| v["Snapshots"][0]["CreationTime"] = json!(text))
+}
+
+// ---- Class 1: creation times at the edges of the representable range ----
+
+/// Texts RFC 3339 or the minute form accept whose UTC instant is before
+/// year 0 or after year 9999.
+const OUT_OF_RANGE: &[&str] = &[
+    "9999-12-31T23:59:59-00:01",
+    "9999-12-31T23:00:00-23:59",
+    "9999-12-31T23:59:59.999999999-00:01",
+    "0000-01-01T00:00:00+00:01",
+    "0000-01-01T23:58:00+23:59",
+    "-0001-06-01T00:00Z",
+];
+
+/// The first and last instants that are in range, written several ways.
+const AT_THE_EDGES: &[(&str, &str)] = &[
+    ("0000-01-01T00:00:00Z", "0000-01-01T00:00:00Z"),
+    ("0000-01-01T00:01:00+00:01", "0000-01-01T00:00:00Z"),
+    ("0000-01-01T00:00Z", "0000-01-01T00:00:00Z"),
+    ("9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"),
+    (
+        "9999-12-31T23:59:59.999999999Z",
+        "9999-12-31T23:59:59.999999999Z",
+    ),
+    ("9999-12-31T22:59:59-01:00", "9999-12-31T23:59:59Z"),
+    ("9999-12-31T23:59Z", "9999-12-31T23:59:00Z"),
+];
+
+#[test]
+fn a_creation_time_outside_years_0_to_9999_in_utc_is_refused_naming_it() {
+    for text in OUT_OF_RANGE {
+        let e = text.parse::<CreationTime>().unwrap_err().to_string();
+        assert!(e.contains("out of range"), "{text}: {e}");
+        assert!(e.contains(text), "{text}: {e}");
+        let e = Scenario::from_json(&with_time(text)).unwrap_err();
+        assert_eq!(e.path, "Snapshots[0].CreationTime", "{text}: {e}");
+        assert!(e.message.contains("out of range"), "{text}: {e}");
+    }
+}
+
+#[test]
+fn a_creation_time_at_the_edges_displays_serializes_and_round_trips() {
+    for (text, shown) in AT_THE_EDGES {
+        let t: CreationTime = text.parse().unwrap();
+        assert_eq!(t.to_string(), *shown, "{text}");
+        assert_eq!(t.to_string().parse::<CreationTime>().unwrap(), t);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<CreationTime>(&json).unwrap(), t);
+        // The whole scenario round-trips too.
+        let scenario = Scenario::from_json(&with_time(text)).unwrap();
+        let again = Scenario::from_json(&serde_json::to_string(&scenario).unwrap()).unwrap();
+        assert_eq!(again, scenario, "{text}");
+    }
+    let min: CreationTime = "0000-01-01T00:00:00Z".parse().unwrap();
+    let max: CreationTime = "9999-12-31T23:59:59.999999999Z".parse().unwrap();
+    assert_eq!(min, CreationTime::MIN);
+    assert_eq!(max, CreationTime::MAX);
+    assert!(min < max && min.is_too_old() && !max.is_too_old());
+}
+
+#[test]
+fn from_unix_seconds_gives_only_values_that_display() {
+    // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+    let (first, last) = (-62_167_219_200i64, 253_402_300_799i64);
+    for secs in [first, first + 1, 0, last - 1, last] {
+        let t = CreationTime::from_unix_seconds(secs).unwrap();
+        assert_eq!(t.unix_seconds(), secs);
+        assert_eq!(t.to_string().parse::<CreationTime>().unwrap(), t);
+    }
+    // Year -1, year -9999, year 10000, and the i64 extremes.
+    for secs in [first - 1, -377_705_116_800, last + 1, i64::MIN, i64::MAX] {
+        assert_eq!(CreationTime::from_unix_seconds(secs), None, "{secs}");
+    }
+}
+
+proptest! {
+    /// Any date and time with any offset, in and around the range: refused
+    /// as out of range, or displayed in UTC and parsed back to itself.
+    #[test]
+    fn any_rfc_3339_text_is_refused_or_round_trips(
+        (year, month, day) in prop_oneof![
+            Just((0u32, 1u32, 1u32)),
+            Just((9999, 12, 31)),
+            (prop_oneof![0u32..=2, 9997u32..=9999, 0u32..=9999], 1u32..=12, 1u32..=28),
+        ],
+        (hour, minute, second) in prop_oneof![
+            Just((0u32, 0u32, 0u32)),
+            Just((23, 59, 59)),
+            (0u32..=23, 0u32..=59, 0u32..=59),
+        ],
+        nanos in prop_oneof![Just(None), (0u32..1_000_000_000).prop_map(Some)],
+        offset in prop_oneof![Just(None), (-1439i32..=1439).prop_map(Some)],
+    ) {
+        let fraction = nanos.map(|n| format!(".{n:09}")).unwrap_or_default();
+        let zone = match offset {
+            None => "Z".to_owned(),
+            Some(m) => format!("{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60),
+        };
+        let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{zone}");
+        match text.parse::<CreationTime>() {
+            Ok(t) => {
+                let shown = t.to_string();
+                prop_assert_eq!(shown.parse::<CreationTime>().unwrap(), t);
+                prop_assert_eq!(serde_json::from_str::<CreationTime>(&serde_json::to_string(&t).unwrap()).unwrap(), t);
+                prop_assert!(CreationTime::MIN <= t && t <= CreationTime::MAX);
+            }
+            Err(e) => prop_assert!(e.to_string().contains("out of range"), "{}: {}", text, e),
+        }
+    }
+}
+
+// ---- Class 2: a wrong JSON type in an enum field names the field ----
+
+#[test]
+fn a_number_boolean_null_array_or_object_in_an_enum_field_names_the_field() {
+    type Place = (&'static str, fn(&mut Value, Value));
+    let places: &[Place] = &[
+        ("Disks[0].Type", |v, x| v["Disks"][0]["Type"] = x),
+        ("Disks[0].Category", |v, x| v["Disks"][0]["Category"] = x),
+        ("Disks[0].Status", |v, x| v["Disks"][0]["Status"] = x),
+        ("Instances[0].Status", |v, x| {
+            v["Instances"][0]["Status"] = x
+        }),
+        ("Instances[0].OperationLocks[0]", |v, x| {
+            v["Instances"][0]["OperationLocks"] = json!([x]);
+        }),
+        ("Images[0].ImageOwnerAlias", |v, x| {
+            v["Images"][0]["ImageOwnerAlias"] = x;
+        }),
+        ("Policy.Catalogue", |v, x| v["Policy"]["Catalogue"] = x),
+        ("Policy.DeletedSnapshotCode", |v, x| {
+            v["Policy"]["DeletedSnapshotCode"] = x;
+        }),
+        ("Policy.ActiveOnNonPublicImage", |v, x| {
+            v["Policy"]["ActiveOnNonPublicImage"] = x;
+        }),
+        ("Policy.UnsupportedCategories[0]", |v, x| {
+            v["Policy"]["UnsupportedCategories"] = json!([x]);
+        }),
+        ("Policy.Order[0]", |v, x| v["Policy"]["Order"] = json!([x])),
+    ];
+    let values = [
+        (json!(1), "integer `1`"),
+        (json!(-2.5), "floating point `-2.5`"),
+        (json!(true), "boolean `true`"),
+        (json!(null), "null"),
+        (json!([]), "sequence"),
+        (json!(["system"]), "sequence"),
+    ];
+    for (path, put) in places {
+        for (value, found) in &values {
+            let text = with(|v| put(v, value.clone()));
+            let e = Scenario::from_json(&text).unwrap_err();
+            assert_eq!(e.path, *path, "{value} at {path}: {e}");
+            assert!(
+                e.message
+                    .starts_with(&format!("invalid type: {found}, expected ")),
+                "{value} at {path}: {e}"
+            );
+            assert!(
+                e.message.contains("expected one of `")
+                    || e.message.contains(" or `")
+                    || e.message.contains("expected `Seed`"),
+                "the accepted values, {value} at {path}: {e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_document_that_is_not_json_is_still_named_as_such() {
+    for bad in [
+        "{\"Disks\": [",
+        "{\"Disks\": [{\"Type\": tru}]}",
+        "{} {}",
+        "{\"Policy\": {\"Catalogue\": 1e}}",
+    ] {
+        let e = Scenario::from_json(bad).unwrap_err();
+        assert_eq!(e.path, ".", "{bad}: {e}");
+        assert!(e.message.starts_with("not valid JSON"), "{bad}: {e}");
+    }
+}
+
+// ---- Class 3: a parameter given twice in Request ----
+
+#[test]
+fn a_parameter_given_twice_in_request_is_refused_naming_it() {
+    for (text, path) in [
+        (
+            r#"{"Request": {"DiskId": "d-1", "DiskId": "d-2"}}"#,
+            "Request.DiskId",
+        ),
+        (
+            r#"{"Request": {"DiskId": "d-1", "DiskId": "d-1"}}"#,
+            "Request.DiskId",
+        ),
+        (
+            r#"{"Request": {"Action": "ReInitDisk", "DiskId": "d", "Action": "Other"}}"#,
+            "Request.Action",
+        ),
+        (
+            r#"{"Request": {"a b": "1", "a b": "2"}}"#,
+            "Request.\"a b\"",
+        ),
+        (r#"{"Request": {"": "1", "": "2"}}"#, "Request.\"\""),
+    ] {
+        let e = Scenario::from_json(text).unwrap_err();
+        assert_eq!(e.path, path, "{text}: {e}");
+        assert!(e.message.starts_with("duplicate parameter "), "{text}: {e}");
+    }
+    // Distinct names are fine, and a value must still be a string.
+    let ok = Scenario::from_json(r#"{"Request": {"DiskId": "d-1", "RegionId": "x"}}"#).unwrap();
+    assert_eq!(ok.request.len(), 2);
+    let e = Scenario::from_json(r#"{"Request": {"DiskId": 1}}"#).unwrap_err();
+    assert_eq!(e.path, "Request.DiskId");
+}
+
+// ---- Class 6: echoed values capped, byte-order marks skipped ----
+
+#[test]
+fn a_refusal_echoes_at_most_a_capped_start_of_a_huge_value() {
+    let huge = "x".repeat(1_000_000);
+    let cases = [
+        with(|v| v["Disks"][0]["Status"] = json!(huge)),
+        with(|v| v["Disks"][0]["InstanceId"] = json!(huge)),
+        with(|v| v["Disks"][0][huge.as_str()] = json!(1)),
+        with_time(&huge),
+        with(|v| {
+            v["Disks"][0]["DiskId"] = json!(huge);
+            let disk = v["Disks"][0].clone();
+            v["Disks"].as_array_mut().unwrap().push(disk);
+        }),
+        format!(r#"{{"Request": {{"{huge}": "1", "{huge}": "2"}}}}"#),
+    ];
+    for text in cases {
+        let e = Scenario::from_json(&text).unwrap_err().to_string();
+        assert!(e.len() < 2_000, "{} bytes: {}", e.len(), &e[..200]);
+        assert!(e.contains("… (1000000 bytes)"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_of_a_scenario_is_skipped() {
+    let text = base().to_string();
+    let plain = Scenario::from_json(&text).unwrap();
+    assert_eq!(
+        Scenario::from_json(&format!("\u{feff}{text}")).unwrap(),
+        plain
+    );
+    // Only one, and only at the start.
+    assert!(Scenario::from_json(&format!("\u{feff}\u{feff}{text}")).is_err());
+    assert!(Scenario::from_json(&format!(" \u{feff}{text}")).is_err());
+    let e = Scenario::from_json("\u{feff}").unwrap_err();
+    assert!(e.message.contains("empty"), "{e}");
+}
