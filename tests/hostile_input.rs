@@ -293,3 +293,57 @@ fn a_byte_order_mark_at_the_start_of_a_scenario_is_skipped() {
     let e = Scenario::from_json("\u{feff}").unwrap_err();
     assert!(e.message.contains("empty"), "{e}");
 }
+
+// ---- Class 4: the duplicate-parameter check, any number of parameters ----
+
+/// The first parameter (in the order sent) given again with another value:
+/// the definition, compared pair by pair.
+fn first_conflict_by_definition(pairs: &[(String, String)]) -> Option<String> {
+    pairs
+        .iter()
+        .enumerate()
+        .find(|(i, (n, v))| pairs[i + 1..].iter().any(|(m, w)| m == n && w != v))
+        .map(|(_, (n, _))| n.clone())
+}
+
+proptest! {
+    /// The wire layer's check (one sort, O(n log n)) names the parameter the
+    /// definition names, for a few parameters and for many.
+    #[test]
+    fn the_conflict_named_is_the_first_by_definition(
+        pairs in proptest::collection::vec(
+            (prop_oneof![Just("A"), Just("B"), Just("C"), Just("DiskId"), Just("Action")],
+             prop_oneof![Just("1"), Just("2"), Just("")]),
+            0..120,
+        ),
+        tail in 0usize..60,
+    ) {
+        // A tail of distinct parameters, so that large queries are common.
+        let mut pairs: Vec<(String, String)> =
+            pairs.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect();
+        pairs.extend((0..tail).map(|i| (format!("P{i}"), "x".to_owned())));
+        let query = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&");
+        let http = reinit_disk::wire::HttpRequest { query: &query, ..Default::default() };
+        let params = reinit_disk::wire::Params::decode(&http);
+        let named = params.malformed().map(|m| m.parameter.clone());
+        prop_assert_eq!(named, first_conflict_by_definition(&pairs));
+    }
+}
+
+#[test]
+fn a_large_adversarial_query_names_its_first_conflicting_parameter() {
+    // 20,000 distinct names, each given twice with different values: the
+    // benchmark `adversarial` (benches/wire.rs) times this shape.
+    let n = 20_000;
+    let query = ["a", "b"]
+        .iter()
+        .flat_map(|v| (0..n).map(move |i| format!("P{i}={v}")))
+        .collect::<Vec<_>>()
+        .join("&");
+    let http = reinit_disk::wire::HttpRequest {
+        query: &query,
+        ..Default::default()
+    };
+    let params = reinit_disk::wire::Params::decode(&http);
+    assert_eq!(params.malformed().unwrap().parameter, "P0");
+}
