@@ -196,7 +196,7 @@ fn lines_group(c: &mut Criterion) {
     group.bench_function("eval", |b| {
         b.iter(|| {
             output.clear();
-            let summary = lines::run(black_box(input.as_slice()), &mut output).unwrap();
+            let summary = lines::run(black_box(input.as_slice()), &mut output, u64::MAX).unwrap();
             assert_eq!(summary.invalid, 0);
         });
     });

@@ -14,6 +14,16 @@ use cli::explain::Color;
 #[derive(Parser)]
 #[command(name = "reinit-disk", version, about, long_about = None)]
 struct Cli {
+    /// The most bytes a scenario may have (a file, standard input, or one
+    /// line of `eval --lines`); a larger one is refused (exit 2) without
+    /// being read whole.
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        default_value_t = cli::DEFAULT_MAX_INPUT_BYTES
+    )]
+    max_input_bytes: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -85,6 +95,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli::set_max_input_bytes(cli.max_input_bytes);
     match cli.command {
         Command::Eval { file, lines: false } => cli::eval::single(file.as_deref()),
         Command::Eval { file, lines: true } => cli::eval::lines(file.as_deref()),

@@ -347,3 +347,313 @@ fn a_large_adversarial_query_names_its_first_conflicting_parameter() {
     let params = reinit_disk::wire::Params::decode(&http);
     assert_eq!(params.malformed().unwrap().parameter, "P0");
 }
+
+// ---- Class 5: every XML body is well-formed, for every input ----
+
+use reinit_disk::wire::{
+    EncodeError, ErrorBody, Format, HttpRequest, Ids, encode_error, encode_success, respond,
+};
+use reinit_disk::{InMemoryWorld, Policy};
+
+/// Parses `body` with a strict XML parser and returns the text of its
+/// `RequestId` element.
+fn strict_request_id(body: &str) -> String {
+    let doc = roxmltree::Document::parse(body)
+        .unwrap_or_else(|e| panic!("not well-formed XML ({e}): {body:?}"));
+    let id = doc
+        .descendants()
+        .find(|n| n.has_tag_name("RequestId"))
+        .expect("a RequestId element");
+    id.text().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn a_character_xml_cannot_carry_is_refused_and_every_other_body_parses() {
+    for bad in [
+        "\u{FFFE}", "\u{FFFF}", "\u{0}", "\u{1}", "\u{8}", "\u{B}", "\u{C}", "\u{1F}",
+    ] {
+        let id = format!("A{bad}B");
+        let e = encode_success(Format::Xml, &id).unwrap_err();
+        assert!(
+            matches!(e, EncodeError::NotXml { field: "RequestId", character } if character.to_string() == bad),
+            "{bad:?}: {e}"
+        );
+        assert!(e.to_string().contains("RequestId holds U+"), "{e}");
+        // JSON carries it.
+        assert!(encode_success(Format::Json, &id).is_ok());
+        for field in ["RequestId", "HostId", "Code", "Message"] {
+            let put = |f: &str| if f == field { id.as_str() } else { "x" };
+            let body = ErrorBody {
+                request_id: put("RequestId"),
+                host_id: put("HostId"),
+                code: put("Code"),
+                message: put("Message"),
+            };
+            match encode_error(Format::Xml, &body) {
+                Err(EncodeError::NotXml { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{field} with {bad:?}: {other:?}"),
+            }
+            assert!(encode_error(Format::Json, &body).is_ok());
+        }
+    }
+    for odd in [
+        "\t",
+        "\n",
+        "\r",
+        "\r\n",
+        "\u{85}",
+        "\u{7F}",
+        "\u{FDD0}",
+        "\u{10FFFF}",
+        "]]>",
+        "<&>\"'",
+        "\u{FEFF}",
+    ] {
+        let id = format!("A{odd}B");
+        let body = encode_success(Format::Xml, &id).unwrap();
+        assert_eq!(strict_request_id(&body), id, "{odd:?}");
+        let body = encode_error(
+            Format::Xml,
+            &ErrorBody {
+                request_id: &id,
+                host_id: &id,
+                code: &id,
+                message: &id,
+            },
+        )
+        .unwrap();
+        assert_eq!(strict_request_id(&body), id, "{odd:?}");
+    }
+}
+
+proptest! {
+    /// Any query string, body and request id: the response is refused (only
+    /// in XML, only for an id XML cannot carry) or its XML parses with a
+    /// strict parser and carries the id.
+    #[test]
+    fn every_xml_response_parses_with_a_strict_parser(
+        query in prop_oneof![
+            "[a-zA-Z%+=&0-9\u{0}-\u{1f}\u{7f}\u{85}\u{fffe}\u{ffff}\u{fdd0}<>\\]&;]{0,40}",
+            any::<String>(),
+        ],
+        id in prop_oneof![
+            "[A-F0-9-]{36}",
+            "[a-z\u{0}-\u{1f}\u{fffe}\u{ffff}\u{fdd0}<>&\\]]{1,12}",
+            any::<String>(),
+        ],
+    ) {
+        let http = HttpRequest { query: &query, ..HttpRequest::default() };
+        match respond(&http, &InMemoryWorld::new(), &Policy::default(), &Ids::new(&id)) {
+            Ok(response) => {
+                prop_assert_eq!(response.format, Format::Xml);
+                prop_assert_eq!(strict_request_id(&response.body), id);
+            }
+            Err(EncodeError::NotXml { field, character }) => {
+                prop_assert_eq!(field, "RequestId");
+                prop_assert!(id.contains(character));
+                prop_assert_eq!(reinit_disk::wire::not_xml_char(&id), Some(character));
+            }
+            Err(e) => prop_assert!(false, "{}", e),
+        }
+    }
+}
+
+// ---- The CLI: hostile input gets exit 2 and one line, never a panic ----
+
+use std::process::{Command, Output, Stdio};
+
+const EXAMPLE: &str = "examples/accepted-system-disk.json";
+
+/// `out` refused its input: exit 2, nothing on stdout, one line on stderr
+/// (returned), no panic.
+fn refused(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn out_of_range_creation_times_are_refused_by_every_command() {
+    let text = with_time("9999-12-31T23:59:59-23:59");
+    let dir = std::env::temp_dir().join(format!("reinit-disk-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("edge.json");
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+    for args in [
+        vec!["eval"],
+        vec!["explain"],
+        vec!["call", path, "DiskId=d-1"],
+    ] {
+        let line = refused(&common::cli::run(&args, text.as_bytes()));
+        assert!(
+            line.contains("Snapshots[0].CreationTime"),
+            "{args:?}: {line}"
+        );
+        assert!(line.contains("out of range"), "{args:?}: {line}");
+    }
+    // --lines: the line gets its error, and the stream goes on.
+    let good = base().to_string();
+    let out = common::cli::run(&["eval", "--lines"], format!("{text}\n{good}\n").as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("out of range"), "{stdout}");
+    assert!(lines[1].starts_with("{\"Accepted\":true"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_request_id_xml_cannot_carry_is_refused() {
+    for id in ["A\u{FFFE}B", "A\u{FFFF}", "A\u{1}"] {
+        let line = refused(&common::cli::run(
+            &["call", EXAMPLE, "DiskId=d-1", "--request-id", id],
+            b"",
+        ));
+        assert!(line.contains("invalid --request-id"), "{line}");
+    }
+    // One a parser can read is fine, in both formats.
+    for format in ["XML", "JSON"] {
+        let out = common::cli::run(
+            &[
+                "call",
+                EXAMPLE,
+                &format!("DiskId=d-1&Format={format}"),
+                "--request-id",
+                "A\u{FDD0}<&>",
+            ],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        let body = text.split("\r\n\r\n").nth(1).unwrap();
+        if format == "XML" {
+            assert_eq!(strict_request_id(body), "A\u{FDD0}<&>");
+        }
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped_in_a_file_on_standard_input_and_on_each_line() {
+    let text = base().to_string();
+    let out = common::cli::run(&["eval"], format!("\u{feff}{text}").as_bytes());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = format!("\u{feff}{text}\n\u{feff}{text}\n");
+    let out = common::cli::run(&["eval", "--lines"], lines.as_bytes());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn an_input_over_the_size_limit_is_refused_without_being_read_whole() {
+    let text = base().to_string();
+    let limit = (text.len() - 1).to_string();
+    // A file, by its size; standard input, once past the limit.
+    let line = refused(&common::cli::run(
+        &["eval", "--max-input-bytes", "10", EXAMPLE],
+        b"",
+    ));
+    assert!(
+        line.contains("over the limit of 10 bytes") && line.contains("--max-input-bytes"),
+        "{line}"
+    );
+    let line = refused(&common::cli::run(
+        &["eval", "--max-input-bytes", &limit],
+        text.as_bytes(),
+    ));
+    assert!(line.contains(&format!("more than {limit} bytes")), "{line}");
+    let line = refused(&common::cli::run(
+        &["--max-input-bytes", &limit, "explain"],
+        text.as_bytes(),
+    ));
+    assert!(line.contains("--max-input-bytes"), "{line}");
+    // At the limit it is read.
+    let exact = text.len().to_string();
+    let out = common::cli::run(&["eval", "--max-input-bytes", &exact], text.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    // --lines: a line over the limit gets its error line, the next is read.
+    let out = common::cli::run(
+        &["eval", "--lines", "--max-input-bytes", &exact],
+        format!("{text}x\n{text}\n").as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].contains(&format!("line longer than {exact} bytes")),
+        "{stdout}"
+    );
+    assert!(lines[1].starts_with("{\"Accepted\":true"), "{stdout}");
+    // A huge stream is refused after limit + 1 bytes.
+    let big = vec![b' '; 3 * 1024 * 1024];
+    let line = refused(&common::cli::run(
+        &["eval", "--max-input-bytes", "1024"],
+        &big,
+    ));
+    assert!(line.contains("more than 1024 bytes"), "{line}");
+}
+
+/// Runs `reinit-disk ARGS` through `sh -c`, with standard output redirected
+/// as `redirect` says (`>&-` closes it).
+#[cfg(unix)]
+fn with_stdout(args: &str, redirect: &str) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" {args} {redirect}"))
+        .arg(env!("CARGO_BIN_EXE_reinit-disk"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_decision_that_cannot_be_written_is_an_error_exit_1() {
+    for args in [
+        format!("eval {EXAMPLE}"),
+        "eval --lines tests/regressions/byte-order-mark.json".to_owned(),
+        format!("call {EXAMPLE} DiskId=d-1"),
+    ] {
+        let out = with_stdout(&args, ">&-");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args}: {stderr}");
+        assert!(
+            stderr.contains("standard output is closed"),
+            "{args}: {stderr}"
+        );
+        // Sent to /dev/null on purpose, it is written.
+        let out = with_stdout(&args, ">/dev/null");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if std::path::Path::new("/dev/full").exists() {
+        let out = with_stdout(&format!("eval {EXAMPLE}"), ">/dev/full");
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the decision"));
+    }
+}
