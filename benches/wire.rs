@@ -12,7 +12,7 @@
 //!
 //! - `adversarial/<n>`: `respond` on a query of `n` distinct parameters each
 //!   given twice with different values (`P0=a&P1=a&...&P0=b&P1=b&...`,
-//!   about 12 bytes a pair: 2.4 MB at n = 100,000), the worst case of the
+//!   about 9 bytes a pair: 1.8 MB at n = 100,000), the worst case of the
 //!   duplicate-parameter check (issue 9). It must grow as n log n: 10x the
 //!   parameters, a little over 10x the time.
 //!
