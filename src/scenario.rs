@@ -211,23 +211,26 @@ impl Scenario {
 fn path_text(path: &Path) -> String {
     let mut out = String::new();
     for segment in path {
-        let name = match segment {
-            Segment::Seq { index } => {
-                let _ = write!(out, "[{index}]");
-                continue;
-            }
-            Segment::Map { key } | Segment::Enum { variant: key } => key.as_str(),
-            Segment::Unknown => "?",
-        };
+        if let Segment::Seq { index } = segment {
+            let _ = write!(out, "[{index}]");
+            continue;
+        }
         if !out.is_empty() {
             out.push('.');
         }
-        let plain = name == "?"
-            || (!name.is_empty()
-                && name.len() <= 100
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        let name = match segment {
+            Segment::Map { key } | Segment::Enum { variant: key } => key.as_str(),
+            // Serde's "unknown" place (a key that is not a string): `?`.
+            _ => {
+                out.push('?');
+                continue;
+            }
+        };
+        let plain = !name.is_empty()
+            && name.len() <= 100
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if plain {
             out.push_str(name);
         } else {

@@ -657,3 +657,16 @@ fn a_decision_that_cannot_be_written_is_an_error_exit_1() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the decision"));
     }
 }
+
+#[test]
+fn a_field_named_like_a_path_sign_is_quoted_and_named() {
+    for (text, path) in [
+        (r#"{"?": 1}"#, "\"?\""),
+        (r#"{"Disks": [{"a.b": 1}]}"#, "Disks[0].\"a.b\""),
+        (r#"{"Request": {"x": 1}}"#, "Request.x"),
+    ] {
+        let e = Scenario::from_json(text).unwrap_err();
+        assert_eq!(e.path, path, "{text}: {e}");
+        assert!(!e.message.starts_with("not valid JSON"), "{text}: {e}");
+    }
+}
