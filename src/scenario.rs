@@ -115,10 +115,8 @@ impl Scenario {
             // value"): in a document that is valid JSON, it is a type error
             // at the path.
             match serde_json::from_str::<Value>(json) {
-                Ok(document) if shown != "." && shown != "?" => {
-                    type_error(document, &path, shown, &inner)
-                }
-                _ => ScenarioError::new(".", format!("not valid JSON: {inner}")),
+                Ok(document) => type_error(document, &path, shown, &inner),
+                Err(_) => ScenarioError::new(".", format!("not valid JSON: {inner}")),
             }
         })?;
         de.end()
@@ -267,14 +265,14 @@ fn type_error(
         Value::Object(_) => "map".to_owned(),
     };
     *slot = Value::String(String::new());
-    let accepted = match serde_path_to_error::deserialize::<_, Scenario>(&document) {
-        Err(e) if path_text(e.path()) == path_text(path) => {
-            let message = e.into_inner().to_string();
-            message
-                .strip_prefix("unknown variant ``, expected ")
-                .map(str::to_owned)
-        }
-        _ => None,
+    // The document is pruned to the way to the slot: its first error is
+    // at the slot.
+    let accepted = match serde_json::from_value::<Scenario>(document) {
+        Err(e) => e
+            .to_string()
+            .strip_prefix("unknown variant ``, expected ")
+            .map(str::to_owned),
+        Ok(_) => None,
     };
     let expected = accepted.unwrap_or_else(|| "a string".to_owned());
     ScenarioError::new(
@@ -283,13 +281,23 @@ fn type_error(
     )
 }
 
-/// The value at `path` in `document`.
+/// The value at `path` in `document`, the document pruned to the way
+/// there: at each level only the key on the path, and the elements up to
+/// it, are kept. Everything kept before the slot parsed (the first error
+/// was at the slot), so the first error the pruned document gives is at the
+/// slot, whatever order the fields are read in.
 fn value_at<'v>(document: &'v mut Value, path: &Path) -> Option<&'v mut Value> {
     path.iter()
-        .try_fold(document, |value, segment| match segment {
-            Segment::Seq { index } => value.get_mut(*index),
-            Segment::Map { key } => value.get_mut(key.as_str()),
-            Segment::Enum { .. } | Segment::Unknown => None,
+        .try_fold(document, |value, segment| match (segment, value) {
+            (Segment::Seq { index }, Value::Array(items)) => {
+                items.truncate(index.saturating_add(1));
+                items.get_mut(*index)
+            }
+            (Segment::Map { key }, Value::Object(fields)) => {
+                fields.retain(|name, _| name == key);
+                fields.get_mut(key.as_str())
+            }
+            _ => None,
         })
 }
 

@@ -670,3 +670,46 @@ fn a_field_named_like_a_path_sign_is_quoted_and_named() {
         assert!(!e.message.starts_with("not valid JSON"), "{text}: {e}");
     }
 }
+
+#[test]
+fn the_accepted_values_are_the_fields_own_whatever_follows_it() {
+    // The accepted values are learnt from a second reading, field by field:
+    // a later field that is wrong too must not lend its own list.
+    let e = Scenario::from_json(
+        r#"{"Disks": [{"DiskId": "d", "Type": 1, "Category": "bogus", "Status": "bogus"}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "Disks[0].Type");
+    assert!(
+        e.message
+            .starts_with("invalid type: integer `1`, expected `system` or `data`"),
+        "{e}"
+    );
+    let e = Scenario::from_json(
+        r#"{"Snapshots": [], "Policy": {"Order": [true], "Catalogue": "x", "ActiveOnNonPublicImage": "y"}, "Disks": 1}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "Policy.Order[0]");
+    assert!(e.message.contains("`disk-exists`"), "{e}");
+    // A second element after a bad first one, and a bad second after a good first.
+    let e = Scenario::from_json(
+        r#"{"Instances": [{"InstanceId": "i", "Status": "Running", "OperationLocks": ["security", null, "bogus"]}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "Instances[0].OperationLocks[1]");
+    assert!(e.message.contains("expected one of `security`"), "{e}");
+}
+
+#[test]
+fn request_must_be_an_object_of_names_and_each_name_is_named_plainly() {
+    let e = Scenario::from_json(r#"{"Request": 1}"#).unwrap_err();
+    assert_eq!(e.path, "Request");
+    assert!(
+        e.message
+            .contains("expected an object of parameter names to string values"),
+        "{e}"
+    );
+    let e = Scenario::from_json(r#"{"Request": {"Region_Id-2": "1", "Region_Id-2": "2"}}"#)
+        .unwrap_err();
+    assert_eq!(e.path, "Request.Region_Id-2");
+}
