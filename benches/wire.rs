@@ -10,7 +10,13 @@
 //!   lines. Targets: at least 100,000 scenarios/s, and at least half the
 //!   speed of serde_json.
 //!
-//! `cargo bench --bench wire` runs both and then prints the ratios
+//! - `adversarial/<n>`: `respond` on a query of `n` distinct parameters each
+//!   given twice with different values (`P0=a&P1=a&...&P0=b&P1=b&...`,
+//!   about 9 bytes a pair: 1.8 MB at n = 100,000), the worst case of the
+//!   duplicate-parameter check (issue 9). It must grow as n log n: 10x the
+//!   parameters, a little over 10x the time.
+//!
+//! `cargo bench --bench wire` runs them all and then prints the ratios
 //! (docs/performance.md).
 
 #![allow(
@@ -107,6 +113,43 @@ fn request_group(c: &mut Criterion) {
     group.finish();
 }
 
+/// `n` distinct parameters, each given twice with different values.
+fn adversarial_query(n: usize) -> String {
+    let mut query = String::with_capacity(n * 24);
+    for value in ["a", "b"] {
+        for i in 0..n {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&format!("P{i}={value}"));
+        }
+    }
+    query
+}
+
+fn adversarial_group(c: &mut Criterion) {
+    let world: Scenario = serde_json::from_value(example()).unwrap();
+    let ids = Ids::new(REQUEST_ID);
+    let mut group = c.benchmark_group("adversarial");
+    group.sample_size(10);
+    for n in [1_000usize, 10_000, 100_000] {
+        let query = adversarial_query(n);
+        let http = HttpRequest {
+            query: &query,
+            ..HttpRequest::default()
+        };
+        group.throughput(Throughput::Bytes(query.len() as u64));
+        group.bench_function(n.to_string(), |b| {
+            b.iter(|| {
+                let response = respond(black_box(&http), &world, &world.policy, &ids).unwrap();
+                assert_eq!(response.status, 400);
+                response
+            });
+        });
+    }
+    group.finish();
+}
+
 /// `n` scenarios of about 600 bytes, one a line, with a mix of decisions.
 fn batch(n: usize) -> Vec<u8> {
     let statuses = ["In_use", "In_use", "In_use", "Detaching", "Available"];
@@ -153,7 +196,8 @@ fn lines_group(c: &mut Criterion) {
     group.bench_function("eval", |b| {
         b.iter(|| {
             output.clear();
-            let summary = lines::run(black_box(input.as_slice()), &mut output, None).unwrap();
+            let summary =
+                lines::run(black_box(input.as_slice()), &mut output, u64::MAX, None).unwrap();
             assert_eq!(summary.invalid, 0);
         });
     });
@@ -196,6 +240,14 @@ fn report() {
             );
         }
     }
+    for n in ["1000", "10000", "100000"] {
+        if let Some(ns) = median(&format!("adversarial/{n}")) {
+            println!(
+                "adversarial query, {n:>6} conflicting pairs: {:.2} ms",
+                ns / 1e6
+            );
+        }
+    }
     if let (Some(eval), Some(plain)) = (median("lines/eval"), median("lines/serde_json")) {
         let per_second = |ns: f64| LINES as f64 / (ns / 1e9);
         println!(
@@ -214,6 +266,7 @@ fn main() {
         .measurement_time(Duration::from_secs(5));
     request_group(&mut c);
     lines_group(&mut c);
+    adversarial_group(&mut c);
     c.final_summary();
     report();
 }

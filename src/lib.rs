@@ -52,6 +52,7 @@ mod map_only;
 pub mod answers;
 pub mod catalogue;
 pub mod checks;
+pub mod echo;
 mod engine;
 mod in_memory;
 pub mod model;

@@ -25,6 +25,16 @@ struct RevisionArg {
 #[derive(Parser)]
 #[command(name = "reinit-disk", version, about, long_about = None)]
 struct Cli {
+    /// The most bytes a scenario may have (a file, standard input, or one
+    /// line of `eval --lines`); a larger one is refused (exit 2) without
+    /// being read whole.
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        default_value_t = cli::DEFAULT_MAX_INPUT_BYTES
+    )]
+    max_input_bytes: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -116,6 +126,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli::set_max_input_bytes(cli.max_input_bytes);
     match cli.command {
         Command::Eval {
             file,

@@ -244,7 +244,7 @@ impl From<Policy> for PolicyRecord {
 
 /// A revision, serialized by its name.
 mod revision_name {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     use crate::revision::Revision;
 
@@ -255,8 +255,29 @@ mod revision_name {
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<&'static Revision, D::Error> {
-        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Revision::by_name(&name).map_err(serde::de::Error::custom)
+        d.deserialize_str(Name)
+    }
+
+    /// Reads a revision's name; anything else is refused with the names.
+    struct Name;
+
+    impl serde::de::Visitor<'_> for Name {
+        type Value = &'static Revision;
+
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.write_str("a revision name, one of ")?;
+            for (i, revision) in crate::revision::ALL.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(revision.name)?;
+            }
+            Ok(())
+        }
+
+        fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<&'static Revision, E> {
+            Revision::by_name(name).map_err(E::custom)
+        }
     }
 }
 

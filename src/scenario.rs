@@ -14,11 +14,16 @@
 //! real service ignores `RegionId`, `Format` and the like).
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::{self, Write as _};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use serde_path_to_error::{Path, Segment};
 
 use crate::catalogue::Code;
 use crate::checks::Check;
+use crate::echo::{Echo, cap_message};
 use crate::engine::evaluate;
 use crate::model::{
     Disk, DiskSource, DiskStatus, DiskView, Image, ImageView, Instance, InstanceView, Snapshot,
@@ -37,8 +42,9 @@ pub struct Scenario {
     /// `Description`: what the scenario shows, for the reader; not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `Request`: the raw request parameters, name to value.
-    #[serde(default)]
+    /// `Request`: the raw request parameters, name to value. A name given
+    /// twice is refused.
+    #[serde(default, deserialize_with = "parameters_once")]
     pub request: BTreeMap<String, String>,
     /// `Disks`.
     #[serde(default)]
@@ -72,17 +78,21 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
-    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// The error at `path`; the values either quotes are capped
+    /// ([`cap_message`]), so that a huge value cannot make a huge line.
+    fn new(path: impl AsRef<str>, message: impl AsRef<str>) -> Self {
         Self {
-            path: path.into(),
-            message: message.into(),
+            path: cap_message(path.as_ref()),
+            message: cap_message(message.as_ref()),
         }
     }
 }
 
 impl Scenario {
-    /// Parses and validates a scenario.
+    /// Parses and validates a scenario. A UTF-8 byte-order mark at the start
+    /// is skipped (error positions then count from after it).
     pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         if json.trim().is_empty() {
             return Err(ScenarioError::new(
                 ".",
@@ -100,24 +110,25 @@ impl Scenario {
     fn parse_tracking_path(json: &str) -> Result<Self, ScenarioError> {
         let mut de = serde_json::Deserializer::from_str(json);
         let scenario: Self = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let mut path = e.path().to_string();
-            if path.is_empty() || (path.ends_with('.') && path != ".") {
-                // The culprit is a field whose name is empty: show it quoted.
-                path.push_str("\"\"");
-            }
+            let path = e.path().clone();
+            let shown = path_text(&path);
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() || path == "?" {
-                ScenarioError::new(".", format!("not valid JSON: {inner}"))
-            } else {
+            if !(inner.is_syntax() || inner.is_eof()) && shown != "?" {
                 let message = inner.to_string();
                 // A policy is checked whole (its Order against its
                 // Revision); its error names the field: "Order: ...".
-                match message.strip_prefix("Order: ") {
-                    Some(rest) if path == "Policy" => {
-                        ScenarioError::new("Policy.Order", rest.to_owned())
-                    }
-                    _ => ScenarioError::new(path, message),
-                }
+                return match message.strip_prefix("Order: ") {
+                    Some(rest) if shown == "Policy" => ScenarioError::new("Policy.Order", rest),
+                    _ => ScenarioError::new(shown, message),
+                };
+            }
+            // serde_json reports a number, a boolean, null or an array where
+            // an enum's string is expected as a syntax error ("expected
+            // value"): in a document that is valid JSON, it is a type error
+            // at the path.
+            match serde_json::from_str::<Value>(json) {
+                Ok(document) => type_error(document, &path, shown, &inner),
+                Err(_) => ScenarioError::new(".", format!("not valid JSON: {inner}")),
             }
         })?;
         de.end()
@@ -152,7 +163,8 @@ impl Scenario {
                     Err(ScenarioError::new(
                         format!("Disks[{i}].{field}"),
                         format!(
-                            "{id:?} is not listed in {list} (list every id a disk names; mark a deleted one \"Deleted\": true)"
+                            "{} is not listed in {list} (list every id a disk names; mark a deleted one \"Deleted\": true)",
+                            Echo(id)
                         ),
                     ))
                 }
@@ -212,6 +224,151 @@ impl Scenario {
     }
 }
 
+/// The path of `path` as errors show it: `Disks[0].Status`, `.` for the
+/// document. A field name that is empty, or holds anything but letters,
+/// digits, `-` and `_`, is quoted and capped (`Request."a b"`,
+/// `Disks[0].""`), so that a path is always one short line.
+fn path_text(path: &Path) -> String {
+    let mut out = String::new();
+    for segment in path {
+        if let Segment::Seq { index } = segment {
+            let _ = write!(out, "[{index}]");
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        let name = match segment {
+            Segment::Map { key } | Segment::Enum { variant: key } => key.as_str(),
+            // Serde's "unknown" place (a key that is not a string): `?`.
+            _ => {
+                out.push('?');
+                continue;
+            }
+        };
+        let plain = !name.is_empty()
+            && name.len() <= 100
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if plain {
+            out.push_str(name);
+        } else {
+            let _ = write!(out, "{}", Echo(name));
+        }
+    }
+    if out.is_empty() {
+        out.push('.');
+    }
+    out
+}
+
+/// The error for a value of the wrong JSON type where an enum's string is
+/// expected (serde_json calls it a syntax error): what was found, and the
+/// accepted values, learnt by putting `""` in its place and reading the
+/// "unknown variant" error that gives.
+fn type_error(
+    mut document: Value,
+    path: &Path,
+    shown: String,
+    inner: &serde_json::Error,
+) -> ScenarioError {
+    let at = format!("at line {} column {}", inner.line(), inner.column());
+    let Some(slot) = value_at(&mut document, path) else {
+        return ScenarioError::new(shown, format!("invalid type, expected a string {at}"));
+    };
+    let found = match slot {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {}", Echo(s)),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    };
+    *slot = Value::String(String::new());
+    // The document is pruned to the way to the slot: its first error is
+    // at the slot.
+    let accepted = match serde_json::from_value::<Scenario>(document) {
+        Err(e) => e
+            .to_string()
+            .strip_prefix("unknown variant ``, expected ")
+            .map(str::to_owned),
+        Ok(_) => None,
+    };
+    let expected = accepted.unwrap_or_else(|| "a string".to_owned());
+    ScenarioError::new(
+        shown,
+        format!("invalid type: {found}, expected {expected} {at}"),
+    )
+}
+
+/// The value at `path` in `document`, the document pruned to the way
+/// there: at each level only the key on the path, and the elements up to
+/// it, are kept. Everything kept before the slot parsed (the first error
+/// was at the slot), so the first error the pruned document gives is at the
+/// slot, whatever order the fields are read in.
+fn value_at<'v>(document: &'v mut Value, path: &Path) -> Option<&'v mut Value> {
+    path.iter()
+        .try_fold(document, |value, segment| match (segment, value) {
+            (Segment::Seq { index }, Value::Array(items)) => {
+                items.truncate(index.saturating_add(1));
+                items.get_mut(*index)
+            }
+            (Segment::Map { key }, Value::Object(fields)) => {
+                fields.retain(|name, _| name == key);
+                fields.get_mut(key.as_str())
+            }
+            _ => None,
+        })
+}
+
+/// `Request`: an object of parameter names to string values, each name
+/// once (a repeated name is refused at `Request.<name>`, as every other
+/// object of a scenario refuses a repeated field).
+fn parameters_once<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    struct Parameters;
+    impl<'de> Visitor<'de> for Parameters {
+        type Value = BTreeMap<String, String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of parameter names to string values")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut parameters = BTreeMap::new();
+            while let Some(name) = map.next_key::<String>()? {
+                let given = parameters.contains_key(&name);
+                let value = map.next_value_seed(Once { name: &name, given })?;
+                parameters.insert(name, value);
+            }
+            Ok(parameters)
+        }
+    }
+    deserializer.deserialize_map(Parameters)
+}
+
+/// The value of a parameter, refused (with the path at the value) when the
+/// parameter was given before.
+struct Once<'n> {
+    name: &'n str,
+    given: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Once<'_> {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        if self.given {
+            return Err(serde::de::Error::custom(format_args!(
+                "duplicate parameter {}: a scenario gives each parameter once",
+                Echo(self.name)
+            )));
+        }
+        Ok(value)
+    }
+}
+
 fn unique<'a>(
     list: &str,
     field: &str,
@@ -228,7 +385,7 @@ fn unique<'a>(
         if let Some(first) = seen.insert(id, i) {
             return Err(ScenarioError::new(
                 format!("{list}[{i}].{field}"),
-                format!("duplicate id {id:?} (also {list}[{first}])"),
+                format!("duplicate id {} (also {list}[{first}])", Echo(id)),
             ));
         }
     }

@@ -614,7 +614,10 @@ fn an_unknown_revision_in_the_policy_is_refused_with_the_accepted_ones() {
     assert_refused(
         &with(|s| s["Policy"]["Revision"] = json!(7)),
         "Policy.Revision",
-        &["expected a string"],
+        &[
+            "invalid type: integer `7`",
+            "expected a revision name, one of seed",
+        ],
     );
 }
 

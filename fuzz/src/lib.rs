@@ -123,7 +123,8 @@ pub fn image(u: &mut Unstructured<'_>) -> Result<Image> {
 }
 
 /// A snapshot, deleted one time in four, made around the 2013 cut-off one
-/// time in four.
+/// time in four, at either end of the representable range one time in
+/// about eleven.
 pub fn snapshot(u: &mut Unstructured<'_>) -> Result<Snapshot> {
     let creation_time = if u.ratio(1, 4)? {
         // At the 2013-07-16T00:00:00Z cut-off, a second either side, or
@@ -135,6 +136,9 @@ pub fn snapshot(u: &mut Unstructured<'_>) -> Result<Snapshot> {
         };
         let at = reference::TOO_OLD_BEFORE_UNIX + offset;
         CreationTime::from_unix_seconds(at).ok_or(arbitrary::Error::IncorrectFormat)?
+    } else if u.ratio(1, 8)? {
+        // The ends of the representable range (issue 9).
+        *u.choose(&[CreationTime::MIN, CreationTime::MAX])?
     } else {
         u.arbitrary()?
     };

@@ -1,14 +1,14 @@
 //! `reinit-disk call SCENARIO 'QUERY'`: an ECS request in, the HTTP response
 //! out, as a client receives it.
 
-use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use reinit_disk::Revision;
-use reinit_disk::wire::{HttpRequest, Ids, new_request_id, respond};
+use reinit_disk::echo::Echo;
+use reinit_disk::wire::{HttpRequest, Ids, new_request_id, not_xml_char, respond};
 
-use super::{fail, load_scenario};
+use super::{fail, load_scenario, write_failed, write_stdout};
 
 /// The command's arguments.
 pub struct Args<'a> {
@@ -39,9 +39,12 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     };
     let fresh;
     let request_id = match args.request_id {
-        Some(id) if id.is_empty() || id.chars().any(char::is_control) => {
+        Some(id)
+            if id.is_empty() || id.chars().any(char::is_control) || not_xml_char(id).is_some() =>
+        {
             return fail(&format!(
-                "invalid --request-id {id:?}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters)"
+                "invalid --request-id {}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters, no U+FFFE or U+FFFF: an XML body could not carry them)",
+                Echo(id)
             ));
         }
         Some(id) => id,
@@ -63,13 +66,9 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(response) => response,
         Err(e) => return fail(&e.to_string()),
     };
-    let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(response.to_http().as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match write_stdout(response.to_http().as_bytes(), "the response") {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write the response: {e}")),
+        Err(message) => write_failed(&message),
     }
 }
 
@@ -78,7 +77,8 @@ fn parse_header(header: &str) -> Result<(&str, &str), String> {
     match header.split_once(':') {
         Some((name, value)) if !name.trim().is_empty() => Ok((name.trim(), value.trim())),
         _ => Err(format!(
-            "invalid --header {header:?}: expected \"Name: value\", such as \"x-acs-action: ReInitDisk\" or \"Accept: application/json\""
+            "invalid --header {}: expected \"Name: value\", such as \"x-acs-action: ReInitDisk\" or \"Accept: application/json\"",
+            Echo(header)
         )),
     }
 }

@@ -1,12 +1,16 @@
 //! `reinit-disk eval [FILE]` and `reinit-disk eval --lines [FILE]`.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::Path;
 use std::process::ExitCode;
 
 use reinit_disk::Revision;
 
-use super::{fail, lines, load_scenario, open_input};
+use super::lines::Failure;
+use super::{
+    fail, lines, load_scenario, max_input_bytes, open_input, stdout_was_closed, write_failed,
+    write_stdout,
+};
 
 /// One scenario in, one decision out.
 pub fn single(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitCode {
@@ -15,26 +19,32 @@ pub fn single(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitC
         Err(message) => return fail(&message),
     };
     let decision = scenario.decide();
-    let line = match serde_json::to_string(&decision) {
+    let mut line = match serde_json::to_string(&decision) {
         Ok(line) => line,
         Err(e) => return fail(&format!("cannot encode the decision: {e}")),
     };
-    match writeln!(io::stdout().lock(), "{line}") {
+    line.push('\n');
+    match write_stdout(line.as_bytes(), "the decision") {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write the decision: {e}")),
+        Err(message) => write_failed(&message),
     }
 }
 
-/// JSON Lines in, JSON Lines out, streaming.
+/// JSON Lines in (each line at most [`max_input_bytes`]), JSON Lines out,
+/// streaming.
 pub fn lines(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitCode {
+    if stdout_was_closed() {
+        return write_failed("cannot write the decisions: standard output is closed");
+    }
     let stdout = io::stdout();
     let output = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let (name, input) = match open_input(file) {
         Ok(opened) => opened,
         Err(message) => return fail(&message),
     };
-    match lines::run(input, output, revision) {
-        Err(e) => fail(&format!("{name}: {e}")),
+    match lines::run(input, output, max_input_bytes(), revision) {
+        Err(Failure::Read(e)) => fail(&format!("{name}: {e}")),
+        Err(Failure::Write(e)) => write_failed(&format!("cannot write the decisions: {e}")),
         Ok(summary) => match summary.first_invalid {
             None => ExitCode::SUCCESS,
             Some(first) => fail(&format!(

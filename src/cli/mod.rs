@@ -11,14 +11,98 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use reinit_disk::Revision;
+use reinit_disk::echo::cap_message;
 use reinit_disk::scenario::Scenario;
+
+/// The most bytes a scenario may have (a file, standard input, or one line
+/// of `eval --lines`) unless `--max-input-bytes` says otherwise: 64 MiB,
+/// far above any real scenario, far below what would exhaust memory.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The limit `--max-input-bytes` set ([`DEFAULT_MAX_INPUT_BYTES`] unless
+/// it was given), read by every command that reads a scenario.
+static MAX_INPUT_BYTES: AtomicU64 = AtomicU64::new(DEFAULT_MAX_INPUT_BYTES);
+
+/// Sets the most bytes a scenario may have (`--max-input-bytes`).
+pub fn set_max_input_bytes(limit: u64) {
+    MAX_INPUT_BYTES.store(limit, Ordering::Relaxed);
+}
+
+/// The most bytes a scenario may have.
+pub fn max_input_bytes() -> u64 {
+    MAX_INPUT_BYTES.load(Ordering::Relaxed)
+}
 
 /// Prints `reinit-disk: MESSAGE` on standard error; exit status 2.
 pub fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "reinit-disk: {message}");
+    let _ = writeln!(io::stderr(), "reinit-disk: {}", cap_message(message));
     ExitCode::from(2)
+}
+
+/// Prints `reinit-disk: MESSAGE` on standard error for output that could not
+/// be written; exit status 1.
+pub fn write_failed(message: &str) -> ExitCode {
+    let _ = writeln!(io::stderr(), "reinit-disk: {}", cap_message(message));
+    ExitCode::FAILURE
+}
+
+/// Writes `bytes` to standard output and flushes it; the error is the line
+/// to print (`cannot write WHAT: ...`). Standard output closed when the
+/// program started counts as an error ([`stdout_was_closed`]).
+pub fn write_stdout(bytes: &[u8], what: &str) -> Result<(), String> {
+    if stdout_was_closed() {
+        return Err(format!("cannot write {what}: standard output is closed"));
+    }
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|e| format!("cannot write {what}: {e}"))
+}
+
+/// Whether standard output was closed when the program started.
+///
+/// Rust's runtime opens `/dev/null` (read-write) in place of a closed
+/// standard output, so writing to it succeeds and the output is lost
+/// without a word. A shell's `> /dev/null` opens it write-only. So
+/// standard output is taken for closed when it is `/dev/null` and can be
+/// read from; `> /dev/null` still works.
+#[cfg(unix)]
+pub fn stdout_was_closed() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let mut out = File::from(fd);
+    match (out.metadata(), std::fs::metadata("/dev/null")) {
+        (Ok(meta), Ok(null)) if meta.file_type().is_char_device() && meta.rdev() == null.rdev() => {
+            out.read(&mut [0u8; 1]).is_ok()
+        }
+        _ => false,
+    }
+}
+
+/// Elsewhere, standard output is taken for open.
+#[cfg(not(unix))]
+pub fn stdout_was_closed() -> bool {
+    false
+}
+
+/// The refusal of an input over `limit` bytes: `size` when it is known (a
+/// file), else it has more than `limit` (a stream, read no further).
+pub fn too_large(name: &str, size: Option<u64>, limit: u64) -> String {
+    match size {
+        Some(size) => format!(
+            "{name} is {size} bytes, over the limit of {limit} bytes for a scenario (--max-input-bytes BYTES raises it)"
+        ),
+        None => format!(
+            "{name} has more than {limit} bytes, the limit for a scenario (--max-input-bytes BYTES raises it)"
+        ),
+    }
 }
 
 /// The input's name (the path, or `<stdin>`) and a buffered reader of it:
@@ -36,24 +120,46 @@ pub fn open_input(file: Option<&Path>) -> Result<(String, Box<dyn BufRead>), Str
     }
 }
 
-/// The input's name and its whole text.
-pub fn read_input(file: Option<&Path>) -> Result<(String, String), String> {
-    let (name, mut reader) = open_input(file)?;
-    let mut text = String::new();
-    match reader.read_to_string(&mut text) {
-        Ok(_) => Ok((name, text)),
-        Err(e) if name == "<stdin>" => Err(format!("cannot read standard input: {e}")),
-        Err(e) => Err(format!("cannot read {name}: {e}")),
+/// The input's name and its whole text, refused without reading it whole
+/// when it has more than `limit` bytes: a file by its size, standard input
+/// once `limit + 1` bytes have come.
+pub fn read_input(file: Option<&Path>, limit: u64) -> Result<(String, String), String> {
+    if let Some(path) = file.filter(|p| p.as_os_str() != "-") {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_file() && meta.len() > limit {
+                let name = path.display().to_string();
+                return Err(too_large(&name, Some(meta.len()), limit));
+            }
+        }
+    }
+    let (name, reader) = open_input(file)?;
+    let shown = if name == "<stdin>" {
+        "standard input"
+    } else {
+        name.as_str()
+    };
+    let mut bytes = Vec::new();
+    match reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+        Ok(read) if read as u64 > limit => Err(too_large(&name, None, limit)),
+        Ok(_) => match String::from_utf8(bytes) {
+            Ok(text) => Ok((name, text)),
+            Err(e) => Err(format!(
+                "cannot read {shown}: not valid UTF-8 ({})",
+                e.utf8_error()
+            )),
+        },
+        Err(e) => Err(format!("cannot read {shown}: {e}")),
     }
 }
 
-/// Reads and validates a scenario, under `revision` when given (instead of
-/// its own policy's); the error is the one line to print.
+/// Reads and validates a scenario of at most [`max_input_bytes`], under
+/// `revision` when given (instead of its own policy's); the error is the one
+/// line to print.
 pub fn load_scenario(
     file: Option<&Path>,
     revision: Option<&'static Revision>,
 ) -> Result<Scenario, String> {
-    let (name, text) = read_input(file)?;
+    let (name, text) = read_input(file, max_input_bytes())?;
     let scenario =
         Scenario::from_json(&text).map_err(|e| format!("invalid scenario {name}: {e}"))?;
     match revision {

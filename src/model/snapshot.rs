@@ -5,8 +5,8 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+use time::macros::{datetime, format_description};
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 /// `CreationTime` of a snapshot: an instant, compared in UTC.
 ///
@@ -14,61 +14,96 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 /// or ECS's minute form (`2013-07-15T10:00Z`); displayed as RFC 3339 in UTC.
 /// Held as nanoseconds since the Unix epoch, so comparing two is comparing
 /// two integers.
+///
+/// Every value is between [`Self::MIN`] (`0000-01-01T00:00:00Z`) and
+/// [`Self::MAX`] (`9999-12-31T23:59:59.999999999Z`), the instants RFC 3339
+/// can write in UTC: a text whose UTC instant falls outside (such as
+/// `9999-12-31T23:00:00-02:00`, in the year 10000 once in UTC) is refused,
+/// so that every value displays, serializes and parses back to itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CreationTime(i128);
 
 impl CreationTime {
+    /// The earliest creation time: `0000-01-01T00:00:00Z`.
+    pub const MIN: Self = Self::of(datetime!(0000-01-01 00:00:00 UTC));
+
+    /// The latest creation time: `9999-12-31T23:59:59.999999999Z`.
+    pub const MAX: Self = Self::of(datetime!(9999-12-31 23:59:59.999_999_999 UTC));
+
     /// The instant `t` (for the revisions' `const` boundaries).
     pub(crate) const fn of(t: OffsetDateTime) -> Self {
         Self(t.unix_timestamp_nanos())
     }
 
-    fn date_time(self) -> Option<OffsetDateTime> {
-        OffsetDateTime::from_unix_timestamp_nanos(self.0).ok()
+    /// The instant `nanos` nanoseconds after the epoch, if it is between
+    /// [`Self::MIN`] and [`Self::MAX`].
+    fn checked(nanos: i128) -> Option<Self> {
+        (Self::MIN.0..=Self::MAX.0)
+            .contains(&nanos)
+            .then_some(Self(nanos))
+    }
+
+    /// The instant in UTC. Every value is in range, so the fallback (the
+    /// epoch) is never taken.
+    fn date_time(self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp_nanos(self.0).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
     /// The instant `unix_seconds` seconds after 1970-01-01T00:00:00Z, if it
-    /// is between years -9999 and 9999.
+    /// is between [`Self::MIN`] and [`Self::MAX`] (years 0 to 9999 in UTC).
     pub fn from_unix_seconds(unix_seconds: i64) -> Option<Self> {
-        OffsetDateTime::from_unix_timestamp(unix_seconds)
-            .ok()
-            .map(Self::of)
+        Self::checked(i128::from(unix_seconds).saturating_mul(1_000_000_000))
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
     pub const fn unix_seconds(self) -> i64 {
-        // The nanoseconds came from an OffsetDateTime (years -9999 to
-        // 9999), so the seconds fit an i64.
+        // Between MIN and MAX (years 0 to 9999), so the seconds fit an i64.
         self.0.div_euclid(1_000_000_000) as i64
     }
 }
 
-/// A `CreationTime` that is neither RFC 3339 nor ECS's minute form.
+/// A `CreationTime` that is neither RFC 3339 nor ECS's minute form, or whose
+/// UTC instant is outside years 0 to 9999.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not a valid CreationTime: expected RFC 3339 (2013-07-15T10:00:00Z) or ECS's minute form (2013-07-15T10:00Z)"
-)]
-pub struct CreationTimeError(String);
+pub enum CreationTimeError {
+    /// Neither RFC 3339 nor ECS's minute form.
+    #[error(
+        "{} is not a valid CreationTime: expected RFC 3339 (2013-07-15T10:00:00Z) or ECS's minute form (2013-07-15T10:00Z)",
+        crate::echo::Echo(.0)
+    )]
+    Format(String),
+    /// A valid text whose instant, once in UTC, is outside years 0 to 9999.
+    #[error(
+        "{} is out of range: a CreationTime is between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z once in UTC",
+        crate::echo::Echo(.0)
+    )]
+    OutOfRange(String),
+}
 
 impl FromStr for CreationTime {
     type Err = CreationTimeError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
-            return Ok(Self::of(t.to_offset(UtcOffset::UTC)));
-        }
         let minute = format_description!("[year]-[month]-[day]T[hour]:[minute]Z");
-        PrimitiveDateTime::parse(s, minute)
-            .map(|t| Self::of(t.assume_utc()))
-            .map_err(|_| CreationTimeError(s.to_owned()))
+        let nanos = match OffsetDateTime::parse(s, &Rfc3339) {
+            // The instant of the text as written, whatever its offset: no
+            // conversion to UTC, which would panic past year 9999.
+            Ok(t) => t.unix_timestamp_nanos(),
+            Err(_) => match PrimitiveDateTime::parse(s, minute) {
+                Ok(t) => t.assume_utc().unix_timestamp_nanos(),
+                Err(_) => return Err(CreationTimeError::Format(s.to_owned())),
+            },
+        };
+        Self::checked(nanos).ok_or_else(|| CreationTimeError::OutOfRange(s.to_owned()))
     }
 }
 
 impl fmt::Display for CreationTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.date_time().map(|t| t.format(&Rfc3339)) {
-            Some(Ok(s)) => f.write_str(&s),
-            _ => Err(fmt::Error),
+        // In range, RFC 3339 formatting cannot fail.
+        match self.date_time().format(&Rfc3339) {
+            Ok(s) => f.write_str(&s),
+            Err(_) => Err(fmt::Error),
         }
     }
 }

@@ -117,26 +117,23 @@ impl<'a> Params<'a> {
 
     /// The first parameter (in the order sent) given twice with different
     /// values, or `Action` contradicting the `x-acs-action` header.
+    ///
+    /// One path for any number of parameters, O(n log n): their positions
+    /// sorted by name (a stable sort, so each name's positions stay in the
+    /// order sent), each name's run compared with its first value, and the
+    /// earliest first position of a run that differs named.
     fn conflict(&self) -> Option<Malformed> {
-        let differ =
-            |a: usize, b: usize| self.name(a) == self.name(b) && self.value(a) != self.value(b);
-        let n = self.pairs.len();
-        // Few parameters (the usual case): compare each pair, no allocation.
-        // Many: sort their positions by name and compare neighbours.
-        let first_conflict = if n <= 32 {
-            (0..n).find(|&a| (a + 1..n).any(|b| differ(a, b)))
-        } else {
-            let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&a, &b| self.name(a).cmp(self.name(b)).then(a.cmp(&b)));
-            order
-                .windows(2)
-                .filter_map(|w| match w {
-                    // The parameter's first position in the order sent.
-                    [a, b] if differ(*a, *b) => (0..n).find(|&i| self.name(i) == self.name(*a)),
-                    _ => None,
-                })
-                .min()
-        };
+        let mut order: Vec<usize> = (0..self.pairs.len()).collect();
+        order.sort_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        let first_conflict = order
+            .chunk_by(|&a, &b| self.name(a) == self.name(b))
+            .filter_map(|run| match run {
+                [first, rest @ ..] if rest.iter().any(|&i| self.value(i) != self.value(*first)) => {
+                    Some(*first)
+                }
+                _ => None,
+            })
+            .min();
         if let Some(i) = first_conflict {
             return Some(Malformed::new(self.name(i), Fault::Conflicting));
         }

@@ -36,6 +36,49 @@ pub enum EncodeError {
     /// The XML writer wrote bytes that are not UTF-8.
     #[error("the XML body is not UTF-8: {0}")]
     Utf8(#[from] std::string::FromUtf8Error),
+    /// A field of an XML body holds a character XML 1.0 cannot carry, even
+    /// escaped (a control character other than tab, line feed and carriage
+    /// return, or U+FFFE, U+FFFF): refused rather than written into a body
+    /// no parser accepts.
+    #[error(
+        "cannot encode the XML body: {field} holds U+{:04X}, which XML 1.0 cannot carry",
+        u32::from(*character)
+    )]
+    NotXml {
+        /// The field: `RequestId`, `HostId`, `Code` or `Message`.
+        field: &'static str,
+        /// The first character it cannot carry.
+        character: char,
+    },
+}
+
+/// The first character of `text` that XML 1.0 cannot carry, even as a
+/// character reference: a control character other than tab, line feed and
+/// carriage return, or U+FFFE, U+FFFF (the `Char` production of XML 1.0;
+/// Rust strings hold no surrogates). `None` when every character can be
+/// carried.
+///
+/// ```
+/// use reinit_disk::wire::not_xml_char;
+///
+/// assert_eq!(not_xml_char("F3CD6886-D8D0-4FEE-B93E-1B73239673DE"), None);
+/// assert_eq!(not_xml_char("a\u{FFFE}b"), Some('\u{FFFE}'));
+/// assert_eq!(not_xml_char("tab\tok"), None);
+/// ```
+pub fn not_xml_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    })
+}
+
+/// `Ok` when XML 1.0 can carry every field, else the first that it cannot.
+fn xml_carries(fields: &[(&'static str, &str)]) -> Result<(), EncodeError> {
+    for &(field, text) in fields {
+        if let Some(character) = not_xml_char(text) {
+            return Err(EncodeError::NotXml { field, character });
+        }
+    }
+    Ok(())
 }
 
 /// The fields of an error body (`Recommend` is derived from them).
@@ -85,10 +128,11 @@ pub fn recommend_url(code: &str, request_id: &str) -> String {
 /// for any other parameter. A message without quotes is returned as it is.
 ///
 /// ```
-/// use reinit_disk::{Code, Revision};
+/// use reinit_disk::Code;
+/// use reinit_disk::revision::SEED;
 /// use reinit_disk::wire::message_naming;
 ///
-/// let entry = Revision::Seed.entry(Code::InvalidParameter).unwrap();
+/// let entry = SEED.entry(Code::InvalidParameter).unwrap();
 /// assert_eq!(message_naming(entry, "DiskId"), r#"The specified parameter "DiskId" is not valid."#);
 /// ```
 pub fn message_naming(entry: &Entry, name: &str) -> String {
@@ -101,20 +145,27 @@ pub fn message_naming(entry: &Entry, name: &str) -> String {
 
 /// The body of a successful `ReInitDisk`: `{"RequestId":"..."}`, or
 /// `<?xml version='1.0' encoding='UTF-8'?><ReInitDiskResponse><RequestId>...</RequestId></ReInitDiskResponse>`.
+///
+/// In XML, a `request_id` holding a character XML 1.0 cannot carry
+/// ([`not_xml_char`]) is refused ([`EncodeError::NotXml`]).
 pub fn encode_success(format: Format, request_id: &str) -> Result<String, EncodeError> {
     match format {
         Format::Json => Ok(serde_json::to_string(&SuccessJson { request_id })?),
-        Format::Xml => xml(|w| {
-            w.create_element("ReInitDiskResponse")
-                .write_inner_content(|w| text_element(w, "RequestId", request_id))?;
-            Ok(())
+        Format::Xml => xml_carries(&[("RequestId", request_id)]).and_then(|()| {
+            xml(|w| {
+                w.create_element("ReInitDiskResponse")
+                    .write_inner_content(|w| text_element(w, "RequestId", request_id))?;
+                Ok(())
+            })
         }),
     }
 }
 
 /// The body of an error: JSON with `RequestId`, `HostId`, `Code`, `Message`
 /// and `Recommend`, in that order; or XML, `<Error>` with the same five
-/// children, text escaped, the `Recommend` URL in CDATA.
+/// children, text escaped, the `Recommend` URL in CDATA. In XML, a field
+/// holding a character XML 1.0 cannot carry ([`not_xml_char`]) is refused
+/// ([`EncodeError::NotXml`]).
 pub fn encode_error(format: Format, body: &ErrorBody<'_>) -> Result<String, EncodeError> {
     let recommend = recommend_url(body.code, body.request_id);
     match format {
@@ -125,19 +176,27 @@ pub fn encode_error(format: Format, body: &ErrorBody<'_>) -> Result<String, Enco
             message: body.message,
             recommend: &recommend,
         })?),
-        Format::Xml => xml(|w| {
-            w.create_element("Error").write_inner_content(|w| {
-                text_element(w, "RequestId", body.request_id)?;
-                text_element(w, "HostId", body.host_id)?;
-                text_element(w, "Code", body.code)?;
-                text_element(w, "Message", body.message)?;
-                w.write_event(Event::Start(BytesStart::new("Recommend")))?;
-                for cdata in BytesCData::escaped(&recommend) {
-                    w.write_event(Event::CData(cdata))?;
-                }
-                w.write_event(Event::End(BytesEnd::new("Recommend")))
-            })?;
-            Ok(())
+        Format::Xml => xml_carries(&[
+            ("RequestId", body.request_id),
+            ("HostId", body.host_id),
+            ("Code", body.code),
+            ("Message", body.message),
+        ])
+        .and_then(|()| {
+            xml(|w| {
+                w.create_element("Error").write_inner_content(|w| {
+                    text_element(w, "RequestId", body.request_id)?;
+                    text_element(w, "HostId", body.host_id)?;
+                    text_element(w, "Code", body.code)?;
+                    text_element(w, "Message", body.message)?;
+                    w.write_event(Event::Start(BytesStart::new("Recommend")))?;
+                    for cdata in BytesCData::escaped(&recommend) {
+                        w.write_event(Event::CData(cdata))?;
+                    }
+                    w.write_event(Event::End(BytesEnd::new("Recommend")))
+                })?;
+                Ok(())
+            })
         }),
     }
 }
@@ -155,9 +214,16 @@ fn xml(
 }
 
 /// `<name>text</name>`, the text escaped as ECS escapes it: `<`, `>` and
-/// `&` only (quotes stay as they are in element text).
+/// `&` only (quotes stay as they are in element text); a carriage return as
+/// `&#13;`, which a parser would otherwise read back as a line feed.
 fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
+    let escaped = partial_escape(text);
+    let escaped = if escaped.contains('\r') {
+        escaped.replace('\r', "&#13;").into()
+    } else {
+        escaped
+    };
     w.create_element(name)
-        .write_text_content(BytesText::from_escaped(partial_escape(text)))?;
+        .write_text_content(BytesText::from_escaped(escaped))?;
     Ok(())
 }

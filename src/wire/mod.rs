@@ -32,7 +32,8 @@ mod request_id;
 
 pub use decode::{Fault, HttpRequest, Malformed, Params};
 pub use encode::{
-    EncodeError, ErrorBody, encode_error, encode_success, message_naming, recommend_url,
+    EncodeError, ErrorBody, encode_error, encode_success, message_naming, not_xml_char,
+    recommend_url,
 };
 pub use http::{Format, reason_phrase};
 pub use request_id::new_request_id;
@@ -105,8 +106,9 @@ impl Response {
 ///
 /// A malformed request (bad percent-encoding, invalid UTF-8, a parameter
 /// given twice with different values) gets `InvalidParameter` naming the
-/// parameter. Fails only if the encoder fails, which writing to memory does
-/// not.
+/// parameter. Fails only if the encoder fails: in XML, when an id holds a
+/// character XML 1.0 cannot carry ([`EncodeError::NotXml`]); writing to
+/// memory does not fail.
 pub fn respond<W: World + ?Sized>(
     http: &HttpRequest<'_>,
     world: &W,
