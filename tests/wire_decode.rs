@@ -106,6 +106,14 @@ fn body_values_join_the_query() {
         ..HttpRequest::default()
     };
     assert_eq!(Params::decode(&other).request().unwrap().disk_id, None);
+    // Even one that would read as a form (a JSON body reads as nothing
+    // either way; this one would not).
+    let formlike = HttpRequest {
+        body: b"DiskId=d-3",
+        headers: &json,
+        ..HttpRequest::default()
+    };
+    assert_eq!(Params::decode(&formlike).get("DiskId"), None);
 }
 
 #[test]
