@@ -106,6 +106,14 @@ fn body_values_join_the_query() {
         ..HttpRequest::default()
     };
     assert_eq!(Params::decode(&other).request().unwrap().disk_id, None);
+    // Even one that would read as a form (a JSON body reads as nothing
+    // either way; this one would not).
+    let formlike = HttpRequest {
+        body: b"DiskId=d-3",
+        headers: &json,
+        ..HttpRequest::default()
+    };
+    assert_eq!(Params::decode(&formlike).get("DiskId"), None);
 }
 
 #[test]
@@ -418,4 +426,20 @@ proptest! {
             )),
         }
     }
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_still_decoded_segment_by_segment() {
+    // The body is read as bytes: its good segments decode (escapes and all),
+    // an empty one (`&&`) is no parameter, and the bad one is named.
+    let http = HttpRequest {
+        body: b"DiskId=d%2D1&&Security+Enhancement=x&Bad=\xff",
+        ..HttpRequest::default()
+    };
+    let params = Params::decode(&http);
+    assert_eq!(
+        params.iter().collect::<Vec<_>>(),
+        [("DiskId", "d-1"), ("Security Enhancement", "x")]
+    );
+    assert_eq!(params.malformed(), Some(&m("Bad", Fault::InvalidUtf8)));
 }
