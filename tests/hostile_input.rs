@@ -635,6 +635,9 @@ fn a_decision_that_cannot_be_written_is_an_error_exit_1() {
         format!("eval {EXAMPLE}"),
         "eval --lines tests/regressions/byte-order-mark.json".to_owned(),
         format!("call {EXAMPLE} DiskId=d-1"),
+        format!("explain {EXAMPLE}"),
+        "table".to_owned(),
+        "rules".to_owned(),
     ] {
         let out = with_stdout(&args, ">&-");
         let stderr = String::from_utf8_lossy(&out.stderr);

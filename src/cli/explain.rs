@@ -2,7 +2,7 @@
 //! and the facts it read, then the decision.
 
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -10,7 +10,7 @@ use reinit_disk::model::Source;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::{Check, Rejection, Revision, Target, Verdict, evaluate_traced};
 
-use super::{fail, load_scenario};
+use super::{fail, load_scenario, write_failed, write_stdout};
 
 /// When to colour the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -67,9 +67,9 @@ pub fn run(file: Option<&Path>, color: Color, revision: Option<&'static Revision
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let text = explain(&scenario, colored);
-    match io::stdout().lock().write_all(text.as_bytes()) {
+    match write_stdout(text.as_bytes(), "the explanation") {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write the explanation: {e}")),
+        Err(message) => write_failed(&message),
     }
 }
 

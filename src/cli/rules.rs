@@ -3,19 +3,18 @@
 //! Markdown, from each check's declaration. docs/rules.md embeds its output.
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
 use std::process::ExitCode;
 
 use reinit_disk::Revision;
 
-use super::fail;
 use super::table::cell;
+use super::{write_failed, write_stdout};
 
 /// Runs the command.
 pub fn run(revision: &Revision) -> ExitCode {
-    match io::stdout().lock().write_all(rules(revision).as_bytes()) {
+    match write_stdout(rules(revision).as_bytes(), "the rules") {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write the rules: {e}")),
+        Err(message) => write_failed(&message),
     }
 }
 

@@ -2,18 +2,17 @@
 //! catalogue and the check order. docs/decision-table.md holds its output.
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
 use std::process::ExitCode;
 
 use reinit_disk::{Code, Revision};
 
-use super::fail;
+use super::{write_failed, write_stdout};
 
 /// Runs the command.
 pub fn run(revision: &Revision) -> ExitCode {
-    match io::stdout().lock().write_all(table(revision).as_bytes()) {
+    match write_stdout(table(revision).as_bytes(), "the table") {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write the table: {e}")),
+        Err(message) => write_failed(&message),
     }
 }
 
