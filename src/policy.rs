@@ -173,13 +173,7 @@ struct List(&'static [Check]);
 
 impl fmt::Display for List {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, check) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{check}")?;
-        }
-        Ok(())
+        crate::model::write_names(f, self.0.iter().map(|c| c.name()))
     }
 }
 
@@ -266,13 +260,7 @@ mod revision_name {
 
         fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             f.write_str("a revision name, one of ")?;
-            for (i, revision) in crate::revision::ALL.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                f.write_str(revision.name)?;
-            }
-            Ok(())
+            crate::model::write_names(f, crate::revision::ALL.iter().map(|r| r.name))
         }
 
         fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<&'static Revision, E> {

@@ -131,15 +131,8 @@ fn instance_stopped(f: &Facts<'_, '_>) -> Verdict {
 /// The financial lock reasons, comma-separated.
 fn financial(out: &mut fmt::Formatter<'_>) -> fmt::Result {
     use strum::VariantArray;
-    let mut first = true;
-    for reason in LockReason::VARIANTS.iter().filter(|r| r.is_financial()) {
-        if !first {
-            out.write_str(", ")?;
-        }
-        first = false;
-        out.write_str(reason.into())?;
-    }
-    Ok(())
+    let financial = LockReason::VARIANTS.iter().filter(|r| r.is_financial());
+    crate::model::write_names(out, financial.map(|r| <&str>::from(*r)))
 }
 
 /// Describes the instance with `describe`, or says why there is none.

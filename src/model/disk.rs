@@ -135,12 +135,7 @@ impl CategorySet {
 impl core::fmt::Display for CategorySet {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("[")?;
-        for (i, category) in self.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(category.into())?;
-        }
+        super::write_names(f, self.iter().map(<&str>::from))?;
         f.write_str("]")
     }
 }

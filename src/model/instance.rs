@@ -131,12 +131,7 @@ impl LockSet {
 impl core::fmt::Display for LockSet {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("[")?;
-        for (i, reason) in self.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(reason.into())?;
-        }
+        super::write_names(f, self.iter().map(<&str>::from))?;
         f.write_str("]")
     }
 }

@@ -23,3 +23,18 @@ pub use disk::{
 pub use image::{Image, ImageOwnerAlias, ImageView};
 pub use instance::{Instance, InstanceStatus, InstanceView, LockReason, LockSet};
 pub use snapshot::{CreationTime, CreationTimeError, Snapshot, SnapshotView};
+
+/// Writes `names` separated by `, ` (the one way lists of names are shown:
+/// lock sets, category sets, checks, revisions).
+pub(crate) fn write_names<'a>(
+    f: &mut core::fmt::Formatter<'_>,
+    names: impl IntoIterator<Item = &'a str>,
+) -> core::fmt::Result {
+    for (i, name) in names.into_iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        f.write_str(name)?;
+    }
+    Ok(())
+}

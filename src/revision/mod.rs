@@ -150,12 +150,6 @@ struct Names;
 
 impl fmt::Display for Names {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, revision) in ALL.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(revision.name)?;
-        }
-        Ok(())
+        crate::model::write_names(f, ALL.iter().map(|r| r.name))
     }
 }
