@@ -129,7 +129,7 @@ pub(super) fn with_disk(
     describe: impl FnOnce(DiskView<'_>, &mut fmt::Formatter<'_>) -> fmt::Result,
 ) -> fmt::Result {
     match (f.disk(), f.request().disk_id) {
-        (Some(d), _) => describe(d, out),
+        (Some(d), _) => describe(*d, out),
         (None, Some(id)) if !id.is_empty() => write!(out, "no disk {id}"),
         (None, _) => out.write_str("no DiskId"),
     }

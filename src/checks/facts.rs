@@ -166,26 +166,26 @@ impl<'r, 'w> Facts<'r, 'w> {
 
     /// The disk, if the world has it (and it was looked up).
     #[inline]
-    pub const fn disk(&self) -> Option<DiskView<'w>> {
-        self.disk
+    pub const fn disk(&self) -> Option<&DiskView<'w>> {
+        self.disk.as_ref()
     }
 
     /// The instance the disk is attached to.
     #[inline]
-    pub const fn instance(&self) -> Attached<'w> {
-        self.instance
+    pub const fn instance(&self) -> &Attached<'w> {
+        &self.instance
     }
 
     /// The system disk's image, if the world has it.
     #[inline]
-    pub const fn image(&self) -> Option<ImageView<'w>> {
-        self.image
+    pub const fn image(&self) -> Option<&ImageView<'w>> {
+        self.image.as_ref()
     }
 
     /// The data disk's source snapshot, if the world has it.
     #[inline]
-    pub const fn snapshot(&self) -> Option<SnapshotView<'w>> {
-        self.snapshot
+    pub const fn snapshot(&self) -> Option<&SnapshotView<'w>> {
+        self.snapshot.as_ref()
     }
 
     /// The disk's own locks and its instance's (none where there is none).

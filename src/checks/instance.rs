@@ -148,6 +148,6 @@ fn with_instance(
             "disk {} InstanceId = {id}, an instance the world does not have (InternalError)",
             d.id
         ),
-        Attached::To(i) => describe(i, out),
+        Attached::To(i) => describe(*i, out),
     })
 }
