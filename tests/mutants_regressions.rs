@@ -371,3 +371,22 @@ mod arbitrary_inputs {
         assert!(seen.iter().any(|o| o.last() != WORLD_CHECKS.last()));
     }
 }
+
+/// A check's declaration shows, in `{:?}`, what it requires, its codes and
+/// the facts it needs (the rule and the describer are functions and left
+/// out).
+#[test]
+fn a_check_declaration_debugs_as_its_description() {
+    let shown = format!("{:?}", reinit_disk::Check::SourceImageExists.decl());
+    assert!(shown.starts_with("CheckDecl {"), "{shown}");
+    assert!(shown.contains("a system disk's image exists"), "{shown}");
+    assert!(
+        shown.contains("SharedImageDeleted")
+            && shown.contains("InvalidDiskIdOperationNotSupported"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\"disk\"") && shown.contains("\"image\""),
+        "{shown}"
+    );
+}
