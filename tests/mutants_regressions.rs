@@ -390,3 +390,38 @@ fn a_check_declaration_debugs_as_its_description() {
         "{shown}"
     );
 }
+
+/// The in-memory world lists what was put in it, each kind apart.
+#[test]
+fn the_in_memory_world_lists_each_kind_it_holds() {
+    use reinit_disk::model::{CreationTime, Image, ImageOwnerAlias, Snapshot};
+    let mut world = one_disk(DiskStatus::InUse, LockSet::EMPTY, LockSet::EMPTY);
+    world
+        .insert_image(Image {
+            id: "m-9".into(),
+            image_owner_alias: ImageOwnerAlias::System,
+            deleted: false,
+        })
+        .unwrap();
+    world
+        .insert_snapshot(Snapshot {
+            id: "s-9".into(),
+            creation_time: "2020-01-01T00:00:00Z".parse::<CreationTime>().unwrap(),
+            deleted: true,
+        })
+        .unwrap();
+    let ids = |ids: Vec<&str>| ids.into_iter().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(ids(world.disks().map(|d| d.id.as_str()).collect()), ["d-1"]);
+    assert_eq!(
+        ids(world.instances().map(|i| i.id.as_str()).collect()),
+        ["i-1"]
+    );
+    assert_eq!(
+        ids(world.images().map(|i| i.id.as_str()).collect()),
+        ["m-9"]
+    );
+    assert_eq!(
+        ids(world.snapshots().map(|s| s.id.as_str()).collect()),
+        ["s-9"]
+    );
+}
