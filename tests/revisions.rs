@@ -364,3 +364,38 @@ fn each_revisions_index_finds_the_row_a_search_finds() {
         }
     }
 }
+
+/// Revisions are compared and hashed by their name: two of them differ.
+#[test]
+fn revisions_are_equal_and_hashed_by_their_name() {
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    let hash = |r: &Revision| {
+        let mut h = DefaultHasher::new();
+        r.hash(&mut h);
+        h.finish()
+    };
+    let other: &'static Revision = Box::leak(Box::new(Revision {
+        name: "other",
+        title: "a test revision",
+        catalogue: SEED.catalogue,
+        index: SEED.index,
+        params: SEED.params,
+        request_checks: SEED.request_checks,
+        world_checks: SEED.world_checks,
+        too_old_before: SEED.too_old_before,
+        default_strategy: None,
+    }));
+    let same: &'static Revision = Box::leak(Box::new(Revision {
+        title: "the seed's name, another title",
+        ..*other
+    }));
+    let same = Box::leak(Box::new(Revision {
+        name: "seed",
+        ..*same
+    }));
+    assert_ne!(&SEED, other);
+    assert_ne!(hash(&SEED), hash(other));
+    assert_eq!(&SEED, &*same);
+    assert_eq!(hash(&SEED), hash(same));
+}

@@ -412,3 +412,48 @@ fn any_store_decides_and_applies_the_transition_through_the_traits() {
         Err("no instance i-2".to_owned())
     );
 }
+
+/// `evaluate` looks each fact up at most once, and only when a check needs
+/// it: an accepted system disk reads the disk, its instance and its image,
+/// once each.
+#[test]
+fn evaluate_looks_each_fact_up_once() {
+    use std::cell::RefCell;
+
+    use reinit_disk::model::{DiskView, ImageView, InstanceView, SnapshotView};
+
+    struct Counting<'w> {
+        world: &'w reinit_disk::InMemoryWorld,
+        log: RefCell<Vec<&'static str>>,
+    }
+    impl reinit_disk::World for Counting<'_> {
+        fn disk(&self, id: &str) -> Option<DiskView<'_>> {
+            self.log.borrow_mut().push("disk");
+            self.world.disk(id)
+        }
+        fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
+            self.log.borrow_mut().push("instance");
+            self.world.instance(id)
+        }
+        fn image(&self, id: &str) -> Option<ImageView<'_>> {
+            self.log.borrow_mut().push("image");
+            self.world.image(id)
+        }
+        fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>> {
+            self.log.borrow_mut().push("snapshot");
+            self.world.snapshot(id)
+        }
+    }
+    let world = world();
+    let counting = Counting {
+        world: &world,
+        log: RefCell::new(Vec::new()),
+    };
+    let decided = reinit_disk::evaluate(
+        &reinit_disk::Request::new("d-sys"),
+        &counting,
+        &reinit_disk::Policy::default(),
+    );
+    assert!(decided.is_ok(), "{decided:?}");
+    assert_eq!(*counting.log.borrow(), ["disk", "instance", "image"]);
+}

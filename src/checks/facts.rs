@@ -20,12 +20,13 @@ impl Needs {
     pub const NOTHING: Self = Self(0);
     /// The disk.
     pub const DISK: Self = Self(1);
-    /// The disk and the instance it is attached to.
-    pub const INSTANCE: Self = Self(1 | 2);
+    /// The disk and the instance it is attached to (bits: disk 1,
+    /// instance 2, image 4, snapshot 8).
+    pub const INSTANCE: Self = Self(0b0011);
     /// The disk and its image (a system disk).
-    pub const IMAGE: Self = Self(1 | 4);
+    pub const IMAGE: Self = Self(0b0101);
     /// The disk and its source snapshot (a data disk).
-    pub const SNAPSHOT: Self = Self(1 | 8);
+    pub const SNAPSHOT: Self = Self(0b1001);
 
     /// Both sets.
     #[must_use]
