@@ -425,3 +425,17 @@ fn the_in_memory_world_lists_each_kind_it_holds() {
         ["s-9"]
     );
 }
+
+/// What a check needs shows, in `{:?}`, as the set of facts.
+#[test]
+fn needs_debug_as_the_facts_they_name() {
+    use reinit_disk::checks::Needs;
+    assert_eq!(format!("{:?}", Needs::NOTHING), "{}");
+    assert_eq!(format!("{:?}", Needs::DISK), r#"{"disk"}"#);
+    assert_eq!(format!("{:?}", Needs::INSTANCE), r#"{"disk", "instance"}"#);
+    assert_eq!(format!("{:?}", Needs::IMAGE), r#"{"disk", "image"}"#);
+    assert_eq!(
+        format!("{:?}", Needs::SNAPSHOT.and(Needs::INSTANCE)),
+        r#"{"disk", "instance", "snapshot"}"#
+    );
+}

@@ -5,9 +5,7 @@
 use core::fmt;
 
 use crate::answers::Answers;
-use crate::model::{
-    CreationTime, DiskView, ImageView, InstanceView, LockSet, SnapshotView, Source,
-};
+use crate::model::{CreationTime, DiskView, ImageView, InstanceView, SnapshotView, Source};
 use crate::request::{Request, SecurityEnhancementStrategy};
 use crate::world::World;
 
@@ -187,16 +185,5 @@ impl<'r, 'w> Facts<'r, 'w> {
     #[inline]
     pub const fn snapshot(&self) -> Option<&SnapshotView<'w>> {
         self.snapshot.as_ref()
-    }
-
-    /// The disk's own locks and its instance's (none where there is none).
-    #[inline]
-    pub fn locks(&self) -> (LockSet, LockSet) {
-        let disk = self.disk.map_or(LockSet::EMPTY, |d| d.operation_locks);
-        let instance = match self.instance {
-            Attached::To(i) => i.operation_locks,
-            Attached::Nothing | Attached::Dangling(_) => LockSet::EMPTY,
-        };
-        (disk, instance)
     }
 }
