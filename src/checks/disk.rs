@@ -122,7 +122,8 @@ fn no_snapshot_in_progress(f: &Facts<'_, '_>) -> Verdict {
     }
 }
 
-/// Describes the disk with `describe`, or says there is none.
+/// Describes the disk with `describe`, or says there is none. (A world
+/// check runs only once `disk-id-given` has passed: the id is not empty.)
 pub(super) fn with_disk(
     f: &Facts<'_, '_>,
     out: &mut fmt::Formatter<'_>,
@@ -130,7 +131,7 @@ pub(super) fn with_disk(
 ) -> fmt::Result {
     match (f.disk(), f.request().disk_id) {
         (Some(d), _) => describe(*d, out),
-        (None, Some(id)) if !id.is_empty() => write!(out, "no disk {id}"),
-        (None, _) => out.write_str("no DiskId"),
+        (None, Some(id)) => write!(out, "no disk {id}"),
+        (None, None) => out.write_str("no DiskId"),
     }
 }
