@@ -537,6 +537,23 @@ fn source_checks_describe_what_they_read() {
         &image,
         "hardening-supported: SecurityEnhancementStrategy not given, image m-1 ImageOwnerAlias = others (not public); policy ActiveOnNonPublicImage = Ignore: Active on a non-public image is ignored",
     );
+    // Hardening before the image check: it reads an image the world lacks.
+    let mut order = WORLD_CHECKS.to_vec();
+    order.retain(|c| *c != Check::HardeningSupported);
+    order.insert(0, Check::HardeningSupported);
+    let policy = Policy::default().with_order(&order).unwrap();
+    let mut hardening = None;
+    let _ = evaluate_traced(&Request::new("d-lost-image"), &world, &policy, |s: Step| {
+        if s.check == Check::HardeningSupported {
+            hardening = Some(s.describe().to_string());
+        }
+    });
+    assert_eq!(
+        hardening.as_deref(),
+        Some(
+            "SecurityEnhancementStrategy not given, image m-lost is not in the world; policy ActiveOnNonPublicImage = Ignore: Active on a non-public image is ignored"
+        )
+    );
     // The snapshot the world lacks: the too-old check reads nothing.
     let mut world = InMemoryWorld::new();
     world
