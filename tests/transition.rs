@@ -456,4 +456,12 @@ fn evaluate_looks_each_fact_up_once() {
     );
     assert!(decided.is_ok(), "{decided:?}");
     assert_eq!(*counting.log.borrow(), ["disk", "instance", "image"]);
+    counting.log.borrow_mut().clear();
+    let decided = reinit_disk::evaluate(
+        &reinit_disk::Request::new("d-snap"),
+        &counting,
+        &reinit_disk::Policy::default(),
+    );
+    assert!(decided.is_ok(), "{decided:?}");
+    assert_eq!(*counting.log.borrow(), ["disk", "instance", "snapshot"]);
 }
