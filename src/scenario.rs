@@ -128,6 +128,16 @@ impl Scenario {
             // at the path.
             match serde_json::from_str::<Value>(json) {
                 Ok(document) => type_error(document, &path, shown, &inner),
+                // A number too large for a float (`1e400`) is valid JSON that
+                // serde_json cannot read, as a value too: name its field.
+                Err(e) if e.to_string().starts_with("number out of range") && shown != "?" => {
+                    ScenarioError::new(
+                        shown,
+                        format!(
+                            "number out of range (a JSON number too large for this field): {inner}"
+                        ),
+                    )
+                }
                 Err(_) => ScenarioError::new(".", format!("not valid JSON: {inner}")),
             }
         })?;

@@ -717,3 +717,19 @@ fn request_must_be_an_object_of_names_and_each_name_is_named_plainly() {
         .unwrap_err();
     assert_eq!(e.path, "Request.Region_Id-2");
 }
+
+/// A number too large for a float (`1e400`) is valid JSON that serde_json
+/// cannot read: it is refused at its field, not called invalid JSON (found
+/// by the `scenario` fuzz target in a 300 s run).
+#[test]
+fn a_number_too_large_to_read_names_its_field() {
+    for (text, path) in [
+        (r#"{"Request": {"DiskId": 1e400}}"#, "Request.DiskId"),
+        (r#"{"Disks": [{"Type": 1e999}]}"#, "Disks[0].Type"),
+        (r#"{"Policy": {"Order": [-8E888]}}"#, "Policy.Order[0]"),
+    ] {
+        let e = Scenario::from_json(text).unwrap_err();
+        assert_eq!(e.path, path, "{text}: {e}");
+        assert!(e.message.starts_with("number out of range"), "{text}: {e}");
+    }
+}
