@@ -157,6 +157,9 @@ fn by_hand<'w, W: World + ?Sized>(
         instance_id,
         reset_to: disk.source,
         security_enhancement,
+        password_reset: false,
+        key_pair_name: None,
+        instance_status_after: InstanceStatus::Stopped,
     })
 }
 

@@ -21,6 +21,51 @@ pub struct Answers {
     /// `ActiveOnNonPublicImage`: what `SecurityEnhancementStrategy=Active`
     /// does on a system disk whose image is not public. Open question 6.
     pub active_on_non_public_image: ActiveOnNonPublicImage,
+    /// `DeletedImageCode`: the code for a deleted image that is not shared
+    /// by another account. Open question 12.
+    pub deleted_image_code: DeletedImageCode,
+}
+
+/// The code a deleted image that is not shared by another account answers:
+/// the current list has two for it, and no source says which.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum DeletedImageCode {
+    /// `InvalidDiskId.OperationNotSupported` (default): its message names
+    /// exactly this case ("...due to image not exist.").
+    #[default]
+    #[strum(serialize = "InvalidDiskId.OperationNotSupported")]
+    #[serde(rename = "InvalidDiskId.OperationNotSupported")]
+    InvalidDiskIdOperationNotSupported,
+    /// `InvalidImageId.NotFound`.
+    #[strum(serialize = "InvalidImageId.NotFound")]
+    #[serde(rename = "InvalidImageId.NotFound")]
+    InvalidImageIdNotFound,
+}
+
+impl DeletedImageCode {
+    /// The catalogue code.
+    pub const fn code(self) -> Code {
+        match self {
+            Self::InvalidDiskIdOperationNotSupported => Code::InvalidDiskIdOperationNotSupported,
+            Self::InvalidImageIdNotFound => Code::InvalidImageIdNotFound,
+        }
+    }
 }
 
 /// The code a deleted source snapshot answers: the page lists two with the

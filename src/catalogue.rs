@@ -8,6 +8,8 @@
 //! every code of every revision.
 
 use serde::{Deserialize, Serialize};
+
+use crate::request::Param;
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
 /// An error code, spelled as ECS returns it in `Code`.
@@ -71,6 +73,64 @@ pub enum Code {
     #[strum(serialize = "InvalidDiskId.OperationNotSupported")]
     #[serde(rename = "InvalidDiskId.OperationNotSupported")]
     InvalidDiskIdOperationNotSupported,
+    /// `InvalidImageId.NotFound`
+    #[strum(serialize = "InvalidImageId.NotFound")]
+    #[serde(rename = "InvalidImageId.NotFound")]
+    InvalidImageIdNotFound,
+    /// `InvalidRegionId.MalFormed`
+    #[strum(serialize = "InvalidRegionId.MalFormed")]
+    #[serde(rename = "InvalidRegionId.MalFormed")]
+    InvalidRegionIdMalFormed,
+    /// `InvalidPassword.Malformed`
+    #[strum(serialize = "InvalidPassword.Malformed")]
+    #[serde(rename = "InvalidPassword.Malformed")]
+    InvalidPasswordMalformed,
+    /// `UserNotInTheWhiteList`
+    UserNotInTheWhiteList,
+    /// `InvalidOperation.MultiAttachDisk`
+    #[strum(serialize = "InvalidOperation.MultiAttachDisk")]
+    #[serde(rename = "InvalidOperation.MultiAttachDisk")]
+    InvalidOperationMultiAttachDisk,
+    /// `HibernationConfigured.InstanceOperationForbidden`
+    #[strum(serialize = "HibernationConfigured.InstanceOperationForbidden")]
+    #[serde(rename = "HibernationConfigured.InstanceOperationForbidden")]
+    HibernationConfiguredInstanceOperationForbidden,
+    /// `DependencyViolation.IoOptimize`
+    #[strum(serialize = "DependencyViolation.IoOptimize")]
+    #[serde(rename = "DependencyViolation.IoOptimize")]
+    DependencyViolationIoOptimize,
+    /// `DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported`
+    #[strum(serialize = "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported")]
+    #[serde(rename = "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported")]
+    DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported,
+    /// `InvalidParameter.KMSKeyId.CMKNotEnabled`
+    #[strum(serialize = "InvalidParameter.KMSKeyId.CMKNotEnabled")]
+    #[serde(rename = "InvalidParameter.KMSKeyId.CMKNotEnabled")]
+    InvalidParameterKmsKeyIdCmkNotEnabled,
+    /// `InvalidParameter.KMSKeyId.KMSUnauthorized`
+    #[strum(serialize = "InvalidParameter.KMSKeyId.KMSUnauthorized")]
+    #[serde(rename = "InvalidParameter.KMSKeyId.KMSUnauthorized")]
+    InvalidParameterKmsKeyIdKmsUnauthorized,
+    /// `InvalidParameter.KMSKeyId.CMKUnauthorized`
+    #[strum(serialize = "InvalidParameter.KMSKeyId.CMKUnauthorized")]
+    #[serde(rename = "InvalidParameter.KMSKeyId.CMKUnauthorized")]
+    InvalidParameterKmsKeyIdCmkUnauthorized,
+    /// `InvalidKeyPairName.NotFound`
+    #[strum(serialize = "InvalidKeyPairName.NotFound")]
+    #[serde(rename = "InvalidKeyPairName.NotFound")]
+    InvalidKeyPairNameNotFound,
+    /// `DependencyViolation.WindowsInstance`
+    #[strum(serialize = "DependencyViolation.WindowsInstance")]
+    #[serde(rename = "DependencyViolation.WindowsInstance")]
+    DependencyViolationWindowsInstance,
+    /// `LoginAsNonRoot.RegionNotSupport`
+    #[strum(serialize = "LoginAsNonRoot.RegionNotSupport")]
+    #[serde(rename = "LoginAsNonRoot.RegionNotSupport")]
+    LoginAsNonRootRegionNotSupport,
+    /// `LoginAsNonRoot.ImageNotSupport`
+    #[strum(serialize = "LoginAsNonRoot.ImageNotSupport")]
+    #[serde(rename = "LoginAsNonRoot.ImageNotSupport")]
+    LoginAsNonRootImageNotSupport,
     /// `InternalError`
     InternalError,
 }
@@ -91,7 +151,8 @@ pub enum Source {
     /// ECS's common error codes, as the product's decisions quote them.
     #[strum(serialize = "common error codes")]
     CommonErrors,
-    /// The current ECS API's list for this action.
+    /// The current ECS API's list for this action (the 2025-02-27 revision's
+    /// error table, `ReInitDisk-current.md`).
     #[strum(serialize = "current API")]
     CurrentApi,
 }
@@ -101,6 +162,10 @@ pub enum Source {
 pub struct Entry {
     /// The code.
     pub code: Code,
+    /// The request parameter the message names, for a code whose message
+    /// depends on it (`InvalidParameter`); `None` for a row that answers
+    /// whatever the parameter.
+    pub param: Option<Param>,
     /// The exact `Message`, character for character.
     pub message: &'static str,
     /// The HTTP status of the response.
@@ -122,8 +187,8 @@ pub struct CodeIndex {
 
 impl CodeIndex {
     /// The index of `rows` (a revision's catalogue, at most 255 rows; the
-    /// last row of a code wins, and tests/revisions.rs holds each catalogue
-    /// to one row per code).
+    /// first row of a code is indexed, and tests/revisions.rs holds each
+    /// catalogue to adjacent rows per code, one per parameter).
     // Evaluated in each revision's `static`: a position out of range would
     // fail the build, not a call.
     #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
@@ -131,17 +196,42 @@ impl CodeIndex {
         let mut positions = [u8::MAX; Code::COUNT];
         let mut i = 0;
         while i < rows.len() && i < u8::MAX as usize {
-            positions[rows[i].code as usize] = i as u8;
+            if positions[rows[i].code as usize] == u8::MAX {
+                positions[rows[i].code as usize] = i as u8;
+            }
             i += 1;
         }
         Self { rows, positions }
     }
 
-    /// The row for `code`, if there is one.
+    /// The (first) row for `code`, if there is one.
     #[inline]
     pub fn get(&self, code: Code) -> Option<&'static Entry> {
         let position = *self.positions.get(code as usize)?;
         self.rows.get(usize::from(position))
+    }
+
+    /// The row for `code` when the failure is about `param`: of the rows
+    /// of `code` (adjacent in the catalogue), the first made for `param` or
+    /// for any parameter; else the first row of `code`.
+    #[inline]
+    pub fn get_for(&self, code: Code, param: Option<Param>) -> Option<&'static Entry> {
+        let first = self.get(code)?;
+        if first.param.is_none() || first.param == param {
+            return Some(first);
+        }
+        let position = usize::from(*self.positions.get(code as usize)?);
+        let same_code = self
+            .rows
+            .get(position..)?
+            .iter()
+            .take_while(|r| r.code == code);
+        Some(
+            same_code
+                .into_iter()
+                .find(|r| r.param.is_none() || r.param == param)
+                .unwrap_or(first),
+        )
     }
 }
 
@@ -149,6 +239,7 @@ impl CodeIndex {
 /// real service that cannot name its error answers with it.
 pub const INTERNAL_ERROR: Entry = Entry {
     code: Code::InternalError,
+    param: None,
     message: "The request processing has failed due to some unknown error, exception or failure.",
     http_status: 500,
     meaning: "The world view is inconsistent (a disk names an instance it does not have).",
@@ -165,9 +256,26 @@ pub(crate) const fn row(
 ) -> Entry {
     Entry {
         code,
+        param: None,
         message,
         http_status,
         meaning,
         source,
+    }
+}
+
+/// A row whose message names `param` (for a code several parameters share,
+/// such as `InvalidParameter`).
+pub(crate) const fn row_for(
+    param: Param,
+    code: Code,
+    message: &'static str,
+    http_status: u16,
+    meaning: &'static str,
+    source: Source,
+) -> Entry {
+    Entry {
+        param: Some(param),
+        ..row(code, message, http_status, meaning, source)
     }
 }

@@ -5,10 +5,10 @@ use core::ptr;
 
 use crate::catalogue::INTERNAL_ERROR;
 use crate::checks::{Check, CheckDecl, Described, Facts, Needs, Runner, Verdict};
-use crate::model::Source;
+use crate::model::{DiskType, InstanceStatus, Source};
 use crate::outcome::{Rejection, Target};
 use crate::policy::Policy;
-use crate::request::{Request, SecurityEnhancementStrategy};
+use crate::request::{Param, Request, SecurityEnhancementStrategy};
 use crate::revision::{self, Revision};
 use crate::world::World;
 
@@ -77,14 +77,17 @@ pub fn evaluate_traced<'w, W: World + ?Sized>(
     // runs through the same step in a loop.
     if policy.has_default_order() && ptr::eq(revision, &revision::SEED) {
         revision::seed::run_default_order(&mut run)?;
+    } else if policy.has_default_order() && ptr::eq(revision, &revision::V2025_02_27) {
+        revision::v2025_02_27::run_default_order(&mut run)?;
     } else {
         for check in revision.request_checks.iter().chain(policy.order()) {
             run.step(*check, *check.decl())?;
         }
     }
-    // The image decides whether `Active` applies: looked up already by the
-    // checks that read it, and by nothing else.
-    run.facts.look_up(Needs::IMAGE, world);
+    // The image decides whether `Active` applies, the key pair what is
+    // bound: looked up already by the checks that read them, and by nothing
+    // else.
+    run.facts.look_up(Needs::IMAGE.and(Needs::KEY_PAIR), world);
     target(&run.facts, revision).ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
 }
 
@@ -112,7 +115,7 @@ impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {
             facts: &self.facts,
         });
         match verdict {
-            Verdict::Fail(code) => Err(rejection(self.revision, code, check)),
+            Verdict::Fail(code) => Err(rejection(self.revision, code, check, decl)),
             Verdict::Pass | Verdict::NotApplicable => Ok(()),
         }
     }
@@ -122,8 +125,9 @@ impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {
 /// checks can answer is in its catalogue (tests/revisions.rs holds each
 /// revision to it), so the fallback is never taken.
 #[inline]
-fn rejection(revision: &Revision, code: crate::Code, check: Check) -> Rejection {
-    Rejection::new(revision.entry(code).unwrap_or(&INTERNAL_ERROR), check)
+fn rejection(revision: &Revision, code: crate::Code, check: Check, decl: CheckDecl) -> Rejection {
+    let entry = revision.index.get_for(code, decl.param);
+    Rejection::new(entry.unwrap_or(&INTERNAL_ERROR), check)
 }
 
 /// The target, once every check has passed: the disk and its instance are
@@ -146,10 +150,29 @@ fn target<'w>(facts: &Facts<'_, 'w>, revision: &Revision) -> Option<Target<'w>> 
         },
         Source::Snapshot(_) | Source::Empty => None,
     };
+    let system = disk.source.disk_type() == DiskType::System;
+    let request = facts.request();
+    let password_reset = system
+        && revision.reads(Param::Password)
+        && request.password.is_some_and(|p| !p.is_empty());
+    let key_pair_name = if system && revision.reads(Param::KeyPairName) {
+        facts.key_pair().map(|k| k.name)
+    } else {
+        None
+    };
+    let instance_status_after = if revision.reads(Param::AutoStartInstance) && request.auto_start()
+    {
+        InstanceStatus::Running
+    } else {
+        InstanceStatus::Stopped
+    };
     Some(Target {
         disk_id: disk.id,
         instance_id,
         reset_to: disk.source,
         security_enhancement,
+        password_reset,
+        key_pair_name,
+        instance_status_after,
     })
 }

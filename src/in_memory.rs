@@ -7,8 +7,8 @@ use foldhash::fast::FixedState;
 
 use crate::engine::evaluate;
 use crate::model::{
-    Disk, DiskStatus, DiskView, Image, ImageView, Instance, InstanceStatus, InstanceView, Snapshot,
-    SnapshotView, Source,
+    Account, Disk, DiskStatus, DiskView, Image, ImageView, Instance, InstanceStatus, InstanceView,
+    KeyPair, KeyPairView, KmsKey, KmsKeyView, Snapshot, SnapshotView, Source,
 };
 use crate::outcome::{OwnedTarget, Rejection};
 use crate::policy::Policy;
@@ -28,13 +28,18 @@ pub struct InMemoryWorld {
     instances: Map<Instance>,
     images: Map<Image>,
     snapshots: Map<Snapshot>,
+    key_pairs: Map<KeyPair>,
+    kms_keys: Map<KmsKey>,
+    account: Account,
+    /// The disks being re-initialized whose instance starts once they settle.
+    auto_start: Map<()>,
 }
 
 /// An id that is already taken.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} id {id:?} is already taken")]
 pub struct DuplicateId {
-    /// `disk`, `instance`, `image` or `snapshot`.
+    /// `disk`, `instance`, `image`, `snapshot`, `key pair` or `KMS key`.
     pub kind: &'static str,
     /// The id.
     pub id: String,
@@ -101,6 +106,23 @@ impl InMemoryWorld {
         insert(&mut self.snapshots, "snapshot", &id, snapshot)
     }
 
+    /// Adds a key pair.
+    pub fn insert_key_pair(&mut self, key_pair: KeyPair) -> Result<(), DuplicateId> {
+        let name = key_pair.name.clone();
+        insert(&mut self.key_pairs, "key pair", &name, key_pair)
+    }
+
+    /// Adds a KMS key.
+    pub fn insert_kms_key(&mut self, key: KmsKey) -> Result<(), DuplicateId> {
+        let id = key.id.clone();
+        insert(&mut self.kms_keys, "KMS key", &id, key)
+    }
+
+    /// Sets the account (default [`Account::DEFAULT`]).
+    pub fn set_account(&mut self, account: Account) {
+        self.account = account;
+    }
+
     /// The disk `id`, to read or change it.
     pub fn disk_mut(&mut self, id: &str) -> Option<&mut Disk> {
         self.disks.get_mut(id)
@@ -141,6 +163,16 @@ impl InMemoryWorld {
         self.snapshots.values()
     }
 
+    /// The key pairs, in no particular order.
+    pub fn key_pairs(&self) -> impl Iterator<Item = &KeyPair> {
+        self.key_pairs.values()
+    }
+
+    /// The KMS keys, in no particular order.
+    pub fn kms_keys(&self) -> impl Iterator<Item = &KmsKey> {
+        self.kms_keys.values()
+    }
+
     /// Stage one of a re-init, as the real service runs it: evaluates the
     /// request and, if it is accepted, applies the transition's first stage
     /// (the disk is `ReIniting`, so that a second request meanwhile gets
@@ -151,14 +183,21 @@ impl InMemoryWorld {
         policy: &Policy,
     ) -> Result<OwnedTarget, Rejection> {
         let target = evaluate(request, &*self, policy)?.to_owned();
+        let transition = target.as_target().transition();
         // The disk and its instance were just read: the stage applies.
-        let _ = target.as_target().transition().begin(self);
+        let _ = transition.begin(self);
+        if transition.starts_instance() {
+            self.auto_start.insert(target.disk_id.clone(), ());
+        } else {
+            self.auto_start.remove(&target.disk_id);
+        }
         Ok(target)
     }
 
     /// Stage two: the re-init of `disk_id` settles. The disk is back
     /// `In_use` on the same instance, its content reset to its source (which
-    /// does not change). Returns what it was reset to.
+    /// does not change); if the request asked for it (`AutoStartInstance`),
+    /// the instance is started (`Running`). Returns what it was reset to.
     pub fn settle_reinit(&mut self, disk_id: &str) -> Result<Source<'_>, TransitionError> {
         let disk = self
             .disks
@@ -171,7 +210,10 @@ impl InMemoryWorld {
             });
         }
         let instance_id = disk.instance_id.clone().unwrap_or_default();
-        Transition::reinit(disk_id, &instance_id).settle(self)?;
+        let auto_start = self.auto_start.remove(disk_id).is_some();
+        Transition::reinit(disk_id, &instance_id)
+            .with_auto_start(auto_start)
+            .settle(self)?;
         Ok(self
             .disks
             .get(disk_id)
@@ -191,6 +233,18 @@ impl World for InMemoryWorld {
     }
     fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>> {
         self.snapshots.get(id).map(Snapshot::view)
+    }
+    fn key_pair(&self, name: &str) -> Option<KeyPairView<'_>> {
+        self.key_pairs.get(name).map(KeyPair::view)
+    }
+    fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
+        self.kms_keys.get(id).map(KmsKey::view)
+    }
+    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
+        self.snapshots.values().any(|s| s.blocks_reinit_of(disk_id))
+    }
+    fn account(&self) -> Account {
+        self.account
     }
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{Code, Entry};
 use crate::checks::Check;
-use crate::model::{DiskStatus, Source, SourceKind};
+use crate::model::{DiskStatus, InstanceStatus, Source, SourceKind};
 use crate::request::SecurityEnhancementStrategy;
 use crate::transition::Transition;
 
@@ -26,12 +26,25 @@ pub struct Target<'w> {
     /// `None` where none was asked for (and the revision has no default) or
     /// the request's `Active` was ignored.
     pub security_enhancement: Option<SecurityEnhancementStrategy>,
+    /// Whether the instance's password is reset: a `Password` was given, the
+    /// revision reads it, and the disk is a system disk.
+    pub password_reset: bool,
+    /// The key pair bound to the instance (`KeyPairName` on a system disk,
+    /// in a revision that reads it), as the world spells it.
+    pub key_pair_name: Option<&'w str>,
+    /// The instance's status once the re-init is done: `Running` when
+    /// `AutoStartInstance` is true (in a revision that reads it), else
+    /// `Stopped`.
+    pub instance_status_after: InstanceStatus,
 }
 
 impl<'w> Target<'w> {
     /// What the re-init does to the world, stage by stage.
     pub const fn transition(&self) -> Transition<'w> {
-        Transition::reinit(self.disk_id, self.instance_id)
+        Transition::reinit(self.disk_id, self.instance_id).with_auto_start(matches!(
+            self.instance_status_after,
+            InstanceStatus::Running
+        ))
     }
 
     /// An owned copy.
@@ -42,6 +55,9 @@ impl<'w> Target<'w> {
             reset_to: self.reset_to.kind(),
             source_id: self.reset_to.id().map(str::to_owned),
             security_enhancement: self.security_enhancement,
+            password_reset: self.password_reset,
+            key_pair_name: self.key_pair_name.map(str::to_owned),
+            instance_status_after: self.instance_status_after,
         }
     }
 }
@@ -50,8 +66,9 @@ impl<'w> Target<'w> {
 /// re-init, or to serialize (a decision's `Target`).
 ///
 /// Serialized as `{"DiskId", "InstanceId", "ResetTo", "SourceId",
-/// "SecurityEnhancement", "StatusDuring", "StatusAfter"}`; the last two come
-/// from the [`Transition`].
+/// "SecurityEnhancement", "PasswordReset", "KeyPairName", "StatusDuring",
+/// "StatusAfter", "InstanceStatusAfter"}`; `StatusDuring` and `StatusAfter`
+/// come from the [`Transition`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "TargetRecord", try_from = "TargetRecord")]
 pub struct OwnedTarget {
@@ -65,6 +82,13 @@ pub struct OwnedTarget {
     pub source_id: Option<String>,
     /// The security-hardening strategy applied.
     pub security_enhancement: Option<SecurityEnhancementStrategy>,
+    /// Whether the instance's password is reset.
+    pub password_reset: bool,
+    /// The key pair bound to the instance.
+    pub key_pair_name: Option<String>,
+    /// The instance's status once the re-init is done (`Running` or
+    /// `Stopped`).
+    pub instance_status_after: InstanceStatus,
 }
 
 impl OwnedTarget {
@@ -84,6 +108,9 @@ impl OwnedTarget {
             instance_id: &self.instance_id,
             reset_to,
             security_enhancement: self.security_enhancement,
+            password_reset: self.password_reset,
+            key_pair_name: self.key_pair_name.as_deref(),
+            instance_status_after: self.instance_status_after,
         }
     }
 }
@@ -97,8 +124,11 @@ struct TargetRecord {
     reset_to: SourceKind,
     source_id: Option<String>,
     security_enhancement: Option<SecurityEnhancementStrategy>,
+    password_reset: bool,
+    key_pair_name: Option<String>,
     status_during: DiskStatus,
     status_after: DiskStatus,
+    instance_status_after: InstanceStatus,
 }
 
 impl From<OwnedTarget> for TargetRecord {
@@ -112,6 +142,9 @@ impl From<OwnedTarget> for TargetRecord {
             reset_to: t.reset_to,
             source_id: t.source_id,
             security_enhancement: t.security_enhancement,
+            password_reset: t.password_reset,
+            key_pair_name: t.key_pair_name,
+            instance_status_after: t.instance_status_after,
         }
     }
 }
@@ -143,6 +176,9 @@ impl TryFrom<TargetRecord> for OwnedTarget {
                 reset_to: r.reset_to,
                 source_id: r.source_id,
                 security_enhancement: r.security_enhancement,
+                password_reset: r.password_reset,
+                key_pair_name: r.key_pair_name,
+                instance_status_after: r.instance_status_after,
             }),
         }
     }

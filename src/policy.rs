@@ -7,7 +7,9 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{ActiveOnNonPublicImage, Answers, DeletedSnapshotCode, UnsupportedCategories};
+use crate::answers::{
+    ActiveOnNonPublicImage, Answers, DeletedImageCode, DeletedSnapshotCode, UnsupportedCategories,
+};
 use crate::checks::Check;
 use crate::revision::{self, MAX_WORLD_CHECKS, Revision};
 
@@ -15,7 +17,7 @@ use crate::revision::{self, MAX_WORLD_CHECKS, Revision};
 /// and the answers to the open questions.
 ///
 /// Serialized in PascalCase (`Revision`, `Order`, `DeletedSnapshotCode`,
-/// `UnsupportedCategories`, `ActiveOnNonPublicImage`); every field is
+/// `UnsupportedCategories`, `ActiveOnNonPublicImage`, `DeletedImageCode`); every field is
 /// optional and defaults to the documented answer, so `{}` is the default
 /// policy. Deserializing refuses an `Order` that is not a permutation of the
 /// revision's world checks.
@@ -44,6 +46,7 @@ impl Policy {
                 deleted_snapshot_code: DeletedSnapshotCode::InvalidSourceSnapshot,
                 unsupported_categories: UnsupportedCategories::DEFAULT,
                 active_on_non_public_image: ActiveOnNonPublicImage::Ignore,
+                deleted_image_code: DeletedImageCode::InvalidDiskIdOperationNotSupported,
             },
         }
     }
@@ -198,6 +201,7 @@ struct PolicyRecord {
     deleted_snapshot_code: DeletedSnapshotCode,
     unsupported_categories: UnsupportedCategories,
     active_on_non_public_image: ActiveOnNonPublicImage,
+    deleted_image_code: DeletedImageCode,
 }
 
 crate::map_only::map_only!(PolicyRecord, "a policy");
@@ -216,6 +220,7 @@ impl TryFrom<PolicyRecord> for Policy {
             deleted_snapshot_code: r.deleted_snapshot_code,
             unsupported_categories: r.unsupported_categories,
             active_on_non_public_image: r.active_on_non_public_image,
+            deleted_image_code: r.deleted_image_code,
         });
         match r.order {
             Some(order) => Ok(policy.with_order(&order)?),
@@ -232,6 +237,7 @@ impl From<Policy> for PolicyRecord {
             deleted_snapshot_code: p.answers.deleted_snapshot_code,
             unsupported_categories: p.answers.unsupported_categories,
             active_on_non_public_image: p.answers.active_on_non_public_image,
+            deleted_image_code: p.answers.deleted_image_code,
         }
     }
 }

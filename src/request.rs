@@ -1,8 +1,9 @@
 //! The request: the raw RPC parameters a client sent, borrowed, untyped.
 //!
-//! `ReInitDisk` reads three parameters; the real requests carry many more
-//! (`RegionId`, `Format`, `Version`, the signature fields, ...), which are
-//! ignored. Values stay raw strings here: whether `DiskId` is missing or
+//! The seed revision reads three parameters, the 2025-02-27 revision seven;
+//! the real requests carry many more (`Format`, `Version`, the signature
+//! fields, ...), which are ignored. A revision lists the parameters it reads
+//! ([`Revision::params`](crate::Revision)); the others are ignored as well. Values stay raw strings here: whether `DiskId` is missing or
 //! `SecurityEnhancementStrategy` is valid is decided by the request checks
 //! in [`crate::checks`], so that a bad request gets its ECS error.
 
@@ -36,6 +37,18 @@ pub enum Param {
     DiskId,
     /// `SecurityEnhancementStrategy`: optional, `Active` or `Deactive`.
     SecurityEnhancementStrategy,
+    /// `Password`: optional, the system disk's new logon password (the
+    /// 2025-02-27 revision). Never echoed.
+    Password,
+    /// `KeyPairName`: optional, the key pair to bind (the 2025-02-27
+    /// revision).
+    KeyPairName,
+    /// `AutoStartInstance`: optional, `true` or `false` in any case (the
+    /// 2025-02-27 revision).
+    AutoStartInstance,
+    /// `RegionId`: sent by every SDK; the 2025-02-27 revision refuses a
+    /// malformed one.
+    RegionId,
 }
 
 /// `SecurityEnhancementStrategy`: whether to turn on security hardening
@@ -67,8 +80,9 @@ pub enum SecurityEnhancementStrategy {
 /// A `ReInitDisk` request: the parameters it reads, as the raw strings the
 /// client sent. `None` is a parameter the client did not send.
 ///
-/// Cheap to build and to copy: it borrows the caller's strings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// Cheap to build and to copy: it borrows the caller's strings. Its `Debug`
+/// shows whether a `Password` was given, never the password.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Request<'a> {
     /// `Action`.
@@ -77,6 +91,40 @@ pub struct Request<'a> {
     pub disk_id: Option<&'a str>,
     /// `SecurityEnhancementStrategy`.
     pub security_enhancement_strategy: Option<&'a str>,
+    /// `Password` (a secret: never shown).
+    pub password: Option<&'a str>,
+    /// `KeyPairName`.
+    pub key_pair_name: Option<&'a str>,
+    /// `AutoStartInstance`.
+    pub auto_start_instance: Option<&'a str>,
+    /// `RegionId`.
+    pub region_id: Option<&'a str>,
+}
+
+impl core::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Request")
+            .field("action", &self.action)
+            .field("disk_id", &self.disk_id)
+            .field(
+                "security_enhancement_strategy",
+                &self.security_enhancement_strategy,
+            )
+            .field("password", &self.password.map(|_| Redacted))
+            .field("key_pair_name", &self.key_pair_name)
+            .field("auto_start_instance", &self.auto_start_instance)
+            .field("region_id", &self.region_id)
+            .finish()
+    }
+}
+
+/// Stands for a secret in `Debug` output.
+struct Redacted;
+
+impl core::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 impl<'a> Request<'a> {
@@ -86,6 +134,10 @@ impl<'a> Request<'a> {
             action: Some(ACTION),
             disk_id: Some(disk_id),
             security_enhancement_strategy: None,
+            password: None,
+            key_pair_name: None,
+            auto_start_instance: None,
+            region_id: None,
         }
     }
 
@@ -116,6 +168,10 @@ impl<'a> Request<'a> {
                     Ok(Param::SecurityEnhancementStrategy) => {
                         request.security_enhancement_strategy = Some(value);
                     }
+                    Ok(Param::Password) => request.password = Some(value),
+                    Ok(Param::KeyPairName) => request.key_pair_name = Some(value),
+                    Ok(Param::AutoStartInstance) => request.auto_start_instance = Some(value),
+                    Ok(Param::RegionId) => request.region_id = Some(value),
                     Err(_) => {}
                 }
                 request
@@ -128,6 +184,23 @@ impl<'a> Request<'a> {
             Param::Action => self.action,
             Param::DiskId => self.disk_id,
             Param::SecurityEnhancementStrategy => self.security_enhancement_strategy,
+            Param::Password => self.password,
+            Param::KeyPairName => self.key_pair_name,
+            Param::AutoStartInstance => self.auto_start_instance,
+            Param::RegionId => self.region_id,
         }
+    }
+
+    /// The value of `param`, `None` when it is absent or empty (`""` counts
+    /// as absent).
+    pub fn given(&self, param: Param) -> Option<&'a str> {
+        self.get(param).filter(|v| !v.is_empty())
+    }
+
+    /// `AutoStartInstance` read as ECS reads it: `true` in any letter case.
+    /// (Whether the value is valid is the `auto-start-value` check's.)
+    pub fn auto_start(&self) -> bool {
+        self.auto_start_instance
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 }

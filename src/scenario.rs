@@ -26,8 +26,8 @@ use crate::checks::Check;
 use crate::echo::{Echo, cap_message};
 use crate::engine::evaluate;
 use crate::model::{
-    Disk, DiskSource, DiskStatus, DiskView, Image, ImageView, Instance, InstanceView, Snapshot,
-    SnapshotView,
+    Account, Disk, DiskSource, DiskStatus, DiskView, Image, ImageView, Instance, InstanceView,
+    KeyPair, KeyPairView, KmsKey, KmsKeyView, Snapshot, SnapshotView,
 };
 use crate::outcome::{OwnedTarget, Rejection, Target};
 use crate::policy::Policy;
@@ -36,7 +36,9 @@ use crate::revision::Revision;
 use crate::world::World;
 
 /// A request and the world it runs against.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Its `Debug` never shows a `Password` value.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Scenario {
     /// `Description`: what the scenario shows, for the reader; not read.
@@ -58,6 +60,15 @@ pub struct Scenario {
     /// `Snapshots`, deleted ones included (`"Deleted": true`).
     #[serde(default)]
     pub snapshots: Vec<Snapshot>,
+    /// `KeyPairs`: the account's key pairs (`[{"KeyPairName": ".."}]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_pairs: Vec<KeyPair>,
+    /// `KmsKeys`: the account's KMS keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kms_keys: Vec<KmsKey>,
+    /// `Account`: the account in its region (default: nothing refused).
+    #[serde(default, skip_serializing_if = "is_default_account")]
+    pub account: Account,
     /// `Policy`: the revision, the order of its checks, and the answers to
     /// the pages' open questions (default `{}`: the seed revision).
     #[serde(default)]
@@ -65,6 +76,36 @@ pub struct Scenario {
 }
 
 crate::map_only::map_only!(Scenario, "a scenario");
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_default_account(account: &Account) -> bool {
+    *account == Account::DEFAULT
+}
+
+impl fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let request: BTreeMap<&str, &str> = self
+            .request
+            .iter()
+            .map(|(k, v)| {
+                let shown = if k == "Password" { "<redacted>" } else { v };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Scenario")
+            .field("description", &self.description)
+            .field("request", &request)
+            .field("disks", &self.disks)
+            .field("instances", &self.instances)
+            .field("images", &self.images)
+            .field("snapshots", &self.snapshots)
+            .field("key_pairs", &self.key_pairs)
+            .field("kms_keys", &self.kms_keys)
+            .field("account", &self.account)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
 
 /// A scenario that is not valid: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -147,7 +188,9 @@ impl Scenario {
     }
 
     /// Checks what the types cannot: ids are unique and not empty, every id a
-    /// disk names is listed, and an `In_use` disk names its instance.
+    /// disk names is listed (its instance, image, source snapshot, KMS key),
+    /// and an `In_use` disk names its instance. A snapshot's `SourceDiskId`
+    /// need not be listed (the disk may be gone).
     pub fn validate(&self) -> Result<(), ScenarioError> {
         let instances = unique(
             "Instances",
@@ -163,6 +206,16 @@ impl Scenario {
             "Snapshots",
             "SnapshotId",
             self.snapshots.iter().map(|s| s.id.as_str()),
+        )?;
+        unique(
+            "KeyPairs",
+            "KeyPairName",
+            self.key_pairs.iter().map(|k| k.name.as_str()),
+        )?;
+        let kms_keys = unique(
+            "KmsKeys",
+            "KeyId",
+            self.kms_keys.iter().map(|k| k.id.as_str()),
         )?;
         unique("Disks", "DiskId", self.disks.iter().map(|d| d.id.as_str()))?;
         for (i, disk) in self.disks.iter().enumerate() {
@@ -203,6 +256,9 @@ impl Scenario {
                     listed("SourceSnapshotId", snapshot_id, "Snapshots", &snapshots)?;
                 }
                 DiskSource::Empty => {}
+            }
+            if let Some(id) = &disk.kms_key_id {
+                listed("KMSKeyId", id, "KmsKeys", &kms_keys)?;
             }
         }
         Ok(())
@@ -422,6 +478,21 @@ impl World for Scenario {
             .iter()
             .find(|s| s.id == id)
             .map(Snapshot::view)
+    }
+    fn key_pair(&self, name: &str) -> Option<KeyPairView<'_>> {
+        self.key_pairs
+            .iter()
+            .find(|k| k.name == name)
+            .map(KeyPair::view)
+    }
+    fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
+        self.kms_keys.iter().find(|k| k.id == id).map(KmsKey::view)
+    }
+    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
+        self.snapshots.iter().any(|s| s.blocks_reinit_of(disk_id))
+    }
+    fn account(&self) -> Account {
+        self.account
     }
 }
 

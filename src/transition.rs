@@ -3,7 +3,8 @@
 //!
 //! The disk goes `In_use` → `ReIniting` (stage 1, at once) → `In_use`
 //! (stage 2, when the re-init settles), on the same instance, its id, source
-//! and attachment kept. A store applies a stage through [`WorldMut`]; the
+//! and attachment kept. Asked to (`AutoStartInstance=true`), the instance
+//! then goes `Starting` (stage 3) → `Running` (stage 4). A store applies a stage through [`WorldMut`]; the
 //! crate's [`InMemoryWorld`](crate::InMemoryWorld) does, and so does any
 //! emulator's (examples/emulator.rs).
 
@@ -30,6 +31,26 @@ const REINIT: &[Stage] = &[
     },
 ];
 
+/// A re-init, then the instance started: `Starting`, then `Running`.
+const REINIT_AND_START: &[Stage] = &[
+    Stage {
+        disk: Some(DiskStatus::ReIniting),
+        instance: None,
+    },
+    Stage {
+        disk: Some(DiskStatus::InUse),
+        instance: None,
+    },
+    Stage {
+        disk: None,
+        instance: Some(InstanceStatus::Starting),
+    },
+    Stage {
+        disk: None,
+        instance: Some(InstanceStatus::Running),
+    },
+];
+
 /// What an accepted re-init does, stage by stage. The first stage happens
 /// as the request is accepted, so that a second request meanwhile gets
 /// `IncorrectDiskStatus`; the later ones as the re-init settles.
@@ -50,6 +71,19 @@ impl<'a> Transition<'a> {
             instance_id,
             stages: REINIT,
         }
+    }
+
+    /// The same re-init, then the instance started (`Starting`, then
+    /// `Running`) if `auto_start`.
+    #[must_use]
+    pub const fn with_auto_start(mut self, auto_start: bool) -> Self {
+        self.stages = if auto_start { REINIT_AND_START } else { REINIT };
+        self
+    }
+
+    /// Whether the instance is started once the disk has settled.
+    pub const fn starts_instance(&self) -> bool {
+        self.stages.len() > REINIT.len()
     }
 
     /// The stages, in order.
@@ -74,6 +108,12 @@ impl<'a> Transition<'a> {
             .unwrap_or(DiskStatus::InUse)
     }
 
+    /// The instance's status once every stage is applied, if a stage changes
+    /// it (`Running` for an auto-started instance).
+    pub fn instance_after(&self) -> Option<InstanceStatus> {
+        self.stages.iter().rev().find_map(|s| s.instance)
+    }
+
     /// Applies the first stage: call it as the request is accepted, under the
     /// same lock as the decision.
     pub fn begin<S: WorldMut + ?Sized>(&self, store: &mut S) -> Result<(), S::Error> {
@@ -83,7 +123,9 @@ impl<'a> Transition<'a> {
         }
     }
 
-    /// Applies the remaining stages: call it when the re-init settles.
+    /// Applies the remaining stages: call it when the re-init settles (an
+    /// emulator that shows time passing applies them one by one, with
+    /// [`Self::apply`], as each is due).
     pub fn settle<S: WorldMut + ?Sized>(&self, store: &mut S) -> Result<(), S::Error> {
         for stage in self.stages.iter().skip(1) {
             self.apply(stage, store)?;

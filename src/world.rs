@@ -1,7 +1,9 @@
 //! The world view `evaluate` reads: the [`World`] trait an emulator
 //! implements over its own store.
 
-use crate::model::{DiskView, ImageView, InstanceView, SnapshotView};
+use crate::model::{
+    Account, DiskView, ImageView, InstanceView, KeyPairView, KmsKeyView, SnapshotView,
+};
 
 /// A read-only view of the disks, instances, images and snapshots of one
 /// account and region.
@@ -12,6 +14,11 @@ use crate::model::{DiskView, ImageView, InstanceView, SnapshotView};
 /// nothing is a fact, not an error: no such disk answers
 /// `InvalidDiskId.NotFound`; no such image or snapshot counts as deleted; a
 /// disk attached to an instance the view lacks answers `InternalError`.
+///
+/// The methods the 2025-02-27 revision added (`key_pair`, `kms_key`,
+/// `has_instant_access_snapshot`, `account`) have defaults, so that a world
+/// written for the seed revision still compiles: no key pair, no KMS key, no
+/// snapshot with instant access, and an account nothing refuses.
 pub trait World {
     /// The disk `id`.
     fn disk(&self, id: &str) -> Option<DiskView<'_>>;
@@ -21,6 +28,28 @@ pub trait World {
     fn image(&self, id: &str) -> Option<ImageView<'_>>;
     /// The snapshot `id` (a deleted one may be kept, `deleted: true`).
     fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>>;
+    /// The key pair `name` (default: none).
+    fn key_pair(&self, name: &str) -> Option<KeyPairView<'_>> {
+        let _ = name;
+        None
+    }
+    /// The KMS key `id` (default: none; a key the world lacks counts as not
+    /// enabled).
+    fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
+        let _ = id;
+        None
+    }
+    /// Whether a snapshot that exists (not deleted), made from the disk
+    /// `disk_id`, has instant access enabled (default: no).
+    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
+        let _ = disk_id;
+        false
+    }
+    /// The account, in the world's region (default: [`Account::DEFAULT`],
+    /// which nothing refuses).
+    fn account(&self) -> Account {
+        Account::DEFAULT
+    }
 }
 
 impl<W: World + ?Sized> World for &W {
@@ -35,5 +64,17 @@ impl<W: World + ?Sized> World for &W {
     }
     fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>> {
         (**self).snapshot(id)
+    }
+    fn key_pair(&self, name: &str) -> Option<KeyPairView<'_>> {
+        (**self).key_pair(name)
+    }
+    fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
+        (**self).kms_key(id)
+    }
+    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
+        (**self).has_instant_access_snapshot(disk_id)
+    }
+    fn account(&self) -> Account {
+        (**self).account()
     }
 }

@@ -49,6 +49,7 @@ fn disk(id: &str) -> Disk {
         source: DiskSource::Empty,
         creating_snapshot: false,
         operation_locks: LockSet::EMPTY,
+        ..Default::default()
     }
 }
 

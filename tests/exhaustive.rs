@@ -84,6 +84,7 @@ fn sources() -> Vec<(DiskSource, Option<Image>, Option<Snapshot>)> {
                 id: "m-1".into(),
                 image_owner_alias: *alias,
                 deleted,
+                ..Default::default()
             };
             all.push((image.clone(), Some(i), None));
         }
@@ -100,6 +101,7 @@ fn sources() -> Vec<(DiskSource, Option<Image>, Option<Snapshot>)> {
                 id: "s-1".into(),
                 creation_time: time.parse::<CreationTime>().unwrap(),
                 deleted,
+                ..Default::default()
             };
             all.push((from_snapshot.clone(), None, Some(s)));
         }
@@ -119,6 +121,7 @@ fn attachments() -> Vec<(Option<String>, Option<Instance>)> {
                     status: *status,
                     has_started,
                     operation_locks,
+                    ..Default::default()
                 };
                 all.push((Some("i-1".to_owned()), Some(i)));
             }
@@ -245,6 +248,7 @@ fn sweep(domain: &Domain, policy: &Policy, expected: &RefPolicy) -> (usize, BTre
                                     source: source.clone(),
                                     creating_snapshot,
                                     operation_locks: *operation_locks,
+                                    ..Default::default()
                                 },
                                 instance: instance.clone(),
                                 image: image.clone(),
@@ -255,6 +259,7 @@ fn sweep(domain: &Domain, policy: &Policy, expected: &RefPolicy) -> (usize, BTre
                                     action: Some("ReInitDisk"),
                                     disk_id: Some("d-1"),
                                     security_enhancement_strategy: strategy,
+                                    ..Default::default()
                                 };
                                 let expected = reference(&request, &world, expected);
                                 let got = observed(&request, &world, policy);
@@ -363,6 +368,7 @@ fn every_code_in_the_catalogue_is_reachable() {
             source: DiskSource::Empty,
             creating_snapshot: false,
             operation_locks: LockSet::EMPTY,
+            ..Default::default()
         },
         instance: None,
         image: None,
@@ -407,6 +413,7 @@ fn every_knob_flipped() -> Policy {
                 DiskCategory::CloudAuto,
             ])),
             active_on_non_public_image: ActiveOnNonPublicImage::Reject,
+            ..Default::default()
         })
         .with_order(&reversed)
         .unwrap()

@@ -305,6 +305,7 @@ fn views_start_from_the_defaults_and_records_view_as_themselves() {
         },
         creating_snapshot: true,
         operation_locks: LockSet::EMPTY.with(LockReason::Refunded),
+        ..Default::default()
     };
     assert_eq!(
         disk.view(),
@@ -328,6 +329,7 @@ fn views_start_from_the_defaults_and_records_view_as_themselves() {
         status: InstanceStatus::Running,
         has_started: false,
         operation_locks: LockSet::EMPTY.with(LockReason::Security),
+        ..Default::default()
     };
     assert_eq!(
         record.view(),
@@ -341,6 +343,7 @@ fn views_start_from_the_defaults_and_records_view_as_themselves() {
         id: "m".into(),
         image_owner_alias: ImageOwnerAlias::Others,
         deleted: true,
+        ..Default::default()
     };
     assert_eq!(
         image.view(),
@@ -353,6 +356,7 @@ fn views_start_from_the_defaults_and_records_view_as_themselves() {
         id: "s".into(),
         creation_time: time,
         deleted: true,
+        ..Default::default()
     };
     assert_eq!(
         snapshot.view(),

@@ -120,6 +120,7 @@ fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) ->
             status: InstanceStatus::Stopped,
             has_started: true,
             operation_locks: instance_locks,
+            ..Default::default()
         })
         .unwrap();
     world
@@ -131,6 +132,7 @@ fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) ->
             source: DiskSource::Empty,
             creating_snapshot: false,
             operation_locks: disk_locks,
+            ..Default::default()
         })
         .unwrap();
     world
@@ -202,6 +204,7 @@ fn request_get_reads_each_parameter() {
         action: Some("ReInitDisk"),
         disk_id: Some("d-1"),
         security_enhancement_strategy: Some("Active"),
+        ..Default::default()
     };
     assert_eq!(request.get(Param::Action), Some("ReInitDisk"));
     assert_eq!(request.get(Param::DiskId), Some("d-1"));
@@ -401,6 +404,7 @@ fn the_in_memory_world_lists_each_kind_it_holds() {
             id: "m-9".into(),
             image_owner_alias: ImageOwnerAlias::System,
             deleted: false,
+            ..Default::default()
         })
         .unwrap();
     world
@@ -408,6 +412,7 @@ fn the_in_memory_world_lists_each_kind_it_holds() {
             id: "s-9".into(),
             creation_time: "2020-01-01T00:00:00Z".parse::<CreationTime>().unwrap(),
             deleted: true,
+            ..Default::default()
         })
         .unwrap();
     let ids = |ids: Vec<&str>| ids.into_iter().map(str::to_owned).collect::<Vec<_>>();
@@ -468,6 +473,7 @@ fn source_checks_describe_what_they_read() {
         source,
         creating_snapshot: false,
         operation_locks: LockSet::EMPTY,
+        ..Default::default()
     };
     let snapshot_of = |id: &str| DiskSource::Snapshot {
         snapshot_id: id.into(),
@@ -491,6 +497,7 @@ fn source_checks_describe_what_they_read() {
             id: "s-1".into(),
             creation_time: "2020-01-01T00:00:00Z".parse::<CreationTime>().unwrap(),
             deleted: false,
+            ..Default::default()
         })
         .unwrap();
     world
@@ -498,6 +505,7 @@ fn source_checks_describe_what_they_read() {
             id: "m-1".into(),
             image_owner_alias: ImageOwnerAlias::Others,
             deleted: false,
+            ..Default::default()
         })
         .unwrap();
 
@@ -562,6 +570,7 @@ fn source_checks_describe_what_they_read() {
             status: InstanceStatus::Stopped,
             has_started: true,
             operation_locks: LockSet::EMPTY,
+            ..Default::default()
         })
         .unwrap();
     world

@@ -135,6 +135,7 @@ impl Healthy {
             action: Some("ReInitDisk"),
             disk_id: Some("d-0"),
             security_enhancement_strategy: self.strategy,
+            ..Default::default()
         }
     }
 
@@ -216,6 +217,7 @@ fn healthy() -> impl Strategy<Value = Healthy> {
                     source,
                     creating_snapshot: false,
                     operation_locks: LockSet::EMPTY,
+                    ..Default::default()
                 }];
                 // Other disks, with ids of their own, on the same or other instances.
                 for (n, mut d) in others.into_iter().enumerate() {
@@ -231,16 +233,19 @@ fn healthy() -> impl Strategy<Value = Healthy> {
                             status: InstanceStatus::Stopped,
                             has_started: true,
                             operation_locks: LockSet::EMPTY,
+                            ..Default::default()
                         }],
                         images: vec![Image {
                             id: "m-0".into(),
                             image_owner_alias: alias,
                             deleted: false,
+                            ..Default::default()
                         }],
                         snapshots: vec![Snapshot {
                             id: "s-0".into(),
                             creation_time: time,
                             deleted: false,
+                            ..Default::default()
                         }],
                         ..Scenario::default()
                     },
@@ -467,7 +472,9 @@ proptest! {
     ) {
         let policy = Policy::default();
         let code = |strategy| {
-            let request = Request { action: Some("ReInitDisk"), disk_id: Some(disk_id), security_enhancement_strategy: strategy };
+            let request = Request { action: Some("ReInitDisk"), disk_id: Some(disk_id), security_enhancement_strategy: strategy,
+..Default::default()
+};
             evaluate(&request, &world, &policy).map(|_| ()).map_err(|e| e.code())
         };
         let none = code(None);

@@ -27,18 +27,21 @@ fn world() -> InMemoryWorld {
         status: InstanceStatus::Stopped,
         has_started: true,
         operation_locks: LockSet::EMPTY,
+        ..Default::default()
     })
     .unwrap();
     w.insert_image(Image {
         id: "m-1".into(),
         image_owner_alias: ImageOwnerAlias::System,
         deleted: false,
+        ..Default::default()
     })
     .unwrap();
     w.insert_snapshot(Snapshot {
         id: "s-1".into(),
         creation_time: "2020-01-01T00:00:00Z".parse::<CreationTime>().unwrap(),
         deleted: false,
+        ..Default::default()
     })
     .unwrap();
     let disk = |id: &str, source| Disk {
@@ -49,6 +52,7 @@ fn world() -> InMemoryWorld {
         source,
         creating_snapshot: false,
         operation_locks: LockSet::EMPTY,
+        ..Default::default()
     };
     w.insert_disk(disk(
         "d-sys",
@@ -161,6 +165,7 @@ fn ids_are_unique_per_kind() {
             id: "m-1".into(),
             image_owner_alias: ImageOwnerAlias::Others,
             deleted: true,
+            ..Default::default()
         })
         .unwrap_err();
     assert_eq!(

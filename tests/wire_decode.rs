@@ -70,6 +70,7 @@ fn the_request_reads_its_three_parameters_and_ignores_the_rest() {
             action: Some("ReInitDisk"),
             disk_id: Some("d-1"),
             security_enhancement_strategy: Some("Active"),
+            ..Default::default()
         }
     );
     // Names are case-sensitive: diskid is not DiskId.

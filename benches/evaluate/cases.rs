@@ -31,6 +31,7 @@ fn ok_instance(id: String) -> Instance {
         status: InstanceStatus::Stopped,
         has_started: true,
         operation_locks: LockSet::EMPTY,
+        ..Default::default()
     }
 }
 
@@ -43,6 +44,7 @@ fn disk(id: &str, instance: &str, source: DiskSource) -> Disk {
         source,
         creating_snapshot: false,
         operation_locks: LockSet::EMPTY,
+        ..Default::default()
     }
 }
 
@@ -74,6 +76,7 @@ pub fn world(disks: usize) -> InMemoryWorld {
             id: format!("m-bp1{k:017}"),
             image_owner_alias: ImageOwnerAlias::System,
             deleted: false,
+            ..Default::default()
         })
         .expect("unique");
     }
@@ -82,6 +85,7 @@ pub fn world(disks: usize) -> InMemoryWorld {
             id: format!("s-bp1{k:017}"),
             creation_time: time(1_600_000_000),
             deleted: false,
+            ..Default::default()
         })
         .expect("unique");
     }
@@ -97,6 +101,7 @@ pub fn world(disks: usize) -> InMemoryWorld {
             id: id.to_owned(),
             image_owner_alias: alias,
             deleted,
+            ..Default::default()
         })
         .expect("unique");
     }
@@ -109,6 +114,7 @@ pub fn world(disks: usize) -> InMemoryWorld {
             id: id.to_owned(),
             creation_time: time(at),
             deleted,
+            ..Default::default()
         })
         .expect("unique");
     }
@@ -144,6 +150,7 @@ pub fn world(disks: usize) -> InMemoryWorld {
             status,
             has_started,
             operation_locks,
+            ..Default::default()
         })
         .expect("unique");
     }

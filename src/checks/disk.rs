@@ -1,10 +1,11 @@
-//! The checks that read the disk alone.
+//! The checks that read the disk alone (and what belongs to it: its KMS key,
+//! the snapshots made from it).
 
 use core::fmt;
 
 use super::{CheckDecl, Facts, Needs, Verdict};
 use crate::catalogue::Code;
-use crate::model::{DiskStatus, DiskView};
+use crate::model::{DiskStatus, DiskView, KeyState, MultiAttach};
 
 /// `disk-exists`: nothing else can be said about a disk that does not exist.
 pub const DISK_EXISTS: CheckDecl = CheckDecl {
@@ -13,6 +14,7 @@ pub const DISK_EXISTS: CheckDecl = CheckDecl {
     why: "Nothing else can be said about a disk that does not exist.",
     codes: &[Code::InvalidDiskIdNotFound],
     needs: Needs::DISK,
+    param: None,
     rule: disk_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -37,6 +39,7 @@ pub const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
     why: "A static property of the disk: no waiting or stopping will ever fix it, so it is reported before any transient state.",
     codes: &[Code::DiskCategoryOperationNotSupported],
     needs: Needs::DISK,
+    param: None,
     rule: category_supported,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -70,6 +73,7 @@ pub const DISK_IN_USE: CheckDecl = CheckDecl {
     why: "The page's first condition. The disk is the subject of the request, so its own status comes before its instance's. An unattached disk fails here (it is not `In_use`). A disk being re-initialized (`ReIniting`) fails here too.",
     codes: &[Code::IncorrectDiskStatus],
     needs: Needs::DISK,
+    param: None,
     rule: disk_in_use,
     describe: |f, out| {
         with_disk(f, out, |d, out| match d.instance_id {
@@ -100,6 +104,7 @@ pub const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
     why: "A transient condition (\"try again later\"): reported only once everything that waiting cannot fix has passed.",
     codes: &[Code::DiskCreatingSnapshot],
     needs: Needs::DISK,
+    param: None,
     rule: no_snapshot_in_progress,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -133,5 +138,119 @@ pub(super) fn with_disk(
         (Some(d), _) => describe(*d, out),
         (None, Some(id)) => write!(out, "no disk {id}"),
         (None, None) => out.write_str("no DiskId"),
+    }
+}
+
+/// `not-multi-attach`: a multi-attach disk cannot be re-initialized.
+pub const NOT_MULTI_ATTACH: CheckDecl = CheckDecl {
+    requires: "the disk is not a multi-attach disk",
+    fails_when: "the disk's `MultiAttach` is `Enabled`",
+    why: "The 2025-02-27 page: multi-attach disks do not support this operation. A static property of the disk, like its category, so it comes before any transient state (and before the instance: a multi-attach disk has several).",
+    codes: &[Code::InvalidOperationMultiAttachDisk],
+    needs: Needs::DISK,
+    param: None,
+    rule: not_multi_attach,
+    describe: |f, out| {
+        with_disk(f, out, |d, out| {
+            write!(
+                out,
+                "disk {} MultiAttach = {}, needs Disabled",
+                d.id, d.multi_attach
+            )
+        })
+    },
+};
+
+/// The rule of `not-multi-attach`.
+#[inline]
+fn not_multi_attach(f: &Facts<'_, '_>) -> Verdict {
+    match f.disk() {
+        None => Verdict::NotApplicable,
+        Some(d) if d.multi_attach == MultiAttach::Enabled => {
+            Verdict::Fail(Code::InvalidOperationMultiAttachDisk)
+        }
+        Some(_) => Verdict::Pass,
+    }
+}
+
+/// `no-instant-access-snapshot`: no snapshot of the disk has instant access.
+pub const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
+    requires: "no snapshot made from the disk (existing, not deleted) has instant access enabled",
+    fails_when: "a snapshot whose `SourceDiskId` is the disk, not deleted, has `InstantAccess`",
+    why: "The 2025-02-27 page: disks that have snapshots with instant access enabled do not support this operation (re-init would pull the data from under them). Snapshot state, like a snapshot in progress, so it comes right after that check.",
+    codes: &[Code::DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported],
+    needs: Needs::INSTANT_ACCESS,
+    param: None,
+    rule: no_instant_access_snapshot,
+    describe: |f, out| {
+        with_disk(f, out, |d, out| {
+            write!(
+                out,
+                "disk {} has a snapshot with InstantAccess = {}, needs false",
+                d.id,
+                f.instant_access()
+            )
+        })
+    },
+};
+
+/// The rule of `no-instant-access-snapshot`.
+#[inline]
+fn no_instant_access_snapshot(f: &Facts<'_, '_>) -> Verdict {
+    match f.disk() {
+        None => Verdict::NotApplicable,
+        Some(_) if f.instant_access() => {
+            Verdict::Fail(Code::DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported)
+        }
+        Some(_) => Verdict::Pass,
+    }
+}
+
+/// `kms-key-usable`: an encrypted disk's KMS key is one ECS can use.
+pub const KMS_KEY_USABLE: CheckDecl = CheckDecl {
+    requires: "an encrypted disk's KMS key exists and is `Enabled`, ECS is authorized to use KMS, and the key carries the ECS tag",
+    fails_when: "the key is missing or not `Enabled`; else ECS is not authorized; else the key lacks the ECS tag",
+    why: "The 2025-02-27 page lists the three KMS codes; re-initializing an encrypted disk writes it with its key. Checked in that order: a key that is not enabled cannot be used whoever asks, then ECS's right to KMS, then the key's tag. A key the world lacks is a deleted key: not enabled.",
+    codes: &[
+        Code::InvalidParameterKmsKeyIdCmkNotEnabled,
+        Code::InvalidParameterKmsKeyIdKmsUnauthorized,
+        Code::InvalidParameterKmsKeyIdCmkUnauthorized,
+    ],
+    needs: Needs::KMS_KEY,
+    param: None,
+    rule: kms_key_usable,
+    describe: |f, out| {
+        with_disk(f, out, |d, out| match (d.kms_key_id, f.kms_key()) {
+            (None, _) => write!(out, "disk {} is not encrypted", d.id),
+            (Some(id), None) => write!(
+                out,
+                "disk {} is encrypted with KMS key {id}, which the world does not have (counts as not enabled)",
+                d.id
+            ),
+            (Some(_), Some(k)) => write!(
+                out,
+                "disk {} is encrypted with KMS key {}: KeyState = {}, EcsAuthorized = {}, EcsTagged = {}, needs Enabled, true, true",
+                d.id, k.id, k.key_state, k.ecs_authorized, k.ecs_tagged
+            ),
+        })
+    },
+};
+
+/// The rule of `kms-key-usable`.
+#[inline]
+fn kms_key_usable(f: &Facts<'_, '_>) -> Verdict {
+    match (f.disk().and_then(|d| d.kms_key_id), f.kms_key()) {
+        (None, _) => Verdict::NotApplicable,
+        (Some(_), None) => Verdict::Fail(Code::InvalidParameterKmsKeyIdCmkNotEnabled),
+        (Some(_), Some(k)) if k.key_state != KeyState::Enabled => {
+            Verdict::Fail(Code::InvalidParameterKmsKeyIdCmkNotEnabled)
+        }
+        (Some(_), Some(k)) if !k.ecs_authorized => {
+            Verdict::Fail(Code::InvalidParameterKmsKeyIdKmsUnauthorized)
+        }
+        (Some(_), Some(k)) if !k.ecs_tagged => {
+            Verdict::Fail(Code::InvalidParameterKmsKeyIdCmkUnauthorized)
+        }
+        (Some(_), Some(_)) => Verdict::Pass,
     }
 }

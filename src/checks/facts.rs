@@ -5,7 +5,10 @@
 use core::fmt;
 
 use crate::answers::Answers;
-use crate::model::{CreationTime, DiskView, ImageView, InstanceView, SnapshotView, Source};
+use crate::model::{
+    Account, CreationTime, DiskView, ImageView, InstanceView, KeyPairView, KmsKeyView,
+    SnapshotView, Source,
+};
 use crate::request::{Request, SecurityEnhancementStrategy};
 use crate::world::World;
 
@@ -25,6 +28,14 @@ impl Needs {
     pub const IMAGE: Self = Self(0b0101);
     /// The disk and its source snapshot (a data disk).
     pub const SNAPSHOT: Self = Self(0b1001);
+    /// The key pair the request names (`KeyPairName`).
+    pub const KEY_PAIR: Self = Self(0b0001_0000);
+    /// The disk and its KMS key (an encrypted disk).
+    pub const KMS_KEY: Self = Self(0b0010_0001);
+    /// The disk and whether a snapshot of it has instant access.
+    pub const INSTANT_ACCESS: Self = Self(0b0100_0001);
+    /// The account, in the world's region.
+    pub const ACCOUNT: Self = Self(0b1000_0000);
 
     /// Both sets.
     #[must_use]
@@ -45,7 +56,16 @@ impl Needs {
 
 impl fmt::Debug for Needs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = [(1, "disk"), (2, "instance"), (4, "image"), (8, "snapshot")];
+        let names = [
+            (1, "disk"),
+            (2, "instance"),
+            (4, "image"),
+            (8, "snapshot"),
+            (16, "key pair"),
+            (32, "KMS key"),
+            (64, "instant access"),
+            (128, "account"),
+        ];
         let mut list = f.debug_set();
         for (bit, name) in names {
             if self.0 & bit != 0 {
@@ -80,6 +100,10 @@ pub struct Facts<'r, 'w> {
     instance: Attached<'w>,
     image: Option<ImageView<'w>>,
     snapshot: Option<SnapshotView<'w>>,
+    key_pair: Option<KeyPairView<'w>>,
+    kms_key: Option<KmsKeyView<'w>>,
+    instant_access: bool,
+    account: Account,
 }
 
 impl<'r, 'w> Facts<'r, 'w> {
@@ -99,6 +123,10 @@ impl<'r, 'w> Facts<'r, 'w> {
             instance: Attached::Nothing,
             image: None,
             snapshot: None,
+            key_pair: None,
+            kms_key: None,
+            instant_access: false,
+            account: Account::DEFAULT,
         }
     }
 
@@ -135,6 +163,24 @@ impl<'r, 'w> Facts<'r, 'w> {
                 Some(Source::Snapshot(id)) => world.snapshot(id),
                 _ => None,
             };
+        }
+        if needs.contains(Needs::KEY_PAIR) && !self.loaded.contains(Needs::KEY_PAIR) {
+            self.key_pair = self
+                .request
+                .key_pair_name
+                .filter(|name| !name.is_empty())
+                .and_then(|name| world.key_pair(name));
+        }
+        if needs.contains(Needs::KMS_KEY) && !self.loaded.contains(Needs::KMS_KEY) {
+            self.kms_key = disk
+                .and_then(|d| d.kms_key_id)
+                .and_then(|id| world.kms_key(id));
+        }
+        if needs.contains(Needs::INSTANT_ACCESS) && !self.loaded.contains(Needs::INSTANT_ACCESS) {
+            self.instant_access = disk.is_some_and(|d| world.has_instant_access_snapshot(d.id));
+        }
+        if needs.contains(Needs::ACCOUNT) && !self.loaded.contains(Needs::ACCOUNT) {
+            self.account = world.account();
         }
         self.loaded = self.loaded.and(needs);
     }
@@ -185,5 +231,29 @@ impl<'r, 'w> Facts<'r, 'w> {
     #[inline]
     pub const fn snapshot(&self) -> Option<&SnapshotView<'w>> {
         self.snapshot.as_ref()
+    }
+
+    /// The key pair `KeyPairName` names, if given and the world has it.
+    #[inline]
+    pub const fn key_pair(&self) -> Option<&KeyPairView<'w>> {
+        self.key_pair.as_ref()
+    }
+
+    /// The encrypted disk's KMS key, if the world has it.
+    #[inline]
+    pub const fn kms_key(&self) -> Option<&KmsKeyView<'w>> {
+        self.kms_key.as_ref()
+    }
+
+    /// Whether a snapshot of the disk that exists has instant access.
+    #[inline]
+    pub const fn instant_access(&self) -> bool {
+        self.instant_access
+    }
+
+    /// The account, in the world's region.
+    #[inline]
+    pub const fn account(&self) -> &Account {
+        &self.account
     }
 }

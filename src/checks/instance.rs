@@ -16,6 +16,7 @@ pub const INSTANCE_NOT_SECURITY_LOCKED: CheckDecl = CheckDecl {
     why: "The operation-locks appendix: for ReInitDisk a security lock \"returns an error when the disk is in the In_use state; normal logic when the disk is in another state\". It is the strongest block, so it comes first among the instance checks. A disk in another status gets what it would get unlocked.",
     codes: &[Code::InstanceLockedForSecurity, Code::InternalError],
     needs: Needs::INSTANCE,
+    param: None,
     rule: instance_not_security_locked,
     describe: |f, out| match f.disk() {
         Some(d) if d.status != DiskStatus::InUse => write!(
@@ -57,6 +58,7 @@ pub const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
     why: "The overdue-payments appendix: the operation is refused when the instance or the disk is expired or in arrears. A locked instance is stopped, but must not pass as re-initializable: the lock is checked before its status. The disk's own lock is known without the instance, so it decides first.",
     codes: &[Code::InstanceExpiredOrInArrears, Code::InternalError],
     needs: Needs::INSTANCE,
+    param: None,
     rule: instance_not_in_arrears,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -105,6 +107,7 @@ pub const INSTANCE_STOPPED: CheckDecl = CheckDecl {
     why: "The page's first and second conditions. \"Never started\" is a state of the instance, and the code's message speaks of \"the current status of the resource\" (open question 2).",
     codes: &[Code::IncorrectInstanceStatus, Code::InternalError],
     needs: Needs::INSTANCE,
+    param: None,
     rule: instance_stopped,
     describe: |f, out| {
         with_instance(f, out, |i, out| {
@@ -136,7 +139,7 @@ fn financial(out: &mut fmt::Formatter<'_>) -> fmt::Result {
 }
 
 /// Describes the instance with `describe`, or says why there is none.
-fn with_instance(
+pub(super) fn with_instance(
     f: &Facts<'_, '_>,
     out: &mut fmt::Formatter<'_>,
     describe: impl FnOnce(InstanceView<'_>, &mut fmt::Formatter<'_>) -> fmt::Result,
@@ -150,4 +153,72 @@ fn with_instance(
         ),
         Attached::To(i) => describe(*i, out),
     })
+}
+
+/// `not-hibernation-configured`: an instance with hibernation configured
+/// refuses the operation.
+pub const NOT_HIBERNATION_CONFIGURED: CheckDecl = CheckDecl {
+    requires: "the disk's instance has no hibernation configured",
+    fails_when: "the instance's `HibernationOptions.Configured` is true",
+    why: "The 2025-02-27 page: the operation is not permitted on an instance with hibernation configured. A property of the instance that stopping does not change, checked once the instance's status is known to be right.",
+    codes: &[
+        Code::HibernationConfiguredInstanceOperationForbidden,
+        Code::InternalError,
+    ],
+    needs: Needs::INSTANCE,
+    param: None,
+    rule: not_hibernation_configured,
+    describe: |f, out| {
+        with_instance(f, out, |i, out| {
+            write!(
+                out,
+                "instance {} HibernationConfigured = {}, needs false",
+                i.id, i.hibernation_configured
+            )
+        })
+    },
+};
+
+/// The rule of `not-hibernation-configured`.
+#[inline]
+fn not_hibernation_configured(f: &Facts<'_, '_>) -> Verdict {
+    match f.instance() {
+        Attached::Nothing => Verdict::NotApplicable,
+        Attached::Dangling(_) => Verdict::Fail(Code::InternalError),
+        Attached::To(i) if i.hibernation_configured => {
+            Verdict::Fail(Code::HibernationConfiguredInstanceOperationForbidden)
+        }
+        Attached::To(_) => Verdict::Pass,
+    }
+}
+
+/// `io-optimized`: the instance is I/O optimized.
+pub const IO_OPTIMIZED: CheckDecl = CheckDecl {
+    requires: "the disk's instance is I/O optimized",
+    fails_when: "the instance's `IoOptimized` is false",
+    why: "The 2025-02-27 page lists `DependencyViolation.IoOptimize` (\"The specified parameter InstanceId is not valid.\") without a condition. Its name is the instance's `IoOptimized` attribute: the disk categories re-init writes need an I/O optimized instance, so a non-optimized (retired generation) instance is refused. Every instance made since 2017 is optimized: the fact defaults to true (docs/open-questions.md).",
+    codes: &[Code::DependencyViolationIoOptimize, Code::InternalError],
+    needs: Needs::INSTANCE,
+    param: None,
+    rule: io_optimized,
+    describe: |f, out| {
+        with_instance(f, out, |i, out| {
+            write!(
+                out,
+                "instance {} IoOptimized = {}, needs true",
+                i.id, i.io_optimized
+            )
+        })
+    },
+};
+
+/// The rule of `io-optimized`.
+#[inline]
+fn io_optimized(f: &Facts<'_, '_>) -> Verdict {
+    match f.instance() {
+        Attached::Nothing => Verdict::NotApplicable,
+        Attached::Dangling(_) => Verdict::Fail(Code::InternalError),
+        Attached::To(i) if !i.io_optimized => Verdict::Fail(Code::DependencyViolationIoOptimize),
+        Attached::To(_) => Verdict::Pass,
+    }
 }

@@ -8,13 +8,16 @@
 //! are all printed from these declarations.
 //!
 //! The declarations are grouped by what they read: [`request`] (the
-//! parameters), [`disk`], [`instance`] and [`source`] (the image or
-//! snapshot a disk comes from).
+//! parameters), [`account`], [`disk`], [`instance`], [`source`] (the image or
+//! snapshot a disk comes from) and [`login`] (the key pair, password and
+//! non-root logon of a system disk's instance).
 
 mod facts;
 
+pub mod account;
 pub mod disk;
 pub mod instance;
+pub mod login;
 pub mod request;
 pub mod source;
 
@@ -24,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
 use crate::catalogue::Code;
+use crate::request::Param;
 
 pub use facts::{Attached, Facts, Needs};
 
@@ -57,10 +61,20 @@ pub enum Check {
     DiskIdGiven,
     /// `SecurityEnhancementStrategy`, when given, is `Active` or `Deactive`.
     StrategyValue,
+    /// `Password`, when given, is well formed.
+    PasswordValue,
+    /// `AutoStartInstance`, when given, is `true` or `false`.
+    AutoStartValue,
+    /// `RegionId`, when given, is well formed.
+    RegionIdValue,
     /// The disk exists.
     DiskExists,
     /// The disk's category supports re-init.
     CategorySupported,
+    /// The account is on the volume white list.
+    UserInWhiteList,
+    /// The disk is not a multi-attach disk.
+    NotMultiAttach,
     /// The disk's instance is not locked for security (while the disk is
     /// `In_use`).
     InstanceNotSecurityLocked,
@@ -70,8 +84,16 @@ pub enum Check {
     DiskInUse,
     /// The disk's instance is `Stopped` and has started once.
     InstanceStopped,
+    /// The disk's instance has no hibernation configured.
+    NotHibernationConfigured,
+    /// The disk's instance is I/O optimized.
+    IoOptimized,
     /// No snapshot of the disk is being created.
     NoSnapshotInProgress,
+    /// No snapshot made from the disk has instant access.
+    NoInstantAccessSnapshot,
+    /// An encrypted disk's KMS key is usable by ECS.
+    KmsKeyUsable,
     /// A data disk's source snapshot still exists.
     SourceSnapshotExists,
     /// A data disk's source snapshot is not older than the revision's
@@ -79,6 +101,14 @@ pub enum Check {
     SourceSnapshotNotTooOld,
     /// A system disk's image still exists.
     SourceImageExists,
+    /// A given `KeyPairName` is listed, and the instance is not Windows.
+    KeyPairUsable,
+    /// A Windows instance's `Password` does not start with `/`.
+    WindowsPasswordValue,
+    /// Non-root logon is supported in the region.
+    NonRootRegionSupported,
+    /// Non-root logon is supported by the image.
+    NonRootImageSupported,
     /// `Active` is asked for on a public image only (when the policy says so).
     HardeningSupported,
 }
@@ -110,6 +140,10 @@ pub struct CheckDecl {
     pub codes: &'static [Code],
     /// The facts it reads, looked up before it runs.
     pub needs: Needs,
+    /// The request parameter a failure is about, for a code whose message
+    /// names it (`InvalidParameter`): the revision's row for that parameter
+    /// answers.
+    pub param: Option<Param>,
     /// The rule: the verdict on the facts.
     pub rule: fn(&Facts<'_, '_>) -> Verdict,
     /// The facts it read and what it needs of them, in a line (`explain`).
@@ -139,16 +173,29 @@ impl Check {
             Self::Action => &request::ACTION,
             Self::DiskIdGiven => &request::DISK_ID_GIVEN,
             Self::StrategyValue => &request::STRATEGY_VALUE,
+            Self::PasswordValue => &request::PASSWORD_VALUE,
+            Self::AutoStartValue => &request::AUTO_START_VALUE,
+            Self::RegionIdValue => &request::REGION_ID_VALUE,
             Self::DiskExists => &disk::DISK_EXISTS,
             Self::CategorySupported => &disk::CATEGORY_SUPPORTED,
+            Self::UserInWhiteList => &account::USER_IN_WHITE_LIST,
+            Self::NotMultiAttach => &disk::NOT_MULTI_ATTACH,
             Self::InstanceNotSecurityLocked => &instance::INSTANCE_NOT_SECURITY_LOCKED,
             Self::InstanceNotInArrears => &instance::INSTANCE_NOT_IN_ARREARS,
             Self::DiskInUse => &disk::DISK_IN_USE,
             Self::InstanceStopped => &instance::INSTANCE_STOPPED,
+            Self::NotHibernationConfigured => &instance::NOT_HIBERNATION_CONFIGURED,
+            Self::IoOptimized => &instance::IO_OPTIMIZED,
             Self::NoSnapshotInProgress => &disk::NO_SNAPSHOT_IN_PROGRESS,
+            Self::NoInstantAccessSnapshot => &disk::NO_INSTANT_ACCESS_SNAPSHOT,
+            Self::KmsKeyUsable => &disk::KMS_KEY_USABLE,
             Self::SourceSnapshotExists => &source::SOURCE_SNAPSHOT_EXISTS,
             Self::SourceSnapshotNotTooOld => &source::SOURCE_SNAPSHOT_NOT_TOO_OLD,
             Self::SourceImageExists => &source::SOURCE_IMAGE_EXISTS,
+            Self::KeyPairUsable => &login::KEY_PAIR_USABLE,
+            Self::WindowsPasswordValue => &login::WINDOWS_PASSWORD_VALUE,
+            Self::NonRootRegionSupported => &login::NON_ROOT_REGION_SUPPORTED,
+            Self::NonRootImageSupported => &login::NON_ROOT_IMAGE_SUPPORTED,
             Self::HardeningSupported => &source::HARDENING_SUPPORTED,
         }
     }

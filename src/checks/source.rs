@@ -9,7 +9,7 @@ use super::{CheckDecl, Facts, Needs, Verdict};
 use crate::answers::ActiveOnNonPublicImage;
 use crate::catalogue::Code;
 use crate::model::{DiskView, ImageOwnerAlias, Source};
-use crate::request::SecurityEnhancementStrategy;
+use crate::request::{Param, SecurityEnhancementStrategy};
 
 /// `source-snapshot-exists`: a data disk's source snapshot still exists (one
 /// the world does not have counts as deleted).
@@ -19,6 +19,7 @@ pub const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
     why: "The page: \"if the source snapshot has been deleted, it cannot be re-initialized and an error is returned\". Deleted comes before too old: a deleted snapshot cannot be restored at all.",
     codes: &[Code::InvalidSourceSnapshot, Code::OperationDenied],
     needs: Needs::SNAPSHOT,
+    param: None,
     rule: source_snapshot_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
@@ -56,6 +57,7 @@ pub const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
     why: "The page: snapshots made before 15 July 2013 cannot be re-initialized to; where the day itself falls is the revision's reading (its too-old boundary). The English message's \"since the detached first time\" is not a condition (open question 7).",
     codes: &[Code::InvalidSnapshotTooOld],
     needs: Needs::SNAPSHOT,
+    param: None,
     rule: source_snapshot_not_too_old,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
@@ -89,13 +91,15 @@ fn source_snapshot_not_too_old(f: &Facts<'_, '_>) -> Verdict {
 /// not have counts as deleted, owner unknown.
 pub const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
     requires: "a system disk's image exists",
-    fails_when: "a system disk's image is deleted (or unknown to the world)",
-    why: "The page: \"if the source image has been deleted, it cannot be re-initialized\". Only a shared image has a code of its own on the page; for the rest, the current API's code for exactly this case (message \"...due to image not exist.\").",
+    fails_when: "a system disk's image is deleted (or unknown to the world); shared by another account: `SharedImageDeleted`",
+    why: "The page: \"if the source image has been deleted, it cannot be re-initialized\". Only a shared image has a code of its own on the page; for the rest, the current API's code for exactly this case (message \"...due to image not exist.\"), or `InvalidImageId.NotFound` if the policy's `DeletedImageCode` says so.",
     codes: &[
         Code::SharedImageDeleted,
         Code::InvalidDiskIdOperationNotSupported,
+        Code::InvalidImageIdNotFound,
     ],
     needs: Needs::IMAGE,
+    param: None,
     rule: source_image_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.image()) {
@@ -121,7 +125,7 @@ fn source_image_exists(f: &Facts<'_, '_>) -> Verdict {
         (Some(Source::Image(_)), Some(i)) if i.image_owner_alias == ImageOwnerAlias::Others => {
             Verdict::Fail(Code::SharedImageDeleted)
         }
-        (Some(Source::Image(_)), _) => Verdict::Fail(Code::InvalidDiskIdOperationNotSupported),
+        (Some(Source::Image(_)), _) => Verdict::Fail(f.answers().deleted_image_code.code()),
         _ => Verdict::NotApplicable,
     }
 }
@@ -134,6 +138,7 @@ pub const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
     why: "By default `Active` is ignored there (hardening not applied), so this check passes; it is last because it only refines a request that is otherwise fine.",
     codes: &[Code::InvalidParameter],
     needs: Needs::IMAGE,
+    param: Some(Param::SecurityEnhancementStrategy),
     rule: hardening_supported,
     describe: |f, out| {
         strategy(f, out, "")?;

@@ -195,6 +195,34 @@ pub enum DiskStatus {
     ReIniting,
 }
 
+/// `MultiAttach` of a disk in ECS: whether it can be attached to several
+/// instances at once.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum MultiAttach {
+    /// `Disabled` (default): attached to one instance at most.
+    #[default]
+    Disabled,
+    /// `Enabled`: a multi-attach disk.
+    Enabled,
+}
+
 /// What a disk was created from, and so what `ReInitDisk` resets it to.
 ///
 /// The disk's [`DiskType`] follows from this: only a system disk has an image.
@@ -324,6 +352,11 @@ pub struct DiskView<'a> {
     pub creating_snapshot: bool,
     /// `OperationLocks`: the disk's own locks (default none).
     pub operation_locks: LockSet,
+    /// `MultiAttach` (default `Disabled`).
+    pub multi_attach: MultiAttach,
+    /// `KMSKeyId`: the key an encrypted disk is encrypted with; `None` for
+    /// a disk that is not encrypted (default).
+    pub kms_key_id: Option<&'a str>,
 }
 
 impl<'a> DiskView<'a> {
@@ -342,6 +375,8 @@ impl<'a> DiskView<'a> {
             source,
             creating_snapshot: false,
             operation_locks: LockSet::EMPTY,
+            multi_attach: MultiAttach::Disabled,
+            kms_key_id: None,
         }
     }
 
@@ -366,9 +401,29 @@ impl<'a> DiskView<'a> {
         self
     }
 
+    /// The same disk, multi-attach or not.
+    #[must_use]
+    pub const fn with_multi_attach(mut self, multi_attach: MultiAttach) -> Self {
+        self.multi_attach = multi_attach;
+        self
+    }
+
+    /// The same disk, encrypted with the KMS key `kms_key_id` (or not
+    /// encrypted).
+    #[must_use]
+    pub const fn with_kms_key(mut self, kms_key_id: Option<&'a str>) -> Self {
+        self.kms_key_id = kms_key_id;
+        self
+    }
+
     /// `Type`, from the source.
     pub const fn disk_type(&self) -> DiskType {
         self.source.disk_type()
+    }
+
+    /// `Encrypted`: whether it has a KMS key.
+    pub const fn encrypted(&self) -> bool {
+        self.kms_key_id.is_some()
     }
 }
 
@@ -376,9 +431,15 @@ impl<'a> DiskView<'a> {
 ///
 /// Serialized in ECS's flat form (`DiskId`, `Type`, `Category`, `Status`,
 /// `InstanceId`, `ImageId`, `SourceSnapshotId`, `CreatingSnapshot`,
-/// `OperationLocks`);
-/// deserializing refuses a system disk without an `ImageId` and a data disk
-/// with one.
+/// `OperationLocks`, `MultiAttach`, `Encrypted`, `KMSKeyId`); deserializing
+/// refuses a system disk without an `ImageId`, a data disk with one, an
+/// encrypted disk without a `KMSKeyId` and a `KMSKeyId` on a disk that is
+/// not encrypted.
+///
+/// [`Disk::default`] is a blank record with every fact at its default, to
+/// fill with struct update syntax (`Disk { id: "d-1".into(), ..Disk::default() }`),
+/// so that a fact a later revision adds does not break the code that builds
+/// disks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(try_from = "DiskRecord", into = "DiskRecord")]
@@ -398,6 +459,29 @@ pub struct Disk {
     /// `OperationLocks`: the disk's own locks (default none). A financial
     /// one refuses the re-init as the instance's do.
     pub operation_locks: LockSet,
+    /// `MultiAttach` (default `Disabled`).
+    pub multi_attach: MultiAttach,
+    /// `KMSKeyId`: the KMS key of an encrypted disk (`Encrypted: true`);
+    /// `None` for a disk that is not encrypted (default).
+    pub kms_key_id: Option<String>,
+}
+
+/// A blank data disk: no id, `cloud_essd`, `Available`, created empty, every
+/// other fact at its default.
+impl Default for Disk {
+    fn default() -> Self {
+        Self {
+            id: String::new(),
+            category: DiskCategory::CloudEssd,
+            status: DiskStatus::Available,
+            instance_id: None,
+            source: DiskSource::Empty,
+            creating_snapshot: false,
+            operation_locks: LockSet::EMPTY,
+            multi_attach: MultiAttach::Disabled,
+            kms_key_id: None,
+        }
+    }
 }
 
 impl Disk {
@@ -417,6 +501,8 @@ impl Disk {
         .with_instance(self.instance_id.as_deref())
         .with_creating_snapshot(self.creating_snapshot)
         .with_operation_locks(self.operation_locks)
+        .with_multi_attach(self.multi_attach)
+        .with_kms_key(self.kms_key_id.as_deref())
     }
 }
 
@@ -439,6 +525,12 @@ struct DiskRecord {
     creating_snapshot: bool,
     #[serde(default, skip_serializing_if = "no_lock")]
     operation_locks: LockSet,
+    #[serde(default, skip_serializing_if = "not_multi_attach")]
+    multi_attach: MultiAttach,
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    encrypted: bool,
+    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "Option::is_none")]
+    kms_key_id: Option<String>,
 }
 
 crate::map_only::map_only!(DiskRecord, "a disk");
@@ -446,6 +538,11 @@ crate::map_only::map_only!(DiskRecord, "a disk");
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn no_lock(locks: &LockSet) -> bool {
     locks.is_empty()
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn not_multi_attach(multi_attach: &MultiAttach) -> bool {
+    *multi_attach == MultiAttach::Disabled
 }
 
 /// A disk shape the real service cannot have.
@@ -459,6 +556,14 @@ pub enum ShapeError {
         "disk {0:?}: a data disk cannot have an ImageId (only system disks come from an image)"
     )]
     DataDiskWithImage(String),
+    /// An encrypted disk names its key.
+    #[error("disk {0:?}: an encrypted disk (Encrypted: true) needs a KMSKeyId")]
+    EncryptedWithoutKey(String),
+    /// Only an encrypted disk has a key.
+    #[error(
+        "disk {0:?}: a KMSKeyId needs Encrypted: true (a disk that is not encrypted has no key)"
+    )]
+    KeyWithoutEncryption(String),
 }
 
 impl TryFrom<DiskRecord> for Disk {
@@ -477,6 +582,14 @@ impl TryFrom<DiskRecord> for Disk {
             (DiskType::Data, None, Some(snapshot_id)) => DiskSource::Snapshot { snapshot_id },
             (DiskType::Data, None, None) => DiskSource::Empty,
         };
+        // An empty KMSKeyId, as DescribeDisks shows it for a disk that is
+        // not encrypted, is no key.
+        let kms_key_id = r.kms_key_id.filter(|k| !k.is_empty());
+        match (r.encrypted, &kms_key_id) {
+            (true, None) => return Err(ShapeError::EncryptedWithoutKey(r.disk_id)),
+            (false, Some(_)) => return Err(ShapeError::KeyWithoutEncryption(r.disk_id)),
+            _ => {}
+        }
         Ok(Self {
             id: r.disk_id,
             category: r.category,
@@ -485,6 +598,8 @@ impl TryFrom<DiskRecord> for Disk {
             source,
             creating_snapshot: r.creating_snapshot,
             operation_locks: r.operation_locks,
+            multi_attach: r.multi_attach,
+            kms_key_id,
         })
     }
 }
@@ -510,6 +625,9 @@ impl From<Disk> for DiskRecord {
             source_snapshot_id,
             creating_snapshot: d.creating_snapshot,
             operation_locks: d.operation_locks,
+            multi_attach: d.multi_attach,
+            encrypted: d.kms_key_id.is_some(),
+            kms_key_id: d.kms_key_id,
         }
     }
 }

@@ -58,6 +58,26 @@ pub struct Image {
     /// Whether the image has been deleted (default `false`).
     #[serde(default)]
     pub deleted: bool,
+    /// `LoginAsNonRootSupported` (default `true`).
+    #[serde(default = "yes")]
+    pub login_as_non_root_supported: bool,
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// A blank public image: no id, not deleted, every other fact at its
+/// default. Fill it with struct update syntax.
+impl Default for Image {
+    fn default() -> Self {
+        Self {
+            id: String::new(),
+            image_owner_alias: ImageOwnerAlias::System,
+            deleted: false,
+            login_as_non_root_supported: true,
+        }
+    }
 }
 
 crate::map_only::map_only!(Image, "an image");
@@ -65,7 +85,9 @@ crate::map_only::map_only!(Image, "an image");
 impl Image {
     /// The image as the checks read it.
     pub fn view(&self) -> ImageView<'_> {
-        ImageView::new(&self.id, self.image_owner_alias).with_deleted(self.deleted)
+        ImageView::new(&self.id, self.image_owner_alias)
+            .with_deleted(self.deleted)
+            .with_login_as_non_root_supported(self.login_as_non_root_supported)
     }
 }
 
@@ -82,6 +104,8 @@ pub struct ImageView<'a> {
     pub image_owner_alias: ImageOwnerAlias,
     /// Whether it has been deleted (default `false`).
     pub deleted: bool,
+    /// `LoginAsNonRootSupported` (default `true`).
+    pub login_as_non_root_supported: bool,
 }
 
 impl<'a> ImageView<'a> {
@@ -91,6 +115,7 @@ impl<'a> ImageView<'a> {
             id,
             image_owner_alias,
             deleted: false,
+            login_as_non_root_supported: true,
         }
     }
 
@@ -98,6 +123,13 @@ impl<'a> ImageView<'a> {
     #[must_use]
     pub const fn with_deleted(mut self, deleted: bool) -> Self {
         self.deleted = deleted;
+        self
+    }
+
+    /// The same image, supporting logon as a non-root user or not.
+    #[must_use]
+    pub const fn with_login_as_non_root_supported(mut self, supported: bool) -> Self {
+        self.login_as_non_root_supported = supported;
         self
     }
 }

@@ -34,6 +34,35 @@ pub enum InstanceStatus {
     Stopped,
 }
 
+/// `OSType` of an instance in ECS.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[strum(serialize_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum OsType {
+    /// `linux` (default).
+    #[default]
+    Linux,
+    /// `windows`.
+    Windows,
+}
+
 /// `LockReason` of an instance's or a disk's `OperationLocks` in ECS.
 #[derive(
     Clone,
@@ -179,6 +208,38 @@ pub struct Instance {
     /// `OperationLocks`: the reasons the instance is locked (default none).
     #[serde(default)]
     pub operation_locks: LockSet,
+    /// `OSType` (default `linux`).
+    #[serde(default, rename = "OSType")]
+    pub os_type: OsType,
+    /// `HibernationOptions.Configured`: whether hibernation is configured
+    /// (default `false`).
+    #[serde(default)]
+    pub hibernation_configured: bool,
+    /// `ImageOptions.LoginAsNonRoot`: whether logon is as a non-root user
+    /// (default `false`).
+    #[serde(default)]
+    pub login_as_non_root: bool,
+    /// `IoOptimized` (default `true`).
+    #[serde(default = "yes")]
+    pub io_optimized: bool,
+}
+
+/// A blank instance: no id, `Stopped`, started before, every other fact at
+/// its default. Fill it with struct update syntax
+/// (`Instance { id: "i-1".into(), ..Instance::default() }`).
+impl Default for Instance {
+    fn default() -> Self {
+        Self {
+            id: String::new(),
+            status: InstanceStatus::Stopped,
+            has_started: true,
+            operation_locks: LockSet::EMPTY,
+            os_type: OsType::Linux,
+            hibernation_configured: false,
+            login_as_non_root: false,
+            io_optimized: true,
+        }
+    }
 }
 
 crate::map_only::map_only!(Instance, "an instance");
@@ -189,6 +250,10 @@ impl Instance {
         InstanceView::new(&self.id, self.status)
             .with_has_started(self.has_started)
             .with_operation_locks(self.operation_locks)
+            .with_os_type(self.os_type)
+            .with_hibernation_configured(self.hibernation_configured)
+            .with_login_as_non_root(self.login_as_non_root)
+            .with_io_optimized(self.io_optimized)
     }
 }
 
@@ -207,6 +272,14 @@ pub struct InstanceView<'a> {
     pub has_started: bool,
     /// `OperationLocks` (default none).
     pub operation_locks: LockSet,
+    /// `OSType` (default `linux`).
+    pub os_type: OsType,
+    /// `HibernationOptions.Configured` (default `false`).
+    pub hibernation_configured: bool,
+    /// `ImageOptions.LoginAsNonRoot` (default `false`).
+    pub login_as_non_root: bool,
+    /// `IoOptimized` (default `true`).
+    pub io_optimized: bool,
 }
 
 impl<'a> InstanceView<'a> {
@@ -217,6 +290,10 @@ impl<'a> InstanceView<'a> {
             status,
             has_started: true,
             operation_locks: LockSet::EMPTY,
+            os_type: OsType::Linux,
+            hibernation_configured: false,
+            login_as_non_root: false,
+            io_optimized: true,
         }
     }
 
@@ -231,6 +308,34 @@ impl<'a> InstanceView<'a> {
     #[must_use]
     pub const fn with_operation_locks(mut self, operation_locks: LockSet) -> Self {
         self.operation_locks = operation_locks;
+        self
+    }
+
+    /// The same instance, of this OS type.
+    #[must_use]
+    pub const fn with_os_type(mut self, os_type: OsType) -> Self {
+        self.os_type = os_type;
+        self
+    }
+
+    /// The same instance, with hibernation configured or not.
+    #[must_use]
+    pub const fn with_hibernation_configured(mut self, configured: bool) -> Self {
+        self.hibernation_configured = configured;
+        self
+    }
+
+    /// The same instance, logging on as a non-root user or not.
+    #[must_use]
+    pub const fn with_login_as_non_root(mut self, login_as_non_root: bool) -> Self {
+        self.login_as_non_root = login_as_non_root;
+        self
+    }
+
+    /// The same instance, I/O optimized or not.
+    #[must_use]
+    pub const fn with_io_optimized(mut self, io_optimized: bool) -> Self {
+        self.io_optimized = io_optimized;
         self
     }
 }

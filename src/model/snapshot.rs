@@ -30,6 +30,9 @@ impl CreationTime {
     /// The latest creation time: `9999-12-31T23:59:59.999999999Z`.
     pub const MAX: Self = Self::of(datetime!(9999-12-31 23:59:59.999_999_999 UTC));
 
+    /// The Unix epoch, `1970-01-01T00:00:00Z`.
+    pub const EPOCH: Self = Self(0);
+
     /// The instant `t` (for the revisions' `const` boundaries).
     pub(crate) const fn of(t: OffsetDateTime) -> Self {
         Self(t.unix_timestamp_nanos())
@@ -144,6 +147,35 @@ pub struct Snapshot {
     /// Whether the snapshot has been deleted (default `false`).
     #[serde(default)]
     pub deleted: bool,
+    /// `SourceDiskId`: the disk it was made from, if known (it need not be
+    /// a listed disk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_disk_id: Option<String>,
+    /// `InstantAccess`: whether instant access is enabled (default `false`).
+    #[serde(default)]
+    pub instant_access: bool,
+}
+
+/// A blank snapshot: no id, made at the Unix epoch, not deleted, every other
+/// fact at its default. Fill it with struct update syntax.
+impl Default for Snapshot {
+    fn default() -> Self {
+        Self {
+            id: String::new(),
+            creation_time: CreationTime::EPOCH,
+            deleted: false,
+            source_disk_id: None,
+            instant_access: false,
+        }
+    }
+}
+
+impl Snapshot {
+    /// Whether this snapshot blocks a re-init of `disk_id`: it exists (not
+    /// deleted), was made from that disk, and has instant access enabled.
+    pub fn blocks_reinit_of(&self, disk_id: &str) -> bool {
+        !self.deleted && self.instant_access && self.source_disk_id.as_deref() == Some(disk_id)
+    }
 }
 
 crate::map_only::map_only!(Snapshot, "a snapshot");

@@ -38,6 +38,7 @@ macro_rules! checks_in_order {
 }
 
 pub mod seed;
+pub mod v2025_02_27;
 
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -48,9 +49,10 @@ use crate::model::CreationTime;
 use crate::request::{Param, SecurityEnhancementStrategy};
 
 pub use seed::SEED;
+pub use v2025_02_27::V2025_02_27;
 
 /// Every revision, the default ([`SEED`]) first.
-pub const ALL: &[&Revision] = &[&SEED];
+pub const ALL: &[&Revision] = &[&SEED, &V2025_02_27];
 
 /// The most world checks a revision may have (the capacity of a
 /// [`CheckOrder`](crate::policy::CheckOrder), which allocates nothing).
@@ -105,6 +107,19 @@ impl Revision {
     /// Whether `check` is one of this revision's world checks.
     pub fn has_world_check(&self, check: Check) -> bool {
         self.world_checks.contains(&check)
+    }
+
+    /// Whether this revision reads the request parameter `param` (the
+    /// others are ignored).
+    pub fn reads(&self, param: Param) -> bool {
+        self.params.contains(&param)
+    }
+
+    /// The row that answers `code` when `check` fails with it: the row for
+    /// the parameter the check is about, if the code has one per parameter.
+    #[inline]
+    pub fn entry_for(&self, code: Code, check: Check) -> Option<&'static Entry> {
+        self.index.get_for(code, check.decl().param)
     }
 }
 

@@ -46,7 +46,8 @@ checks_in_order! {
 }
 
 /// The seed revision: the reference page's eleven codes, three common codes
-/// and one code of the current API list, in check order.
+/// and two codes of the current API list (a deleted image's, and the
+/// policy's alternative to it), in check order.
 #[rustfmt::skip]
 const CATALOGUE: &[Entry] = &[
     row(Code::InvalidActionNotFound, "Specified api is not found, please check your url and method.", 404,
@@ -79,5 +80,7 @@ const CATALOGUE: &[Entry] = &[
         "The image shared by another account that the disk was created from was deleted.", Source::ReferencePage),
     row(Code::InvalidDiskIdOperationNotSupported, "The operation is not supported due to image not exist.", 404,
         "The image the system disk was created from was deleted (not an image shared by another account).", Source::CurrentApi),
+    row(Code::InvalidImageIdNotFound, "The specified ImageId does not exist.", 404,
+        "The image the system disk was created from was deleted (the policy's alternative code).", Source::CurrentApi),
     INTERNAL_ERROR,
 ];

@@ -94,6 +94,7 @@ pub fn disk(id: &'static str) -> impl Strategy<Value = Disk> {
                 source,
                 creating_snapshot,
                 operation_locks,
+                ..Default::default()
             },
         )
 }
@@ -105,6 +106,7 @@ pub fn instance(id: &'static str) -> impl Strategy<Value = Instance> {
             status,
             has_started,
             operation_locks,
+            ..Default::default()
         },
     )
 }
@@ -114,6 +116,7 @@ pub fn image(id: &'static str) -> impl Strategy<Value = Image> {
         id: id.to_owned(),
         image_owner_alias,
         deleted,
+        ..Default::default()
     })
 }
 
@@ -122,6 +125,7 @@ pub fn snapshot(id: &'static str) -> impl Strategy<Value = Snapshot> {
         id: id.to_owned(),
         creation_time,
         deleted,
+        ..Default::default()
     })
 }
 
@@ -198,6 +202,7 @@ pub fn request() -> impl Strategy<Value = Request<'static>> {
             action,
             disk_id,
             security_enhancement_strategy,
+            ..Default::default()
         })
 }
 
@@ -212,6 +217,7 @@ pub fn valid_request() -> impl Strategy<Value = Request<'static>> {
             action: Some("ReInitDisk"),
             disk_id: Some(disk_id),
             security_enhancement_strategy: strategy,
+            ..Default::default()
         })
 }
 
@@ -234,6 +240,7 @@ pub fn policy() -> impl Strategy<Value = Policy> {
                     deleted_snapshot_code,
                     unsupported_categories: UnsupportedCategories(CategorySet::from(unsupported)),
                     active_on_non_public_image: active,
+                    ..Default::default()
                 })
                 .with_order(&order)
                 .unwrap()
