@@ -1,7 +1,8 @@
-//! The readable scenario suite: every `tests/scenarios/NAME.json` is a
-//! scenario (a request and its world, with a `Description` quoting the
-//! sentence of the reference page or the rule it shows), and
-//! `NAME.expected.json` is the exact decision `ReInitDisk` takes on it.
+//! The readable scenario suites, one per revision: every
+//! `tests/scenarios/REVISION/NAME.json` is a scenario (a request and its
+//! world, with a `Description` quoting the sentence of the page or the rule
+//! it shows, and that revision in its policy), and `NAME.expected.json` is
+//! the exact decision `ReInitDisk` takes on it.
 //!
 //! Each case is run twice: through the library
 //! (`Scenario::from_json(..)?.decide()`) and through the CLI
@@ -20,36 +21,56 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use reinit_disk::catalogue::Code;
-use reinit_disk::revision::SEED;
+use reinit_disk::revision::{ALL, Revision};
 use reinit_disk::scenario::Scenario;
 use serde_json::Value;
 
 const EXPECTED: &str = ".expected.json";
 
-/// One case: its name, the scenario file and the expected decision.
+/// One case: its revision, its name, the scenario file and the expected
+/// decision.
 struct Case {
+    revision: &'static Revision,
     name: String,
     scenario: PathBuf,
     expected: Value,
 }
 
-fn dir() -> PathBuf {
+fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
 }
 
-/// Loads every case, failing if a scenario has no expected decision or an
-/// expected decision has no scenario.
+/// Every case of every revision.
 fn cases() -> Vec<Case> {
+    let mut dirs: Vec<String> = fs::read_dir(root())
+        .expect("tests/scenarios is readable")
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    dirs.sort();
+    let names: Vec<&str> = ALL.iter().map(|r| r.name).collect();
+    let mut wanted = names.clone();
+    wanted.sort_unstable();
+    assert_eq!(
+        dirs, wanted,
+        "tests/scenarios holds one directory per revision, named as the revision"
+    );
+    ALL.iter().flat_map(|r| cases_of(r)).collect()
+}
+
+/// Loads every case of `revision`, failing if a scenario has no expected
+/// decision or an expected decision has no scenario.
+fn cases_of(revision: &'static Revision) -> Vec<Case> {
+    let dir = root().join(revision.name);
     let mut scenarios = BTreeSet::new();
     let mut expected = BTreeSet::new();
-    for entry in fs::read_dir(dir()).expect("tests/scenarios is readable") {
+    for entry in fs::read_dir(&dir).expect("tests/scenarios/REVISION is readable") {
         let file = entry.unwrap().file_name().into_string().unwrap();
         if let Some(name) = file.strip_suffix(EXPECTED) {
             expected.insert(name.to_owned());
         } else if let Some(name) = file.strip_suffix(".json") {
             scenarios.insert(name.to_owned());
         } else {
-            panic!("tests/scenarios/{file}: not NAME.json or NAME{EXPECTED}");
+            panic!("{}/{file}: not NAME.json or NAME{EXPECTED}", dir.display());
         }
     }
     let lonely: Vec<_> = scenarios.symmetric_difference(&expected).collect();
@@ -57,17 +78,18 @@ fn cases() -> Vec<Case> {
         lonely.is_empty(),
         "each NAME.json needs its NAME{EXPECTED} and the other way round; unpaired: {lonely:?}"
     );
-    assert!(!scenarios.is_empty(), "no scenario in tests/scenarios");
+    assert!(!scenarios.is_empty(), "no scenario in {}", dir.display());
     scenarios
         .into_iter()
         .map(|name| {
-            let path = dir().join(format!("{name}{EXPECTED}"));
+            let path = dir.join(format!("{name}{EXPECTED}"));
             let text = fs::read_to_string(&path).unwrap();
             let expected = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
             Case {
-                scenario: dir().join(format!("{name}.json")),
-                name,
+                revision,
+                scenario: dir.join(format!("{name}.json")),
+                name: format!("{}/{name}", revision.name),
                 expected,
             }
         })
@@ -137,25 +159,67 @@ fn the_cli_prints_the_expected_decision_for_every_scenario() {
 }
 
 #[test]
-fn every_code_of_the_catalogue_has_a_case() {
-    let covered: BTreeSet<String> = cases()
-        .iter()
-        .filter_map(|case| case.expected["Code"].as_str().map(str::to_owned))
-        .collect();
-    let uncovered: Vec<&str> = SEED
-        .catalogue
-        .iter()
-        .map(|row| row.code)
-        // A valid scenario cannot produce InternalError: it takes a disk
-        // attached to an instance the world lacks, which validation refuses.
-        .filter(|code| *code != Code::InternalError)
-        .map(Code::as_str)
-        .filter(|code| !covered.contains(*code))
-        .collect();
-    assert!(
-        uncovered.is_empty(),
-        "no scenario in tests/scenarios answers {uncovered:?}"
-    );
+fn every_scenario_is_decided_under_the_revision_of_its_directory() {
+    for case in cases() {
+        let text = fs::read_to_string(&case.scenario).unwrap();
+        let scenario = Scenario::from_json(&text).unwrap();
+        assert_eq!(
+            scenario.policy.revision(),
+            case.revision,
+            "{}: its Policy.Revision must be its directory's",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn every_code_of_each_revision_has_a_case() {
+    let cases = cases();
+    for revision in ALL {
+        let covered: BTreeSet<&str> = cases
+            .iter()
+            .filter(|case| case.revision == *revision)
+            .filter_map(|case| case.expected["Code"].as_str())
+            .collect();
+        let uncovered: Vec<&str> = revision
+            .catalogue
+            .iter()
+            .map(|row| row.code)
+            // A valid scenario cannot produce InternalError: it takes a disk
+            // attached to an instance the world lacks, which validation
+            // refuses.
+            .filter(|code| *code != Code::InternalError)
+            .map(Code::as_str)
+            .filter(|code| !covered.contains(*code))
+            .collect();
+        assert!(
+            uncovered.is_empty(),
+            "no scenario in tests/scenarios/{revision} answers {uncovered:?}"
+        );
+    }
+}
+
+#[test]
+fn every_message_of_each_revision_has_a_case() {
+    let cases = cases();
+    for revision in ALL {
+        let covered: BTreeSet<&str> = cases
+            .iter()
+            .filter(|case| case.revision == *revision)
+            .filter_map(|case| case.expected["Message"].as_str())
+            .collect();
+        let uncovered: Vec<&str> = revision
+            .catalogue
+            .iter()
+            .filter(|row| row.code != Code::InternalError)
+            .map(|row| row.message)
+            .filter(|message| !covered.contains(*message))
+            .collect();
+        assert!(
+            uncovered.is_empty(),
+            "no scenario in tests/scenarios/{revision} answers with {uncovered:?}"
+        );
+    }
 }
 
 #[test]
@@ -188,7 +252,7 @@ fn every_case_has_a_description_and_a_well_formed_decision() {
 fn docs_scenario_md_lists_every_code_message_and_check() {
     let doc = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario.md"))
         .expect("docs/scenario.md");
-    for row in SEED.catalogue.iter() {
+    for row in reinit_disk::revision::SEED.catalogue.iter() {
         let line = format!(
             "| `{}` | {} | `{}` |",
             row.code, row.http_status, row.message
