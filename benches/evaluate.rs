@@ -133,13 +133,13 @@ fn by_hand<'w, W: World + ?Sized>(
         },
         Source::Image(id) => {
             let Some(image) = world.image(id) else {
-                return Err(Code::InvalidDiskIdOperationNotSupported);
+                return Err(policy.answers.deleted_image_code.code());
             };
             if image.deleted {
                 if image.image_owner_alias == ImageOwnerAlias::Others {
                     return Err(Code::SharedImageDeleted);
                 }
-                return Err(Code::InvalidDiskIdOperationNotSupported);
+                return Err(policy.answers.deleted_image_code.code());
             }
             let public = image.image_owner_alias == ImageOwnerAlias::System;
             security_enhancement = strategy.or(SEED.default_strategy);

@@ -124,11 +124,20 @@ struct TargetRecord {
     reset_to: SourceKind,
     source_id: Option<String>,
     security_enhancement: Option<SecurityEnhancementStrategy>,
+    // The three fields the 2025-02-27 revision added default to what a
+    // target written before them meant.
+    #[serde(default)]
     password_reset: bool,
+    #[serde(default)]
     key_pair_name: Option<String>,
     status_during: DiskStatus,
     status_after: DiskStatus,
+    #[serde(default = "stopped")]
     instance_status_after: InstanceStatus,
+}
+
+const fn stopped() -> InstanceStatus {
+    InstanceStatus::Stopped
 }
 
 impl From<OwnedTarget> for TargetRecord {

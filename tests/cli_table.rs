@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use reinit_disk::Code;
-use reinit_disk::revision::SEED;
-use reinit_disk::revision::seed::{REQUEST_CHECKS, WORLD_CHECKS};
+use reinit_disk::revision::{ALL, Revision, SEED};
 use strum::VariantArray;
 
 fn root() -> &'static Path {
@@ -30,44 +29,78 @@ fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn table() -> String {
-    let out = run(&["table"]);
+fn table(revision: &Revision) -> String {
+    let out = run(&["table", "--revision", revision.name]);
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty());
     String::from_utf8(out.stdout).unwrap()
 }
 
-#[test]
-fn docs_decision_table_is_the_commands_exact_output() {
-    let doc = std::fs::read_to_string(root().join("docs/decision-table.md")).unwrap();
-    assert!(
-        doc == table(),
-        "docs/decision-table.md differs from `reinit-disk table`: regenerate it with `reinit-disk table > docs/decision-table.md`"
-    );
+/// docs/decision-table.md for the seed revision, and
+/// docs/decision-table-REVISION.md for each later one.
+fn doc_name(stem: &str, revision: &Revision) -> String {
+    if revision == &SEED {
+        format!("docs/{stem}.md")
+    } else {
+        format!("docs/{stem}-{}.md", revision.name)
+    }
 }
 
 #[test]
-fn docs_rules_md_embeds_the_rules_commands_exact_output() {
-    let doc = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
-    let begin = "<!-- BEGIN reinit-disk rules --revision seed -->\n";
-    let end = "<!-- END reinit-disk rules -->";
-    let start = doc.find(begin).expect("docs/rules.md: BEGIN marker") + begin.len();
-    let stop = doc.find(end).expect("docs/rules.md: END marker");
-    let out = run(&["rules", "--revision", "seed"]);
-    assert_eq!(out.status.code(), Some(0));
-    let rules = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        doc[start..stop] == rules,
-        "docs/rules.md differs from `reinit-disk rules --revision seed` between its markers: paste the command's output there"
-    );
+fn the_table_without_a_revision_is_the_seed_revisions() {
+    let out = run(&["table"]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), table(&SEED));
+}
+
+#[test]
+fn docs_decision_tables_are_the_commands_exact_output_for_each_revision() {
+    for revision in ALL {
+        let name = doc_name("decision-table", revision);
+        let doc = std::fs::read_to_string(root().join(&name)).unwrap();
+        assert!(
+            doc == table(revision),
+            "{name} differs from `reinit-disk table --revision {revision}`: regenerate it with `reinit-disk table --revision {revision} > {name}`"
+        );
+    }
+}
+
+#[test]
+fn docs_rules_embed_the_rules_commands_exact_output_for_each_revision() {
+    for revision in ALL {
+        let name = doc_name("rules", revision);
+        let doc = std::fs::read_to_string(root().join(&name)).unwrap();
+        let begin = format!("<!-- BEGIN reinit-disk rules --revision {revision} -->\n");
+        let end = "<!-- END reinit-disk rules -->";
+        let start = doc.find(&begin).expect("BEGIN marker") + begin.len();
+        let stop = doc.find(end).expect("END marker");
+        let out = run(&["rules", "--revision", revision.name]);
+        assert_eq!(out.status.code(), Some(0));
+        let rules = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            doc[start..stop] == rules,
+            "{name} differs from `reinit-disk rules --revision {revision}` between its markers: paste the command's output there"
+        );
+    }
 }
 
 #[test]
 fn the_rules_list_every_check_of_the_revision_with_its_reason() {
+    for revision in ALL {
+        the_rules_list_every_check_of(revision);
+    }
     let out = run(&["rules"]);
     let rules = String::from_utf8(out.stdout).unwrap();
+    assert!(rules.contains("before `2013-07-16T00:00:00Z` is too old"));
+    let out = run(&["rules", "--revision", "2025-02-27"]);
+    let rules = String::from_utf8(out.stdout).unwrap();
+    assert!(rules.contains("before `2013-07-15T00:00:00Z` is too old"));
+}
+
+fn the_rules_list_every_check_of(revision: &Revision) {
+    let out = run(&["rules", "--revision", revision.name]);
+    let rules = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<&str> = rules.lines().filter(|l| l.starts_with("| ")).collect();
-    let checks: Vec<_> = SEED.checks().collect();
+    let checks: Vec<_> = revision.checks().collect();
     assert_eq!(rows.len(), checks.len() + 1, "header and one row per check");
     for (i, check) in checks.iter().enumerate() {
         let row = rows[i + 1];
@@ -78,25 +111,35 @@ fn the_rules_list_every_check_of_the_revision_with_its_reason() {
         assert!(row.contains(check.decl().why), "{row}");
         assert!(row.contains(check.decl().fails_when), "{row}");
         for code in check.codes() {
-            let entry = SEED.entry(*code).unwrap();
+            let entry = revision.entry_for(*code, *check).unwrap();
             assert!(
                 row.contains(&format!("`{}` {}", entry.code, entry.http_status)),
                 "{row}"
             );
         }
     }
-    assert!(rules.contains("before `2013-07-16T00:00:00Z` is too old"));
 }
 
 #[test]
 fn the_table_lists_every_check_in_order_with_each_code_status_and_message() {
-    let table = table();
+    for revision in ALL {
+        the_table_lists_every_check_of(revision);
+    }
+    // Every code of every revision is in some revision's table.
+    let tables: String = ALL.iter().map(|r| table(r)).collect();
+    for code in Code::VARIANTS {
+        assert!(tables.contains(&format!("`{code}`")), "{code} missing");
+    }
+}
+
+fn the_table_lists_every_check_of(revision: &Revision) {
+    let table = table(revision);
     let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
     // Each check's row(s), numbered in the default order.
     let mut position = 0;
-    for (i, check) in REQUEST_CHECKS.iter().chain(WORLD_CHECKS.iter()).enumerate() {
+    for (i, check) in revision.checks().enumerate() {
         for code in check.codes() {
-            let entry = SEED.entry(*code).unwrap();
+            let entry = revision.entry_for(*code, check).unwrap();
             let row = rows[position + 1];
             let cells: Vec<&str> = row.split(" | ").collect();
             assert_eq!(cells[0], format!("| {}", i + 1), "{row}");
@@ -108,9 +151,13 @@ fn the_table_lists_every_check_in_order_with_each_code_status_and_message() {
         }
     }
     // The header, the rows and the closing "every check passed" row.
-    assert_eq!(rows.len(), position + 2);
-    for code in Code::VARIANTS {
-        assert!(table.contains(&format!("`{code}`")), "{code} missing");
+    assert_eq!(rows.len(), position + 2, "{revision}");
+    for entry in revision.catalogue {
+        assert!(
+            table.contains(&format!("`{}`", entry.code)),
+            "{revision}: {} missing",
+            entry.code
+        );
     }
 }
 

@@ -85,7 +85,7 @@ fn enums_are_spelled_exactly_as_ecs_spells_them() {
     spelled::<ActiveOnNonPublicImage>(&["Ignore", "Reject"]);
     spelled::<SourceKind>(&["Image", "Snapshot", "Empty"]);
     let revisions: Vec<String> = ALL.iter().map(ToString::to_string).collect();
-    assert_eq!(revisions, ["seed"]);
+    assert_eq!(revisions, ["seed", "2025-02-27"]);
     spelled::<Check>(&[
         "action",
         "disk-id-given",

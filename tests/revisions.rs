@@ -135,12 +135,63 @@ fn every_catalogue_row_is_answered_by_a_check_or_by_the_engine() {
 }
 
 #[test]
-fn a_catalogue_has_one_row_per_code() {
+fn a_catalogue_has_one_row_per_code_and_parameter_with_a_codes_rows_together() {
     for revision in ALL {
-        let codes = codes(revision);
-        let unique: BTreeSet<Code> = codes.iter().copied().collect();
-        assert_eq!(unique.len(), codes.len(), "{revision}: a code twice");
+        let keys: Vec<(Code, Option<reinit_disk::Param>)> = revision
+            .catalogue
+            .iter()
+            .map(|e| (e.code, e.param))
+            .collect();
+        let unique: BTreeSet<String> = keys.iter().map(|k| format!("{k:?}")).collect();
+        assert_eq!(
+            unique.len(),
+            keys.len(),
+            "{revision}: a code twice for one parameter"
+        );
+        // The rows of one code are adjacent (the index finds the first and
+        // looks on from there).
+        for code in keys.iter().map(|k| k.0) {
+            let at: Vec<usize> = keys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| k.0 == code)
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(
+                at.last().unwrap() - at.first().unwrap() + 1,
+                at.len(),
+                "{revision}: the rows of {code} are not together"
+            );
+        }
     }
+}
+
+#[test]
+fn a_code_with_a_row_per_parameter_answers_with_the_failing_checks_parameter() {
+    use reinit_disk::revision::V2025_02_27;
+    let strategy = V2025_02_27
+        .entry_for(Code::InvalidParameter, Check::StrategyValue)
+        .unwrap();
+    assert_eq!(
+        strategy.message,
+        "The specified parameter \"SecurityEnhancementStrategy\" is not valid."
+    );
+    let hardening = V2025_02_27
+        .entry_for(Code::InvalidParameter, Check::HardeningSupported)
+        .unwrap();
+    assert_eq!(hardening, strategy);
+    let auto_start = V2025_02_27
+        .entry_for(Code::InvalidParameter, Check::AutoStartValue)
+        .unwrap();
+    assert_eq!(
+        auto_start.message,
+        "The specified parameter \"AutoStartInstance\" is not valid."
+    );
+    // A check about no parameter gets the code's first row.
+    assert_eq!(
+        V2025_02_27.entry_for(Code::InvalidParameter, Check::DiskExists),
+        Some(strategy)
+    );
 }
 
 #[test]

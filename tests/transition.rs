@@ -263,7 +263,7 @@ fn a_target_gives_its_transition_stage_by_stage() {
     assert_eq!(owned.as_target().transition(), transition);
     assert_eq!(
         serde_json::to_string(&owned).unwrap(),
-        r#"{"DiskId":"d-snap","InstanceId":"i-1","ResetTo":"Snapshot","SourceId":"s-1","SecurityEnhancement":null,"StatusDuring":"ReIniting","StatusAfter":"In_use"}"#
+        r#"{"DiskId":"d-snap","InstanceId":"i-1","ResetTo":"Snapshot","SourceId":"s-1","SecurityEnhancement":null,"PasswordReset":false,"KeyPairName":null,"StatusDuring":"ReIniting","StatusAfter":"In_use","InstanceStatusAfter":"Stopped"}"#
     );
     assert_eq!(
         serde_json::from_str::<OwnedTarget>(&serde_json::to_string(&owned).unwrap()).unwrap(),

@@ -60,9 +60,9 @@ fn percent_encoded_utf8_decodes() {
 }
 
 #[test]
-fn the_request_reads_its_three_parameters_and_ignores_the_rest() {
+fn the_request_reads_its_seven_parameters_and_ignores_the_rest() {
     let p = query(
-        "Action=ReInitDisk&DiskId=d-1&SecurityEnhancementStrategy=Active&RegionId=cn-hangzhou&Format=JSON&Version=2014-05-26&Signature=x",
+        "Action=ReInitDisk&DiskId=d-1&SecurityEnhancementStrategy=Active&RegionId=cn-hangzhou&Password=Passw0rd%21&KeyPairName=kp-1&AutoStartInstance=True&Format=JSON&Version=2014-05-26&Signature=x&OwnerId=1",
     );
     assert_eq!(
         p.request().unwrap(),
@@ -70,7 +70,10 @@ fn the_request_reads_its_three_parameters_and_ignores_the_rest() {
             action: Some("ReInitDisk"),
             disk_id: Some("d-1"),
             security_enhancement_strategy: Some("Active"),
-            ..Default::default()
+            password: Some("Passw0rd!"),
+            key_pair_name: Some("kp-1"),
+            auto_start_instance: Some("True"),
+            region_id: Some("cn-hangzhou"),
         }
     );
     // Names are case-sensitive: diskid is not DiskId.

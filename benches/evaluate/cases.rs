@@ -1,13 +1,20 @@
 //! The benchmark world and its cases, shared by benches/evaluate.rs and
 //! tests/alloc.rs: one accepted request per kind of source and one request
 //! per rejection (every code the checks can give, with the policy that
-//! gives it).
+//! gives it), for the seed revision ([`cases`]) and for the 2025-02-27
+//! revision ([`cases_2025`]: the seed's cases under it, then one per code
+//! it adds). The two account-wide codes need an account that refuses:
+//! their cases run against [`account_world`].
 
-use reinit_disk::answers::{ActiveOnNonPublicImage, Answers, DeletedSnapshotCode};
-use reinit_disk::model::{
-    CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
-    InstanceStatus, LockReason, LockSet, Snapshot,
+use reinit_disk::answers::{
+    ActiveOnNonPublicImage, Answers, DeletedImageCode, DeletedSnapshotCode,
 };
+use reinit_disk::model::{
+    Account, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias,
+    Instance, InstanceStatus, KeyPair, KeyState, KmsKey, LockReason, LockSet, MultiAttach, OsType,
+    Snapshot,
+};
+use reinit_disk::revision::V2025_02_27;
 use reinit_disk::{Code, InMemoryWorld, Policy, Request};
 
 /// One request to decide, and what it must decide.
@@ -20,6 +27,8 @@ pub struct Case {
     pub policy: Policy,
     /// `None`: accepted; `Some(code)`: rejected with `code`.
     pub expect: Option<Code>,
+    /// Whether it runs against [`account_world`] instead of [`world`].
+    pub account_refuses: bool,
 }
 
 const IMAGES: usize = 100;
@@ -235,6 +244,8 @@ pub fn world(disks: usize) -> InMemoryWorld {
             )
         },
     ];
+    // The 2025-02-27 revision's facts.
+    add_2025_facts(&mut w, &mut special);
     assert!(disks >= special.len());
     let bulk = disks - special.len();
     for n in 0..bulk {
@@ -264,6 +275,7 @@ pub fn cases() -> Vec<Case> {
         request,
         policy: default,
         expect,
+        account_refuses: false,
     };
     let strategy = |id, value| Request {
         security_enhancement_strategy: Some(value),
@@ -359,6 +371,7 @@ pub fn cases() -> Vec<Case> {
                 ..default.answers
             }),
             expect: Some(Code::OperationDenied),
+            account_refuses: false,
         },
         case(
             "InvalidSnapshot.TooOld",
@@ -381,6 +394,16 @@ pub fn cases() -> Vec<Case> {
             Some(Code::InternalError),
         ),
         Case {
+            name: "InvalidImageId.NotFound",
+            request: Request::new("d-own-deleted-00000000"),
+            policy: default.with_answers(Answers {
+                deleted_image_code: DeletedImageCode::InvalidImageIdNotFound,
+                ..default.answers
+            }),
+            expect: Some(Code::InvalidImageIdNotFound),
+            account_refuses: false,
+        },
+        Case {
             name: "InvalidParameter-hardening",
             request: strategy("d-self-image-000000000", "Active"),
             policy: default.with_answers(Answers {
@@ -388,6 +411,7 @@ pub fn cases() -> Vec<Case> {
                 ..default.answers
             }),
             expect: Some(Code::InvalidParameter),
+            account_refuses: false,
         },
         case(
             "InstanceExpiredOrInArrears-disk-lock",
@@ -400,4 +424,310 @@ pub fn cases() -> Vec<Case> {
             Some(Code::IncorrectDiskStatus),
         ),
     ]
+}
+
+/// The records the 2025-02-27 revision's cases name: instances, an image,
+/// snapshots, key pairs and KMS keys, and their disks.
+fn add_2025_facts(w: &mut InMemoryWorld, special: &mut Vec<Disk>) {
+    let instances = [
+        Instance {
+            id: "i-hibernation-000000000".to_owned(),
+            hibernation_configured: true,
+            ..Default::default()
+        },
+        Instance {
+            id: "i-not-io-optimized-0000".to_owned(),
+            io_optimized: false,
+            ..Default::default()
+        },
+        Instance {
+            id: "i-windows-0000000000000".to_owned(),
+            os_type: OsType::Windows,
+            ..Default::default()
+        },
+        Instance {
+            id: "i-non-root-000000000000".to_owned(),
+            login_as_non_root: true,
+            ..Default::default()
+        },
+    ];
+    for i in instances {
+        w.insert_instance(i).expect("unique");
+    }
+    w.insert_image(Image {
+        id: "m-no-non-root-00000000".to_owned(),
+        login_as_non_root_supported: false,
+        ..Default::default()
+    })
+    .expect("unique");
+    w.insert_snapshot(Snapshot {
+        id: "s-instant-access-00000".to_owned(),
+        creation_time: time(1_600_000_000),
+        source_disk_id: Some("d-instant-access-00000".to_owned()),
+        instant_access: true,
+        ..Default::default()
+    })
+    .expect("unique");
+    w.insert_snapshot(Snapshot {
+        id: "s-15-july-2013-0000000".to_owned(),
+        // 2013-07-15T12:00:00Z: too old for the seed revision only.
+        creation_time: time(1_373_889_600),
+        ..Default::default()
+    })
+    .expect("unique");
+    w.insert_key_pair(KeyPair {
+        name: "kp-1".to_owned(),
+    })
+    .expect("unique");
+    let keys = [
+        ("key-ok", KeyState::Enabled, true, true),
+        ("key-disabled", KeyState::Disabled, true, true),
+        ("key-unauthorized", KeyState::Enabled, false, true),
+        ("key-untagged", KeyState::Enabled, true, false),
+    ];
+    for (id, key_state, ecs_authorized, ecs_tagged) in keys {
+        w.insert_kms_key(KmsKey {
+            id: id.to_owned(),
+            key_state,
+            ecs_authorized,
+            ecs_tagged,
+        })
+        .expect("unique");
+    }
+    let ok = "i-ok-00000000000000000";
+    let public = "m-bp100000000000000000";
+    let encrypted = |id: &str, key: &str| Disk {
+        kms_key_id: Some(key.to_owned()),
+        ..disk(id, ok, DiskSource::Empty)
+    };
+    special.extend([
+        Disk {
+            multi_attach: MultiAttach::Enabled,
+            ..disk("d-multi-attach-00000000", ok, DiskSource::Empty)
+        },
+        disk(
+            "d-hibernation-000000000",
+            "i-hibernation-000000000",
+            DiskSource::Empty,
+        ),
+        disk(
+            "d-not-io-optimized-0000",
+            "i-not-io-optimized-0000",
+            DiskSource::Empty,
+        ),
+        disk("d-instant-access-00000", ok, DiskSource::Empty),
+        encrypted("d-encrypted-ok-0000000", "key-ok"),
+        encrypted("d-key-disabled-0000000", "key-disabled"),
+        encrypted("d-key-unauthorized-000", "key-unauthorized"),
+        encrypted("d-key-untagged-0000000", "key-untagged"),
+        disk(
+            "d-windows-system-000000",
+            "i-windows-0000000000000",
+            image_source(public),
+        ),
+        disk(
+            "d-non-root-system-0000",
+            "i-non-root-000000000000",
+            image_source(public),
+        ),
+        disk(
+            "d-non-root-no-support-0",
+            "i-non-root-000000000000",
+            image_source("m-no-non-root-00000000"),
+        ),
+        disk(
+            "d-15-july-2013-0000000",
+            ok,
+            snapshot_source("s-15-july-2013-0000000"),
+        ),
+    ]);
+}
+
+/// A small world whose account refuses: off the volume white list, in a
+/// region without non-root logon.
+pub fn account_world() -> InMemoryWorld {
+    let mut w = InMemoryWorld::new();
+    w.set_account(
+        Account::DEFAULT
+            .with_in_volume_white_list(false)
+            .with_region_supports_login_as_non_root(false),
+    );
+    w.insert_image(Image {
+        id: "m-1".to_owned(),
+        ..Default::default()
+    })
+    .expect("unique");
+    w.insert_instance(Instance {
+        id: "i-non-root".to_owned(),
+        login_as_non_root: true,
+        ..Default::default()
+    })
+    .expect("unique");
+    w.insert_disk(disk("d-system", "i-non-root", image_source("m-1")))
+        .expect("unique");
+    w
+}
+
+/// The 2025-02-27 revision's cases: the seed's cases under it (the same
+/// codes, but for the snapshot of 15 July 2013, which is not too old here),
+/// then one per code it adds, then its accepted requests with every new
+/// parameter.
+pub fn cases_2025() -> Vec<Case> {
+    let policy = Policy::new(&V2025_02_27);
+    let mut out: Vec<Case> = cases()
+        .into_iter()
+        .map(|c| Case {
+            policy: policy.with_answers(c.policy.answers),
+            ..c
+        })
+        .collect();
+    let case = |name, request, expect| Case {
+        name,
+        request,
+        policy,
+        expect,
+        account_refuses: false,
+    };
+    let system = "d-accept-system-000000";
+    out.extend([
+        case(
+            "2025/accepted-system-disk-every-parameter",
+            Request {
+                password: Some("Passw0rd!"),
+                key_pair_name: Some("kp-1"),
+                auto_start_instance: Some("true"),
+                region_id: Some("cn-hangzhou"),
+                ..Request::new(system)
+            },
+            None,
+        ),
+        case(
+            "2025/accepted-encrypted-disk",
+            Request::new("d-encrypted-ok-0000000"),
+            None,
+        ),
+        case(
+            "2025/accepted-snapshot-of-15-july-2013",
+            Request::new("d-15-july-2013-0000000"),
+            None,
+        ),
+        case(
+            "InvalidPassword.Malformed",
+            Request {
+                password: Some("short"),
+                ..Request::new(system)
+            },
+            Some(Code::InvalidPasswordMalformed),
+        ),
+        case(
+            "InvalidParameter-auto-start",
+            Request {
+                auto_start_instance: Some("yes"),
+                ..Request::new(system)
+            },
+            Some(Code::InvalidParameter),
+        ),
+        case(
+            "InvalidRegionId.MalFormed",
+            Request {
+                region_id: Some("CN_Hangzhou"),
+                ..Request::new(system)
+            },
+            Some(Code::InvalidRegionIdMalFormed),
+        ),
+        case(
+            "InvalidOperation.MultiAttachDisk",
+            Request::new("d-multi-attach-00000000"),
+            Some(Code::InvalidOperationMultiAttachDisk),
+        ),
+        case(
+            "HibernationConfigured.InstanceOperationForbidden",
+            Request::new("d-hibernation-000000000"),
+            Some(Code::HibernationConfiguredInstanceOperationForbidden),
+        ),
+        case(
+            "DependencyViolation.IoOptimize",
+            Request::new("d-not-io-optimized-0000"),
+            Some(Code::DependencyViolationIoOptimize),
+        ),
+        case(
+            "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported",
+            Request::new("d-instant-access-00000"),
+            Some(Code::DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported),
+        ),
+        case(
+            "InvalidParameter.KMSKeyId.CMKNotEnabled",
+            Request::new("d-key-disabled-0000000"),
+            Some(Code::InvalidParameterKmsKeyIdCmkNotEnabled),
+        ),
+        case(
+            "InvalidParameter.KMSKeyId.KMSUnauthorized",
+            Request::new("d-key-unauthorized-000"),
+            Some(Code::InvalidParameterKmsKeyIdKmsUnauthorized),
+        ),
+        case(
+            "InvalidParameter.KMSKeyId.CMKUnauthorized",
+            Request::new("d-key-untagged-0000000"),
+            Some(Code::InvalidParameterKmsKeyIdCmkUnauthorized),
+        ),
+        case(
+            "InvalidKeyPairName.NotFound",
+            Request {
+                key_pair_name: Some("kp-missing"),
+                ..Request::new(system)
+            },
+            Some(Code::InvalidKeyPairNameNotFound),
+        ),
+        case(
+            "DependencyViolation.WindowsInstance",
+            Request {
+                key_pair_name: Some("kp-1"),
+                ..Request::new("d-windows-system-000000")
+            },
+            Some(Code::DependencyViolationWindowsInstance),
+        ),
+        case(
+            "InvalidPassword.Malformed-windows",
+            Request {
+                password: Some("/Passw0rd!"),
+                ..Request::new("d-windows-system-000000")
+            },
+            Some(Code::InvalidPasswordMalformed),
+        ),
+        case(
+            "LoginAsNonRoot.ImageNotSupport",
+            Request::new("d-non-root-no-support-0"),
+            Some(Code::LoginAsNonRootImageNotSupport),
+        ),
+        Case {
+            name: "UserNotInTheWhiteList",
+            request: Request::new("d-system"),
+            policy,
+            expect: Some(Code::UserNotInTheWhiteList),
+            account_refuses: true,
+        },
+        Case {
+            name: "LoginAsNonRoot.RegionNotSupport",
+            request: Request::new("d-system"),
+            // The white list first in the default order: moved last here.
+            policy: policy
+                .with_order(&order_with_white_list_last())
+                .expect("a permutation"),
+            expect: Some(Code::LoginAsNonRootRegionNotSupport),
+            account_refuses: true,
+        },
+    ]);
+    out
+}
+
+/// The 2025-02-27 revision's world checks, `user-in-white-list` last.
+fn order_with_white_list_last() -> Vec<reinit_disk::Check> {
+    let mut order: Vec<_> = V2025_02_27
+        .world_checks
+        .iter()
+        .copied()
+        .filter(|c| *c != reinit_disk::Check::UserInWhiteList)
+        .collect();
+    order.push(reinit_disk::Check::UserInWhiteList);
+    order
 }

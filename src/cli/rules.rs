@@ -28,7 +28,7 @@ pub fn rules(revision: &Revision) -> String {
         let codes: Vec<String> = decl
             .codes
             .iter()
-            .filter_map(|code| revision.entry(*code))
+            .filter_map(|code| revision.entry_for(*code, check))
             .map(|e| format!("`{}` {}", e.code, e.http_status))
             .collect();
         let _ = writeln!(

@@ -39,8 +39,9 @@ pub fn table(revision: &Revision) -> String {
         out,
         "The request checks (1 to {}) always run first, in this order; the world checks \
          follow in the policy's `Order` (the default is shown). The first check that fails \
-         decides. A check with two codes answers with the first under the default policy; \
-         the second is for the case its meaning gives.",
+         decides. A check with several codes answers with each in the case its meaning \
+         gives; where the policy chooses between two (`DeletedSnapshotCode`, \
+         `DeletedImageCode`), the first is the default.",
         revision.request_checks.len()
     );
     let _ = writeln!(out);
@@ -52,7 +53,7 @@ pub fn table(revision: &Revision) -> String {
     let mut listed: Vec<Code> = Vec::new();
     for (i, check) in revision.checks().enumerate() {
         for code in check.codes() {
-            let Some(entry) = revision.entry(*code) else {
+            let Some(entry) = revision.entry_for(*code, check) else {
                 continue;
             };
             listed.push(*code);

@@ -9,7 +9,10 @@ use super::http::Format;
 use crate::request::Request;
 
 /// An HTTP request as a client sent it, borrowed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+///
+/// Its `Debug` shows the query's and the body's parameter names, never
+/// their values (a `Password` is a secret).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct HttpRequest<'a> {
     /// The query string, without the `?` (percent-encoded).
     pub query: &'a str,
@@ -19,6 +22,30 @@ pub struct HttpRequest<'a> {
     pub body: &'a [u8],
     /// The headers, name and value; names are compared without case.
     pub headers: &'a [(&'a str, &'a str)],
+}
+
+impl core::fmt::Debug for HttpRequest<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("query", &NamesOnly(self.query.as_bytes()))
+            .field("body", &NamesOnly(self.body))
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+/// A form's parameter names, each value shown as `…`.
+struct NamesOnly<'a>(&'a [u8]);
+
+impl core::fmt::Debug for NamesOnly<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut list = f.debug_list();
+        for pair in self.0.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+            let name = pair.split(|b| *b == b'=').next().unwrap_or_default();
+            list.entry(&format_args!("{}=…", String::from_utf8_lossy(name)));
+        }
+        list.finish()
+    }
 }
 
 impl<'a> HttpRequest<'a> {
@@ -70,13 +97,29 @@ pub struct Malformed {
 }
 
 /// The decoded parameters of a request, in the order sent (query first,
-/// then body), and what the headers add.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// then body), and what the headers add. Its `Debug` never shows a
+/// `Password` value.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Params<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     action_header: Option<&'a str>,
     format: Format,
     malformed: Option<Malformed>,
+}
+
+impl core::fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let pairs: Vec<(&str, &str)> = self
+            .iter()
+            .map(|(n, v)| (n, if n == "Password" { "<redacted>" } else { v }))
+            .collect();
+        f.debug_struct("Params")
+            .field("pairs", &pairs)
+            .field("action_header", &self.action_header)
+            .field("format", &self.format)
+            .field("malformed", &self.malformed)
+            .finish()
+    }
 }
 
 impl<'a> Params<'a> {
