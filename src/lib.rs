@@ -11,23 +11,30 @@
 //! panics.
 //!
 //! ```
-//! use reinit_disk::model::{Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet, Source};
+//! use reinit_disk::model::{Disk, DiskSource, DiskStatus, Instance, InstanceStatus, Source};
+//! use reinit_disk::revision::V2025_02_27;
 //! use reinit_disk::{evaluate, InMemoryWorld, Policy, Request};
 //!
 //! let mut world = InMemoryWorld::new();
+//! // Every field not named keeps its default (a record's `Default`).
 //! world.insert_instance(Instance {
-//!     id: "i-1".into(), status: InstanceStatus::Stopped, has_started: true,
-//!     operation_locks: LockSet::EMPTY,
+//!     id: "i-1".into(), status: InstanceStatus::Stopped, ..Instance::default()
 //! })?;
 //! world.insert_disk(Disk {
-//!     id: "d-1".into(), category: DiskCategory::CloudEssd, status: DiskStatus::InUse,
-//!     instance_id: Some("i-1".into()), source: DiskSource::Empty, creating_snapshot: false,
-//!     operation_locks: LockSet::EMPTY,
+//!     id: "d-1".into(), status: DiskStatus::InUse, instance_id: Some("i-1".into()),
+//!     source: DiskSource::Empty, ..Disk::default()
 //! })?;
 //!
+//! // The seed revision (the default policy).
 //! let target = evaluate(&Request::new("d-1"), &world, &Policy::default())?;
 //! assert_eq!(target.reset_to, Source::Empty);
 //! assert_eq!(target.instance_id, "i-1");
+//!
+//! // The 2025-02-27 revision reads AutoStartInstance: the instance is
+//! // started once the disk has settled.
+//! let request = Request { auto_start_instance: Some("true"), ..Request::new("d-1") };
+//! let target = evaluate(&request, &world, &Policy::new(&V2025_02_27))?;
+//! assert_eq!(target.instance_status_after, InstanceStatus::Running);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

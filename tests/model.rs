@@ -10,7 +10,7 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
-use reinit_disk::answers::{ActiveOnNonPublicImage, DeletedSnapshotCode};
+use reinit_disk::answers::{ActiveOnNonPublicImage, DeletedImageCode, DeletedSnapshotCode};
 use reinit_disk::model::{
     CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, DiskType, DiskView,
     Image, ImageOwnerAlias, ImageView, Instance, InstanceStatus, InstanceView, LockReason, LockSet,
@@ -86,20 +86,40 @@ fn enums_are_spelled_exactly_as_ecs_spells_them() {
     spelled::<SourceKind>(&["Image", "Snapshot", "Empty"]);
     let revisions: Vec<String> = ALL.iter().map(ToString::to_string).collect();
     assert_eq!(revisions, ["seed", "2025-02-27"]);
+    spelled::<DeletedImageCode>(&[
+        "InvalidDiskId.OperationNotSupported",
+        "InvalidImageId.NotFound",
+    ]);
+    spelled::<reinit_disk::model::MultiAttach>(&["Disabled", "Enabled"]);
+    spelled::<reinit_disk::model::OsType>(&["linux", "windows"]);
+    spelled::<reinit_disk::model::KeyState>(&["Enabled", "Disabled", "PendingDeletion"]);
     spelled::<Check>(&[
         "action",
         "disk-id-given",
         "strategy-value",
+        "password-value",
+        "auto-start-value",
+        "region-id-value",
         "disk-exists",
         "category-supported",
+        "user-in-white-list",
+        "not-multi-attach",
         "instance-not-security-locked",
         "instance-not-in-arrears",
         "disk-in-use",
         "instance-stopped",
+        "not-hibernation-configured",
+        "io-optimized",
         "no-snapshot-in-progress",
+        "no-instant-access-snapshot",
+        "kms-key-usable",
         "source-snapshot-exists",
         "source-snapshot-not-too-old",
         "source-image-exists",
+        "key-pair-usable",
+        "windows-password-value",
+        "non-root-region-supported",
+        "non-root-image-supported",
         "hardening-supported",
     ]);
 }

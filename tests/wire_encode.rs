@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 
 use quick_xml::events::Event;
 use reinit_disk::Code;
-use reinit_disk::revision::SEED;
+use reinit_disk::Entry;
+use reinit_disk::revision::{ALL, SEED};
 use reinit_disk::wire::{
     ErrorBody, Format, HOST_ID, encode_error, encode_success, message_naming, new_request_id,
     reason_phrase, recommend_url,
@@ -35,7 +36,10 @@ fn ext(format: Format) -> &'static str {
 }
 
 fn error_body(code: Code, format: Format) -> String {
-    let entry = SEED.entry(code).unwrap();
+    entry_body(SEED.entry(code).unwrap(), format)
+}
+
+fn entry_body(entry: &Entry, format: Format) -> String {
     encode_error(
         format,
         &ErrorBody {
@@ -124,12 +128,25 @@ fn an_error_body_is_byte_exact_in_both_formats() {
 }
 
 #[test]
-fn every_catalogue_code_matches_its_snapshot_in_both_formats() {
-    for code in Code::VARIANTS {
-        for format in Format::VARIANTS {
-            let body = error_body(*code, *format);
-            snapshot(&format!("error-{code}.{}", ext(*format)), &body);
+fn every_catalogue_row_of_every_revision_matches_its_snapshot_in_both_formats() {
+    for revision in ALL {
+        for entry in revision.catalogue {
+            // The seed revision's rows are `error-CODE`; a later revision's,
+            // `error-REVISION-CODE[-PARAMETER]`.
+            let name = match (revision == &&SEED, entry.param) {
+                (true, _) => format!("error-{}", entry.code),
+                (false, None) => format!("error-{revision}-{}", entry.code),
+                (false, Some(param)) => format!("error-{revision}-{}-{param}", entry.code),
+            };
+            for format in Format::VARIANTS {
+                let body = entry_body(entry, *format);
+                snapshot(&format!("{name}.{}", ext(*format)), &body);
+            }
         }
+    }
+    // Every code is in some snapshot.
+    for code in Code::VARIANTS {
+        assert!(ALL.iter().any(|r| r.entry(*code).is_some()), "{code}");
     }
 }
 

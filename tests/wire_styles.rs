@@ -172,6 +172,16 @@ fn cases() -> Vec<Case> {
             Some(Code::InvalidDiskIdOperationNotSupported),
         ),
         case(
+            "a deleted own image, InvalidImageId.NotFound by policy",
+            "d-sys",
+            |w| {
+                w["Images"][0] =
+                    json!({"ImageId": "m-1", "ImageOwnerAlias": "self", "Deleted": true});
+                w["Policy"] = json!({"DeletedImageCode": "InvalidImageId.NotFound"});
+            },
+            Some(Code::InvalidImageIdNotFound),
+        ),
+        case(
             "an instance the world does not have",
             "d-sys",
             |w| w["Instances"] = json!([]),
@@ -350,4 +360,93 @@ fn a_form_body_carries_the_parameters_as_well_as_the_query() {
         response.body,
         r#"{"RequestId":"0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9"}"#
     );
+}
+
+/// The 2025-02-27 revision through the wire layer, in the current SDKs'
+/// style (`POST`, `x-acs-action`, JSON) and the RPC style (XML): the new
+/// parameters as SDKs send them, each answer exact, and the password in no
+/// response.
+#[test]
+fn the_2025_revision_answers_its_new_parameters_in_both_styles() {
+    let mut w = base_world();
+    w["Policy"] = json!({"Revision": "2025-02-27"});
+    w["KeyPairs"] = json!([{"KeyPairName": "kp-1"}]);
+    let scenario: Scenario = serde_json::from_value(w).unwrap();
+    let password = "Sup3r%2BSecret%21"; // Sup3r+Secret!
+    let cases: &[(&str, u16, Option<&str>)] = &[
+        (
+            "DiskId=d-sys&Password=Sup3r%2BSecret%21&KeyPairName=kp-1&AutoStartInstance=true&RegionId=cn-hangzhou",
+            200,
+            None,
+        ),
+        (
+            "DiskId=d-sys&AutoStartInstance=True&RegionId=cn-hangzhou",
+            200,
+            None,
+        ),
+        (
+            "DiskId=d-sys&AutoStartInstance=yes",
+            400,
+            Some("The specified parameter \"AutoStartInstance\" is not valid."),
+        ),
+        (
+            "DiskId=d-sys&Password=abc%2Bdef",
+            400,
+            Some("The specified parameter \"Password\" is not valid."),
+        ),
+        (
+            "DiskId=d-sys&KeyPairName=kp-2",
+            400,
+            Some("The specified KeyPairName does not exist."),
+        ),
+        (
+            "DiskId=d-sys&RegionId=CN_HANGZHOU",
+            400,
+            Some("The specified RegionId is not valid."),
+        ),
+    ];
+    for (query, status, message) in cases {
+        let sdk_headers = [
+            ("x-acs-action", "ReInitDisk"),
+            ("accept", "application/json"),
+        ];
+        let rpc_query = format!("Action=ReInitDisk&{query}");
+        let styles: [(&str, &[(&str, &str)], Format); 2] = [
+            (query, &sdk_headers, Format::Json),
+            (&rpc_query, &[], Format::Xml),
+        ];
+        for (q, headers, format) in styles {
+            let http = HttpRequest {
+                query: q,
+                body: b"",
+                headers,
+            };
+            let response =
+                respond(&http, &scenario, &scenario.policy, &Ids::new(REQUEST_ID)).unwrap();
+            assert_eq!(response.status, *status, "{q}");
+            assert_eq!(response.format, format, "{q}");
+            if let Some(message) = message {
+                let shown = message.replace(
+                    '"',
+                    if format == Format::Xml {
+                        "&quot;"
+                    } else {
+                        "\\\""
+                    },
+                );
+                assert!(
+                    response.body.contains(&shown) || response.body.contains(message),
+                    "{q}: {}",
+                    response.body
+                );
+            }
+            for secret in [password, "Sup3r+Secret!", "abc+def", "abc%2Bdef"] {
+                assert!(
+                    !response.body.contains(secret),
+                    "{q}: the password is in {}",
+                    response.body
+                );
+            }
+        }
+    }
 }
