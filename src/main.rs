@@ -15,7 +15,7 @@ use reinit_disk::Revision;
 #[derive(clap::Args)]
 struct RevisionArg {
     /// The API revision that decides, instead of the scenario's
-    /// `Policy.Revision` (`seed`, the default, is the only one so far).
+    /// `Policy.Revision`: `seed` (the default) or `2025-02-27`.
     #[arg(long, value_name = "NAME", value_parser = cli::parse_revision)]
     revision: Option<&'static Revision>,
 }

@@ -424,7 +424,11 @@ struct Once<'n> {
 impl<'de> DeserializeSeed<'de> for Once<'_> {
     type Value = String;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
-        let value = String::deserialize(deserializer)?;
+        let value = if self.name == "Password" {
+            deserializer.deserialize_any(Secret)?
+        } else {
+            String::deserialize(deserializer)?
+        };
         if self.given {
             return Err(serde::de::Error::custom(format_args!(
                 "duplicate parameter {}: a scenario gives each parameter once",
@@ -432,6 +436,64 @@ impl<'de> DeserializeSeed<'de> for Once<'_> {
             )));
         }
         Ok(value)
+    }
+}
+
+/// A secret's value (`Password`): a string; anything else is refused
+/// without showing what it was.
+struct Secret;
+
+impl Secret {
+    fn refuse<E: serde::de::Error>(found: &str) -> Result<String, E> {
+        Err(E::custom(format_args!(
+            "invalid type: {found}, expected a string (the value of Password is a secret and is not shown)"
+        )))
+    }
+}
+
+impl<'de> Visitor<'de> for Secret {
+    type Value = String;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<String, E> {
+        Self::refuse("a boolean")
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<String, E> {
+        Self::refuse("a number")
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<String, E> {
+        Self::refuse("a number")
+    }
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<String, E> {
+        Self::refuse("a number")
+    }
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<String, E> {
+        Self::refuse("a number")
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<String, E> {
+        Self::refuse("a number")
+    }
+    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<String, E> {
+        Self::refuse("bytes")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
+        Self::refuse("null")
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<String, E> {
+        Self::refuse("null")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Self::refuse("a sequence")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Self::refuse("a map")
     }
 }
 

@@ -130,7 +130,14 @@ fn describe_request(scenario: &Scenario) -> String {
     let params: Vec<String> = scenario
         .request
         .iter()
-        .map(|(name, value)| format!("{name}={value}"))
+        .map(|(name, value)| {
+            // A password is a secret: said to be given, never shown.
+            if name == "Password" {
+                format!("{name}=(given, not shown)")
+            } else {
+                format!("{name}={value}")
+            }
+        })
         .collect();
     params.join(", ")
 }
@@ -145,8 +152,19 @@ fn describe_accepted(target: &Target<'_>) -> String {
         .security_enhancement
         .map_or_else(|| "none".to_owned(), |s| s.to_string());
     let transition = target.transition();
+    let mut logon = String::new();
+    if target.password_reset {
+        logon.push_str(", password reset");
+    }
+    if let Some(name) = target.key_pair_name {
+        let _ = write!(logon, ", key pair {name} bound");
+    }
+    let instance = match transition.instance_after() {
+        Some(status) => format!("; then the instance is started: {status}"),
+        None => String::new(),
+    };
     format!(
-        "accepted (200): disk {} on instance {} is reset to {to}, security hardening {hardening}; {} while it runs, then {}",
+        "accepted (200): disk {} on instance {} is reset to {to}, security hardening {hardening}{logon}; {} while it runs, then {}{instance}",
         target.disk_id,
         target.instance_id,
         transition.disk_during(),
