@@ -470,3 +470,114 @@ fn evaluate_looks_each_fact_up_once() {
     assert!(decided.is_ok(), "{decided:?}");
     assert_eq!(*counting.log.borrow(), ["disk", "instance", "snapshot"]);
 }
+
+#[test]
+fn auto_start_starts_the_instance_once_the_disk_has_settled() {
+    use reinit_disk::revision::V2025_02_27;
+    let mut w = world();
+    let policy = Policy::new(&V2025_02_27);
+    let request = Request {
+        auto_start_instance: Some("TRUE"),
+        ..Request::new("d-sys")
+    };
+    let target = w.begin_reinit(&request, &policy).unwrap();
+    assert_eq!(target.instance_status_after, InstanceStatus::Running);
+    // While the disk re-initializes, the instance is still Stopped.
+    assert_eq!(record(&w, "d-sys").status, DiskStatus::ReIniting);
+    assert_eq!(
+        w.instance(&target.instance_id).unwrap().status,
+        InstanceStatus::Stopped
+    );
+    let transition = target.as_target().transition();
+    assert!(transition.starts_instance());
+    assert_eq!(transition.instance_after(), Some(InstanceStatus::Running));
+    assert_eq!(
+        transition
+            .stages()
+            .iter()
+            .map(|s| (s.disk, s.instance))
+            .collect::<Vec<_>>(),
+        [
+            (Some(DiskStatus::ReIniting), None),
+            (Some(DiskStatus::InUse), None),
+            (None, Some(InstanceStatus::Starting)),
+            (None, Some(InstanceStatus::Running)),
+        ]
+    );
+    // Settling runs the disk back In_use, then starts the instance.
+    w.settle_reinit("d-sys").unwrap();
+    assert_eq!(record(&w, "d-sys").status, DiskStatus::InUse);
+    let instance = w.instance_mut("i-1").unwrap();
+    assert_eq!(instance.status, InstanceStatus::Running);
+    assert!(instance.has_started);
+}
+
+#[test]
+fn without_auto_start_the_instance_stays_stopped_and_the_seed_revision_never_starts_it() {
+    use reinit_disk::revision::V2025_02_27;
+    for (policy, value) in [
+        (Policy::new(&V2025_02_27), Some("false")),
+        (Policy::new(&V2025_02_27), None),
+        // The seed revision does not read AutoStartInstance.
+        (Policy::default(), Some("true")),
+    ] {
+        let mut w = world();
+        let request = Request {
+            auto_start_instance: value,
+            ..Request::new("d-sys")
+        };
+        let target = w.begin_reinit(&request, &policy).unwrap();
+        assert_eq!(target.instance_status_after, InstanceStatus::Stopped);
+        assert!(!target.as_target().transition().starts_instance());
+        assert_eq!(target.as_target().transition().instance_after(), None);
+        w.settle_reinit("d-sys").unwrap();
+        assert_eq!(
+            w.instance_mut("i-1").unwrap().status,
+            InstanceStatus::Stopped,
+            "{value:?} under {}",
+            policy.revision()
+        );
+    }
+}
+
+#[test]
+fn an_owned_target_keeps_the_new_fields_and_an_old_record_reads_with_their_defaults() {
+    use reinit_disk::revision::V2025_02_27;
+    let mut w = world();
+    w.insert_key_pair(reinit_disk::model::KeyPair {
+        name: "kp-1".into(),
+    })
+    .unwrap();
+    let request = Request {
+        password: Some("Passw0rd!"),
+        key_pair_name: Some("kp-1"),
+        auto_start_instance: Some("true"),
+        ..Request::new("d-sys")
+    };
+    let target = evaluate(&request, &w, &Policy::new(&V2025_02_27)).unwrap();
+    assert!(target.password_reset);
+    assert_eq!(target.key_pair_name, Some("kp-1"));
+    assert_eq!(
+        target.security_enhancement,
+        Some(SecurityEnhancementStrategy::Deactive)
+    );
+    let owned = target.to_owned();
+    let json = serde_json::to_string(&owned).unwrap();
+    assert!(
+        json.contains(r#""PasswordReset":true,"KeyPairName":"kp-1""#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""InstanceStatusAfter":"Running""#),
+        "{json}"
+    );
+    assert!(!json.contains("Passw0rd"), "{json}");
+    assert_eq!(serde_json::from_str::<OwnedTarget>(&json).unwrap(), owned);
+    // A target written before the three fields existed reads with their
+    // defaults: no password reset, no key pair, the instance stopped.
+    let old = r#"{"DiskId":"d-1","InstanceId":"i-1","ResetTo":"Empty","SourceId":null,"SecurityEnhancement":null,"StatusDuring":"ReIniting","StatusAfter":"In_use"}"#;
+    let read: OwnedTarget = serde_json::from_str(old).unwrap();
+    assert!(!read.password_reset);
+    assert_eq!(read.key_pair_name, None);
+    assert_eq!(read.instance_status_after, InstanceStatus::Stopped);
+}
