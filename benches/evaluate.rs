@@ -7,10 +7,17 @@
 //! - `floor/<case>`: the same disk, instance, image and snapshot lookups
 //!   `evaluate` makes for that request, and nothing else.
 //!
-//! `cargo bench --bench evaluate` runs the three groups (`evaluate/<case>`,
-//! `by-hand/<case>`, `floor/<case>`; case by case, the three one after the
-//! other), then prints a table of medians and ratios (docs/performance.md). Targets (issue 7): evaluate at most 1.25x
-//! the hand-written function and at most 1.5x the floor, for every case.
+//! - `revision-2025/<case>`: the same request decided under the 2025-02-27
+//!   revision (its 21 world checks; the cases both revisions share).
+//!
+//! `cargo bench --bench evaluate` runs the four groups (`evaluate/<case>`,
+//! `by-hand/<case>`, `floor/<case>`, `revision-2025/<case>`; case by case,
+//! one after the other), then prints a table of medians and ratios
+//! (docs/performance.md). Targets (issues 7 and 8): evaluate at most 1.25x
+//! the hand-written function and at most 1.5x the floor, for every case; the
+//! 2025-02-27 revision at most 1.25x the seed revision on the cases both
+//! share. Before measuring, it also asserts every case of the 2025-02-27
+//! revision (tests/alloc.rs proves none allocates).
 //! Before measuring, it asserts that the hand-written function agrees with
 //! `evaluate` on every case and on every disk of the world, so that the
 //! baseline does the same work.
@@ -47,6 +54,8 @@ const DISKS: usize = 100_000;
 /// The targets of issue 7.
 const MAX_TO_BY_HAND: f64 = 1.25;
 const MAX_TO_FLOOR: f64 = 1.5;
+/// The target of issue 8.
+const MAX_2025_TO_SEED: f64 = 1.25;
 
 /// The seed rules, by hand: one function of `if`s in the seed revision's
 /// default order, reading the world through the `World` trait (views) and
@@ -307,11 +316,30 @@ fn main() {
         lookups.push(recorder.log.into_inner());
     }
     assert_by_hand_agrees(&world, &cases);
+    let account = cases::account_world();
+    let cases_2025 = cases::cases_2025();
+    for case in &cases_2025 {
+        let w = if case.account_refuses {
+            &account
+        } else {
+            &world
+        };
+        assert_eq!(
+            evaluate(&case.request, w, &case.policy)
+                .err()
+                .map(|r| r.code()),
+            case.expect,
+            "2025-02-27 {}",
+            case.name
+        );
+    }
+    // The cases both revisions share: the seed's, under 2025-02-27.
+    let shared = &cases_2025[..cases.len()];
 
     // Case by case, the three measurements one after the other: on a shared
     // machine the load changes from minute to minute, so each ratio compares
     // medians taken close together.
-    for (case, lookups) in cases.iter().zip(&lookups) {
+    for ((case, lookups), case_2025) in cases.iter().zip(&lookups).zip(shared) {
         let mut group = c.benchmark_group("evaluate");
         group.bench_function(case.name, |b| {
             b.iter(|| {
@@ -336,6 +364,17 @@ fn main() {
         group.finish();
         let mut group = c.benchmark_group("floor");
         group.bench_function(case.name, |b| b.iter(|| floor(black_box(&world), lookups)));
+        group.finish();
+        let mut group = c.benchmark_group("revision-2025");
+        group.bench_function(case.name, |b| {
+            b.iter(|| {
+                black_box(evaluate(
+                    black_box(&case_2025.request),
+                    black_box(&world),
+                    black_box(&case_2025.policy),
+                ))
+            });
+        });
         group.finish();
     }
 
@@ -372,15 +411,17 @@ fn ratio(ratio: f64, max: f64, missed: &mut usize) -> String {
 /// Prints the table docs/performance.md shows.
 fn summary(cases: &[cases::Case], lookups: &[Vec<Lookup>]) {
     let mut rows = Vec::new();
-    let (mut over_hand, mut over_floor) = (0, 0);
+    let (mut over_hand, mut over_floor, mut over_seed) = (0, 0, 0);
     for (case, lookups) in cases.iter().zip(lookups) {
-        let (Some(e), Some(h), Some(f)) = (
+        let (Some(e), Some(h), Some(f), Some(r)) = (
             median("evaluate", case.name),
             median("by-hand", case.name),
             median("floor", case.name),
+            median("revision-2025", case.name),
         ) else {
             return; // Not measured (e.g. `--test`, or a filter).
         };
+        let to_seed = ratio(r / e, MAX_2025_TO_SEED, &mut over_seed);
         let to_hand = ratio(e / h, MAX_TO_BY_HAND, &mut over_hand);
         let to_floor = if lookups.is_empty() {
             "n/a (no lookup)".to_owned()
@@ -388,15 +429,15 @@ fn summary(cases: &[cases::Case], lookups: &[Vec<Lookup>]) {
             ratio(e / f, MAX_TO_FLOOR, &mut over_floor)
         };
         rows.push(format!(
-            "| {} | {} | {e:.1} | {h:.1} | {f:.1} | {to_hand} | {to_floor} |",
+            "| {} | {} | {e:.1} | {h:.1} | {f:.1} | {r:.1} | {to_hand} | {to_floor} | {to_seed} |",
             case.name,
             lookup_names(lookups)
         ));
     }
     println!(
-        "\n| case | lookups | evaluate median (ns) | by-hand median (ns) | floor median (ns) | evaluate / by-hand | evaluate / floor |"
+        "\n| case | lookups | evaluate median (ns) | by-hand median (ns) | floor median (ns) | 2025-02-27 median (ns) | evaluate / by-hand | evaluate / floor | 2025-02-27 / seed |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
         println!("{row}");
     }
@@ -406,5 +447,9 @@ fn summary(cases: &[cases::Case], lookups: &[Vec<Lookup>]) {
         cases.len(),
         over_floor,
         lookups.iter().filter(|l| !l.is_empty()).count()
+    );
+    println!(
+        "2025-02-27 / seed <= {MAX_2025_TO_SEED}: {over_seed} of {} cases over",
+        cases.len()
     );
 }

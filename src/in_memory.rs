@@ -33,6 +33,58 @@ pub struct InMemoryWorld {
     account: Account,
     /// The disks being re-initialized whose instance starts once they settle.
     auto_start: Map<()>,
+    /// Per disk id, how many snapshots block its re-init through instant
+    /// access ([`Snapshot::blocks_reinit_of`]): kept by `insert_snapshot`
+    /// and [`SnapshotMut`], so the look-up is one hash probe, not a scan.
+    instant_access: Map<usize>,
+}
+
+/// A snapshot of an [`InMemoryWorld`], to read or change: when it is
+/// dropped, the world's index of instant-access snapshots is brought up to
+/// date with whatever was changed.
+#[derive(Debug)]
+pub struct SnapshotMut<'a> {
+    snapshot: &'a mut Snapshot,
+    instant_access: &'a mut Map<usize>,
+}
+
+impl core::ops::Deref for SnapshotMut<'_> {
+    type Target = Snapshot;
+    fn deref(&self) -> &Snapshot {
+        self.snapshot
+    }
+}
+
+impl core::ops::DerefMut for SnapshotMut<'_> {
+    fn deref_mut(&mut self) -> &mut Snapshot {
+        self.snapshot
+    }
+}
+
+impl Drop for SnapshotMut<'_> {
+    fn drop(&mut self) {
+        count_blocking(self.instant_access, self.snapshot, true);
+    }
+}
+
+/// Counts `snapshot` in (or, with `add` false, out of) the index of the
+/// disks whose re-init it blocks.
+fn count_blocking(index: &mut Map<usize>, snapshot: &Snapshot, add: bool) {
+    let Some(disk_id) = snapshot.source_disk_id.as_deref() else {
+        return;
+    };
+    if !snapshot.blocks_reinit_of(disk_id) {
+        return;
+    }
+    if add {
+        let count = index.entry(disk_id.to_owned()).or_insert(0);
+        *count = count.saturating_add(1);
+    } else if let Some(count) = index.get_mut(disk_id) {
+        *count = count.saturating_sub(1);
+        if *count == 0 {
+            index.remove(disk_id);
+        }
+    }
 }
 
 /// An id that is already taken.
@@ -103,6 +155,9 @@ impl InMemoryWorld {
     /// Adds a snapshot.
     pub fn insert_snapshot(&mut self, snapshot: Snapshot) -> Result<(), DuplicateId> {
         let id = snapshot.id.clone();
+        if !self.snapshots.contains_key(&id) {
+            count_blocking(&mut self.instant_access, &snapshot, true);
+        }
         insert(&mut self.snapshots, "snapshot", &id, snapshot)
     }
 
@@ -138,9 +193,15 @@ impl InMemoryWorld {
         self.images.get_mut(id)
     }
 
-    /// The snapshot `id`, to read or change it.
-    pub fn snapshot_mut(&mut self, id: &str) -> Option<&mut Snapshot> {
-        self.snapshots.get_mut(id)
+    /// The snapshot `id`, to read or change it (the world's index of
+    /// instant-access snapshots follows the change when the guard drops).
+    pub fn snapshot_mut(&mut self, id: &str) -> Option<SnapshotMut<'_>> {
+        let snapshot = self.snapshots.get_mut(id)?;
+        count_blocking(&mut self.instant_access, snapshot, false);
+        Some(SnapshotMut {
+            snapshot,
+            instant_access: &mut self.instant_access,
+        })
     }
 
     /// The disks, in no particular order.
@@ -241,7 +302,7 @@ impl World for InMemoryWorld {
         self.kms_keys.get(id).map(KmsKey::view)
     }
     fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
-        self.snapshots.values().any(|s| s.blocks_reinit_of(disk_id))
+        self.instant_access.contains_key(disk_id)
     }
     fn account(&self) -> Account {
         self.account

@@ -78,7 +78,7 @@ pub use answers::Answers;
 pub use catalogue::{Code, Entry};
 pub use checks::{Check, Verdict};
 pub use engine::{Step, evaluate, evaluate_traced};
-pub use in_memory::{DuplicateId, InMemoryWorld, TransitionError};
+pub use in_memory::{DuplicateId, InMemoryWorld, SnapshotMut, TransitionError};
 pub use outcome::{OwnedTarget, Rejection, Target, TargetError};
 pub use policy::Policy;
 pub use request::{ACTION, Param, Request, SecurityEnhancementStrategy};
