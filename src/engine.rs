@@ -59,15 +59,15 @@ pub fn evaluate<'w, W: World + ?Sized>(
 /// facts it read, in order (the failing check last). Checks after the
 /// deciding one do not run.
 #[inline]
-pub fn evaluate_traced<'w, W: World + ?Sized>(
-    request: &Request<'_>,
+pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
+    request: &'r Request<'r>,
     world: &'w W,
     policy: &Policy,
     trace: impl FnMut(Step<'_>),
 ) -> Result<Target<'w>, Rejection> {
     let revision = policy.revision();
     let mut run = Run {
-        facts: Facts::new(*request, policy.answers, revision.too_old_before),
+        facts: Facts::new(request, policy.answers, revision),
         world,
         revision,
         trace,

@@ -81,7 +81,7 @@ pub use engine::{Step, evaluate, evaluate_traced};
 pub use in_memory::{DuplicateId, InMemoryWorld, SnapshotMut, TransitionError};
 pub use outcome::{OwnedTarget, Rejection, Target, TargetError};
 pub use policy::Policy;
-pub use request::{ACTION, Param, Request, SecurityEnhancementStrategy};
+pub use request::{ACTION, Param, ParamSet, Request, SecurityEnhancementStrategy};
 pub use revision::Revision;
 pub use transition::{Stage, Transition, WorldMut};
 pub use world::World;

@@ -51,6 +51,30 @@ pub enum Param {
     RegionId,
 }
 
+/// A set of [`Param`]s (a bit set: `Copy`, no allocation): the parameters
+/// a revision reads, asked about in one step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ParamSet(u16);
+
+impl ParamSet {
+    /// The set of `params`.
+    pub const fn of(params: &[Param]) -> Self {
+        let mut bits = 0u16;
+        let mut rest = params;
+        while let [first, tail @ ..] = rest {
+            bits |= 1 << (*first as u16);
+            rest = tail;
+        }
+        Self(bits)
+    }
+
+    /// Whether `param` is in the set.
+    #[inline]
+    pub const fn contains(self, param: Param) -> bool {
+        self.0 & (1 << (param as u16)) != 0
+    }
+}
+
 /// `SecurityEnhancementStrategy`: whether to turn on security hardening
 /// (Cloud Shield) on a system disk.
 #[derive(

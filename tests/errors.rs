@@ -33,6 +33,7 @@ fn narrow() -> &'static Revision {
         catalogue: SEED.catalogue,
         index: SEED.index,
         params: SEED.params,
+        reads: SEED.reads,
         request_checks: &REQUEST_CHECKS,
         world_checks: &[Check::DiskExists],
         too_old_before: SEED.too_old_before,

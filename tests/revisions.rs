@@ -363,6 +363,7 @@ fn the_policy_refuses_an_order_of_another_revisions_checks() {
         catalogue: SEED.catalogue,
         index: SEED.index,
         params: SEED.params,
+        reads: SEED.reads,
         request_checks: SEED.request_checks,
         world_checks: &[Check::DiskExists, Check::DiskInUse],
         too_old_before: SEED.too_old_before,
@@ -432,6 +433,7 @@ fn revisions_are_equal_and_hashed_by_their_name() {
         catalogue: SEED.catalogue,
         index: SEED.index,
         params: SEED.params,
+        reads: SEED.reads,
         request_checks: SEED.request_checks,
         world_checks: SEED.world_checks,
         too_old_before: SEED.too_old_before,
@@ -449,4 +451,20 @@ fn revisions_are_equal_and_hashed_by_their_name() {
     assert_ne!(hash(&SEED), hash(other));
     assert_eq!(&SEED, &*same);
     assert_eq!(hash(&SEED), hash(same));
+}
+
+#[test]
+fn a_revision_reads_exactly_the_parameters_it_lists() {
+    use strum::VariantArray;
+    for revision in ALL {
+        for param in reinit_disk::Param::VARIANTS {
+            assert_eq!(
+                revision.reads(*param),
+                revision.params.contains(param),
+                "{revision} {param}"
+            );
+        }
+    }
+    assert!(!reinit_disk::revision::SEED.reads(reinit_disk::Param::Password));
+    assert!(reinit_disk::revision::V2025_02_27.reads(reinit_disk::Param::Password));
 }

@@ -362,6 +362,9 @@ fn a_form_body_carries_the_parameters_as_well_as_the_query() {
     );
 }
 
+/// A query, its headers, and the format the answer must be in.
+type SdkStyle<'a> = (&'a str, &'a [(&'a str, &'a str)], Format);
+
 /// The 2025-02-27 revision through the wire layer, in the current SDKs'
 /// style (`POST`, `x-acs-action`, JSON) and the RPC style (XML): the new
 /// parameters as SDKs send them, each answer exact, and the password in no
@@ -411,7 +414,7 @@ fn the_2025_revision_answers_its_new_parameters_in_both_styles() {
             ("accept", "application/json"),
         ];
         let rpc_query = format!("Action=ReInitDisk&{query}");
-        let styles: [(&str, &[(&str, &str)], Format); 2] = [
+        let styles: [SdkStyle<'_>; 2] = [
             (query, &sdk_headers, Format::Json),
             (&rpc_query, &[], Format::Xml),
         ];

@@ -22,7 +22,7 @@ pub const USER_IN_WHITE_LIST: CheckDecl = CheckDecl {
 };
 
 /// The rule of `user-in-white-list`.
-#[inline]
+#[inline(always)]
 fn user_in_white_list(f: &Facts<'_, '_>) -> Verdict {
     if f.account().in_volume_white_list {
         Verdict::Pass

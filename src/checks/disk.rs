@@ -24,7 +24,7 @@ pub const DISK_EXISTS: CheckDecl = CheckDecl {
 };
 
 /// The rule of `disk-exists`.
-#[inline]
+#[inline(always)]
 fn disk_exists(f: &Facts<'_, '_>) -> Verdict {
     match f.disk() {
         Some(_) => Verdict::Pass,
@@ -55,7 +55,7 @@ pub const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `category-supported`.
-#[inline]
+#[inline(always)]
 fn category_supported(f: &Facts<'_, '_>) -> Verdict {
     match f.disk() {
         None => Verdict::NotApplicable,
@@ -88,7 +88,7 @@ pub const DISK_IN_USE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `disk-in-use`.
-#[inline]
+#[inline(always)]
 fn disk_in_use(f: &Facts<'_, '_>) -> Verdict {
     match f.disk() {
         None => Verdict::NotApplicable,
@@ -118,7 +118,7 @@ pub const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
 };
 
 /// The rule of `no-snapshot-in-progress`.
-#[inline]
+#[inline(always)]
 fn no_snapshot_in_progress(f: &Facts<'_, '_>) -> Verdict {
     match f.disk() {
         None => Verdict::NotApplicable,
@@ -162,7 +162,7 @@ pub const NOT_MULTI_ATTACH: CheckDecl = CheckDecl {
 };
 
 /// The rule of `not-multi-attach`.
-#[inline]
+#[inline(always)]
 fn not_multi_attach(f: &Facts<'_, '_>) -> Verdict {
     match f.disk() {
         None => Verdict::NotApplicable,
@@ -195,7 +195,7 @@ pub const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
 };
 
 /// The rule of `no-instant-access-snapshot`.
-#[inline]
+#[inline(always)]
 fn no_instant_access_snapshot(f: &Facts<'_, '_>) -> Verdict {
     match f.disk() {
         None => Verdict::NotApplicable,
@@ -237,7 +237,7 @@ pub const KMS_KEY_USABLE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `kms-key-usable`.
-#[inline]
+#[inline(always)]
 fn kms_key_usable(f: &Facts<'_, '_>) -> Verdict {
     match (f.disk().and_then(|d| d.kms_key_id), f.kms_key()) {
         (None, _) => Verdict::NotApplicable,

@@ -10,6 +10,7 @@ use crate::model::{
     SnapshotView, Source,
 };
 use crate::request::{Request, SecurityEnhancementStrategy};
+use crate::revision::Revision;
 use crate::world::World;
 
 /// The facts a check needs looked up before it runs (a set of bits).
@@ -91,10 +92,9 @@ pub enum Attached<'w> {
 /// the world's.
 #[derive(Clone, Copy, Debug)]
 pub struct Facts<'r, 'w> {
-    request: Request<'r>,
-    strategy: Option<SecurityEnhancementStrategy>,
+    request: &'r Request<'r>,
     answers: Answers,
-    too_old_before: CreationTime,
+    revision: &'static Revision,
     loaded: Needs,
     disk: Option<DiskView<'w>>,
     instance: Attached<'w>,
@@ -107,17 +107,19 @@ pub struct Facts<'r, 'w> {
 }
 
 impl<'r, 'w> Facts<'r, 'w> {
-    /// The facts of `request`, before anything is looked up.
+    /// The facts of `request` under `revision` and `answers`, before
+    /// anything is looked up (nothing is copied but the answers: cheap to
+    /// build).
     #[inline]
-    pub fn new(request: Request<'r>, answers: Answers, too_old_before: CreationTime) -> Self {
-        let strategy = request
-            .security_enhancement_strategy
-            .and_then(|s| s.parse().ok());
+    pub const fn new(
+        request: &'r Request<'r>,
+        answers: Answers,
+        revision: &'static Revision,
+    ) -> Self {
         Self {
             request,
-            strategy,
             answers,
-            too_old_before,
+            revision,
             loaded: Needs::NOTHING,
             disk: None,
             instance: Attached::Nothing,
@@ -187,14 +189,24 @@ impl<'r, 'w> Facts<'r, 'w> {
 
     /// The request as sent.
     #[inline]
-    pub const fn request(&self) -> &Request<'r> {
-        &self.request
+    pub const fn request(&self) -> &'r Request<'r> {
+        self.request
     }
 
     /// `SecurityEnhancementStrategy`, when it is a valid value.
     #[inline]
-    pub const fn strategy(&self) -> Option<SecurityEnhancementStrategy> {
-        self.strategy
+    pub fn strategy(&self) -> Option<SecurityEnhancementStrategy> {
+        match self.request.security_enhancement_strategy {
+            Some("Active") => Some(SecurityEnhancementStrategy::Active),
+            Some("Deactive") => Some(SecurityEnhancementStrategy::Deactive),
+            _ => None,
+        }
+    }
+
+    /// The revision that decides.
+    #[inline]
+    pub const fn revision(&self) -> &'static Revision {
+        self.revision
     }
 
     /// The policy's answers to the open questions.
@@ -206,7 +218,7 @@ impl<'r, 'w> Facts<'r, 'w> {
     /// The revision's too-old boundary: snapshots made before it are too old.
     #[inline]
     pub const fn too_old_before(&self) -> CreationTime {
-        self.too_old_before
+        self.revision.too_old_before
     }
 
     /// The disk, if the world has it (and it was looked up).

@@ -37,7 +37,7 @@ pub const INSTANCE_NOT_SECURITY_LOCKED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `instance-not-security-locked`.
-#[inline]
+#[inline(always)]
 fn instance_not_security_locked(f: &Facts<'_, '_>) -> Verdict {
     match (f.disk(), f.instance()) {
         (None, _) | (_, Attached::Nothing) => Verdict::NotApplicable,
@@ -84,7 +84,7 @@ pub const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
 };
 
 /// The rule of `instance-not-in-arrears`.
-#[inline]
+#[inline(always)]
 fn instance_not_in_arrears(f: &Facts<'_, '_>) -> Verdict {
     match (f.disk(), f.instance()) {
         (None, _) => Verdict::NotApplicable,
@@ -121,7 +121,7 @@ pub const INSTANCE_STOPPED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `instance-stopped`.
-#[inline]
+#[inline(always)]
 fn instance_stopped(f: &Facts<'_, '_>) -> Verdict {
     match f.instance() {
         Attached::Nothing => Verdict::NotApplicable,
@@ -180,7 +180,7 @@ pub const NOT_HIBERNATION_CONFIGURED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `not-hibernation-configured`.
-#[inline]
+#[inline(always)]
 fn not_hibernation_configured(f: &Facts<'_, '_>) -> Verdict {
     match f.instance() {
         Attached::Nothing => Verdict::NotApplicable,
@@ -213,7 +213,7 @@ pub const IO_OPTIMIZED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `io-optimized`.
-#[inline]
+#[inline(always)]
 fn io_optimized(f: &Facts<'_, '_>) -> Verdict {
     match f.instance() {
         Attached::Nothing => Verdict::NotApplicable,

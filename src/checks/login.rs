@@ -54,7 +54,7 @@ pub const KEY_PAIR_USABLE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `key-pair-usable`.
-#[inline]
+#[inline(always)]
 fn key_pair_usable(f: &Facts<'_, '_>) -> Verdict {
     let Some(_) = f.request().key_pair_name.filter(|n| !n.is_empty()) else {
         return Verdict::NotApplicable;
@@ -99,7 +99,7 @@ pub const WINDOWS_PASSWORD_VALUE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `windows-password-value`.
-#[inline]
+#[inline(always)]
 fn windows_password_value(f: &Facts<'_, '_>) -> Verdict {
     let Some(password) = f.request().password.filter(|p| !p.is_empty()) else {
         return Verdict::NotApplicable;
@@ -137,7 +137,7 @@ pub const NON_ROOT_REGION_SUPPORTED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `non-root-region-supported`.
-#[inline]
+#[inline(always)]
 fn non_root_region_supported(f: &Facts<'_, '_>) -> Verdict {
     match system_disk_instance(f) {
         Err(verdict) => verdict,
@@ -178,7 +178,7 @@ pub const NON_ROOT_IMAGE_SUPPORTED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `non-root-image-supported`.
-#[inline]
+#[inline(always)]
 fn non_root_image_supported(f: &Facts<'_, '_>) -> Verdict {
     match system_disk_instance(f) {
         Err(verdict) => verdict,

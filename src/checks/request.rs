@@ -22,7 +22,7 @@ pub const ACTION: CheckDecl = CheckDecl {
 };
 
 /// The rule of `action`.
-#[inline]
+#[inline(always)]
 fn action(f: &Facts<'_, '_>) -> Verdict {
     match f.request().action {
         Some(action) if action != REINIT_DISK => Verdict::Fail(Code::InvalidActionNotFound),
@@ -47,7 +47,7 @@ pub const DISK_ID_GIVEN: CheckDecl = CheckDecl {
 };
 
 /// The rule of `disk-id-given`.
-#[inline]
+#[inline(always)]
 fn disk_id_given(f: &Facts<'_, '_>) -> Verdict {
     match f.request().disk_id {
         Some(id) if !id.is_empty() => Verdict::Pass,
@@ -69,7 +69,7 @@ pub const STRATEGY_VALUE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `strategy-value`.
-#[inline]
+#[inline(always)]
 fn strategy_value(f: &Facts<'_, '_>) -> Verdict {
     match (f.request().security_enhancement_strategy, f.strategy()) {
         (None | Some(""), _) | (Some(_), Some(_)) => Verdict::Pass,
@@ -139,7 +139,7 @@ pub const PASSWORD_VALUE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `password-value`.
-#[inline]
+#[inline(always)]
 fn password_value(f: &Facts<'_, '_>) -> Verdict {
     match f.request().password {
         None | Some("") => Verdict::Pass,
@@ -164,7 +164,7 @@ pub const AUTO_START_VALUE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `auto-start-value`.
-#[inline]
+#[inline(always)]
 fn auto_start_value(f: &Facts<'_, '_>) -> Verdict {
     match f.request().auto_start_instance {
         None | Some("") => Verdict::Pass,
@@ -207,7 +207,7 @@ pub const REGION_ID_VALUE: CheckDecl = CheckDecl {
 };
 
 /// The rule of `region-id-value`.
-#[inline]
+#[inline(always)]
 fn region_id_value(f: &Facts<'_, '_>) -> Verdict {
     match f.request().region_id {
         None | Some("") => Verdict::Pass,

@@ -40,7 +40,7 @@ pub const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
 };
 
 /// The rule of `source-snapshot-exists`.
-#[inline]
+#[inline(always)]
 fn source_snapshot_exists(f: &Facts<'_, '_>) -> Verdict {
     match (f.disk().map(|d| d.source), f.snapshot()) {
         (Some(Source::Snapshot(_)), Some(s)) if !s.deleted => Verdict::Pass,
@@ -75,7 +75,7 @@ pub const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
 };
 
 /// The rule of `source-snapshot-not-too-old`.
-#[inline]
+#[inline(always)]
 fn source_snapshot_not_too_old(f: &Facts<'_, '_>) -> Verdict {
     match f.snapshot() {
         Some(s) if s.creation_time < f.too_old_before() => {
@@ -118,7 +118,7 @@ pub const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
 };
 
 /// The rule of `source-image-exists`.
-#[inline]
+#[inline(always)]
 fn source_image_exists(f: &Facts<'_, '_>) -> Verdict {
     match (f.disk().map(|d| d.source), f.image()) {
         (Some(Source::Image(_)), Some(i)) if !i.deleted => Verdict::Pass,
@@ -168,7 +168,7 @@ pub const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
 };
 
 /// The rule of `hardening-supported`.
-#[inline]
+#[inline(always)]
 fn hardening_supported(f: &Facts<'_, '_>) -> Verdict {
     match (f.strategy(), f.image()) {
         (_, None) => Verdict::NotApplicable,

@@ -46,7 +46,7 @@ use core::hash::{Hash, Hasher};
 use crate::catalogue::{Code, CodeIndex, Entry};
 use crate::checks::Check;
 use crate::model::CreationTime;
-use crate::request::{Param, SecurityEnhancementStrategy};
+use crate::request::{Param, ParamSet, SecurityEnhancementStrategy};
 
 pub use seed::SEED;
 pub use v2025_02_27::V2025_02_27;
@@ -72,6 +72,9 @@ pub struct Revision {
     pub index: CodeIndex,
     /// The request parameters it reads.
     pub params: &'static [Param],
+    /// The same, as a set (`ParamSet::of(params)`; tests/revisions.rs holds
+    /// the two equal).
+    pub reads: ParamSet,
     /// The request checks, in the order they always run (first).
     pub request_checks: &'static [Check],
     /// The world checks, in the default order.
@@ -111,8 +114,9 @@ impl Revision {
 
     /// Whether this revision reads the request parameter `param` (the
     /// others are ignored).
-    pub fn reads(&self, param: Param) -> bool {
-        self.params.contains(&param)
+    #[inline]
+    pub const fn reads(&self, param: Param) -> bool {
+        self.reads.contains(param)
     }
 
     /// The row that answers `code` when `check` fails with it: the row for

@@ -8,7 +8,7 @@ use super::Revision;
 use crate::catalogue::{Code, CodeIndex, Entry, INTERNAL_ERROR, Source, row};
 use crate::checks::Check;
 use crate::model::CreationTime;
-use crate::request::Param;
+use crate::request::{Param, ParamSet};
 
 /// The seed revision.
 pub static SEED: Revision = Revision {
@@ -16,17 +16,21 @@ pub static SEED: Revision = Revision {
     title: "the reference page ReInitDisk.zh-CN.md (API 2014-05-26), with the common codes",
     catalogue: CATALOGUE,
     index: CodeIndex::of(CATALOGUE),
-    params: &[
-        Param::Action,
-        Param::DiskId,
-        Param::SecurityEnhancementStrategy,
-    ],
+    params: PARAMS,
+    reads: ParamSet::of(PARAMS),
     request_checks: &REQUEST_CHECKS,
     world_checks: &WORLD_CHECKS,
     // The page: "on or before 15 July 2013", the whole of the 15th (UTC).
     too_old_before: CreationTime::of(datetime!(2013-07-16 00:00:00 UTC)),
     default_strategy: None,
 };
+
+/// The request parameters this revision reads.
+const PARAMS: &[Param] = &[
+    Param::Action,
+    Param::DiskId,
+    Param::SecurityEnhancementStrategy,
+];
 
 checks_in_order! {
     request: [Action, DiskIdGiven, StrategyValue],

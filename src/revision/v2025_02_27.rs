@@ -9,7 +9,7 @@ use super::Revision;
 use crate::catalogue::{Code, CodeIndex, Entry, INTERNAL_ERROR, Source, row, row_for};
 use crate::checks::Check;
 use crate::model::CreationTime;
-use crate::request::{Param, SecurityEnhancementStrategy};
+use crate::request::{Param, ParamSet, SecurityEnhancementStrategy};
 
 /// The 2025-02-27 revision.
 pub static V2025_02_27: Revision = Revision {
@@ -17,15 +17,8 @@ pub static V2025_02_27: Revision = Revision {
     title: "ECS's API reference today (error codes of 2025-02-27): 28 codes, Password, KeyPairName, AutoStartInstance",
     catalogue: CATALOGUE,
     index: CodeIndex::of(CATALOGUE),
-    params: &[
-        Param::Action,
-        Param::DiskId,
-        Param::SecurityEnhancementStrategy,
-        Param::Password,
-        Param::AutoStartInstance,
-        Param::RegionId,
-        Param::KeyPairName,
-    ],
+    params: PARAMS,
+    reads: ParamSet::of(PARAMS),
     request_checks: &REQUEST_CHECKS,
     world_checks: &WORLD_CHECKS,
     // The page: "before July 15, 2013", the 15th (UTC) excluded.
@@ -33,6 +26,17 @@ pub static V2025_02_27: Revision = Revision {
     // The page: the documented default of SecurityEnhancementStrategy.
     default_strategy: Some(SecurityEnhancementStrategy::Deactive),
 };
+
+/// The request parameters this revision reads.
+const PARAMS: &[Param] = &[
+    Param::Action,
+    Param::DiskId,
+    Param::SecurityEnhancementStrategy,
+    Param::Password,
+    Param::AutoStartInstance,
+    Param::RegionId,
+    Param::KeyPairName,
+];
 
 checks_in_order! {
     request: [Action, DiskIdGiven, StrategyValue, PasswordValue, AutoStartValue, RegionIdValue],
