@@ -24,7 +24,10 @@ type Map<T> = HashMap<String, T, FixedState>;
 /// A world held in hash maps, keyed by id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InMemoryWorld {
-    disks: Map<Disk>,
+    /// The disks, and per disk id how many snapshots block its re-init
+    /// through instant access (kept by `insert_snapshot` and
+    /// [`SnapshotMut`]): one hash probe reads both.
+    disks: Map<DiskSlot>,
     instances: Map<Instance>,
     images: Map<Image>,
     snapshots: Map<Snapshot>,
@@ -33,10 +36,16 @@ pub struct InMemoryWorld {
     account: Account,
     /// The disks being re-initialized whose instance starts once they settle.
     auto_start: Map<()>,
-    /// Per disk id, how many snapshots block its re-init through instant
-    /// access ([`Snapshot::blocks_reinit_of`]): kept by `insert_snapshot`
-    /// and [`SnapshotMut`], so the look-up is one hash probe, not a scan.
-    instant_access: Map<usize>,
+}
+
+/// A disk id's entry: the disk, if there is one, and how many snapshots
+/// block its re-init ([`Snapshot::blocks_reinit_of`]; a snapshot may name a
+/// disk the world does not have, or not yet). An entry with neither is
+/// removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct DiskSlot {
+    disk: Option<Disk>,
+    blocking: usize,
 }
 
 /// A snapshot of an [`InMemoryWorld`], to read or change: when it is
@@ -45,7 +54,7 @@ pub struct InMemoryWorld {
 #[derive(Debug)]
 pub struct SnapshotMut<'a> {
     snapshot: &'a mut Snapshot,
-    instant_access: &'a mut Map<usize>,
+    disks: &'a mut Map<DiskSlot>,
 }
 
 impl core::ops::Deref for SnapshotMut<'_> {
@@ -63,13 +72,13 @@ impl core::ops::DerefMut for SnapshotMut<'_> {
 
 impl Drop for SnapshotMut<'_> {
     fn drop(&mut self) {
-        count_blocking(self.instant_access, self.snapshot, true);
+        count_blocking(self.disks, self.snapshot, true);
     }
 }
 
-/// Counts `snapshot` in (or, with `add` false, out of) the index of the
-/// disks whose re-init it blocks.
-fn count_blocking(index: &mut Map<usize>, snapshot: &Snapshot, add: bool) {
+/// Counts `snapshot` in (or, with `add` false, out of) the entry of the
+/// disk whose re-init it blocks.
+fn count_blocking(disks: &mut Map<DiskSlot>, snapshot: &Snapshot, add: bool) {
     let Some(disk_id) = snapshot.source_disk_id.as_deref() else {
         return;
     };
@@ -77,12 +86,12 @@ fn count_blocking(index: &mut Map<usize>, snapshot: &Snapshot, add: bool) {
         return;
     }
     if add {
-        let count = index.entry(disk_id.to_owned()).or_insert(0);
-        *count = count.saturating_add(1);
-    } else if let Some(count) = index.get_mut(disk_id) {
-        *count = count.saturating_sub(1);
-        if *count == 0 {
-            index.remove(disk_id);
+        let slot = disks.entry(disk_id.to_owned()).or_default();
+        slot.blocking = slot.blocking.saturating_add(1);
+    } else if let Some(slot) = disks.get_mut(disk_id) {
+        slot.blocking = slot.blocking.saturating_sub(1);
+        if slot.blocking == 0 && slot.disk.is_none() {
+            disks.remove(disk_id);
         }
     }
 }
@@ -136,8 +145,15 @@ impl InMemoryWorld {
 
     /// Adds a disk.
     pub fn insert_disk(&mut self, disk: Disk) -> Result<(), DuplicateId> {
-        let id = disk.id.clone();
-        insert(&mut self.disks, "disk", &id, disk)
+        let slot = self.disks.entry(disk.id.clone()).or_default();
+        if slot.disk.is_some() {
+            return Err(DuplicateId {
+                kind: "disk",
+                id: disk.id,
+            });
+        }
+        slot.disk = Some(disk);
+        Ok(())
     }
 
     /// Adds an instance.
@@ -156,7 +172,7 @@ impl InMemoryWorld {
     pub fn insert_snapshot(&mut self, snapshot: Snapshot) -> Result<(), DuplicateId> {
         let id = snapshot.id.clone();
         if !self.snapshots.contains_key(&id) {
-            count_blocking(&mut self.instant_access, &snapshot, true);
+            count_blocking(&mut self.disks, &snapshot, true);
         }
         insert(&mut self.snapshots, "snapshot", &id, snapshot)
     }
@@ -180,7 +196,7 @@ impl InMemoryWorld {
 
     /// The disk `id`, to read or change it.
     pub fn disk_mut(&mut self, id: &str) -> Option<&mut Disk> {
-        self.disks.get_mut(id)
+        self.disks.get_mut(id)?.disk.as_mut()
     }
 
     /// The instance `id`, to read or change it.
@@ -197,16 +213,16 @@ impl InMemoryWorld {
     /// instant-access snapshots follows the change when the guard drops).
     pub fn snapshot_mut(&mut self, id: &str) -> Option<SnapshotMut<'_>> {
         let snapshot = self.snapshots.get_mut(id)?;
-        count_blocking(&mut self.instant_access, snapshot, false);
+        count_blocking(&mut self.disks, snapshot, false);
         Some(SnapshotMut {
             snapshot,
-            instant_access: &mut self.instant_access,
+            disks: &mut self.disks,
         })
     }
 
     /// The disks, in no particular order.
     pub fn disks(&self) -> impl Iterator<Item = &Disk> {
-        self.disks.values()
+        self.disks.values().filter_map(|slot| slot.disk.as_ref())
     }
 
     /// The instances, in no particular order.
@@ -263,6 +279,7 @@ impl InMemoryWorld {
         let disk = self
             .disks
             .get(disk_id)
+            .and_then(|slot| slot.disk.as_ref())
             .ok_or_else(|| TransitionError::UnknownDisk(disk_id.to_owned()))?;
         if disk.status != DiskStatus::ReIniting {
             return Err(TransitionError::NotReIniting {
@@ -278,13 +295,16 @@ impl InMemoryWorld {
         Ok(self
             .disks
             .get(disk_id)
+            .and_then(|slot| slot.disk.as_ref())
             .map_or(Source::Empty, |d| d.source.as_source()))
     }
 }
 
 impl World for InMemoryWorld {
     fn disk(&self, id: &str) -> Option<DiskView<'_>> {
-        self.disks.get(id).map(Disk::view)
+        let slot = self.disks.get(id)?;
+        let view = slot.disk.as_ref()?.view();
+        Some(view.with_instant_access_snapshot(slot.blocking > 0))
     }
     fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
         self.instances.get(id).map(Instance::view)
@@ -300,9 +320,6 @@ impl World for InMemoryWorld {
     }
     fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
         self.kms_keys.get(id).map(KmsKey::view)
-    }
-    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
-        self.instant_access.contains_key(disk_id)
     }
     fn account(&self) -> Account {
         self.account
@@ -320,6 +337,7 @@ impl WorldMut for InMemoryWorld {
         let disk = self
             .disks
             .get_mut(disk_id)
+            .and_then(|slot| slot.disk.as_mut())
             .ok_or_else(|| TransitionError::UnknownDisk(disk_id.to_owned()))?;
         disk.status = status;
         Ok(())

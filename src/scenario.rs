@@ -524,7 +524,9 @@ fn unique<'a>(
 /// resources a scenario lists.
 impl World for Scenario {
     fn disk(&self, id: &str) -> Option<DiskView<'_>> {
-        self.disks.iter().find(|d| d.id == id).map(Disk::view)
+        let disk = self.disks.iter().find(|d| d.id == id)?;
+        let instant_access = self.snapshots.iter().any(|s| s.blocks_reinit_of(id));
+        Some(disk.view().with_instant_access_snapshot(instant_access))
     }
     fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
         self.instances
@@ -549,9 +551,6 @@ impl World for Scenario {
     }
     fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
         self.kms_keys.iter().find(|k| k.id == id).map(KmsKey::view)
-    }
-    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
-        self.snapshots.iter().any(|s| s.blocks_reinit_of(disk_id))
     }
     fn account(&self) -> Account {
         self.account

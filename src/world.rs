@@ -16,9 +16,11 @@ use crate::model::{
 /// disk attached to an instance the view lacks answers `InternalError`.
 ///
 /// The methods the 2025-02-27 revision added (`key_pair`, `kms_key`,
-/// `has_instant_access_snapshot`, `account`) have defaults, so that a world
-/// written for the seed revision still compiles: no key pair, no KMS key, no
-/// snapshot with instant access, and an account nothing refuses.
+/// `account`) have defaults, so that a world written for the seed revision
+/// still compiles: no key pair, no KMS key, and an account nothing refuses.
+/// Whether a disk has a snapshot with instant access is a field of its view
+/// (`DiskView::with_instant_access_snapshot`, default no), which the store
+/// derives from its snapshots.
 pub trait World {
     /// The disk `id`.
     fn disk(&self, id: &str) -> Option<DiskView<'_>>;
@@ -38,12 +40,6 @@ pub trait World {
     fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
         let _ = id;
         None
-    }
-    /// Whether a snapshot that exists (not deleted), made from the disk
-    /// `disk_id`, has instant access enabled (default: no).
-    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
-        let _ = disk_id;
-        false
     }
     /// The account, in the world's region (default: [`Account::DEFAULT`],
     /// which nothing refuses).
@@ -70,9 +66,6 @@ impl<W: World + ?Sized> World for &W {
     }
     fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
         (**self).kms_key(id)
-    }
-    fn has_instant_access_snapshot(&self, disk_id: &str) -> bool {
-        (**self).has_instant_access_snapshot(disk_id)
     }
     fn account(&self) -> Account {
         (**self).account()

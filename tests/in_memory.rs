@@ -1,6 +1,6 @@
-//! The in-memory world's index of instant-access snapshots: whatever is
-//! inserted and however snapshots are changed through `snapshot_mut`, the
-//! indexed answer is the answer a scan of every snapshot gives.
+//! The in-memory world's count of instant-access snapshots per disk: whatever
+//! is inserted, in whatever order, and however snapshots are changed through
+//! `snapshot_mut`, a disk's view says what a scan of every snapshot says.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,10 +10,15 @@
 )]
 
 use proptest::prelude::*;
-use reinit_disk::model::Snapshot;
+use reinit_disk::model::{Disk, Snapshot};
 use reinit_disk::{InMemoryWorld, World};
 
 const DISKS: [&str; 3] = ["d-1", "d-2", "d-3"];
+
+/// What the world's view of the disk says (`None`: no such disk).
+fn indexed(world: &InMemoryWorld, disk_id: &str) -> Option<bool> {
+    world.disk(disk_id).map(|d| d.has_instant_access_snapshot)
+}
 
 /// What a scan of every snapshot says.
 fn scanned(world: &InMemoryWorld, disk_id: &str) -> bool {
@@ -22,6 +27,7 @@ fn scanned(world: &InMemoryWorld, disk_id: &str) -> bool {
 
 #[derive(Clone, Debug)]
 enum Edit {
+    InsertDisk(usize),
     Insert(usize, Option<usize>, bool, bool),
     SetDeleted(usize, bool),
     SetInstantAccess(usize, bool),
@@ -30,6 +36,7 @@ enum Edit {
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
+        (0..3usize).prop_map(Edit::InsertDisk),
         (
             0..6usize,
             proptest::option::of(0..3usize),
@@ -51,6 +58,10 @@ proptest! {
         let mut world = InMemoryWorld::new();
         for e in edits {
             match e {
+                Edit::InsertDisk(d) => {
+                    // A repeated id is refused and must not lose its count.
+                    let _ = world.insert_disk(Disk { id: DISKS[d].to_owned(), ..Disk::default() });
+                }
                 Edit::Insert(i, disk, instant_access, deleted) => {
                     // A repeated id is refused and must not count twice.
                     let _ = world.insert_snapshot(Snapshot {
@@ -78,8 +89,12 @@ proptest! {
                 }
             }
             for disk in DISKS {
-                prop_assert_eq!(world.has_instant_access_snapshot(disk), scanned(&world, disk), "{}", disk);
+                let listed = world.disks().any(|d| d.id == disk);
+                prop_assert_eq!(indexed(&world, disk), listed.then(|| scanned(&world, disk)), "{}", disk);
             }
+            // The disks the world lists are the disks inserted: an entry
+            // kept only for its count is no disk.
+            prop_assert!(world.disks().all(|d| DISKS.contains(&d.id.as_str())));
         }
     }
 }
@@ -87,6 +102,7 @@ proptest! {
 #[test]
 fn a_snapshot_blocks_only_the_disk_it_was_made_from_while_it_exists() {
     let mut world = InMemoryWorld::new();
+    // The snapshot comes first, its disk after: the count waits for it.
     world
         .insert_snapshot(Snapshot {
             id: "s-1".into(),
@@ -95,13 +111,23 @@ fn a_snapshot_blocks_only_the_disk_it_was_made_from_while_it_exists() {
             ..Snapshot::default()
         })
         .unwrap();
-    assert!(world.has_instant_access_snapshot("d-1"));
-    assert!(!world.has_instant_access_snapshot("d-2"));
+    assert_eq!(indexed(&world, "d-1"), None);
+    assert_eq!(world.disks().count(), 0);
+    for id in ["d-1", "d-2"] {
+        world
+            .insert_disk(Disk {
+                id: id.into(),
+                ..Disk::default()
+            })
+            .unwrap();
+    }
+    assert_eq!(indexed(&world, "d-1"), Some(true));
+    assert_eq!(indexed(&world, "d-2"), Some(false));
     world.snapshot_mut("s-1").unwrap().deleted = true;
-    assert!(!world.has_instant_access_snapshot("d-1"));
+    assert_eq!(indexed(&world, "d-1"), Some(false));
     world.snapshot_mut("s-1").unwrap().deleted = false;
-    assert!(world.has_instant_access_snapshot("d-1"));
+    assert_eq!(indexed(&world, "d-1"), Some(true));
     world.snapshot_mut("s-1").unwrap().source_disk_id = Some("d-2".into());
-    assert!(!world.has_instant_access_snapshot("d-1"));
-    assert!(world.has_instant_access_snapshot("d-2"));
+    assert_eq!(indexed(&world, "d-1"), Some(false));
+    assert_eq!(indexed(&world, "d-2"), Some(true));
 }

@@ -179,7 +179,7 @@ pub const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
     fails_when: "a snapshot whose `SourceDiskId` is the disk, not deleted, has `InstantAccess`",
     why: "The 2025-02-27 page: disks that have snapshots with instant access enabled do not support this operation (re-init would pull the data from under them). Snapshot state, like a snapshot in progress, so it comes right after that check.",
     codes: &[Code::DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported],
-    needs: Needs::INSTANT_ACCESS,
+    needs: Needs::DISK,
     param: None,
     rule: no_instant_access_snapshot,
     describe: |f, out| {
@@ -187,8 +187,7 @@ pub const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
             write!(
                 out,
                 "disk {} has a snapshot with InstantAccess = {}, needs false",
-                d.id,
-                f.instant_access()
+                d.id, d.has_instant_access_snapshot
             )
         })
     },
@@ -199,7 +198,7 @@ pub const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
 fn no_instant_access_snapshot(f: &Facts<'_, '_>) -> Verdict {
     match f.disk() {
         None => Verdict::NotApplicable,
-        Some(_) if f.instant_access() => {
+        Some(d) if d.has_instant_access_snapshot => {
             Verdict::Fail(Code::DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported)
         }
         Some(_) => Verdict::Pass,

@@ -33,8 +33,6 @@ impl Needs {
     pub const KEY_PAIR: Self = Self(0b0001_0000);
     /// The disk and its KMS key (an encrypted disk).
     pub const KMS_KEY: Self = Self(0b0010_0001);
-    /// The disk and whether a snapshot of it has instant access.
-    pub const INSTANT_ACCESS: Self = Self(0b0100_0001);
     /// The account, in the world's region.
     pub const ACCOUNT: Self = Self(0b1000_0000);
 
@@ -64,7 +62,6 @@ impl fmt::Debug for Needs {
             (8, "snapshot"),
             (16, "key pair"),
             (32, "KMS key"),
-            (64, "instant access"),
             (128, "account"),
         ];
         let mut list = f.debug_set();
@@ -102,7 +99,6 @@ pub struct Facts<'r, 'w> {
     snapshot: Option<SnapshotView<'w>>,
     key_pair: Option<KeyPairView<'w>>,
     kms_key: Option<KmsKeyView<'w>>,
-    instant_access: bool,
     account: Account,
 }
 
@@ -127,7 +123,6 @@ impl<'r, 'w> Facts<'r, 'w> {
             snapshot: None,
             key_pair: None,
             kms_key: None,
-            instant_access: false,
             account: Account::DEFAULT,
         }
     }
@@ -177,9 +172,6 @@ impl<'r, 'w> Facts<'r, 'w> {
             self.kms_key = disk
                 .and_then(|d| d.kms_key_id)
                 .and_then(|id| world.kms_key(id));
-        }
-        if needs.contains(Needs::INSTANT_ACCESS) && !self.loaded.contains(Needs::INSTANT_ACCESS) {
-            self.instant_access = disk.is_some_and(|d| world.has_instant_access_snapshot(d.id));
         }
         if needs.contains(Needs::ACCOUNT) && !self.loaded.contains(Needs::ACCOUNT) {
             self.account = world.account();
@@ -255,12 +247,6 @@ impl<'r, 'w> Facts<'r, 'w> {
     #[inline]
     pub const fn kms_key(&self) -> Option<&KmsKeyView<'w>> {
         self.kms_key.as_ref()
-    }
-
-    /// Whether a snapshot of the disk that exists has instant access.
-    #[inline]
-    pub const fn instant_access(&self) -> bool {
-        self.instant_access
     }
 
     /// The account, in the world's region.

@@ -357,6 +357,11 @@ pub struct DiskView<'a> {
     /// `KMSKeyId`: the key an encrypted disk is encrypted with; `None` for
     /// a disk that is not encrypted (default).
     pub kms_key_id: Option<&'a str>,
+    /// Whether a snapshot made from this disk, not deleted, has instant
+    /// access enabled (default `false`). Not a field ECS shows on the disk:
+    /// the store derives it from its snapshots (`SourceDiskId`,
+    /// `InstantAccess`), so that reading it costs no second look-up.
+    pub has_instant_access_snapshot: bool,
 }
 
 impl<'a> DiskView<'a> {
@@ -377,6 +382,7 @@ impl<'a> DiskView<'a> {
             operation_locks: LockSet::EMPTY,
             multi_attach: MultiAttach::Disabled,
             kms_key_id: None,
+            has_instant_access_snapshot: false,
         }
     }
 
@@ -413,6 +419,13 @@ impl<'a> DiskView<'a> {
     #[must_use]
     pub const fn with_kms_key(mut self, kms_key_id: Option<&'a str>) -> Self {
         self.kms_key_id = kms_key_id;
+        self
+    }
+
+    /// The same disk, with a snapshot with instant access or not.
+    #[must_use]
+    pub const fn with_instant_access_snapshot(mut self, has: bool) -> Self {
+        self.has_instant_access_snapshot = has;
         self
     }
 
