@@ -174,7 +174,7 @@ impl Run {
                 }
             }
             Op::DeleteSnapshot { snapshot } => {
-                if let Some(s) = w.snapshot_mut(pick(&SNAPSHOT_IDS, snapshot)) {
+                if let Some(mut s) = w.snapshot_mut(pick(&SNAPSHOT_IDS, snapshot)) {
                     s.deleted = true;
                 }
             }
@@ -248,6 +248,9 @@ impl Run {
                         reset_to: started.reset_to,
                         source_id: started.source_id.clone(),
                         security_enhancement: started.security_enhancement,
+                        password_reset: started.password_reset,
+                        key_pair_name: started.key_pair_name.clone(),
+                        instance_status_after: started.instance_status_after,
                     }
                 );
                 let disk = self.record(disk_id).expect("the disk exists");

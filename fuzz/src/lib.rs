@@ -92,6 +92,7 @@ pub fn disk(u: &mut Unstructured<'_>) -> Result<Disk> {
         } else {
             u.arbitrary()?
         },
+        ..Default::default()
     })
 }
 
@@ -110,6 +111,7 @@ pub fn instance(u: &mut Unstructured<'_>) -> Result<Instance> {
         } else {
             u.arbitrary()?
         },
+        ..Default::default()
     })
 }
 
@@ -119,6 +121,7 @@ pub fn image(u: &mut Unstructured<'_>) -> Result<Image> {
         id: id(u, &IMAGE_IDS)?,
         image_owner_alias: u.arbitrary()?,
         deleted: u.ratio(1, 4)?,
+        ..Default::default()
     })
 }
 
@@ -146,6 +149,7 @@ pub fn snapshot(u: &mut Unstructured<'_>) -> Result<Snapshot> {
         id: id(u, &SNAPSHOT_IDS)?,
         creation_time,
         deleted: u.ratio(1, 4)?,
+        ..Default::default()
     })
 }
 
@@ -215,6 +219,7 @@ impl Params {
             action: self.action.as_deref(),
             disk_id: self.disk_id.as_deref(),
             security_enhancement_strategy: self.strategy.as_deref(),
+            ..Default::default()
         }
     }
 }
@@ -348,6 +353,9 @@ pub fn accepted_satisfies_every_precondition<W: World + ?Sized>(
     target: &Target<'_>,
 ) {
     assert!(request.action.is_none_or(|a| a == "ReInitDisk"));
+    // The revision's boundary and default strategy, as the reference states
+    // them.
+    let revision = reference::ref_revision(policy.revision().name);
     let strategy = match request.security_enhancement_strategy {
         None | Some("") => None,
         Some("Active") => Some(SecurityEnhancementStrategy::Active),
@@ -398,7 +406,10 @@ pub fn accepted_satisfies_every_precondition<W: World + ?Sized>(
                 );
                 assert_eq!(target.security_enhancement, None);
             } else {
-                assert_eq!(target.security_enhancement, strategy);
+                assert_eq!(
+                    target.security_enhancement,
+                    strategy.or(revision.default_strategy)
+                );
             }
         }
         Source::Snapshot(snapshot_id) => {
@@ -407,8 +418,8 @@ pub fn accepted_satisfies_every_precondition<W: World + ?Sized>(
                 .expect("accepted without its snapshot");
             assert!(!snapshot.deleted, "accepted with a deleted snapshot");
             assert!(
-                snapshot.creation_time.unix_seconds() >= reference::TOO_OLD_BEFORE_UNIX,
-                "accepted a snapshot made on or before 2013-07-15"
+                snapshot.creation_time.unix_seconds() >= revision.too_old_before_unix,
+                "accepted a snapshot made before the revision's too-old boundary"
             );
             assert_eq!(target.security_enhancement, None);
         }
