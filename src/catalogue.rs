@@ -279,3 +279,51 @@ pub(crate) const fn row_for(
         ..row(code, message, http_status, meaning, source)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index, built at run time (the revisions build theirs at compile
+    /// time, which a coverage run does not see), finds what a search finds.
+    #[test]
+    fn an_index_built_at_run_time_finds_each_row() {
+        const ROWS: &[Entry] = &[
+            row(Code::MissingParameter, "m", 400, "", Source::CommonErrors),
+            row_for(
+                Param::DiskId,
+                Code::InvalidParameter,
+                "a",
+                400,
+                "",
+                Source::CommonErrors,
+            ),
+            row_for(
+                Param::AutoStartInstance,
+                Code::InvalidParameter,
+                "b",
+                400,
+                "",
+                Source::CommonErrors,
+            ),
+            INTERNAL_ERROR,
+        ];
+        let index = std::hint::black_box(CodeIndex::of)(ROWS);
+        assert_eq!(
+            index.get(Code::MissingParameter).map(|e| e.message),
+            Some("m")
+        );
+        assert_eq!(
+            index.get(Code::InvalidParameter).map(|e| e.message),
+            Some("a")
+        );
+        let b = index.get_for(Code::InvalidParameter, Some(Param::AutoStartInstance));
+        assert_eq!(b.map(|e| e.message), Some("b"));
+        // A parameter with no row of its own gets the code's first row.
+        let other = index.get_for(Code::InvalidParameter, Some(Param::Password));
+        assert_eq!(other.map(|e| e.message), Some("a"));
+        assert_eq!(index.get(Code::OperationDenied), None);
+        assert_eq!(index.get_for(Code::OperationDenied, None), None);
+        assert_eq!(index.get(Code::InternalError), Some(&INTERNAL_ERROR));
+    }
+}

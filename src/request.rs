@@ -215,12 +215,6 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// The value of `param`, `None` when it is absent or empty (`""` counts
-    /// as absent).
-    pub fn given(&self, param: Param) -> Option<&'a str> {
-        self.get(param).filter(|v| !v.is_empty())
-    }
-
     /// `AutoStartInstance` read as ECS reads it: `true` in any letter case.
     /// (Whether the value is valid is the `auto-start-value` check's.)
     pub fn auto_start(&self) -> bool {

@@ -471,22 +471,10 @@ impl<'de> Visitor<'de> for Secret {
     fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<String, E> {
         Self::refuse("a number")
     }
-    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<String, E> {
-        Self::refuse("a number")
-    }
-    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<String, E> {
-        Self::refuse("a number")
-    }
     fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<String, E> {
         Self::refuse("a number")
     }
-    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<String, E> {
-        Self::refuse("bytes")
-    }
     fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
-        Self::refuse("null")
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<String, E> {
         Self::refuse("null")
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
