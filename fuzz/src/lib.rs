@@ -16,8 +16,8 @@ pub mod reference;
 use arbitrary::{Arbitrary, Result, Unstructured};
 use reinit_disk::answers::ActiveOnNonPublicImage;
 use reinit_disk::model::{
-    CreationTime, Disk, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance, InstanceStatus,
-    LockReason, LockSet, Snapshot, Source,
+    Account, CreationTime, Disk, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
+    InstanceStatus, KeyPair, KmsKey, LockReason, LockSet, MultiAttach, OsType, Snapshot, Source,
 };
 use reinit_disk::scenario::Scenario;
 use reinit_disk::{
@@ -35,6 +35,10 @@ pub const INSTANCE_IDS: [&str; 3] = ["i-0", "i-1", "i-2"];
 pub const IMAGE_IDS: [&str; 3] = ["m-0", "m-1", "m-2"];
 /// The snapshot ids most data disks name.
 pub const SNAPSHOT_IDS: [&str; 3] = ["s-0", "s-1", "s-2"];
+/// The KMS key ids encrypted disks name.
+pub const KMS_KEY_IDS: [&str; 3] = ["k-0", "k-1", "k-2"];
+/// The key pair names requests name.
+pub const KEY_PAIR_NAMES: [&str; 3] = ["kp-0", "kp-1", "kp-2"];
 
 /// An id from `pool`, or once in a while any string.
 pub fn id(u: &mut Unstructured<'_>, pool: &[&str]) -> Result<String> {
@@ -92,7 +96,13 @@ pub fn disk(u: &mut Unstructured<'_>) -> Result<Disk> {
         } else {
             u.arbitrary()?
         },
-        ..Default::default()
+        // The 2025-02-27 revision's facts: usually at their defaults.
+        multi_attach: if u.ratio(1, 8)? {
+            MultiAttach::Enabled
+        } else {
+            MultiAttach::Disabled
+        },
+        kms_key_id: maybe(u, 1, 4, |u| id(u, &KMS_KEY_IDS))?,
     })
 }
 
@@ -111,7 +121,14 @@ pub fn instance(u: &mut Unstructured<'_>) -> Result<Instance> {
         } else {
             u.arbitrary()?
         },
-        ..Default::default()
+        os_type: if u.ratio(1, 4)? {
+            OsType::Windows
+        } else {
+            OsType::Linux
+        },
+        hibernation_configured: u.ratio(1, 8)?,
+        login_as_non_root: u.ratio(1, 4)?,
+        io_optimized: !u.ratio(1, 8)?,
     })
 }
 
@@ -121,7 +138,7 @@ pub fn image(u: &mut Unstructured<'_>) -> Result<Image> {
         id: id(u, &IMAGE_IDS)?,
         image_owner_alias: u.arbitrary()?,
         deleted: u.ratio(1, 4)?,
-        ..Default::default()
+        login_as_non_root_supported: !u.ratio(1, 4)?,
     })
 }
 
@@ -149,7 +166,29 @@ pub fn snapshot(u: &mut Unstructured<'_>) -> Result<Snapshot> {
         id: id(u, &SNAPSHOT_IDS)?,
         creation_time,
         deleted: u.ratio(1, 4)?,
-        ..Default::default()
+        source_disk_id: maybe(u, 1, 2, |u| id(u, &DISK_IDS))?,
+        instant_access: u.ratio(1, 4)?,
+    })
+}
+
+/// A KMS key, usually usable.
+pub fn kms_key(u: &mut Unstructured<'_>) -> Result<KmsKey> {
+    Ok(KmsKey {
+        id: id(u, &KMS_KEY_IDS)?,
+        key_state: if u.ratio(2, 3)? {
+            reinit_disk::model::KeyState::Enabled
+        } else {
+            u.arbitrary()?
+        },
+        ecs_authorized: !u.ratio(1, 6)?,
+        ecs_tagged: !u.ratio(1, 6)?,
+    })
+}
+
+/// A key pair of the pool.
+pub fn key_pair(u: &mut Unstructured<'_>) -> Result<KeyPair> {
+    Ok(KeyPair {
+        name: id(u, &KEY_PAIR_NAMES)?,
     })
 }
 
@@ -162,6 +201,11 @@ pub fn world(u: &mut Unstructured<'_>) -> Result<Scenario> {
         instances: unique(u, 3, instance, |i| &i.id)?,
         images: unique(u, 3, image, |i| &i.id)?,
         snapshots: unique(u, 3, snapshot, |s| &s.id)?,
+        key_pairs: unique(u, 2, key_pair, |k| &k.name)?,
+        kms_keys: unique(u, 3, kms_key, |k| &k.id)?,
+        account: Account::DEFAULT
+            .with_in_volume_white_list(!u.ratio(1, 8)?)
+            .with_region_supports_login_as_non_root(!u.ratio(1, 4)?),
         ..Scenario::default()
     })
 }
@@ -198,6 +242,13 @@ pub fn in_memory(s: &Scenario) -> InMemoryWorld {
     for sn in &s.snapshots {
         w.insert_snapshot(sn.clone()).expect("ids are unique");
     }
+    for k in &s.key_pairs {
+        w.insert_key_pair(k.clone()).expect("names are unique");
+    }
+    for k in &s.kms_keys {
+        w.insert_kms_key(k.clone()).expect("ids are unique");
+    }
+    w.set_account(s.account);
     w
 }
 
@@ -210,6 +261,14 @@ pub struct Params {
     pub disk_id: Option<String>,
     /// `SecurityEnhancementStrategy`.
     pub strategy: Option<String>,
+    /// `Password`.
+    pub password: Option<String>,
+    /// `KeyPairName`.
+    pub key_pair_name: Option<String>,
+    /// `AutoStartInstance`.
+    pub auto_start_instance: Option<String>,
+    /// `RegionId`.
+    pub region_id: Option<String>,
 }
 
 impl Params {
@@ -219,7 +278,10 @@ impl Params {
             action: self.action.as_deref(),
             disk_id: self.disk_id.as_deref(),
             security_enhancement_strategy: self.strategy.as_deref(),
-            ..Default::default()
+            password: self.password.as_deref(),
+            key_pair_name: self.key_pair_name.as_deref(),
+            auto_start_instance: self.auto_start_instance.as_deref(),
+            region_id: self.region_id.as_deref(),
         }
     }
 }
@@ -245,10 +307,39 @@ pub fn params(u: &mut Unstructured<'_>) -> Result<Params> {
         5 => Some("Deactive".to_owned()),
         _ => None,
     };
+    // The 2025-02-27 revision's parameters: usually absent or well formed.
+    let password = match u.int_in_range(0..=7u8)? {
+        0 => Some(String::arbitrary(u)?),
+        1 => Some("Passw0rd!".to_owned()),
+        2 => Some("/Passw0rd!".to_owned()),
+        3 => Some("short".to_owned()),
+        _ => None,
+    };
+    let key_pair_name = match u.int_in_range(0..=7u8)? {
+        0 => Some(String::arbitrary(u)?),
+        1 | 2 => Some(id(u, &KEY_PAIR_NAMES)?),
+        _ => None,
+    };
+    let auto_start_instance = match u.int_in_range(0..=7u8)? {
+        0 => Some(String::arbitrary(u)?),
+        1 => Some("true".to_owned()),
+        2 => Some("True".to_owned()),
+        3 => Some("false".to_owned()),
+        _ => None,
+    };
+    let region_id = match u.int_in_range(0..=7u8)? {
+        0 => Some(String::arbitrary(u)?),
+        1 | 2 => Some("cn-hangzhou".to_owned()),
+        _ => None,
+    };
     Ok(Params {
         action,
         disk_id,
         strategy,
+        password,
+        key_pair_name,
+        auto_start_instance,
+        region_id,
     })
 }
 
@@ -326,12 +417,13 @@ pub fn check_decision<W: World + ?Sized>(request: &Request<'_>, world: &W, polic
     }
 }
 
-/// The rejection's code, message and status are its catalogue row, and its
-/// check is one that answers with that code.
+/// The rejection's code, message and status are its catalogue row (for a
+/// code with a row per parameter, the row of the deciding check's
+/// parameter), and its check is one that answers with that code.
 fn rejection_is_from_the_catalogue(rejection: &Rejection, policy: &Policy) {
     let entry = policy
         .revision()
-        .entry(rejection.code())
+        .entry_for(rejection.code(), rejection.check())
         .expect("every code the checks give is in the revision's catalogue");
     assert_eq!(rejection.entry(), entry);
     assert_eq!(rejection.message(), entry.message);
