@@ -31,7 +31,7 @@ use crate::model::{
 };
 use crate::outcome::{OwnedTarget, Rejection, Target};
 use crate::policy::Policy;
-use crate::request::Request;
+use crate::request::{Param, Request};
 use crate::revision::Revision;
 use crate::world::World;
 
@@ -88,7 +88,11 @@ impl fmt::Debug for Scenario {
             .request
             .iter()
             .map(|(k, v)| {
-                let shown = if k == "Password" { "<redacted>" } else { v };
+                let shown = if k == <&str>::from(Param::Password) {
+                    "<redacted>"
+                } else {
+                    v
+                };
                 (k.as_str(), shown)
             })
             .collect();
@@ -424,7 +428,7 @@ struct Once<'n> {
 impl<'de> DeserializeSeed<'de> for Once<'_> {
     type Value = String;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
-        let value = if self.name == "Password" {
+        let value = if self.name == <&str>::from(Param::Password) {
             deserializer.deserialize_any(Secret)?
         } else {
             String::deserialize(deserializer)?

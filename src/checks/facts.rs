@@ -188,11 +188,9 @@ impl<'r, 'w> Facts<'r, 'w> {
     /// `SecurityEnhancementStrategy`, when it is a valid value.
     #[inline]
     pub fn strategy(&self) -> Option<SecurityEnhancementStrategy> {
-        match self.request.security_enhancement_strategy {
-            Some("Active") => Some(SecurityEnhancementStrategy::Active),
-            Some("Deactive") => Some(SecurityEnhancementStrategy::Deactive),
-            _ => None,
-        }
+        self.request
+            .security_enhancement_strategy
+            .and_then(|s| s.parse().ok())
     }
 
     /// The revision that decides.

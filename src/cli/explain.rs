@@ -132,7 +132,7 @@ fn describe_request(scenario: &Scenario) -> String {
         .iter()
         .map(|(name, value)| {
             // A password is a secret: said to be given, never shown.
-            if name == "Password" {
+            if name == <&str>::from(reinit_disk::Param::Password) {
                 format!("{name}=(given, not shown)")
             } else {
                 format!("{name}={value}")

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use percent_encoding::{CONTROLS, percent_decode, utf8_percent_encode};
 
 use super::http::Format;
-use crate::request::Request;
+use crate::request::{Param, Request};
 
 /// An HTTP request as a client sent it, borrowed.
 ///
@@ -111,7 +111,16 @@ impl core::fmt::Debug for Params<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let pairs: Vec<(&str, &str)> = self
             .iter()
-            .map(|(n, v)| (n, if n == "Password" { "<redacted>" } else { v }))
+            .map(|(n, v)| {
+                (
+                    n,
+                    if n == <&str>::from(Param::Password) {
+                        "<redacted>"
+                    } else {
+                        v
+                    },
+                )
+            })
             .collect();
         f.debug_struct("Params")
             .field("pairs", &pairs)
