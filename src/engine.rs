@@ -63,26 +63,45 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
     request: &'r Request<'r>,
     world: &'w W,
     policy: &Policy,
+    mut trace: impl FnMut(Step<'_>),
+) -> Result<Target<'w>, Rejection> {
+    let revision = policy.revision();
+    // The request checks read the request alone. Each branch runs them on
+    // facts of its own, which the compiler keeps in registers: a request
+    // they refuse costs its checks and nothing of the world part below.
+    let facts = || Facts::new(request, policy.answers, revision);
+    if ptr::eq(revision, &revision::SEED) {
+        revision::seed::run_request_checks(&mut Run::new(facts(), world, &mut trace))?;
+    } else if ptr::eq(revision, &revision::V2025_02_27) {
+        revision::v2025_02_27::run_request_checks(&mut Run::new(facts(), world, &mut trace))?;
+    } else {
+        run_in_order(revision.request_checks, &mut Run::new(facts(), world, &mut trace))?;
+    }
+    decide_world(request, world, policy, trace)
+}
+
+/// The world checks of [`evaluate_traced`], once the request checks have
+/// passed, and the target. The world's facts are built here, after the
+/// request checks' branches, so that a request they refuse never builds
+/// them (measured in docs/performance.md).
+#[inline(always)]
+fn decide_world<'r, 'w, W: World + ?Sized>(
+    request: &'r Request<'r>,
+    world: &'w W,
+    policy: &Policy,
     trace: impl FnMut(Step<'_>),
 ) -> Result<Target<'w>, Rejection> {
     let revision = policy.revision();
-    let mut run = Run {
-        facts: Facts::new(request, policy.answers, revision),
-        world,
-        revision,
-        trace,
-    };
+    let mut run = Run::new(Facts::new(request, policy.answers, revision), world, trace);
     // A revision's default order runs laid out one check after the other
     // (each check a constant: its rule is a direct call); any other order
     // runs through the same step in a loop.
     if policy.has_default_order() && ptr::eq(revision, &revision::SEED) {
-        revision::seed::run_default_order(&mut run)?;
+        revision::seed::run_world_checks(&mut run)?;
     } else if policy.has_default_order() && ptr::eq(revision, &revision::V2025_02_27) {
-        revision::v2025_02_27::run_default_order(&mut run)?;
+        revision::v2025_02_27::run_world_checks(&mut run)?;
     } else {
-        for check in revision.request_checks.iter().chain(policy.order()) {
-            run.step(*check, *check.decl())?;
-        }
+        run_in_order(policy.order(), &mut run)?;
     }
     // The image decides whether `Active` applies, the key pair what is
     // bound: looked up already by the checks that read them, and by nothing
@@ -98,6 +117,31 @@ struct Run<'r, 'w, W: ?Sized, T> {
     world: &'w W,
     revision: &'static Revision,
     trace: T,
+}
+
+impl<'r, 'w, W: World + ?Sized, T: FnMut(Step<'_>)> Run<'r, 'w, W, T> {
+    /// A run from `facts`, nothing looked up yet.
+    #[inline(always)]
+    const fn new(facts: Facts<'r, 'w>, world: &'w W, trace: T) -> Self {
+        Self {
+            revision: facts.revision(),
+            facts,
+            world,
+            trace,
+        }
+    }
+}
+
+/// Runs `checks` in this order (an order other than a revision's default,
+/// or a revision other than the crate's): each rule through its
+/// declaration's function pointer. Never inlined, so that the default
+/// orders' straight-line runs keep their facts in registers.
+#[inline(never)]
+fn run_in_order<R: Runner>(checks: &[Check], run: &mut R) -> Result<(), R::Stop> {
+    for check in checks {
+        run.step(*check, *check.decl())?;
+    }
+    Ok(())
 }
 
 impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {

@@ -24,13 +24,22 @@ macro_rules! checks_in_order {
         /// reason for each place).
         pub const WORLD_CHECKS: [Check; checks_in_order!(@count $($w)*)] = [$(Check::$w),*];
 
-        /// Runs the request checks, then the world checks in the default
-        /// order, one after the other; stops at the first that stops.
+        /// Runs the request checks one after the other; stops at the
+        /// first that stops.
         #[inline(always)]
-        pub(crate) fn run_default_order<R: crate::checks::Runner>(
+        pub(crate) fn run_request_checks<R: crate::checks::Runner>(
             runner: &mut R,
         ) -> Result<(), R::Stop> {
             $(runner.step(Check::$r, const { *Check::$r.decl() })?;)*
+            Ok(())
+        }
+
+        /// Runs the world checks in the default order, one after the
+        /// other; stops at the first that stops.
+        #[inline(always)]
+        pub(crate) fn run_world_checks<R: crate::checks::Runner>(
+            runner: &mut R,
+        ) -> Result<(), R::Stop> {
             $(runner.step(Check::$w, const { *Check::$w.decl() })?;)*
             Ok(())
         }
