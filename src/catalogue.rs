@@ -186,9 +186,10 @@ pub struct CodeIndex {
 }
 
 impl CodeIndex {
-    /// The index of `rows` (a revision's catalogue, at most 255 rows; the
-    /// first row of a code is indexed, and tests/revisions.rs holds each
-    /// catalogue to adjacent rows per code, one per parameter).
+    /// The index of `rows` (a revision's catalogue: the first row of each
+    /// code, and tests/revisions.rs holds each catalogue to adjacent rows
+    /// per code, one per parameter). Positions are bytes: a code whose first
+    /// row comes after the 256th is not found.
     // Evaluated in each revision's `static`: a position out of range would
     // fail the build, not a call.
     #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
@@ -208,30 +209,21 @@ impl CodeIndex {
     #[inline]
     pub fn get(&self, code: Code) -> Option<&'static Entry> {
         let position = *self.positions.get(code as usize)?;
-        self.rows.get(usize::from(position))
+        self.rows
+            .get(usize::from(position))
+            .filter(|r| r.code == code)
     }
 
     /// The row for `code` when the failure is about `param`: of the rows
-    /// of `code` (adjacent in the catalogue), the first made for `param` or
-    /// for any parameter; else the first row of `code`.
+    /// of `code` (adjacent in the catalogue), the one made for `param`;
+    /// else the first row of `code`.
     #[inline]
     pub fn get_for(&self, code: Code, param: Option<Param>) -> Option<&'static Entry> {
-        let first = self.get(code)?;
-        if first.param.is_none() || first.param == param {
-            return Some(first);
-        }
         let position = usize::from(*self.positions.get(code as usize)?);
-        let same_code = self
-            .rows
-            .get(position..)?
-            .iter()
-            .take_while(|r| r.code == code);
-        Some(
-            same_code
-                .into_iter()
-                .find(|r| r.param.is_none() || r.param == param)
-                .unwrap_or(first),
-        )
+        let rows = self.rows.get(position..)?;
+        let first = rows.first().filter(|r| r.code == code)?;
+        let mut same_code = rows.iter().take_while(|r| r.code == code);
+        Some(same_code.find(|r| r.param == param).unwrap_or(first))
     }
 }
 

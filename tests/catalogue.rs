@@ -296,3 +296,85 @@ fn the_fallback_row_is_internal_error() {
     assert_eq!(INTERNAL_ERROR.code, Code::InternalError);
     assert_eq!(SEED.entry(Code::InternalError), Some(&INTERNAL_ERROR));
 }
+
+/// A catalogue row for the index tests.
+fn entry(code: Code, param: Option<Param>) -> reinit_disk::Entry {
+    reinit_disk::Entry {
+        code,
+        param,
+        message: "m",
+        http_status: 400,
+        meaning: "",
+        source: Source::CommonErrors,
+    }
+}
+
+#[test]
+fn a_failure_about_a_parameter_gets_the_row_made_for_it_else_the_codes_first_row() {
+    use reinit_disk::catalogue::CodeIndex;
+    let rows: &'static [reinit_disk::Entry] = Box::leak(Box::new([
+        entry(Code::MissingParameter, None),
+        entry(
+            Code::InvalidParameter,
+            Some(Param::SecurityEnhancementStrategy),
+        ),
+        entry(Code::InvalidParameter, Some(Param::AutoStartInstance)),
+        entry(Code::InternalError, Some(Param::AutoStartInstance)),
+    ]));
+    let index = CodeIndex::of(rows);
+    let at = |e: Option<&'static reinit_disk::Entry>| {
+        rows.iter().position(|r| core::ptr::eq(r, e.unwrap()))
+    };
+    assert_eq!(
+        at(index.get_for(Code::InvalidParameter, Some(Param::AutoStartInstance))),
+        Some(2)
+    );
+    assert_eq!(
+        at(index.get_for(
+            Code::InvalidParameter,
+            Some(Param::SecurityEnhancementStrategy)
+        )),
+        Some(1)
+    );
+    // No row made for it: the code's first row, never a later code's.
+    assert_eq!(
+        at(index.get_for(Code::InvalidParameter, Some(Param::Password))),
+        Some(1)
+    );
+    assert_eq!(at(index.get_for(Code::InvalidParameter, None)), Some(1));
+    assert_eq!(
+        at(index.get_for(Code::MissingParameter, Some(Param::DiskId))),
+        Some(0)
+    );
+    assert_eq!(
+        at(index.get_for(Code::MissingParameter, Some(Param::AutoStartInstance))),
+        Some(0),
+        "a later code's row made for the parameter is not this code's"
+    );
+    assert!(index.get_for(Code::InvalidDiskIdNotFound, None).is_none());
+}
+
+#[test]
+fn an_index_over_more_rows_than_it_can_count_never_answers_with_another_codes_row() {
+    use reinit_disk::catalogue::CodeIndex;
+    // 300 rows: the index counts positions in a byte, so it indexes the
+    // first 256 rows; a code whose first row comes later is not found
+    // (None), never mistaken for another code's row.
+    let mut rows = vec![entry(Code::MissingParameter, None); 300];
+    rows[299] = entry(Code::InvalidParameter, None);
+    rows[255] = entry(Code::InvalidDiskIdNotFound, None);
+    let rows: &'static [reinit_disk::Entry] = Box::leak(rows.into_boxed_slice());
+    let index = CodeIndex::of(rows);
+    assert_eq!(
+        index.get(Code::MissingParameter).unwrap().code,
+        Code::MissingParameter
+    );
+    assert!(index.get(Code::InvalidParameter).is_none());
+    assert!(index.get_for(Code::InvalidParameter, None).is_none());
+    // Position 255 is the index's "none", and also the row at 255: that
+    // row is found (its code is checked), so rows 0 to 255 are indexed.
+    assert_eq!(
+        index.get(Code::InvalidDiskIdNotFound).unwrap().code,
+        Code::InvalidDiskIdNotFound
+    );
+}

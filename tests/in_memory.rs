@@ -131,3 +131,48 @@ fn a_snapshot_blocks_only_the_disk_it_was_made_from_while_it_exists() {
     assert_eq!(indexed(&world, "d-1"), Some(false));
     assert_eq!(indexed(&world, "d-2"), Some(true));
 }
+
+#[test]
+fn the_world_lists_the_key_pairs_and_kms_keys_inserted_into_it() {
+    use reinit_disk::model::{KeyPair, KeyState, KmsKey};
+    let mut world = InMemoryWorld::new();
+    assert_eq!(world.key_pairs().count(), 0);
+    assert_eq!(world.kms_keys().count(), 0);
+    for name in ["kp-a", "kp-b"] {
+        world
+            .insert_key_pair(KeyPair {
+                name: name.to_owned(),
+            })
+            .unwrap();
+    }
+    world
+        .insert_kms_key(KmsKey {
+            id: "key-1".to_owned(),
+            key_state: KeyState::Disabled,
+            ..KmsKey::default()
+        })
+        .unwrap();
+    let mut names: Vec<_> = world.key_pairs().map(|k| k.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["kp-a", "kp-b"]);
+    let keys: Vec<_> = world
+        .kms_keys()
+        .map(|k| (k.id.as_str(), k.key_state))
+        .collect();
+    assert_eq!(keys, [("key-1", KeyState::Disabled)]);
+}
+
+#[test]
+fn a_snapshot_borrowed_to_change_reads_as_the_snapshot_it_is() {
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_snapshot(Snapshot {
+            id: "s-1".to_owned(),
+            source_disk_id: Some("d-1".to_owned()),
+            ..Snapshot::default()
+        })
+        .unwrap();
+    let guard = world.snapshot_mut("s-1").unwrap();
+    assert_eq!(guard.id, "s-1");
+    assert_eq!(guard.source_disk_id.as_deref(), Some("d-1"));
+}
