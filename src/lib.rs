@@ -69,6 +69,8 @@ mod request;
 pub mod revision;
 #[cfg(feature = "scenario")]
 pub mod scenario;
+#[cfg(feature = "serve")]
+pub mod serve;
 mod transition;
 #[cfg(feature = "wire")]
 pub mod wire;

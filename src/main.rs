@@ -126,6 +126,50 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::diff::Format::Text, value_name = "FORMAT")]
         format: cli::diff::Format,
     },
+    /// Serve an ECS endpoint for the world of a scenario file (empty without
+    /// one): ReInitDisk, DescribeDisks, DescribeInstances, StopInstance and
+    /// StartInstance, in JSON and XML, with statuses that change in time.
+    /// Prints the bound address first, then one log line a request on
+    /// standard error; stops on SIGINT or SIGTERM once the requests in
+    /// flight are answered (exit 0). docs/serve.md has the details.
+    #[command(after_help = "Examples:\n  \
+        reinit-disk serve --world examples/serve-world.json --addr 127.0.0.1:8080\n  \
+        reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n\n\
+        Point an SDK at http://ADDRESS (protocol HTTP); the admin endpoints are under /_reinit-disk/ \
+        (health, state, reset, world, clock). docs/serve.md describes every action and flag.")]
+    Serve {
+        /// The scenario file whose world (and policy) the server starts
+        /// from; an empty world when absent.
+        #[arg(long, value_name = "FILE")]
+        world: Option<PathBuf>,
+        /// Where to listen; port 0 picks a free one.
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        #[command(flatten)]
+        revision: RevisionArg,
+        /// How long a disk stays `ReIniting`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        reinit_seconds: f64,
+        /// How long an instance stays `Starting`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        start_seconds: f64,
+        /// How long an instance stays `Stopping`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        stop_seconds: f64,
+        /// An access key, `ID:SECRET` (repeatable): with any, every request
+        /// must be signed (ACS3-HMAC-SHA256 or HMAC-SHA1 1.0) by one of them.
+        #[arg(long = "access-key", value_name = "ID:SECRET")]
+        access_keys: Vec<String>,
+        /// At most N requests every SECONDS (`500/60`); past it, `Throttling`.
+        #[arg(long, value_name = "N/SECONDS")]
+        rate_limit: Option<String>,
+        /// How the log lines are written.
+        #[arg(long, value_enum, default_value_t = cli::serve::LogFormatArg::Text, value_name = "FORMAT")]
+        log_format: cli::serve::LogFormatArg,
+        /// Time moves only when told to (`POST /_reinit-disk/clock?advance=SECONDS`): for tests.
+        #[arg(long)]
+        manual_clock: bool,
+    },
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
     #[command(after_help = "Example:\n  \
@@ -185,6 +229,27 @@ fn main() -> ExitCode {
             from: &from,
             to: &to,
             format,
+        }),
+        Command::Serve {
+            world,
+            addr,
+            revision,
+            reinit_seconds,
+            start_seconds,
+            stop_seconds,
+            access_keys,
+            rate_limit,
+            log_format,
+            manual_clock,
+        } => cli::serve::run(&cli::serve::Args {
+            world: world.as_deref(),
+            addr,
+            revision: revision.revision,
+            seconds: [reinit_seconds, start_seconds, stop_seconds],
+            access_keys: &access_keys,
+            rate_limit: rate_limit.as_deref(),
+            log_format,
+            manual_clock,
         }),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),

@@ -125,7 +125,7 @@ pub struct ScenarioError {
 impl ScenarioError {
     /// The error at `path`; the values either quotes are capped
     /// ([`cap_message`]), so that a huge value cannot make a huge line.
-    fn new(path: impl AsRef<str>, message: impl AsRef<str>) -> Self {
+    pub fn new(path: impl AsRef<str>, message: impl AsRef<str>) -> Self {
         Self {
             path: cap_message(path.as_ref()),
             message: cap_message(message.as_ref()),

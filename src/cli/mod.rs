@@ -6,6 +6,7 @@ pub mod eval;
 pub mod explain;
 pub mod lines;
 pub mod rules;
+pub mod serve;
 pub mod table;
 
 use std::fs::File;

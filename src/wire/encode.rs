@@ -161,6 +161,94 @@ pub fn encode_success(format: Format, request_id: &str) -> Result<String, Encode
     }
 }
 
+/// A response document of any action, its fields in the order ECS writes
+/// them: what [`encode_document`] writes as JSON or XML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Document {
+    /// An object: its fields, in order.
+    Object(Vec<(&'static str, Document)>),
+    /// A list.
+    List(Vec<Document>),
+    /// Text.
+    Text(String),
+    /// A whole number.
+    Number(u64),
+    /// `true` or `false`.
+    Bool(bool),
+}
+
+impl serde::Serialize for Document {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Self::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (name, value) in fields {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+            Self::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Self::Text(text) => serializer.serialize_str(text),
+            Self::Number(n) => serializer.serialize_u64(*n),
+            Self::Bool(b) => serializer.serialize_bool(*b),
+        }
+    }
+}
+
+/// The body of a successful response of any action: `document` as JSON, or
+/// as XML with `root` (`DescribeDisksResponse`) as the element and each
+/// field a child element, as ECS writes them: a list repeats its element
+/// (`Disk: [a, b]` is `<Disk>a</Disk><Disk>b</Disk>`). In XML, text holding
+/// a character XML 1.0 cannot carry is refused ([`EncodeError::NotXml`]).
+pub fn encode_document(
+    format: Format,
+    root: &str,
+    document: &Document,
+) -> Result<String, EncodeError> {
+    match format {
+        Format::Json => Ok(serde_json::to_string(document)?),
+        Format::Xml => {
+            xml_document_carries(document)?;
+            xml(|w| xml_document(w, root, document))
+        }
+    }
+}
+
+/// Refuses a document whose text XML 1.0 cannot carry.
+fn xml_document_carries(document: &Document) -> Result<(), EncodeError> {
+    match document {
+        Document::Text(text) => xml_carries(&[("text", text)]),
+        Document::List(items) => items.iter().try_for_each(xml_document_carries),
+        Document::Object(fields) => fields.iter().try_for_each(|(_, v)| xml_document_carries(v)),
+        Document::Number(_) | Document::Bool(_) => Ok(()),
+    }
+}
+
+/// `document` as the element `name` (a list as the element repeated).
+fn xml_document(w: &mut Writer<Vec<u8>>, name: &str, document: &Document) -> io::Result<()> {
+    match document {
+        Document::Object(fields) => {
+            w.create_element(name).write_inner_content(|w| {
+                fields
+                    .iter()
+                    .try_for_each(|(child, v)| xml_document(w, child, v))
+            })?;
+            Ok(())
+        }
+        Document::List(items) => items.iter().try_for_each(|v| xml_document(w, name, v)),
+        Document::Text(text) => text_element(w, name, text),
+        Document::Number(n) => text_element(w, name, &n.to_string()),
+        Document::Bool(b) => text_element(w, name, if *b { "true" } else { "false" }),
+    }
+}
+
 /// The body of an error: JSON with `RequestId`, `HostId`, `Code`, `Message`
 /// and `Recommend`, in that order; or XML, `<Error>` with the same five
 /// children, text escaped, the `Recommend` URL in CDATA. In XML, a field

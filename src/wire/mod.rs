@@ -32,8 +32,8 @@ mod request_id;
 
 pub use decode::{Fault, HttpRequest, Malformed, Params};
 pub use encode::{
-    EncodeError, ErrorBody, encode_error, encode_success, message_naming, not_xml_char,
-    recommend_url,
+    Document, EncodeError, ErrorBody, encode_document, encode_error, encode_success,
+    message_naming, not_xml_char, recommend_url,
 };
 pub use http::{Format, reason_phrase};
 pub use request_id::new_request_id;

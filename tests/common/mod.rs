@@ -4,5 +4,6 @@
 
 pub mod arb;
 pub mod cli;
+pub mod http;
 pub mod reference;
 pub mod snapshot;

@@ -1,0 +1,316 @@
+//! The server's store: the world behind one lock, the changes under way
+//! (a re-init settling, an instance stopping or starting) with the time
+//! each is due, and the world it was loaded with.
+//!
+//! Time is an argument (`now`, since the server started): the store never
+//! reads a clock, so a test moves time by hand and nothing sleeps. Every
+//! call first applies the changes due by `now`, so a client that polls sees
+//! `ReIniting`, then `In_use`, without anything else asking.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use crate::in_memory::InMemoryWorld;
+use crate::model::{Disk, DiskStatus, Instance, InstanceStatus};
+use crate::outcome::{OwnedTarget, Rejection};
+use crate::policy::Policy;
+use crate::request::Request;
+use crate::scenario::{Scenario, ScenarioError};
+use crate::transition::{Stage, Transition, WorldMut};
+
+/// How long each change takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timings {
+    /// A re-init: `ReIniting` to `In_use` (`--reinit-seconds`, default 2).
+    pub reinit: Duration,
+    /// An instance starting: `Starting` to `Running` (`--start-seconds`).
+    pub start: Duration,
+    /// An instance stopping: `Stopping` to `Stopped` (`--stop-seconds`).
+    pub stop: Duration,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Self {
+            reinit: Duration::from_secs(2),
+            start: Duration::from_secs(2),
+            stop: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A change due at a time.
+#[derive(Clone, Debug)]
+struct Due {
+    at: Duration,
+    change: Change,
+}
+
+#[derive(Clone, Debug)]
+enum Change {
+    Disk(String, DiskStatus),
+    Instance(String, InstanceStatus),
+}
+
+/// The world and the changes under way.
+struct State {
+    world: InMemoryWorld,
+    scenario: Scenario,
+    due: Vec<Due>,
+}
+
+impl State {
+    /// Applies every change due by `now`, in the order they fall due.
+    fn advance(&mut self, now: Duration) {
+        if self.due.iter().all(|d| d.at > now) {
+            return;
+        }
+        self.due.sort_by_key(|d| d.at);
+        let split = self.due.partition_point(|d| d.at <= now);
+        for due in self.due.drain(..split) {
+            // A change whose disk or instance was replaced meanwhile (a new
+            // world PUT) is dropped with the world: nothing to apply.
+            let _ = match &due.change {
+                Change::Disk(id, status) => self.world.set_disk_status(id, *status),
+                Change::Instance(id, status) => self.world.set_instance_status(id, *status),
+            };
+        }
+    }
+}
+
+/// The world a server answers from, safe to share between threads.
+pub struct Store {
+    state: Mutex<State>,
+    loaded: Scenario,
+    timings: Timings,
+}
+
+/// Why a stop or a start is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceError {
+    /// No such instance (`InvalidInstanceId.NotFound`).
+    NotFound,
+    /// Not in the status the action needs (`IncorrectInstanceStatus`).
+    IncorrectStatus,
+}
+
+/// The world a scenario describes, as an [`InMemoryWorld`].
+pub fn world_of(scenario: &Scenario) -> Result<InMemoryWorld, ScenarioError> {
+    scenario.validate()?;
+    let mut world = InMemoryWorld::new();
+    let duplicate = |list: &str, e: crate::DuplicateId| ScenarioError::new(list, e.to_string());
+    for disk in &scenario.disks {
+        world
+            .insert_disk(disk.clone())
+            .map_err(|e| duplicate("Disks", e))?;
+    }
+    for instance in &scenario.instances {
+        world
+            .insert_instance(instance.clone())
+            .map_err(|e| duplicate("Instances", e))?;
+    }
+    for image in &scenario.images {
+        world
+            .insert_image(image.clone())
+            .map_err(|e| duplicate("Images", e))?;
+    }
+    for snapshot in &scenario.snapshots {
+        world
+            .insert_snapshot(snapshot.clone())
+            .map_err(|e| duplicate("Snapshots", e))?;
+    }
+    for key_pair in &scenario.key_pairs {
+        world
+            .insert_key_pair(key_pair.clone())
+            .map_err(|e| duplicate("KeyPairs", e))?;
+    }
+    for key in &scenario.kms_keys {
+        world
+            .insert_kms_key(key.clone())
+            .map_err(|e| duplicate("KmsKeys", e))?;
+    }
+    world.set_account(scenario.account);
+    Ok(world)
+}
+
+impl Store {
+    /// The store of `scenario`'s world (validated as `eval` validates it).
+    pub fn new(scenario: Scenario, timings: Timings) -> Result<Self, ScenarioError> {
+        let world = world_of(&scenario)?;
+        Ok(Self {
+            state: Mutex::new(State {
+                world,
+                scenario: scenario.clone(),
+                due: Vec::new(),
+            }),
+            loaded: scenario,
+            timings,
+        })
+    }
+
+    /// The timings.
+    pub const fn timings(&self) -> Timings {
+        self.timings
+    }
+
+    fn lock(&self, now: Duration) -> MutexGuard<'_, State> {
+        // A panic while the lock was held cannot leave the world half
+        // changed (each change is one field), so a poisoned lock is used.
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.advance(now);
+        state
+    }
+
+    /// The policy of the world loaded last.
+    pub fn policy(&self, now: Duration) -> Policy {
+        self.lock(now).scenario.policy
+    }
+
+    /// Decides `request` and, if it is accepted, starts the re-init, in one
+    /// step: of simultaneous requests for one disk, one is accepted and the
+    /// others find it `ReIniting`. The disk settles `In_use` after
+    /// [`Timings::reinit`]; with `AutoStartInstance`, the instance then
+    /// starts (`Starting`, then `Running` after [`Timings::start`]).
+    pub fn reinit(
+        &self,
+        request: &Request<'_>,
+        policy: &Policy,
+        now: Duration,
+    ) -> Result<OwnedTarget, Rejection> {
+        let mut state = self.lock(now);
+        let target = state.world.begin_reinit(request, policy)?;
+        let transition = Transition::reinit(&target.disk_id, &target.instance_id)
+            .with_auto_start(target.instance_status_after == InstanceStatus::Running);
+        let settled = now + self.timings.reinit;
+        let mut at = settled;
+        for stage in transition.stages().iter().skip(1) {
+            if let Stage {
+                instance: Some(InstanceStatus::Running),
+                ..
+            } = stage
+            {
+                at = settled + self.timings.start;
+            }
+            if let Some(status) = stage.disk {
+                state.due.push(Due {
+                    at,
+                    change: Change::Disk(target.disk_id.clone(), status),
+                });
+            }
+            if let Some(status) = stage.instance {
+                state.due.push(Due {
+                    at,
+                    change: Change::Instance(target.instance_id.clone(), status),
+                });
+            }
+        }
+        Ok(target)
+    }
+
+    /// `StopInstance`: `Running` to `Stopping`, then `Stopped` after
+    /// [`Timings::stop`].
+    pub fn stop_instance(&self, id: &str, now: Duration) -> Result<(), InstanceError> {
+        self.instance_change(
+            id,
+            now,
+            InstanceStatus::Running,
+            [InstanceStatus::Stopping, InstanceStatus::Stopped],
+            self.timings.stop,
+        )
+    }
+
+    /// `StartInstance`: `Stopped` to `Starting`, then `Running` (started
+    /// once, from then on) after [`Timings::start`].
+    pub fn start_instance(&self, id: &str, now: Duration) -> Result<(), InstanceError> {
+        self.instance_change(
+            id,
+            now,
+            InstanceStatus::Stopped,
+            [InstanceStatus::Starting, InstanceStatus::Running],
+            self.timings.start,
+        )
+    }
+
+    fn instance_change(
+        &self,
+        id: &str,
+        now: Duration,
+        from: InstanceStatus,
+        [during, after]: [InstanceStatus; 2],
+        takes: Duration,
+    ) -> Result<(), InstanceError> {
+        let mut state = self.lock(now);
+        let instance = state
+            .world
+            .instance_mut(id)
+            .ok_or(InstanceError::NotFound)?;
+        if instance.status != from {
+            return Err(InstanceError::IncorrectStatus);
+        }
+        instance.status = during;
+        state.due.push(Due {
+            at: now + takes,
+            change: Change::Instance(id.to_owned(), after),
+        });
+        Ok(())
+    }
+
+    /// The disks that pass `keep`, in the order the loaded world lists
+    /// them (new ones after), as they are at `now`.
+    pub fn disks(&self, now: Duration, keep: impl Fn(&Disk) -> bool) -> Vec<Disk> {
+        let state = self.lock(now);
+        let mut disks: Vec<Disk> = state.world.disks().filter(|d| keep(d)).cloned().collect();
+        let order = |d: &Disk| state.scenario.disks.iter().position(|s| s.id == d.id);
+        disks.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.id.cmp(&b.id)));
+        disks
+    }
+
+    /// The instances that pass `keep`, in the loaded world's order.
+    pub fn instances(&self, now: Duration, keep: impl Fn(&Instance) -> bool) -> Vec<Instance> {
+        let state = self.lock(now);
+        let mut instances: Vec<Instance> = state
+            .world
+            .instances()
+            .filter(|i| keep(i))
+            .cloned()
+            .collect();
+        let order = |i: &Instance| state.scenario.instances.iter().position(|s| s.id == i.id);
+        instances.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.id.cmp(&b.id)));
+        instances
+    }
+
+    /// The world as it is at `now`, as a scenario document (its policy the
+    /// loaded one; no request).
+    pub fn to_scenario(&self, now: Duration) -> Scenario {
+        let state = self.lock(now);
+        let mut scenario = state.scenario.clone();
+        scenario.request.clear();
+        let current_disk = |d: &Disk| state.world.disks().find(|w| w.id == d.id).cloned();
+        scenario.disks = scenario.disks.iter().filter_map(current_disk).collect();
+        let current_instance =
+            |i: &Instance| state.world.instances().find(|w| w.id == i.id).cloned();
+        scenario.instances = scenario
+            .instances
+            .iter()
+            .filter_map(current_instance)
+            .collect();
+        scenario
+    }
+
+    /// Back to the world loaded at start; the changes under way are
+    /// dropped.
+    pub fn reset(&self, now: Duration) -> Result<(), ScenarioError> {
+        self.replace(self.loaded.clone(), now)
+    }
+
+    /// Replaces the world (and its policy) by `scenario`'s; the changes
+    /// under way are dropped. A scenario that is not valid changes nothing.
+    pub fn replace(&self, scenario: Scenario, now: Duration) -> Result<(), ScenarioError> {
+        let world = world_of(&scenario)?;
+        let mut state = self.lock(now);
+        state.world = world;
+        state.scenario = scenario;
+        state.due.clear();
+        Ok(())
+    }
+}
