@@ -100,6 +100,11 @@ enum Command {
         /// When to colour the output.
         #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
         color: Color,
+        /// Run every check, even after the first failure, and show each
+        /// one's verdict (the first failure still decides, and the output
+        /// says so); a check whose fact is missing says it could not run.
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         revision: RevisionArg,
     },
@@ -156,8 +161,9 @@ fn main() -> ExitCode {
         Command::Explain {
             file,
             color,
+            all,
             revision,
-        } => cli::explain::run(file.as_deref(), color, revision.revision),
+        } => cli::explain::run(file.as_deref(), color, all, revision.revision),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),
     }

@@ -187,6 +187,7 @@ fn docs_cli_md_examples_run_as_shown() {
         "eval --lines",
         "call ",
         "explain ",
+        "explain --all",
         "table",
         "rules",
     ] {
