@@ -12,7 +12,7 @@ use reinit_disk::model::Source;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::{Check, Rejection, Revision, Target, Verdict, evaluate_traced};
 
-use super::{fail, load_scenario, write_failed, write_stdout};
+use super::{fail, load_scenario, print};
 
 /// When to colour the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -86,10 +86,7 @@ pub fn run(
     } else {
         explain(&scenario, colored)
     };
-    match write_stdout(text.as_bytes(), "the explanation") {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => write_failed(&message),
-    }
+    print(text.as_bytes(), "the explanation")
 }
 
 /// The explanation of a scenario's decision: each check's verdict and the
