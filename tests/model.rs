@@ -416,3 +416,104 @@ fn a_source_names_its_kind_and_id() {
     assert_eq!(data.as_source(), Source::Snapshot("s"));
     assert_eq!(DiskSource::Empty.as_source(), Source::Empty);
 }
+
+#[test]
+fn operation_locks_accept_ecs_lock_reason_objects_as_well_as_the_plain_list() {
+    let plain: LockSet = serde_json::from_str(r#"["financial","security"]"#).unwrap();
+    let ecs: LockSet =
+        serde_json::from_str(r#"[{"LockReason": "financial"}, {"LockReason": "security"}]"#)
+            .unwrap();
+    let mixed: LockSet =
+        serde_json::from_str(r#"["security", {"LockReason": "financial"}, "security"]"#).unwrap();
+    assert_eq!(plain, ecs);
+    assert_eq!(plain, mixed);
+    assert_eq!(
+        plain,
+        LockSet::EMPTY
+            .with(LockReason::Financial)
+            .with(LockReason::Security)
+    );
+    let empty: LockSet = serde_json::from_str("[]").unwrap();
+    assert_eq!(empty, LockSet::EMPTY);
+}
+
+#[test]
+fn operation_locks_are_written_back_as_the_plain_list_and_read_back_the_same() {
+    for reason in LockReason::VARIANTS {
+        let ecs = format!(r#"[{{"LockReason": "{reason}"}}]"#);
+        let set: LockSet = serde_json::from_str(&ecs).unwrap();
+        let written = serde_json::to_string(&set).unwrap();
+        assert_eq!(written, format!(r#"["{reason}"]"#));
+        let read_back: LockSet = serde_json::from_str(&written).unwrap();
+        assert_eq!(read_back, set);
+        // The display names the same reasons.
+        assert_eq!(set.to_string(), format!("[{reason}]"));
+    }
+    // Through a whole disk record too.
+    let disk: Disk = serde_json::from_str(
+        r#"{"DiskId":"d","Type":"data","Category":"cloud","Status":"In_use","InstanceId":"i","OperationLocks":[{"LockReason":"refunded"},{"LockReason":"security"}]}"#,
+    )
+    .unwrap();
+    let json = serde_json::to_string(&disk).unwrap();
+    assert!(
+        json.contains(r#""OperationLocks":["security","refunded"]"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<Disk>(&json).unwrap(), disk);
+}
+
+#[test]
+fn an_ecs_lock_object_that_is_not_exactly_lock_reason_is_refused_naming_it() {
+    for (text, words) in [
+        (
+            r#"[{"LockReason": "Financial"}]"#,
+            "unknown variant `Financial`, expected one of `security`, `financial`",
+        ),
+        (
+            r#"[{"LockReasons": "financial"}]"#,
+            "unknown field `LockReasons`, expected `LockReason`",
+        ),
+        (
+            r#"[{"LockReason": "financial", "LockMsg": "x"}]"#,
+            "unknown field `LockMsg`, expected `LockReason`",
+        ),
+        (r#"[{}]"#, "missing field `LockReason`"),
+        (
+            r#"[{"LockReason": "financial", "LockReason": "security"}]"#,
+            "duplicate field `LockReason`",
+        ),
+        (
+            r#"[{"LockReason": {"LockReason": "financial"}}]"#,
+            "unknown variant `LockReason`, expected one of `security`",
+        ),
+        (
+            r#"[1]"#,
+            "invalid type: integer `1`, expected one of `security`, `financial`, `recycling`, `dedicatedhostfinancial`, `refunded`, plainly or as {\"LockReason\": \"...\"}",
+        ),
+        (
+            r#"[null]"#,
+            "invalid type: null, expected one of `security`",
+        ),
+        (r#"["ｆinancial"]"#, "unknown variant `ｆinancial`"),
+        (r#"{"LockReason": ["financial"]}"#, "expected a sequence"),
+    ] {
+        let err = serde_json::from_str::<LockSet>(text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(words), "{text}: {err}");
+    }
+}
+
+#[test]
+fn a_wrongly_typed_lock_reason_in_a_scenario_names_its_path_and_the_accepted_values() {
+    let e = reinit_disk::scenario::Scenario::from_json(
+        r#"{"Instances": [{"InstanceId": "i", "Status": "Running", "OperationLocks": [{"LockReason": 1}]}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "Instances[0].OperationLocks[0].LockReason", "{e}");
+    assert!(
+        e.message
+            .starts_with("invalid type: integer `1`, expected one of `security`, `financial`"),
+        "{e}"
+    );
+}

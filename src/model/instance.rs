@@ -111,10 +111,77 @@ impl LockReason {
 /// An instance's or a disk's `OperationLocks` (a bit set: `Copy`, no
 /// allocation).
 ///
-/// Serialized as a list of `LockReason` values; a reason listed twice counts once.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "Vec<LockReason>", into = "Vec<LockReason>")]
+/// Deserialized from a list whose entries are each a `LockReason` value,
+/// plainly (`["financial"]`) or in ECS's own shape
+/// (`[{"LockReason": "financial"}]`), the two mixed as they come; a reason
+/// listed twice counts once. Serialized as the plain list, in declaration
+/// order (`["security","financial"]`): the scenario format's shape, which
+/// reads back to the same set (docs/scenario.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "Vec<LockReason>")]
 pub struct LockSet(u8);
+
+impl<'de> Deserialize<'de> for LockSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entries = Vec::<LockEntry>::deserialize(deserializer)?;
+        Ok(entries.into_iter().map(|entry| entry.0).collect())
+    }
+}
+
+/// One entry of `OperationLocks`: `"financial"`, or ECS's
+/// `{"LockReason": "financial"}`.
+struct LockEntry(LockReason);
+
+impl<'de> Deserialize<'de> for LockEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LockEntryVisitor)
+    }
+}
+
+/// Reads a [`LockEntry`] from a string or a one-key object.
+struct LockEntryVisitor;
+
+/// The one key of ECS's shape of a lock.
+const LOCK_REASON: &str = "LockReason";
+
+impl<'de> serde::de::Visitor<'de> for LockEntryVisitor {
+    type Value = LockEntry;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // As serde names an enum's values, so that the message reads like
+        // every other field's.
+        f.write_str("one of ")?;
+        for (i, reason) in <LockReason as VariantArray>::VARIANTS.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{reason}`")?;
+        }
+        f.write_str(r#", plainly or as {"LockReason": "..."}"#)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<LockEntry, E> {
+        use serde::de::IntoDeserializer;
+        LockReason::deserialize(value.into_deserializer()).map(LockEntry)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<LockEntry, A::Error> {
+        use serde::de::Error;
+        let mut reason = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key != LOCK_REASON {
+                return Err(A::Error::unknown_field(&key, &[LOCK_REASON]));
+            }
+            if reason.is_some() {
+                return Err(A::Error::duplicate_field(LOCK_REASON));
+            }
+            reason = Some(map.next_value::<LockReason>()?);
+        }
+        reason
+            .map(LockEntry)
+            .ok_or_else(|| A::Error::missing_field(LOCK_REASON))
+    }
+}
 
 impl LockSet {
     /// No lock.
