@@ -54,6 +54,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// README.md's Rust examples, compiled and run by `cargo test` as doctests
+/// (exists only when rustdoc collects doctests).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod map_only;
 
 pub mod answers;
