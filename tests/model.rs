@@ -517,3 +517,46 @@ fn a_wrongly_typed_lock_reason_in_a_scenario_names_its_path_and_the_accepted_val
         "{e}"
     );
 }
+
+/// serde's `remote` derive makes `serialize`/`deserialize` inherent
+/// functions with the type's own visibility: on a public type they would be
+/// public API (and in the docs) that bypasses `map_only!`. A public record's
+/// derive sits on a private mirror instead (`struct InstanceFields`).
+#[test]
+fn no_public_type_carries_serdes_remote_derive() {
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (at, _) in text.match_indices("remote = ") {
+                    let after = &text[at..];
+                    let item = after.find("struct ").unwrap();
+                    let line_start = after[..item].rfind('\n').map_or(0, |i| i + 1);
+                    let declaration = after[line_start..].lines().next().unwrap();
+                    if declaration.trim_start().starts_with("pub") {
+                        found.push(format!("{}: {declaration}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "{found:#?}");
+    // The mirrors still give the public records their serde impls.
+    let instance: Instance =
+        serde_json::from_str(r#"{"InstanceId": "i-1", "Status": "Running"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&instance).unwrap(),
+        r#"{"InstanceId":"i-1","Status":"Running","HasStarted":true,"OperationLocks":[],"OSType":"linux","HibernationConfigured":false,"LoginAsNonRoot":false,"IoOptimized":true}"#
+    );
+    assert!(serde_json::from_str::<Instance>(r#"["i-1", "Running"]"#).is_err());
+    let account: reinit_disk::model::Account = serde_json::from_str("{}").unwrap();
+    assert_eq!(account, reinit_disk::model::Account::DEFAULT);
+}

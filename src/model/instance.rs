@@ -251,6 +251,7 @@ impl From<LockSet> for Vec<LockReason> {
 }
 
 #[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a> arbitrary::Arbitrary<'a> for LockSet {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let all = (1u8 << LockReason::COUNT) - 1;
@@ -259,36 +260,52 @@ impl<'a> arbitrary::Arbitrary<'a> for LockSet {
 }
 
 /// An instance, as `ReInitDisk` sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Instance {
     /// `InstanceId`.
-    #[serde(rename = "InstanceId")]
     pub id: String,
     /// `Status`.
     pub status: InstanceStatus,
     /// Whether the instance has been started at least once since it was
     /// created (default `true`).
-    #[serde(default = "yes")]
     pub has_started: bool,
     /// `OperationLocks`: the reasons the instance is locked (default none).
-    #[serde(default)]
     pub operation_locks: LockSet,
     /// `OSType` (default `linux`).
-    #[serde(default, rename = "OSType")]
     pub os_type: OsType,
     /// `HibernationOptions.Configured`: whether hibernation is configured
     /// (default `false`).
-    #[serde(default)]
     pub hibernation_configured: bool,
     /// `ImageOptions.LoginAsNonRoot`: whether logon is as a non-root user
     /// (default `false`).
-    #[serde(default)]
     pub login_as_non_root: bool,
     /// `IoOptimized` (default `true`).
-    #[serde(default = "yes")]
     pub io_optimized: bool,
+}
+
+/// The serialized shape of [`Instance`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `Instance` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Instance", deny_unknown_fields, rename_all = "PascalCase")]
+struct InstanceFields {
+    #[serde(rename = "InstanceId")]
+    id: String,
+    status: InstanceStatus,
+    #[serde(default = "yes")]
+    has_started: bool,
+    #[serde(default)]
+    operation_locks: LockSet,
+    #[serde(default, rename = "OSType")]
+    os_type: OsType,
+    #[serde(default)]
+    hibernation_configured: bool,
+    #[serde(default)]
+    login_as_non_root: bool,
+    #[serde(default = "yes")]
+    io_optimized: bool,
 }
 
 /// A blank instance: no id, `Stopped`, started before, every other fact at
@@ -309,7 +326,7 @@ impl Default for Instance {
     }
 }
 
-crate::map_only::map_only!(Instance, "an instance");
+crate::map_only::map_only!(Instance, InstanceFields, "an instance");
 
 impl Instance {
     /// The instance as the checks read it.
