@@ -560,3 +560,24 @@ fn no_public_type_carries_serdes_remote_derive() {
     let account: reinit_disk::model::Account = serde_json::from_str("{}").unwrap();
     assert_eq!(account, reinit_disk::model::Account::DEFAULT);
 }
+
+#[test]
+fn a_huge_operation_locks_list_in_either_shape_is_one_small_set() {
+    let n = 200_000;
+    let ecs = format!("[{}]", vec![r#"{"LockReason":"financial"}"#; n].join(","));
+    let plain = format!("[{}]", vec![r#""security""#; n].join(","));
+    let ecs: LockSet = serde_json::from_str(&ecs).unwrap();
+    let plain: LockSet = serde_json::from_str(&plain).unwrap();
+    assert_eq!(ecs, LockSet::EMPTY.with(LockReason::Financial));
+    assert_eq!(plain, LockSet::EMPTY.with(LockReason::Security));
+    // A bad entry deep in the list is named by its index.
+    let mut entries = vec![r#"{"LockReason":"refunded"}"#; 1000];
+    entries[777] = r#"{"LockReason":"refunded","LockReason":"refunded"}"#;
+    let text = format!(
+        r#"{{"Instances": [{{"InstanceId": "i", "Status": "Running", "OperationLocks": [{}]}}]}}"#,
+        entries.join(",")
+    );
+    let e = reinit_disk::scenario::Scenario::from_json(&text).unwrap_err();
+    assert_eq!(e.path, "Instances[0].OperationLocks[777]", "{e}");
+    assert!(e.message.starts_with("duplicate field `LockReason`"), "{e}");
+}
