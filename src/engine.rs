@@ -75,10 +75,7 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
     } else if ptr::eq(revision, &revision::V2025_02_27) {
         revision::v2025_02_27::run_request_checks(&mut Run::new(facts(), world, &mut trace))?;
     } else {
-        run_in_order(
-            revision.request_checks,
-            &mut Run::new(facts(), world, &mut trace),
-        )?;
+        run_in_order(revision.request_checks, &mut Run::new(facts(), world, &mut trace))?;
     }
     decide_world(request, world, policy, trace)
 }
