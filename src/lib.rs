@@ -53,6 +53,15 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// docs.rs (Cargo.toml's `package.metadata.docs.rs` passes `--cfg docsrs`)
+// labels every feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// README.md's Rust examples, compiled and run by `cargo test` as doctests
+/// (exists only when rustdoc collects doctests).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod map_only;
 
@@ -68,11 +77,13 @@ pub mod policy;
 mod request;
 pub mod revision;
 #[cfg(feature = "scenario")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scenario")))]
 pub mod scenario;
 #[cfg(feature = "serve")]
 pub mod serve;
 mod transition;
 #[cfg(feature = "wire")]
+#[cfg_attr(docsrs, doc(cfg(feature = "wire")))]
 pub mod wire;
 mod world;
 

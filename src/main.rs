@@ -10,6 +10,16 @@ use clap::{Parser, Subcommand};
 use cli::explain::Color;
 use reinit_disk::Revision;
 
+/// The exit statuses, stated in every command's `--help` (docs/cli.md).
+macro_rules! exit_status {
+    () => {
+        "Exit status: 0 the command did its work, whatever the decision; 1 an I/O error \
+        that is not the input's fault (standard output closed or full); 2 an input it \
+        cannot use (with one line on standard error naming it). A reader that goes away \
+        (a closed pipe: `... | head -1`) ends the run quietly, exit status 0."
+    };
+}
+
 /// `--revision NAME`: which API revision decides (default: the scenario's
 /// policy, itself `seed` by default).
 #[derive(clap::Args)]
@@ -23,7 +33,7 @@ struct RevisionArg {
 /// Decide what Alibaba Cloud ECS `ReInitDisk` does to a disk: the state it is
 /// re-initialized to, or the exact error code, message and HTTP status.
 #[derive(Parser)]
-#[command(name = "reinit-disk", version, about, long_about = None)]
+#[command(name = "reinit-disk", version, about, long_about = None, after_help = exit_status!())]
 struct Cli {
     /// The most bytes a scenario may have (a file, standard input, or one
     /// line of `eval --lines`); a larger one is refused (exit 2) without
@@ -46,10 +56,14 @@ enum Command {
     /// scenario is not valid. With --lines: one scenario a line in, one
     /// decision a line out.
     #[command(
-        after_help = "Examples:\n  reinit-disk eval examples/accepted-system-disk.json\n  \
-        echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk eval\n  \
-        reinit-disk eval --lines tests/snapshots/batch.jsonl\n\n\
-        The scenario format is described in docs/scenario.md; --lines in docs/cli.md."
+        after_help = concat!(
+            "Examples:\n  \
+            echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk eval\n  \
+            printf '%s\\n' '{\"Request\":{\"DiskId\":\"d-1\"}}' '{\"Request\":{}}' | reinit-disk eval --lines\n  \
+            reinit-disk eval my-scenario.json\n\n\
+            The scenario format is described in the repository's docs/scenario.md; --lines in docs/cli.md.\n\n",
+            exit_status!()
+        )
     )]
     Eval {
         /// The scenario file; standard input when absent or `-`.
@@ -66,16 +80,20 @@ enum Command {
     /// scenario file (its own Request is ignored), the request from QUERY and
     /// the headers. Prints the HTTP response: status line, Content-Type, a
     /// blank line, the body.
-    #[command(after_help = "Examples:\n  \
-        reinit-disk call examples/accepted-system-disk.json 'Action=ReInitDisk&DiskId=d-1&Format=JSON' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n  \
-        reinit-disk call examples/accepted-system-disk.json 'DiskId=d-9' --header 'x-acs-action: ReInitDisk' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n\n\
-        The wire format is described in docs/wire.md.")]
+    #[command(after_help = concat!(
+        "Examples:\n  \
+        echo '{}' | reinit-disk call - 'Action=ReInitDisk&DiskId=d-1&Format=JSON' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n  \
+        echo '{}' | reinit-disk call - 'DiskId=d-9' --header 'x-acs-action: ReInitDisk' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n  \
+        echo '{}' | reinit-disk call - --body 'Action=ReInitDisk&DiskId=d-1&Format=JSON' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n\n\
+        The wire format is described in the repository's docs/wire.md.\n\n",
+        exit_status!()
+    ))]
     Call {
         /// The scenario file that holds the world (`-` for standard input).
         scenario: PathBuf,
         /// The query string, percent-encoded as sent (a leading `?` or a
-        /// whole URL is fine).
-        query: String,
+        /// whole URL is fine); none when the request is all in --body.
+        query: Option<String>,
         /// A request header, `Name: value` (repeatable).
         #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
         headers: Vec<String>,
@@ -90,16 +108,26 @@ enum Command {
         revision: RevisionArg,
     },
     /// Show every check in policy order, each passed, failed, not applicable
-    /// or not reached, with the facts it read, then the decision.
-    #[command(after_help = "Example:\n  \
-        reinit-disk explain tests/snapshots/explain-detaching.json\n\n\
-        Colour is used only when standard output is a terminal (and NO_COLOR is not set), unless --color says otherwise.")]
+    /// or not reached, with the facts it read, then the decision (--all: every
+    /// check's verdict, even after the first failure).
+    #[command(after_help = concat!(
+        "Examples:\n  \
+        echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk explain\n  \
+        echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk explain --all --revision 2025-02-27\n\n\
+        Colour is used only when standard output is a terminal (and NO_COLOR is not set), unless --color says otherwise.\n\n",
+        exit_status!()
+    ))]
     Explain {
         /// The scenario file; standard input when absent or `-`.
         file: Option<PathBuf>,
         /// When to colour the output.
         #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
         color: Color,
+        /// Run every check, even after the first failure, and show each
+        /// one's verdict (the first failure still decides, and the output
+        /// says so); a check whose fact is missing says it could not run.
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         revision: RevisionArg,
     },
@@ -114,7 +142,10 @@ enum Command {
         reinit-disk diff --from seed --to 2025-02-27\n  \
         reinit-disk diff --from seed --to my-policy.json --format json\n\n\
         A side is a revision name (seed, 2025-02-27) or a scenario-style file whose \"Policy\" decides; \
-        the witness carries the --to side's policy. docs/cli.md describes the space swept.")]
+        the witness carries the --to side's policy. docs/cli.md describes the space swept.\n\n\
+        Exit status: 0 nothing changes; 1 something changes (like diff); 2 a side it cannot use, or an \
+        I/O error (with one line on standard error naming it). A reader that goes away (a closed pipe: \
+        `... | head -1`) ends the run quietly, exit status 0.")]
     Diff {
         /// The old side: a revision name, or a file whose `Policy` decides.
         #[arg(long, value_name = "REVISION_OR_FILE")]
@@ -133,10 +164,12 @@ enum Command {
     /// standard error; stops on SIGINT or SIGTERM once the requests in
     /// flight are answered (exit 0). docs/serve.md has the details.
     #[command(after_help = "Examples:\n  \
-        reinit-disk serve --world examples/serve-world.json --addr 127.0.0.1:8080\n  \
+        reinit-disk serve --world world.json --addr 127.0.0.1:8080\n  \
         reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n\n\
         Point an SDK at http://ADDRESS (protocol HTTP); the admin endpoints are under /_reinit-disk/ \
-        (health, state, reset, world, clock). docs/serve.md describes every action and flag.")]
+        (health, state, reset, world, clock). docs/serve.md describes every action and flag.\n\n\
+        Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered; 1 it cannot \
+        listen; 2 a flag or a world it cannot use (with one line on standard error naming it).")]
     Serve {
         /// The scenario file whose world (and policy) the server starts
         /// from; an empty world when absent.
@@ -172,8 +205,11 @@ enum Command {
     },
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
-    #[command(after_help = "Example:\n  \
-        reinit-disk table --revision seed > docs/decision-table.md")]
+    #[command(after_help = concat!(
+        "Example:\n  \
+        reinit-disk table --revision 2025-02-27 > decision-table.md\n\n",
+        exit_status!()
+    ))]
     Table {
         /// The API revision whose table to print.
         #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
@@ -182,8 +218,11 @@ enum Command {
     /// Print the checks of a revision in order as Markdown: when each fails,
     /// the codes it answers with, and why it sits where it does (the table
     /// docs/rules.md embeds).
-    #[command(after_help = "Example:\n  \
-        reinit-disk rules --revision seed")]
+    #[command(after_help = concat!(
+        "Example:\n  \
+        reinit-disk rules --revision seed\n\n",
+        exit_status!()
+    ))]
     Rules {
         /// The API revision whose checks to print.
         #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
@@ -214,7 +253,7 @@ fn main() -> ExitCode {
             revision,
         } => cli::call::run(&cli::call::Args {
             scenario: &scenario,
-            query: &query,
+            query: query.as_deref().unwrap_or_default(),
             headers: &headers,
             body: body.as_deref(),
             request_id: request_id.as_deref(),
@@ -223,8 +262,9 @@ fn main() -> ExitCode {
         Command::Explain {
             file,
             color,
+            all,
             revision,
-        } => cli::explain::run(file.as_deref(), color, revision.revision),
+        } => cli::explain::run(file.as_deref(), color, all, revision.revision),
         Command::Diff { from, to, format } => cli::diff::run(&cli::diff::Args {
             from: &from,
             to: &to,

@@ -1,12 +1,15 @@
 //! Objects only: serde's derive accepts a struct written as a JSON array of
 //! its fields in order, which no ECS document is, and which would let `[]`
-//! pass for a scenario. A type that derives `Serialize`/`Deserialize` with
-//! `#[serde(remote = "Self")]` (which turns the derived code into inherent
-//! functions) and invokes `map_only!(Type, "what it is")` deserializes from an
-//! object alone, and serializes as its derive does.
+//! pass for a scenario. A type whose serde derive sits on a private mirror
+//! (`#[serde(remote = "Type")] struct TypeFields { ...same fields... }`,
+//! which turns the derived code into the mirror's private inherent
+//! functions, so that they are not public API) and which invokes
+//! `map_only!(Type, TypeFields, "what it is")` deserializes from an object
+//! alone, and serializes as its derive does. A private type can carry the
+//! derive itself (`#[serde(remote = "Self")]`, `map_only!(Type, Type, ...)`).
 
 macro_rules! map_only {
-    ($ty:ty, $what:literal) => {
+    ($ty:ty, $fields:ty, $what:literal) => {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct ObjectVisitor;
@@ -19,7 +22,7 @@ macro_rules! map_only {
                         self,
                         map: A,
                     ) -> Result<$ty, A::Error> {
-                        <$ty>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                        <$fields>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                     }
                 }
                 deserializer.deserialize_map(ObjectVisitor)
@@ -28,7 +31,7 @@ macro_rules! map_only {
 
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                <$ty>::serialize(self, serializer)
+                <$fields>::serialize(self, serializer)
             }
         }
     };

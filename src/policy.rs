@@ -204,7 +204,7 @@ struct PolicyRecord {
     deleted_image_code: DeletedImageCode,
 }
 
-crate::map_only::map_only!(PolicyRecord, "a policy");
+crate::map_only::map_only!(PolicyRecord, PolicyRecord, "a policy");
 
 impl Default for PolicyRecord {
     fn default() -> Self {
@@ -276,6 +276,7 @@ mod revision_name {
 }
 
 #[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a> arbitrary::Arbitrary<'a> for Policy {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let revision = *u.choose(revision::ALL)?;

@@ -38,44 +38,62 @@ use crate::world::World;
 /// A request and the world it runs against.
 ///
 /// Its `Debug` never shows a `Password` value.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Scenario {
     /// `Description`: what the scenario shows, for the reader; not read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `Request`: the raw request parameters, name to value. A name given
     /// twice is refused.
-    #[serde(default, deserialize_with = "parameters_once")]
     pub request: BTreeMap<String, String>,
     /// `Disks`.
-    #[serde(default)]
     pub disks: Vec<Disk>,
     /// `Instances`.
-    #[serde(default)]
     pub instances: Vec<Instance>,
     /// `Images`, deleted ones included (`"Deleted": true`).
-    #[serde(default)]
     pub images: Vec<Image>,
     /// `Snapshots`, deleted ones included (`"Deleted": true`).
-    #[serde(default)]
     pub snapshots: Vec<Snapshot>,
     /// `KeyPairs`: the account's key pairs (`[{"KeyPairName": ".."}]`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_pairs: Vec<KeyPair>,
     /// `KmsKeys`: the account's KMS keys.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kms_keys: Vec<KmsKey>,
     /// `Account`: the account in its region (default: nothing refused).
-    #[serde(default, skip_serializing_if = "is_default_account")]
     pub account: Account,
     /// `Policy`: the revision, the order of its checks, and the answers to
     /// the pages' open questions (default `{}`: the seed revision).
-    #[serde(default)]
     pub policy: Policy,
 }
 
-crate::map_only::map_only!(Scenario, "a scenario");
+/// The serialized shape of [`Scenario`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `Scenario` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Scenario", deny_unknown_fields, rename_all = "PascalCase")]
+struct ScenarioFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "parameters_once")]
+    request: BTreeMap<String, String>,
+    #[serde(default)]
+    disks: Vec<Disk>,
+    #[serde(default)]
+    instances: Vec<Instance>,
+    #[serde(default)]
+    images: Vec<Image>,
+    #[serde(default)]
+    snapshots: Vec<Snapshot>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    key_pairs: Vec<KeyPair>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    kms_keys: Vec<KmsKey>,
+    #[serde(default, skip_serializing_if = "is_default_account")]
+    account: Account,
+    #[serde(default)]
+    policy: Policy,
+}
+
+crate::map_only::map_only!(Scenario, ScenarioFields, "a scenario");
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn is_default_account(account: &Account) -> bool {

@@ -180,3 +180,52 @@ fn bad_input_exits_2_with_one_line_naming_the_culprit() {
         &["reinit-disk: invalid scenario tests/snapshots/batch.jsonl"],
     );
 }
+
+#[test]
+fn call_accepts_a_body_alone_without_a_query() {
+    let body_only = call(&[
+        "call",
+        EXAMPLE,
+        "--body",
+        "Action=ReInitDisk&DiskId=d-1&Format=JSON",
+        "--request-id",
+        ID,
+    ]);
+    let with_query = call(&[
+        "call",
+        EXAMPLE,
+        "Action=ReInitDisk&DiskId=d-1&Format=JSON",
+        "--request-id",
+        ID,
+    ]);
+    assert!(body_only.starts_with("HTTP/1.1 200 OK\r\n"), "{body_only}");
+    assert_eq!(body_only, with_query);
+    // The body's DiskId decides: d-9 is not in the world.
+    let missing = call(&[
+        "call",
+        EXAMPLE,
+        "--body",
+        "Action=ReInitDisk&DiskId=d-9&Format=JSON",
+        "--request-id",
+        ID,
+    ]);
+    assert!(missing.contains("InvalidDiskId.NotFound"), "{missing}");
+    // The world from standard input, the request from the body.
+    let out = common::cli::run(
+        &[
+            "call",
+            "-",
+            "--body",
+            "Action=ReInitDisk&DiskId=d-1&Format=JSON",
+            "--request-id",
+            ID,
+        ],
+        b"{}",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("HTTP/1.1 404 Not Found\r\n")
+    );
+}

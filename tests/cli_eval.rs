@@ -553,10 +553,8 @@ fn eval_help_shows_an_example() {
     assert!(help.contains("Usage: reinit-disk eval "), "{help}");
     assert!(help.contains("[FILE]"), "{help}");
     assert!(help.contains("Example"), "{help}");
-    assert!(
-        help.contains(&format!("reinit-disk eval {EXAMPLE}")),
-        "{help}"
-    );
+    assert!(help.contains("| reinit-disk eval\n"), "{help}");
+    assert!(help.contains("reinit-disk eval my-scenario.json"), "{help}");
     assert!(help.contains("docs/scenario.md"), "{help}");
 }
 
@@ -670,4 +668,58 @@ fn an_unknown_revision_on_the_command_line_exits_2_with_the_accepted_ones() {
             "{command:?}: {stderr}"
         );
     }
+}
+
+#[test]
+fn operation_locks_in_ecs_shape_decide_as_the_plain_list_and_name_their_path_when_wrong() {
+    for (instance_locks, disk_locks, code) in [
+        (
+            json!([{"LockReason": "security"}]),
+            json!([]),
+            "InstanceLockedForSecurity",
+        ),
+        (
+            json!([]),
+            json!([{"LockReason": "financial"}]),
+            "InstanceExpiredOrInArrears",
+        ),
+        (
+            json!(["security", {"LockReason": "refunded"}]),
+            json!([]),
+            "InstanceLockedForSecurity",
+        ),
+    ] {
+        let ecs = with(|v| {
+            v["Instances"][0]["OperationLocks"] = instance_locks.clone();
+            v["Disks"][0]["OperationLocks"] = disk_locks.clone();
+        });
+        let plain_of = |locks: &Value| -> Value {
+            locks
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.get("LockReason").unwrap_or(l).clone())
+                .collect()
+        };
+        let plain = with(|v| {
+            v["Instances"][0]["OperationLocks"] = plain_of(&instance_locks);
+            v["Disks"][0]["OperationLocks"] = plain_of(&disk_locks);
+        });
+        let a = eval(&ecs);
+        let b = eval(&plain);
+        assert_eq!(
+            a.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&a.stderr)
+        );
+        assert_eq!(a.stdout, b.stdout);
+        let decision: Value = serde_json::from_slice(&a.stdout).unwrap();
+        assert_eq!(decision["Code"], code, "{decision}");
+    }
+    assert_refused(
+        &with(|v| v["Instances"][0]["OperationLocks"] = json!([{"LockReason": "bogus"}])),
+        "Instances[0].OperationLocks[0].LockReason",
+        &["unknown variant `bogus`", "`financial`"],
+    );
 }

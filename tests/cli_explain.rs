@@ -190,3 +190,163 @@ fn an_invalid_scenario_exits_2_with_one_line() {
         "{stderr}"
     );
 }
+
+fn explain_all(scenario: &Value, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["explain", "--all"];
+    args.extend_from_slice(extra);
+    let out = run(&args, &scenario.to_string());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn explain_all_shows_every_failure_but_the_first_still_decides() {
+    let mut w = world();
+    w["Disks"][0]["Status"] = json!("Detaching");
+    w["Disks"][0]["CreatingSnapshot"] = json!(true);
+    w["Instances"][0]["Status"] = json!("Running");
+    let lines = explain_all(&w, &[]);
+    assert_eq!(
+        lines[1],
+        "Checks, in policy order (revision seed), every one run (--all):"
+    );
+    assert!(
+        line(&lines, "disk-in-use")
+            .ends_with("failed          disk d-1 Status = Detaching, needs In_use"),
+        "{lines:#?}"
+    );
+    assert!(
+        line(&lines, "instance-stopped").contains("also failed     instance i-1 Status = Running"),
+        "{lines:#?}"
+    );
+    assert!(
+        line(&lines, "no-snapshot-in-progress")
+            .contains("also failed     disk d-1 CreatingSnapshot = true"),
+        "{lines:#?}"
+    );
+    assert!(line(&lines, "source-snapshot-exists").contains("passed"));
+    let n = lines.len();
+    assert_eq!(
+        lines[n - 2],
+        "Decision: rejected (403) by check disk-in-use: IncorrectDiskStatus \"The current disk status does not support this operation.\""
+    );
+    assert_eq!(
+        lines[n - 1],
+        "The first failure decides (ECS answers with disk-in-use alone); 2 more checks fail after it: instance-stopped (IncorrectInstanceStatus), no-snapshot-in-progress (DiskCreatingSnapshot)."
+    );
+    // The decision is the one plain `explain` and `eval` give.
+    assert_eq!(explain(&w).last().unwrap(), &lines[n - 2]);
+}
+
+#[test]
+fn explain_all_runs_the_world_checks_after_a_failed_request_check() {
+    let mut w = world();
+    w["Request"]["Action"] = json!("DescribeDisks");
+    w["Instances"][0]["Status"] = json!("Running");
+    let lines = explain_all(&w, &[]);
+    assert!(line(&lines, "action").contains("failed"), "{lines:#?}");
+    assert!(line(&lines, "disk-exists").contains("passed"), "{lines:#?}");
+    assert!(
+        line(&lines, "instance-stopped").contains("also failed"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("The first failure decides (ECS answers with action alone); 1 more check fails after it: instance-stopped (IncorrectInstanceStatus)"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn explain_all_says_a_check_could_not_run_when_its_fact_is_missing() {
+    let mut w = world();
+    w["Request"]["DiskId"] = json!("d-9");
+    let lines = explain_all(&w, &[]);
+    assert!(line(&lines, "disk-exists").contains("failed          no disk d-9"));
+    for later in [
+        "category-supported",
+        "disk-in-use",
+        "instance-stopped",
+        "source-snapshot-exists",
+    ] {
+        assert!(
+            line(&lines, later).contains(
+                "could not run   no disk d-9 (needs the disk, which the world does not have)"
+            ),
+            "{later}: {lines:#?}"
+        );
+    }
+    assert!(
+        lines.last().unwrap().ends_with("no other check fails."),
+        "{lines:#?}"
+    );
+    // An unattached disk: the instance checks could not run, the disk's own did.
+    let mut w = world();
+    w["Disks"][0]["Status"] = json!("Available");
+    w["Disks"][0].as_object_mut().unwrap().remove("InstanceId");
+    let lines = explain_all(&w, &[]);
+    assert!(line(&lines, "disk-in-use").contains("failed"), "{lines:#?}");
+    assert!(
+        line(&lines, "instance-stopped").contains("could not run")
+            && line(&lines, "instance-stopped")
+                .ends_with("(needs the disk's instance, which the world does not have)"),
+        "{lines:#?}"
+    );
+    assert!(
+        line(&lines, "source-snapshot-exists").contains("passed"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn explain_all_under_2025_02_27_lists_its_checks_and_keeps_the_password_secret() {
+    use reinit_disk::revision::V2025_02_27;
+    let mut w = world();
+    w["Request"]["Password"] = json!("Sup3r-Secret-Pw");
+    w["Request"]["DiskId"] = json!("d-9");
+    let lines = explain_all(&w, &["--revision", "2025-02-27"]);
+    let text = lines.join("\n");
+    assert!(!text.contains("Sup3r-Secret-Pw"), "{text}");
+    assert!(text.contains("Password=(given, not shown)"), "{text}");
+    assert!(
+        line(&lines, "password-value").contains("Password given (not shown)"),
+        "{text}"
+    );
+    let names = check_names(&lines);
+    let expected: Vec<String> = V2025_02_27
+        .request_checks
+        .iter()
+        .chain(V2025_02_27.world_checks.iter())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(names, expected);
+    assert!(line(&lines, "disk-exists").contains("failed"), "{text}");
+    assert!(
+        line(&lines, "user-in-white-list").contains("passed"),
+        "{text}"
+    );
+    assert!(
+        line(&lines, "kms-key-usable").contains("could not run"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_all_of_an_accepted_request_is_the_plain_explanation() {
+    let plain = explain(&world());
+    let all = explain_all(&world(), &[]);
+    assert_eq!(plain.len(), all.len());
+    assert_eq!(plain[2..], all[2..]);
+    assert!(all.last().unwrap().starts_with("Decision: accepted (200)"));
+}

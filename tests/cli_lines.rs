@@ -66,8 +66,9 @@ fn a_mix_of_valid_and_invalid_lines_gives_one_output_line_each_in_order() {
         .iter()
         .map(|&i| serde_json::from_str(got[i]).unwrap())
         .collect();
-    for e in &errors {
-        assert_eq!(e.as_object().unwrap().len(), 1, "{e}");
+    for (e, line) in errors.iter().zip([2, 4, 5, 6]) {
+        assert_eq!(e.as_object().unwrap().len(), 2, "{e}");
+        assert_eq!(e["Line"], line, "{e}");
     }
     let text = |i: usize| errors[i]["Error"].as_str().unwrap().to_owned();
     assert!(
@@ -163,4 +164,83 @@ fn a_file_that_cannot_be_read_exits_2_with_one_line() {
         stderr.starts_with("reinit-disk: cannot read no/such/file.jsonl"),
         "{stderr}"
     );
+}
+
+#[test]
+fn eval_lines_error_carries_its_line_number() {
+    let good = scenario("In_use", "Stopped");
+    let input = format!("{good}\n{good}\nnot json\n{good}\n\n{{\"Extra\": 1}}\n");
+    let out = run(&["eval", "--lines"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 6);
+    for (i, line) in got.iter().enumerate() {
+        match i + 1 {
+            3 | 5 | 6 => assert_eq!(line["Line"], json!(i + 1), "{line}"),
+            _ => assert!(line.get("Line").is_none(), "a decision has no Line: {line}"),
+        }
+    }
+    // The key order: Error, then Line.
+    assert!(
+        stdout.lines().nth(2).unwrap().starts_with("{\"Error\":"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn eval_lines_error_positions_count_in_the_whole_input() {
+    let good = scenario("In_use", "Stopped");
+    let bad_status = r#"{"Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd", "Status": "Broken"}]}"#;
+    let input = format!(
+        "{good}\n{good}\n{good}\n{bad_status}\n{{\"Disks\": 1}}\n\u{feff}{{\"Disks\": 1}}\n{{}} x\n"
+    );
+    let out = run(&["eval", "--lines"], input.as_bytes());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let error = |i: usize| got[i]["Error"].as_str().unwrap().to_owned();
+    // The same text alone on one line says line 1.
+    let alone = run(&["eval", "--lines"], format!("{bad_status}\n").as_bytes());
+    let alone: Value =
+        serde_json::from_slice(alone.stdout.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    let alone = alone["Error"].as_str().unwrap();
+    assert!(alone.ends_with(" at line 1 column 89"), "{alone}");
+    assert_eq!(error(3), alone.replace("at line 1 ", "at line 4 "));
+    assert_eq!(got[3]["Line"], 4);
+    assert!(
+        error(4).ends_with("expected a sequence at line 5 column 11"),
+        "{}",
+        error(4)
+    );
+    // A byte-order mark is 3 bytes of its line.
+    assert!(
+        error(5).ends_with("expected a sequence at line 6 column 14"),
+        "{}",
+        error(5)
+    );
+    assert!(
+        error(6).ends_with("trailing characters at line 7 column 4"),
+        "{}",
+        error(6)
+    );
+    // Bytes that are not UTF-8: their line and column.
+    let mut input = format!("{good}\n{good}\n").into_bytes();
+    input.extend_from_slice(b"{\"Request\": \"\xff\"}\n");
+    let out = run(&["eval", "--lines"], &input);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let third: Value = serde_json::from_str(stdout.lines().nth(2).unwrap()).unwrap();
+    assert!(
+        third["Error"]
+            .as_str()
+            .unwrap()
+            .starts_with("not valid UTF-8 at line 3 column 14 "),
+        "{third}"
+    );
+    assert_eq!(third["Line"], 3);
 }

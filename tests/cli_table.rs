@@ -187,6 +187,7 @@ fn docs_cli_md_examples_run_as_shown() {
         "eval --lines",
         "call ",
         "explain ",
+        "explain --all",
         "table",
         "rules",
         "diff ",
@@ -223,22 +224,66 @@ fn docs_cli_md_examples_run_as_shown() {
     }
 }
 
+/// The example lines of `reinit-disk COMMAND --help`.
+fn help_examples(command: &str) -> Vec<String> {
+    let out = run(&[command, "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    help.lines()
+        .skip_while(|l| !l.starts_with("Example"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn help_examples_run_outside_a_checkout() {
+    let elsewhere = std::env::temp_dir();
+    let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_reinit-disk"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    for command in ["eval", "call", "explain", "table", "rules"] {
+        for example in help_examples(command) {
+            for checkout_path in ["examples/", "tests/", "docs/"] {
+                assert!(
+                    !example.contains(checkout_path),
+                    "`{command} --help` example needs a checkout: {example}"
+                );
+            }
+            // A file the user supplies is named as such; every other example
+            // runs as it is, from a directory that is not the checkout.
+            if example.contains("my-scenario.json") || example.contains('>') {
+                continue;
+            }
+            let out = Command::new("sh")
+                .args(["-c", &example])
+                .current_dir(&elsewhere)
+                .env("PATH", &path)
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "`{command} --help` example failed outside the checkout: {example}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
 #[test]
 fn every_help_example_is_in_docs_cli_md() {
     let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
-    for command in ["eval", "call", "explain", "table", "rules", "diff"] {
-        let out = run(&[command, "--help"]);
-        assert_eq!(out.status.code(), Some(0));
-        let help = String::from_utf8(out.stdout).unwrap();
-        let examples: Vec<&str> = help
-            .lines()
-            .skip_while(|l| !l.starts_with("Example"))
-            .skip(1)
-            .take_while(|l| !l.is_empty())
-            .map(str::trim)
-            .collect();
+    for command in ["eval", "call", "explain", "table", "rules", "diff", "serve"] {
+        let examples = help_examples(command);
         assert!(!examples.is_empty(), "`{command} --help` shows no example");
-        for example in examples {
+        for example in &examples {
             assert!(
                 doc.contains(example),
                 "`{command} --help` example not in docs/cli.md: {example}"

@@ -416,3 +416,168 @@ fn a_source_names_its_kind_and_id() {
     assert_eq!(data.as_source(), Source::Snapshot("s"));
     assert_eq!(DiskSource::Empty.as_source(), Source::Empty);
 }
+
+#[test]
+fn operation_locks_accept_ecs_lock_reason_objects_as_well_as_the_plain_list() {
+    let plain: LockSet = serde_json::from_str(r#"["financial","security"]"#).unwrap();
+    let ecs: LockSet =
+        serde_json::from_str(r#"[{"LockReason": "financial"}, {"LockReason": "security"}]"#)
+            .unwrap();
+    let mixed: LockSet =
+        serde_json::from_str(r#"["security", {"LockReason": "financial"}, "security"]"#).unwrap();
+    assert_eq!(plain, ecs);
+    assert_eq!(plain, mixed);
+    assert_eq!(
+        plain,
+        LockSet::EMPTY
+            .with(LockReason::Financial)
+            .with(LockReason::Security)
+    );
+    let empty: LockSet = serde_json::from_str("[]").unwrap();
+    assert_eq!(empty, LockSet::EMPTY);
+}
+
+#[test]
+fn operation_locks_are_written_back_as_the_plain_list_and_read_back_the_same() {
+    for reason in LockReason::VARIANTS {
+        let ecs = format!(r#"[{{"LockReason": "{reason}"}}]"#);
+        let set: LockSet = serde_json::from_str(&ecs).unwrap();
+        let written = serde_json::to_string(&set).unwrap();
+        assert_eq!(written, format!(r#"["{reason}"]"#));
+        let read_back: LockSet = serde_json::from_str(&written).unwrap();
+        assert_eq!(read_back, set);
+        // The display names the same reasons.
+        assert_eq!(set.to_string(), format!("[{reason}]"));
+    }
+    // Through a whole disk record too.
+    let disk: Disk = serde_json::from_str(
+        r#"{"DiskId":"d","Type":"data","Category":"cloud","Status":"In_use","InstanceId":"i","OperationLocks":[{"LockReason":"refunded"},{"LockReason":"security"}]}"#,
+    )
+    .unwrap();
+    let json = serde_json::to_string(&disk).unwrap();
+    assert!(
+        json.contains(r#""OperationLocks":["security","refunded"]"#),
+        "{json}"
+    );
+    assert_eq!(serde_json::from_str::<Disk>(&json).unwrap(), disk);
+}
+
+#[test]
+fn an_ecs_lock_object_that_is_not_exactly_lock_reason_is_refused_naming_it() {
+    for (text, words) in [
+        (
+            r#"[{"LockReason": "Financial"}]"#,
+            "unknown variant `Financial`, expected one of `security`, `financial`",
+        ),
+        (
+            r#"[{"LockReasons": "financial"}]"#,
+            "unknown field `LockReasons`, expected `LockReason`",
+        ),
+        (
+            r#"[{"LockReason": "financial", "LockMsg": "x"}]"#,
+            "unknown field `LockMsg`, expected `LockReason`",
+        ),
+        (r#"[{}]"#, "missing field `LockReason`"),
+        (
+            r#"[{"LockReason": "financial", "LockReason": "security"}]"#,
+            "duplicate field `LockReason`",
+        ),
+        (
+            r#"[{"LockReason": {"LockReason": "financial"}}]"#,
+            "unknown variant `LockReason`, expected one of `security`",
+        ),
+        (
+            r#"[1]"#,
+            "invalid type: integer `1`, expected one of `security`, `financial`, `recycling`, `dedicatedhostfinancial`, `refunded`, plainly or as {\"LockReason\": \"...\"}",
+        ),
+        (
+            r#"[null]"#,
+            "invalid type: null, expected one of `security`",
+        ),
+        (r#"["ｆinancial"]"#, "unknown variant `ｆinancial`"),
+        (r#"{"LockReason": ["financial"]}"#, "expected a sequence"),
+    ] {
+        let err = serde_json::from_str::<LockSet>(text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(words), "{text}: {err}");
+    }
+}
+
+#[test]
+fn a_wrongly_typed_lock_reason_in_a_scenario_names_its_path_and_the_accepted_values() {
+    let e = reinit_disk::scenario::Scenario::from_json(
+        r#"{"Instances": [{"InstanceId": "i", "Status": "Running", "OperationLocks": [{"LockReason": 1}]}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "Instances[0].OperationLocks[0].LockReason", "{e}");
+    assert!(
+        e.message
+            .starts_with("invalid type: integer `1`, expected one of `security`, `financial`"),
+        "{e}"
+    );
+}
+
+/// serde's `remote` derive makes `serialize`/`deserialize` inherent
+/// functions with the type's own visibility: on a public type they would be
+/// public API (and in the docs) that bypasses `map_only!`. A public record's
+/// derive sits on a private mirror instead (`struct InstanceFields`).
+#[test]
+fn no_public_type_carries_serdes_remote_derive() {
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (at, _) in text.match_indices("remote = ") {
+                    let after = &text[at..];
+                    let item = after.find("struct ").unwrap();
+                    let line_start = after[..item].rfind('\n').map_or(0, |i| i + 1);
+                    let declaration = after[line_start..].lines().next().unwrap();
+                    if declaration.trim_start().starts_with("pub") {
+                        found.push(format!("{}: {declaration}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "{found:#?}");
+    // The mirrors still give the public records their serde impls.
+    let instance: Instance =
+        serde_json::from_str(r#"{"InstanceId": "i-1", "Status": "Running"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&instance).unwrap(),
+        r#"{"InstanceId":"i-1","Status":"Running","HasStarted":true,"OperationLocks":[],"OSType":"linux","HibernationConfigured":false,"LoginAsNonRoot":false,"IoOptimized":true}"#
+    );
+    assert!(serde_json::from_str::<Instance>(r#"["i-1", "Running"]"#).is_err());
+    let account: reinit_disk::model::Account = serde_json::from_str("{}").unwrap();
+    assert_eq!(account, reinit_disk::model::Account::DEFAULT);
+}
+
+#[test]
+fn a_huge_operation_locks_list_in_either_shape_is_one_small_set() {
+    let n = 200_000;
+    let ecs = format!("[{}]", vec![r#"{"LockReason":"financial"}"#; n].join(","));
+    let plain = format!("[{}]", vec![r#""security""#; n].join(","));
+    let ecs: LockSet = serde_json::from_str(&ecs).unwrap();
+    let plain: LockSet = serde_json::from_str(&plain).unwrap();
+    assert_eq!(ecs, LockSet::EMPTY.with(LockReason::Financial));
+    assert_eq!(plain, LockSet::EMPTY.with(LockReason::Security));
+    // A bad entry deep in the list is named by its index.
+    let mut entries = vec![r#"{"LockReason":"refunded"}"#; 1000];
+    entries[777] = r#"{"LockReason":"refunded","LockReason":"refunded"}"#;
+    let text = format!(
+        r#"{{"Instances": [{{"InstanceId": "i", "Status": "Running", "OperationLocks": [{}]}}]}}"#,
+        entries.join(",")
+    );
+    let e = reinit_disk::scenario::Scenario::from_json(&text).unwrap_err();
+    assert_eq!(e.path, "Instances[0].OperationLocks[777]", "{e}");
+    assert!(e.message.starts_with("duplicate field `LockReason`"), "{e}");
+}

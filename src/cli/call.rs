@@ -8,7 +8,7 @@ use reinit_disk::Revision;
 use reinit_disk::echo::Echo;
 use reinit_disk::wire::{HttpRequest, Ids, new_request_id, not_xml_char, respond};
 
-use super::{fail, load_scenario, write_failed, write_stdout};
+use super::{fail, load_scenario, print};
 
 /// The command's arguments.
 pub struct Args<'a> {
@@ -66,10 +66,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(response) => response,
         Err(e) => return fail(&e.to_string()),
     };
-    match write_stdout(response.to_http().as_bytes(), "the response") {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => write_failed(&message),
-    }
+    print(response.to_http().as_bytes(), "the response")
 }
 
 /// `Name: value` to its two parts.

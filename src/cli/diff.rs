@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -20,7 +21,7 @@ use reinit_disk::scenario::{Decision, Scenario};
 use reinit_disk::{Policy, Rejection, Request, Revision, Target, evaluate};
 use strum::VariantArray;
 
-use super::{load_scenario, write_failed, write_stdout};
+use super::{load_scenario, stdout_closed, stdout_was_closed};
 
 /// How `diff` prints what changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -100,10 +101,21 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Format::Markdown => report.markdown(),
         Format::Json => report.json(),
     };
-    match write_stdout(text.as_bytes(), "the diff") {
+    if stdout_was_closed() {
+        return stdout_closed("the diff");
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) if report.classes.is_empty() => ExitCode::SUCCESS,
         Ok(()) => ExitCode::FAILURE,
-        Err(message) => write_failed(&message),
+        // A reader that goes away ends the run quietly, as everywhere.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        // Exit 1 means "something changes" here, so an I/O error is 2,
+        // as diff(1) has it.
+        Err(e) => super::fail(&format!("cannot write the diff to standard output: {e}")),
     }
 }
 

@@ -8,8 +8,8 @@ use reinit_disk::Revision;
 
 use super::lines::Failure;
 use super::{
-    fail, lines, load_scenario, max_input_bytes, open_input, stdout_was_closed, write_failed,
-    write_stdout,
+    fail, lines, load_scenario, max_input_bytes, open_input, print, stdout_closed,
+    stdout_was_closed, write_failed,
 };
 
 /// One scenario in, one decision out.
@@ -24,17 +24,14 @@ pub fn single(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitC
         Err(e) => return fail(&format!("cannot encode the decision: {e}")),
     };
     line.push('\n');
-    match write_stdout(line.as_bytes(), "the decision") {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => write_failed(&message),
-    }
+    print(line.as_bytes(), "the decision")
 }
 
 /// JSON Lines in (each line at most [`max_input_bytes`]), JSON Lines out,
 /// streaming.
 pub fn lines(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitCode {
     if stdout_was_closed() {
-        return write_failed("cannot write the decisions: standard output is closed");
+        return stdout_closed("the decisions");
     }
     let stdout = io::stdout();
     let output = BufWriter::with_capacity(64 * 1024, stdout.lock());
@@ -43,8 +40,8 @@ pub fn lines(file: Option<&Path>, revision: Option<&'static Revision>) -> ExitCo
         Err(message) => return fail(&message),
     };
     match lines::run(input, output, max_input_bytes(), revision) {
-        Err(Failure::Read(e)) => fail(&format!("{name}: {e}")),
-        Err(Failure::Write(e)) => write_failed(&format!("cannot write the decisions: {e}")),
+        Err(Failure::Read(e)) => fail(&format!("cannot read {name}: {e}")),
+        Err(Failure::Write(e)) => write_failed("the decisions", &e),
         Ok(summary) => match summary.first_invalid {
             None => ExitCode::SUCCESS,
             Some(first) => fail(&format!(

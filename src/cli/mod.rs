@@ -44,25 +44,50 @@ pub fn fail(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Prints `reinit-disk: MESSAGE` on standard error for output that could not
-/// be written; exit status 1.
-pub fn write_failed(message: &str) -> ExitCode {
-    let _ = writeln!(io::stderr(), "reinit-disk: {}", cap_message(message));
+/// The exit status when the reader of standard output went away (a closed
+/// pipe, EPIPE: `reinit-disk eval --lines big.jsonl | head -1`): 0, with no
+/// message. The reader chose to stop reading; nothing went wrong with the
+/// input or the tool, and under `set -o pipefail` (CI jobs) a status of 141
+/// would fail a pipeline that did what it was asked. docs/cli.md.
+pub const EXIT_READER_GONE: u8 = 0;
+
+/// The exit status when standard output could not be written, for `what`
+/// (`the decision`, `the response`, ...): a closed pipe ends quietly with
+/// [`EXIT_READER_GONE`]; anything else prints `reinit-disk: cannot write
+/// WHAT to standard output: ERROR` on standard error, exit status 1 (an I/O
+/// error that is not the input's fault: a full disk).
+pub fn write_failed(what: &str, error: &io::Error) -> ExitCode {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        return ExitCode::from(EXIT_READER_GONE);
+    }
+    let message = format!("cannot write {what} to standard output: {error}");
+    let _ = writeln!(io::stderr(), "reinit-disk: {}", cap_message(&message));
     ExitCode::FAILURE
 }
 
-/// Writes `bytes` to standard output and flushes it; the error is the line
-/// to print (`cannot write WHAT: ...`). Standard output closed when the
-/// program started counts as an error ([`stdout_was_closed`]).
-pub fn write_stdout(bytes: &[u8], what: &str) -> Result<(), String> {
+/// Standard output was closed when the program started (`>&-`): prints
+/// `reinit-disk: cannot write WHAT: standard output is closed`, exit
+/// status 1.
+pub fn stdout_closed(what: &str) -> ExitCode {
+    let _ = writeln!(
+        io::stderr(),
+        "reinit-disk: cannot write {what}: standard output is closed"
+    );
+    ExitCode::FAILURE
+}
+
+/// Writes `bytes` (`what`, for a message) to standard output and flushes
+/// it: exit status 0, or what [`write_failed`] says. Standard output closed
+/// when the program started counts as an error ([`stdout_was_closed`]).
+pub fn print(bytes: &[u8], what: &str) -> ExitCode {
     if stdout_was_closed() {
-        return Err(format!("cannot write {what}: standard output is closed"));
+        return stdout_closed(what);
     }
     let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(bytes)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| format!("cannot write {what}: {e}"))
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => write_failed(what, &e),
+    }
 }
 
 /// Whether standard output was closed when the program started.

@@ -7,15 +7,12 @@ use std::process::ExitCode;
 
 use reinit_disk::Revision;
 
+use super::print;
 use super::table::cell;
-use super::{write_failed, write_stdout};
 
 /// Runs the command.
 pub fn run(revision: &Revision) -> ExitCode {
-    match write_stdout(rules(revision).as_bytes(), "the rules") {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => write_failed(&message),
-    }
+    print(rules(revision).as_bytes(), "the rules")
 }
 
 /// The table of `revision`'s checks in their default order.

@@ -90,6 +90,14 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     };
     match serve(config, scenario) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => super::write_failed(&message),
+        Err(message) => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "reinit-disk: {}",
+                reinit_disk::echo::cap_message(&message)
+            );
+            ExitCode::FAILURE
+        }
     }
 }

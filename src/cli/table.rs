@@ -6,14 +6,11 @@ use std::process::ExitCode;
 
 use reinit_disk::{Code, Revision};
 
-use super::{write_failed, write_stdout};
+use super::print;
 
 /// Runs the command.
 pub fn run(revision: &Revision) -> ExitCode {
-    match write_stdout(table(revision).as_bytes(), "the table") {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => write_failed(&message),
-    }
+    print(table(revision).as_bytes(), "the table")
 }
 
 /// A Markdown table cell: `|` escaped, so that a message cannot break the

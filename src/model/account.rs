@@ -5,16 +5,25 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
 /// A key pair of the account (`DescribeKeyPairs`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct KeyPair {
     /// `KeyPairName`.
-    #[serde(rename = "KeyPairName")]
     pub name: String,
 }
 
-crate::map_only::map_only!(KeyPair, "a key pair");
+/// The serialized shape of [`KeyPair`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `KeyPair` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "KeyPair", deny_unknown_fields, rename_all = "PascalCase")]
+struct KeyPairFields {
+    #[serde(rename = "KeyPairName")]
+    name: String,
+}
+
+crate::map_only::map_only!(KeyPair, KeyPairFields, "a key pair");
 
 impl KeyPair {
     /// The key pair as the checks read it.
@@ -69,27 +78,39 @@ pub enum KeyState {
 
 /// A KMS key (customer master key) of the account, as far as ECS's use of it
 /// goes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct KmsKey {
     /// `KeyId`.
-    #[serde(rename = "KeyId")]
     pub id: String,
     /// `KeyState` (default `Enabled`).
-    #[serde(default)]
     pub key_state: KeyState,
     /// `EcsAuthorized`: whether ECS may use KMS on the account's behalf
     /// (default `true`).
-    #[serde(default = "yes")]
     pub ecs_authorized: bool,
     /// `EcsTagged`: whether the key carries the tag that lets ECS use it
     /// (default `true`).
-    #[serde(default = "yes")]
     pub ecs_tagged: bool,
 }
 
-crate::map_only::map_only!(KmsKey, "a KMS key");
+/// The serialized shape of [`KmsKey`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `KmsKey` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "KmsKey", deny_unknown_fields, rename_all = "PascalCase")]
+struct KmsKeyFields {
+    #[serde(rename = "KeyId")]
+    id: String,
+    #[serde(default)]
+    key_state: KeyState,
+    #[serde(default = "yes")]
+    ecs_authorized: bool,
+    #[serde(default = "yes")]
+    ecs_tagged: bool,
+}
+
+crate::map_only::map_only!(KmsKey, KmsKeyFields, "a KMS key");
 
 /// A blank usable key: no id, `Enabled`, authorized and tagged.
 impl Default for KmsKey {
@@ -163,14 +184,8 @@ impl<'a> KmsKeyView<'a> {
 /// The account, in the region the world is: what the 2025-02-27 revision's
 /// account-wide codes read. Every field defaults to the value under which
 /// no such code answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(
-    remote = "Self",
-    default,
-    deny_unknown_fields,
-    rename_all = "PascalCase"
-)]
 #[non_exhaustive]
 pub struct Account {
     /// `InVolumeWhiteList`: whether the account is on the volume white list
@@ -183,7 +198,22 @@ pub struct Account {
     pub region_supports_login_as_non_root: bool,
 }
 
-crate::map_only::map_only!(Account, "the account");
+/// The serialized shape of [`Account`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `Account` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Account", deny_unknown_fields, rename_all = "PascalCase")]
+struct AccountFields {
+    // Each field's default is `Account::DEFAULT`'s (a container `default`
+    // would need the mirror itself to have one).
+    #[serde(default = "yes")]
+    in_volume_white_list: bool,
+    #[serde(default = "yes")]
+    region_supports_login_as_non_root: bool,
+}
+
+crate::map_only::map_only!(Account, AccountFields, "the account");
 
 impl Account {
     /// The account as every present scenario has it: nothing refused.

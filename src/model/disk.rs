@@ -153,6 +153,7 @@ impl From<CategorySet> for Vec<DiskCategory> {
 }
 
 #[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a> arbitrary::Arbitrary<'a> for CategorySet {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let all = (1u16 << DiskCategory::COUNT) - 1;
@@ -546,7 +547,7 @@ struct DiskRecord {
     kms_key_id: Option<String>,
 }
 
-crate::map_only::map_only!(DiskRecord, "a disk");
+crate::map_only::map_only!(DiskRecord, DiskRecord, "a disk");
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn no_lock(locks: &LockSet) -> bool {

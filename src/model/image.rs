@@ -46,21 +46,33 @@ impl ImageOwnerAlias {
 
 /// An image, as `ReInitDisk` sees it. A deleted image may be kept as a
 /// tombstone (`Deleted: true`) so that its owner is still known.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Image {
     /// `ImageId`.
-    #[serde(rename = "ImageId")]
     pub id: String,
     /// `ImageOwnerAlias`.
     pub image_owner_alias: ImageOwnerAlias,
     /// Whether the image has been deleted (default `false`).
-    #[serde(default)]
     pub deleted: bool,
     /// `LoginAsNonRootSupported` (default `true`).
-    #[serde(default = "yes")]
     pub login_as_non_root_supported: bool,
+}
+
+/// The serialized shape of [`Image`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `Image` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Image", deny_unknown_fields, rename_all = "PascalCase")]
+struct ImageFields {
+    #[serde(rename = "ImageId")]
+    id: String,
+    image_owner_alias: ImageOwnerAlias,
+    #[serde(default)]
+    deleted: bool,
+    #[serde(default = "yes")]
+    login_as_non_root_supported: bool,
 }
 
 const fn yes() -> bool {
@@ -80,7 +92,7 @@ impl Default for Image {
     }
 }
 
-crate::map_only::map_only!(Image, "an image");
+crate::map_only::map_only!(Image, ImageFields, "an image");
 
 impl Image {
     /// The image as the checks read it.

@@ -111,10 +111,77 @@ impl LockReason {
 /// An instance's or a disk's `OperationLocks` (a bit set: `Copy`, no
 /// allocation).
 ///
-/// Serialized as a list of `LockReason` values; a reason listed twice counts once.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "Vec<LockReason>", into = "Vec<LockReason>")]
+/// Deserialized from a list whose entries are each a `LockReason` value,
+/// plainly (`["financial"]`) or in ECS's own shape
+/// (`[{"LockReason": "financial"}]`), the two mixed as they come; a reason
+/// listed twice counts once. Serialized as the plain list, in declaration
+/// order (`["security","financial"]`): the scenario format's shape, which
+/// reads back to the same set (docs/scenario.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "Vec<LockReason>")]
 pub struct LockSet(u8);
+
+impl<'de> Deserialize<'de> for LockSet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entries = Vec::<LockEntry>::deserialize(deserializer)?;
+        Ok(entries.into_iter().map(|entry| entry.0).collect())
+    }
+}
+
+/// One entry of `OperationLocks`: `"financial"`, or ECS's
+/// `{"LockReason": "financial"}`.
+struct LockEntry(LockReason);
+
+impl<'de> Deserialize<'de> for LockEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LockEntryVisitor)
+    }
+}
+
+/// Reads a [`LockEntry`] from a string or a one-key object.
+struct LockEntryVisitor;
+
+/// The one key of ECS's shape of a lock.
+const LOCK_REASON: &str = "LockReason";
+
+impl<'de> serde::de::Visitor<'de> for LockEntryVisitor {
+    type Value = LockEntry;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // As serde names an enum's values, so that the message reads like
+        // every other field's.
+        f.write_str("one of ")?;
+        for (i, reason) in <LockReason as VariantArray>::VARIANTS.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "`{reason}`")?;
+        }
+        f.write_str(r#", plainly or as {"LockReason": "..."}"#)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<LockEntry, E> {
+        use serde::de::IntoDeserializer;
+        LockReason::deserialize(value.into_deserializer()).map(LockEntry)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<LockEntry, A::Error> {
+        use serde::de::Error;
+        let mut reason = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key != LOCK_REASON {
+                return Err(A::Error::unknown_field(&key, &[LOCK_REASON]));
+            }
+            if reason.is_some() {
+                return Err(A::Error::duplicate_field(LOCK_REASON));
+            }
+            reason = Some(map.next_value::<LockReason>()?);
+        }
+        reason
+            .map(LockEntry)
+            .ok_or_else(|| A::Error::missing_field(LOCK_REASON))
+    }
+}
 
 impl LockSet {
     /// No lock.
@@ -184,6 +251,7 @@ impl From<LockSet> for Vec<LockReason> {
 }
 
 #[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a> arbitrary::Arbitrary<'a> for LockSet {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let all = (1u8 << LockReason::COUNT) - 1;
@@ -192,36 +260,52 @@ impl<'a> arbitrary::Arbitrary<'a> for LockSet {
 }
 
 /// An instance, as `ReInitDisk` sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Instance {
     /// `InstanceId`.
-    #[serde(rename = "InstanceId")]
     pub id: String,
     /// `Status`.
     pub status: InstanceStatus,
     /// Whether the instance has been started at least once since it was
     /// created (default `true`).
-    #[serde(default = "yes")]
     pub has_started: bool,
     /// `OperationLocks`: the reasons the instance is locked (default none).
-    #[serde(default)]
     pub operation_locks: LockSet,
     /// `OSType` (default `linux`).
-    #[serde(default, rename = "OSType")]
     pub os_type: OsType,
     /// `HibernationOptions.Configured`: whether hibernation is configured
     /// (default `false`).
-    #[serde(default)]
     pub hibernation_configured: bool,
     /// `ImageOptions.LoginAsNonRoot`: whether logon is as a non-root user
     /// (default `false`).
-    #[serde(default)]
     pub login_as_non_root: bool,
     /// `IoOptimized` (default `true`).
-    #[serde(default = "yes")]
     pub io_optimized: bool,
+}
+
+/// The serialized shape of [`Instance`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `Instance` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Instance", deny_unknown_fields, rename_all = "PascalCase")]
+struct InstanceFields {
+    #[serde(rename = "InstanceId")]
+    id: String,
+    status: InstanceStatus,
+    #[serde(default = "yes")]
+    has_started: bool,
+    #[serde(default)]
+    operation_locks: LockSet,
+    #[serde(default, rename = "OSType")]
+    os_type: OsType,
+    #[serde(default)]
+    hibernation_configured: bool,
+    #[serde(default)]
+    login_as_non_root: bool,
+    #[serde(default = "yes")]
+    io_optimized: bool,
 }
 
 /// A blank instance: no id, `Stopped`, started before, every other fact at
@@ -242,7 +326,7 @@ impl Default for Instance {
     }
 }
 
-crate::map_only::map_only!(Instance, "an instance");
+crate::map_only::map_only!(Instance, InstanceFields, "an instance");
 
 impl Instance {
     /// The instance as the checks read it.

@@ -125,6 +125,7 @@ impl<'de> Deserialize<'de> for CreationTime {
 }
 
 #[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a> arbitrary::Arbitrary<'a> for CreationTime {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         // 2000-01-01 to 2100-01-01, dense around the 2013 cut-off.
@@ -135,25 +136,38 @@ impl<'a> arbitrary::Arbitrary<'a> for CreationTime {
 
 /// A snapshot, as `ReInitDisk` sees it. A deleted snapshot may be kept as a
 /// tombstone (`Deleted: true`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[serde(remote = "Self", deny_unknown_fields, rename_all = "PascalCase")]
 pub struct Snapshot {
     /// `SnapshotId`.
-    #[serde(rename = "SnapshotId")]
     pub id: String,
     /// `CreationTime`.
     pub creation_time: CreationTime,
     /// Whether the snapshot has been deleted (default `false`).
-    #[serde(default)]
     pub deleted: bool,
     /// `SourceDiskId`: the disk it was made from, if known (it need not be
     /// a listed disk).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_disk_id: Option<String>,
     /// `InstantAccess`: whether instant access is enabled (default `false`).
-    #[serde(default)]
     pub instant_access: bool,
+}
+
+/// The serialized shape of [`Snapshot`], field for field: serde's derive
+/// sits here, on a private type, so that the helper functions it makes
+/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
+/// `Snapshot` its `Serialize` and `Deserialize`.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Snapshot", deny_unknown_fields, rename_all = "PascalCase")]
+struct SnapshotFields {
+    #[serde(rename = "SnapshotId")]
+    id: String,
+    creation_time: CreationTime,
+    #[serde(default)]
+    deleted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source_disk_id: Option<String>,
+    #[serde(default)]
+    instant_access: bool,
 }
 
 /// A blank snapshot: no id, made at the Unix epoch, not deleted, every other
@@ -178,7 +192,7 @@ impl Snapshot {
     }
 }
 
-crate::map_only::map_only!(Snapshot, "a snapshot");
+crate::map_only::map_only!(Snapshot, SnapshotFields, "a snapshot");
 
 impl Snapshot {
     /// The snapshot as the checks read it.
