@@ -4,6 +4,7 @@ pub mod call;
 pub mod eval;
 pub mod explain;
 pub mod lines;
+pub mod preflight;
 pub mod rules;
 pub mod table;
 
