@@ -12,6 +12,7 @@
 //! says which facts are read from where, and why.
 
 mod documents;
+mod pruned;
 mod situation;
 
 use std::ffi::OsString;

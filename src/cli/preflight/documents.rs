@@ -17,6 +17,8 @@ use reinit_disk::model::{
     LockSet, MultiAttach, OsType,
 };
 use serde_json::{Map, Value};
+
+use super::pruned::{self, Schema};
 use strum::VariantArray;
 
 /// One Describe* response: its file's name, and its records by id.
@@ -39,6 +41,8 @@ pub(super) struct Response {
 #[derive(Clone, Copy)]
 pub(super) struct Kind {
     action: &'static str,
+    /// What to keep of the response.
+    schema: Schema,
     outer: &'static str,
     inner: &'static str,
     id: &'static str,
@@ -46,34 +50,105 @@ pub(super) struct Kind {
 
 pub(super) const DISKS: Kind = Kind {
     action: "DescribeDisks",
+    schema: top!("Disks", "Disk", DISK_FIELDS),
     outer: "Disks",
     inner: "Disk",
     id: "DiskId",
 };
 pub(super) const INSTANCES: Kind = Kind {
     action: "DescribeInstances",
+    schema: top!("Instances", "Instance", INSTANCE_FIELDS),
     outer: "Instances",
     inner: "Instance",
     id: "InstanceId",
 };
 pub(super) const IMAGES: Kind = Kind {
     action: "DescribeImages",
+    schema: top!("Images", "Image", IMAGE_FIELDS),
     outer: "Images",
     inner: "Image",
     id: "ImageId",
 };
 pub(super) const SNAPSHOTS: Kind = Kind {
     action: "DescribeSnapshots",
+    schema: top!("Snapshots", "Snapshot", SNAPSHOT_FIELDS),
     outer: "Snapshots",
     inner: "Snapshot",
     id: "SnapshotId",
 };
 pub(super) const KEY_PAIRS: Kind = Kind {
     action: "DescribeKeyPairs",
+    schema: top!("KeyPairs", "KeyPair", KEY_PAIR_FIELDS),
     outer: "KeyPairs",
     inner: "KeyPair",
     id: "KeyPairName",
 };
+
+/// The fields the rules read, of each kind of record.
+const DISK_FIELDS: &[(&str, Schema)] = &[
+    ("DiskId", Schema::Leaf),
+    ("Type", Schema::Leaf),
+    ("Category", Schema::Leaf),
+    ("Status", Schema::Leaf),
+    ("InstanceId", Schema::Leaf),
+    ("ImageId", Schema::Leaf),
+    ("SourceSnapshotId", Schema::Leaf),
+    ("MultiAttach", Schema::Leaf),
+    ("Encrypted", Schema::Leaf),
+    ("KMSKeyId", Schema::Leaf),
+    ("OperationLocks", LOCKS),
+];
+const INSTANCE_FIELDS: &[(&str, Schema)] = &[
+    ("InstanceId", Schema::Leaf),
+    ("Status", Schema::Leaf),
+    ("OSType", Schema::Leaf),
+    ("IoOptimized", Schema::Leaf),
+    (
+        "HibernationOptions",
+        Schema::Fields(&[("Configured", Schema::Leaf)]),
+    ),
+    (
+        "ImageOptions",
+        Schema::Fields(&[("LoginAsNonRoot", Schema::Leaf)]),
+    ),
+    ("OperationLocks", LOCKS),
+];
+const IMAGE_FIELDS: &[(&str, Schema)] = &[
+    ("ImageId", Schema::Leaf),
+    ("ImageOwnerAlias", Schema::Leaf),
+    ("LoginAsNonRootSupported", Schema::Leaf),
+];
+const SNAPSHOT_FIELDS: &[(&str, Schema)] = &[
+    ("SnapshotId", Schema::Leaf),
+    ("SourceDiskId", Schema::Leaf),
+    ("CreationTime", Schema::Leaf),
+    ("Status", Schema::Leaf),
+    ("InstantAccess", Schema::Leaf),
+];
+const KEY_PAIR_FIELDS: &[(&str, Schema)] = &[("KeyPairName", Schema::Leaf)];
+
+/// `OperationLocks` in either shape: `{"OperationLock": [{"LockReason":
+/// ..}]}` (or `{"LockReason": [..]}`), or the list itself.
+const LOCKS: Schema = Schema::Fields(&[("OperationLock", LOCK), ("LockReason", LOCK)]);
+const LOCK: Schema = Schema::Fields(&[("LockReason", Schema::Leaf)]);
+
+/// A response's schema: `TotalCount`, the list under `outer`, and whether
+/// the other kinds' lists are there (to say what a misplaced response is;
+/// `Fields` takes the first entry of a name, so its own list is read).
+macro_rules! top {
+    ($outer:literal, $inner:literal, $fields:expr) => {
+        Schema::Fields(&[
+            ("TotalCount", Schema::Leaf),
+            ($outer, Schema::Fields(&[($inner, Schema::Fields($fields))])),
+            ("Disks", Schema::Skip),
+            ("Instances", Schema::Skip),
+            ("Images", Schema::Skip),
+            ("Snapshots", Schema::Skip),
+            ("KeyPairs", Schema::Skip),
+        ])
+    };
+}
+use top;
 
 const ALL_KINDS: [Kind; 5] = [DISKS, INSTANCES, IMAGES, SNAPSHOTS, KEY_PAIRS];
 
@@ -81,11 +156,12 @@ impl Response {
     /// Parses `text`, the content of `file`, as a `kind` response.
     pub fn parse(kind: Kind, file: &str, text: &str) -> Result<Self, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let document: Value = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "{file}: not valid JSON: {e} (expected a {} response)",
-                kind.action
-            )
+        let document = pruned::read(text, kind.schema).map_err(|e| {
+            if e.starts_with("not valid JSON") {
+                format!("{file}: {e} (expected a {} response)", kind.action)
+            } else {
+                format!("{file}: {e}")
+            }
         })?;
         let shape = format!(
             "expected a {} response, {{\"{}\": {{\"{}\": [...]}}, ...}}",

@@ -22,10 +22,10 @@ use reinit_disk::{Check, Code, Policy, Revision};
 use super::documents::{DiskDoc, ImageDoc, InstanceDoc, Response, SnapshotDoc, SnapshotStatus};
 
 /// The most situations a preflight decides: the product of the unknown
-/// facts' value counts. The facts the rules read give at most 307,200
-/// (every one unknown, on a system disk under 2025-02-27), so a real
-/// preflight stays far below; the cap only keeps a future fact from
-/// making the run unbounded.
+/// facts' value counts. The facts the rules read give at most 245,760
+/// (every one unknown: a system disk under 2025-02-27 with a key pair and
+/// a password, about a second), so the cap is never reached today; it keeps
+/// a fact added later from making a run unbounded.
 pub(super) const MAX_SITUATIONS: u64 = 1 << 20;
 
 /// The password sent in place of the one the operator will send: a
