@@ -129,8 +129,8 @@ enum Command {
     /// outcome is listed. Exits 0 when decided (accepted, rejected, or
     /// several outcomes possible), 2 if a response cannot be used.
     #[command(
-        after_help = "Example (responses saved with `aliyun ecs DescribeDisks --RegionId cn-hangzhou --DiskIds '[\"d-bp1system0000000001\"]' > disks.json`, and so on):\n  \
-        reinit-disk preflight --disk-id d-bp1system0000000001 --disks disks.json --instances instances.json --images images.json --revision 2025-02-27\n\n\
+        after_help = "Example (responses saved with `aliyun ecs DescribeDisks --RegionId cn-hangzhou --DiskIds '[\"d-bp67acfmxazb4p0001\"]' > disks.json`, and so on):\n  \
+        reinit-disk preflight --disk-id d-bp67acfmxazb4p0001 --disks disks.json --instances instances.json --images images.json --revision 2025-02-27\n\n\
         Which fields are read, and how unknown facts are decided: docs/cli.md, section preflight."
     )]
     Preflight(PreflightArgs),

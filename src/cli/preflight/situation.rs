@@ -165,7 +165,10 @@ impl Situation {
         let system = doc.disk_type == DiskType::System;
         let disk_id = intent.disk_id.to_owned();
         let mut unknowns = Vec::new();
-        let mut assumed = vec!["an instance that is Stopped has been started at least once"];
+        let mut assumed = Vec::new();
+        if doc.instance_id.is_some() {
+            assumed.push("an instance that is Stopped has been started at least once");
+        }
         if reads(Check::UserInWhiteList) {
             assumed.push("the account is in the volume white list");
         }
