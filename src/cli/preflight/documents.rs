@@ -129,7 +129,7 @@ const KEY_PAIR_FIELDS: &[(&str, Schema)] = &[("KeyPairName", Schema::Leaf)];
 
 /// `OperationLocks` in either shape: `{"OperationLock": [{"LockReason":
 /// ..}]}` (or `{"LockReason": [..]}`), or the list itself.
-const LOCKS: Schema = Schema::Fields(&[("OperationLock", LOCK), ("LockReason", LOCK)]);
+const LOCKS: Schema = Schema::Keys(&[("OperationLock", LOCK), ("LockReason", LOCK)]);
 const LOCK: Schema = Schema::Fields(&[("LockReason", Schema::Leaf)]);
 
 /// A response's schema: `TotalCount`, the list under `outer`, and whether

@@ -18,6 +18,9 @@ pub(super) enum Schema {
     /// Of an object, these fields, each with its own schema; of a list,
     /// each element with this schema; any other value whole.
     Fields(&'static [(&'static str, Schema)]),
+    /// As `Fields`, but every other field is kept as `null`: its name is
+    /// there, for a reader that refuses an object of another shape.
+    Keys(&'static [(&'static str, Schema)]),
 }
 
 impl<'de> DeserializeSeed<'de> for Schema {
@@ -30,7 +33,7 @@ impl<'de> DeserializeSeed<'de> for Schema {
                 <IgnoredAny as serde::Deserialize>::deserialize(deserializer)?;
                 Ok(Value::Null)
             }
-            Self::Fields(_) => deserializer.deserialize_any(self),
+            Self::Fields(_) | Self::Keys(_) => deserializer.deserialize_any(self),
         }
     }
 }
@@ -79,9 +82,10 @@ impl<'de> Visitor<'de> for Schema {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let fields = match self {
-            Self::Fields(fields) => fields,
-            Self::Leaf | Self::Skip => &[],
+        let (fields, keep_names) = match self {
+            Self::Fields(fields) => (fields, false),
+            Self::Keys(fields) => (fields, true),
+            Self::Leaf | Self::Skip => (&[][..], false),
         };
         let mut kept = Map::new();
         while let Some(key) = map.next_key::<String>()? {
@@ -97,6 +101,9 @@ impl<'de> Visitor<'de> for Schema {
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
+                    if keep_names {
+                        kept.insert(key, Value::Null);
+                    }
                 }
             }
         }
