@@ -974,6 +974,16 @@ fn preflight_reports_an_unknown_source_snapshot_with_every_code_it_could_lead_to
             "exists, created before 2013-07-16T00:00:00Z (too old)".to_owned()
         )]
     );
+    // Three situations end so; the simplest changes one fact only.
+    let creating = outcome(&report, Some("DiskCreatingSnapshot"));
+    assert_eq!(creating["Situations"], 3);
+    assert_eq!(
+        when(creating),
+        [(
+            "a snapshot of disk d-2 is being created".to_owned(),
+            "yes".to_owned()
+        )]
+    );
     let report = preflight(&docs, "d-2", &["--revision", "2025-02-27"]);
     assert_eq!(
         outcome_codes(&report),
