@@ -127,7 +127,8 @@ enum Command {
     /// them. A fact the rules read that the responses do not show is
     /// unknown: the decision is taken for each of its values and every
     /// outcome is listed. Exits 0 when decided (accepted, rejected, or
-    /// several outcomes possible), 2 if a response cannot be used.
+    /// several outcomes possible), 2 if a response cannot be used, 1 if
+    /// the output cannot be written.
     #[command(
         after_help = "Example (responses saved with `aliyun ecs DescribeDisks --RegionId cn-hangzhou --DiskIds '[\"d-bp67acfmxazb4p0001\"]' > disks.json`, and so on):\n  \
         reinit-disk preflight --disk-id d-bp67acfmxazb4p0001 --disks disks.json --instances instances.json --images images.json --revision 2025-02-27\n\n\

@@ -1582,7 +1582,7 @@ fn preflight_help_states_the_exit_statuses_and_its_example_is_in_docs_cli_md() {
     let out = run(&["preflight", "--help"]);
     assert_eq!(out.status.code(), Some(0));
     let help = String::from_utf8(out.stdout).unwrap();
-    assert!(help.contains("Exits 0 when decided (accepted, rejected, or several outcomes possible), 2 if a response cannot be used"), "{help}");
+    assert!(help.contains("Exits 0 when decided (accepted, rejected, or several outcomes possible), 2 if a response cannot be used, 1 if the output cannot be written"), "{help}");
     let examples: Vec<&str> = help
         .lines()
         .skip_while(|l| !l.starts_with("Example"))
@@ -1655,4 +1655,35 @@ fn the_shipped_describe_examples_are_real_response_shapes_and_decide_both_disks(
         assert_eq!(report["Known"], true, "{disk} {revision}: {report:#}");
         assert_eq!(report["Decision"]["Accepted"], true, "{report:#}");
     }
+}
+
+#[test]
+fn preflight_refuses_an_in_use_disk_that_names_no_instance() {
+    let mut docs = world();
+    edit(&mut docs.disks, "DiskId", "d-2", |x| {
+        x["InstanceId"] = json!("")
+    });
+    let err = refused_docs(&docs, "d-2");
+    assert!(
+        err.contains("disks.json: Disks.Disk[1].InstanceId: missing: a disk whose Status is In_use is attached"),
+        "{err}"
+    );
+}
+
+#[test]
+fn preflight_takes_a_multi_attach_disks_instance_from_its_first_attachment() {
+    let mut docs = world();
+    edit(&mut docs.disks, "DiskId", "d-2", |x| {
+        x["InstanceId"] = json!("");
+        x["MultiAttach"] = json!("Enabled");
+        x["Attachments"] = json!({"Attachment": [{"InstanceId": "i-1", "Device": "/dev/vdb"}]});
+    });
+    let report = preflight(&docs, "d-2", &["--revision", "seed"]);
+    assert_eq!(report["Known"], true, "{report:#}");
+    assert_eq!(report["Decision"]["Target"]["InstanceId"], "i-1");
+    let report = preflight(&docs, "d-2", &["--revision", "2025-02-27"]);
+    assert_eq!(
+        report["Decision"]["Code"],
+        "InvalidOperation.MultiAttachDisk"
+    );
 }

@@ -97,6 +97,13 @@ const DISK_FIELDS: &[(&str, Schema)] = &[
     ("Encrypted", Schema::Leaf),
     ("KMSKeyId", Schema::Leaf),
     ("OperationLocks", LOCKS),
+    (
+        "Attachments",
+        Schema::Fields(&[(
+            "Attachment",
+            Schema::Fields(&[("InstanceId", Schema::Leaf)]),
+        )]),
+    ),
 ];
 const INSTANCE_FIELDS: &[(&str, Schema)] = &[
     ("InstanceId", Schema::Leaf),
@@ -364,6 +371,34 @@ impl Record<'_> {
         }
     }
 
+    /// The `InstanceId` of the first of `Attachments.Attachment`, if any.
+    pub fn first_attachment(&self) -> Result<Option<&str>, String> {
+        let field = "Attachments.Attachment";
+        match self.value(field)? {
+            None => Ok(None),
+            Some(Value::Array(list)) => match list.first() {
+                None => Ok(None),
+                Some(Value::Object(a)) => match a.get("InstanceId") {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::String(id)) if id.is_empty() => Ok(None),
+                    Some(Value::String(id)) => Ok(Some(id)),
+                    Some(other) => Err(self.error(
+                        &format!("{field}[0].InstanceId"),
+                        format_args!("{} found, expected a string", type_name(other)),
+                    )),
+                },
+                Some(other) => Err(self.error(
+                    &format!("{field}[0]"),
+                    format_args!("{} found, expected an object", type_name(other)),
+                )),
+            },
+            Some(other) => Err(self.error(
+                field,
+                format_args!("{} found, expected a list", type_name(other)),
+            )),
+        }
+    }
+
     /// A Boolean field (`true`/`false`, as ECS's JSON prints them).
     pub fn boolean(&self, field: &str) -> Result<Option<bool>, String> {
         match self.value(field)? {
@@ -524,12 +559,25 @@ impl DiskDoc {
                 "missing: a system disk comes from an image (DescribeDisks shows its ImageId)",
             ));
         }
+        // A multi-attach disk shows its instances under Attachments, its
+        // InstanceId empty: the first attachment stands for it.
+        let instance_id = match r.string("InstanceId")? {
+            Some(id) => Some(id.to_owned()),
+            None => r.first_attachment()?.map(str::to_owned),
+        };
+        let status = r.enumerated("Status", "a disk Status")?;
+        if status == Some(DiskStatus::InUse) && instance_id.is_none() {
+            return Err(r.error(
+                "InstanceId",
+                "missing: a disk whose Status is In_use is attached, and DescribeDisks shows its InstanceId (or Attachments)",
+            ));
+        }
         Ok(Self {
             path: r.path.to_owned(),
             disk_type,
             category: r.enumerated("Category", "a disk Category")?,
-            status: r.enumerated("Status", "a disk Status")?,
-            instance_id: r.string("InstanceId")?.map(str::to_owned),
+            status,
+            instance_id,
             // A data disk's ImageId is the image of the instance it was
             // made with, if any: the rules do not read it.
             image_id: image_id.filter(|_| disk_type == DiskType::System),

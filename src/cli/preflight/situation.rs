@@ -709,6 +709,11 @@ impl Situation {
             account: Account::DEFAULT,
             policy: Policy::new(revision),
         };
+        // Every value of every unknown fact keeps the scenario valid (each
+        // id a disk names is listed); checked on the first values.
+        scenario.validate().map_err(|e| {
+            format!("the situation the responses show is not one the rules can decide: {e}")
+        })?;
         Ok(Self {
             scenario,
             unknowns,
@@ -873,7 +878,7 @@ fn own_snapshots(responses: &Responses, disk_id: &str) -> Result<(Told, Told, St
     }
     let why = if snapshots.complete {
         format!(
-            "{} lists a snapshot that may be the disk's without saying",
+            "{} does not say it of every snapshot (SourceDiskId, Status or InstantAccess missing)",
             snapshots.file
         )
     } else {
