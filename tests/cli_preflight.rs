@@ -1687,3 +1687,45 @@ fn preflight_takes_a_multi_attach_disks_instance_from_its_first_attachment() {
         "InvalidOperation.MultiAttachDisk"
     );
 }
+
+#[test]
+fn preflight_refuses_any_word_after_password_given_that_is_not_an_option_without_showing_it() {
+    let docs = world();
+    for word in [
+        "-Secret-1",
+        "--Secret-1",
+        "Secret-1",
+        "--password-given=Secret-1",
+    ] {
+        let mut args = vec![
+            "preflight".to_owned(),
+            "--disk-id".to_owned(),
+            "d-1".to_owned(),
+            "--password-given".to_owned(),
+            word.to_owned(),
+        ];
+        args.extend(docs.args());
+        let err = refused(&args);
+        assert!(!err.contains("Secret"), "{err}");
+    }
+    // Every option of preflight may follow it.
+    let help = String::from_utf8(run(&["preflight", "--help"]).stdout).unwrap();
+    let options: Vec<&str> = help
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l.strip_prefix("-h, ").unwrap_or(l);
+            l.starts_with("--")
+                .then(|| l.split([' ', ',']).next().unwrap())
+        })
+        .collect();
+    assert!(options.len() >= 14, "{options:?}");
+    for option in options {
+        let mut args = vec!["preflight".to_owned()];
+        args.extend(docs.args());
+        args.extend(["--password-given".to_owned(), option.to_owned()]);
+        let out = run_owned(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("takes no value"), "{option}: {err}");
+    }
+}

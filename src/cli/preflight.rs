@@ -68,15 +68,40 @@ pub struct Args<'a> {
     pub format: Format,
 }
 
+/// The options of `preflight` (tests/cli_preflight.rs holds this list
+/// equal to `--help`'s): what may follow `--password-given`.
+const OPTIONS: &[&str] = &[
+    "--disk-id",
+    "--disks",
+    "--instances",
+    "--images",
+    "--snapshots",
+    "--key-pairs",
+    "--revision",
+    "--password-given",
+    "--key-pair-name",
+    "--auto-start",
+    "--color",
+    "--format",
+    "--max-input-bytes",
+    "--help",
+    "-h",
+];
+
 /// Refuses a value given to `--password-given` (`--password-given=...`, or
-/// a word after it) before the arguments are parsed, without showing it:
-/// the flag says a password will be sent and never takes one, and a
-/// parser's error would echo what it refuses.
+/// any word after it that is not an option of `preflight`) before the
+/// arguments are parsed, without showing it: the flag says a password will
+/// be sent and never takes one, and the parser's error would echo the word
+/// it refuses.
 pub fn refuse_password_value(args: &[OsString]) -> Option<ExitCode> {
-    if !args.iter().any(|a| a == "preflight") {
-        return None;
-    }
-    let mut words = args.iter().skip_while(|a| *a != "preflight");
+    let is_option = |word: &OsString| {
+        word.to_str().is_some_and(|w| {
+            OPTIONS
+                .iter()
+                .any(|o| w == *o || w.strip_prefix(o).is_some_and(|rest| rest.starts_with('=')))
+        })
+    };
+    let mut words = args.iter().skip_while(|a| *a != "preflight").skip(1);
     while let Some(word) = words.next() {
         if word == "--" {
             break;
@@ -85,10 +110,7 @@ pub fn refuse_password_value(args: &[OsString]) -> Option<ExitCode> {
             .to_str()
             .is_some_and(|w| w.starts_with("--password-given="))
             || (word == "--password-given"
-                && words
-                    .clone()
-                    .next()
-                    .is_some_and(|next| !next.to_string_lossy().starts_with('-')));
+                && words.clone().next().is_some_and(|next| !is_option(next)));
         if given {
             return Some(fail(
                 "--password-given takes no value: it says a password will be sent, and the preflight never reads one (the value given is not shown)",
