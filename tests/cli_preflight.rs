@@ -1729,3 +1729,23 @@ fn preflight_refuses_any_word_after_password_given_that_is_not_an_option_without
         assert!(!err.contains("takes no value"), "{option}: {err}");
     }
 }
+
+#[test]
+fn preflight_reads_a_missing_status_as_unknown_only_for_a_disk_that_names_an_instance() {
+    let mut docs = world();
+    edit(&mut docs.disks, "DiskId", "d-2", |x| {
+        x.as_object_mut().unwrap().remove("Status");
+    });
+    let report = preflight(&docs, "d-2", &["--revision", "seed"]);
+    assert_eq!(report["Unknown"][0]["Fact"], "disk d-2 Status");
+    assert_eq!(
+        outcome_codes(&report),
+        codes(&[Some("IncorrectDiskStatus"), None])
+    );
+    edit(&mut docs.disks, "DiskId", "d-2", |x| {
+        x["InstanceId"] = json!("")
+    });
+    let report = preflight(&docs, "d-2", &["--revision", "seed"]);
+    assert_eq!(report["Known"], true, "{report:#}");
+    assert_eq!(report["Decision"]["Code"], "IncorrectDiskStatus");
+}

@@ -235,18 +235,15 @@ impl Situation {
                     .collect(),
             });
         }
-        if doc.status.is_none() {
-            let statuses: &[DiskStatus] = if doc.instance_id.is_some() {
-                &[DiskStatus::InUse, DiskStatus::Available]
-            } else {
-                &[DiskStatus::Available]
-            };
+        // A disk that names no instance is not In_use: every other status
+        // is one to the rules, so its missing Status is no unknown.
+        if doc.status.is_none() && doc.instance_id.is_some() {
             unknowns.push(Unknown {
                 fact: format!("disk {disk_id} Status"),
                 why: in_disks.clone(),
-                values: statuses
-                    .iter()
-                    .map(|&status| {
+                values: [DiskStatus::InUse, DiskStatus::Available]
+                    .into_iter()
+                    .map(|status| {
                         choice(status.to_string(), move |s| {
                             if let Some(d) = first_disk(s) {
                                 d.status = status;
