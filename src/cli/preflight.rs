@@ -142,7 +142,10 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     let outcomes = situation.outcomes();
     let text = match args.format {
         Format::Text => text(args, &situation, &outcomes, colored),
-        Format::Json => json_report(args, &situation, &outcomes),
+        Format::Json => match json_report(args, &situation, &outcomes) {
+            Ok(line) => line,
+            Err(message) => return write_failed(&message),
+        },
     };
     match write_stdout(text.as_bytes(), "the preflight") {
         Ok(()) => ExitCode::SUCCESS,
@@ -303,7 +306,11 @@ struct Value<'a> {
     value: &'a str,
 }
 
-fn json_report(args: &Args<'_>, situation: &Situation, outcomes: &[situation::Outcome]) -> String {
+fn json_report(
+    args: &Args<'_>,
+    situation: &Situation,
+    outcomes: &[situation::Outcome],
+) -> Result<String, String> {
     let report = Report {
         disk_id: args.disk_id,
         revision: situation.scenario.policy.revision().name,
@@ -335,7 +342,9 @@ fn json_report(args: &Args<'_>, situation: &Situation, outcomes: &[situation::Ou
             .collect(),
         assumed: &situation.assumed,
     };
-    let mut line = serde_json::to_string(&report).unwrap_or_default();
+    // Strings, numbers and enums only: it always serializes.
+    let mut line =
+        serde_json::to_string(&report).map_err(|e| format!("cannot write the preflight: {e}"))?;
     line.push('\n');
-    line
+    Ok(line)
 }
