@@ -103,6 +103,29 @@ enum Command {
         #[command(flatten)]
         revision: RevisionArg,
     },
+    /// Print every class of situations whose decision changes between two
+    /// policies or revisions: old answer, new answer, how many situations,
+    /// and one smallest witness scenario. Every situation of a finite space
+    /// (each fact at the values the rules tell apart) is decided on both
+    /// sides; the output ends with what was not enumerated. Exits 0 when
+    /// nothing changes, 1 when something does (like `diff`), 2 for a side it
+    /// cannot use.
+    #[command(after_help = "Examples:\n  \
+        reinit-disk diff --from seed --to 2025-02-27\n  \
+        reinit-disk diff --from seed --to my-policy.json --format json\n\n\
+        A side is a revision name (seed, 2025-02-27) or a scenario-style file whose \"Policy\" decides; \
+        the witness carries the --to side's policy. docs/cli.md describes the space swept.")]
+    Diff {
+        /// The old side: a revision name, or a file whose `Policy` decides.
+        #[arg(long, value_name = "REVISION_OR_FILE")]
+        from: String,
+        /// The new side: a revision name, or a file whose `Policy` decides.
+        #[arg(long, value_name = "REVISION_OR_FILE")]
+        to: String,
+        /// How to print what changes.
+        #[arg(long, value_enum, default_value_t = cli::diff::Format::Text, value_name = "FORMAT")]
+        format: cli::diff::Format,
+    },
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
     #[command(after_help = "Example:\n  \
@@ -219,6 +242,11 @@ fn main() -> ExitCode {
             color,
             revision,
         } => cli::explain::run(file.as_deref(), color, revision.revision),
+        Command::Diff { from, to, format } => cli::diff::run(&cli::diff::Args {
+            from: &from,
+            to: &to,
+            format,
+        }),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),
         Command::Preflight(a) => cli::preflight::run(&cli::preflight::Args {

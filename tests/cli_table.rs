@@ -189,6 +189,7 @@ fn docs_cli_md_examples_run_as_shown() {
         "explain ",
         "table",
         "rules",
+        "diff ",
     ] {
         assert!(
             examples
@@ -225,7 +226,7 @@ fn docs_cli_md_examples_run_as_shown() {
 #[test]
 fn every_help_example_is_in_docs_cli_md() {
     let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
-    for command in ["eval", "call", "explain", "table", "rules"] {
+    for command in ["eval", "call", "explain", "table", "rules", "diff"] {
         let out = run(&[command, "--help"]);
         assert_eq!(out.status.code(), Some(0));
         let help = String::from_utf8(out.stdout).unwrap();

@@ -228,6 +228,24 @@ fn a_world_behind_a_reference_decides_the_same() {
             case.name
         );
     }
+    // The 2025-02-27 revision's cases read the key pairs, the KMS keys and
+    // the account through the reference too (one of them needs an account
+    // that refuses).
+    let account_world = cases::account_world();
+    let account_by_ref: &InMemoryWorld = &account_world;
+    for case in cases::cases_2025() {
+        let (world, by_ref) = if case.account_refuses {
+            (&account_world, &account_by_ref)
+        } else {
+            (&world, &by_ref)
+        };
+        assert_eq!(
+            evaluate(&case.request, by_ref, &case.policy),
+            evaluate(&case.request, world, &case.policy),
+            "{}",
+            case.name
+        );
+    }
     for id in ["d-accept-system-000000", "d-accept-snapshot-0000"] {
         let disk = World::disk(&by_ref, id).unwrap();
         assert_eq!(disk.id, id);
