@@ -228,10 +228,71 @@ enum Command {
         #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
         revision: &'static Revision,
     },
+    /// Pre-flight: would ECS re-initialize this disk? Decided from the
+    /// Describe* responses you have, as the aliyun CLI and the SDKs print
+    /// them. A fact the rules read that the responses do not show is
+    /// unknown: the decision is taken for each of its values and every
+    /// outcome is listed. Exits 0 when decided (accepted, rejected, or
+    /// several outcomes possible), 2 if a response cannot be used, 1 if
+    /// the output cannot be written.
+    #[command(
+        after_help = "Example (responses saved with `aliyun ecs DescribeDisks --RegionId cn-hangzhou --DiskIds '[\"d-bp67acfmxazb4p0001\"]' > disks.json`, and so on):\n  \
+        reinit-disk preflight --disk-id d-bp67acfmxazb4p0001 --disks disks.json --instances instances.json --images images.json --revision 2025-02-27\n\n\
+        Which fields are read, and how unknown facts are decided: docs/cli.md, section preflight."
+    )]
+    Preflight(PreflightArgs),
+}
+
+/// The arguments of `preflight`.
+#[derive(clap::Args)]
+struct PreflightArgs {
+    /// The disk to re-initialize.
+    #[arg(long, value_name = "ID")]
+    disk_id: String,
+    /// A DescribeDisks response that lists the disk.
+    #[arg(long, value_name = "FILE")]
+    disks: PathBuf,
+    /// A DescribeInstances response (the disk's instance, if it has one).
+    #[arg(long, value_name = "FILE")]
+    instances: PathBuf,
+    /// A DescribeImages response (the image of a system disk).
+    #[arg(long, value_name = "FILE")]
+    images: Option<PathBuf>,
+    /// A DescribeSnapshots response (the disk's own snapshots, and the
+    /// source snapshot of a data disk).
+    #[arg(long, value_name = "FILE")]
+    snapshots: Option<PathBuf>,
+    /// A DescribeKeyPairs response (the key pair of --key-pair-name).
+    #[arg(long, value_name = "FILE")]
+    key_pairs: Option<PathBuf>,
+    /// The API revision that decides: `seed` (the default) or `2025-02-27`.
+    #[arg(long, value_name = "NAME", value_parser = cli::parse_revision)]
+    revision: Option<&'static Revision>,
+    /// A password will be sent (a flag: the password itself is never
+    /// given to, nor shown by, the preflight; it is taken as well-formed).
+    #[arg(long)]
+    password_given: bool,
+    /// The key pair to bind (KeyPairName).
+    #[arg(long, value_name = "NAME")]
+    key_pair_name: Option<String>,
+    /// AutoStartInstance=true will be sent.
+    #[arg(long)]
+    auto_start: bool,
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
+    /// `text` (the decision, its explanation, the unknown facts and every
+    /// outcome) or `json` (the same as one JSON object).
+    #[arg(long, value_enum, default_value_t = cli::preflight::Format::Text, value_name = "FORMAT")]
+    format: cli::preflight::Format,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(code) = cli::preflight::refuse_password_value(&args) {
+        return code;
+    }
+    let cli = Cli::parse_from(args);
     cli::set_max_input_bytes(cli.max_input_bytes);
     match cli.command {
         Command::Eval {
@@ -293,5 +354,19 @@ fn main() -> ExitCode {
         }),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),
+        Command::Preflight(a) => cli::preflight::run(&cli::preflight::Args {
+            disk_id: &a.disk_id,
+            disks: &a.disks,
+            instances: &a.instances,
+            images: a.images.as_deref(),
+            snapshots: a.snapshots.as_deref(),
+            key_pairs: a.key_pairs.as_deref(),
+            revision: a.revision,
+            password_given: a.password_given,
+            key_pair_name: a.key_pair_name.as_deref(),
+            auto_start: a.auto_start,
+            color: a.color,
+            format: a.format,
+        }),
     }
 }

@@ -280,7 +280,16 @@ fn help_examples_run_outside_a_checkout() {
 #[test]
 fn every_help_example_is_in_docs_cli_md() {
     let doc = std::fs::read_to_string(root().join("docs/cli.md")).unwrap();
-    for command in ["eval", "call", "explain", "table", "rules", "diff", "serve"] {
+    for command in [
+        "eval",
+        "call",
+        "explain",
+        "table",
+        "rules",
+        "diff",
+        "serve",
+        "preflight",
+    ] {
         let examples = help_examples(command);
         assert!(!examples.is_empty(), "`{command} --help` shows no example");
         for example in &examples {

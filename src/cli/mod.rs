@@ -5,6 +5,7 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod lines;
+pub mod preflight;
 pub mod rules;
 pub mod serve;
 pub mod table;

@@ -1,0 +1,353 @@
+//! `reinit-disk preflight`: would ECS re-initialize this disk, and if not,
+//! why? Decided from the Describe* responses an operator already has
+//! (DescribeDisks, DescribeInstances, and optionally DescribeImages,
+//! DescribeSnapshots, DescribeKeyPairs), as the official CLI and SDKs print
+//! them.
+//!
+//! The responses become a scenario (the world `explain` and `eval` read);
+//! a fact the rules read that they do not show is unknown, and the decision
+//! is taken once per plausible value of every unknown fact
+//! ([`situation`]): the output is every outcome those situations lead to,
+//! each with the unknown facts that lead there. docs/cli.md, `## preflight`,
+//! says which facts are read from where, and why.
+
+mod documents;
+mod pruned;
+mod situation;
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal};
+use std::path::Path;
+use std::process::ExitCode;
+
+use reinit_disk::Revision;
+use reinit_disk::revision::SEED;
+
+use super::explain::{Color, explain};
+use super::{fail, max_input_bytes, print, read_input};
+use documents::{DISKS, IMAGES, INSTANCES, KEY_PAIRS, Kind, Response, SNAPSHOTS};
+use situation::{Intent, MAX_SITUATIONS, Responses, Situation};
+
+/// How to print the preflight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The decision and its explanation as `explain` prints them, then the
+    /// unknown facts and every outcome they lead to.
+    Text,
+    /// One JSON object: the decision as `eval` prints it, the unknown facts,
+    /// the outcomes.
+    Json,
+}
+
+/// The command's arguments.
+pub struct Args<'a> {
+    /// `--disk-id`.
+    pub disk_id: &'a str,
+    /// `--disks`: a DescribeDisks response.
+    pub disks: &'a Path,
+    /// `--instances`: a DescribeInstances response.
+    pub instances: &'a Path,
+    /// `--images`: a DescribeImages response.
+    pub images: Option<&'a Path>,
+    /// `--snapshots`: a DescribeSnapshots response.
+    pub snapshots: Option<&'a Path>,
+    /// `--key-pairs`: a DescribeKeyPairs response.
+    pub key_pairs: Option<&'a Path>,
+    /// `--revision` (default `seed`).
+    pub revision: Option<&'static Revision>,
+    /// `--password-given`: a password will be sent (never which).
+    pub password_given: bool,
+    /// `--key-pair-name`.
+    pub key_pair_name: Option<&'a str>,
+    /// `--auto-start`.
+    pub auto_start: bool,
+    /// `--color`.
+    pub color: Color,
+    /// `--format`.
+    pub format: Format,
+}
+
+/// The options of `preflight` (tests/cli_preflight.rs holds this list
+/// equal to `--help`'s): what may follow `--password-given`.
+const OPTIONS: &[&str] = &[
+    "--disk-id",
+    "--disks",
+    "--instances",
+    "--images",
+    "--snapshots",
+    "--key-pairs",
+    "--revision",
+    "--password-given",
+    "--key-pair-name",
+    "--auto-start",
+    "--color",
+    "--format",
+    "--max-input-bytes",
+    "--help",
+    "-h",
+];
+
+/// Refuses a value given to `--password-given` (`--password-given=...`, or
+/// any word after it that is not an option of `preflight`) before the
+/// arguments are parsed, without showing it: the flag says a password will
+/// be sent and never takes one, and the parser's error would echo the word
+/// it refuses.
+pub fn refuse_password_value(args: &[OsString]) -> Option<ExitCode> {
+    let is_option = |word: &OsString| {
+        word.to_str().is_some_and(|w| {
+            OPTIONS
+                .iter()
+                .any(|o| w == *o || w.strip_prefix(o).is_some_and(|rest| rest.starts_with('=')))
+        })
+    };
+    let mut words = args.iter().skip_while(|a| *a != "preflight").skip(1);
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let given = word
+            .to_str()
+            .is_some_and(|w| w.starts_with("--password-given="))
+            || (word == "--password-given"
+                && words.clone().next().is_some_and(|next| !is_option(next)));
+        if given {
+            return Some(fail(
+                "--password-given takes no value: it says a password will be sent, and the preflight never reads one (the value given is not shown)",
+            ));
+        }
+    }
+    None
+}
+
+/// Runs the command.
+pub fn run(args: &Args<'_>) -> ExitCode {
+    let revision = args.revision.unwrap_or(&SEED);
+    let mut situation = match load(args, revision) {
+        Ok(s) => s,
+        Err(message) => return fail(&message),
+    };
+    let count = situation.count();
+    if count > MAX_SITUATIONS {
+        return fail(&format!(
+            "{} facts the rules read are unknown, {count} situations to decide, over the limit of {MAX_SITUATIONS}: give the responses that show them",
+            situation.unknowns.len()
+        ));
+    }
+    let colored = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let outcomes = situation.outcomes();
+    let text = match args.format {
+        Format::Text => text(args, &situation, &outcomes, colored),
+        Format::Json => match json_report(args, &situation, &outcomes) {
+            Ok(line) => line,
+            Err(message) => {
+                let _ = io::Write::write_all(
+                    &mut io::stderr(),
+                    format!("reinit-disk: {message}\n").as_bytes(),
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    print(text.as_bytes(), "the preflight")
+}
+
+fn read(kind: Kind, flag: &str, path: &Path) -> Result<Response, String> {
+    let (name, text) =
+        read_input(Some(path), max_input_bytes()).map_err(|e| format!("{flag}: {e}"))?;
+    Response::parse(kind, &name, &text)
+}
+
+fn load(args: &Args<'_>, revision: &'static Revision) -> Result<Situation, String> {
+    let optional =
+        |kind: Kind, flag: &str, path: Option<&Path>| -> Result<Option<Response>, String> {
+            path.map(|p| read(kind, flag, p)).transpose()
+        };
+    let responses = Responses {
+        disks: read(DISKS, "--disks", args.disks)?,
+        instances: read(INSTANCES, "--instances", args.instances)?,
+        images: optional(IMAGES, "--images", args.images)?,
+        snapshots: optional(SNAPSHOTS, "--snapshots", args.snapshots)?,
+        key_pairs: optional(KEY_PAIRS, "--key-pairs", args.key_pairs)?,
+    };
+    let intent = Intent {
+        disk_id: args.disk_id,
+        password_given: args.password_given,
+        key_pair_name: args.key_pair_name,
+        auto_start: args.auto_start,
+    };
+    Situation::build(&responses, &intent, revision)
+}
+
+/// The text report.
+fn text(
+    args: &Args<'_>,
+    situation: &Situation,
+    outcomes: &[situation::Outcome],
+    colored: bool,
+) -> String {
+    let mut out = String::new();
+    let revision = situation.scenario.policy.revision();
+    let unknown = situation.unknowns.len();
+    if unknown == 0 {
+        let _ = writeln!(
+            out,
+            "Preflight of disk {} (revision {revision}): every fact the rules read is known.",
+            args.disk_id
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Preflight of disk {} (revision {revision}): {unknown} {} the rules read {} unknown; {} situations decided, {} possible {}.",
+            args.disk_id,
+            plural(unknown, "fact", "facts"),
+            if unknown == 1 { "is" } else { "are" },
+            situation.count(),
+            outcomes.len(),
+            plural(outcomes.len(), "outcome", "outcomes"),
+        );
+        let _ = writeln!(out, "Explained with every unknown fact at its first value:");
+    }
+    out.push_str(&explain(&situation.scenario, colored));
+    if !situation.assumed.is_empty() {
+        let _ = writeln!(
+            out,
+            "Assumed (no Describe* response shows it): {}.",
+            situation.assumed.join("; ")
+        );
+    }
+    if unknown == 0 {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Unknown facts (their values, the first assumed above):"
+    );
+    for u in &situation.unknowns {
+        let values: Vec<&str> = u.values.iter().map(|c| c.label.as_str()).collect();
+        let _ = writeln!(out, "  - {} ({}): {}", u.fact, u.why, values.join(" | "));
+    }
+    let _ = writeln!(
+        out,
+        "Possible outcomes (each with the fewest unknown facts away from their first value that lead to it):"
+    );
+    for o in outcomes {
+        let d = &o.decision;
+        let what = match (d.code, d.check) {
+            (Some(code), Some(check)) => {
+                format!("rejected ({}) by check {check}: {code}", d.http_status)
+            }
+            _ => "accepted (200)".to_owned(),
+        };
+        let changed = situation.changed(&o.witness);
+        let when = if changed.is_empty() {
+            "with every unknown fact at its first value".to_owned()
+        } else {
+            let parts: Vec<String> = changed
+                .iter()
+                .map(|(fact, value)| format!("{fact}: {value}"))
+                .collect();
+            format!("when {}", parts.join("; "))
+        };
+        let _ = writeln!(
+            out,
+            "  - {what}, in {} of {} situations, {when}",
+            o.situations,
+            situation.count()
+        );
+    }
+    out
+}
+
+fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
+}
+
+/// The JSON report: one object on one line, its fields in this order.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Report<'a> {
+    disk_id: &'a str,
+    revision: &'static str,
+    /// Whether every fact the rules read is known (one situation).
+    known: bool,
+    /// The decision, as `eval` prints it, with every unknown fact at its
+    /// first value.
+    decision: reinit_disk::scenario::Decision,
+    unknown: Vec<UnknownFact<'a>>,
+    outcomes: Vec<OutcomeReport<'a>>,
+    assumed: &'a [&'static str],
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct UnknownFact<'a> {
+    fact: &'a str,
+    why: &'a str,
+    values: Vec<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct OutcomeReport<'a> {
+    accepted: bool,
+    http_status: u16,
+    code: Option<reinit_disk::Code>,
+    check: Option<reinit_disk::Check>,
+    situations: u64,
+    when: Vec<Value<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Value<'a> {
+    fact: &'a str,
+    value: &'a str,
+}
+
+fn json_report(
+    args: &Args<'_>,
+    situation: &Situation,
+    outcomes: &[situation::Outcome],
+) -> Result<String, String> {
+    let report = Report {
+        disk_id: args.disk_id,
+        revision: situation.scenario.policy.revision().name,
+        known: situation.unknowns.is_empty(),
+        decision: situation.scenario.decide(),
+        unknown: situation
+            .unknowns
+            .iter()
+            .map(|u| UnknownFact {
+                fact: &u.fact,
+                why: &u.why,
+                values: u.values.iter().map(|c| c.label.as_str()).collect(),
+            })
+            .collect(),
+        outcomes: outcomes
+            .iter()
+            .map(|o| OutcomeReport {
+                accepted: o.decision.accepted,
+                http_status: o.decision.http_status,
+                code: o.decision.code,
+                check: o.decision.check,
+                situations: o.situations,
+                when: situation
+                    .changed(&o.witness)
+                    .into_iter()
+                    .map(|(fact, value)| Value { fact, value })
+                    .collect(),
+            })
+            .collect(),
+        assumed: &situation.assumed,
+    };
+    // Strings, numbers and enums only: it always serializes.
+    let mut line =
+        serde_json::to_string(&report).map_err(|e| format!("cannot write the preflight: {e}"))?;
+    line.push('\n');
+    Ok(line)
+}
