@@ -116,9 +116,9 @@ pub fn write_json(
     } else if let Ok(b) = value.cast::<PyBool>() {
         out.push_str(if b.is_true() { "true" } else { "false" });
     } else if let Ok(s) = value.cast::<PyString>() {
-        let text = s
-            .to_cow()
-            .map_err(|_| Unwritable::new("a string that is not valid Unicode (a lone surrogate)"))?;
+        let text = s.to_cow().map_err(|_| {
+            Unwritable::new("a string that is not valid Unicode (a lone surrogate)")
+        })?;
         write_string(out, &text);
     } else if value.is_instance_of::<PyInt>() {
         // Any size: serde_json reads what it can, and says what it cannot.
@@ -258,10 +258,33 @@ impl<'de, 'py> Visitor<'de> for ToPy<'py> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let dict = PyDict::new(self.0);
-        while let Some(key) = map.next_key_seed(self)? {
+        // Keys are the format's few field names: interned, their hash is
+        // computed once, not on every dict built.
+        while let Some(key) = map.next_key_seed(Key(self.0))? {
             let value = map.next_value_seed(self)?;
             dict.set_item(key, value).map_err(|e| py_error(&e))?;
         }
         Ok(dict.into_any())
+    }
+}
+
+/// A key: an interned Python string.
+#[derive(Clone, Copy)]
+struct Key<'py>(Python<'py>);
+
+impl<'de, 'py> DeserializeSeed<'de> for Key<'py> {
+    type Value = Bound<'py, PyString>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for Key<'py> {
+    type Value = Bound<'py, PyString>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(PyString::intern(self.0, v))
     }
 }

@@ -177,11 +177,12 @@ fn headers_of(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Strin
     };
     let mut out = Vec::new();
     for pair in pairs.try_iter()? {
-        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair?.extract().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(
-                "expected headers as a mapping or an iterable of (name, value) pairs",
-            )
-        })?;
+        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
+            pair?.extract().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err(
+                    "expected headers as a mapping or an iterable of (name, value) pairs",
+                )
+            })?;
         out.push((
             text_of(&name, "a header name")?,
             text_of(&value, "a header value")?,

@@ -132,9 +132,8 @@ fn parse_in_scenario(
 
 /// Serializes `value` and reads it back as Python objects.
 fn to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_string(value).map_err(|e| {
-        pyo3::exceptions::PyRuntimeError::new_err(format!("cannot serialize: {e}"))
-    })?;
+    let json = serde_json::to_string(value)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot serialize: {e}")))?;
     json_to_py(py, &json)
 }
 
@@ -391,7 +390,10 @@ impl PyWorld {
     fn settle_reinit<'py>(&self, py: Python<'py>, disk_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let (kind, id) = {
             let mut state = self.lock();
-            let source = state.world.settle_reinit(disk_id).map_err(|e| transition(&e))?;
+            let source = state
+                .world
+                .settle_reinit(disk_id)
+                .map_err(|e| transition(&e))?;
             (source.kind(), source.id().map(str::to_owned))
         };
         let out = PyDict::new(py);
