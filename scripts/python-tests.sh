@@ -8,6 +8,8 @@ venv="${PYTHON_VENV:-target/python-venv}"
 pip_q=(--quiet --disable-pip-version-check)
 rm -rf "$venv"
 python3 -m venv "$venv"
+# The build backend (maturin, no build isolation) runs from the venv's bin.
+export PATH="$(cd "$venv" && pwd)/bin:$PATH"
 "$venv/bin/pip" install "${pip_q[@]}" maturin==1.16.0
 # maturin as pinned above builds the wheel (abi3, CPython 3.9+).
 "$venv/bin/pip" install "${pip_q[@]}" --no-build-isolation ./python
