@@ -1,0 +1,94 @@
+"""The official ECS SDK (alibabacloud-ecs20140526), answered in-process.
+
+The SDK's synchronous calls go through `requests` (darabonba's DaraCore
+opens a `requests.Session` and calls `session.send`, which hands the
+prepared request to its transport adapter). `answered_by(world)` replaces
+the transport adapter's `send` for the duration of a `with` block: each
+request the SDK sends is answered by `reinit_disk.respond` against `world`,
+byte for byte as ECS answers it, and no socket is opened. The SDK signs,
+sends, parses and raises exactly as against the real endpoint.
+
+Run it:  python python/examples/sdk_in_process.py
+"""
+
+import contextlib
+import urllib.parse
+from unittest import mock
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+
+import reinit_disk
+
+
+@contextlib.contextmanager
+def answered_by(world, *, host="ecs.aliyuncs.com"):
+    """Answers every `requests` call to `host` with `reinit_disk.respond`
+    against `world`; a call to another host fails (nothing leaves the
+    process). Yields the list of (method, url, status) answered."""
+    calls = []
+
+    def send(adapter, request, **kwargs):
+        url = urllib.parse.urlsplit(request.url)
+        if url.hostname != host:
+            raise requests.ConnectionError(f"not answered in-process: {request.url}")
+        status, headers, body = reinit_disk.respond(
+            world, request.method, url.query, request.headers, request.body or b""
+        )
+        response = requests.Response()
+        response.status_code = status
+        response.reason = requests.status_codes._codes.get(status, ("",))[0].upper().replace("_", " ")
+        response.headers = CaseInsensitiveDict(headers)
+        response._content = body
+        response.encoding = "utf-8"
+        response.url = request.url
+        response.request = request
+        calls.append((request.method, request.url, status))
+        return response
+
+    with mock.patch.object(HTTPAdapter, "send", send):
+        yield calls
+
+
+def client(region="cn-hangzhou"):
+    """An ECS client as an application makes one (fake keys: nothing is sent)."""
+    from alibabacloud_ecs20140526.client import Client
+    from alibabacloud_tea_openapi import models as open_api_models
+
+    config = open_api_models.Config(
+        access_key_id="LTAI-in-process",
+        access_key_secret="not-a-secret",
+        region_id=region,
+        endpoint="ecs.aliyuncs.com",
+    )
+    return Client(config)
+
+
+def main():
+    from alibabacloud_ecs20140526 import models as ecs_models
+
+    world = reinit_disk.World(policy="2025-02-27")
+    world.add_instance({"InstanceId": "i-1", "Status": "Stopped"})
+    world.add_image({"ImageId": "m-1", "ImageOwnerAlias": "system"})
+    world.add_disk({"DiskId": "d-1", "Type": "system", "Category": "cloud_essd",
+                    "Status": "In_use", "InstanceId": "i-1", "ImageId": "m-1"})
+    ecs = client()
+    with answered_by(world) as calls:
+        response = ecs.re_init_disk(ecs_models.ReInitDiskRequest(disk_id="d-1"))
+        print("accepted:", response.status_code, response.body.request_id)
+        print("disk is now", world.disk("d-1")["Status"])
+        try:
+            ecs.re_init_disk(ecs_models.ReInitDiskRequest(disk_id="d-1"))
+        except Exception as e:  # the SDK's ClientException
+            print("again:", e.status_code, e.code)
+        try:
+            ecs.re_init_disk(ecs_models.ReInitDiskRequest(disk_id="d-404"))
+        except Exception as e:
+            print("missing disk:", e.code)
+    world.settle_reinit("d-1")
+    print("settled: disk", world.disk("d-1")["Status"], "-", len(calls), "calls answered in-process")
+
+
+if __name__ == "__main__":
+    main()
