@@ -1,0 +1,266 @@
+"""`reinit-disk serve` driven by the official Python SDKs over HTTP on
+127.0.0.1: the current one (alibabacloud-ecs20140526, ACS3-HMAC-SHA256) and
+the older one (aliyun-python-sdk-ecs, HMAC-SHA1 1.0). Each runs the whole
+flow (StopInstance, DescribeInstances, ReInitDisk, DescribeDisks until
+In_use, StartInstance, or AutoStartInstance instead), gets every code of the
+2025-02-27 revision's scenario suite as its own exception with the code,
+HTTP status and message `reinit-disk eval` gives, and is refused with a
+wrong secret. The server runs with a manual clock: the tests move time,
+nothing sleeps. docs/serve.md."""
+
+import json
+import pathlib
+import subprocess
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, cli_path
+
+KEY_ID = "LTAItestid"
+SECRET = "testsecret"
+WORLD = ROOT / "examples" / "serve-world.json"
+SUITE = sorted(p for p in (ROOT / "tests" / "scenarios" / "2025-02-27").glob("*.json") if not p.name.endswith(".expected.json"))
+
+
+class Server:
+    def __init__(self, *args):
+        path = cli_path()
+        if path is None:
+            pytest.fail("the reinit-disk binary is not built: run `cargo build`")
+        self.proc = subprocess.Popen(
+            [path, "serve", "--addr", "127.0.0.1:0", "--manual-clock", "--world", str(WORLD),
+             "--access-key", f"{KEY_ID}:{SECRET}", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        self.addr = self.proc.stdout.readline().strip()
+        assert self.addr.startswith("127.0.0.1:"), self.addr
+
+    def admin(self, method, path, body=None):
+        request = urllib.request.Request(f"http://{self.addr}/_reinit-disk/{path}", data=body, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read())
+
+    def advance(self, seconds):
+        status, _ = self.admin("POST", f"clock?advance={seconds}")
+        assert status == 200
+
+    def close(self):
+        self.proc.terminate()
+        assert self.proc.wait(timeout=20) == 0
+
+
+@pytest.fixture()
+def server():
+    s = Server()
+    yield s
+    s.close()
+
+
+# --- the current SDK -------------------------------------------------------
+
+def new_client(server, secret=SECRET):
+    from alibabacloud_ecs20140526.client import Client
+    from alibabacloud_tea_openapi import models as open_api_models
+
+    return Client(open_api_models.Config(
+        access_key_id=KEY_ID, access_key_secret=secret, region_id="cn-hangzhou",
+        endpoint=server.addr, protocol="http", read_timeout=20000, connect_timeout=5000,
+    ))
+
+
+def new_disk_status(client, disk_id):
+    from alibabacloud_ecs20140526 import models as m
+
+    body = client.describe_disks(m.DescribeDisksRequest(region_id="cn-hangzhou", disk_ids=json.dumps([disk_id]))).body
+    return body.disks.disk[0].status
+
+
+def new_instance_status(client, instance_id):
+    from alibabacloud_ecs20140526 import models as m
+
+    body = client.describe_instances(
+        m.DescribeInstancesRequest(region_id="cn-hangzhou", instance_ids=json.dumps([instance_id]))).body
+    return body.instances.instance[0].status
+
+
+def test_the_current_sdk_runs_the_whole_flow(server):
+    from alibabacloud_ecs20140526 import models as m
+
+    client = new_client(server)
+    client.stop_instance(m.StopInstanceRequest(instance_id="i-1"))
+    assert new_instance_status(client, "i-1") == "Stopping"
+    server.advance(2)
+    assert new_instance_status(client, "i-1") == "Stopped"
+    client.re_init_disk(m.ReInitDiskRequest(disk_id="d-sys-1", key_pair_name="kp-1"))
+    polls = []
+    for _ in range(10):  # polled as clients poll, the clock moved between polls
+        polls.append(new_disk_status(client, "d-sys-1"))
+        if polls[-1] == "In_use":
+            break
+        server.advance(1)
+    assert polls == ["ReIniting", "ReIniting", "In_use"]
+    assert new_instance_status(client, "i-1") == "Stopped"
+    client.start_instance(m.StartInstanceRequest(instance_id="i-1"))
+    assert new_instance_status(client, "i-1") == "Starting"
+    server.advance(2)
+    assert new_instance_status(client, "i-1") == "Running"
+
+    # AutoStartInstance instead of StartInstance (sent as `True`).
+    client.re_init_disk(m.ReInitDiskRequest(disk_id="d-sys-2", auto_start_instance=True))
+    server.advance(2)
+    assert new_disk_status(client, "d-sys-2") == "In_use"
+    assert new_instance_status(client, "i-2") == "Starting"
+    server.advance(2)
+    assert new_instance_status(client, "i-2") == "Running"
+
+
+def sdk_request(scenario):
+    """The scenario's request as the typed SDK can send it, or None."""
+    params = dict(scenario.get("Request", {}))
+    if params.pop("Action", "ReInitDisk") != "ReInitDisk":
+        return None
+    fields = {"DiskId": "disk_id", "SecurityEnhancementStrategy": "security_enhancement_strategy",
+              "Password": "password", "KeyPairName": "key_pair_name"}
+    out = {}
+    for name, value in params.items():
+        if name in fields:
+            out[fields[name]] = value
+        elif name == "AutoStartInstance" and value.lower() in ("true", "false"):
+            out["auto_start_instance"] = value.lower() == "true"
+        else:
+            return None
+    return out
+
+
+def expected(cli, scenario_path):
+    done = cli("eval", str(scenario_path), "--revision", "2025-02-27")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_current_sdk_gets_every_code_of_the_2025_suite_as_ecs_gives_it(server, cli):
+    from alibabacloud_ecs20140526 import models as m
+    from alibabacloud_tea_openapi.exceptions import ClientException, ServerException
+
+    client = new_client(server)
+    codes = set()
+    for path in SUITE:
+        scenario = json.loads(path.read_text())
+        request = sdk_request(scenario)
+        if request is None:
+            continue
+        world = {k: v for k, v in scenario.items() if k not in ("Request", "Description")}
+        world.setdefault("Policy", {})
+        world["Policy"]["Revision"] = "2025-02-27"
+        status, body = server.admin("PUT", "world", json.dumps(world).encode())
+        assert status == 200, (path.name, body)
+        want = expected(cli, path)
+        try:
+            client.re_init_disk(m.ReInitDiskRequest(**request))
+            got = None
+        except (ClientException, ServerException) as e:
+            got = (e.code, e.status_code, e.data.get("Message"))
+        if want["Accepted"]:
+            assert got is None, (path.name, got)
+        else:
+            assert got == (want["Code"], want["HttpStatus"], want["Message"]), path.name
+            codes.add(want["Code"])
+    # Every code the suite reaches through a typed request: all but those only
+    # a malformed request reaches.
+    assert len(codes) >= 25, sorted(codes)
+
+
+def test_the_current_sdk_with_a_wrong_secret_gets_signature_does_not_match(server):
+    from alibabacloud_ecs20140526 import models as m
+    from alibabacloud_tea_openapi.exceptions import ClientException
+
+    with pytest.raises(ClientException) as info:
+        new_client(server, secret="wrong").stop_instance(m.StopInstanceRequest(instance_id="i-1"))
+    assert info.value.code == "SignatureDoesNotMatch"
+    assert info.value.status_code == 400
+    assert "wrong" not in str(info.value.data) and SECRET not in str(info.value.data)
+
+
+# --- the older SDK ----------------------------------------------------------
+
+def old_call(server, request, secret=SECRET):
+    from aliyunsdkcore.client import AcsClient
+
+    client = AcsClient(KEY_ID, secret, "cn-hangzhou", auto_retry=False, timeout=20)
+    request.set_endpoint(server.addr)
+    request.set_protocol_type("http")
+    return json.loads(client.do_action_with_exception(request))
+
+
+def old_status(server, kind, ident):
+    if kind == "disk":
+        from aliyunsdkecs.request.v20140526.DescribeDisksRequest import DescribeDisksRequest as R
+
+        r = R()
+        r.set_DiskIds(json.dumps([ident]))
+        return old_call(server, r)["Disks"]["Disk"][0]["Status"]
+    from aliyunsdkecs.request.v20140526.DescribeInstancesRequest import DescribeInstancesRequest as R
+
+    r = R()
+    r.set_InstanceIds(json.dumps([ident]))
+    return old_call(server, r)["Instances"]["Instance"][0]["Status"]
+
+
+def test_the_older_sdk_runs_the_whole_flow_and_gets_ecs_errors(server):
+    from aliyunsdkcore.acs_exception.exceptions import ServerException
+    from aliyunsdkecs.request.v20140526.ReInitDiskRequest import ReInitDiskRequest
+    from aliyunsdkecs.request.v20140526.StartInstanceRequest import StartInstanceRequest
+    from aliyunsdkecs.request.v20140526.StopInstanceRequest import StopInstanceRequest
+
+    stop = StopInstanceRequest()
+    stop.set_InstanceId("i-1")
+    old_call(server, stop)
+    server.advance(2)
+    assert old_status(server, "instance", "i-1") == "Stopped"
+    reinit = ReInitDiskRequest()
+    reinit.set_DiskId("d-sys-1")
+    reinit.set_AutoStartInstance(True)
+    old_call(server, reinit)
+    assert old_status(server, "disk", "d-sys-1") == "ReIniting"
+    # A second request meanwhile.
+    again = ReInitDiskRequest()
+    again.set_DiskId("d-sys-1")
+    with pytest.raises(ServerException) as info:
+        old_call(server, again)
+    assert (info.value.get_error_code(), info.value.get_http_status()) == ("IncorrectDiskStatus", 403)
+    server.advance(2)
+    assert old_status(server, "disk", "d-sys-1") == "In_use"
+    server.advance(2)
+    assert old_status(server, "instance", "i-1") == "Running"
+
+    start = StartInstanceRequest()
+    start.set_InstanceId("i-404")
+    with pytest.raises(ServerException) as info:
+        old_call(server, start)
+    e = info.value
+    assert (e.get_error_code(), e.get_http_status(), e.get_error_msg()) == (
+        "InvalidInstanceId.NotFound", 404, "The specified InstanceId does not exist.")
+
+    missing = ReInitDiskRequest()
+    missing.set_DiskId("d-404")
+    with pytest.raises(ServerException) as info:
+        old_call(server, missing)
+    assert (info.value.get_error_code(), info.value.get_http_status()) == ("InvalidDiskId.NotFound", 404)
+
+
+def test_the_older_sdk_with_a_wrong_secret_is_told_its_secret_is_wrong(server):
+    # ECS answers SignatureDoesNotMatch with the string it signed; the older
+    # SDK compares it with its own and, when they are equal (only the secret
+    # differs), raises InvalidAccessKeySecret instead.
+    from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
+    from aliyunsdkecs.request.v20140526.StopInstanceRequest import StopInstanceRequest
+
+    stop = StopInstanceRequest()
+    stop.set_InstanceId("i-1")
+    with pytest.raises((ClientException, ServerException)) as info:
+        old_call(server, stop, secret="wrong")
+    assert info.value.get_error_code() == "InvalidAccessKeySecret"
