@@ -609,3 +609,46 @@ fn source_checks_describe_what_they_read() {
         Some("snapshot s-gone is not in the world")
     );
 }
+
+/// A system disk whose instance the world lacks: a check of the instance
+/// run before any other (a reordered policy) answers `InternalError`, as
+/// the world checks do for a dangling instance, not "does not apply".
+#[test]
+fn a_login_check_first_on_a_system_disk_of_a_dangling_instance_answers_internal_error() {
+    use reinit_disk::model::{Disk, DiskSource, DiskStatus};
+    use reinit_disk::revision::V2025_02_27;
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_disk(Disk {
+            id: "d-1".into(),
+            status: DiskStatus::InUse,
+            instance_id: Some("i-gone".into()),
+            source: DiskSource::Image {
+                image_id: "m-1".into(),
+                snapshot_id: None,
+            },
+            ..Disk::default()
+        })
+        .unwrap();
+    let request = Request {
+        key_pair_name: Some("kp-1"),
+        password: Some("/Abcdef12"),
+        ..Request::new("d-1")
+    };
+    for first in [
+        Check::KeyPairUsable,
+        Check::WindowsPasswordValue,
+        Check::NonRootRegionSupported,
+        Check::NonRootImageSupported,
+    ] {
+        let mut order = vec![first];
+        order.extend(V2025_02_27.world_checks.iter().filter(|c| **c != first));
+        let policy = Policy::new(&V2025_02_27).with_order(&order).unwrap();
+        let rejection = evaluate(&request, &world, &policy).unwrap_err();
+        assert_eq!(
+            (rejection.code(), rejection.check()),
+            (Code::InternalError, first),
+            "{first:?}"
+        );
+    }
+}
