@@ -224,25 +224,53 @@ fn describe_disks(
             && instance_id.is_none_or(|i| d.instance_id.as_deref() == Some(i))
             && status.is_none_or(|s| d.status == s)
     });
-    let total = disks.len();
-    let disks = page_of(disks, number, size)
-        .iter()
-        .map(disk_document)
-        .collect();
-    document(
-        format,
-        "DescribeDisksResponse",
-        &Document::Object(vec![
-            (
-                "Disks",
-                Document::Object(vec![("Disk", Document::List(disks))]),
-            ),
-            ("TotalCount", count(total)),
-            ("PageNumber", Document::Number(number)),
-            ("PageSize", Document::Number(size)),
-            ("RequestId", text(ids.request_id)),
-        ]),
-    )
+    let page = Page {
+        action: "DescribeDisks",
+        list: ("Disks", "Disk"),
+        number,
+        size,
+    };
+    page.respond(format, ids, disks, disk_document)
+}
+
+/// One page of a `Describe*` answer.
+struct Page {
+    action: &'static str,
+    /// The list's element and each item's (`Disks`, `Disk`).
+    list: (&'static str, &'static str),
+    number: u64,
+    size: u64,
+}
+
+impl Page {
+    /// `{LIST: {ITEM: [...]}, "TotalCount", "PageNumber", "PageSize",
+    /// "RequestId"}`, the items of this page of `all`, in ECS's order; in
+    /// XML under `ACTIONResponse`.
+    fn respond<T>(
+        &self,
+        format: Format,
+        ids: &Ids<'_>,
+        all: Vec<T>,
+        item: fn(&T) -> Document,
+    ) -> Result<Response, ApiError> {
+        let total = all.len();
+        let items = page_of(all, self.number, self.size)
+            .iter()
+            .map(item)
+            .collect();
+        let (list, each) = self.list;
+        document(
+            format,
+            &format!("{}Response", self.action),
+            &Document::Object(vec![
+                (list, Document::Object(vec![(each, Document::List(items))])),
+                ("TotalCount", count(total)),
+                ("PageNumber", Document::Number(self.number)),
+                ("PageSize", Document::Number(self.size)),
+                ("RequestId", text(ids.request_id)),
+            ]),
+        )
+    }
 }
 
 fn describe_instances(
@@ -261,25 +289,13 @@ fn describe_instances(
         instance_ids.as_ref().is_none_or(|ids| ids.contains(&i.id))
             && status.is_none_or(|s| i.status == s)
     });
-    let total = instances.len();
-    let instances = page_of(instances, number, size)
-        .iter()
-        .map(instance_document)
-        .collect();
-    document(
-        format,
-        "DescribeInstancesResponse",
-        &Document::Object(vec![
-            (
-                "Instances",
-                Document::Object(vec![("Instance", Document::List(instances))]),
-            ),
-            ("TotalCount", count(total)),
-            ("PageNumber", Document::Number(number)),
-            ("PageSize", Document::Number(size)),
-            ("RequestId", text(ids.request_id)),
-        ]),
-    )
+    let page = Page {
+        action: "DescribeInstances",
+        list: ("Instances", "Instance"),
+        number,
+        size,
+    };
+    page.respond(format, ids, instances, instance_document)
 }
 
 fn instance_action(
