@@ -48,7 +48,7 @@ def evaluate(scenario: Document, *, revision: Optional[str] = None) -> Json:
 
 def evaluate_many(lines: Iterable[Union[str, bytes]], *, revision: Optional[str] = None) -> Decisions:
     """Decides one scenario a line, with the GIL released; yields a decision
-    dict a line, or ``{"Error": "..."}`` for a line that is not valid.
+    dict a line, or ``{"Error": "...", "Line": N}`` for a line that is not valid.
 
     >>> [d["Code"] for d in reinit_disk.evaluate_many(['{"Request":{"DiskId":"d-1"}}'])]
     ['InvalidDiskId.NotFound']

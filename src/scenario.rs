@@ -286,6 +286,39 @@ impl Scenario {
         Ok(())
     }
 
+    /// The scenario on line `number` (from 1) of a JSON Lines input
+    /// (`reinit-disk eval --lines`, Python's `evaluate_many`), under
+    /// `revision` when given; or why it is not one, with any position
+    /// counted in the whole input (the line's number; the column in bytes
+    /// from the line's start, a byte-order mark included).
+    pub fn from_json_line(
+        line: &[u8],
+        number: u64,
+        revision: Option<&'static Revision>,
+    ) -> Result<Self, String> {
+        let text = std::str::from_utf8(line).map_err(|e| {
+            format!(
+                "not valid UTF-8 at line {number} column {} ({e}): expected a scenario, one JSON object a line",
+                e.valid_up_to().saturating_add(1)
+            )
+        })?;
+        if text.trim().is_empty() {
+            return Err("empty line: expected a scenario, one JSON object a line".to_owned());
+        }
+        // Scenario::from_json counts columns after a byte-order mark.
+        let skipped = if text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let scenario = Scenario::from_json(text)
+            .map_err(|e| in_whole_input(&e.to_string(), number, skipped))?;
+        match revision {
+            Some(revision) => scenario.with_revision(revision).map_err(|e| e.to_string()),
+            None => Ok(scenario),
+        }
+    }
+
     /// The same scenario decided under `revision` (the CLI's `--revision`):
     /// its policy keeps its answers, and its order if that fits.
     pub fn with_revision(mut self, revision: &'static Revision) -> Result<Self, ScenarioError> {
@@ -607,4 +640,27 @@ impl From<&Result<Target<'_>, Rejection>> for Decision {
             },
         }
     }
+}
+
+/// `message` with its closing position (` at line L column C`, serde_json's
+/// form, counted in the line alone) counted in the whole input instead:
+/// line `number + L - 1`, and on the line's first line `skipped` more
+/// columns. A message without a position is returned as it is.
+fn in_whole_input(message: &str, number: u64, skipped: usize) -> String {
+    let Some((head, position)) = message.rsplit_once(" at line ") else {
+        return message.to_owned();
+    };
+    let Some((line, column)) = position.split_once(" column ") else {
+        return message.to_owned();
+    };
+    let (Ok(line), Ok(column)) = (line.parse::<u64>(), column.parse::<u64>()) else {
+        return message.to_owned();
+    };
+    let column = if line == 1 {
+        column.saturating_add(skipped as u64)
+    } else {
+        column
+    };
+    let line = number.saturating_add(line).saturating_sub(1);
+    format!("{head} at line {line} column {column}")
 }

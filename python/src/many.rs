@@ -16,50 +16,58 @@ const CHUNK: usize = 256;
 
 /// The decisions on an iterable of scenario lines, in order: an iterator of
 /// dicts, each the decision ``reinit-disk eval`` prints, or
-/// ``{"Error": "..."}`` for a line that is not a valid scenario (as
-/// ``reinit-disk eval --lines`` prints it).
+/// ``{"Error": "...", "Line": N}`` for a line that is not a valid scenario
+/// (as ``reinit-disk eval --lines`` prints it).
 #[pyclass(module = "reinit_disk")]
 pub struct Decisions {
     lines: Option<Py<PyIterator>>,
     revision: Option<&'static Revision>,
     ready: VecDeque<String>,
+    /// The number of the next line read (from 1).
+    next_line: u64,
 }
 
-/// One line's answer, as JSON text.
-fn decide_line(line: &str, revision: Option<&'static Revision>) -> String {
-    let line = line.strip_suffix('\n').unwrap_or(line);
-    let line = line.strip_suffix('\r').unwrap_or(line);
+/// The answer to line `number` (from 1), as JSON text: as `reinit-disk eval
+/// --lines` writes it, an error with its `Line`.
+fn decide_line(line: &[u8], number: u64, revision: Option<&'static Revision>) -> String {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
     let decided = if line.len() > MAX_INPUT_BYTES {
         Err(format!(
             "line longer than {MAX_INPUT_BYTES} bytes, the limit for a scenario"
         ))
-    } else if line.trim().is_empty() {
-        Err("empty line: expected a scenario, one JSON object a line".to_owned())
     } else {
-        Scenario::from_json(line)
-            .and_then(|s| match revision {
-                Some(r) => s.with_revision(r),
-                None => Ok(s),
-            })
-            .map_err(|e| e.to_string())
+        Scenario::from_json_line(line, number, revision)
     };
     let written = match decided {
         Ok(scenario) => serde_json::to_string(&scenario.decide()),
-        Err(error) => serde_json::to_string(&serde_json::json!({ "Error": error })),
+        Err(error) => serde_json::to_string(&ErrorLine {
+            error: &error,
+            line: number,
+        }),
     };
     written.unwrap_or_else(|e| {
         format!(
-            "{{\"Error\":{}}}",
+            "{{\"Error\":{},\"Line\":{number}}}",
             serde_json::to_string(&e.to_string()).unwrap_or_default()
         )
     })
 }
 
-/// A line: `str`, or UTF-8 `bytes` (a line that is not UTF-8 gets an error
+/// An error line, in the CLI's order: `Error`, then `Line`.
+#[derive(serde::Serialize)]
+struct ErrorLine<'a> {
+    #[serde(rename = "Error")]
+    error: &'a str,
+    #[serde(rename = "Line")]
+    line: u64,
+}
+
+/// A line: `str`, or `bytes` (a line that is not UTF-8 gets an error
 /// line, as the CLI's).
 enum Line {
     Text(String),
-    NotUtf8(String),
+    Bytes(Vec<u8>),
 }
 
 #[pymethods]
@@ -96,10 +104,7 @@ impl Decisions {
             let line = if let Ok(s) = item.cast::<PyString>() {
                 Line::Text(s.to_cow()?.into_owned())
             } else if let Ok(b) = item.cast::<PyBytes>() {
-                match String::from_utf8(b.as_bytes().to_vec()) {
-                    Ok(s) => Line::Text(s),
-                    Err(e) => Line::NotUtf8(e.utf8_error().to_string()),
-                }
+                Line::Bytes(b.as_bytes().to_vec())
             } else {
                 let found = item
                     .get_type()
@@ -112,15 +117,15 @@ impl Decisions {
             chunk.push(line);
         }
         let revision = self.revision;
+        let first = self.next_line;
+        self.next_line = first.saturating_add(chunk.len() as u64);
         let decided: Vec<String> = py.detach(|| {
             chunk
                 .iter()
-                .map(|line| match line {
-                    Line::Text(text) => decide_line(text, revision),
-                    Line::NotUtf8(e) => serde_json::json!({
-                        "Error": format!("not valid UTF-8 ({e}): expected a scenario, one JSON object a line")
-                    })
-                    .to_string(),
+                .zip(first..)
+                .map(|(line, number)| match line {
+                    Line::Text(text) => decide_line(text.as_bytes(), number, revision),
+                    Line::Bytes(bytes) => decide_line(bytes, number, revision),
                 })
                 .collect()
         });
@@ -132,7 +137,7 @@ impl Decisions {
 /// Decides each line of ``lines`` (an iterable of ``str`` or ``bytes``, one
 /// scenario a line, a final newline allowed), under ``revision`` when given
 /// instead of each scenario's own. Returns an iterator of dicts, one a
-/// line, in order: the decision, or ``{"Error": "..."}`` for a line that is
+/// line, in order: the decision, or ``{"Error": "...", "Line": N}`` for a line that is
 /// not a valid scenario. Lines are read and decided 256 at a time, with the
 /// GIL released while they are decided.
 ///
@@ -154,5 +159,6 @@ pub fn evaluate_many(lines: &Bound<'_, PyAny>, revision: Option<&str>) -> PyResu
         lines: Some(iter.unbind()),
         revision,
         ready: VecDeque::new(),
+        next_line: 1,
     })
 }

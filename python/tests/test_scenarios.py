@@ -47,11 +47,11 @@ def test_evaluate_many_and_revision_as_the_cli(revision, cli):
     got = list(reinit_disk.evaluate_many(lines, revision=revision))
     assert got == expected
     one_by_one = []
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         try:
             one_by_one.append(reinit_disk.evaluate(line, revision=revision))
         except reinit_disk.ScenarioError as e:
-            one_by_one.append({"Error": str(e)})
+            one_by_one.append({"Error": str(e), "Line": number})
     assert one_by_one == expected
 
 
