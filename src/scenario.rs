@@ -329,6 +329,47 @@ impl Scenario {
         Ok(self)
     }
 
+    /// The scenario's world as an [`InMemoryWorld`] (its disks,
+    /// instances, images, snapshots, key pairs, KMS keys and account),
+    /// validated first as [`Scenario::validate`] validates it.
+    pub fn to_world(&self) -> Result<crate::InMemoryWorld, ScenarioError> {
+        self.validate()?;
+        let mut world = crate::InMemoryWorld::new();
+        let duplicate = |list: &str, e: crate::DuplicateId| ScenarioError::new(list, e.to_string());
+        for disk in &self.disks {
+            world
+                .insert_disk(disk.clone())
+                .map_err(|e| duplicate("Disks", e))?;
+        }
+        for instance in &self.instances {
+            world
+                .insert_instance(instance.clone())
+                .map_err(|e| duplicate("Instances", e))?;
+        }
+        for image in &self.images {
+            world
+                .insert_image(image.clone())
+                .map_err(|e| duplicate("Images", e))?;
+        }
+        for snapshot in &self.snapshots {
+            world
+                .insert_snapshot(snapshot.clone())
+                .map_err(|e| duplicate("Snapshots", e))?;
+        }
+        for key_pair in &self.key_pairs {
+            world
+                .insert_key_pair(key_pair.clone())
+                .map_err(|e| duplicate("KeyPairs", e))?;
+        }
+        for key in &self.kms_keys {
+            world
+                .insert_kms_key(key.clone())
+                .map_err(|e| duplicate("KmsKeys", e))?;
+        }
+        world.set_account(self.account);
+        Ok(world)
+    }
+
     /// The request, as `evaluate` takes it.
     pub fn request(&self) -> Request<'_> {
         Request::from_params(self.request.iter().map(|(k, v)| (k.as_str(), v.as_str())))

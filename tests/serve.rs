@@ -277,6 +277,24 @@ fn serve_refuses_what_ecs_refuses_with_its_code_status_and_message() {
         assert_eq!(body["Message"], message, "{query}");
         assert_eq!(body["HostId"], "ecs.aliyuncs.com");
     }
+    // A malformed request is refused for every action as for ReInitDisk,
+    // naming the parameter; an unknown action is still the gateway's 404.
+    for (query, name) in [
+        ("Action=DescribeDisks&Status=In_use&Status=Available", "Status"),
+        ("Action=StopInstance&InstanceId=%ff", "InstanceId"),
+        ("Action=DescribeInstances&PageSize=%zz", "PageSize"),
+    ] {
+        let reply = server.get(&format!("{query}&Format=JSON"));
+        assert_eq!(reply.status, 400, "{query}: {}", reply.body);
+        assert_eq!(reply.json()["Code"], "InvalidParameter", "{query}");
+        assert_eq!(
+            reply.json()["Message"],
+            format!("The specified parameter \"{name}\" is not valid."),
+            "{query}"
+        );
+    }
+    let reply = server.get("Action=Nothing&Status=a&Status=b&Format=JSON");
+    assert_eq!((reply.status, code(&reply).as_str()), (404, "InvalidAction.NotFound"));
     // ReInitDisk's own codes come from the engine, under the world's revision.
     let reply = server.get("Action=ReInitDisk&DiskId=d-404&Format=JSON");
     assert_eq!(

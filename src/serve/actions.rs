@@ -66,6 +66,20 @@ pub fn handle(
             .unwrap_or_else(|_| Policy::new(r)),
         None => store.policy(now),
     };
+    if !ACTIONS.contains(&action.as_str()) {
+        let error = ApiError::ActionNotFound;
+        handled.code = Some(error.code().to_owned());
+        return (error_response(format, ids, &error), handled);
+    }
+    // A malformed request (bad percent-encoding or UTF-8, a parameter given
+    // twice with different values) is refused the same way for every
+    // action, as the wire layer refuses it for ReInitDisk.
+    if let Some(malformed) = params.malformed() {
+        handled.code = Some("InvalidParameter".to_owned());
+        let response = encode_malformed(format, ids, &policy, malformed)
+            .unwrap_or_else(|e| error_response(format, ids, &ApiError::Encode(e)));
+        return (response, handled);
+    }
     let result = match action.as_str() {
         "ReInitDisk" => reinit_disk(store, &policy, &params, format, now, ids, &mut handled),
         "DescribeDisks" => describe_disks(store, &params, format, now, ids, &mut handled),

@@ -19,7 +19,7 @@ impl RateLimit {
     pub fn parse(text: &str) -> Result<Self, String> {
         let bad = || {
             format!(
-                "--rate-limit {}: expected N/SECONDS, two whole numbers from 1 (500/60: 500 requests a minute)",
+                "--rate-limit {}: expected N/SECONDS, two whole numbers from 1 to 4294967295 (500/60: 500 requests a minute)",
                 crate::echo::Echo(text)
             )
         };

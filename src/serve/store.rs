@@ -94,49 +94,10 @@ pub enum InstanceError {
     IncorrectStatus,
 }
 
-/// The world a scenario describes, as an [`InMemoryWorld`].
-pub fn world_of(scenario: &Scenario) -> Result<InMemoryWorld, ScenarioError> {
-    scenario.validate()?;
-    let mut world = InMemoryWorld::new();
-    let duplicate = |list: &str, e: crate::DuplicateId| ScenarioError::new(list, e.to_string());
-    for disk in &scenario.disks {
-        world
-            .insert_disk(disk.clone())
-            .map_err(|e| duplicate("Disks", e))?;
-    }
-    for instance in &scenario.instances {
-        world
-            .insert_instance(instance.clone())
-            .map_err(|e| duplicate("Instances", e))?;
-    }
-    for image in &scenario.images {
-        world
-            .insert_image(image.clone())
-            .map_err(|e| duplicate("Images", e))?;
-    }
-    for snapshot in &scenario.snapshots {
-        world
-            .insert_snapshot(snapshot.clone())
-            .map_err(|e| duplicate("Snapshots", e))?;
-    }
-    for key_pair in &scenario.key_pairs {
-        world
-            .insert_key_pair(key_pair.clone())
-            .map_err(|e| duplicate("KeyPairs", e))?;
-    }
-    for key in &scenario.kms_keys {
-        world
-            .insert_kms_key(key.clone())
-            .map_err(|e| duplicate("KmsKeys", e))?;
-    }
-    world.set_account(scenario.account);
-    Ok(world)
-}
-
 impl Store {
     /// The store of `scenario`'s world (validated as `eval` validates it).
     pub fn new(scenario: Scenario, timings: Timings) -> Result<Self, ScenarioError> {
-        let world = world_of(&scenario)?;
+        let world = scenario.to_world()?;
         Ok(Self {
             state: Mutex::new(State {
                 world,
@@ -306,7 +267,7 @@ impl Store {
     /// Replaces the world (and its policy) by `scenario`'s; the changes
     /// under way are dropped. A scenario that is not valid changes nothing.
     pub fn replace(&self, scenario: Scenario, now: Duration) -> Result<(), ScenarioError> {
-        let world = world_of(&scenario)?;
+        let world = scenario.to_world()?;
         let mut state = self.lock(now);
         state.world = world;
         state.scenario = scenario;
