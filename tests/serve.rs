@@ -280,7 +280,10 @@ fn serve_refuses_what_ecs_refuses_with_its_code_status_and_message() {
     // A malformed request is refused for every action as for ReInitDisk,
     // naming the parameter; an unknown action is still the gateway's 404.
     for (query, name) in [
-        ("Action=DescribeDisks&Status=In_use&Status=Available", "Status"),
+        (
+            "Action=DescribeDisks&Status=In_use&Status=Available",
+            "Status",
+        ),
         ("Action=StopInstance&InstanceId=%ff", "InstanceId"),
         ("Action=DescribeInstances&PageSize=%zz", "PageSize"),
     ] {
@@ -294,7 +297,10 @@ fn serve_refuses_what_ecs_refuses_with_its_code_status_and_message() {
         );
     }
     let reply = server.get("Action=Nothing&Status=a&Status=b&Format=JSON");
-    assert_eq!((reply.status, code(&reply).as_str()), (404, "InvalidAction.NotFound"));
+    assert_eq!(
+        (reply.status, code(&reply).as_str()),
+        (404, "InvalidAction.NotFound")
+    );
     // ReInitDisk's own codes come from the engine, under the world's revision.
     let reply = server.get("Action=ReInitDisk&DiskId=d-404&Format=JSON");
     assert_eq!(

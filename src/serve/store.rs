@@ -216,45 +216,45 @@ impl Store {
         Ok(())
     }
 
-    /// The disks that pass `keep`, in the order the loaded world lists
-    /// them (new ones after), as they are at `now`.
+    /// The disks that pass `keep`, as they are at `now`, in the order the
+    /// loaded world lists them (the world gains none but by a new world).
     pub fn disks(&self, now: Duration, keep: impl Fn(&Disk) -> bool) -> Vec<Disk> {
-        let state = self.lock(now);
-        let mut disks: Vec<Disk> = state.world.disks().filter(|d| keep(d)).cloned().collect();
-        let order = |d: &Disk| state.scenario.disks.iter().position(|s| s.id == d.id);
-        disks.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.id.cmp(&b.id)));
-        disks
+        let mut state = self.lock(now);
+        let State {
+            world, scenario, ..
+        } = &mut *state;
+        scenario
+            .disks
+            .iter()
+            .filter_map(|d| world.disk_mut(&d.id).filter(|w| keep(w)).map(|w| w.clone()))
+            .collect()
     }
 
     /// The instances that pass `keep`, in the loaded world's order.
     pub fn instances(&self, now: Duration, keep: impl Fn(&Instance) -> bool) -> Vec<Instance> {
-        let state = self.lock(now);
-        let mut instances: Vec<Instance> = state
-            .world
-            .instances()
-            .filter(|i| keep(i))
-            .cloned()
-            .collect();
-        let order = |i: &Instance| state.scenario.instances.iter().position(|s| s.id == i.id);
-        instances.sort_by(|a, b| order(a).cmp(&order(b)).then_with(|| a.id.cmp(&b.id)));
-        instances
+        let mut state = self.lock(now);
+        let State {
+            world, scenario, ..
+        } = &mut *state;
+        scenario
+            .instances
+            .iter()
+            .filter_map(|i| {
+                world
+                    .instance_mut(&i.id)
+                    .filter(|w| keep(w))
+                    .map(|w| w.clone())
+            })
+            .collect()
     }
 
     /// The world as it is at `now`, as a scenario document (its policy the
     /// loaded one; no request).
     pub fn to_scenario(&self, now: Duration) -> Scenario {
-        let state = self.lock(now);
-        let mut scenario = state.scenario.clone();
+        let mut scenario = self.lock(now).scenario.clone();
         scenario.request.clear();
-        let current_disk = |d: &Disk| state.world.disks().find(|w| w.id == d.id).cloned();
-        scenario.disks = scenario.disks.iter().filter_map(current_disk).collect();
-        let current_instance =
-            |i: &Instance| state.world.instances().find(|w| w.id == i.id).cloned();
-        scenario.instances = scenario
-            .instances
-            .iter()
-            .filter_map(current_instance)
-            .collect();
+        scenario.disks = self.disks(now, |_| true);
+        scenario.instances = self.instances(now, |_| true);
         scenario
     }
 
