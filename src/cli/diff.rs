@@ -431,7 +431,7 @@ pub fn compare(from: &Side, to: &Side) -> Report {
         for category in &space.categories {
             for (st, status) in space.statuses.iter().enumerate() {
                 for (l, locks) in space.disk_locks.iter().enumerate() {
-                    for (i, instance) in instance_cases.iter().enumerate() {
+                    for (instance, instance_distance) in &instance_cases {
                         if instance.is_none() && *status == DiskStatus::InUse {
                             continue; // an In_use disk names its instance
                         }
@@ -448,7 +448,7 @@ pub fn compare(from: &Side, to: &Side) -> Report {
                                 + u32::from(*category != DiskCategory::CloudEssd)
                                 + u32::from(st > 0)
                                 + u32::from(l > 0)
-                                + instance_distance(i)
+                                + instance_distance
                                 + u32::from(creating_snapshot);
                             for (s, strategy) in STRATEGIES.iter().enumerate() {
                                 let params = request_params(*strategy);
@@ -495,9 +495,11 @@ fn request_params(strategy: Option<&'static str>) -> Vec<(&'static str, &'static
 }
 
 /// Every instance the disk can be attached to (none first, then a stopped,
-/// started, unlocked one, then the others).
-fn instance_cases(space: &Space) -> Vec<Option<Instance>> {
-    let mut all = vec![None];
+/// started, unlocked one, then the others), each with how far it is from
+/// that plainest one (none counts 1; each lock reason, not having started
+/// and another status 1 each).
+fn instance_cases(space: &Space) -> Vec<(Option<Instance>, u32)> {
+    let mut all = vec![(None, 1)];
     let mut statuses = vec![InstanceStatus::Stopped];
     statuses.extend(
         InstanceStatus::VARIANTS
@@ -507,35 +509,22 @@ fn instance_cases(space: &Space) -> Vec<Option<Instance>> {
     for status in statuses {
         for has_started in [true, false] {
             for locks in &space.instance_locks {
-                all.push(Some(Instance {
+                let reasons = u32::try_from(locks.iter().count()).unwrap_or(u32::MAX);
+                let distance = reasons
+                    + u32::from(!has_started)
+                    + u32::from(status != InstanceStatus::Stopped);
+                let instance = Instance {
                     id: "i-1".to_owned(),
                     status,
                     has_started,
                     operation_locks: *locks,
                     ..Instance::default()
-                }));
+                };
+                all.push((Some(instance), distance));
             }
         }
     }
     all
-}
-
-/// How far instance case `i` of [`instance_cases`] is from the plainest (a
-/// stopped, started, unlocked instance): none counts 1.
-fn instance_distance(i: usize) -> u32 {
-    match i {
-        0 => 1,
-        i => {
-            let k = i - 1;
-            let locks = k % 4;
-            let started = (k / 4) % 2;
-            let status = k / 8;
-            u32::from(locks > 0)
-                + u32::from(locks == 3)
-                + u32::from(started > 0)
-                + u32::from(status > 0)
-        }
-    }
 }
 
 impl Report {
