@@ -98,13 +98,7 @@ pub fn explain(scenario: &Scenario, colored: bool) -> String {
     let outcome = evaluate_traced(&request, scenario, policy, |step| {
         steps.push((step.verdict, step.describe().to_string()));
     });
-    let paint = |status: Status, text: &str| {
-        if colored {
-            format!("{}{text}{RESET}", status.style())
-        } else {
-            text.to_owned()
-        }
-    };
+    let paint = |status: Status, text: &str| paint(colored, status, text);
 
     let mut out = String::new();
     let _ = writeln!(out, "Request: {}", describe_request(scenario));
@@ -139,6 +133,15 @@ pub fn explain(scenario: &Scenario, colored: bool) -> String {
     out
 }
 
+/// `text` in `status`'s colour when `colored`.
+fn paint(colored: bool, status: Status, text: &str) -> String {
+    if colored {
+        format!("{}{text}{RESET}", status.style())
+    } else {
+        text.to_owned()
+    }
+}
+
 /// The explanation with every check run (`--all`): each check's own
 /// verdict on the facts, even after the first failure, in the order the
 /// engine runs them (the revision's request checks, then the policy's world
@@ -149,13 +152,7 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
     let request = scenario.request();
     let policy = &scenario.policy;
     let outcome = evaluate_traced(&request, scenario, policy, |_| {});
-    let paint = |status: Status, text: &str| {
-        if colored {
-            format!("{}{text}{RESET}", status.style())
-        } else {
-            text.to_owned()
-        }
-    };
+    let paint = |status: Status, text: &str| paint(colored, status, text);
 
     let mut out = String::new();
     let _ = writeln!(out, "Request: {}", describe_request(scenario));
