@@ -329,7 +329,7 @@ impl Scenario {
         Ok(self)
     }
 
-    /// The scenario's world as an [`InMemoryWorld`] (its disks,
+    /// The scenario's world as an [`InMemoryWorld`](crate::InMemoryWorld) (its disks,
     /// instances, images, snapshots, key pairs, KMS keys and account),
     /// validated first as [`Scenario::validate`] validates it.
     pub fn to_world(&self) -> Result<crate::InMemoryWorld, ScenarioError> {
