@@ -10,7 +10,8 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crate::in_memory::InMemoryWorld;
+use super::resolved::ResolvedWorld;
+use crate::engine::evaluate;
 use crate::model::{Disk, DiskStatus, Instance, InstanceStatus};
 use crate::outcome::{OwnedTarget, Rejection};
 use crate::policy::Policy;
@@ -54,7 +55,7 @@ enum Change {
 
 /// The world and the changes under way.
 struct State {
-    world: InMemoryWorld,
+    world: ResolvedWorld,
     scenario: Scenario,
     due: Vec<Due>,
 }
@@ -97,7 +98,7 @@ pub enum InstanceError {
 impl Store {
     /// The store of `scenario`'s world (validated as `eval` validates it).
     pub fn new(scenario: Scenario, timings: Timings) -> Result<Self, ScenarioError> {
-        let world = scenario.to_world()?;
+        let world = ResolvedWorld::from_scenario(&scenario)?;
         Ok(Self {
             state: Mutex::new(State {
                 world,
@@ -139,7 +140,9 @@ impl Store {
         now: Duration,
     ) -> Result<OwnedTarget, Rejection> {
         let mut state = self.lock(now);
-        let target = state.world.begin_reinit(request, policy)?;
+        let target = evaluate(request, &state.world.reader(), policy)?.to_owned();
+        // The disk and its instance were just read: the first stage applies.
+        let _ = target.as_target().transition().begin(&mut state.world);
         let transition = Transition::reinit(&target.disk_id, &target.instance_id)
             .with_auto_start(target.instance_status_after == InstanceStatus::Running);
         let settled = now + self.timings.reinit;
@@ -219,42 +222,30 @@ impl Store {
     /// The disks that pass `keep`, as they are at `now`, in the order the
     /// loaded world lists them (the world gains none but by a new world).
     pub fn disks(&self, now: Duration, keep: impl Fn(&Disk) -> bool) -> Vec<Disk> {
-        let mut state = self.lock(now);
-        let State {
-            world, scenario, ..
-        } = &mut *state;
-        scenario
-            .disks
-            .iter()
-            .filter_map(|d| world.disk_mut(&d.id).filter(|w| keep(w)).map(|w| w.clone()))
-            .collect()
+        let state = self.lock(now);
+        state.world.disks().filter(|d| keep(d)).cloned().collect()
     }
 
     /// The instances that pass `keep`, in the loaded world's order.
     pub fn instances(&self, now: Duration, keep: impl Fn(&Instance) -> bool) -> Vec<Instance> {
-        let mut state = self.lock(now);
-        let State {
-            world, scenario, ..
-        } = &mut *state;
-        scenario
-            .instances
-            .iter()
-            .filter_map(|i| {
-                world
-                    .instance_mut(&i.id)
-                    .filter(|w| keep(w))
-                    .map(|w| w.clone())
-            })
+        let state = self.lock(now);
+        state
+            .world
+            .instances()
+            .filter(|i| keep(i))
+            .cloned()
             .collect()
     }
 
     /// The world as it is at `now`, as a scenario document (its policy the
     /// loaded one; no request).
     pub fn to_scenario(&self, now: Duration) -> Scenario {
-        let mut scenario = self.lock(now).scenario.clone();
+        // One lock: the disks and instances as they are at one moment.
+        let state = self.lock(now);
+        let mut scenario = state.scenario.clone();
         scenario.request.clear();
-        scenario.disks = self.disks(now, |_| true);
-        scenario.instances = self.instances(now, |_| true);
+        scenario.disks = state.world.disks().cloned().collect();
+        scenario.instances = state.world.instances().cloned().collect();
         scenario
     }
 
@@ -267,7 +258,7 @@ impl Store {
     /// Replaces the world (and its policy) by `scenario`'s; the changes
     /// under way are dropped. A scenario that is not valid changes nothing.
     pub fn replace(&self, scenario: Scenario, now: Duration) -> Result<(), ScenarioError> {
-        let world = scenario.to_world()?;
+        let world = ResolvedWorld::from_scenario(&scenario)?;
         let mut state = self.lock(now);
         state.world = world;
         state.scenario = scenario;

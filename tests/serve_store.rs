@@ -1,0 +1,296 @@
+//! The server's store lays the world out with each disk's references
+//! resolved at load (src/serve/resolved.rs): its decisions must be exactly
+//! the in-memory world's, on every shipped scenario of both revisions, on
+//! generated worlds (dangling references included), and for look-ups of ids
+//! the disk does not reference.
+#![cfg(feature = "serve")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use proptest::prelude::*;
+use reinit_disk::model::{Disk, DiskSource, Instance, Snapshot};
+use reinit_disk::revision::V2025_02_27;
+use reinit_disk::scenario::{Decision, Scenario};
+use reinit_disk::serve::ResolvedWorld;
+use reinit_disk::{InMemoryWorld, Policy, Request, World, evaluate};
+
+/// Both worlds of `scenario`'s records, as they are: generated worlds may
+/// reference records they lack, which a scenario document refuses but a
+/// store must answer (dangling references are facts).
+fn both(scenario: &Scenario) -> (InMemoryWorld, ResolvedWorld) {
+    let mut in_memory = InMemoryWorld::new();
+    for disk in &scenario.disks {
+        in_memory.insert_disk(disk.clone()).unwrap();
+    }
+    for instance in &scenario.instances {
+        in_memory.insert_instance(instance.clone()).unwrap();
+    }
+    for image in &scenario.images {
+        in_memory.insert_image(image.clone()).unwrap();
+    }
+    for snapshot in &scenario.snapshots {
+        in_memory.insert_snapshot(snapshot.clone()).unwrap();
+    }
+    for key_pair in &scenario.key_pairs {
+        in_memory.insert_key_pair(key_pair.clone()).unwrap();
+    }
+    for key in &scenario.kms_keys {
+        in_memory.insert_kms_key(key.clone()).unwrap();
+    }
+    in_memory.set_account(scenario.account);
+    let resolved = ResolvedWorld::from_records(
+        scenario.disks.clone(),
+        scenario.instances.clone(),
+        scenario.images.clone(),
+        scenario.snapshots.clone(),
+        scenario.key_pairs.clone(),
+        scenario.kms_keys.clone(),
+        scenario.account,
+    )
+    .unwrap();
+    (in_memory, resolved)
+}
+
+fn decide_both(
+    scenario: &Scenario,
+    request: &Request<'_>,
+    policy: &Policy,
+) -> (Decision, Decision) {
+    let (in_memory, resolved) = both(scenario);
+    (
+        Decision::from(&evaluate(request, &in_memory, policy)),
+        Decision::from(&evaluate(request, &resolved.reader(), policy)),
+    )
+}
+
+/// Every id the world has, every id its records reference, and one nobody
+/// has: the look-ups to compare.
+fn ids(scenario: &Scenario) -> Vec<String> {
+    let mut ids = vec!["nobody".to_owned(), String::new()];
+    for disk in &scenario.disks {
+        ids.push(disk.id.clone());
+        ids.extend(disk.instance_id.clone());
+        ids.extend(disk.kms_key_id.clone());
+        match &disk.source {
+            DiskSource::Image { image_id, .. } => ids.push(image_id.clone()),
+            DiskSource::Snapshot { snapshot_id, .. } => ids.push(snapshot_id.clone()),
+            DiskSource::Empty => {}
+        }
+    }
+    ids.extend(scenario.instances.iter().map(|i| i.id.clone()));
+    ids.extend(scenario.images.iter().map(|i| i.id.clone()));
+    ids.extend(scenario.snapshots.iter().map(|s| s.id.clone()));
+    ids.extend(scenario.kms_keys.iter().map(|k| k.id.clone()));
+    ids.extend(scenario.key_pairs.iter().map(|k| k.name.clone()));
+    ids
+}
+
+/// After the reader has found `disk_id`, every look-up answers what the
+/// in-memory world answers: the disk's own references from the index
+/// resolved at load, any other id by hashing.
+fn assert_look_ups_agree(scenario: &Scenario, disk_id: &str) {
+    let (in_memory, resolved) = both(scenario);
+    let reader = resolved.reader();
+    assert_eq!(
+        reader.disk(disk_id),
+        in_memory.disk(disk_id),
+        "disk {disk_id}"
+    );
+    for id in ids(scenario) {
+        assert_eq!(
+            reader.instance(&id),
+            in_memory.instance(&id),
+            "instance {id:?} after {disk_id}"
+        );
+        assert_eq!(
+            reader.image(&id),
+            in_memory.image(&id),
+            "image {id:?} after {disk_id}"
+        );
+        assert_eq!(
+            reader.snapshot(&id),
+            in_memory.snapshot(&id),
+            "snapshot {id:?} after {disk_id}"
+        );
+        assert_eq!(
+            reader.kms_key(&id),
+            in_memory.kms_key(&id),
+            "KMS key {id:?} after {disk_id}"
+        );
+        assert_eq!(
+            reader.key_pair(&id),
+            in_memory.key_pair(&id),
+            "key pair {id:?} after {disk_id}"
+        );
+    }
+    assert_eq!(reader.account(), in_memory.account());
+}
+
+#[test]
+fn the_store_decides_every_shipped_scenario_as_the_in_memory_world() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    let mut decided = 0;
+    for revision in fs::read_dir(&root).unwrap() {
+        for entry in fs::read_dir(revision.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap();
+            if !name.ends_with(".json") || name.ends_with(".expected.json") {
+                continue;
+            }
+            let scenario = Scenario::from_json(&fs::read_to_string(&path).unwrap()).unwrap();
+            // Loaded as the server loads it: validated.
+            ResolvedWorld::from_scenario(&scenario).unwrap();
+            let (in_memory, resolved) =
+                decide_both(&scenario, &scenario.request(), &scenario.policy);
+            assert_eq!(resolved, in_memory, "{}", path.display());
+            for disk in &scenario.disks {
+                assert_look_ups_agree(&scenario, &disk.id);
+            }
+            decided += 1;
+        }
+    }
+    assert!(
+        decided > 100,
+        "only {decided} scenarios found under {}",
+        root.display()
+    );
+}
+
+#[test]
+fn a_look_up_of_an_id_the_disk_does_not_reference_is_answered_by_hashing() {
+    // d-0 references i-0, img-0 and s-0; the world also has i-1, s-1.
+    let scenario = Scenario::from_json(
+        r#"{
+          "Request": {"DiskId": "d-0"},
+          "Disks": [
+            {"DiskId": "d-0", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-0",
+             "Type": "data", "SourceSnapshotId": "s-0"},
+            {"DiskId": "d-1", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1",
+             "Type": "data", "SourceSnapshotId": "s-1"}
+          ],
+          "Instances": [
+            {"InstanceId": "i-0", "Status": "Stopped", "HasStarted": true},
+            {"InstanceId": "i-1", "Status": "Running", "HasStarted": true}
+          ],
+          "Snapshots": [
+            {"SnapshotId": "s-0", "CreationTime": "2020-01-01T00:00:00Z"},
+            {"SnapshotId": "s-1", "CreationTime": "2020-01-01T00:00:00Z", "Deleted": true}
+          ]
+        }"#,
+    )
+    .unwrap();
+    let resolved = ResolvedWorld::from_scenario(&scenario).unwrap();
+    let reader = resolved.reader();
+    assert!(reader.disk("d-0").is_some());
+    // Not d-0's references, asked for after it: the other records, found.
+    assert!(reader.instance("i-1").unwrap().has_started);
+    assert_eq!(
+        reader.instance("i-1").unwrap().status,
+        reinit_disk::model::InstanceStatus::Running
+    );
+    assert!(reader.snapshot("s-1").unwrap().deleted);
+    assert!(reader.instance("i-9").is_none());
+    // d-0's own, by an equal string that is not the view's.
+    let own = String::from("i-0");
+    assert_eq!(
+        reader.instance(&own).unwrap().status,
+        reinit_disk::model::InstanceStatus::Stopped
+    );
+    assert_look_ups_agree(&scenario, "d-0");
+    assert_look_ups_agree(&scenario, "d-1");
+    assert_look_ups_agree(&scenario, "d-9");
+}
+
+#[test]
+fn the_store_refuses_a_duplicate_id_naming_its_list() {
+    let disk = Disk {
+        id: "d-0".to_owned(),
+        ..Disk::default()
+    };
+    let instance = Instance {
+        id: "i-0".to_owned(),
+        ..Instance::default()
+    };
+    let err = ResolvedWorld::from_records(
+        vec![disk.clone(), disk],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        reinit_disk::model::Account::DEFAULT,
+    )
+    .unwrap_err();
+    assert_eq!(err.path, "Disks");
+    assert_eq!(err.message, "disk id \"d-0\" is already taken");
+    let err = ResolvedWorld::from_records(
+        vec![],
+        vec![instance.clone(), instance],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        reinit_disk::model::Account::DEFAULT,
+    )
+    .unwrap_err();
+    assert_eq!(err.path, "Instances");
+    let snapshot = Snapshot {
+        id: "s-0".to_owned(),
+        ..Snapshot::default()
+    };
+    let err = ResolvedWorld::from_records(
+        vec![],
+        vec![],
+        vec![],
+        vec![snapshot.clone(), snapshot],
+        vec![],
+        vec![],
+        reinit_disk::model::Account::DEFAULT,
+    )
+    .unwrap_err();
+    assert_eq!(err.path, "Snapshots");
+}
+
+fn policy_2025() -> Policy {
+    Policy::new(&V2025_02_27)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_store_decides_generated_worlds_as_the_in_memory_world(
+        world in common::arb::world(),
+        request in common::arb::request(),
+        policy in common::arb::policy(),
+    ) {
+        let (in_memory, resolved) = decide_both(&world, &request, &policy);
+        prop_assert_eq!(&resolved, &in_memory);
+        let (in_memory, resolved) = decide_both(&world, &request, &policy_2025());
+        prop_assert_eq!(resolved, in_memory);
+    }
+
+    #[test]
+    fn the_store_decides_attached_worlds_as_the_in_memory_world(
+        world in common::arb::attached_world(),
+        request in common::arb::valid_request(),
+        policy in common::arb::policy(),
+    ) {
+        let (in_memory, resolved) = decide_both(&world, &request, &policy);
+        prop_assert_eq!(&resolved, &in_memory);
+        let (in_memory, resolved) = decide_both(&world, &request, &policy_2025());
+        prop_assert_eq!(resolved, in_memory);
+        for disk in &world.disks {
+            assert_look_ups_agree(&world, &disk.id);
+        }
+    }
+}
