@@ -20,7 +20,9 @@ use proptest::prelude::*;
 use reinit_disk::model::{Disk, DiskSource, Instance, Snapshot};
 use reinit_disk::revision::V2025_02_27;
 use reinit_disk::scenario::{Decision, Scenario};
-use reinit_disk::serve::ResolvedWorld;
+use std::time::Duration;
+
+use reinit_disk::serve::{ResolvedWorld, Store, Timings};
 use reinit_disk::{InMemoryWorld, Policy, Request, World, evaluate};
 
 /// Both worlds of `scenario`'s records, as they are: generated worlds may
@@ -293,4 +295,83 @@ proptest! {
             assert_look_ups_agree(&world, &disk.id);
         }
     }
+}
+
+/// A world of `n` data disks `d-K`, each `In_use` on its own stopped
+/// instance `i-K` that has started once.
+fn fleet(n: usize) -> Scenario {
+    let disks: Vec<_> = (0..n)
+        .map(|k| serde_json::json!({"DiskId": format!("d-{k}"), "Type": "data", "Category": "cloud_essd", "Status": "In_use", "InstanceId": format!("i-{k}")}))
+        .collect();
+    let instances: Vec<_> = (0..n)
+        .map(|k| serde_json::json!({"InstanceId": format!("i-{k}"), "Status": "Stopped", "HasStarted": true}))
+        .collect();
+    Scenario::from_json(&serde_json::json!({"Disks": disks, "Instances": instances}).to_string())
+        .unwrap()
+}
+
+fn statuses(store: &Store, now: Duration) -> Vec<String> {
+    store
+        .disks(now, None, |_| true)
+        .iter()
+        .map(|d| d.status.to_string())
+        .collect()
+}
+
+#[test]
+fn the_store_settles_each_reinit_when_due_and_not_before_in_the_order_made() {
+    let timings = Timings {
+        reinit: Duration::from_secs(2),
+        ..Timings::default()
+    };
+    let store = Store::new(fleet(2_000), timings).unwrap();
+    let policy = Policy::default();
+    // Disk k is re-initialized at k milliseconds: it settles at 2 s + k ms.
+    for k in 0..2_000u64 {
+        let id = format!("d-{k}");
+        let request = Request::new(&id);
+        store
+            .reinit(&request, &policy, Duration::from_millis(k))
+            .unwrap();
+    }
+    let at = |ms| Duration::from_millis(ms);
+    assert!(statuses(&store, at(1_999)).iter().all(|s| s == "ReIniting"));
+    // At 2.5 s, the disks made in the first 500 ms have settled (0..=500).
+    let now = statuses(&store, at(2_500));
+    assert!(
+        now[..=500].iter().all(|s| s == "In_use"),
+        "{:?}",
+        &now[..=500]
+    );
+    assert!(now[501..].iter().all(|s| s == "ReIniting"));
+    // Time does not go back: what settled stays settled.
+    assert_eq!(statuses(&store, at(2_000)), now);
+    assert!(statuses(&store, at(4_000)).iter().all(|s| s == "In_use"));
+}
+
+#[test]
+fn describe_by_ids_lists_each_named_disk_once_in_the_loaded_order() {
+    let store = Store::new(fleet(50), Timings::default()).unwrap();
+    let ids: Vec<String> = ["d-7", "d-3", "nobody", "d-7", "", "d-49"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let listed: Vec<String> = store
+        .disks(Duration::ZERO, Some(&ids), |_| true)
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(listed, ["d-3", "d-7", "d-49"]);
+    let listed: Vec<String> = store
+        .instances(
+            Duration::ZERO,
+            Some(&["i-9".to_owned(), "i-2".to_owned()]),
+            |_| true,
+        )
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(listed, ["i-2", "i-9"]);
+    assert!(store.disks(Duration::ZERO, Some(&[]), |_| true).is_empty());
+    assert_eq!(store.disks(Duration::ZERO, None, |_| true).len(), 50);
 }

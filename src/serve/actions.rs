@@ -233,9 +233,8 @@ fn describe_disks(
     let status = status_filter(params, DISK_STATUSES)?;
     let (number, size) = page(params, 100)?;
     handled.ids.extend(disk_ids.iter().flatten().cloned());
-    let disks = store.disks(now, |d| {
-        disk_ids.as_ref().is_none_or(|ids| ids.contains(&d.id))
-            && instance_id.is_none_or(|i| d.instance_id.as_deref() == Some(i))
+    let disks = store.disks(now, disk_ids.as_deref(), |d| {
+        instance_id.is_none_or(|i| d.instance_id.as_deref() == Some(i))
             && status.is_none_or(|s| d.status == s)
     });
     let page = Page {
@@ -299,9 +298,8 @@ fn describe_instances(
     let status = status_filter(params, INSTANCE_STATUSES)?;
     let (number, size) = page(params, 100)?;
     handled.ids.extend(instance_ids.iter().flatten().cloned());
-    let instances = store.instances(now, |i| {
-        instance_ids.as_ref().is_none_or(|ids| ids.contains(&i.id))
-            && status.is_none_or(|s| i.status == s)
+    let instances = store.instances(now, instance_ids.as_deref(), |i| {
+        status.is_none_or(|s| i.status == s)
     });
     let page = Page {
         action: "DescribeInstances",

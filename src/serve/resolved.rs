@@ -86,6 +86,14 @@ fn index_of<T>(
     Ok(index)
 }
 
+/// The positions of the ids `index` has, sorted, each once.
+fn named(index: &Index, ids: &[String]) -> Vec<usize> {
+    let mut positions: Vec<usize> = ids.iter().filter_map(|id| index.get(id).copied()).collect();
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+}
+
 /// `a` and `b` are the same id: the same string (what the engine passes
 /// from a view), or equal text.
 fn same(a: &str, b: &str) -> bool {
@@ -195,6 +203,26 @@ impl ResolvedWorld {
     /// The instances, in the loaded order.
     pub fn instances(&self) -> impl Iterator<Item = &Instance> {
         self.instances.iter()
+    }
+
+    /// The disks named in `ids` that the world has, each once, in the
+    /// loaded order: one hash lookup an id, not a scan of the world.
+    pub fn disks_named<'a>(&'a self, ids: &[String]) -> impl Iterator<Item = &'a Disk> + 'a {
+        named(&self.disk_index, ids)
+            .into_iter()
+            .filter_map(|i| self.disks.get(i))
+            .map(|entry| &entry.disk)
+    }
+
+    /// The instances named in `ids` that the world has, each once, in the
+    /// loaded order.
+    pub fn instances_named<'a>(
+        &'a self,
+        ids: &[String],
+    ) -> impl Iterator<Item = &'a Instance> + 'a {
+        named(&self.instance_index, ids)
+            .into_iter()
+            .filter_map(|i| self.instances.get(i))
     }
 
     /// The disk `id`.

@@ -7,6 +7,8 @@
 //! call first applies the changes due by `now`, so a client that polls sees
 //! `ReIniting`, then `In_use`, without anything else asking.
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -40,12 +42,35 @@ impl Default for Timings {
     }
 }
 
-/// A change due at a time.
+/// A change due at a time; `seq` keeps the changes due at the same time in
+/// the order they were made.
 #[derive(Clone, Debug)]
 struct Due {
     at: Duration,
+    seq: u64,
     change: Change,
 }
+
+/// The earliest change first: [`BinaryHeap`] pops its greatest element.
+impl Ord for Due {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+impl PartialOrd for Due {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Due {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Due {}
 
 #[derive(Clone, Debug)]
 enum Change {
@@ -57,18 +82,20 @@ enum Change {
 struct State {
     world: ResolvedWorld,
     scenario: Scenario,
-    due: Vec<Due>,
+    /// The changes under way, earliest first: a call finds what is due in
+    /// constant time, whatever the number under way.
+    due: BinaryHeap<Due>,
+    /// The next change's `seq`.
+    seq: u64,
 }
 
 impl State {
     /// Applies every change due by `now`, in the order they fall due.
     fn advance(&mut self, now: Duration) {
-        if self.due.iter().all(|d| d.at > now) {
-            return;
-        }
-        self.due.sort_by_key(|d| d.at);
-        let split = self.due.partition_point(|d| d.at <= now);
-        for due in self.due.drain(..split) {
+        while self.due.peek().is_some_and(|d| d.at <= now) {
+            let Some(due) = self.due.pop() else {
+                break;
+            };
             // A change whose disk or instance was replaced meanwhile (a new
             // world PUT) is dropped with the world: nothing to apply.
             let _ = match &due.change {
@@ -77,6 +104,20 @@ impl State {
             };
         }
     }
+
+    /// Schedules `change` at `at`.
+    fn schedule(&mut self, at: Duration, change: Change) {
+        let seq = self.seq;
+        self.seq = self.seq.wrapping_add(1);
+        self.due.push(Due { at, seq, change });
+    }
+}
+
+fn collect<'a, T: Clone + 'a>(
+    records: impl Iterator<Item = &'a T>,
+    keep: impl Fn(&T) -> bool,
+) -> Vec<T> {
+    records.filter(|r| keep(r)).cloned().collect()
 }
 
 /// The world a server answers from, safe to share between threads.
@@ -103,7 +144,8 @@ impl Store {
             state: Mutex::new(State {
                 world,
                 scenario: scenario.clone(),
-                due: Vec::new(),
+                due: BinaryHeap::new(),
+                seq: 0,
             }),
             loaded: scenario,
             timings,
@@ -156,16 +198,10 @@ impl Store {
                 at = settled + self.timings.start;
             }
             if let Some(status) = stage.disk {
-                state.due.push(Due {
-                    at,
-                    change: Change::Disk(target.disk_id.clone(), status),
-                });
+                state.schedule(at, Change::Disk(target.disk_id.clone(), status));
             }
             if let Some(status) = stage.instance {
-                state.due.push(Due {
-                    at,
-                    change: Change::Instance(target.instance_id.clone(), status),
-                });
+                state.schedule(at, Change::Instance(target.instance_id.clone(), status));
             }
         }
         Ok(target)
@@ -212,29 +248,39 @@ impl Store {
             return Err(InstanceError::IncorrectStatus);
         }
         instance.status = during;
-        state.due.push(Due {
-            at: now + takes,
-            change: Change::Instance(id.to_owned(), after),
-        });
+        state.schedule(now + takes, Change::Instance(id.to_owned(), after));
         Ok(())
     }
 
     /// The disks that pass `keep`, as they are at `now`, in the order the
-    /// loaded world lists them (the world gains none but by a new world).
-    pub fn disks(&self, now: Duration, keep: impl Fn(&Disk) -> bool) -> Vec<Disk> {
+    /// loaded world lists them (the world gains none but by a new world);
+    /// with `ids`, only those (looked up by id, not found by a scan).
+    pub fn disks(
+        &self,
+        now: Duration,
+        ids: Option<&[String]>,
+        keep: impl Fn(&Disk) -> bool,
+    ) -> Vec<Disk> {
         let state = self.lock(now);
-        state.world.disks().filter(|d| keep(d)).cloned().collect()
+        match ids {
+            Some(ids) => collect(state.world.disks_named(ids), keep),
+            None => collect(state.world.disks(), keep),
+        }
     }
 
-    /// The instances that pass `keep`, in the loaded world's order.
-    pub fn instances(&self, now: Duration, keep: impl Fn(&Instance) -> bool) -> Vec<Instance> {
+    /// The instances that pass `keep`, in the loaded world's order; with
+    /// `ids`, only those.
+    pub fn instances(
+        &self,
+        now: Duration,
+        ids: Option<&[String]>,
+        keep: impl Fn(&Instance) -> bool,
+    ) -> Vec<Instance> {
         let state = self.lock(now);
-        state
-            .world
-            .instances()
-            .filter(|i| keep(i))
-            .cloned()
-            .collect()
+        match ids {
+            Some(ids) => collect(state.world.instances_named(ids), keep),
+            None => collect(state.world.instances(), keep),
+        }
     }
 
     /// The world as it is at `now`, as a scenario document (its policy the
@@ -263,6 +309,7 @@ impl Store {
         state.world = world;
         state.scenario = scenario;
         state.due.clear();
+        state.seq = 0;
         Ok(())
     }
 }
