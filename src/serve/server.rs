@@ -86,16 +86,18 @@ struct App {
 /// on standard output first; returns when a shutdown signal has come and
 /// the requests in flight are answered. The error is the line to print.
 pub fn run(config: Config, scenario: Scenario) -> Result<(), String> {
-    let store = Store::new(scenario, config.timings).map_err(|e| format!("invalid world: {e}"))?;
-    init_logging(config.log_format);
+    let addr = config.addr;
+    let log_format = config.log_format;
+    let service = service(config, scenario)?;
+    init_logging(log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(config.addr)
+        let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let bound = listener
             .local_addr()
             .map_err(|e| format!("cannot read the bound address: {e}"))?;
@@ -104,23 +106,34 @@ pub fn run(config: Config, scenario: Scenario) -> Result<(), String> {
             .and_then(|()| stdout.flush())
             .map_err(|e| format!("cannot write the bound address: {e}"))?;
         drop(stdout);
-        let app = Arc::new(App {
-            store,
-            clock: if config.manual_clock {
-                Clock::Manual(AtomicU64::new(0))
-            } else {
-                Clock::Real(Instant::now())
-            },
-            revision: config.revision,
-            access_keys: config.access_keys,
-            nonces: Nonces::default(),
-            rate_limit: config.rate_limit,
-        });
-        axum::serve(listener, router(app))
+        axum::serve(listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| format!("the server stopped: {e}"))
     })
+}
+
+/// What [`run`] serves, as an axum [`Router`] to put on a listener of
+/// one's own (an emulator's server, a benchmark): every action and admin
+/// endpoint over `scenario`'s world, as `config` says. `config.addr` and
+/// `config.log_format` are not read (the caller binds, and installs a
+/// `tracing` subscriber if it wants the log lines); the real clock starts
+/// now. The error is the line to print.
+pub fn service(config: Config, scenario: Scenario) -> Result<Router, String> {
+    let store = Store::new(scenario, config.timings).map_err(|e| format!("invalid world: {e}"))?;
+    let app = Arc::new(App {
+        store,
+        clock: if config.manual_clock {
+            Clock::Manual(AtomicU64::new(0))
+        } else {
+            Clock::Real(Instant::now())
+        },
+        revision: config.revision,
+        access_keys: config.access_keys,
+        nonces: Nonces::default(),
+        rate_limit: config.rate_limit,
+    });
+    Ok(router(app))
 }
 
 fn init_logging(format: LogFormat) {

@@ -4,6 +4,7 @@
 
 pub mod arb;
 pub mod cli;
+pub mod client;
 pub mod http;
 pub mod reference;
 pub mod snapshot;
