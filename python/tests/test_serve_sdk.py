@@ -24,13 +24,14 @@ SUITE = sorted(p for p in (ROOT / "tests" / "scenarios" / "2025-02-27").glob("*.
 
 
 class Server:
-    def __init__(self, *args):
+    def __init__(self, *args, keys=True):
         path = cli_path()
         if path is None:
             pytest.fail("the reinit-disk binary is not built: run `cargo build`")
+        keys = ["--access-key", f"{KEY_ID}:{SECRET}"] if keys else []
         self.proc = subprocess.Popen(
             [path, "serve", "--addr", "127.0.0.1:0", "--manual-clock", "--world", str(WORLD),
-             "--access-key", f"{KEY_ID}:{SECRET}", *args],
+             *keys, *args],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         self.addr = self.proc.stdout.readline().strip()
@@ -61,6 +62,20 @@ def server():
 
 
 # --- the current SDK -------------------------------------------------------
+
+def test_the_readme_snippet_points_the_current_sdk_at_the_server(capsys):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("(three lines of Python):\n\n```python\n", 1)[1].split("```", 1)[0]
+    assert len(block.splitlines()) == 3, block
+    assert "127.0.0.1:8080" in block
+    s = Server(keys=False)
+    try:
+        exec(block.replace("127.0.0.1:8080", s.addr), {})
+    finally:
+        s.close()
+    disks = len(json.loads(WORLD.read_text(encoding="utf-8"))["Disks"])
+    assert capsys.readouterr().out.strip() == str(disks)
+
 
 def new_client(server, secret=SECRET):
     from alibabacloud_ecs20140526.client import Client
