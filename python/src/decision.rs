@@ -70,9 +70,12 @@ impl Accepted {
     }
 }
 
-/// A hasher for the templates' keys (a few small integers): a multiply and
-/// a rotate a word (as rustc's FxHasher), where the standard SipHash took a
-/// tenth of a call's time. The keys are the crate's own, never a caller's.
+/// A hasher for the templates' keys: a rotate and a multiply a word (as
+/// rustc's FxHasher), where the standard SipHash took a tenth of a call's
+/// time. Not keyed: the keys are the crate's own (catalogue entries,
+/// checks, enums) or, for a world's kept answers, its targets, whose ids the
+/// caller chose; those are at most [`MAX_RENDERED`], one per hash, so ids
+/// made to collide cost a look-up no more than that.
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -146,13 +149,23 @@ pub fn outcome_to_py<'py>(
     }
 }
 
+/// The answer of a rejection: a copy of its template.
 pub fn rejection_to_py(py: Python<'_>, rejection: Rejection) -> PyResult<Bound<'_, PyAny>> {
-    let key = (
+    Ok(rejection_template(py, rejection)?.copy()?.into_any())
+}
+
+fn rejection_key(rejection: Rejection) -> RejectionKey {
+    (
         std::ptr::from_ref(rejection.entry()) as usize,
         rejection.check(),
-    );
+    )
+}
+
+/// The template of a rejection's `dict` (never to hand out: to copy).
+pub fn rejection_template(py: Python<'_>, rejection: Rejection) -> PyResult<Bound<'_, PyDict>> {
+    let key = rejection_key(rejection);
     let found = locked(&REJECTIONS).get(&key).map(|t| t.clone_ref(py));
-    let template = match found {
+    Ok(match found {
         Some(template) => template.into_bound(py),
         None => {
             let built = reference(py, &Decision::from(&Err(rejection)))?;
@@ -161,8 +174,7 @@ pub fn rejection_to_py(py: Python<'_>, rejection: Rejection) -> PyResult<Bound<'
                 .or_insert_with(|| built.clone().unbind());
             built
         }
-    };
-    Ok(template.copy()?.into_any())
+    })
 }
 
 fn target_to_py<'py>(
@@ -255,9 +267,14 @@ const MAX_RENDERED: usize = 4096;
 /// lock; a look-up there adds two reference counts and runs no Python code.
 /// What it keeps depends on the target alone, never on the world's state,
 /// so a change to the world does not make it stale.
+///
+/// It keeps the world's rejections' templates too (the module's, by
+/// catalogue entry and check), so that an answer is looked up under the
+/// lock the decision was made under, without taking another.
 #[derive(Default)]
 pub struct Rendered {
     by_hash: HashMap<u64, (OwnedTarget, Accepted), BuildHasherDefault<KeyHasher>>,
+    rejections: HashMap<RejectionKey, Py<PyDict>, BuildHasherDefault<KeyHasher>>,
 }
 
 fn target_hash(target: &Target<'_>) -> u64 {
@@ -265,6 +282,25 @@ fn target_hash(target: &Target<'_>) -> u64 {
 }
 
 impl Rendered {
+    /// The template of `rejection`'s answer, if it is kept.
+    pub fn rejection(&self, py: Python<'_>, rejection: Rejection) -> Option<Py<PyDict>> {
+        self.rejections
+            .get(&rejection_key(rejection))
+            .map(|t| t.clone_ref(py))
+    }
+
+    /// Keeps `template`, the template of `rejection`'s answer. Returns what
+    /// it replaces, to be dropped once the world's lock is released. (There
+    /// are finitely many: one per catalogue entry and check.)
+    #[must_use]
+    pub fn keep_rejection(
+        &mut self,
+        rejection: Rejection,
+        template: Py<PyDict>,
+    ) -> Option<Py<PyDict>> {
+        self.rejections.insert(rejection_key(rejection), template)
+    }
+
     /// The rendered answer of `target`, if it is kept.
     pub fn get(&self, py: Python<'_>, target: &Target<'_>) -> Option<Accepted> {
         let (kept, accepted) = self.by_hash.get(&target_hash(target))?;

@@ -163,7 +163,12 @@ pub fn request_params<'py>(
         more: Vec::new(),
     };
     for (name, value) in request.iter() {
-        let Ok(name) = name.cast::<PyString>() else {
+        // A `str` is known by its type's address; a subclass of it by the
+        // type's flags (a call into the interpreter).
+        let Ok(name) = name
+            .cast_exact::<PyString>()
+            .or_else(|_| name.cast::<PyString>())
+        else {
             return Err(scenario_error(
                 py,
                 "Request",
@@ -171,8 +176,12 @@ pub fn request_params<'py>(
             ));
         };
         let param = param_of(py, name)?;
-        let Ok(text) = value.cast::<PyString>() else {
-            return Err(wrong_type(py, name, &value));
+        let text = match value.cast_into_exact::<PyString>() {
+            Ok(text) => text,
+            Err(e) => match e.into_inner().cast_into::<PyString>() {
+                Ok(text) => text,
+                Err(e) => return Err(wrong_type(py, name, &e.into_inner())),
+            },
         };
         if text.to_str().is_err() {
             return Err(scenario_error(
@@ -182,7 +191,7 @@ pub fn request_params<'py>(
             ));
         }
         if let Some(param) = param {
-            params.set(param, text.clone());
+            params.set(param, text);
         }
     }
     Ok(params)

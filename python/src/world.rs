@@ -10,7 +10,7 @@ use reinit_disk::{InMemoryWorld, OwnedTarget, Policy, Rejection, World as _};
 use serde::Serialize;
 
 use crate::convert::{MAX_INPUT_BYTES, json_to_py, write_json};
-use crate::decision::{Accepted, Rendered, outcome_to_py, rejection_to_py, render_accepted};
+use crate::decision::{Accepted, Rendered, outcome_to_py, rejection_template, render_accepted};
 use crate::errors::{duplicate, from_scenario, from_unwritable, scenario_error, transition};
 use crate::request::request_params;
 use crate::{document_text, policy_of};
@@ -25,6 +25,9 @@ pub struct State {
 
 /// `World.evaluate`'s answer, as the world's lock is released.
 enum Answer {
+    /// The template of the rejection's answer, kept.
+    KeptRejection(Py<PyDict>),
+    /// A rejection whose answer's template is not kept.
     Rejected(Rejection),
     /// A copy of the kept answer of the target.
     Kept(Accepted),
@@ -311,7 +314,10 @@ impl PyWorld {
             let state = self.lock();
             let policy = chosen.as_ref().unwrap_or(&state.policy);
             match reinit_disk::evaluate(&request, &state.world, policy) {
-                Err(rejection) => Answer::Rejected(rejection),
+                Err(rejection) => match state.rendered.rejection(py, rejection) {
+                    Some(template) => Answer::KeptRejection(template),
+                    None => Answer::Rejected(rejection),
+                },
                 Ok(target) => match state.rendered.get(py, &target) {
                     Some(kept) => Answer::Kept(kept),
                     None => Answer::New(target.to_owned()),
@@ -319,7 +325,18 @@ impl PyWorld {
             }
         };
         match answer {
-            Answer::Rejected(rejection) => rejection_to_py(py, rejection),
+            Answer::KeptRejection(template) => Ok(template.bind(py).copy()?.into_any()),
+            Answer::Rejected(rejection) => {
+                let template = rejection_template(py, rejection)?;
+                let out = template.copy()?.into_any();
+                let replaced = self
+                    .lock()
+                    .rendered
+                    .keep_rejection(rejection, template.unbind());
+                // Dropped once the lock is released.
+                drop(replaced);
+                Ok(out)
+            }
             Answer::Kept(kept) => kept.fresh(py),
             Answer::New(target) => {
                 let template = render_accepted(py, &target.as_target(), disk_id)?;
