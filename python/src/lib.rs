@@ -4,8 +4,10 @@
 #![forbid(unsafe_code)]
 
 mod convert;
+mod decision;
 mod errors;
 mod many;
+mod request;
 mod world;
 
 use pyo3::prelude::*;
@@ -25,7 +27,8 @@ use crate::errors::{
 use crate::world::PyWorld;
 
 /// The decision as the `dict` `reinit-disk eval` prints: the same keys, in
-/// the same order.
+/// the same order. Serialized to JSON text and read back: the reference
+/// the templates of [`decision`] are built by (and copied from).
 pub fn decision_to_py<'py>(py: Python<'py>, decision: &Decision) -> PyResult<Bound<'py, PyAny>> {
     let json = serde_json::to_string(decision).map_err(|e| {
         pyo3::exceptions::PyRuntimeError::new_err(format!("cannot encode the decision: {e}"))
@@ -138,7 +141,7 @@ fn evaluate<'py>(
             .with_revision(revision)
             .map_err(|e| from_scenario(py, &e))?;
     }
-    decision_to_py(py, &scenario.decide())
+    decision::outcome_to_py(py, &scenario.evaluate(), None)
 }
 
 /// A query argument: a query string (a leading ``?`` is dropped) or a URL

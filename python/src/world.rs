@@ -3,21 +3,36 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use reinit_disk::model::{Account, Disk, DiskStatus, Instance};
-use reinit_disk::scenario::{Decision, Scenario};
-use reinit_disk::{InMemoryWorld, Policy, Request, World as _};
+use reinit_disk::scenario::Scenario;
+use reinit_disk::{InMemoryWorld, OwnedTarget, Policy, Rejection, World as _};
 use serde::Serialize;
 
-use crate::convert::{MAX_INPUT_BYTES, json_to_py, path_name, write_json};
+use crate::convert::{MAX_INPUT_BYTES, json_to_py, write_json};
+use crate::decision::{Accepted, Rendered, outcome_to_py, rejection_template, render_accepted};
 use crate::errors::{duplicate, from_scenario, from_unwritable, scenario_error, transition};
-use crate::{decision_to_py, document_text, policy_of};
+use crate::request::request_params;
+use crate::{document_text, policy_of};
 
-/// What a `World` holds: the resources, and the policy its calls use when
-/// they name none.
+/// What a `World` holds: the resources, the policy its calls use when they
+/// name none, and its accepted answers as Python objects.
 pub struct State {
     pub world: InMemoryWorld,
     pub policy: Policy,
+    pub rendered: Rendered,
+}
+
+/// `World.evaluate`'s answer, as the world's lock is released.
+enum Answer {
+    /// The template of the rejection's answer, kept.
+    KeptRejection(Py<PyDict>),
+    /// A rejection whose answer's template is not kept.
+    Rejected(Rejection),
+    /// A copy of the kept answer of the target.
+    Kept(Accepted),
+    /// A target whose answer is not kept.
+    New(OwnedTarget),
 }
 
 /// An ECS region's resources, held in memory, to decide and apply
@@ -44,57 +59,6 @@ impl PyWorld {
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// A request `dict` as its parameters: names and values are strings.
-pub fn request_params(
-    py: Python<'_>,
-    request: &Bound<'_, PyDict>,
-) -> PyResult<Vec<(String, String)>> {
-    let mut params = Vec::with_capacity(request.len());
-    for (name, value) in request.iter() {
-        let Ok(name) = name.cast::<PyString>() else {
-            return Err(scenario_error(
-                py,
-                "Request",
-                "a parameter name that is not a string: parameter names are strings",
-            ));
-        };
-        let name = name.to_cow().map_err(|_| {
-            scenario_error(py, "Request", "a parameter name that is not valid Unicode")
-        })?;
-        let path = format!("Request.{}", path_name(&name));
-        let text = match value.cast::<PyString>() {
-            Ok(s) => s.to_cow().map_err(|_| {
-                scenario_error(py, &path, "a value that is not valid Unicode (not shown)")
-            })?,
-            Err(_) => {
-                let found = value
-                    .get_type()
-                    .name()
-                    .map_or_else(|_| "object".to_owned(), |n| n.to_string());
-                let secret = if name == <&str>::from(reinit_disk::Param::Password) {
-                    " (the value of Password is a secret and is not shown)"
-                } else {
-                    ""
-                };
-                return Err(scenario_error(
-                    py,
-                    &path,
-                    &format!(
-                        "invalid type: {found}, expected a string (a client sends strings){secret}"
-                    ),
-                ));
-            }
-        };
-        params.push((name.into_owned(), text.into_owned()));
-    }
-    Ok(params)
-}
-
-/// The request of `params`.
-pub fn request_of(params: &[(String, String)]) -> Request<'_> {
-    Request::from_params(params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// A record `dict` as one of the scenario's lists would hold it (`list` is
@@ -154,6 +118,7 @@ impl PyWorld {
             state: Mutex::new(State {
                 world: InMemoryWorld::new(),
                 policy,
+                rendered: Rendered::default(),
             }),
         })
     }
@@ -197,6 +162,7 @@ impl PyWorld {
             state: Mutex::new(State {
                 world,
                 policy: scenario.policy,
+                rendered: Rendered::default(),
             }),
         })
     }
@@ -339,16 +305,48 @@ impl PyWorld {
             Some(p) => Some(policy_of(py, Some(p), Policy::default())?),
             None => None,
         };
-        let decision = {
+        let request = params.request();
+        let disk_id = params.disk_id();
+        // Under the lock, the decision, and the answer kept for its target
+        // if there is one (a look-up); the ids of a new target are copied
+        // out, so that no dict is built under the lock.
+        let answer = {
             let state = self.lock();
             let policy = chosen.as_ref().unwrap_or(&state.policy);
-            Decision::from(&reinit_disk::evaluate(
-                &request_of(&params),
-                &state.world,
-                policy,
-            ))
+            match reinit_disk::evaluate(&request, &state.world, policy) {
+                Err(rejection) => match state.rendered.rejection(py, rejection) {
+                    Some(template) => Answer::KeptRejection(template),
+                    None => Answer::Rejected(rejection),
+                },
+                Ok(target) => match state.rendered.get(py, &target) {
+                    Some(kept) => Answer::Kept(kept),
+                    None => Answer::New(target.to_owned()),
+                },
+            }
         };
-        decision_to_py(py, &decision)
+        match answer {
+            Answer::KeptRejection(template) => Ok(template.bind(py).copy()?.into_any()),
+            Answer::Rejected(rejection) => {
+                let template = rejection_template(py, rejection)?;
+                let out = template.copy()?.into_any();
+                let replaced = self
+                    .lock()
+                    .rendered
+                    .keep_rejection(rejection, template.unbind());
+                // Dropped once the lock is released.
+                drop(replaced);
+                Ok(out)
+            }
+            Answer::Kept(kept) => kept.fresh(py),
+            Answer::New(target) => {
+                let template = render_accepted(py, &target.as_target(), disk_id)?;
+                let out = template.fresh(py);
+                let forgotten = self.lock().rendered.keep(target, template);
+                // Dropped once the lock is released.
+                drop(forgotten);
+                out
+            }
+        }
     }
 
     /// Decides ``request`` and, if it is accepted, applies the first stage
@@ -370,16 +368,17 @@ impl PyWorld {
             Some(p) => Some(policy_of(py, Some(p), Policy::default())?),
             None => None,
         };
-        let decision = {
+        let request = params.request();
+        let begun = {
             let mut state = self.lock();
             let policy = chosen.unwrap_or(state.policy);
-            let begun = state.world.begin_reinit(&request_of(&params), &policy);
-            match begun {
-                Ok(target) => Decision::from(&Ok(target.as_target())),
-                Err(rejection) => Decision::from(&Err(rejection)),
-            }
+            state.world.begin_reinit(&request, &policy)
         };
-        decision_to_py(py, &decision)
+        outcome_to_py(
+            py,
+            &begun.as_ref().map(OwnedTarget::as_target).map_err(|r| *r),
+            params.disk_id(),
+        )
     }
 
     /// Ends the re-init of ``disk_id``: the disk is back ``In_use`` on its
