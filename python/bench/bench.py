@@ -116,15 +116,22 @@ def by_id(items, key):
     return {item[key]: item for item in items}
 
 
-def per_call(fn, args, repeat):
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(repeat):
-            for a in args:
-                fn(*a)
-        best = min(best, time.perf_counter() - start)
-    return best / (repeat * len(args))
+def timed(fn, args, repeat):
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for a in args:
+            fn(*a)
+    return (time.perf_counter() - start) / (repeat * len(args))
+
+
+def per_call_side_by_side(first, second, repeat, rounds=9):
+    """The best time per call of each of two (fn, args), their rounds
+    alternating, so that a change of the machine's load reaches both."""
+    best = [float("inf"), float("inf")]
+    for _ in range(rounds):
+        for i, (fn, args) in enumerate((first, second)):
+            best[i] = min(best[i], timed(fn, args, repeat))
+    return best
 
 
 def main():
@@ -148,8 +155,11 @@ def main():
         cases.append((world, request, dicts))
     print(f"python {sys.version.split()[0]}, reinit_disk {reinit_disk.__version__}")
     print(f"1. World.evaluate vs plain Python: {len(cases)} seed scenarios where both agree ({skipped} left out: a policy other than the default, or disagreement)")
-    rust = per_call(lambda w, r: w.evaluate(r), [(w, r) for w, r, _ in cases], 200)
-    py = per_call(lambda r, d: decide_seed(r, *d), [(r, d) for _, r, d in cases], 200)
+    rust, py = per_call_side_by_side(
+        (lambda w, r: w.evaluate(r), [(w, r) for w, r, _ in cases]),
+        (lambda r, d: decide_seed(r, *d), [(r, d) for _, r, d in cases]),
+        200,
+    )
     print(f"   World.evaluate      {rust * 1e6:7.2f} us/decision")
     print(f"   decide_seed (dicts) {py * 1e6:7.2f} us/decision")
     print(f"   ratio               {py / rust:7.2f}x (the package is faster when > 1)")

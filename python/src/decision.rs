@@ -240,7 +240,7 @@ fn render_target<'py>(
     };
     let out_target = template.target.bind(py).copy()?;
     match given_disk_id.filter(|given| {
-        given.is_exact_instance_of::<PyString>() && given.to_str().is_ok_and(|t| t == disk_id)
+        given.is_exact_instance_of::<PyString>() && given.to_cow().is_ok_and(|t| t == disk_id)
     }) {
         Some(given) => out_target.set_item(pyo3::intern!(py, "DiskId"), given)?,
         None => out_target.set_item(pyo3::intern!(py, "DiskId"), disk_id)?,

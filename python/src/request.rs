@@ -1,5 +1,7 @@
 //! A request `dict` (parameter name to value, all strings) as the engine's
-//! `Request`, read without copying its text.
+//! `Request`. Under the stable ABI of CPython 3.9 (the package's floor) a
+//! `str`'s text cannot be borrowed, so each value the engine reads is
+//! copied once, into the [`Text`] kept beside the string.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -42,8 +44,9 @@ fn param_of(py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Option<Param
         return Ok(Some(*param));
     }
     let text = name
-        .to_str()
+        .to_cow()
         .map_err(|_| scenario_error(py, "Request", "a parameter name that is not valid Unicode"))?;
+    let text: &str = &text;
     let known = names
         .iter()
         .map(|(_, param)| *param)
@@ -51,14 +54,19 @@ fn param_of(py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Option<Param
     Ok(known.or_else(|| text.parse::<Param>().ok()))
 }
 
-/// A value: a Python string, whose UTF-8 text is read in place (it was
-/// checked to be valid when it was read).
-type Value<'py> = Option<Bound<'py, PyString>>;
+/// A value as given: the Python string, and its text (copied when it was
+/// read, which checked that it is valid Unicode).
+pub struct Text<'py> {
+    object: Bound<'py, PyString>,
+    text: String,
+}
 
-/// The text of a value (read again: a `str` is immutable, and it was valid
-/// when it was read, so this does not fail).
+/// A value, if the parameter was given.
+type Value<'py> = Option<Text<'py>>;
+
+/// The text of a value.
 fn text<'a>(value: &'a Value<'_>) -> Option<&'a str> {
-    value.as_ref()?.to_str().ok()
+    value.as_ref().map(|v| v.text.as_str())
 }
 
 /// A request's parameters, read from its dict: the values of the
@@ -73,7 +81,7 @@ pub struct RequestParams<'py> {
     region_id: Value<'py>,
     /// The values of parameters not named above (should the engine read
     /// more), in the dict's order.
-    more: Vec<(Param, Bound<'py, PyString>)>,
+    more: Vec<(Param, Text<'py>)>,
 }
 
 impl<'py> RequestParams<'py> {
@@ -90,7 +98,7 @@ impl<'py> RequestParams<'py> {
         }
     }
 
-    fn set(&mut self, param: Param, value: Bound<'py, PyString>) {
+    fn set(&mut self, param: Param, value: Text<'py>) {
         match self.slot(param) {
             Some(slot) => *slot = Some(value),
             None => self.more.push((param, value)),
@@ -132,14 +140,14 @@ impl<'py> RequestParams<'py> {
                 .chain(
                     self.more
                         .iter()
-                        .filter_map(|(param, value)| Some(((*param).into(), value.to_str().ok()?))),
+                        .map(|(param, value)| ((*param).into(), value.text.as_str())),
                 ),
         )
     }
 
     /// The value of `DiskId`, as the Python string given.
     pub fn disk_id(&self) -> Option<&Bound<'py, PyString>> {
-        self.disk_id.as_ref()
+        self.disk_id.as_ref().map(|v| &v.object)
     }
 }
 
@@ -183,15 +191,21 @@ pub fn request_params<'py>(
                 Err(e) => return Err(wrong_type(py, name, &e.into_inner())),
             },
         };
-        if text.to_str().is_err() {
+        let Ok(copied) = text.to_cow().map(String::from) else {
             return Err(scenario_error(
                 py,
                 &request_path(name),
                 "a value that is not valid Unicode (not shown)",
             ));
-        }
+        };
         if let Some(param) = param {
-            params.set(param, text);
+            params.set(
+                param,
+                Text {
+                    object: text,
+                    text: copied,
+                },
+            );
         }
     }
     Ok(params)
