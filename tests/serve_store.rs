@@ -375,3 +375,62 @@ fn describe_by_ids_lists_each_named_disk_once_in_the_loaded_order() {
     assert!(store.disks(Duration::ZERO, Some(&[]), |_| true).is_empty());
     assert_eq!(store.disks(Duration::ZERO, None, |_| true).len(), 50);
 }
+
+#[test]
+fn the_store_world_reads_and_changes_its_records_by_id() {
+    use reinit_disk::WorldMut;
+    use reinit_disk::model::{DiskStatus, InstanceStatus};
+    use reinit_disk::serve::resolved::ResolvedError;
+
+    let mut scenario = fleet(3);
+    scenario.instances[1].status = InstanceStatus::Running;
+    scenario.instances[1].has_started = false;
+    let mut world = ResolvedWorld::from_scenario(&scenario).unwrap();
+    assert_eq!(world.disk("d-2").unwrap().id, "d-2");
+    assert!(world.disk("i-2").is_none());
+    assert_eq!(
+        world.instance("i-1").unwrap().status,
+        InstanceStatus::Running
+    );
+    assert!(world.instance("d-1").is_none());
+    let ids: Vec<&str> = world.instances().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["i-0", "i-1", "i-2"]);
+    let ids: Vec<&str> = world.disks().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["d-0", "d-1", "d-2"]);
+
+    world.instance_mut("i-2").unwrap().status = InstanceStatus::Starting;
+    assert_eq!(
+        world.instance("i-2").unwrap().status,
+        InstanceStatus::Starting
+    );
+    assert!(world.instance_mut("nobody").is_none());
+
+    // Stopping does not count as a start; Running does.
+    world
+        .set_instance_status("i-1", InstanceStatus::Stopped)
+        .unwrap();
+    assert!(!world.instance("i-1").unwrap().has_started);
+    world
+        .set_instance_status("i-1", InstanceStatus::Running)
+        .unwrap();
+    assert!(world.instance("i-1").unwrap().has_started);
+    world.set_disk_status("d-0", DiskStatus::ReIniting).unwrap();
+    assert_eq!(world.disk("d-0").unwrap().status, DiskStatus::ReIniting);
+    // What a decision reads follows the change.
+    assert_eq!(
+        world.reader().disk("d-0").unwrap().status,
+        DiskStatus::ReIniting
+    );
+    assert_eq!(
+        world.set_instance_status("i-9", InstanceStatus::Running),
+        Err(ResolvedError::UnknownInstance("i-9".to_owned()))
+    );
+    assert_eq!(
+        world.set_disk_status("d-9", DiskStatus::InUse),
+        Err(ResolvedError::UnknownDisk("d-9".to_owned()))
+    );
+    assert_eq!(
+        ResolvedError::UnknownDisk("d-9".to_owned()).to_string(),
+        "disk \"d-9\" does not exist"
+    );
+}
