@@ -95,22 +95,39 @@ fn decide_world<'r, 'w, W: World + ?Sized>(
     trace: impl FnMut(Step<'_>),
 ) -> Result<Target<'w>, Rejection> {
     let revision = policy.revision();
-    let mut run = Run::new(Facts::new(request, policy.answers, revision), world, trace);
+    let run = || Run::new(Facts::new(request, policy.answers, revision), world, trace);
     // A revision's default order runs laid out one check after the other
     // (each check a constant: its rule is a direct call); any other order
-    // runs through the same step in a loop.
+    // runs through the same step in a loop. Each branch has a run of its
+    // own, so that the default orders' facts never reach `run_in_order`
+    // (never inlined): they stay in registers, and a view the world returns
+    // is read field by field where the world wrote it instead of copied
+    // whole (measured in docs/performance.md).
     if policy.has_default_order() && ptr::eq(revision, &revision::SEED) {
+        let mut run = run();
         revision::seed::run_world_checks(&mut run)?;
+        finish(run)
     } else if policy.has_default_order() && ptr::eq(revision, &revision::V2025_02_27) {
+        let mut run = run();
         revision::v2025_02_27::run_world_checks(&mut run)?;
+        finish(run)
     } else {
+        let mut run = run();
         run_in_order(policy.order(), &mut run)?;
+        finish(run)
     }
+}
+
+/// The target, once every world check has passed.
+#[inline(always)]
+fn finish<'w, W: World + ?Sized, T>(mut run: Run<'_, 'w, W, T>) -> Result<Target<'w>, Rejection> {
     // The image decides whether `Active` applies, the key pair what is
     // bound: looked up already by the checks that read them, and by nothing
     // else.
-    run.facts.look_up(Needs::IMAGE.and(Needs::KEY_PAIR), world);
-    target(&run.facts, revision).ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+    run.facts
+        .look_up(Needs::IMAGE.and(Needs::KEY_PAIR), run.world);
+    target(&run.facts, run.revision)
+        .ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
 }
 
 /// One evaluation under way: the facts read so far, where to read more, the
