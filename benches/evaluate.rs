@@ -34,16 +34,17 @@ mod by_hand;
 use by_hand::by_hand;
 #[path = "evaluate/cases.rs"]
 mod cases;
+#[path = "evaluate/floor.rs"]
+mod floor;
 
-use std::cell::RefCell;
+use floor::{Lookup, lookup_names, median, ratio};
+
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::Criterion;
-use reinit_disk::model::{DiskView, ImageView, InstanceView, SnapshotView};
 use reinit_disk::revision::SEED;
-use reinit_disk::{Code, InMemoryWorld, Policy, Request, Target, World, evaluate};
+use reinit_disk::{Code, InMemoryWorld, Policy, Request, Target, evaluate};
 
 /// The number of disks in the benchmark world.
 const DISKS: usize = 100_000;
@@ -104,76 +105,6 @@ fn assert_by_hand_agrees(world: &InMemoryWorld, cases: &[cases::Case]) {
     );
 }
 
-/// One lookup `evaluate` made.
-enum Lookup {
-    Disk(String),
-    Instance(String),
-    Image(String),
-    Snapshot(String),
-}
-
-/// A world that writes down every lookup made through it.
-struct Recorder<'w> {
-    world: &'w InMemoryWorld,
-    log: RefCell<Vec<Lookup>>,
-}
-
-impl World for Recorder<'_> {
-    fn disk(&self, id: &str) -> Option<DiskView<'_>> {
-        self.log.borrow_mut().push(Lookup::Disk(id.to_owned()));
-        self.world.disk(id)
-    }
-    fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
-        self.log.borrow_mut().push(Lookup::Instance(id.to_owned()));
-        self.world.instance(id)
-    }
-    fn image(&self, id: &str) -> Option<ImageView<'_>> {
-        self.log.borrow_mut().push(Lookup::Image(id.to_owned()));
-        self.world.image(id)
-    }
-    fn snapshot(&self, id: &str) -> Option<SnapshotView<'_>> {
-        self.log.borrow_mut().push(Lookup::Snapshot(id.to_owned()));
-        self.world.snapshot(id)
-    }
-}
-
-/// The floor: exactly these lookups.
-fn floor(world: &InMemoryWorld, lookups: &[Lookup]) {
-    for lookup in lookups {
-        match lookup {
-            Lookup::Disk(id) => {
-                black_box(world.disk(black_box(id)));
-            }
-            Lookup::Instance(id) => {
-                black_box(world.instance(black_box(id)));
-            }
-            Lookup::Image(id) => {
-                black_box(world.image(black_box(id)));
-            }
-            Lookup::Snapshot(id) => {
-                black_box(world.snapshot(black_box(id)));
-            }
-        }
-    }
-}
-
-fn lookup_names(lookups: &[Lookup]) -> String {
-    let names: Vec<&str> = lookups
-        .iter()
-        .map(|l| match l {
-            Lookup::Disk(_) => "disk",
-            Lookup::Instance(_) => "instance",
-            Lookup::Image(_) => "image",
-            Lookup::Snapshot(_) => "snapshot",
-        })
-        .collect();
-    if names.is_empty() {
-        "none".to_owned()
-    } else {
-        names.join(" + ")
-    }
-}
-
 fn main() {
     let world = cases::world(DISKS);
     let cases = cases::cases();
@@ -184,18 +115,15 @@ fn main() {
 
     let mut lookups = Vec::new();
     for case in &cases {
-        let recorder = Recorder {
-            world: &world,
-            log: RefCell::new(Vec::new()),
-        };
-        let decided = evaluate(&case.request, &recorder, &case.policy);
         assert_eq!(
-            decided.err().map(|r| r.code()),
+            evaluate(&case.request, &world, &case.policy)
+                .err()
+                .map(|r| r.code()),
             case.expect,
             "{}",
             case.name
         );
-        lookups.push(recorder.log.into_inner());
+        lookups.push(floor::record(&case.request, &world, &case.policy));
     }
     assert_by_hand_agrees(&world, &cases);
     let account = cases::account_world();
@@ -245,7 +173,9 @@ fn main() {
         });
         group.finish();
         let mut group = c.benchmark_group("floor");
-        group.bench_function(case.name, |b| b.iter(|| floor(black_box(&world), lookups)));
+        group.bench_function(case.name, |b| {
+            b.iter(|| floor::floor(black_box(&world), lookups))
+        });
         group.finish();
         let mut group = c.benchmark_group("revision-2025");
         group.bench_function(case.name, |b| {
@@ -262,32 +192,6 @@ fn main() {
 
     c.final_summary();
     summary(&cases, &lookups);
-}
-
-/// The median of a benchmark criterion has just measured, in nanoseconds.
-fn median(group: &str, name: &str) -> Option<f64> {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
-        PathBuf::from,
-    );
-    let path = target
-        .join("criterion")
-        .join(group)
-        .join(name)
-        .join("new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
-/// `ratio` with a mark when it misses `max`.
-fn ratio(ratio: f64, max: f64, missed: &mut usize) -> String {
-    if ratio <= max {
-        format!("{ratio:.2}")
-    } else {
-        *missed += 1;
-        format!("**{ratio:.2}**")
-    }
 }
 
 /// Prints the table docs/performance.md shows.
