@@ -19,7 +19,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use reinit_disk::model::{Disk, DiskSource, Instance, Snapshot};
 use reinit_disk::revision::V2025_02_27;
-use reinit_disk::scenario::{Decision, Scenario};
+use reinit_disk::scenario::{Decision, Scenario, ScenarioError};
 use std::time::Duration;
 
 use reinit_disk::serve::{ResolvedWorld, Store, Timings};
@@ -49,7 +49,13 @@ fn both(scenario: &Scenario) -> (InMemoryWorld, ResolvedWorld) {
         in_memory.insert_kms_key(key.clone()).unwrap();
     }
     in_memory.set_account(scenario.account);
-    let resolved = ResolvedWorld::from_records(
+    (in_memory, records_of(scenario).unwrap())
+}
+
+/// The store's world of `scenario`'s records, as they are (not validated
+/// as a document: `from_records` checks only that ids are unique).
+fn records_of(scenario: &Scenario) -> Result<ResolvedWorld, ScenarioError> {
+    ResolvedWorld::from_records(
         scenario.disks.clone(),
         scenario.instances.clone(),
         scenario.images.clone(),
@@ -58,8 +64,6 @@ fn both(scenario: &Scenario) -> (InMemoryWorld, ResolvedWorld) {
         scenario.kms_keys.clone(),
         scenario.account,
     )
-    .unwrap();
-    (in_memory, resolved)
 }
 
 fn decide_both(
@@ -222,42 +226,27 @@ fn the_store_refuses_a_duplicate_id_naming_its_list() {
         id: "i-0".to_owned(),
         ..Instance::default()
     };
-    let err = ResolvedWorld::from_records(
-        vec![disk.clone(), disk],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        reinit_disk::model::Account::DEFAULT,
-    )
-    .unwrap_err();
-    assert_eq!(err.path, "Disks");
-    assert_eq!(err.message, "disk id \"d-0\" is already taken");
-    let err = ResolvedWorld::from_records(
-        vec![],
-        vec![instance.clone(), instance],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        reinit_disk::model::Account::DEFAULT,
-    )
-    .unwrap_err();
-    assert_eq!(err.path, "Instances");
     let snapshot = Snapshot {
         id: "s-0".to_owned(),
         ..Snapshot::default()
     };
-    let err = ResolvedWorld::from_records(
-        vec![],
-        vec![],
-        vec![],
-        vec![snapshot.clone(), snapshot],
-        vec![],
-        vec![],
-        reinit_disk::model::Account::DEFAULT,
-    )
+    let err = records_of(&Scenario {
+        disks: vec![disk.clone(), disk],
+        ..Scenario::default()
+    })
+    .unwrap_err();
+    assert_eq!(err.path, "Disks");
+    assert_eq!(err.message, "disk id \"d-0\" is already taken");
+    let err = records_of(&Scenario {
+        instances: vec![instance.clone(), instance],
+        ..Scenario::default()
+    })
+    .unwrap_err();
+    assert_eq!(err.path, "Instances");
+    let err = records_of(&Scenario {
+        snapshots: vec![snapshot.clone(), snapshot],
+        ..Scenario::default()
+    })
     .unwrap_err();
     assert_eq!(err.path, "Snapshots");
 }

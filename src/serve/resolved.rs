@@ -105,9 +105,8 @@ impl ResolvedWorld {
     /// document names its field, a duplicate id its list), in the
     /// scenario's order.
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, ScenarioError> {
-        // The validation `eval` makes, duplicates included; the in-memory
-        // world it builds is not kept.
-        scenario.to_world()?;
+        // The validation `eval` makes, duplicate ids included.
+        scenario.validate()?;
         Self::from_records(
             scenario.disks.clone(),
             scenario.instances.clone(),

@@ -19,7 +19,7 @@ use crate::outcome::{OwnedTarget, Rejection};
 use crate::policy::Policy;
 use crate::request::Request;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::transition::{Stage, Transition, WorldMut};
+use crate::transition::{Stage, WorldMut};
 
 /// How long each change takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,10 +183,9 @@ impl Store {
     ) -> Result<OwnedTarget, Rejection> {
         let mut state = self.lock(now);
         let target = evaluate(request, &state.world.reader(), policy)?.to_owned();
+        let transition = target.as_target().transition();
         // The disk and its instance were just read: the first stage applies.
-        let _ = target.as_target().transition().begin(&mut state.world);
-        let transition = Transition::reinit(&target.disk_id, &target.instance_id)
-            .with_auto_start(target.instance_status_after == InstanceStatus::Running);
+        let _ = transition.begin(&mut state.world);
         let settled = now + self.timings.reinit;
         let mut at = settled;
         for stage in transition.stages().iter().skip(1) {
