@@ -19,7 +19,9 @@
 //! `dict` it is given; no template is ever handed out.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, Hash};
+
+use foldhash::fast::FixedState;
 use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
@@ -70,46 +72,15 @@ impl Accepted {
     }
 }
 
-/// A hasher for the templates' keys: a rotate and a multiply a word (as
-/// rustc's FxHasher), where the standard SipHash took a tenth of a call's
-/// time. Not keyed: the keys are the crate's own (catalogue entries,
+/// The templates' hasher: foldhash with its fixed seed, as the core
+/// crate's in-memory world (the standard SipHash took a tenth of a call's
+/// time). Not keyed: the keys are the crate's own (catalogue entries,
 /// checks, enums) or, for a world's kept answers, its targets, whose ids the
 /// caller chose; those are at most [`MAX_RENDERED`], one per hash, so ids
 /// made to collide cost a look-up no more than that.
-#[derive(Default)]
-struct KeyHasher(u64);
+type KeyHasher = FixedState;
 
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            self.write_u64(u64::from_le_bytes(
-                <[u8; 8]>::try_from(word).unwrap_or_default(),
-            ));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            self.write_u64(rest.iter().fold(0, |n, &b| n << 8 | u64::from(b)));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn write_isize(&mut self, n: isize) {
-        self.write_u64(n as u64);
-    }
-}
-
-type Templates<K, V> = Mutex<HashMap<K, V, BuildHasherDefault<KeyHasher>>>;
+type Templates<K, V> = Mutex<HashMap<K, V, KeyHasher>>;
 
 /// The templates. Both sets are bounded: there are finitely many catalogue
 /// entries, checks, and target keys. Each lock is held only to look up or
@@ -273,12 +244,12 @@ const MAX_RENDERED: usize = 4096;
 /// lock the decision was made under, without taking another.
 #[derive(Default)]
 pub struct Rendered {
-    by_hash: HashMap<u64, (OwnedTarget, Accepted), BuildHasherDefault<KeyHasher>>,
-    rejections: HashMap<RejectionKey, Py<PyDict>, BuildHasherDefault<KeyHasher>>,
+    by_hash: HashMap<u64, (OwnedTarget, Accepted), KeyHasher>,
+    rejections: HashMap<RejectionKey, Py<PyDict>, KeyHasher>,
 }
 
 fn target_hash(target: &Target<'_>) -> u64 {
-    BuildHasherDefault::<KeyHasher>::default().hash_one(target)
+    KeyHasher::default().hash_one(target)
 }
 
 impl Rendered {
