@@ -176,54 +176,85 @@ pub struct Entry {
     pub source: Source,
 }
 
-/// A revision's catalogue rows indexed by code, built at compile time: the
-/// row of a code in one step instead of a search.
+/// A revision's catalogue rows indexed by code and parameter, built at
+/// compile time: the row for a failure in one load instead of a search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CodeIndex {
     rows: &'static [Entry],
-    /// The position of each code's row in `rows`; `u8::MAX` for none.
-    positions: [u8; Code::COUNT],
+    /// The position in `rows` of each code's first row; `u8::MAX` for a
+    /// code the catalogue lacks.
+    first: [u8; Code::COUNT],
+    /// For each code, the position of the row a failure about each
+    /// parameter gets (column 0: about no parameter; column `1 + param`:
+    /// about `param`): the code's row made for it, else its first row.
+    for_param: [[u8; 1 + Param::COUNT]; Code::COUNT],
+}
+
+/// The column of [`CodeIndex::for_param`] for `param`.
+const fn column(param: Option<Param>) -> usize {
+    match param {
+        None => 0,
+        Some(p) => 1 + p as usize,
+    }
 }
 
 impl CodeIndex {
-    /// The index of `rows` (a revision's catalogue: the first row of each
-    /// code, and tests/revisions.rs holds each catalogue to adjacent rows
-    /// per code, one per parameter). Positions are bytes: a code whose first
-    /// row comes after the 256th is not found.
+    /// The index of `rows` (a revision's catalogue: tests/revisions.rs
+    /// holds each catalogue to adjacent rows per code, one per parameter).
+    /// Positions are bytes, and `u8::MAX` also means none: the rows from
+    /// position 256 on are not indexed, and a look-up checks the code of
+    /// the row it finds, so that it never answers with another code's.
     // Evaluated in each revision's `static`: a position out of range would
     // fail the build, not a call.
     #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
     pub const fn of(rows: &'static [Entry]) -> Self {
-        let mut positions = [u8::MAX; Code::COUNT];
+        let mut first = [u8::MAX; Code::COUNT];
+        let mut for_param = [[u8::MAX; 1 + Param::COUNT]; Code::COUNT];
+        let mut made_for = [[false; 1 + Param::COUNT]; Code::COUNT];
         let mut i = 0;
-        while i < rows.len() && i < u8::MAX as usize {
-            if positions[rows[i].code as usize] == u8::MAX {
-                positions[rows[i].code as usize] = i as u8;
+        while i < rows.len() && i <= u8::MAX as usize {
+            let code = rows[i].code as usize;
+            let own = column(rows[i].param);
+            if first[code] == u8::MAX {
+                // A code's first row answers every parameter...
+                first[code] = i as u8;
+                let mut c = 0;
+                while c < 1 + Param::COUNT {
+                    for_param[code][c] = i as u8;
+                    c += 1;
+                }
+            }
+            // ... but one with a row of its own (the first such row).
+            if !made_for[code][own] {
+                made_for[code][own] = true;
+                for_param[code][own] = i as u8;
             }
             i += 1;
         }
-        Self { rows, positions }
+        Self {
+            rows,
+            first,
+            for_param,
+        }
     }
 
     /// The (first) row for `code`, if there is one.
     #[inline]
     pub fn get(&self, code: Code) -> Option<&'static Entry> {
-        let position = *self.positions.get(code as usize)?;
+        let position = *self.first.get(code as usize)?;
         self.rows
             .get(usize::from(position))
             .filter(|r| r.code == code)
     }
 
     /// The row for `code` when the failure is about `param`: of the rows
-    /// of `code` (adjacent in the catalogue), the one made for `param`;
-    /// else the first row of `code`.
+    /// of `code`, the one made for `param`; else the first row of `code`.
     #[inline]
     pub fn get_for(&self, code: Code, param: Option<Param>) -> Option<&'static Entry> {
-        let position = usize::from(*self.positions.get(code as usize)?);
-        let rows = self.rows.get(position..)?;
-        let first = rows.first().filter(|r| r.code == code)?;
-        let mut same_code = rows.iter().take_while(|r| r.code == code);
-        Some(same_code.find(|r| r.param == param).unwrap_or(first))
+        let position = *self.for_param.get(code as usize)?.get(column(param))?;
+        self.rows
+            .get(usize::from(position))
+            .filter(|r| r.code == code)
     }
 }
 

@@ -86,8 +86,10 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
 /// The world checks of [`evaluate_traced`], once the request checks have
 /// passed, and the target. The world's facts are built here, after the
 /// request checks' branches, so that a request they refuse never builds
-/// them (measured in docs/performance.md).
-#[inline(always)]
+/// them; and in a function of its own, never inlined, so that a request
+/// they refuse does not pay for this part's stack frame and saved
+/// registers either (both measured in docs/performance.md).
+#[inline(never)]
 fn decide_world<'r, 'w, W: World + ?Sized>(
     request: &'r Request<'r>,
     world: &'w W,
@@ -195,8 +197,11 @@ fn rejection(revision: &Revision, code: crate::Code, check: Check, decl: CheckDe
 }
 
 /// The target, once every check has passed: the disk and its instance are
-/// known (disk-exists and disk-in-use passed).
-#[inline]
+/// known (disk-exists and disk-in-use passed). Always inlined: built in a
+/// function of its own, the target was written field by field there and
+/// copied whole by the caller, a copy that waits on those writes (a
+/// store-forwarding stall, docs/performance.md).
+#[inline(always)]
 fn target<'w>(facts: &Facts<'_, 'w>, revision: &Revision) -> Option<Target<'w>> {
     let disk = facts.disk()?;
     let instance_id = disk.instance_id?;

@@ -133,6 +133,36 @@ fn enum_spellings_are_case_sensitive() {
 }
 
 #[test]
+fn a_sent_strategy_is_read_as_its_spelling_parses() {
+    for value in [
+        "Active",
+        "Deactive",
+        "active",
+        "ACTIVE",
+        "Deactivate",
+        "",
+        " Active",
+        "Active ",
+        "Activ",
+        "Actíve",
+        "Active\0",
+        "Deactive\u{200b}",
+    ] {
+        assert_eq!(
+            SecurityEnhancementStrategy::from_sent(value),
+            value.parse::<SecurityEnhancementStrategy>().ok(),
+            "{value:?}"
+        );
+    }
+    for strategy in SecurityEnhancementStrategy::VARIANTS {
+        assert_eq!(
+            SecurityEnhancementStrategy::from_sent(&strategy.to_string()),
+            Some(*strategy)
+        );
+    }
+}
+
+#[test]
 fn only_public_images_are_public() {
     let public: Vec<ImageOwnerAlias> = ImageOwnerAlias::VARIANTS
         .iter()

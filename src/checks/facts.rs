@@ -190,7 +190,7 @@ impl<'r, 'w> Facts<'r, 'w> {
     pub fn strategy(&self) -> Option<SecurityEnhancementStrategy> {
         self.request
             .security_enhancement_strategy
-            .and_then(|s| s.parse().ok())
+            .and_then(SecurityEnhancementStrategy::from_sent)
     }
 
     /// The revision that decides.
