@@ -36,11 +36,13 @@ use by_hand::by_hand;
 mod cases;
 #[path = "evaluate/floor.rs"]
 mod floor;
+#[path = "evaluate/paired.rs"]
+mod paired;
 
 use floor::{Lookup, lookup_names, median, ratio};
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use criterion::Criterion;
 use reinit_disk::revision::SEED;
@@ -48,6 +50,11 @@ use reinit_disk::{Code, InMemoryWorld, Policy, Request, Target, evaluate};
 
 /// The number of disks in the benchmark world.
 const DISKS: usize = 100_000;
+
+/// The side-by-side measurement: rounds, and calls of each function per
+/// batch (a batch takes 10 to 100 microseconds).
+const PAIRED_ROUNDS: usize = 2_000;
+const PAIRED_BATCH: u64 = 1_000;
 
 /// The targets of issue 7.
 const MAX_TO_BY_HAND: f64 = 1.25;
@@ -106,6 +113,7 @@ fn assert_by_hand_agrees(world: &InMemoryWorld, cases: &[cases::Case]) {
 }
 
 fn main() {
+    let started = SystemTime::now();
     let world = cases::world(DISKS);
     let cases = cases::cases();
     let mut c = Criterion::default()
@@ -191,22 +199,112 @@ fn main() {
     }
 
     c.final_summary();
-    summary(&cases, &lookups);
+    let criterion: Option<Vec<[f64; 4]>> = cases
+        .iter()
+        .map(|case| {
+            Some([
+                median("evaluate", case.name, started)?,
+                median("by-hand", case.name, started)?,
+                median("floor", case.name, started)?,
+                median("revision-2025", case.name, started)?,
+            ])
+        })
+        .collect();
+    if let Some(medians) = criterion {
+        println!(
+            "\nCriterion's medians (each function measured in a stretch of its own; for the record, not for the targets):"
+        );
+        summary(&cases, &lookups, &medians);
+    }
+
+    // The targets: the four measured side by side (paired.rs says why).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    let test = args.iter().any(|a| a == "--test");
+    let (rounds, batch) = if test {
+        (1, 1)
+    } else {
+        (PAIRED_ROUNDS, PAIRED_BATCH)
+    };
+    // The cases criterion measured in this run (all, unless filtered), or
+    // every case, briefly, under `--test`.
+    let mut measured = Vec::new();
+    let mut medians = Vec::new();
+    for ((case, lookups), case_2025) in cases.iter().zip(&lookups).zip(shared) {
+        if !test && median("evaluate", case.name, started).is_none() {
+            continue;
+        }
+        measured.push(case.name);
+        let (request, policy) = (&case.request, &case.policy);
+        let (request_2025, policy_2025) = (&case_2025.request, &case_2025.policy);
+        let world = &world;
+        let mut evaluated = |n: u64| {
+            for _ in 0..n {
+                let _ = black_box(evaluate(
+                    black_box(request),
+                    black_box(world),
+                    black_box(policy),
+                ));
+            }
+        };
+        let mut by_hand_decided = |n: u64| {
+            for _ in 0..n {
+                let _ = black_box(by_hand(
+                    black_box(request),
+                    black_box(world),
+                    black_box(policy),
+                ));
+            }
+        };
+        let mut floored = |n: u64| {
+            for _ in 0..n {
+                floor::floor(black_box(world), lookups);
+            }
+        };
+        let mut evaluated_2025 = |n: u64| {
+            for _ in 0..n {
+                let _ = black_box(evaluate(
+                    black_box(request_2025),
+                    black_box(world),
+                    black_box(policy_2025),
+                ));
+            }
+        };
+        let m = paired::medians(
+            &mut [
+                &mut evaluated,
+                &mut by_hand_decided,
+                &mut floored,
+                &mut evaluated_2025,
+            ],
+            rounds,
+            batch,
+        );
+        medians.push([m[0], m[1], m[2], m[3]]);
+    }
+    if medians.len() == cases.len() {
+        println!(
+            "\nMeasured side by side ({rounds} rounds of a batch of {batch} calls of each; the medians the targets are held to):"
+        );
+        summary(&cases, &lookups, &medians);
+    } else {
+        for (name, m) in measured.iter().zip(&medians) {
+            println!(
+                "{name}: side by side, evaluate {:.1} ns, by hand {:.1}, floor {:.1}, 2025-02-27 {:.1}",
+                m[0], m[1], m[2], m[3]
+            );
+        }
+    }
 }
 
 /// Prints the table docs/performance.md shows.
-fn summary(cases: &[cases::Case], lookups: &[Vec<Lookup>]) {
+/// `medians`: evaluate, by hand, floor and 2025-02-27, for each case.
+fn summary(cases: &[cases::Case], lookups: &[Vec<Lookup>], medians: &[[f64; 4]]) {
     let mut rows = Vec::new();
     let (mut over_hand, mut over_floor, mut over_seed) = (0, 0, 0);
-    for (case, lookups) in cases.iter().zip(lookups) {
-        let (Some(e), Some(h), Some(f), Some(r)) = (
-            median("evaluate", case.name),
-            median("by-hand", case.name),
-            median("floor", case.name),
-            median("revision-2025", case.name),
-        ) else {
-            return; // Not measured (e.g. `--test`, or a filter).
-        };
+    for ((case, lookups), &[e, h, f, r]) in cases.iter().zip(lookups).zip(medians) {
         let to_seed = ratio(r / e, MAX_2025_TO_SEED, &mut over_seed);
         let to_hand = ratio(e / h, MAX_TO_BY_HAND, &mut over_hand);
         let to_floor = if lookups.is_empty() {

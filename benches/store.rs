@@ -36,6 +36,7 @@ const DISKS: usize = 100_000;
 const MAX_TO_FLOOR: f64 = 1.0;
 
 fn main() {
+    let started = std::time::SystemTime::now();
     let world = cases::world(DISKS);
     let resolved = ResolvedWorld::from_records(
         world.disks().cloned().collect(),
@@ -103,18 +104,18 @@ fn main() {
         group.finish();
     }
     c.final_summary();
-    summary(&cases, &lookups);
+    summary(&cases, &lookups, started);
 }
 
 /// Prints the table docs/performance.md shows.
-fn summary(cases: &[cases::Case], lookups: &[Vec<floor::Lookup>]) {
+fn summary(cases: &[cases::Case], lookups: &[Vec<floor::Lookup>], started: std::time::SystemTime) {
     let mut rows = Vec::new();
     let mut over = 0;
     for (case, lookups) in cases.iter().zip(lookups) {
         let (Some(s), Some(m), Some(f)) = (
-            floor::median("store", case.name),
-            floor::median("in-memory", case.name),
-            floor::median("in-memory-floor", case.name),
+            floor::median("store", case.name, started),
+            floor::median("in-memory", case.name, started),
+            floor::median("in-memory-floor", case.name, started),
         ) else {
             return; // Not measured (e.g. `--test`, or a filter).
         };

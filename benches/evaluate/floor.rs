@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::time::SystemTime;
 
 use reinit_disk::model::{DiskView, ImageView, InstanceView, SnapshotView};
 use reinit_disk::{InMemoryWorld, Policy, Request, World, evaluate};
@@ -93,8 +94,11 @@ pub fn lookup_names(lookups: &[Lookup]) -> String {
     }
 }
 
-/// The median of a benchmark criterion has just measured, in nanoseconds.
-pub fn median(group: &str, name: &str) -> Option<f64> {
+/// The median of a benchmark criterion measured in this run (its estimates
+/// written at or after `since`, the start of the run), in nanoseconds;
+/// `None` for one not measured in this run (filtered out, or `--test`),
+/// whose estimates on disk, if any, are an earlier run's.
+pub fn median(group: &str, name: &str, since: SystemTime) -> Option<f64> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
         PathBuf::from,
@@ -104,6 +108,10 @@ pub fn median(group: &str, name: &str) -> Option<f64> {
         .join(group)
         .join(name)
         .join("new/estimates.json");
+    let written = std::fs::metadata(&path).ok()?.modified().ok()?;
+    if written < since {
+        return None;
+    }
     let text = std::fs::read_to_string(path).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     json["median"]["point_estimate"].as_f64()
