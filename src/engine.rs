@@ -3,7 +3,7 @@
 
 use core::ptr;
 
-use crate::catalogue::INTERNAL_ERROR;
+use crate::catalogue::{CodeIndex, INTERNAL_ERROR};
 use crate::checks::{Check, CheckDecl, Described, Facts, Needs, Runner, Verdict};
 use crate::model::{DiskType, InstanceStatus, Source};
 use crate::outcome::{Rejection, Target};
@@ -77,6 +77,7 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
     } else {
         run_in_order(
             revision.request_checks,
+            &revision.index,
             &mut Run::new(facts(), world, &mut trace),
         )?;
     }
@@ -86,10 +87,8 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
 /// The world checks of [`evaluate_traced`], once the request checks have
 /// passed, and the target. The world's facts are built here, after the
 /// request checks' branches, so that a request they refuse never builds
-/// them; and in a function of its own, never inlined, so that a request
-/// they refuse does not pay for this part's stack frame and saved
-/// registers either (both measured in docs/performance.md).
-#[inline(never)]
+/// them (measured in docs/performance.md).
+#[inline(always)]
 fn decide_world<'r, 'w, W: World + ?Sized>(
     request: &'r Request<'r>,
     world: &'w W,
@@ -115,7 +114,7 @@ fn decide_world<'r, 'w, W: World + ?Sized>(
         finish(run)
     } else {
         let mut run = run();
-        run_in_order(policy.order(), &mut run)?;
+        run_in_order(policy.order(), &revision.index, &mut run)?;
         finish(run)
     }
 }
@@ -159,9 +158,13 @@ impl<'r, 'w, W: World + ?Sized, T: FnMut(Step<'_>)> Run<'r, 'w, W, T> {
 /// declaration's function pointer. Never inlined, so that the default
 /// orders' straight-line runs keep their facts in registers.
 #[inline(never)]
-fn run_in_order<R: Runner>(checks: &[Check], run: &mut R) -> Result<(), R::Stop> {
+fn run_in_order<R: Runner>(
+    checks: &[Check],
+    index: &CodeIndex,
+    run: &mut R,
+) -> Result<(), R::Stop> {
     for check in checks {
-        run.step(*check, *check.decl())?;
+        run.step(*check, *check.decl(), index)?;
     }
     Ok(())
 }
@@ -172,7 +175,7 @@ impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {
     /// Looks up what the check needs, runs its rule, tells the trace, and
     /// turns a failure into the revision's rejection.
     #[inline(always)]
-    fn step(&mut self, check: Check, decl: CheckDecl) -> Result<(), Rejection> {
+    fn step(&mut self, check: Check, decl: CheckDecl, index: &CodeIndex) -> Result<(), Rejection> {
         self.facts.look_up(decl.needs, self.world);
         let verdict = (decl.rule)(&self.facts);
         (self.trace)(Step {
@@ -181,18 +184,21 @@ impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {
             facts: &self.facts,
         });
         match verdict {
-            Verdict::Fail(code) => Err(rejection(self.revision, code, check, decl)),
+            Verdict::Fail(code) => Err(rejection(index, code, check, decl)),
             Verdict::Pass | Verdict::NotApplicable => Ok(()),
         }
     }
 }
 
-/// The rejection `code` answers in `revision`. Every code a revision's
-/// checks can answer is in its catalogue (tests/revisions.rs holds each
-/// revision to it), so the fallback is never taken.
-#[inline]
-fn rejection(revision: &Revision, code: crate::Code, check: Check, decl: CheckDecl) -> Rejection {
-    let entry = revision.index.get_for(code, decl.param);
+/// The rejection `code` answers in the revision whose catalogue `index`
+/// indexes. Every code a revision's checks can answer is in its catalogue
+/// (tests/revisions.rs holds each revision to it), so the fallback is never
+/// taken. Inlined: in a default order's straight-line run, `index` is the
+/// revision's constant and the code the check's, so the row is found at
+/// compile time.
+#[inline(always)]
+fn rejection(index: &CodeIndex, code: crate::Code, check: Check, decl: CheckDecl) -> Rejection {
+    let entry = index.get_for(code, decl.param);
     Rejection::new(entry.unwrap_or(&INTERNAL_ERROR), check)
 }
 

@@ -26,7 +26,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
-use crate::catalogue::Code;
+use crate::catalogue::{Code, CodeIndex};
 use crate::request::Param;
 
 pub use facts::{Attached, Facts, Needs};
@@ -236,8 +236,9 @@ impl Check {
 pub(crate) trait Runner {
     /// Why a run stops early (the rejection).
     type Stop;
-    /// Runs `check`, whose declaration is `decl`.
-    fn step(&mut self, check: Check, decl: CheckDecl) -> Result<(), Self::Stop>;
+    /// Runs `check`, whose declaration is `decl`; a failure answers with
+    /// the row `index` (the revision's catalogue index) gives.
+    fn step(&mut self, check: Check, decl: CheckDecl, index: &CodeIndex) -> Result<(), Self::Stop>;
 }
 
 /// The facts a check read, as [`Check::describe`] shows them.

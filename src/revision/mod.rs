@@ -30,7 +30,7 @@ macro_rules! checks_in_order {
         pub(crate) fn run_request_checks<R: crate::checks::Runner>(
             runner: &mut R,
         ) -> Result<(), R::Stop> {
-            $(runner.step(Check::$r, const { *Check::$r.decl() })?;)*
+            $(runner.step(Check::$r, const { *Check::$r.decl() }, &INDEX)?;)*
             Ok(())
         }
 
@@ -40,7 +40,7 @@ macro_rules! checks_in_order {
         pub(crate) fn run_world_checks<R: crate::checks::Runner>(
             runner: &mut R,
         ) -> Result<(), R::Stop> {
-            $(runner.step(Check::$w, const { *Check::$w.decl() })?;)*
+            $(runner.step(Check::$w, const { *Check::$w.decl() }, &INDEX)?;)*
             Ok(())
         }
     };
