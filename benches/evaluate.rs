@@ -243,51 +243,43 @@ fn main() {
         let (request, policy) = (&case.request, &case.policy);
         let (request_2025, policy_2025) = (&case_2025.request, &case_2025.policy);
         let world = &world;
-        let mut evaluated = |n: u64| {
-            for _ in 0..n {
-                let _ = black_box(evaluate(
-                    black_box(request),
-                    black_box(world),
-                    black_box(policy),
-                ));
-            }
+        let evaluated = |request, policy| {
+            black_box(evaluate(
+                black_box(request),
+                black_box(world),
+                black_box(policy),
+            ))
+            .is_ok()
         };
-        let mut by_hand_decided = |n: u64| {
-            for _ in 0..n {
-                let _ = black_box(by_hand(
-                    black_box(request),
-                    black_box(world),
-                    black_box(policy),
-                ));
-            }
-        };
-        let mut floored = |n: u64| {
-            for _ in 0..n {
-                floor::floor(black_box(world), lookups);
-            }
-        };
-        let mut evaluated_2025 = |n: u64| {
-            for _ in 0..n {
-                let _ = black_box(evaluate(
-                    black_box(request_2025),
-                    black_box(world),
-                    black_box(policy_2025),
-                ));
-            }
-        };
+        let mut seed = paired::repeated(|| evaluated(request, policy));
+        let mut by_hand_decided = paired::repeated(|| {
+            black_box(by_hand(
+                black_box(request),
+                black_box(world),
+                black_box(policy),
+            ))
+            .is_ok()
+        });
+        let mut floored = paired::repeated(|| floor::floor(black_box(world), lookups));
+        let mut revision_2025 = paired::repeated(|| evaluated(request_2025, policy_2025));
         let m = paired::medians(
             &mut [
-                &mut evaluated,
+                &mut seed,
                 &mut by_hand_decided,
                 &mut floored,
-                &mut evaluated_2025,
+                &mut revision_2025,
             ],
             rounds,
             batch,
         );
         medians.push([m[0], m[1], m[2], m[3]]);
     }
-    if medians.len() == cases.len() {
+    if test {
+        println!(
+            "side by side: {} cases, each function called once (--test: no figures)",
+            medians.len()
+        );
+    } else if medians.len() == cases.len() {
         println!(
             "\nMeasured side by side ({rounds} rounds of a batch of {batch} calls of each; the medians the targets are held to):"
         );

@@ -18,6 +18,15 @@ use std::time::Instant;
 /// A function to time: runs its work `n` times.
 pub type Work<'a> = &'a mut dyn FnMut(u64);
 
+/// `call`, as a [`Work`]: `n` calls in a loop.
+pub fn repeated<T>(mut call: impl FnMut() -> T) -> impl FnMut(u64) {
+    move |n| {
+        for _ in 0..n {
+            black_box(call());
+        }
+    }
+}
+
 /// The median time of one call of each of `works`, in nanoseconds, in the
 /// order given: `rounds` rounds, each timing one batch of `batch` calls of
 /// every function (the first function first in round 0, the second in
