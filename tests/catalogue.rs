@@ -355,6 +355,42 @@ fn a_failure_about_a_parameter_gets_the_row_made_for_it_else_the_codes_first_row
 }
 
 #[test]
+fn every_parameter_and_no_parameter_each_get_their_own_row_of_a_code() {
+    use reinit_disk::catalogue::CodeIndex;
+    use strum::VariantArray;
+    // A code with a row for no parameter first, then one for each
+    // parameter: each failure gets its own row, the one about no parameter
+    // included (it is told apart from every parameter's).
+    let mut rows = vec![entry(Code::InvalidParameter, None)];
+    rows.extend(
+        Param::VARIANTS
+            .iter()
+            .map(|p| entry(Code::InvalidParameter, Some(*p))),
+    );
+    rows.push(entry(Code::MissingParameter, None));
+    let rows: &'static [reinit_disk::Entry] = Box::leak(rows.into_boxed_slice());
+    let index = CodeIndex::of(rows);
+    let at = |e: Option<&'static reinit_disk::Entry>| {
+        rows.iter().position(|r| core::ptr::eq(r, e.unwrap()))
+    };
+    assert_eq!(at(index.get_for(Code::InvalidParameter, None)), Some(0));
+    for (i, param) in Param::VARIANTS.iter().enumerate() {
+        assert_eq!(
+            at(index.get_for(Code::InvalidParameter, Some(*param))),
+            Some(1 + i),
+            "{param}"
+        );
+        // A code with no row made for any parameter: its only row, for
+        // every parameter (the last one's included).
+        assert_eq!(
+            at(index.get_for(Code::MissingParameter, Some(*param))),
+            Some(rows.len() - 1),
+            "{param}"
+        );
+    }
+}
+
+#[test]
 fn an_index_over_more_rows_than_it_can_count_never_answers_with_another_codes_row() {
     use reinit_disk::catalogue::CodeIndex;
     // 300 rows: the index counts positions in a byte, so it indexes the
