@@ -31,6 +31,7 @@ use reinit_disk::scenario::Decision;
 use reinit_disk::{Check, OwnedTarget, Rejection, SecurityEnhancementStrategy, Target};
 
 use crate::decision_to_py;
+use crate::request::Text;
 
 /// A rejection's template, by its catalogue entry (its address: the entries
 /// are statics) and its check.
@@ -107,12 +108,13 @@ fn reference<'py>(py: Python<'py>, decision: &Decision) -> PyResult<Bound<'py, P
 /// The decision on a request, as `reinit-disk eval` prints it: a fresh
 /// `dict` (the same keys, order and values as [`decision_to_py`] gives).
 ///
-/// `disk_id` is the request's `DiskId` as given: when it is a `str` (not a
-/// subclass) equal to the target's, the answer holds it rather than a copy.
+/// `disk_id` is the request's `DiskId` as given (with its text): when it is
+/// a `str` (not a subclass) equal to the target's, the answer holds it
+/// rather than a copy.
 pub fn outcome_to_py<'py>(
     py: Python<'py>,
     outcome: &Result<Target<'_>, Rejection>,
-    disk_id: Option<&Bound<'py, PyString>>,
+    disk_id: Option<&Text<'py>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     match outcome {
         Err(rejection) => rejection_to_py(py, *rejection),
@@ -151,7 +153,7 @@ pub fn rejection_template(py: Python<'_>, rejection: Rejection) -> PyResult<Boun
 fn target_to_py<'py>(
     py: Python<'py>,
     target: &Target<'_>,
-    given_disk_id: Option<&Bound<'py, PyString>>,
+    given_disk_id: Option<&Text<'py>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (decision, _) = render_target(py, target, given_disk_id)?;
     Ok(decision.into_any())
@@ -162,7 +164,7 @@ fn target_to_py<'py>(
 fn render_target<'py>(
     py: Python<'py>,
     target: &Target<'_>,
-    given_disk_id: Option<&Bound<'py, PyString>>,
+    given_disk_id: Option<&Text<'py>>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
     // Every field, by name: a field added to `Target` must be placed here,
     // as an id set on each copy or as a part of the key.
@@ -210,10 +212,12 @@ fn render_target<'py>(
         }
     };
     let out_target = template.target.bind(py).copy()?;
+    // The given string's text was read with the request: compared here, not
+    // read again.
     match given_disk_id.filter(|given| {
-        given.is_exact_instance_of::<PyString>() && given.to_cow().is_ok_and(|t| t == disk_id)
+        given.object().is_exact_instance_of::<PyString>() && given.as_str() == disk_id
     }) {
-        Some(given) => out_target.set_item(pyo3::intern!(py, "DiskId"), given)?,
+        Some(given) => out_target.set_item(pyo3::intern!(py, "DiskId"), given.object())?,
         None => out_target.set_item(pyo3::intern!(py, "DiskId"), disk_id)?,
     }
     out_target.set_item(pyo3::intern!(py, "InstanceId"), instance_id)?;
@@ -299,10 +303,10 @@ impl Rendered {
 
 /// An accepted decision's `dict` and its `Target`'s, new: to keep as a
 /// template (in a world's [`Rendered`]), never to hand out.
-pub fn render_accepted(
-    py: Python<'_>,
+pub fn render_accepted<'py>(
+    py: Python<'py>,
     target: &Target<'_>,
-    given_disk_id: Option<&Bound<'_, PyString>>,
+    given_disk_id: Option<&Text<'py>>,
 ) -> PyResult<Accepted> {
     let (decision, inner) = render_target(py, target, given_disk_id)?;
     Ok(Accepted {

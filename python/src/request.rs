@@ -1,26 +1,37 @@
 //! A request `dict` (parameter name to value, all strings) as the engine's
 //! `Request`. Under the stable ABI of CPython 3.9 (the package's floor) a
 //! `str`'s text cannot be borrowed, so each value the engine reads is
-//! copied once, into the [`Text`] kept beside the string.
+//! copied once, into the [`Text`] kept beside the string, unless it equals
+//! a string the package already holds: `Action`'s `ReInitDisk`, the
+//! strategies, `true` and `false` ([`known_value`]), or one of the world's
+//! disk ids ([`DiskIds`]). Those are known by identity or by Python's string
+//! equality (a `dict` look-up, which uses the string's cached hash), without
+//! reading their text.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
-use reinit_disk::{Param, Request};
+use reinit_disk::{ACTION, Param, Request};
 
 use crate::convert::path_name;
 use crate::errors::scenario_error;
 
 /// The parameters `ReInitDisk` reads, by their names as Python strings,
 /// interned: a name written in Python source is the same object, so it is
-/// known by identity, without reading its text. (A parameter missing here
-/// is still read, by its text.)
-static PARAM_NAMES: PyOnceLock<Vec<(Py<PyString>, Param)>> = PyOnceLock::new();
+/// known by identity, without reading its text; a `str` equal to one (a
+/// name read by `json.loads`, say) is known by a look-up in `by_name`, each
+/// name to itself. (A parameter missing here is still read, by its text.)
+struct ParamNames {
+    names: Vec<(Py<PyString>, Param)>,
+    by_name: Py<PyDict>,
+}
+
+static PARAM_NAMES: PyOnceLock<ParamNames> = PyOnceLock::new();
 
 /// The parameters' names, interned, and their text.
-fn param_names(py: Python<'_>) -> &[(Py<PyString>, Param)] {
+fn param_names(py: Python<'_>) -> &ParamNames {
     PARAM_NAMES.get_or_init(py, || {
-        [
+        let names: Vec<(Py<PyString>, Param)> = [
             Param::DiskId,
             Param::Action,
             Param::SecurityEnhancementStrategy,
@@ -31,17 +42,52 @@ fn param_names(py: Python<'_>) -> &[(Py<PyString>, Param)] {
         ]
         .into_iter()
         .map(|p| (PyString::intern(py, p.into()).unbind(), p))
-        .collect()
+        .collect();
+        ParamNames {
+            by_name: self_dict(py, names.iter().map(|(name, _)| name)),
+            names,
+        }
     })
+}
+
+/// A `dict` of `strings`, each to itself: a look-up gives the string held
+/// that is equal to the one looked up. (Setting a `str` key in a new `dict`
+/// does not fail; a key that did would only be missing, and its strings
+/// read by their text.)
+fn self_dict<'a>(py: Python<'_>, strings: impl Iterator<Item = &'a Py<PyString>>) -> Py<PyDict> {
+    let dict = PyDict::new(py);
+    for s in strings {
+        let _ = dict.set_item(s, s);
+    }
+    dict.unbind()
+}
+
+/// The string held in `dict` (a `dict` of strings to strings) equal to
+/// `key`, an exact `str`: a look-up, in which `str`'s own hash (cached in
+/// the string) and equality compare the texts, without copying them.
+fn held_equal<'py>(
+    dict: &Bound<'py, PyDict>,
+    key: &Bound<'py, PyString>,
+) -> Option<Bound<'py, PyAny>> {
+    dict.get_item(key).ok().flatten()
 }
 
 /// The parameter `name` is, if the engine reads it: by identity with an
 /// interned name, else by its text (an error when the text is not valid
 /// Unicode).
 fn param_of(py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Option<Param>> {
-    let names = param_names(py);
+    let ParamNames { names, by_name } = param_names(py);
     if let Some((_, param)) = names.iter().find(|(interned, _)| name.is(interned)) {
         return Ok(Some(*param));
+    }
+    // Only an exact `str`: a subclass may define its own `__eq__` and
+    // `__hash__`, and is read by its text.
+    if name.is_exact_instance_of::<PyString>() {
+        let held = held_equal(by_name.bind(py), name);
+        let known = held.and_then(|held| names.iter().find(|(interned, _)| held.is(interned)));
+        if let Some((_, param)) = known {
+            return Ok(Some(*param));
+        }
     }
     let text = name
         .to_cow()
@@ -54,11 +100,119 @@ fn param_of(py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Option<Param
     Ok(known.or_else(|| text.parse::<Param>().ok()))
 }
 
+/// The values of `Action`, `SecurityEnhancementStrategy` and
+/// `AutoStartInstance` the engine knows (the action, the strategies, an
+/// empty strategy, `true` and `false`; other spellings are read by their
+/// text), as interned Python strings, and `by_value`, each to itself.
+struct KnownValues {
+    values: Vec<(Py<PyString>, &'static str)>,
+    by_value: Py<PyDict>,
+}
+
+static KNOWN_VALUES: PyOnceLock<KnownValues> = PyOnceLock::new();
+
+fn known_values(py: Python<'_>) -> &KnownValues {
+    KNOWN_VALUES.get_or_init(py, || {
+        let values: Vec<(Py<PyString>, &'static str)> =
+            [ACTION, "Active", "Deactive", "", "true", "false"]
+                .into_iter()
+                .map(|v| (PyString::intern(py, v).unbind(), v))
+                .collect();
+        KnownValues {
+            by_value: self_dict(py, values.iter().map(|(value, _)| value)),
+            values,
+        }
+    })
+}
+
+/// The text of `value` (an exact `str`) if it is one of the known values:
+/// by identity with the interned string, else by a look-up. `None` for any
+/// other string, a lone surrogate's included (it equals no valid string).
+fn known_value(py: Python<'_>, value: &Bound<'_, PyString>) -> Option<&'static str> {
+    let KnownValues { values, by_value } = known_values(py);
+    if let Some((_, text)) = values.iter().find(|(interned, _)| value.is(interned)) {
+        return Some(*text);
+    }
+    let held = held_equal(by_value.bind(py), value)?;
+    values
+        .iter()
+        .find(|(interned, _)| held.is(interned))
+        .map(|(_, text)| *text)
+}
+
+/// A disk id's text, held by a world's [`DiskIds`] for its `str`.
+#[pyclass(frozen, module = "reinit_disk", name = "_DiskIdText")]
+pub struct DiskIdText {
+    text: Box<str>,
+}
+
+/// A world's disk ids: each id's `str` to its text ([`DiskIdText`]), so
+/// that a request's `DiskId` equal to one is known by a look-up instead of
+/// a copy. A world's disks are only ever added (never removed, never
+/// renamed), so the world adds each disk's id here as it adds the disk.
+/// An id here that the world did not hold would still give its own text:
+/// the engine would find no disk, as for a copy.
+pub struct DiskIds {
+    by_id: Py<PyDict>,
+}
+
+impl DiskIds {
+    /// No ids.
+    pub fn new(py: Python<'_>) -> Self {
+        Self {
+            by_id: PyDict::new(py).unbind(),
+        }
+    }
+
+    /// Adds `id`.
+    pub fn add(&self, py: Python<'_>, id: &str) -> PyResult<()> {
+        let text = Bound::new(py, DiskIdText { text: id.into() })?;
+        self.by_id.bind(py).set_item(PyString::new(py, id), text)
+    }
+
+    /// The text held for `value` (an exact `str`) if it is one of the
+    /// ids: a look-up. `None` for any other string, a lone surrogate's
+    /// included (it equals no valid string).
+    fn get<'py>(&self, value: &Bound<'py, PyString>) -> Option<Bound<'py, DiskIdText>> {
+        let py = value.py();
+        held_equal(self.by_id.bind(py), value)?
+            .cast_into::<DiskIdText>()
+            .ok()
+    }
+}
+
+/// The text of a value: copied, or held by the package.
+enum Held<'py> {
+    /// Copied from the string (any value not known below).
+    Copied(String),
+    /// A known value (`known_value`).
+    Known(&'static str),
+    /// One of the world's disk ids.
+    DiskId(Bound<'py, DiskIdText>),
+}
+
 /// A value as given: the Python string, and its text (copied when it was
-/// read, which checked that it is valid Unicode).
+/// read, which checked that it is valid Unicode, or held by the package,
+/// when the string equals one it holds).
 pub struct Text<'py> {
     object: Bound<'py, PyString>,
-    text: String,
+    text: Held<'py>,
+}
+
+impl<'py> Text<'py> {
+    /// The value's text.
+    pub fn as_str(&self) -> &str {
+        match &self.text {
+            Held::Copied(text) => text,
+            Held::Known(text) => text,
+            Held::DiskId(id) => &id.get().text,
+        }
+    }
+
+    /// The value as the Python string given.
+    pub fn object(&self) -> &Bound<'py, PyString> {
+        &self.object
+    }
 }
 
 /// A value, if the parameter was given.
@@ -66,7 +220,7 @@ type Value<'py> = Option<Text<'py>>;
 
 /// The text of a value.
 fn text<'a>(value: &'a Value<'_>) -> Option<&'a str> {
-    value.as_ref().map(|v| v.text.as_str())
+    value.as_ref().map(Text::as_str)
 }
 
 /// A request's parameters, read from its dict: the values of the
@@ -140,14 +294,33 @@ impl<'py> RequestParams<'py> {
                 .chain(
                     self.more
                         .iter()
-                        .map(|(param, value)| ((*param).into(), value.text.as_str())),
+                        .map(|(param, value)| ((*param).into(), value.as_str())),
                 ),
         )
     }
 
-    /// The value of `DiskId`, as the Python string given.
-    pub fn disk_id(&self) -> Option<&Bound<'py, PyString>> {
-        self.disk_id.as_ref().map(|v| &v.object)
+    /// The value of `DiskId`: the Python string given, and its text.
+    pub fn disk_id(&self) -> Option<&Text<'py>> {
+        self.disk_id.as_ref()
+    }
+}
+
+/// The text of `value` (an exact `str`, the value of `param`) when it
+/// equals a string the package holds: for `Action`,
+/// `SecurityEnhancementStrategy` and `AutoStartInstance` a known value, for
+/// `DiskId` one of `disk_ids`. `None` otherwise: the value is copied.
+fn held_text<'py>(
+    py: Python<'py>,
+    param: Param,
+    value: &Bound<'py, PyString>,
+    disk_ids: Option<&DiskIds>,
+) -> Option<Held<'py>> {
+    match param {
+        Param::Action | Param::SecurityEnhancementStrategy | Param::AutoStartInstance => {
+            known_value(py, value).map(Held::Known)
+        }
+        Param::DiskId => disk_ids?.get(value).map(Held::DiskId),
+        _ => None,
     }
 }
 
@@ -156,9 +329,15 @@ impl<'py> RequestParams<'py> {
 /// engine does not read too): a name that is not a string or not valid
 /// Unicode is a `ScenarioError` at `Request`, a value that is not a string
 /// or not valid Unicode one at `Request.<name>`.
+///
+/// A value the engine reads is copied, unless it is an exact `str` equal
+/// to a string the package holds ([`held_text`]; `disk_ids` are the
+/// world's, if there is one): such a value is valid Unicode. A value the
+/// engine does not read is only checked (encoded, not kept).
 pub fn request_params<'py>(
     py: Python<'py>,
     request: &Bound<'py, PyDict>,
+    disk_ids: Option<&DiskIds>,
 ) -> PyResult<RequestParams<'py>> {
     let mut params = RequestParams {
         action: None,
@@ -184,31 +363,50 @@ pub fn request_params<'py>(
             ));
         };
         let param = param_of(py, name)?;
-        let text = match value.cast_into_exact::<PyString>() {
-            Ok(text) => text,
+        // Only an exact `str` is compared with the strings held: a
+        // subclass may define its own `__eq__` and `__hash__`.
+        let (text, exact) = match value.cast_into_exact::<PyString>() {
+            Ok(text) => (text, true),
             Err(e) => match e.into_inner().cast_into::<PyString>() {
-                Ok(text) => text,
+                Ok(text) => (text, false),
                 Err(e) => return Err(wrong_type(py, name, &e.into_inner())),
             },
         };
-        let Ok(copied) = text.to_cow().map(String::from) else {
-            return Err(scenario_error(
-                py,
-                &request_path(name),
-                "a value that is not valid Unicode (not shown)",
-            ));
+        let Some(param) = param else {
+            if text.encode_utf8().is_err() {
+                return Err(not_unicode(py, name));
+            }
+            continue;
         };
-        if let Some(param) = param {
-            params.set(
-                param,
-                Text {
-                    object: text,
-                    text: copied,
-                },
-            );
-        }
+        let held = match exact
+            .then(|| held_text(py, param, &text, disk_ids))
+            .flatten()
+        {
+            Some(held) => held,
+            None => match text.to_cow() {
+                Ok(copied) => Held::Copied(copied.into_owned()),
+                Err(_) => return Err(not_unicode(py, name)),
+            },
+        };
+        params.set(
+            param,
+            Text {
+                object: text,
+                text: held,
+            },
+        );
     }
     Ok(params)
+}
+
+/// The error for the value of `name`, which is not valid Unicode (not
+/// shown).
+fn not_unicode(py: Python<'_>, name: &Bound<'_, PyString>) -> PyErr {
+    scenario_error(
+        py,
+        &request_path(name),
+        "a value that is not valid Unicode (not shown)",
+    )
 }
 
 /// The path of the request's parameter `name` (a valid string).

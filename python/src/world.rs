@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::convert::{MAX_INPUT_BYTES, json_to_py, write_json};
 use crate::decision::{Accepted, Rendered, outcome_to_py, rejection_template, render_accepted};
 use crate::errors::{duplicate, from_scenario, from_unwritable, scenario_error, transition};
-use crate::request::request_params;
+use crate::request::{DiskIds, request_params};
 use crate::{document_text, policy_of};
 
 /// What a `World` holds: the resources, the policy its calls use when they
@@ -51,6 +51,11 @@ enum Answer {
 #[pyclass(frozen, name = "World", module = "reinit_disk")]
 pub struct PyWorld {
     state: Mutex<State>,
+    /// The ids of the world's disks, each `str` to its text: a request's
+    /// `DiskId` equal to one is not copied (python/src/request.rs). Every
+    /// disk the world adds, it adds here (`from_scenario`, `add_disk`; no
+    /// disk is ever removed or renamed).
+    disk_ids: DiskIds,
 }
 
 impl PyWorld {
@@ -120,6 +125,7 @@ impl PyWorld {
                 policy,
                 rendered: Rendered::default(),
             }),
+            disk_ids: DiskIds::new(py),
         })
     }
 
@@ -138,9 +144,12 @@ impl PyWorld {
         let text = document_text(py, scenario)?;
         let scenario = Scenario::from_json(&text).map_err(|e| from_scenario(py, &e))?;
         let mut world = InMemoryWorld::new();
+        let disk_ids = DiskIds::new(py);
         // The scenario is valid: its ids are unique, so no insert fails.
         for d in scenario.disks {
+            let id = d.id.clone();
             world.insert_disk(d).map_err(|e| duplicate(py, &e))?;
+            disk_ids.add(py, &id)?;
         }
         for i in scenario.instances {
             world.insert_instance(i).map_err(|e| duplicate(py, &e))?;
@@ -164,6 +173,7 @@ impl PyWorld {
                 policy: scenario.policy,
                 rendered: Rendered::default(),
             }),
+            disk_ids,
         })
     }
 
@@ -202,10 +212,12 @@ impl PyWorld {
                 "a disk whose Status is In_use is attached: give its InstanceId",
             ));
         }
+        let id = disk.id.clone();
         self.lock()
             .world
             .insert_disk(disk)
-            .map_err(|e| duplicate(py, &e))
+            .map_err(|e| duplicate(py, &e))?;
+        self.disk_ids.add(py, &id)
     }
 
     /// Adds an instance, spelled as in a scenario's ``Instances``.
@@ -300,7 +312,7 @@ impl PyWorld {
         request: &Bound<'py, PyDict>,
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let params = request_params(py, request)?;
+        let params = request_params(py, request, Some(&self.disk_ids))?;
         let chosen = match policy {
             Some(p) => Some(policy_of(py, Some(p), Policy::default())?),
             None => None,
@@ -363,7 +375,7 @@ impl PyWorld {
         request: &Bound<'py, PyDict>,
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let params = request_params(py, request)?;
+        let params = request_params(py, request, Some(&self.disk_ids))?;
         let chosen = match policy {
             Some(p) => Some(policy_of(py, Some(p), Policy::default())?),
             None => None,
