@@ -307,6 +307,50 @@ pub(crate) const fn row_for(
 mod tests {
     use super::*;
 
+    /// The row builders, called at run time (the revisions call them at
+    /// compile time, which a coverage run does not see): every field as
+    /// given, the parameter only in `row_for`.
+    #[test]
+    fn a_row_holds_what_it_was_given_and_names_a_parameter_only_when_made_for_one() {
+        let plain = std::hint::black_box(row)(
+            Code::OperationDenied,
+            "message",
+            403,
+            "meaning",
+            Source::CurrentApi,
+        );
+        assert_eq!(
+            plain,
+            Entry {
+                code: Code::OperationDenied,
+                param: None,
+                message: "message",
+                http_status: 403,
+                meaning: "meaning",
+                source: Source::CurrentApi,
+            }
+        );
+        let named = std::hint::black_box(row_for)(
+            Param::RegionId,
+            Code::InvalidParameter,
+            "other",
+            400,
+            "why",
+            Source::CommonErrors,
+        );
+        assert_eq!(
+            named,
+            Entry {
+                code: Code::InvalidParameter,
+                param: Some(Param::RegionId),
+                message: "other",
+                http_status: 400,
+                meaning: "why",
+                source: Source::CommonErrors,
+            }
+        );
+    }
+
     /// The index, built at run time (the revisions build theirs at compile
     /// time, which a coverage run does not see), finds what a search finds.
     #[test]

@@ -22,7 +22,7 @@ use std::process::Command;
 
 use reinit_disk::catalogue::Code;
 use reinit_disk::revision::{ALL, Revision};
-use reinit_disk::scenario::Scenario;
+use reinit_disk::scenario::{Decision, Scenario};
 use serde_json::Value;
 
 const EXPECTED: &str = ".expected.json";
@@ -103,6 +103,18 @@ fn library_decision(case: &Case) -> Result<Value, String> {
     serde_json::to_value(scenario.decide()).map_err(|e| e.to_string())
 }
 
+/// The decision on a case's world copied into an `InMemoryWorld`
+/// (`Scenario::to_world`, what an emulator loading a scenario does).
+fn in_memory_decision(case: &Case) -> Result<Value, String> {
+    let text = fs::read_to_string(&case.scenario).map_err(|e| e.to_string())?;
+    let scenario = Scenario::from_json(&text).map_err(|e| format!("invalid scenario: {e}"))?;
+    let world = scenario
+        .to_world()
+        .map_err(|e| format!("no in-memory world: {e}"))?;
+    let outcome = reinit_disk::evaluate(&scenario.request(), &world, &scenario.policy);
+    serde_json::to_value(Decision::from(&outcome)).map_err(|e| e.to_string())
+}
+
 /// What `reinit-disk eval` prints on a case, or why that is wrong.
 fn cli_decision(case: &Case) -> Result<Value, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
@@ -142,6 +154,17 @@ fn every_scenario_gets_its_expected_decision() {
     assert!(
         failed.is_empty(),
         "{} case(s) decided otherwise than expected:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+#[test]
+fn every_scenario_gets_its_expected_decision_on_its_in_memory_world() {
+    let failed = mismatches(in_memory_decision);
+    assert!(
+        failed.is_empty(),
+        "{} case(s) decided otherwise on Scenario::to_world:\n{}",
         failed.len(),
         failed.join("\n")
     );

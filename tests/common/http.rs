@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 
 pub use super::client::{Client, Reply};
 
-/// A server process; killed when dropped. Its log (standard error) is
+/// A server process; stopped when dropped. Its log (standard error) is
 /// read as it comes, so that a full pipe never stalls it.
 pub struct Server {
     pub child: Child,
@@ -94,7 +94,21 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// SIGTERM first, so that the server shuts down as it would in use and
+    /// exits by itself (an instrumented build then writes its coverage
+    /// profile: scripts/coverage.sh counts the server's code); SIGKILL if
+    /// it is still running 5 s later.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
