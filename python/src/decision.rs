@@ -33,8 +33,11 @@ use reinit_disk::{Check, OwnedTarget, Rejection, SecurityEnhancementStrategy, Ta
 use crate::decision_to_py;
 use crate::request::Text;
 
-/// A rejection's template, by its catalogue entry (its address: the entries
-/// are statics) and its check.
+/// A rejection's template, by its catalogue entry (its address) and its
+/// check. A row may reach here at more than one address (the revision's
+/// static catalogue, and the copy in the constant index the engine's
+/// straight-line runs use): each address then has a template of its own,
+/// built from the same row, so the answer is the same.
 type RejectionKey = (usize, Check);
 
 /// What an accepted decision's `dict` holds besides the target's ids.
