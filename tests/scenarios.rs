@@ -133,6 +133,18 @@ fn cli_decision(case: &Case) -> Result<Value, String> {
     serde_json::from_str(&stdout).map_err(|e| format!("stdout is not JSON ({e}): {stdout:?}"))
 }
 
+/// Fails, naming every case where `decide` differs from the expected
+/// decision, and `what` that means.
+fn assert_all_match(decide: impl Fn(&Case) -> Result<Value, String>, what: &str) {
+    let failed = mismatches(decide);
+    assert!(
+        failed.is_empty(),
+        "{} case(s) {what}:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
 /// Runs `decide` on every case and returns one line per mismatch.
 fn mismatches(decide: impl Fn(&Case) -> Result<Value, String>) -> Vec<String> {
     cases()
@@ -150,35 +162,20 @@ fn mismatches(decide: impl Fn(&Case) -> Result<Value, String>) -> Vec<String> {
 
 #[test]
 fn every_scenario_gets_its_expected_decision() {
-    let failed = mismatches(library_decision);
-    assert!(
-        failed.is_empty(),
-        "{} case(s) decided otherwise than expected:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
+    assert_all_match(library_decision, "decided otherwise than expected");
 }
 
 #[test]
 fn every_scenario_gets_its_expected_decision_on_its_in_memory_world() {
-    let failed = mismatches(in_memory_decision);
-    assert!(
-        failed.is_empty(),
-        "{} case(s) decided otherwise on Scenario::to_world:\n{}",
-        failed.len(),
-        failed.join("\n")
+    assert_all_match(
+        in_memory_decision,
+        "decided otherwise on Scenario::to_world",
     );
 }
 
 #[test]
 fn the_cli_prints_the_expected_decision_for_every_scenario() {
-    let failed = mismatches(cli_decision);
-    assert!(
-        failed.is_empty(),
-        "{} case(s) where `reinit-disk eval` differs:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
+    assert_all_match(cli_decision, "where `reinit-disk eval` differs");
 }
 
 #[test]
