@@ -8,15 +8,22 @@
 //! ([`Policy::new`](crate::Policy::new); `"Policy": {"Revision": "seed"}` in
 //! a scenario; `--revision` on the CLI).
 
-/// Declares a revision's checks once: its request checks and its world
-/// checks in default order (`REQUEST_CHECKS`, `WORLD_CHECKS`), and the same
+/// Declares a revision's checks once: its catalogue's index (`INDEX`), its
+/// request checks and its world checks in default order (`REQUEST_CHECKS`,
+/// `WORLD_CHECKS`), and the same
 /// order laid out one check after the other (`run_default_order`, the
 /// engine's fast path: each check a constant, its declaration folded, its
 /// rule a direct call the compiler can inline).
 macro_rules! checks_in_order {
     (@count) => { 0 };
     (@count $head:ident $($tail:ident)*) => { 1 + checks_in_order!(@count $($tail)*) };
-    (request: [$($r:ident),* $(,)?], world: [$($w:ident),* $(,)?] $(,)?) => {
+    (catalogue: $catalogue:ident, request: [$($r:ident),* $(,)?], world: [$($w:ident),* $(,)?] $(,)?) => {
+        /// The catalogue's index, a constant: the straight-line runs below
+        /// pass it to each step, so that a check's rejection row is found at
+        /// compile time (a static's index would be read through memory on
+        /// every rejection). The revision's `static` names it too.
+        const INDEX: crate::catalogue::CodeIndex = crate::catalogue::CodeIndex::of($catalogue);
+
         /// The request checks, in the order they always run.
         pub const REQUEST_CHECKS: [Check; checks_in_order!(@count $($r)*)] = [$(Check::$r),*];
 

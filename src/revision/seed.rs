@@ -5,7 +5,7 @@
 use time::macros::datetime;
 
 use super::Revision;
-use crate::catalogue::{Code, CodeIndex, Entry, INTERNAL_ERROR, Source, row};
+use crate::catalogue::{Code, Entry, INTERNAL_ERROR, Source, row};
 use crate::checks::Check;
 use crate::model::CreationTime;
 use crate::request::{Param, ParamSet};
@@ -25,11 +25,6 @@ pub static SEED: Revision = Revision {
     default_strategy: None,
 };
 
-/// The catalogue's index, a constant: the straight-line runs below pass it
-/// to each step, so that a check's rejection row is found at compile time
-/// (a static's index would be read through memory on every rejection).
-const INDEX: CodeIndex = CodeIndex::of(CATALOGUE);
-
 /// The request parameters this revision reads.
 const PARAMS: &[Param] = &[
     Param::Action,
@@ -38,6 +33,7 @@ const PARAMS: &[Param] = &[
 ];
 
 checks_in_order! {
+    catalogue: CATALOGUE,
     request: [Action, DiskIdGiven, StrategyValue],
     world: [
         DiskExists,

@@ -6,7 +6,7 @@
 use time::macros::datetime;
 
 use super::Revision;
-use crate::catalogue::{Code, CodeIndex, Entry, INTERNAL_ERROR, Source, row, row_for};
+use crate::catalogue::{Code, Entry, INTERNAL_ERROR, Source, row, row_for};
 use crate::checks::Check;
 use crate::model::CreationTime;
 use crate::request::{Param, ParamSet, SecurityEnhancementStrategy};
@@ -27,11 +27,6 @@ pub static V2025_02_27: Revision = Revision {
     default_strategy: Some(SecurityEnhancementStrategy::Deactive),
 };
 
-/// The catalogue's index, a constant: the straight-line runs below pass it
-/// to each step, so that a check's rejection row is found at compile time
-/// (a static's index would be read through memory on every rejection).
-const INDEX: CodeIndex = CodeIndex::of(CATALOGUE);
-
 /// The request parameters this revision reads.
 const PARAMS: &[Param] = &[
     Param::Action,
@@ -44,6 +39,7 @@ const PARAMS: &[Param] = &[
 ];
 
 checks_in_order! {
+    catalogue: CATALOGUE,
     request: [Action, DiskIdGiven, StrategyValue, PasswordValue, AutoStartValue, RegionIdValue],
     world: [
         DiskExists,
