@@ -204,32 +204,32 @@ impl CodeIndex {
     /// Positions are bytes, and `u8::MAX` also means none: the rows from
     /// position 256 on are not indexed, and a look-up checks the code of
     /// the row it finds, so that it never answers with another code's.
-    // Evaluated in each revision's `static`: a position out of range would
-    // fail the build, not a call.
+    // Evaluated in each revision's `const INDEX`: a position out of range
+    // would fail the build, not a call.
     #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
     pub const fn of(rows: &'static [Entry]) -> Self {
+        let count = if rows.len() <= u8::MAX as usize {
+            rows.len()
+        } else {
+            u8::MAX as usize + 1
+        };
         let mut first = [u8::MAX; Code::COUNT];
         let mut for_param = [[u8::MAX; 1 + Param::COUNT]; Code::COUNT];
-        let mut made_for = [[false; 1 + Param::COUNT]; Code::COUNT];
+        // A code's first row answers every parameter...
         let mut i = 0;
-        while i < rows.len() && i <= u8::MAX as usize {
+        while i < count {
             let code = rows[i].code as usize;
-            let own = column(rows[i].param);
             if first[code] == u8::MAX {
-                // A code's first row answers every parameter...
                 first[code] = i as u8;
-                let mut c = 0;
-                while c < 1 + Param::COUNT {
-                    for_param[code][c] = i as u8;
-                    c += 1;
-                }
-            }
-            // ... but one with a row of its own (the first such row).
-            if !made_for[code][own] {
-                made_for[code][own] = true;
-                for_param[code][own] = i as u8;
+                for_param[code] = [i as u8; 1 + Param::COUNT];
             }
             i += 1;
+        }
+        // ... but one with a row made for it: walked from the last row, so
+        // that the first such row is the one kept.
+        while i > 0 {
+            i -= 1;
+            for_param[rows[i].code as usize][column(rows[i].param)] = i as u8;
         }
         Self {
             rows,
