@@ -85,11 +85,14 @@ impl Server {
 
     /// Sends SIGTERM.
     pub fn terminate(&self) {
-        let status = Command::new("kill")
+        assert!(self.send_term().unwrap().success());
+    }
+
+    /// Sends SIGTERM (with `kill`), telling how that went.
+    fn send_term(&self) -> std::io::Result<std::process::ExitStatus> {
+        Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
-            .unwrap();
-        assert!(status.success());
     }
 }
 
@@ -99,9 +102,7 @@ impl Drop for Server {
     /// profile: scripts/coverage.sh counts the server's code); SIGKILL if
     /// it is still running 5 s later.
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
+        let _ = self.send_term();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while std::time::Instant::now() < deadline {
             if !matches!(self.child.try_wait(), Ok(None)) {
