@@ -16,84 +16,93 @@ use reinit_disk::{ACTION, Param, Request};
 use crate::convert::path_name;
 use crate::errors::scenario_error;
 
-/// The parameters `ReInitDisk` reads, by their names as Python strings,
-/// interned: a name written in Python source is the same object, so it is
-/// known by identity, without reading its text; a `str` equal to one (a
-/// name read by `json.loads`, say) is known by a look-up in `by_name`, each
-/// name to itself. (A parameter missing here is still read, by its text.)
-struct ParamNames {
-    names: Vec<(Py<PyString>, Param)>,
-    by_name: Py<PyDict>,
+/// Strings the package holds, interned, each with what it stands for: a
+/// string written in Python source is the same object, so it is known by
+/// identity, without reading its text; an exact `str` equal to one (read by
+/// `json.loads`, say) is known by a look-up in `by_text`, each string to
+/// itself, in which `str`'s own hash (cached in the string) and equality
+/// compare the texts without copying them. Any other string, a subclass
+/// (which may define its own `__eq__` and `__hash__`) or a lone surrogate
+/// (equal to no valid string) included, is not known.
+struct Interned<T: 'static> {
+    strings: Vec<(Py<PyString>, T)>,
+    by_text: Py<PyDict>,
 }
 
-static PARAM_NAMES: PyOnceLock<ParamNames> = PyOnceLock::new();
-
-/// The parameters' names, interned, and their text.
-fn param_names(py: Python<'_>) -> &ParamNames {
-    PARAM_NAMES.get_or_init(py, || {
-        let names: Vec<(Py<PyString>, Param)> = [
-            Param::DiskId,
-            Param::Action,
-            Param::SecurityEnhancementStrategy,
-            Param::Password,
-            Param::KeyPairName,
-            Param::AutoStartInstance,
-            Param::RegionId,
-        ]
-        .into_iter()
-        .map(|p| (PyString::intern(py, p.into()).unbind(), p))
-        .collect();
-        ParamNames {
-            by_name: self_dict(py, names.iter().map(|(name, _)| name)),
-            names,
+impl<T: Copy> Interned<T> {
+    /// `texts`, interned, with what each stands for.
+    fn new(py: Python<'_>, texts: impl Iterator<Item = (&'static str, T)>) -> Self {
+        let strings: Vec<(Py<PyString>, T)> = texts
+            .map(|(text, meaning)| (PyString::intern(py, text).unbind(), meaning))
+            .collect();
+        let by_text = PyDict::new(py);
+        for (string, _) in &strings {
+            // Setting a `str` key in a new `dict` does not fail; a key that
+            // did would only be missing, and its strings read by their text.
+            let _ = by_text.set_item(string, string);
         }
-    })
-}
-
-/// A `dict` of `strings`, each to itself: a look-up gives the string held
-/// that is equal to the one looked up. (Setting a `str` key in a new `dict`
-/// does not fail; a key that did would only be missing, and its strings
-/// read by their text.)
-fn self_dict<'a>(py: Python<'_>, strings: impl Iterator<Item = &'a Py<PyString>>) -> Py<PyDict> {
-    let dict = PyDict::new(py);
-    for s in strings {
-        let _ = dict.set_item(s, s);
+        Self {
+            strings,
+            by_text: by_text.unbind(),
+        }
     }
-    dict.unbind()
+
+    /// What `string` stands for, if it is one of the strings held.
+    fn find(&self, string: &Bound<'_, PyString>) -> Option<T> {
+        let of = |held: &Bound<'_, PyAny>| {
+            self.strings
+                .iter()
+                .find(|(interned, _)| held.is(interned))
+                .map(|(_, meaning)| *meaning)
+        };
+        if let Some(meaning) = of(string.as_any()) {
+            return Some(meaning);
+        }
+        if !string.is_exact_instance_of::<PyString>() {
+            return None;
+        }
+        let held = self.by_text.bind(string.py()).get_item(string).ok()??;
+        of(&held)
+    }
 }
 
-/// The string held in `dict` (a `dict` of strings to strings) equal to
-/// `key`, an exact `str`: a look-up, in which `str`'s own hash (cached in
-/// the string) and equality compare the texts, without copying them.
-fn held_equal<'py>(
-    dict: &Bound<'py, PyDict>,
-    key: &Bound<'py, PyString>,
-) -> Option<Bound<'py, PyAny>> {
-    dict.get_item(key).ok().flatten()
+/// The parameters `ReInitDisk` reads, by their names. (A parameter missing
+/// here is still read, by its text.)
+static PARAM_NAMES: PyOnceLock<Interned<Param>> = PyOnceLock::new();
+
+fn param_names(py: Python<'_>) -> &Interned<Param> {
+    PARAM_NAMES.get_or_init(py, || {
+        Interned::new(
+            py,
+            [
+                Param::DiskId,
+                Param::Action,
+                Param::SecurityEnhancementStrategy,
+                Param::Password,
+                Param::KeyPairName,
+                Param::AutoStartInstance,
+                Param::RegionId,
+            ]
+            .into_iter()
+            .map(|p| (p.into(), p)),
+        )
+    })
 }
 
 /// The parameter `name` is, if the engine reads it: by identity with an
 /// interned name, else by its text (an error when the text is not valid
 /// Unicode).
 fn param_of(py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Option<Param>> {
-    let ParamNames { names, by_name } = param_names(py);
-    if let Some((_, param)) = names.iter().find(|(interned, _)| name.is(interned)) {
-        return Ok(Some(*param));
-    }
-    // Only an exact `str`: a subclass may define its own `__eq__` and
-    // `__hash__`, and is read by its text.
-    if name.is_exact_instance_of::<PyString>() {
-        let held = held_equal(by_name.bind(py), name);
-        let known = held.and_then(|held| names.iter().find(|(interned, _)| held.is(interned)));
-        if let Some((_, param)) = known {
-            return Ok(Some(*param));
-        }
+    let names = param_names(py);
+    if let Some(param) = names.find(name) {
+        return Ok(Some(param));
     }
     let text = name
         .to_cow()
         .map_err(|_| scenario_error(py, "Request", "a parameter name that is not valid Unicode"))?;
     let text: &str = &text;
     let known = names
+        .strings
         .iter()
         .map(|(_, param)| *param)
         .find(|param| <&str>::from(*param) == text);
@@ -103,41 +112,21 @@ fn param_of(py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<Option<Param
 /// The values of `Action`, `SecurityEnhancementStrategy` and
 /// `AutoStartInstance` the engine knows (the action, the strategies, an
 /// empty strategy, `true` and `false`; other spellings are read by their
-/// text), as interned Python strings, and `by_value`, each to itself.
-struct KnownValues {
-    values: Vec<(Py<PyString>, &'static str)>,
-    by_value: Py<PyDict>,
-}
+/// text), each standing for its own text.
+static KNOWN_VALUES: PyOnceLock<Interned<&'static str>> = PyOnceLock::new();
 
-static KNOWN_VALUES: PyOnceLock<KnownValues> = PyOnceLock::new();
-
-fn known_values(py: Python<'_>) -> &KnownValues {
-    KNOWN_VALUES.get_or_init(py, || {
-        let values: Vec<(Py<PyString>, &'static str)> =
-            [ACTION, "Active", "Deactive", "", "true", "false"]
-                .into_iter()
-                .map(|v| (PyString::intern(py, v).unbind(), v))
-                .collect();
-        KnownValues {
-            by_value: self_dict(py, values.iter().map(|(value, _)| value)),
-            values,
-        }
-    })
-}
-
-/// The text of `value` (an exact `str`) if it is one of the known values:
-/// by identity with the interned string, else by a look-up. `None` for any
-/// other string, a lone surrogate's included (it equals no valid string).
+/// The text of `value` if it is one of the known values.
 fn known_value(py: Python<'_>, value: &Bound<'_, PyString>) -> Option<&'static str> {
-    let KnownValues { values, by_value } = known_values(py);
-    if let Some((_, text)) = values.iter().find(|(interned, _)| value.is(interned)) {
-        return Some(*text);
-    }
-    let held = held_equal(by_value.bind(py), value)?;
-    values
-        .iter()
-        .find(|(interned, _)| held.is(interned))
-        .map(|(_, text)| *text)
+    KNOWN_VALUES
+        .get_or_init(py, || {
+            Interned::new(
+                py,
+                [ACTION, "Active", "Deactive", "", "true", "false"]
+                    .into_iter()
+                    .map(|v| (v, v)),
+            )
+        })
+        .find(value)
 }
 
 /// A disk id's text, held by a world's [`DiskIds`] for its `str`.
@@ -175,7 +164,10 @@ impl DiskIds {
     /// included (it equals no valid string).
     fn get<'py>(&self, value: &Bound<'py, PyString>) -> Option<Bound<'py, DiskIdText>> {
         let py = value.py();
-        held_equal(self.by_id.bind(py), value)?
+        self.by_id
+            .bind(py)
+            .get_item(value)
+            .ok()??
             .cast_into::<DiskIdText>()
             .ok()
     }

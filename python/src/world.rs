@@ -147,9 +147,8 @@ impl PyWorld {
         let disk_ids = DiskIds::new(py);
         // The scenario is valid: its ids are unique, so no insert fails.
         for d in scenario.disks {
-            let id = d.id.clone();
+            disk_ids.add(py, &d.id)?;
             world.insert_disk(d).map_err(|e| duplicate(py, &e))?;
-            disk_ids.add(py, &id)?;
         }
         for i in scenario.instances {
             world.insert_instance(i).map_err(|e| duplicate(py, &e))?;
@@ -212,12 +211,13 @@ impl PyWorld {
                 "a disk whose Status is In_use is attached: give its InstanceId",
             ));
         }
-        let id = disk.id.clone();
+        // Before the disk: an id refused as a duplicate is there already,
+        // and an id maps only to its own text.
+        self.disk_ids.add(py, &disk.id)?;
         self.lock()
             .world
             .insert_disk(disk)
-            .map_err(|e| duplicate(py, &e))?;
-        self.disk_ids.add(py, &id)
+            .map_err(|e| duplicate(py, &e))
     }
 
     /// Adds an instance, spelled as in a scenario's ``Instances``.
