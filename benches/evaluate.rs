@@ -262,8 +262,8 @@ fn main() {
         });
         let mut floored = paired::repeated(|| floor::floor(black_box(world), lookups));
         let mut revision_2025 = paired::repeated(|| evaluated(request_2025, policy_2025));
-        let m = paired::medians(
-            &mut [
+        medians.push(paired::medians(
+            [
                 &mut seed,
                 &mut by_hand_decided,
                 &mut floored,
@@ -271,8 +271,7 @@ fn main() {
             ],
             rounds,
             batch,
-        );
-        medians.push([m[0], m[1], m[2], m[3]]);
+        ));
     }
     if test {
         println!(

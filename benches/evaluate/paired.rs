@@ -31,16 +31,16 @@ pub fn repeated<T>(mut call: impl FnMut() -> T) -> impl FnMut(u64) {
 /// order given: `rounds` rounds, each timing one batch of `batch` calls of
 /// every function (the first function first in round 0, the second in
 /// round 1, and so on).
-pub fn medians(works: &mut [Work<'_>], rounds: usize, batch: u64) -> Vec<f64> {
-    let count = works.len();
-    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); count];
+pub fn medians<const N: usize>(works: [Work<'_>; N], rounds: usize, batch: u64) -> [f64; N] {
+    let mut works = works;
+    let mut times: [Vec<f64>; N] = std::array::from_fn(|_| Vec::with_capacity(rounds));
     // Warm-up: one round, not kept.
     for work in works.iter_mut() {
         work(batch);
     }
     for round in 0..rounds {
-        for k in 0..count {
-            let which = (round + k) % count;
+        for k in 0..N {
+            let which = (round + k) % N;
             let work = &mut works[which];
             let start = Instant::now();
             work(black_box(batch));
@@ -49,7 +49,7 @@ pub fn medians(works: &mut [Work<'_>], rounds: usize, batch: u64) -> Vec<f64> {
             times[which].push(elapsed.as_nanos() as f64 / batch as f64);
         }
     }
-    times.into_iter().map(median_of).collect()
+    times.map(median_of)
 }
 
 /// The median of `values` (the mean of the middle two for an even count).
