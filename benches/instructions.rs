@@ -11,13 +11,12 @@
     clippy::panic,
     clippy::indexing_slicing,
     missing_docs,
-    dead_code
+    dead_code,
+    reason = "test code: a failed assumption is a failed test"
 )]
 
-#[path = "evaluate/by_hand.rs"]
-mod by_hand;
-#[path = "evaluate/cases.rs"]
-mod cases;
+use reinit_disk_testkit::by_hand;
+use reinit_disk_testkit::cases;
 
 use std::hint::black_box;
 

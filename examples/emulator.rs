@@ -20,7 +20,8 @@
     clippy::panic,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
 )]
 
 use std::collections::HashMap;
@@ -50,7 +51,7 @@ enum VolumeState {
 }
 
 /// The emulator's storage tiers.
-#[allow(dead_code)] // the whole vocabulary; not every value appears below
+#[allow(dead_code, reason = "each test uses its own part of the shared helpers")] // the whole vocabulary; not every value appears below
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tier {
     Essd,
@@ -59,7 +60,7 @@ enum Tier {
 }
 
 /// Why the emulator holds a resource.
-#[allow(dead_code)] // the whole vocabulary; not every value appears below
+#[allow(dead_code, reason = "each test uses its own part of the shared helpers")] // the whole vocabulary; not every value appears below
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Hold {
     Security,
@@ -107,7 +108,7 @@ struct Vm {
 }
 
 /// Who publishes an image.
-#[allow(dead_code)] // the whole vocabulary; not every value appears below
+#[allow(dead_code, reason = "each test uses its own part of the shared helpers")] // the whole vocabulary; not every value appears below
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Publisher {
     Platform,

@@ -17,5 +17,5 @@ rustup component add llvm-tools-preview >/dev/null 2>&1 || true
 
 # Only src/ counts: not the tests, the benches or the fuzz targets.
 cargo llvm-cov --all-features --summary-only \
-  --ignore-filename-regex '/(tests|benches|fuzz|examples)/' \
+  --ignore-filename-regex '/(tests|benches|fuzz|examples|testkit)/' \
   --fail-under-lines 95 "$@"

@@ -206,7 +206,10 @@ impl CodeIndex {
     /// the row it finds, so that it never answers with another code's.
     // Evaluated in each revision's `const INDEX`: a position out of range
     // would fail the build, not a call.
-    #[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)]
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "evaluated at compile time: an index out of range fails the build"
+    )]
     pub const fn of(rows: &'static [Entry]) -> Self {
         let count = if rows.len() <= u8::MAX as usize {
             rows.len()

@@ -79,8 +79,6 @@ pub mod revision;
 #[cfg(feature = "scenario")]
 #[cfg_attr(docsrs, doc(cfg(feature = "scenario")))]
 pub mod scenario;
-#[cfg(feature = "serve")]
-pub mod serve;
 mod transition;
 #[cfg(feature = "wire")]
 #[cfg_attr(docsrs, doc(cfg(feature = "wire")))]

@@ -10,11 +10,11 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
 )]
 
-#[path = "../benches/evaluate/cases.rs"]
-mod cases;
+use reinit_disk_testkit::cases;
 
 use std::collections::BTreeSet;
 use std::hint::black_box;

@@ -40,14 +40,14 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
 )]
 
-mod common;
 
 use std::collections::BTreeSet;
 
-use common::reference::{
+use reinit_disk_testkit::reference::{
     Expected, RefPolicy, TOO_OLD_BEFORE_UNIX, TOO_OLD_BEFORE_UNIX_2025, observed, reference,
 };
 use reinit_disk::answers::{
@@ -1045,7 +1045,7 @@ fn the_2025_revisions_default_policy_is_its_documented_one() {
     // The reference's boundaries are the revisions'.
     assert_eq!(
         SEED.too_old_before.unix_seconds(),
-        common::reference::TOO_OLD_BEFORE_UNIX
+        reinit_disk_testkit::reference::TOO_OLD_BEFORE_UNIX
     );
     assert_eq!(
         V2025_02_27.too_old_before.unix_seconds(),

@@ -4,12 +4,12 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
 )]
 
-#[allow(dead_code)]
-#[path = "../benches/evaluate/cases.rs"]
-mod cases;
+#[allow(dead_code, reason = "each test uses its own part of the shared helpers")]
+use reinit_disk_testkit::cases;
 
 use reinit_disk::model::{
     Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockReason, LockSet,

@@ -9,13 +9,13 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
 )]
 
-mod common;
 
-use common::arb;
-use common::reference::{RefPolicy, TOO_OLD_BEFORE_UNIX, observed, reference};
+use reinit_disk_testkit::arb;
+use reinit_disk_testkit::reference::{RefPolicy, TOO_OLD_BEFORE_UNIX, observed, reference};
 use proptest::prelude::*;
 use proptest::sample::select;
 use reinit_disk::answers::{ActiveOnNonPublicImage, Answers, DeletedSnapshotCode};
@@ -186,7 +186,7 @@ fn supported_category() -> impl Strategy<Value = DiskCategory> {
     let supported: Vec<DiskCategory> = DiskCategory::VARIANTS
         .iter()
         .copied()
-        .filter(|c| !common::reference::DEFAULT_UNSUPPORTED.contains(c))
+        .filter(|c| !reinit_disk_testkit::reference::DEFAULT_UNSUPPORTED.contains(c))
         .collect();
     select(supported)
 }
@@ -928,8 +928,8 @@ mod later {
             proptest::bool::weighted(0.9),
             prop_oneof![
                 4 => Just(1_600_000_000i64),
-                1 => (-2i64..=2).prop_map(|d| common::reference::TOO_OLD_BEFORE_UNIX + d),
-                1 => (-2i64..=2).prop_map(|d| common::reference::TOO_OLD_BEFORE_UNIX_2025 + d),
+                1 => (-2i64..=2).prop_map(|d| reinit_disk_testkit::reference::TOO_OLD_BEFORE_UNIX + d),
+                1 => (-2i64..=2).prop_map(|d| reinit_disk_testkit::reference::TOO_OLD_BEFORE_UNIX_2025 + d),
             ],
             one_in(10),
         );
@@ -1214,13 +1214,13 @@ proptest! {
                 || !matches!(given(request.security_enhancement_strategy), None | Some("Active" | "Deactive"));
             let expected = if early {
                 None
-            } else if given(request.password).is_some_and(|p| !common::reference::password_is_acceptable(p)) {
+            } else if given(request.password).is_some_and(|p| !reinit_disk_testkit::reference::password_is_acceptable(p)) {
                 Some((Code::InvalidPasswordMalformed, Check::PasswordValue))
             } else if given(request.auto_start_instance)
                 .is_some_and(|a| !a.eq_ignore_ascii_case("true") && !a.eq_ignore_ascii_case("false"))
             {
                 Some((Code::InvalidParameter, Check::AutoStartValue))
-            } else if given(request.region_id).is_some_and(|r| !common::reference::region_id_is_acceptable(r)) {
+            } else if given(request.region_id).is_some_and(|r| !reinit_disk_testkit::reference::region_id_is_acceptable(r)) {
                 Some((Code::InvalidRegionIdMalFormed, Check::RegionIdValue))
             } else {
                 None

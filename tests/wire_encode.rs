@@ -8,12 +8,12 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
 )]
 
-mod common;
 
-use common::snapshot::snapshot;
+use reinit_disk_testkit::snapshot::snapshot;
 use std::collections::BTreeMap;
 
 use quick_xml::events::Event;

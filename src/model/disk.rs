@@ -549,12 +549,18 @@ struct DiskRecord {
 
 crate::map_only::map_only!(DiskRecord, DiskRecord, "a disk");
 
-#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
 fn no_lock(locks: &LockSet) -> bool {
     locks.is_empty()
 }
 
-#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
 fn not_multi_attach(multi_attach: &MultiAttach) -> bool {
     *multi_attach == MultiAttach::Disabled
 }

@@ -1,0 +1,436 @@
+//! `reinit-disk explain [FILE]`: every check in policy order, what it found
+//! and the facts it read, then the decision. With `--all`, every check runs,
+//! even after the first failure (which still decides).
+
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal};
+use std::path::Path;
+use std::process::ExitCode;
+
+use reinit_disk::checks::{Attached, Facts, Needs};
+use reinit_disk::model::Source;
+use reinit_disk::scenario::Scenario;
+use reinit_disk::{Check, Rejection, Revision, Target, Verdict, evaluate_traced};
+
+use super::{fail, load_scenario, print};
+
+/// When to colour the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// When standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How one check ended.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Passed,
+    Failed,
+    NotApplicable,
+    NotReached,
+    /// `--all`: failed after the deciding check.
+    AlsoFailed,
+    /// `--all`: after the deciding check, a fact it needs is missing (no
+    /// disk, no instance, no image, ...), so it has no verdict of its own.
+    CouldNotRun,
+}
+
+impl Status {
+    const fn label(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::NotApplicable => "not applicable",
+            Self::NotReached => "not reached",
+            Self::AlsoFailed => "also failed",
+            Self::CouldNotRun => "could not run",
+        }
+    }
+
+    /// The ANSI style: green, bold red, yellow, dim.
+    const fn style(self) -> &'static str {
+        match self {
+            Self::Passed => "\x1b[32m",
+            Self::Failed => "\x1b[1;31m",
+            Self::AlsoFailed => "\x1b[31m",
+            Self::NotApplicable => "\x1b[33m",
+            Self::NotReached | Self::CouldNotRun => "\x1b[2m",
+        }
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+
+/// Runs the command.
+pub fn run(
+    file: Option<&Path>,
+    color: Color,
+    all: bool,
+    revision: Option<&'static Revision>,
+) -> ExitCode {
+    let scenario = match load_scenario(file, revision) {
+        Ok(s) => s,
+        Err(message) => return fail(&message),
+    };
+    let colored = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let text = if all {
+        explain_all(&scenario, colored)
+    } else {
+        explain(&scenario, colored)
+    };
+    print(text.as_bytes(), "the explanation")
+}
+
+/// The explanation of a scenario's decision: each check's verdict and the
+/// facts it read, as the trace reports them (the world is not read again).
+pub fn explain(scenario: &Scenario, colored: bool) -> String {
+    let request = scenario.request();
+    let policy = &scenario.policy;
+    let mut steps: Vec<(Verdict, String)> = Vec::new();
+    let outcome = evaluate_traced(&request, scenario, policy, |step| {
+        steps.push((step.verdict, step.describe().to_string()));
+    });
+    let paint = |status: Status, text: &str| paint(colored, status, text);
+
+    let mut out = String::new();
+    let _ = writeln!(out, "Request: {}", describe_request(scenario));
+    let _ = writeln!(
+        out,
+        "Checks, in policy order (revision {}):",
+        policy.revision()
+    );
+    let checks: Vec<Check> = policy
+        .revision()
+        .request_checks
+        .iter()
+        .chain(policy.order())
+        .copied()
+        .collect();
+    for (i, check) in checks.iter().enumerate() {
+        let (status, facts) = match steps.get(i) {
+            Some((Verdict::Pass, facts)) => (Status::Passed, facts.as_str()),
+            Some((Verdict::Fail(_), facts)) => (Status::Failed, facts.as_str()),
+            Some((Verdict::NotApplicable, facts)) => (Status::NotApplicable, facts.as_str()),
+            None => (Status::NotReached, ""),
+        };
+        let label = paint(status, &format!("{:<14}", status.label()));
+        let line = format!("{:>3}. {:<28}  {label}  {facts}", i + 1, check.name());
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let decision = match &outcome {
+        Ok(target) => paint(Status::Passed, &describe_accepted(target)),
+        Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
+    };
+    let _ = writeln!(out, "Decision: {decision}");
+    out
+}
+
+/// `text` in `status`'s colour when `colored`.
+fn paint(colored: bool, status: Status, text: &str) -> String {
+    if colored {
+        format!("{}{text}{RESET}", status.style())
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The explanation with every check run (`--all`): each check's own
+/// verdict on the facts, even after the first failure, in the order the
+/// engine runs them (the revision's request checks, then the policy's world
+/// checks). The decision is still the engine's, the first failure's; the
+/// lines after it say what else fails, and which checks could not run for
+/// want of a fact an earlier failure reported missing.
+pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
+    let request = scenario.request();
+    let policy = &scenario.policy;
+    let outcome = evaluate_traced(&request, scenario, policy, |_| {});
+    let paint = |status: Status, text: &str| paint(colored, status, text);
+
+    let mut out = String::new();
+    let _ = writeln!(out, "Request: {}", describe_request(scenario));
+    let _ = writeln!(
+        out,
+        "Checks, in policy order (revision {}), every one run (--all):",
+        policy.revision()
+    );
+    let mut facts = Facts::new(&request, policy.answers, policy.revision());
+    let mut decided = false;
+    let mut also_failed: Vec<(Check, reinit_disk::Code)> = Vec::new();
+    let checks = policy
+        .revision()
+        .request_checks
+        .iter()
+        .chain(policy.order())
+        .copied();
+    for (i, check) in checks.enumerate() {
+        let needs = check.decl().needs;
+        facts.look_up(needs, scenario);
+        let verdict = check.verdict(&facts);
+        let status = match verdict {
+            Verdict::Pass => Status::Passed,
+            Verdict::Fail(_) if !decided => Status::Failed,
+            Verdict::Fail(code) => {
+                also_failed.push((check, code));
+                Status::AlsoFailed
+            }
+            Verdict::NotApplicable if decided && missing_fact(needs, &facts).is_some() => {
+                Status::CouldNotRun
+            }
+            Verdict::NotApplicable => Status::NotApplicable,
+        };
+        if status == Status::Failed {
+            decided = true;
+        }
+        let described = check.describe(&facts).to_string();
+        let facts_text = match (status, missing_fact(needs, &facts)) {
+            (Status::CouldNotRun, Some(missing)) => {
+                format!("{described} (needs {missing}, which the world does not have)")
+            }
+            _ => described,
+        };
+        let label = paint(status, &format!("{:<14}", status.label()));
+        let line = format!(
+            "{:>3}. {:<28}  {label}  {facts_text}",
+            i.saturating_add(1),
+            check.name()
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let decision = match &outcome {
+        Ok(target) => paint(Status::Passed, &describe_accepted(target)),
+        Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
+    };
+    let _ = writeln!(out, "Decision: {decision}");
+    // (A rejection that no check made, the target's InternalError, has
+    // nothing to add.)
+    if let (Err(rejection), true) = (&outcome, decided) {
+        let others: Vec<String> = also_failed
+            .iter()
+            .map(|(check, code)| format!("{check} ({code})"))
+            .collect();
+        let after = if others.is_empty() {
+            "no other check fails".to_owned()
+        } else {
+            format!(
+                "{} more {} after it: {}",
+                others.len(),
+                if others.len() == 1 {
+                    "check fails"
+                } else {
+                    "checks fail"
+                },
+                others.join(", ")
+            )
+        };
+        let _ = writeln!(
+            out,
+            "The first failure decides (ECS answers with {} alone); {after}.",
+            rejection.check()
+        );
+    }
+    out
+}
+
+/// The fact `needs` asks for that the world does not have, if any: what
+/// makes a check after the deciding one unable to run (its verdict would
+/// only say the fact is absent).
+fn missing_fact(needs: Needs, facts: &Facts<'_, '_>) -> Option<&'static str> {
+    let disk = facts.disk();
+    if needs.contains(Needs::DISK) && disk.is_none() {
+        return Some("the disk");
+    }
+    if needs.contains(Needs::INSTANCE) && !matches!(facts.instance(), Attached::To(_)) {
+        return Some("the disk's instance");
+    }
+    let source = disk.map(|d| d.source);
+    if needs.contains(Needs::IMAGE)
+        && matches!(source, Some(Source::Image(_)))
+        && facts.image().is_none()
+    {
+        return Some("the disk's image");
+    }
+    if needs.contains(Needs::SNAPSHOT)
+        && matches!(source, Some(Source::Snapshot(_)))
+        && facts.snapshot().is_none()
+    {
+        return Some("the disk's source snapshot");
+    }
+    if needs.contains(Needs::KEY_PAIR)
+        && facts.request().key_pair_name.is_some_and(|n| !n.is_empty())
+        && facts.key_pair().is_none()
+    {
+        return Some("the key pair");
+    }
+    if needs.contains(Needs::KMS_KEY)
+        && disk.is_some_and(|d| d.kms_key_id.is_some())
+        && facts.kms_key().is_none()
+    {
+        return Some("the disk's KMS key");
+    }
+    None
+}
+
+fn describe_request(scenario: &Scenario) -> String {
+    if scenario.request.is_empty() {
+        return "no parameters".to_owned();
+    }
+    let params: Vec<String> = scenario
+        .request
+        .iter()
+        .map(|(name, value)| {
+            // A password is a secret: said to be given, never shown.
+            if name == <&str>::from(reinit_disk::Param::Password) {
+                format!("{name}=(given, not shown)")
+            } else {
+                format!("{name}={value}")
+            }
+        })
+        .collect();
+    params.join(", ")
+}
+
+fn describe_accepted(target: &Target<'_>) -> String {
+    let to = match target.reset_to {
+        Source::Image(id) => format!("image {id}"),
+        Source::Snapshot(id) => format!("snapshot {id}"),
+        Source::Empty => "empty".to_owned(),
+    };
+    let hardening = target
+        .security_enhancement
+        .map_or_else(|| "none".to_owned(), |s| s.to_string());
+    let transition = target.transition();
+    let mut logon = String::new();
+    if target.password_reset {
+        logon.push_str(", password reset");
+    }
+    if let Some(name) = target.key_pair_name {
+        let _ = write!(logon, ", key pair {name} bound");
+    }
+    let instance = match transition.instance_after() {
+        Some(status) => format!("; then the instance is started: {status}"),
+        None => String::new(),
+    };
+    format!(
+        "accepted (200): disk {} on instance {} is reset to {to}, security hardening {hardening}{logon}; {} while it runs, then {}{instance}",
+        target.disk_id,
+        target.instance_id,
+        transition.disk_during(),
+        transition.disk_after()
+    )
+}
+
+fn describe_rejected(rejection: &Rejection) -> String {
+    format!(
+        "rejected ({}) by check {}: {} \"{}\"",
+        rejection.http_status(),
+        rejection.check(),
+        rejection.code(),
+        rejection.message()
+    )
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
+)]
+mod tests {
+    use super::*;
+    use reinit_disk::revision::ALL;
+
+    /// Every shipped test scenario under every revision that fits it.
+    fn scenarios() -> Vec<(String, Scenario)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
+        let mut all = Vec::new();
+        for dir in std::fs::read_dir(&root).unwrap() {
+            for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+                let path = file.unwrap().path();
+                let name = path.display().to_string();
+                if !name.ends_with(".json") || name.ends_with(".expected.json") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let scenario = Scenario::from_json(&text).unwrap();
+                for revision in ALL {
+                    if let Ok(s) = scenario.clone().with_revision(revision) {
+                        all.push((format!("{name} under {revision}"), s));
+                    }
+                }
+            }
+        }
+        assert!(all.len() > 300, "{} scenarios", all.len());
+        all
+    }
+
+    /// The status column of a check line.
+    fn status(line: &str) -> &str {
+        let rest = line.get(35..).unwrap_or("");
+        rest.get(..14).unwrap_or(rest).trim_end()
+    }
+
+    #[test]
+    fn explain_all_agrees_with_explain_up_to_the_deciding_check_and_on_the_decision() {
+        for (name, scenario) in scenarios() {
+            let plain = explain(&scenario, false);
+            let all = explain_all(&scenario, false);
+            let plain: Vec<&str> = plain.lines().collect();
+            let all: Vec<&str> = all.lines().collect();
+            // Request line, then one line a check, then the decision.
+            assert_eq!(plain[0], all[0], "{name}");
+            let checks = plain.len() - 3;
+            let decision = plain.len() - 1;
+            assert_eq!(plain[decision], all[decision], "{name}");
+            let decider = (2..2 + checks).find(|&i| status(plain[i]) == "failed");
+            for i in 2..2 + checks {
+                match decider {
+                    // Up to the deciding check (included), the same line.
+                    Some(d) if i <= d => assert_eq!(plain[i], all[i], "{name}"),
+                    // After it, every check ran.
+                    Some(_) => {
+                        assert_eq!(status(plain[i]), "not reached", "{name}");
+                        assert!(
+                            ["passed", "also failed", "not applicable", "could not run"]
+                                .contains(&status(all[i])),
+                            "{name}: {}",
+                            all[i]
+                        );
+                    }
+                    None => assert_eq!(plain[i], all[i], "{name}"),
+                }
+            }
+            // Exactly one check decides, and it is the engine's.
+            let failed = all.iter().filter(|l| status(l) == "failed").count();
+            match decider {
+                Some(d) => {
+                    assert_eq!(failed, 1, "{name}");
+                    let check = all[d].split_whitespace().nth(1).unwrap();
+                    assert!(
+                        all[decision].contains(&format!("by check {check}:")),
+                        "{name}"
+                    );
+                    assert!(
+                        all[decision + 1].starts_with(&format!(
+                            "The first failure decides (ECS answers with {check} alone)"
+                        )),
+                        "{name}"
+                    );
+                }
+                None => {
+                    assert_eq!(failed, 0, "{name}");
+                    assert_eq!(all.len(), plain.len(), "{name}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! `reinit-disk serve`: the flags, then the server (src/serve/).
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use reinit_disk::Revision;
+use reinit_disk::scenario::Scenario;
+use reinit_disk_cli::serve::Timings;
+use reinit_disk_cli::serve::rate::RateLimit;
+use reinit_disk_cli::serve::server::{Config, LogFormat, run as serve};
+use reinit_disk_cli::serve::signature::AccessKeys;
+
+use super::{fail, load_scenario};
+
+/// `--log-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormatArg {
+    /// `key=value` text.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// The most seconds a change may take: a day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// `--*-seconds S`: from 0 to a day, fractions allowed.
+pub fn parse_seconds(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && (0.0..=MAX_SECONDS).contains(s))
+        .ok_or_else(|| format!("expected seconds from 0 to {MAX_SECONDS} (for example 2 or 0.5)"))
+}
+
+/// The arguments of `serve`.
+pub struct Args<'a> {
+    /// `--world`.
+    pub world: Option<&'a Path>,
+    /// `--addr`.
+    pub addr: std::net::SocketAddr,
+    /// `--revision`.
+    pub revision: Option<&'static Revision>,
+    /// `--reinit-seconds`, `--start-seconds`, `--stop-seconds`.
+    pub seconds: [f64; 3],
+    /// `--access-key`.
+    pub access_keys: &'a [String],
+    /// `--rate-limit`.
+    pub rate_limit: Option<&'a str>,
+    /// `--log-format`.
+    pub log_format: LogFormatArg,
+    /// `--manual-clock`.
+    pub manual_clock: bool,
+}
+
+/// Runs the server: exit 0 after a shutdown signal, 2 for a flag or a
+/// world it cannot use, 1 if it cannot listen.
+pub fn run(args: &Args<'_>) -> ExitCode {
+    let scenario = match args.world {
+        Some(path) => match load_scenario(Some(path), args.revision) {
+            Ok(scenario) => scenario,
+            Err(message) => return fail(&message),
+        },
+        None => Scenario::default(),
+    };
+    let access_keys = match AccessKeys::parse(args.access_keys.iter().map(String::as_str)) {
+        Ok(keys) => keys,
+        Err(message) => return fail(&message),
+    };
+    let rate_limit = match args.rate_limit.map(RateLimit::parse).transpose() {
+        Ok(limit) => limit,
+        Err(message) => return fail(&message),
+    };
+    let [reinit, start, stop] = args.seconds.map(Duration::from_secs_f64);
+    let config = Config {
+        addr: args.addr,
+        timings: Timings {
+            reinit,
+            start,
+            stop,
+        },
+        revision: args.revision,
+        access_keys,
+        rate_limit,
+        log_format: match args.log_format {
+            LogFormatArg::Text => LogFormat::Text,
+            LogFormatArg::Json => LogFormat::Json,
+        },
+        manual_clock: args.manual_clock,
+    };
+    match serve(config, scenario) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "reinit-disk: {}",
+                reinit_disk::echo::cap_message(&message)
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! `reinit-disk`: decide ECS `ReInitDisk` requests from the command line.
+
+mod cli;
+
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cli::explain::Color;
+use reinit_disk::Revision;
+
+/// The exit statuses, stated in every command's `--help` (docs/cli.md).
+macro_rules! exit_status {
+    () => {
+        "Exit status: 0 the command did its work, whatever the decision; 1 an I/O error \
+        that is not the input's fault (standard output closed or full); 2 an input it \
+        cannot use (with one line on standard error naming it). A reader that goes away \
+        (a closed pipe: `... | head -1`) ends the run quietly, exit status 0."
+    };
+}
+
+/// `--revision NAME`: which API revision decides (default: the scenario's
+/// policy, itself `seed` by default).
+#[derive(clap::Args)]
+struct RevisionArg {
+    /// The API revision that decides, instead of the scenario's
+    /// `Policy.Revision`: `seed` (the default) or `2025-02-27`.
+    #[arg(long, value_name = "NAME", value_parser = cli::parse_revision)]
+    revision: Option<&'static Revision>,
+}
+
+/// Decide what Alibaba Cloud ECS `ReInitDisk` does to a disk: the state it is
+/// re-initialized to, or the exact error code, message and HTTP status.
+#[derive(Parser)]
+#[command(name = "reinit-disk", version, about, long_about = None, after_help = exit_status!())]
+struct Cli {
+    /// The most bytes a scenario may have (a file, standard input, or one
+    /// line of `eval --lines`); a larger one is refused (exit 2) without
+    /// being read whole.
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        default_value_t = cli::DEFAULT_MAX_INPUT_BYTES
+    )]
+    max_input_bytes: u64,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate a scenario (a request and its world, as JSON) and print the
+    /// decision as one JSON object. Exits 0 whatever the decision, 2 if the
+    /// scenario is not valid. With --lines: one scenario a line in, one
+    /// decision a line out.
+    #[command(
+        after_help = concat!(
+            "Examples:\n  \
+            echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk eval\n  \
+            printf '%s\\n' '{\"Request\":{\"DiskId\":\"d-1\"}}' '{\"Request\":{}}' | reinit-disk eval --lines\n  \
+            reinit-disk eval my-scenario.json\n\n\
+            The scenario format is described in the repository's docs/scenario.md; --lines in docs/cli.md.\n\n",
+            exit_status!()
+        )
+    )]
+    Eval {
+        /// The scenario file; standard input when absent or `-`.
+        file: Option<PathBuf>,
+        /// JSON Lines: one scenario a line in, one decision a line out (an
+        /// invalid line gives {"Error": "..."} and the run goes on; exit 2 if
+        /// any line was invalid).
+        #[arg(long)]
+        lines: bool,
+        #[command(flatten)]
+        revision: RevisionArg,
+    },
+    /// Answer an ECS request as the real endpoint does: the world from the
+    /// scenario file (its own Request is ignored), the request from QUERY and
+    /// the headers. Prints the HTTP response: status line, Content-Type, a
+    /// blank line, the body.
+    #[command(after_help = concat!(
+        "Examples:\n  \
+        echo '{}' | reinit-disk call - 'Action=ReInitDisk&DiskId=d-1&Format=JSON' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n  \
+        echo '{}' | reinit-disk call - 'DiskId=d-9' --header 'x-acs-action: ReInitDisk' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n  \
+        echo '{}' | reinit-disk call - --body 'Action=ReInitDisk&DiskId=d-1&Format=JSON' --request-id 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\n\n\
+        The wire format is described in the repository's docs/wire.md.\n\n",
+        exit_status!()
+    ))]
+    Call {
+        /// The scenario file that holds the world (`-` for standard input).
+        scenario: PathBuf,
+        /// The query string, percent-encoded as sent (a leading `?` or a
+        /// whole URL is fine); none when the request is all in --body.
+        query: Option<String>,
+        /// A request header, `Name: value` (repeatable).
+        #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+        headers: Vec<String>,
+        /// A form body (application/x-www-form-urlencoded), whose values
+        /// join the query's.
+        #[arg(long)]
+        body: Option<String>,
+        /// The RequestId of the response; a fresh uppercase UUID when absent.
+        #[arg(long, value_name = "ID")]
+        request_id: Option<String>,
+        #[command(flatten)]
+        revision: RevisionArg,
+    },
+    /// Show every check in policy order, each passed, failed, not applicable
+    /// or not reached, with the facts it read, then the decision (--all: every
+    /// check's verdict, even after the first failure).
+    #[command(after_help = concat!(
+        "Examples:\n  \
+        echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk explain\n  \
+        echo '{\"Request\":{\"DiskId\":\"d-1\"}}' | reinit-disk explain --all --revision 2025-02-27\n\n\
+        Colour is used only when standard output is a terminal (and NO_COLOR is not set), unless --color says otherwise.\n\n",
+        exit_status!()
+    ))]
+    Explain {
+        /// The scenario file; standard input when absent or `-`.
+        file: Option<PathBuf>,
+        /// When to colour the output.
+        #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+        color: Color,
+        /// Run every check, even after the first failure, and show each
+        /// one's verdict (the first failure still decides, and the output
+        /// says so); a check whose fact is missing says it could not run.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        revision: RevisionArg,
+    },
+    /// Print every class of situations whose decision changes between two
+    /// policies or revisions: old answer, new answer, how many situations,
+    /// and one smallest witness scenario. Every situation of a finite space
+    /// (each fact at the values the rules tell apart) is decided on both
+    /// sides; the output ends with what was not enumerated. Exits 0 when
+    /// nothing changes, 1 when something does (like `diff`), 2 for a side it
+    /// cannot use.
+    #[command(after_help = "Examples:\n  \
+        reinit-disk diff --from seed --to 2025-02-27\n  \
+        reinit-disk diff --from seed --to my-policy.json --format json\n\n\
+        A side is a revision name (seed, 2025-02-27) or a scenario-style file whose \"Policy\" decides; \
+        the witness carries the --to side's policy. docs/cli.md describes the space swept.\n\n\
+        Exit status: 0 nothing changes; 1 something changes (like diff); 2 a side it cannot use, or an \
+        I/O error (with one line on standard error naming it). A reader that goes away (a closed pipe: \
+        `... | head -1`) ends the run quietly, exit status 0.")]
+    Diff {
+        /// The old side: a revision name, or a file whose `Policy` decides.
+        #[arg(long, value_name = "REVISION_OR_FILE")]
+        from: String,
+        /// The new side: a revision name, or a file whose `Policy` decides.
+        #[arg(long, value_name = "REVISION_OR_FILE")]
+        to: String,
+        /// How to print what changes.
+        #[arg(long, value_enum, default_value_t = cli::diff::Format::Text, value_name = "FORMAT")]
+        format: cli::diff::Format,
+    },
+    /// Serve an ECS endpoint for the world of a scenario file (empty without
+    /// one): ReInitDisk, DescribeDisks, DescribeInstances, StopInstance and
+    /// StartInstance, in JSON and XML, with statuses that change in time.
+    /// Prints the bound address first, then one log line a request on
+    /// standard error; stops on SIGINT or SIGTERM once the requests in
+    /// flight are answered (exit 0). docs/serve.md has the details.
+    #[command(after_help = "Examples:\n  \
+        reinit-disk serve --world world.json --addr 127.0.0.1:8080\n  \
+        reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n\n\
+        Point an SDK at http://ADDRESS (protocol HTTP); the admin endpoints are under /_reinit-disk/ \
+        (health, state, reset, world, clock). docs/serve.md describes every action and flag.\n\n\
+        Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered; 1 it cannot \
+        listen; 2 a flag or a world it cannot use (with one line on standard error naming it).")]
+    Serve {
+        /// The scenario file whose world (and policy) the server starts
+        /// from; an empty world when absent.
+        #[arg(long, value_name = "FILE")]
+        world: Option<PathBuf>,
+        /// Where to listen; port 0 picks a free one.
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        #[command(flatten)]
+        revision: RevisionArg,
+        /// How long a disk stays `ReIniting`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        reinit_seconds: f64,
+        /// How long an instance stays `Starting`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        start_seconds: f64,
+        /// How long an instance stays `Stopping`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        stop_seconds: f64,
+        /// An access key, `ID:SECRET` (repeatable): with any, every request
+        /// must be signed (ACS3-HMAC-SHA256 or HMAC-SHA1 1.0) by one of them.
+        #[arg(long = "access-key", value_name = "ID:SECRET")]
+        access_keys: Vec<String>,
+        /// At most N requests every SECONDS (`500/60`); past it, `Throttling`.
+        #[arg(long, value_name = "N/SECONDS")]
+        rate_limit: Option<String>,
+        /// How the log lines are written.
+        #[arg(long, value_enum, default_value_t = cli::serve::LogFormatArg::Text, value_name = "FORMAT")]
+        log_format: cli::serve::LogFormatArg,
+        /// Time moves only when told to (`POST /_reinit-disk/clock?advance=SECONDS`): for tests.
+        #[arg(long)]
+        manual_clock: bool,
+    },
+    /// Print the decision table as Markdown: every check in order, the code
+    /// it answers with, the HTTP status and the exact message.
+    #[command(after_help = concat!(
+        "Example:\n  \
+        reinit-disk table --revision 2025-02-27 > decision-table.md\n\n",
+        exit_status!()
+    ))]
+    Table {
+        /// The API revision whose table to print.
+        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
+        revision: &'static Revision,
+    },
+    /// Print the checks of a revision in order as Markdown: when each fails,
+    /// the codes it answers with, and why it sits where it does (the table
+    /// docs/rules.md embeds).
+    #[command(after_help = concat!(
+        "Example:\n  \
+        reinit-disk rules --revision seed\n\n",
+        exit_status!()
+    ))]
+    Rules {
+        /// The API revision whose checks to print.
+        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
+        revision: &'static Revision,
+    },
+    /// Pre-flight: would ECS re-initialize this disk? Decided from the
+    /// Describe* responses you have, as the aliyun CLI and the SDKs print
+    /// them. A fact the rules read that the responses do not show is
+    /// unknown: the decision is taken for each of its values and every
+    /// outcome is listed. Exits 0 when decided (accepted, rejected, or
+    /// several outcomes possible), 2 if a response cannot be used, 1 if
+    /// the output cannot be written.
+    #[command(
+        after_help = "Example (responses saved with `aliyun ecs DescribeDisks --RegionId cn-hangzhou --DiskIds '[\"d-bp67acfmxazb4p0001\"]' > disks.json`, and so on):\n  \
+        reinit-disk preflight --disk-id d-bp67acfmxazb4p0001 --disks disks.json --instances instances.json --images images.json --revision 2025-02-27\n\n\
+        Which fields are read, and how unknown facts are decided: docs/cli.md, section preflight."
+    )]
+    Preflight(PreflightArgs),
+}
+
+/// The arguments of `preflight`.
+#[derive(clap::Args)]
+struct PreflightArgs {
+    /// The disk to re-initialize.
+    #[arg(long, value_name = "ID")]
+    disk_id: String,
+    /// A DescribeDisks response that lists the disk.
+    #[arg(long, value_name = "FILE")]
+    disks: PathBuf,
+    /// A DescribeInstances response (the disk's instance, if it has one).
+    #[arg(long, value_name = "FILE")]
+    instances: PathBuf,
+    /// A DescribeImages response (the image of a system disk).
+    #[arg(long, value_name = "FILE")]
+    images: Option<PathBuf>,
+    /// A DescribeSnapshots response (the disk's own snapshots, and the
+    /// source snapshot of a data disk).
+    #[arg(long, value_name = "FILE")]
+    snapshots: Option<PathBuf>,
+    /// A DescribeKeyPairs response (the key pair of --key-pair-name).
+    #[arg(long, value_name = "FILE")]
+    key_pairs: Option<PathBuf>,
+    /// The API revision that decides: `seed` (the default) or `2025-02-27`.
+    #[arg(long, value_name = "NAME", value_parser = cli::parse_revision)]
+    revision: Option<&'static Revision>,
+    /// A password will be sent (a flag: the password itself is never
+    /// given to, nor shown by, the preflight; it is taken as well-formed).
+    #[arg(long)]
+    password_given: bool,
+    /// The key pair to bind (KeyPairName).
+    #[arg(long, value_name = "NAME")]
+    key_pair_name: Option<String>,
+    /// AutoStartInstance=true will be sent.
+    #[arg(long)]
+    auto_start: bool,
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    color: Color,
+    /// `text` (the decision, its explanation, the unknown facts and every
+    /// outcome) or `json` (the same as one JSON object).
+    #[arg(long, value_enum, default_value_t = cli::preflight::Format::Text, value_name = "FORMAT")]
+    format: cli::preflight::Format,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(code) = cli::preflight::refuse_password_value(&args) {
+        return code;
+    }
+    let cli = Cli::parse_from(args);
+    cli::set_max_input_bytes(cli.max_input_bytes);
+    match cli.command {
+        Command::Eval {
+            file,
+            lines: false,
+            revision,
+        } => cli::eval::single(file.as_deref(), revision.revision),
+        Command::Eval {
+            file,
+            lines: true,
+            revision,
+        } => cli::eval::lines(file.as_deref(), revision.revision),
+        Command::Call {
+            scenario,
+            query,
+            headers,
+            body,
+            request_id,
+            revision,
+        } => cli::call::run(&cli::call::Args {
+            scenario: &scenario,
+            query: query.as_deref().unwrap_or_default(),
+            headers: &headers,
+            body: body.as_deref(),
+            request_id: request_id.as_deref(),
+            revision: revision.revision,
+        }),
+        Command::Explain {
+            file,
+            color,
+            all,
+            revision,
+        } => cli::explain::run(file.as_deref(), color, all, revision.revision),
+        Command::Diff { from, to, format } => cli::diff::run(&cli::diff::Args {
+            from: &from,
+            to: &to,
+            format,
+        }),
+        Command::Serve {
+            world,
+            addr,
+            revision,
+            reinit_seconds,
+            start_seconds,
+            stop_seconds,
+            access_keys,
+            rate_limit,
+            log_format,
+            manual_clock,
+        } => cli::serve::run(&cli::serve::Args {
+            world: world.as_deref(),
+            addr,
+            revision: revision.revision,
+            seconds: [reinit_seconds, start_seconds, stop_seconds],
+            access_keys: &access_keys,
+            rate_limit: rate_limit.as_deref(),
+            log_format,
+            manual_clock,
+        }),
+        Command::Table { revision } => cli::table::run(revision),
+        Command::Rules { revision } => cli::rules::run(revision),
+        Command::Preflight(a) => cli::preflight::run(&cli::preflight::Args {
+            disk_id: &a.disk_id,
+            disks: &a.disks,
+            instances: &a.instances,
+            images: a.images.as_deref(),
+            snapshots: a.snapshots.as_deref(),
+            key_pairs: a.key_pairs.as_deref(),
+            revision: a.revision,
+            password_given: a.password_given,
+            key_pair_name: a.key_pair_name.as_deref(),
+            auto_start: a.auto_start,
+            color: a.color,
+            format: a.format,
+        }),
+    }
+}

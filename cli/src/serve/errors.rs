@@ -1,0 +1,156 @@
+//! The errors the server answers with besides `ReInitDisk`'s own (whose
+//! rows are in each revision's catalogue): the gateway's, the signature
+//! checks', throttling, and those of the other actions. docs/serve.md
+//! gives the source of each text.
+
+use reinit_disk::wire::EncodeError;
+
+/// An error answer: its code, HTTP status and message.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Any action the server does not answer.
+    ActionNotFound,
+    /// A required parameter is absent or empty.
+    MissingParameter(&'static str),
+    /// A parameter's value is not one the action takes.
+    InvalidParameter(&'static str),
+    /// `DescribeDisks`' `DiskIds` is not a JSON array of ids.
+    InvalidDiskIds,
+    /// `DescribeInstances`' `InstanceIds` is not a JSON array of ids.
+    InvalidInstanceIds,
+    /// `PageSize` or `PageNumber` out of range (the parameter).
+    InvalidPage(&'static str),
+    /// `StopInstance`/`StartInstance` on an instance the world lacks.
+    InstanceNotFound,
+    /// `StopInstance`/`StartInstance` from a status it cannot start from.
+    IncorrectInstanceStatus,
+    /// Past `--rate-limit`.
+    Throttling,
+    /// A signature check failed.
+    Signature(SignatureError),
+    /// The body could not be written (an id XML cannot carry).
+    Encode(EncodeError),
+}
+
+/// Why a signed request is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignatureError {
+    /// An HMAC-SHA1 (version 1.0) signature that does not match: the
+    /// string the server signed, which ECS puts in its message.
+    DoesNotMatchV1(String),
+    /// An ACS3-HMAC-SHA256 signature that does not match: the string the
+    /// server signed.
+    DoesNotMatchV3(String),
+    /// An `Authorization` header that is not a whole ACS3 one.
+    Incomplete,
+    /// The `AccessKeyId` is not one the server was given.
+    UnknownAccessKey,
+    /// A parameter signing needs is absent (`Signature`, `AccessKeyId`,
+    /// `SignatureNonce`).
+    Missing(&'static str),
+    /// No timestamp.
+    NoTimestamp,
+    /// A `SignatureNonce` already used.
+    NonceUsed,
+    /// A timestamp more than 15 minutes from the server's clock.
+    TimestampExpired,
+    /// A timestamp that is not an ISO 8601 UTC time.
+    TimestampMalformed,
+    /// A signature method or version the server does not know (the
+    /// parameter).
+    UnsupportedMethod(&'static str),
+}
+
+impl ApiError {
+    /// The error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ActionNotFound => "InvalidAction.NotFound",
+            Self::MissingParameter(_) => "MissingParameter",
+            Self::InvalidParameter(_) => "InvalidParameter",
+            Self::InvalidDiskIds => "InvalidParameter.DiskIds",
+            Self::InvalidInstanceIds => "InvalidInstanceIds.Malformed",
+            Self::InvalidPage("PageNumber") => "InvalidParam.PageNumber",
+            Self::InvalidPage(_) => "InvalidParam.PageSize",
+            Self::InstanceNotFound => "InvalidInstanceId.NotFound",
+            Self::IncorrectInstanceStatus => "IncorrectInstanceStatus",
+            Self::Throttling => "Throttling",
+            Self::Signature(e) => match e {
+                SignatureError::DoesNotMatchV1(_) | SignatureError::DoesNotMatchV3(_) => {
+                    "SignatureDoesNotMatch"
+                }
+                SignatureError::Incomplete => "IncompleteSignature",
+                SignatureError::UnknownAccessKey => "InvalidAccessKeyId.NotFound",
+                SignatureError::Missing(_) => "MissingParameter",
+                SignatureError::NoTimestamp => "IllegalTimestamp",
+                SignatureError::NonceUsed => "SignatureNonceUsed",
+                SignatureError::TimestampExpired => "InvalidTimeStamp.Expired",
+                SignatureError::TimestampMalformed => "InvalidTimeStamp.Format",
+                SignatureError::UnsupportedMethod(_) => "InvalidParamater",
+            },
+            Self::Encode(_) => "InternalError",
+        }
+    }
+
+    /// The HTTP status.
+    pub const fn status(&self) -> u16 {
+        match self {
+            Self::ActionNotFound | Self::InstanceNotFound => 404,
+            Self::IncorrectInstanceStatus => 403,
+            Self::Encode(_) => 500,
+            _ => 400,
+        }
+    }
+
+    /// The message, as ECS writes it (docs/serve.md gives each source).
+    pub fn message(&self) -> String {
+        match self {
+            Self::ActionNotFound => {
+                "Specified api is not found, please check your url and method.".to_owned()
+            }
+            Self::MissingParameter(name) => format!(
+                "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+            ),
+            Self::InvalidParameter(name) => {
+                format!("The specified parameter \"{name}\" is not valid.")
+            }
+            Self::InvalidDiskIds => "The specified parameter diskIds is not valid.".to_owned(),
+            Self::InvalidInstanceIds => "The specified instanceIds are not valid.".to_owned(),
+            Self::InvalidPage(_) => "The specified parameter is invalid.".to_owned(),
+            Self::InstanceNotFound => "The specified InstanceId does not exist.".to_owned(),
+            Self::IncorrectInstanceStatus => {
+                "The current status of the resource does not support this operation.".to_owned()
+            }
+            Self::Throttling => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
+            Self::Signature(e) => match e {
+                SignatureError::DoesNotMatchV1(signed) => format!(
+                    "Specified signature is not matched with our calculation. server string to sign is:{signed}"
+                ),
+                SignatureError::DoesNotMatchV3(signed) => format!(
+                    "Specified signature does not match our calculation. server StringToSign is [{signed}]"
+                ),
+                SignatureError::Incomplete => {
+                    "The request signature does not conform to Aliyun standards.".to_owned()
+                }
+                SignatureError::UnknownAccessKey => {
+                    "The specified Access Key ID does not exist.".to_owned()
+                }
+                SignatureError::Missing(name) => format!(
+                    "The input parameter \u{201c}{name}\u{201d} that is mandatory for processing the request is not supplied."
+                ),
+                SignatureError::NoTimestamp => "The input parameter \u{201c}Timestamp\u{201d} that is mandatory for processing this request is not supplied.".to_owned(),
+                SignatureError::NonceUsed => "The request signature nonce has been used.".to_owned(),
+                SignatureError::TimestampExpired => {
+                    "Specified time stamp or date value is expired.".to_owned()
+                }
+                SignatureError::TimestampMalformed => {
+                    "Specified time stamp or date value is not well formatted.".to_owned()
+                }
+                SignatureError::UnsupportedMethod(name) => {
+                    format!("The specified parameter \u{201c}{name}\u{201d} is not valid.")
+                }
+            },
+            Self::Encode(_) => "The request processing has failed due to some unknown error, exception or failure.".to_owned(),
+        }
+    }
+}
