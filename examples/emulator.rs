@@ -51,7 +51,10 @@ enum VolumeState {
 }
 
 /// The emulator's storage tiers.
-#[allow(dead_code, reason = "each test uses its own part of the shared helpers")] // the whole vocabulary; not every value appears below
+#[allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)] // the whole vocabulary; not every value appears below
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tier {
     Essd,
@@ -60,7 +63,10 @@ enum Tier {
 }
 
 /// Why the emulator holds a resource.
-#[allow(dead_code, reason = "each test uses its own part of the shared helpers")] // the whole vocabulary; not every value appears below
+#[allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)] // the whole vocabulary; not every value appears below
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Hold {
     Security,
@@ -108,7 +114,10 @@ struct Vm {
 }
 
 /// Who publishes an image.
-#[allow(dead_code, reason = "each test uses its own part of the shared helpers")] // the whole vocabulary; not every value appears below
+#[allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)] // the whole vocabulary; not every value appears below
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Publisher {
     Platform,

@@ -44,12 +44,8 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
-
 use std::collections::BTreeSet;
 
-use reinit_disk_testkit::reference::{
-    Expected, RefPolicy, TOO_OLD_BEFORE_UNIX, TOO_OLD_BEFORE_UNIX_2025, observed, reference,
-};
 use reinit_disk::answers::{
     ActiveOnNonPublicImage, Answers, DeletedImageCode, DeletedSnapshotCode, UnsupportedCategories,
 };
@@ -61,6 +57,9 @@ use reinit_disk::model::{
 };
 use reinit_disk::revision::{SEED, V2025_02_27};
 use reinit_disk::{Check, Code, Policy, Request, Revision, World};
+use reinit_disk_testkit::reference::{
+    Expected, RefPolicy, TOO_OLD_BEFORE_UNIX, TOO_OLD_BEFORE_UNIX_2025, observed, reference,
+};
 use strum::VariantArray;
 
 /// A world of one disk and what it names: the cheapest world to rebuild.

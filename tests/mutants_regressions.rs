@@ -8,7 +8,10 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
-#[allow(dead_code, reason = "each test uses its own part of the shared helpers")]
+#[allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)]
 use reinit_disk_testkit::cases;
 
 use reinit_disk::model::{

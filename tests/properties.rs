@@ -13,9 +13,6 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
-
-use reinit_disk_testkit::arb;
-use reinit_disk_testkit::reference::{RefPolicy, TOO_OLD_BEFORE_UNIX, observed, reference};
 use proptest::prelude::*;
 use proptest::sample::select;
 use reinit_disk::answers::{ActiveOnNonPublicImage, Answers, DeletedSnapshotCode};
@@ -25,6 +22,8 @@ use reinit_disk::model::{
 };
 use reinit_disk::scenario::Scenario;
 use reinit_disk::{Check, Code, Policy, Rejection, Request, World, evaluate};
+use reinit_disk_testkit::arb;
+use reinit_disk_testkit::reference::{RefPolicy, TOO_OLD_BEFORE_UNIX, observed, reference};
 use strum::VariantArray;
 
 /// 10,000 cases per property, as CI requires; `PROPTEST_CASES` may ask for

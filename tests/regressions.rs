@@ -3,7 +3,11 @@
 //! or error line; one with a `.query` file beside it is the world of a wire
 //! request, which gets exactly its recorded HTTP response or encoding error
 //! (tests/regressions/README.md).
-#![allow(clippy::unwrap_used, clippy::panic, reason = "test code: a failed assumption is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test code: a failed assumption is a failed test"
+)]
 
 use std::fs;
 use std::path::Path;

@@ -12,7 +12,6 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
-
 use reinit_disk_testkit::snapshot::snapshot;
 use std::collections::BTreeMap;
 

@@ -2,7 +2,6 @@
 
 mod cli;
 
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 

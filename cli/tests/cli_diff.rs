@@ -347,9 +347,10 @@ fn diff_of_seed_to_2025_is_what_brute_force_finds_and_its_witnesses_replay() {
 
 #[test]
 fn docs_revisions_md_holds_the_diff_of_seed_to_2025() {
-    let doc =
-        std::fs::read_to_string(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/revisions.md"))
-            .unwrap();
+    let doc = std::fs::read_to_string(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/revisions.md"),
+    )
+    .unwrap();
     let begin = "<!-- BEGIN reinit-disk diff --from seed --to 2025-02-27 --format markdown -->\n";
     let start = doc.find(begin).expect("begin marker") + begin.len();
     let end = doc

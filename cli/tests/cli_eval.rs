@@ -510,8 +510,10 @@ fn a_missing_required_field_is_refused() {
 
 #[test]
 fn it_reads_standard_input_without_a_file_or_with_a_dash() {
-    let scenario = std::fs::read_to_string(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(EXAMPLE))
-        .expect("the README's example scenario");
+    let scenario = std::fs::read_to_string(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(EXAMPLE),
+    )
+    .expect("the README's example scenario");
     let from_file = accepted(&run(&["eval", EXAMPLE], ""));
     let from_stdin = accepted(&run(&["eval"], &scenario));
     let from_dash = accepted(&run(&["eval", "-"], &scenario));

@@ -45,7 +45,10 @@ fn with_reader_gone(args: &[&str], stdin: &[u8]) -> Output {
 }
 
 fn scenario() -> String {
-    std::fs::read_to_string(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(EXAMPLE)).unwrap()
+    std::fs::read_to_string(
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(EXAMPLE),
+    )
+    .unwrap()
 }
 
 #[test]

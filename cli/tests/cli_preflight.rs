@@ -1168,8 +1168,10 @@ fn preflight_decides_every_situation_of_the_worst_case_within_the_documented_bou
         .sum();
     // docs/cli.md: "it is 245,760".
     assert_eq!(situations, 245_760);
-    let doc =
-        std::fs::read_to_string(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/cli.md")).unwrap();
+    let doc = std::fs::read_to_string(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/cli.md"),
+    )
+    .unwrap();
     assert!(doc.contains("it is 245,760"));
 }
 
@@ -1592,8 +1594,10 @@ fn preflight_help_states_the_exit_statuses_and_its_example_is_in_docs_cli_md() {
         .map(str::trim)
         .collect();
     assert!(!examples.is_empty());
-    let doc =
-        std::fs::read_to_string(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/cli.md")).unwrap();
+    let doc = std::fs::read_to_string(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/cli.md"),
+    )
+    .unwrap();
     for example in examples {
         assert!(example.starts_with("reinit-disk preflight "));
         // Not a path into the checkout.

@@ -271,8 +271,10 @@ fn every_case_has_a_description_and_a_well_formed_decision() {
 
 #[test]
 fn docs_scenario_md_lists_every_code_message_and_check_of_each_revision() {
-    let doc = fs::read_to_string(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/scenario.md"))
-        .expect("docs/scenario.md");
+    let doc = fs::read_to_string(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/scenario.md"),
+    )
+    .expect("docs/scenario.md");
     for revision in ALL {
         for row in revision.catalogue {
             let line = format!(

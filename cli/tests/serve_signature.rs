@@ -11,9 +11,9 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
+use reinit_disk::wire::HttpRequest;
 use reinit_disk_cli::serve::errors::{ApiError, SignatureError};
 use reinit_disk_cli::serve::signature::{AccessKeys, Nonces, verify};
-use reinit_disk::wire::HttpRequest;
 
 /// 2016-02-23T12:46:24Z.
 const V1_NOW: i64 = 1_456_231_584;

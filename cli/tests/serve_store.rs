@@ -22,8 +22,8 @@ use reinit_disk::revision::V2025_02_27;
 use reinit_disk::scenario::{Decision, Scenario, ScenarioError};
 use std::time::Duration;
 
-use reinit_disk_cli::serve::{ResolvedWorld, Store, Timings};
 use reinit_disk::{InMemoryWorld, Policy, Request, World, evaluate};
+use reinit_disk_cli::serve::{ResolvedWorld, Store, Timings};
 
 /// Both worlds of `scenario`'s records, as they are: generated worlds may
 /// reference records they lack, which a scenario document refuses but a

@@ -5,9 +5,14 @@ use std::path::PathBuf;
 /// Asserts that `actual` is byte for byte the snapshot `name`; with
 /// `UPDATE_SNAPSHOTS=1` in the environment, writes it instead.
 pub fn snapshot(name: &str, actual: &str) {
-    let path: PathBuf = [crate::workspace_root(), "tests".into(), "snapshots".into(), name.into()]
-        .iter()
-        .collect();
+    let path: PathBuf = [
+        crate::workspace_root(),
+        "tests".into(),
+        "snapshots".into(),
+        name.into(),
+    ]
+    .iter()
+    .collect();
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;

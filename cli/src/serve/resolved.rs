@@ -22,13 +22,13 @@ use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 
+use reinit_disk::World;
+use reinit_disk::WorldMut;
 use reinit_disk::model::{
     Account, Disk, DiskSource, DiskStatus, DiskView, Image, ImageView, Instance, InstanceStatus,
     InstanceView, KeyPair, KeyPairView, KmsKey, KmsKeyView, Snapshot, SnapshotView,
 };
 use reinit_disk::scenario::{Scenario, ScenarioError};
-use reinit_disk::WorldMut;
-use reinit_disk::World;
 
 /// Ids to positions. foldhash with its fixed seed, as the in-memory world.
 type Index = HashMap<String, usize, FixedState>;

@@ -13,12 +13,12 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::resolved::ResolvedWorld;
+use reinit_disk::Request;
 use reinit_disk::evaluate;
 use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus};
-use reinit_disk::{OwnedTarget, Rejection};
 use reinit_disk::policy::Policy;
-use reinit_disk::Request;
 use reinit_disk::scenario::{Scenario, ScenarioError};
+use reinit_disk::{OwnedTarget, Rejection};
 use reinit_disk::{Stage, WorldMut};
 
 /// How long each change takes.

@@ -2,7 +2,10 @@
 //! started for a test. The rest (the reference model, the generators,
 //! snapshots, the HTTP client) is the workspace's test kit.
 
-#![allow(dead_code, reason = "each test uses its own part of the shared helpers")]
+#![allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)]
 
 pub mod cli;
 pub mod http;
