@@ -1,7 +1,8 @@
 //! The policy: which revision answers, in which order its world checks run,
 //! and the product's answers to the questions the pages leave open.
-//! [`Policy::default`] is the seed revision, its default order and the
-//! documented answers (docs/open-questions.md).
+//! [`Policy::default`] is the newest revision (`2025-02-27`, ECS's API
+//! reference today), its default order and the documented answers
+//! (docs/open-questions.md); the seed revision is chosen by name.
 
 use core::fmt;
 
@@ -30,9 +31,11 @@ pub struct Policy {
     pub answers: Answers,
 }
 
+/// The newest revision ([`revision::V2025_02_27`]), what today's SDKs are
+/// answered by, with its default order and the documented answers.
 impl Default for Policy {
     fn default() -> Self {
-        Self::new(&revision::SEED)
+        Self::new(&revision::V2025_02_27)
     }
 }
 

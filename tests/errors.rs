@@ -131,7 +131,7 @@ fn a_policy_error_names_the_field_and_an_unknown_revision_the_accepted_ones() {
             SEED_WORLD,
         ],
     );
-    let json = serde_json::from_str::<Policy>(r#"{"Order":["disk-exists"]}"#)
+    let json = serde_json::from_str::<Policy>(r#"{"Revision":"seed","Order":["disk-exists"]}"#)
         .unwrap_err()
         .to_string();
     says(
@@ -313,7 +313,7 @@ fn every_scenario_error_names_the_field_and_what_is_accepted() {
             ],
         ),
         (
-            error(r#"{"Policy": {"Order": ["disk-exists"]}}"#),
+            error(r#"{"Policy": {"Revision": "seed", "Order": ["disk-exists"]}}"#),
             vec![
                 "Policy.Order: check \"category-supported\" is missing",
                 SEED_WORLD,
@@ -380,11 +380,15 @@ fn a_check_order_may_be_any_permutation_of_the_world_checks() {
         CheckOrder::new(&SEED, &WORLD_CHECKS).unwrap().checks(),
         SEED.world_checks
     );
-    let policy = Policy::default().with_order(&reversed).unwrap();
+    let policy = Policy::new(&reinit_disk::revision::SEED)
+        .with_order(&reversed)
+        .unwrap();
     assert_eq!(policy.order(), reversed);
     assert!(!policy.has_default_order());
     // The default order given explicitly is the default.
-    let policy = Policy::default().with_order(&WORLD_CHECKS).unwrap();
+    let policy = Policy::new(&reinit_disk::revision::SEED)
+        .with_order(&WORLD_CHECKS)
+        .unwrap();
     assert!(policy.has_default_order());
-    assert_eq!(policy, Policy::default());
+    assert_eq!(policy, Policy::new(&reinit_disk::revision::SEED));
 }

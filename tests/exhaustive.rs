@@ -933,7 +933,7 @@ fn request_slice(policy: &Policy) -> Tally {
 #[test]
 fn the_default_policy_is_the_seed_revisions_documented_one() {
     assert_eq!(
-        RefPolicy::of(&Policy::default()),
+        RefPolicy::of(&Policy::new(&reinit_disk::revision::SEED)),
         RefPolicy::documented_default()
     );
     assert_eq!(
@@ -947,7 +947,7 @@ fn the_seed_revision_agrees_with_the_reference_on_every_combination_under_the_de
     let domain = Domain::full(disk_locks());
     let tally = sweep(
         &domain,
-        &Policy::default(),
+        &Policy::new(&reinit_disk::revision::SEED),
         &RefPolicy::documented_default(),
     );
     // 23 sources x 13 categories x 6 statuses x 3 disk lock sets x 322

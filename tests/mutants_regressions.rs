@@ -44,7 +44,7 @@ fn verdict(steps: &[(Check, Verdict)], check: Check) -> Verdict {
 #[test]
 fn checks_without_their_fact_do_not_apply() {
     let world = cases::world(100);
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     use Verdict::{NotApplicable, Pass};
 
     // An empty data disk: no snapshot, no image.
@@ -147,7 +147,7 @@ fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) ->
 #[test]
 fn the_security_check_does_not_apply_to_a_disk_not_in_use() {
     let security = LockSet::EMPTY.with(LockReason::Security);
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     for status in [
         DiskStatus::Available,
         DiskStatus::Detaching,
@@ -186,14 +186,22 @@ fn the_disks_own_arrears_lock_decides_before_a_dangling_instance() {
         LockSet::EMPTY,
     );
     world.disk_mut("d-1").unwrap().instance_id = Some("i-gone".into());
-    let steps = trace(&Request::new("d-1"), &world, &Policy::default());
+    let steps = trace(
+        &Request::new("d-1"),
+        &world,
+        &Policy::new(&reinit_disk::revision::SEED),
+    );
     assert_eq!(
         verdict(&steps, Check::InstanceNotInArrears),
         Verdict::Fail(Code::InstanceExpiredOrInArrears)
     );
     // Without it, the dangling instance is an internal error.
     world.disk_mut("d-1").unwrap().operation_locks = LockSet::EMPTY;
-    let steps = trace(&Request::new("d-1"), &world, &Policy::default());
+    let steps = trace(
+        &Request::new("d-1"),
+        &world,
+        &Policy::new(&reinit_disk::revision::SEED),
+    );
     assert_eq!(
         verdict(&steps, Check::InstanceNotInArrears),
         Verdict::Fail(Code::InternalError)
@@ -263,7 +271,7 @@ fn a_world_behind_a_reference_decides_the_same() {
 #[test]
 fn deleting_through_the_accessors_changes_the_decision() {
     let mut world = cases::world(100);
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     world.image_mut("m-bp100000000000000000").unwrap().deleted = true;
     let rejection = evaluate(&Request::new("d-accept-system-000000"), &world, &policy).unwrap_err();
     assert_eq!(rejection.code(), Code::InvalidDiskIdOperationNotSupported);
@@ -474,9 +482,14 @@ fn source_checks_describe_what_they_read() {
     use reinit_disk::model::{CreationTime, Image, ImageOwnerAlias, Snapshot};
     let described = |world: &InMemoryWorld, disk: &str| {
         let mut lines = Vec::new();
-        let _ = evaluate_traced(&Request::new(disk), world, &Policy::default(), |s: Step| {
-            lines.push(format!("{}: {}", s.check, s.describe()));
-        });
+        let _ = evaluate_traced(
+            &Request::new(disk),
+            world,
+            &Policy::new(&reinit_disk::revision::SEED),
+            |s: Step| {
+                lines.push(format!("{}: {}", s.check, s.describe()));
+            },
+        );
         lines
     };
     let has = |lines: &[String], line: &str| {
@@ -570,7 +583,9 @@ fn source_checks_describe_what_they_read() {
     let mut order = WORLD_CHECKS.to_vec();
     order.retain(|c| *c != Check::HardeningSupported);
     order.insert(0, Check::HardeningSupported);
-    let policy = Policy::default().with_order(&order).unwrap();
+    let policy = Policy::new(&reinit_disk::revision::SEED)
+        .with_order(&order)
+        .unwrap();
     let mut hardening = None;
     let _ = evaluate_traced(&Request::new("d-lost-image"), &world, &policy, |s: Step| {
         if s.check == Check::HardeningSupported {
@@ -600,7 +615,9 @@ fn source_checks_describe_what_they_read() {
     let mut order = WORLD_CHECKS.to_vec();
     order.retain(|c| *c != Check::SourceSnapshotNotTooOld);
     order.insert(0, Check::SourceSnapshotNotTooOld);
-    let policy = Policy::default().with_order(&order).unwrap();
+    let policy = Policy::new(&reinit_disk::revision::SEED)
+        .with_order(&order)
+        .unwrap();
     let mut first = None;
     let _ = evaluate_traced(&Request::new("d-x"), &world, &policy, |s: Step| {
         if s.check == Check::SourceSnapshotNotTooOld {

@@ -254,7 +254,7 @@ fn healthy() -> impl Strategy<Value = Healthy> {
                         ..Scenario::default()
                     },
                     strategy,
-                    policy: Policy::default()
+                    policy: Policy::new(&reinit_disk::revision::SEED)
                         .with_answers(Answers {
                             deleted_snapshot_code: deleted,
                             ..Answers::default()
@@ -340,7 +340,7 @@ proptest! {
         world in arb::world(), request in arb::request(),
     ) {
         let documented = RefPolicy::documented_default();
-        prop_assert_eq!(observed(&request, &world, &Policy::default()), reference(&request, &world, &documented));
+        prop_assert_eq!(observed(&request, &world, &Policy::new(&reinit_disk::revision::SEED)), reference(&request, &world, &documented));
     }
 
     /// The request checks always run first: a bad Action, then a missing
@@ -474,7 +474,7 @@ proptest! {
     fn a_valid_hardening_strategy_never_changes_acceptance_under_the_default_policy(
         world in arb::world(), disk_id in select(&arb::DISK_IDS),
     ) {
-        let policy = Policy::default();
+        let policy = Policy::new(&reinit_disk::revision::SEED);
         let code = |strategy| {
             let request = Request { action: Some("ReInitDisk"), disk_id: Some(disk_id), security_enhancement_strategy: strategy,
 ..Default::default()

@@ -229,7 +229,7 @@ fn request_checks_need_no_world_fact_and_world_checks_do() {
 #[test]
 fn the_seed_revision_is_the_default_and_first() {
     assert_eq!(ALL.first().copied(), Some(&SEED));
-    assert_eq!(Policy::default().revision(), &SEED);
+    assert_eq!(Policy::new(&reinit_disk::revision::SEED).revision(), &SEED);
     assert_eq!(SEED.name, "seed");
     assert_eq!(SEED.to_string(), "seed");
     assert_eq!(format!("{SEED:?}"), "Revision(\"seed\")");
@@ -257,14 +257,18 @@ fn every_revision_is_found_by_its_name_and_an_unknown_name_lists_the_accepted_on
 #[test]
 fn the_policy_chooses_a_revision_by_name_in_json() {
     let seed: Policy = serde_json::from_str(r#"{"Revision":"seed"}"#).unwrap();
-    assert_eq!(seed, Policy::default());
+    assert_eq!(seed, Policy::new(&reinit_disk::revision::SEED));
     let json = serde_json::to_value(seed).unwrap();
     assert_eq!(json["Revision"], "seed");
     assert_eq!(serde_json::from_value::<Policy>(json).unwrap(), seed);
-    // No Revision is the seed.
+    // No Revision is the newest revision, as `Policy::default()` is.
     assert_eq!(
         serde_json::from_str::<Policy>("{}").unwrap().revision(),
-        &SEED
+        &reinit_disk::revision::V2025_02_27
+    );
+    assert_eq!(
+        Policy::default().revision(),
+        &reinit_disk::revision::V2025_02_27
     );
     for revision in ALL {
         let policy = Policy::new(revision);
@@ -374,7 +378,7 @@ fn the_policy_refuses_an_order_of_another_revisions_checks() {
         Policy::new(narrow).with_order(SEED.world_checks),
         Err(OrderError::NotInRevision(narrow, Check::CategorySupported))
     );
-    let seed_order = Policy::default()
+    let seed_order = Policy::new(&reinit_disk::revision::SEED)
         .with_order(&[
             Check::DiskInUse,
             Check::DiskExists,
@@ -394,7 +398,9 @@ fn the_policy_refuses_an_order_of_another_revisions_checks() {
         Err(OrderError::NotInRevision(narrow, Check::CategorySupported))
     );
     assert!(
-        Policy::default().with_revision(narrow).is_ok(),
+        Policy::new(&reinit_disk::revision::SEED)
+            .with_revision(narrow)
+            .is_ok(),
         "a default order fits any revision"
     );
     // A name that is no check at all lists the checks there are.

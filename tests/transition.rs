@@ -82,7 +82,7 @@ fn record(w: &InMemoryWorld, id: &str) -> Disk {
 #[test]
 fn an_accepted_reinit_puts_the_disk_in_reiniting_and_a_second_request_meanwhile_is_refused() {
     let mut w = world();
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     let request = Request::new("d-sys").with_strategy(SecurityEnhancementStrategy::Active);
     let started = w.begin_reinit(&request, &policy).unwrap();
     assert_eq!(started.disk_id, "d-sys");
@@ -108,7 +108,7 @@ fn an_accepted_reinit_puts_the_disk_in_reiniting_and_a_second_request_meanwhile_
 #[test]
 fn settling_puts_the_disk_back_in_use_on_the_same_instance_reset_to_its_source() {
     let mut w = world();
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     for (disk, source) in [
         ("d-sys", Source::Image("m-1")),
         ("d-snap", Source::Snapshot("s-1")),
@@ -136,7 +136,10 @@ fn a_rejected_request_changes_nothing() {
     w.instance_mut("i-1").unwrap().status = InstanceStatus::Running;
     let before = w.clone();
     let rejection = w
-        .begin_reinit(&Request::new("d-sys"), &Policy::default())
+        .begin_reinit(
+            &Request::new("d-sys"),
+            &Policy::new(&reinit_disk::revision::SEED),
+        )
         .unwrap_err();
     assert_eq!(rejection.code(), Code::IncorrectInstanceStatus);
     assert_eq!(w, before);
@@ -184,7 +187,10 @@ fn a_disk_attached_to_an_instance_the_world_lacks_is_an_internal_error_not_a_pan
     let mut w = world();
     w.disk_mut("d-sys").unwrap().instance_id = Some("i-gone".into());
     let rejection = w
-        .begin_reinit(&Request::new("d-sys"), &Policy::default())
+        .begin_reinit(
+            &Request::new("d-sys"),
+            &Policy::new(&reinit_disk::revision::SEED),
+        )
         .unwrap_err();
     assert_eq!(rejection.code(), Code::InternalError);
     assert_eq!(rejection.http_status(), 500);
@@ -205,7 +211,7 @@ fn an_image_or_snapshot_the_world_lacks_counts_as_deleted() {
     w.disk_mut("d-snap").unwrap().source = DiskSource::Snapshot {
         snapshot_id: "s-dropped".into(),
     };
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     let image = w.begin_reinit(&Request::new("d-sys"), &policy).unwrap_err();
     assert_eq!(image.code(), Code::InvalidDiskIdOperationNotSupported);
     assert_eq!(image.http_status(), 404);
@@ -225,7 +231,10 @@ fn a_disk_in_arrears_is_refused_and_left_as_it_was() {
     w.disk_mut("d-sys").unwrap().operation_locks = LockSet::EMPTY.with(LockReason::Financial);
     let before = w.clone();
     let rejection = w
-        .begin_reinit(&Request::new("d-sys"), &Policy::default())
+        .begin_reinit(
+            &Request::new("d-sys"),
+            &Policy::new(&reinit_disk::revision::SEED),
+        )
         .unwrap_err();
     assert_eq!(rejection.code(), Code::InstanceExpiredOrInArrears);
     assert_eq!(rejection.check(), Check::InstanceNotInArrears);
@@ -249,7 +258,7 @@ const REINIT: [Stage; 2] = [
 fn a_target_gives_its_transition_stage_by_stage() {
     let w = world();
     let request = Request::new("d-snap");
-    let target = evaluate(&request, &w, &Policy::default()).unwrap();
+    let target = evaluate(&request, &w, &Policy::new(&reinit_disk::revision::SEED)).unwrap();
     let transition = target.transition();
     assert_eq!(transition, Transition::reinit("d-snap", "i-1"));
     assert_eq!(transition.disk_id, "d-snap");
@@ -275,18 +284,34 @@ fn a_target_gives_its_transition_stage_by_stage() {
 #[test]
 fn begin_and_settle_apply_the_stages_to_the_in_memory_world() {
     let mut w = world();
-    let target = evaluate(&Request::new("d-empty"), &w, &Policy::default())
-        .unwrap()
-        .to_owned();
+    let target = evaluate(
+        &Request::new("d-empty"),
+        &w,
+        &Policy::new(&reinit_disk::revision::SEED),
+    )
+    .unwrap()
+    .to_owned();
     let transition = target.as_target().transition();
     transition.begin(&mut w).unwrap();
     assert_eq!(record(&w, "d-empty").status, DiskStatus::ReIniting);
     // Meanwhile, a second request is refused by the disk's status.
-    let second = evaluate(&Request::new("d-empty"), &w, &Policy::default()).unwrap_err();
+    let second = evaluate(
+        &Request::new("d-empty"),
+        &w,
+        &Policy::new(&reinit_disk::revision::SEED),
+    )
+    .unwrap_err();
     assert_eq!(second.code(), Code::IncorrectDiskStatus);
     transition.settle(&mut w).unwrap();
     assert_eq!(record(&w, "d-empty").status, DiskStatus::InUse);
-    assert!(evaluate(&Request::new("d-empty"), &w, &Policy::default()).is_ok());
+    assert!(
+        evaluate(
+            &Request::new("d-empty"),
+            &w,
+            &Policy::new(&reinit_disk::revision::SEED)
+        )
+        .is_ok()
+    );
 
     // A stage that changes the instance reaches it through WorldMut; a
     // running instance has started.
@@ -384,7 +409,7 @@ fn any_store_decides_and_applies_the_transition_through_the_traits() {
         instances: vec![("i-1".into(), InstanceStatus::Stopped)],
         log: Vec::new(),
     };
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     let target = evaluate(&Request::new("d-1"), &store, &policy).unwrap();
     assert_eq!(target.reset_to, Source::Empty);
     assert_eq!(target.instance_id, "i-1");
@@ -458,7 +483,7 @@ fn evaluate_looks_each_fact_up_once() {
     let decided = reinit_disk::evaluate(
         &reinit_disk::Request::new("d-sys"),
         &counting,
-        &reinit_disk::Policy::default(),
+        &reinit_disk::Policy::new(&reinit_disk::revision::SEED),
     );
     assert!(decided.is_ok(), "{decided:?}");
     assert_eq!(*counting.log.borrow(), ["disk", "instance", "image"]);
@@ -466,7 +491,7 @@ fn evaluate_looks_each_fact_up_once() {
     let decided = reinit_disk::evaluate(
         &reinit_disk::Request::new("d-snap"),
         &counting,
-        &reinit_disk::Policy::default(),
+        &reinit_disk::Policy::new(&reinit_disk::revision::SEED),
     );
     assert!(decided.is_ok(), "{decided:?}");
     assert_eq!(*counting.log.borrow(), ["disk", "instance", "snapshot"]);
@@ -520,7 +545,7 @@ fn without_auto_start_the_instance_stays_stopped_and_the_seed_revision_never_sta
         (Policy::new(&V2025_02_27), Some("false")),
         (Policy::new(&V2025_02_27), None),
         // The seed revision does not read AutoStartInstance.
-        (Policy::default(), Some("true")),
+        (Policy::new(&reinit_disk::revision::SEED), Some("true")),
     ] {
         let mut w = world();
         let request = Request {

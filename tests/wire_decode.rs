@@ -292,7 +292,13 @@ fn a_malformed_request_gets_invalid_parameter_in_the_format_it_asked_for() {
         query: "Action=ReInitDisk&DiskId=%FF&Format=JSON",
         ..HttpRequest::default()
     };
-    let response = respond(&http, &world, &Policy::default(), &ids).unwrap();
+    let response = respond(
+        &http,
+        &world,
+        &Policy::new(&reinit_disk::revision::SEED),
+        &ids,
+    )
+    .unwrap();
     assert_eq!(response.status, 400);
     assert_eq!(response.format, Format::Json);
     assert_eq!(
@@ -303,7 +309,13 @@ fn a_malformed_request_gets_invalid_parameter_in_the_format_it_asked_for() {
         query: "Action=ReInitDisk&DiskId=a&DiskId=b",
         ..HttpRequest::default()
     };
-    let response = respond(&xml, &world, &Policy::default(), &ids).unwrap();
+    let response = respond(
+        &xml,
+        &world,
+        &Policy::new(&reinit_disk::revision::SEED),
+        &ids,
+    )
+    .unwrap();
     assert_eq!(response.status, 400);
     assert_eq!(response.content_type(), "text/xml;charset=utf-8");
     assert!(
@@ -361,7 +373,7 @@ proptest! {
             headers.push(("Accept", "application/json"));
         }
         let http = HttpRequest { query: &q, body: &body, headers: &headers };
-        let response = respond(&http, &InMemoryWorld::new(), &Policy::default(), &Ids::new("R-1")).unwrap();
+        let response = respond(&http, &InMemoryWorld::new(), &Policy::new(&reinit_disk::revision::SEED), &Ids::new("R-1")).unwrap();
         prop_assert!([200, 400, 403, 404, 500].contains(&response.status));
         match response.format {
             Format::Json => {

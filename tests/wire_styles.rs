@@ -207,6 +207,11 @@ fn cases() -> Vec<Case> {
 fn world(case: &Case) -> Scenario {
     let mut w = base_world();
     (case.change)(&mut w);
+    // These cases are the seed revision's (the default is the newest).
+    if w.get("Policy").is_none() {
+        w["Policy"] = json!({});
+    }
+    w["Policy"]["Revision"] = json!("seed");
     serde_json::from_value(w).unwrap()
 }
 

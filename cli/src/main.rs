@@ -21,11 +21,12 @@ macro_rules! exit_status {
 }
 
 /// `--revision NAME`: which API revision decides (default: the scenario's
-/// policy, itself `seed` by default).
+/// policy, itself the newest revision, `2025-02-27`, when it names none).
 #[derive(clap::Args)]
 struct RevisionArg {
     /// The API revision that decides, instead of the scenario's
-    /// `Policy.Revision`: `seed` (the default) or `2025-02-27`.
+    /// `Policy.Revision` (which is `2025-02-27`, the newest, when the
+    /// scenario names none): `2025-02-27` or `seed`.
     #[arg(long, value_name = "NAME", value_parser = cli::parse_revision)]
     revision: Option<&'static Revision>,
 }
@@ -33,7 +34,18 @@ struct RevisionArg {
 /// Decide what Alibaba Cloud ECS `ReInitDisk` does to a disk: the state it is
 /// re-initialized to, or the exact error code, message and HTTP status.
 #[derive(Parser)]
-#[command(name = "reinit-disk", version, about, long_about = None, after_help = exit_status!())]
+#[command(
+    name = "reinit-disk",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit status: 0 the command did its work, whatever the decision; 1 an I/O error \
+        that is not the input's fault (standard output closed or full); 2 an input it cannot use \
+        (with one line on standard error naming it). Two commands add their own: `diff` exits 1 \
+        when something changes (as diff(1) does), `serve` 1 when it cannot listen. A reader that goes \
+        away (a closed pipe: `... | head -1`) ends the run quietly, exit status 0. Each command's \
+        --help states its own."
+)]
 struct Cli {
     /// The most bytes a scenario may have (a file, standard input, or one
     /// line of `eval --lines`); a larger one is refused (exit 2) without
@@ -175,8 +187,9 @@ enum Command {
         /// from; an empty world when absent.
         #[arg(long, value_name = "FILE")]
         world: Option<PathBuf>,
-        /// Where to listen; port 0 picks a free one.
-        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+        /// Where to listen: IP:PORT, or HOST:PORT (`localhost:8080`,
+        /// resolved once); port 0 picks a free one.
+        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080", value_parser = cli::serve::parse_addr)]
         addr: std::net::SocketAddr,
         #[command(flatten)]
         revision: RevisionArg,
@@ -207,12 +220,12 @@ enum Command {
     /// it answers with, the HTTP status and the exact message.
     #[command(after_help = concat!(
         "Example:\n  \
-        reinit-disk table --revision 2025-02-27 > decision-table.md\n\n",
+        reinit-disk table --revision seed > decision-table.md\n\n",
         exit_status!()
     ))]
     Table {
-        /// The API revision whose table to print.
-        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
+        /// The API revision whose table to print: `2025-02-27` or `seed`.
+        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "2025-02-27")]
         revision: &'static Revision,
     },
     /// Print the checks of a revision in order as Markdown: when each fails,
@@ -224,8 +237,8 @@ enum Command {
         exit_status!()
     ))]
     Rules {
-        /// The API revision whose checks to print.
-        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "seed")]
+        /// The API revision whose checks to print: `2025-02-27` or `seed`.
+        #[arg(long, value_name = "NAME", value_parser = cli::parse_revision, default_value = "2025-02-27")]
         revision: &'static Revision,
     },
     /// Pre-flight: would ECS re-initialize this disk? Decided from the
@@ -265,7 +278,8 @@ struct PreflightArgs {
     /// A DescribeKeyPairs response (the key pair of --key-pair-name).
     #[arg(long, value_name = "FILE")]
     key_pairs: Option<PathBuf>,
-    /// The API revision that decides: `seed` (the default) or `2025-02-27`.
+    /// The API revision that decides: `2025-02-27` (the default, the
+    /// newest) or `seed`.
     #[arg(long, value_name = "NAME", value_parser = cli::parse_revision)]
     revision: Option<&'static Revision>,
     /// A password will be sent (a flag: the password itself is never

@@ -301,7 +301,7 @@ fn diff_of_a_revision_with_itself_finds_nothing_and_exits_0() {
 #[test]
 fn diff_of_policies_one_knob_apart_reports_exactly_what_brute_force_finds() {
     let dir = temp_dir("knob");
-    let default = serde_json::to_value(Policy::default()).unwrap();
+    let default = serde_json::to_value(Policy::new(&reinit_disk::revision::SEED)).unwrap();
     let mut flipped = default.clone();
     flipped["DeletedSnapshotCode"] = "OperationDenied".into();
     flipped["ActiveOnNonPublicImage"] = "Reject".into();
@@ -312,7 +312,7 @@ fn diff_of_policies_one_knob_apart_reports_exactly_what_brute_force_finds() {
         let (status, report) = diff_json("seed", &to_file);
         assert_eq!(status, Some(1), "{name}: a change exits 1");
         let to: Policy = serde_json::from_value(policy.clone()).unwrap();
-        let (total, classes) = brute_force(&Policy::default(), &to);
+        let (total, classes) = brute_force(&Policy::new(&reinit_disk::revision::SEED), &to);
         assert!(!classes.is_empty(), "{name}: the knob changes something");
         assert_eq!(reported(&report), (total, classes), "{name}");
         witnesses_replay(&report, &default, &dir);
@@ -325,10 +325,13 @@ fn diff_of_seed_to_2025_is_what_brute_force_finds_and_its_witnesses_replay() {
     let (status, report) = diff_json("seed", "2025-02-27");
     assert_eq!(status, Some(1));
     let v2025 = Policy::new(&reinit_disk::revision::V2025_02_27);
-    assert_eq!(reported(&report), brute_force(&Policy::default(), &v2025));
+    assert_eq!(
+        reported(&report),
+        brute_force(&Policy::new(&reinit_disk::revision::SEED), &v2025)
+    );
     witnesses_replay(
         &report,
-        &serde_json::to_value(Policy::default()).unwrap(),
+        &serde_json::to_value(Policy::new(&reinit_disk::revision::SEED)).unwrap(),
         &dir,
     );
     // Said plainly: the later revision's own facts were not enumerated.

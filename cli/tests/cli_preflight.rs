@@ -1185,6 +1185,8 @@ fn preflight_text_prints_the_explanation_then_the_unknown_facts_and_outcomes() {
         "preflight".to_owned(),
         "--disk-id".to_owned(),
         "d-1".to_owned(),
+        "--revision".to_owned(),
+        "seed".to_owned(),
     ];
     args.extend(docs.args());
     let out = run_owned(&args);

@@ -445,7 +445,7 @@ proptest! {
         ],
     ) {
         let http = HttpRequest { query: &query, ..HttpRequest::default() };
-        match respond(&http, &InMemoryWorld::new(), &Policy::default(), &Ids::new(&id)) {
+        match respond(&http, &InMemoryWorld::new(), &Policy::new(&reinit_disk::revision::SEED), &Ids::new(&id)) {
             Ok(response) => {
                 prop_assert_eq!(response.format, Format::Xml);
                 prop_assert_eq!(strict_request_id(&response.body), id);

@@ -536,3 +536,45 @@ fn serve_finishes_a_request_in_flight_when_sigterm_arrives_then_exits_0() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+/// `--addr` takes a host name and a port (`localhost:0`), resolved once: the
+/// server listens on the loopback address it resolves to and says which.
+#[test]
+fn serve_listens_on_a_host_name_resolved_once() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
+        .args(["serve", "--addr", "localhost:0", "--manual-clock"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let addr: std::net::SocketAddr = line.trim().parse().unwrap();
+    assert!(addr.ip().is_loopback(), "listening on {addr}");
+    assert_ne!(addr.port(), 0);
+}
+
+/// An `--addr` that is neither IP:PORT nor HOST:PORT is a usage error that
+/// says what it takes.
+#[test]
+fn serve_refuses_an_address_without_a_port_and_says_what_it_takes() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
+        .args(["serve", "--addr", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "expected IP:PORT or HOST:PORT (for example 127.0.0.1:8080 or localhost:8080)"
+        ),
+        "{stderr}"
+    );
+}

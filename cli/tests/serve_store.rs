@@ -314,7 +314,7 @@ fn the_store_settles_each_reinit_when_due_and_not_before_in_the_order_made() {
         ..Timings::default()
     };
     let store = Store::new(fleet(2_000), timings).unwrap();
-    let policy = Policy::default();
+    let policy = Policy::new(&reinit_disk::revision::SEED);
     // Disk k is re-initialized at k milliseconds: it settles at 2 s + k ms.
     for k in 0..2_000u64 {
         let id = format!("d-{k}");

@@ -235,7 +235,7 @@ pub fn policy() -> impl Strategy<Value = Policy> {
         select(ActiveOnNonPublicImage::VARIANTS),
     )
         .prop_map(|(order, deleted_snapshot_code, unsupported, active)| {
-            Policy::default()
+            Policy::new(&reinit_disk::revision::SEED)
                 .with_answers(Answers {
                     deleted_snapshot_code,
                     unsupported_categories: UnsupportedCategories(CategorySet::from(unsupported)),

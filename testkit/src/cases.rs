@@ -269,7 +269,7 @@ pub fn world(disks: usize) -> InMemoryWorld {
 
 /// Every case: three accepted, then one per rejection.
 pub fn cases() -> Vec<Case> {
-    let default = Policy::default();
+    let default = Policy::new(&reinit_disk::revision::SEED);
     let case = |name, request, expect| Case {
         name,
         request,

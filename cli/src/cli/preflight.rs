@@ -21,8 +21,8 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
+use reinit_disk::Policy;
 use reinit_disk::Revision;
-use reinit_disk::revision::SEED;
 
 use super::explain::{Color, explain};
 use super::{fail, max_input_bytes, print, read_input};
@@ -122,7 +122,9 @@ pub fn refuse_password_value(args: &[OsString]) -> Option<ExitCode> {
 
 /// Runs the command.
 pub fn run(args: &Args<'_>) -> ExitCode {
-    let revision = args.revision.unwrap_or(&SEED);
+    let revision = args
+        .revision
+        .unwrap_or_else(|| Policy::default().revision());
     let mut situation = match load(args, revision) {
         Ok(s) => s,
         Err(message) => return fail(&message),

@@ -33,6 +33,23 @@ pub fn parse_seconds(text: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("expected seconds from 0 to {MAX_SECONDS} (for example 2 or 0.5)"))
 }
 
+/// `--addr HOST:PORT`: an address (`127.0.0.1:8080`, `[::1]:0`), or a host
+/// name and a port (`localhost:8080`), resolved once at start; the first
+/// address the name resolves to is the one listened on.
+pub fn parse_addr(text: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let expected = "expected IP:PORT or HOST:PORT (for example 127.0.0.1:8080 or localhost:8080)";
+    match text.to_socket_addrs() {
+        Ok(mut addrs) => addrs
+            .next()
+            .ok_or_else(|| format!("{expected}; the name resolves to no address")),
+        Err(e) => Err(format!("{expected}; {e}")),
+    }
+}
+
 /// The arguments of `serve`.
 pub struct Args<'a> {
     /// `--world`.
