@@ -410,4 +410,13 @@ mod tests {
             assert!(format!("{request:?}").contains(param.field_name()));
         }
     }
+
+    #[test]
+    fn the_decode_fuzzers_dictionary_holds_every_parameter() {
+        let dict = include_str!("../fuzz/dict/decode.dict");
+        for &param in Param::ALL {
+            let entry = format!("\"{param}=\"");
+            assert!(dict.lines().any(|line| line == entry), "{entry}");
+        }
+    }
 }
