@@ -95,7 +95,10 @@ struct ScenarioFields {
 
 crate::map_only::map_only!(Scenario, ScenarioFields, "a scenario");
 
-#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
 fn is_default_account(account: &Account) -> bool {
     *account == Account::DEFAULT
 }
