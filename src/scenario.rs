@@ -95,7 +95,7 @@ struct ScenarioFields {
 
 crate::map_only::map_only!(Scenario, ScenarioFields, "a scenario");
 
-#[allow(
+#[expect(
     clippy::trivially_copy_pass_by_ref,
     reason = "serde's skip_serializing_if passes a reference"
 )]
@@ -152,6 +152,37 @@ impl ScenarioError {
             message: cap_message(message.as_ref()),
         }
     }
+}
+
+/// A line of a JSON Lines input that is not a scenario
+/// ([`Scenario::parse_json_line`]): what was found, and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LineError {
+    /// The line is not UTF-8 text.
+    #[error(
+        "not valid UTF-8 at line {line} column {column} ({source}): expected a scenario, one JSON object a line"
+    )]
+    NotUtf8 {
+        /// The line's number (from 1).
+        line: u64,
+        /// The column (in bytes, from 1) of the first byte that is not
+        /// UTF-8.
+        column: usize,
+        /// What is wrong with it.
+        source: std::str::Utf8Error,
+    },
+    /// The line is empty, or white space only.
+    #[error("empty line: expected a scenario, one JSON object a line")]
+    Empty {
+        /// The line's number (from 1).
+        line: u64,
+    },
+    /// The line is JSON text but not a valid scenario (or its policy does
+    /// not fit the revision asked for); any position in its message is
+    /// counted in the whole input.
+    #[error(transparent)]
+    Invalid(ScenarioError),
 }
 
 impl Scenario {
@@ -294,19 +325,18 @@ impl Scenario {
     /// `revision` when given; or why it is not one, with any position
     /// counted in the whole input (the line's number; the column in bytes
     /// from the line's start, a byte-order mark included).
-    pub fn from_json_line(
+    pub fn parse_json_line(
         line: &[u8],
         number: u64,
         revision: Option<&'static Revision>,
-    ) -> Result<Self, String> {
-        let text = std::str::from_utf8(line).map_err(|e| {
-            format!(
-                "not valid UTF-8 at line {number} column {} ({e}): expected a scenario, one JSON object a line",
-                e.valid_up_to().saturating_add(1)
-            )
+    ) -> Result<Self, LineError> {
+        let text = std::str::from_utf8(line).map_err(|source| LineError::NotUtf8 {
+            line: number,
+            column: source.valid_up_to().saturating_add(1),
+            source,
         })?;
         if text.trim().is_empty() {
-            return Err("empty line: expected a scenario, one JSON object a line".to_owned());
+            return Err(LineError::Empty { line: number });
         }
         // Scenario::from_json counts columns after a byte-order mark.
         let skipped = if text.starts_with('\u{feff}') {
@@ -314,12 +344,26 @@ impl Scenario {
         } else {
             0
         };
-        let scenario = Scenario::from_json(text)
-            .map_err(|e| in_whole_input(&e.to_string(), number, skipped))?;
+        let scenario = Scenario::from_json(text).map_err(|e| {
+            LineError::Invalid(ScenarioError {
+                message: in_whole_input(&e.message, number, skipped),
+                path: e.path,
+            })
+        })?;
         match revision {
-            Some(revision) => scenario.with_revision(revision).map_err(|e| e.to_string()),
+            Some(revision) => scenario.with_revision(revision).map_err(LineError::Invalid),
             None => Ok(scenario),
         }
+    }
+
+    /// [`Scenario::parse_json_line`] with its error as text (the
+    /// [`LineError`]'s message), for the callers that write it as it is.
+    pub fn from_json_line(
+        line: &[u8],
+        number: u64,
+        revision: Option<&'static Revision>,
+    ) -> Result<Self, String> {
+        Self::parse_json_line(line, number, revision).map_err(|e| e.to_string())
     }
 
     /// The same scenario decided under `revision` (the CLI's `--revision`):
@@ -707,4 +751,46 @@ fn in_whole_input(message: &str, number: u64, skipped: usize) -> String {
     };
     let line = number.saturating_add(line).saturating_sub(1);
     format!("{head} at line {line} column {column}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_that_is_not_a_scenario_says_what_was_found_and_what_was_expected() {
+        let not_utf8 = Scenario::parse_json_line(b"{\"a\xff", 7, None).unwrap_err();
+        assert!(
+            matches!(
+                not_utf8,
+                LineError::NotUtf8 {
+                    line: 7,
+                    column: 4,
+                    ..
+                }
+            ),
+            "{not_utf8:?}"
+        );
+        assert_eq!(
+            not_utf8.to_string(),
+            "not valid UTF-8 at line 7 column 4 (invalid utf-8 sequence of 1 bytes from index 3): expected a scenario, one JSON object a line"
+        );
+        let empty = Scenario::parse_json_line(b" \t", 3, None).unwrap_err();
+        assert_eq!(empty, LineError::Empty { line: 3 });
+        assert_eq!(
+            empty.to_string(),
+            "empty line: expected a scenario, one JSON object a line"
+        );
+        let invalid = Scenario::parse_json_line(b"{\"Disks\": 1}", 4, None).unwrap_err();
+        let LineError::Invalid(error) = &invalid else {
+            panic!("{invalid:?}");
+        };
+        assert_eq!(error.path, "Disks");
+        assert!(error.message.ends_with(" at line 4 column 11"), "{error}");
+        assert_eq!(invalid.to_string(), error.to_string());
+        assert_eq!(
+            Scenario::from_json_line(b"{\"Disks\": 1}", 4, None).unwrap_err(),
+            invalid.to_string()
+        );
+    }
 }

@@ -12,29 +12,35 @@
 
 #![no_main]
 
+use std::sync::LazyLock;
+
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use quick_xml::events::Event;
 use reinit_disk::wire::{
     EncodeError, Format, HttpRequest, Ids, Params, Response, message_naming, not_xml_char, respond,
 };
-use reinit_disk::{Code, Policy, Rejection, evaluate};
+use reinit_disk::{Code, Param, Policy, Rejection, evaluate};
 use reinit_disk_fuzz::{DISK_IDS, check_decision, in_memory, policy, world};
 
-const NAMES: [&str; 12] = [
-    "Action",
-    "%EF%BF%BE",
-    "%01a",
-    "\u{FFFE}",
-    "a]]>&<",
-    "DiskId",
-    "SecurityEnhancementStrategy",
-    "Format",
-    "RegionId",
-    "Version",
-    "action",
-    "Disk%49d",
-];
+/// Parameter names: every parameter `ReInitDisk` reads ([`Param::ALL`]),
+/// then names it ignores, escaped ones and odd ones.
+static NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    Param::ALL
+        .iter()
+        .map(|param| param.as_str())
+        .chain([
+            "%EF%BF%BE",
+            "%01a",
+            "\u{FFFE}",
+            "a]]>&<",
+            "Format",
+            "Version",
+            "action",
+            "Disk%49d",
+        ])
+        .collect()
+});
 const VALUES: [&str; 11] = [
     "ReInitDisk",
     "d-0",
@@ -89,9 +95,8 @@ fn form(u: &mut Unstructured<'_>) -> arbitrary::Result<String> {
     let mut pairs = Vec::new();
     for _ in 0..u.int_in_range(0..=6u8)? {
         let mut name = word(u, &NAMES)?;
-        if name == "DiskId" && u.ratio(1, 2)? {
-            name.clear();
-            name.push_str("DiskId=");
+        if name == Param::DiskId.as_str() && u.ratio(1, 2)? {
+            name.push('=');
             name.push_str(u.choose(&DISK_IDS)?);
             pairs.push(name);
             continue;

@@ -17,7 +17,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use reinit_disk::evaluate;
+use reinit_disk::{ACTION, Param, evaluate};
 use reinit_disk::scenario::{Decision, Scenario};
 use reinit_disk_fuzz::{check_decision, in_memory};
 use serde_json::{Value, json};
@@ -190,12 +190,13 @@ fn document(u: &mut Unstructured<'_>) -> arbitrary::Result<(String, Option<Strin
     }
     let disk_id = string(u, &["d-1", "d-1", "d-2"])?;
     let mut request = vec![
-        ("Action".to_owned(), "ReInitDisk".to_owned()),
-        ("DiskId".to_owned(), disk_id),
+        (Param::Action.as_str().to_owned(), ACTION.to_owned()),
+        (Param::DiskId.as_str().to_owned(), disk_id),
     ];
     let mut twice = None;
     if u.ratio(1, 4)? {
-        let name = string(u, &["DiskId", "Action", "SecurityEnhancementStrategy"])?;
+        let names: Vec<&str> = Param::ALL.iter().map(|param| param.as_str()).collect();
+        let name = string(u, &names)?;
         request.push((name.clone(), string(u, &["d-1", "Active"])?));
         request.push((name.clone(), string(u, &["d-1", "Deactive"])?));
         twice = Some(name);

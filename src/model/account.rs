@@ -66,6 +66,7 @@ impl<'a> KeyPairView<'a> {
     Deserialize,
 )]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
 pub enum KeyState {
     /// `Enabled` (default).
     #[default]

@@ -54,6 +54,7 @@ pub enum DiskType {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DiskCategory {
     /// `cloud`: basic disk.
     Cloud,
@@ -549,7 +550,7 @@ struct DiskRecord {
 
 crate::map_only::map_only!(DiskRecord, DiskRecord, "a disk");
 
-#[allow(
+#[expect(
     clippy::trivially_copy_pass_by_ref,
     reason = "serde's skip_serializing_if passes a reference"
 )]
@@ -557,7 +558,7 @@ fn no_lock(locks: &LockSet) -> bool {
     locks.is_empty()
 }
 
-#[allow(
+#[expect(
     clippy::trivially_copy_pass_by_ref,
     reason = "serde's skip_serializing_if passes a reference"
 )]
@@ -567,6 +568,7 @@ fn not_multi_attach(multi_attach: &MultiAttach) -> bool {
 
 /// A disk shape the real service cannot have.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShapeError {
     /// A system disk always comes from an image.
     #[error("disk {0:?}: a system disk needs an ImageId")]

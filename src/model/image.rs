@@ -23,6 +23,7 @@ use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArra
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[strum(serialize_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum ImageOwnerAlias {
     /// `system`: a public image.
     System,

@@ -83,6 +83,7 @@ pub enum OsType {
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[strum(serialize_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum LockReason {
     /// `security`: locked for security.
     Security,

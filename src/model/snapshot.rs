@@ -68,6 +68,7 @@ impl CreationTime {
 /// A `CreationTime` that is neither RFC 3339 nor ECS's minute form, or whose
 /// UTC instant is outside years 0 to 9999.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CreationTimeError {
     /// Neither RFC 3339 nor ECS's minute form.
     #[error(

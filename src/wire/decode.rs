@@ -72,6 +72,7 @@ impl<'a> HttpRequest<'a> {
 
 /// What is wrong with a malformed parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
 pub enum Fault {
     /// A `%` not followed by two hexadecimal digits.
     #[error("a % not followed by two hexadecimal digits")]

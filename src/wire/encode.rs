@@ -26,6 +26,7 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 /// An encoder that failed: writing JSON or XML to memory does not, so this
 /// is for completeness.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodeError {
     /// serde_json failed.
     #[error("cannot encode the JSON body: {0}")]
