@@ -19,7 +19,7 @@ With pytest, the package's plugin gives the fixtures ``ecs_world`` (a fresh
 >>> from reinit_disk.testing import mock_ecs
 >>> world = reinit_disk.World()
 >>> with mock_ecs(world) as ecs:
-...     response = requests.get("https://ecs.aliyuncs.com/?Action=ReInitDisk&DiskId=d-9")
+...     response = requests.get("https://ecs.aliyuncs.com/?Action=ReInitDisk&DiskId=d-9&Format=JSON")
 >>> response.status_code, response.json()["Code"], ecs.calls[0][2]
 (404, 'InvalidDiskId.NotFound', 404)
 """
