@@ -453,6 +453,11 @@ pub fn check_disk(disk: &Disk) -> Result<(), ScenarioError> {
 /// The line `reinit-disk eval --lines` (and Python's `evaluate_many`)
 /// writes for input line `line` (from 1) that is not a valid scenario:
 /// `{"Error":"...","Line":N}`, in that order.
+///
+/// ```
+/// use reinit_disk::scenario::error_line;
+/// assert_eq!(error_line("empty \"line\"", 3), r#"{"Error":"empty \"line\"","Line":3}"#);
+/// ```
 pub fn error_line(error: &str, line: u64) -> String {
     format!("{{\"Error\":{},\"Line\":{line}}}", Value::from(error))
 }

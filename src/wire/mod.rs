@@ -104,6 +104,13 @@ impl Response {
 /// The query string of `target`: for a URL (`https://...`, `http://...`,
 /// `/...`) the part after its first `?` (empty without one); otherwise
 /// `target` itself, without a leading `?`.
+///
+/// ```
+/// use reinit_disk::wire::query_of;
+/// assert_eq!(query_of("https://ecs.aliyuncs.com/?DiskId=d-1"), "DiskId=d-1");
+/// assert_eq!(query_of("/"), "");
+/// assert_eq!(query_of("?DiskId=d-1"), "DiskId=d-1");
+/// ```
 pub fn query_of(target: &str) -> &str {
     if target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/') {
         target.split_once('?').map_or("", |(_, q)| q)
@@ -116,6 +123,13 @@ pub fn query_of(target: &str) -> &str {
 /// nothing XML 1.0 cannot carry. The error shows the id and what is
 /// expected (`"\"x\u{7}\": expected an id such as ..."`); the caller says
 /// which argument it is about.
+///
+/// ```
+/// use reinit_disk::wire::check_request_id;
+/// assert!(check_request_id("F3CD6886-D8D0-4FEE-B93E-1B73239673DE").is_ok());
+/// assert!(check_request_id("").is_err());
+/// assert!(check_request_id("a\u{7}b").is_err());
+/// ```
 pub fn check_request_id(id: &str) -> Result<(), String> {
     if id.is_empty() || id.chars().any(char::is_control) || not_xml_char(id).is_some() {
         return Err(format!(
