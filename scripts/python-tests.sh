@@ -11,7 +11,7 @@ python3 -m venv "$venv"
 # The build backend (maturin, no build isolation) runs from the venv's bin.
 export PATH="$(cd "$venv" && pwd)/bin:$PATH"
 "$venv/bin/pip" install "${pip_q[@]}" maturin==1.16.0
-# maturin as pinned above builds the wheel (abi3, CPython 3.9+).
+# maturin as pinned above builds the wheel (abi3, CPython 3.10+).
 "$venv/bin/pip" install "${pip_q[@]}" --no-build-isolation ./python
 "$venv/bin/pip" install "${pip_q[@]}" -r python/requirements-test.txt
 # The CLI the tests compare every decision with (cargo test has built it).

@@ -288,15 +288,10 @@ impl Scenario {
                     ))
                 }
             };
-            match &disk.instance_id {
-                Some(id) => listed("InstanceId", id, "Instances", &instances)?,
-                None if disk.status == DiskStatus::InUse => {
-                    return Err(ScenarioError::new(
-                        format!("Disks[{i}].InstanceId"),
-                        "a disk whose Status is In_use is attached: give its InstanceId",
-                    ));
-                }
-                None => {}
+            check_disk(disk)
+                .map_err(|e| ScenarioError::new(format!("Disks[{i}].{}", e.path), e.message))?;
+            if let Some(id) = &disk.instance_id {
+                listed("InstanceId", id, "Instances", &instances)?;
             }
             match &disk.source {
                 DiskSource::Image {
@@ -455,21 +450,63 @@ fn path_text(path: &Path) -> String {
                 continue;
             }
         };
-        let plain = !name.is_empty()
-            && name.len() <= 100
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if plain {
-            out.push_str(name);
-        } else {
-            let _ = write!(out, "{}", Echo(name));
-        }
+        out.push_str(&path_name(name));
     }
     if out.is_empty() {
         out.push('.');
     }
     out
+}
+
+/// A field name as an error's path shows it (`Disks[0].Status`,
+/// `Request."a b"`): as it is when it is plain (letters, digits, `-` and
+/// `_`; at most 100 bytes), quoted and capped otherwise, so that a path is
+/// always one short line.
+pub fn path_name(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if plain {
+        name.to_owned()
+    } else {
+        Echo(name).to_string()
+    }
+}
+
+/// The largest scenario read by default, in bytes (64 MiB): a document, or
+/// a line of JSON Lines. The CLI's `--max-input-bytes` default; Python's
+/// limit.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Checks one disk on its own, as [`Scenario::validate`] checks each of a
+/// scenario's disks (for a world built record by record, whose ids may come
+/// later): its id is not empty, and an `In_use` disk names its instance.
+/// The path is inside the record (`DiskId`, `InstanceId`).
+pub fn check_disk(disk: &Disk) -> Result<(), ScenarioError> {
+    if disk.id.is_empty() {
+        return Err(ScenarioError::new("DiskId", "an id cannot be empty"));
+    }
+    if disk.status == DiskStatus::InUse && disk.instance_id.is_none() {
+        return Err(ScenarioError::new(
+            "InstanceId",
+            "a disk whose Status is In_use is attached: give its InstanceId",
+        ));
+    }
+    Ok(())
+}
+
+/// The line `reinit-disk eval --lines` (and Python's `evaluate_many`)
+/// writes for input line `line` (from 1) that is not a valid scenario:
+/// `{"Error":"...","Line":N}`, in that order.
+///
+/// ```
+/// use reinit_disk::scenario::error_line;
+/// assert_eq!(error_line("empty \"line\"", 3), r#"{"Error":"empty \"line\"","Line":3}"#);
+/// ```
+pub fn error_line(error: &str, line: u64) -> String {
+    format!("{{\"Error\":{},\"Line\":{line}}}", Value::from(error))
 }
 
 /// The error for a value of the wrong JSON type where an enum's string is

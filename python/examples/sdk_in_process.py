@@ -1,54 +1,29 @@
 """The official ECS SDK (alibabacloud-ecs20140526), answered in-process.
 
-The SDK's synchronous calls go through `requests` (darabonba's DaraCore
-opens a `requests.Session` and calls `session.send`, which hands the
-prepared request to its transport adapter). `answered_by(world)` replaces
-the transport adapter's `send` for the duration of a `with` block: each
-request the SDK sends is answered by `reinit_disk.respond` against `world`,
-byte for byte as ECS answers it, and no socket is opened. The SDK signs,
-sends, parses and raises exactly as against the real endpoint.
+`reinit_disk.testing.mock_ecs(world)` replaces the transport adapter's
+`send` of `requests` (which the SDK's synchronous calls go through:
+darabonba's DaraCore opens a `requests.Session` and calls `session.send`)
+for the duration of a `with` block: each request the SDK sends to an ECS
+endpoint is answered by `reinit_disk.respond` against `world`, byte for byte
+as ECS answers it, and no socket is opened. The SDK signs, sends, parses
+and raises exactly as against the real endpoint. (The older SDK,
+aliyun-python-sdk-ecs, is answered the same way.)
 
 Run it:  python python/examples/sdk_in_process.py
 """
 
 import contextlib
-import urllib.parse
-from unittest import mock
-
-import requests
-from requests.adapters import HTTPAdapter
-from requests.structures import CaseInsensitiveDict
 
 import reinit_disk
+from reinit_disk.testing import mock_ecs
 
 
 @contextlib.contextmanager
-def answered_by(world, *, host="ecs.aliyuncs.com"):
-    """Answers every `requests` call to `host` with `reinit_disk.respond`
-    against `world`; a call to another host fails (nothing leaves the
-    process). Yields the list of (method, url, status) answered."""
-    calls = []
-
-    def send(adapter, request, **kwargs):
-        url = urllib.parse.urlsplit(request.url)
-        if url.hostname != host:
-            raise requests.ConnectionError(f"not answered in-process: {request.url}")
-        status, headers, body = reinit_disk.respond(
-            world, request.method, url.query, request.headers, request.body or b""
-        )
-        response = requests.Response()
-        response.status_code = status
-        response.reason = requests.status_codes._codes.get(status, ("",))[0].upper().replace("_", " ")
-        response.headers = CaseInsensitiveDict(headers)
-        response._content = body
-        response.encoding = "utf-8"
-        response.url = request.url
-        response.request = request
-        calls.append((request.method, request.url, status))
-        return response
-
-    with mock.patch.object(HTTPAdapter, "send", send):
-        yield calls
+def answered_by(world):
+    """Answers the SDK's calls from `world`; yields the list of
+    (method, url, status) answered."""
+    with mock_ecs(world) as endpoint:
+        yield endpoint.calls
 
 
 def client(region="cn-hangzhou"):

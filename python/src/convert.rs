@@ -10,15 +10,13 @@ use std::fmt::{self, Write as _};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use reinit_disk::echo::Echo;
+use reinit_disk::scenario::path_name;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::errors::type_name;
 
 /// How deep a document may nest (serde_json refuses past 128 too).
 pub const MAX_DEPTH: usize = 128;
-
-/// The largest document read, in bytes, as the CLI's default
-/// `--max-input-bytes` (64 MiB).
-pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// A value that cannot be written as JSON: where, and why.
 #[derive(Debug)]
@@ -72,29 +70,6 @@ impl Unwritable {
     }
 }
 
-/// A field name as a path shows it: as it is when it is plain (letters,
-/// digits, `-`, `_`; at most 100 bytes), quoted and capped otherwise.
-pub fn path_name(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name.len() <= 100
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if plain {
-        name.to_owned()
-    } else {
-        Echo(name).to_string()
-    }
-}
-
-/// What a Python value is, for an error message.
-fn kind(value: &Bound<'_, PyAny>) -> String {
-    value
-        .get_type()
-        .name()
-        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
-}
-
 /// Writes `value` as JSON text to `out`: `dict` (string keys), `list` and
 /// `tuple`, `str`, `int`, `float` (finite), `bool` and `None`. Refuses
 /// anything else, a key that is not a string, a string that is not valid
@@ -141,7 +116,7 @@ pub fn write_json(
             let Ok(key) = key.cast::<PyString>() else {
                 return Err(Unwritable::new(format!(
                     "a key that is not a string ({}): JSON object keys are strings",
-                    kind(&key)
+                    type_name(&key)
                 )));
             };
             let key = key.to_cow().map_err(|_| {
@@ -173,7 +148,7 @@ pub fn write_json(
     } else {
         return Err(Unwritable::new(format!(
             "invalid type: {}, expected a JSON value (dict, list, str, int, float, bool or None)",
-            kind(value)
+            type_name(value)
         )));
     }
     Ok(())

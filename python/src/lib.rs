@@ -12,29 +12,24 @@ mod world;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
-use reinit_disk::echo::Echo;
-use reinit_disk::scenario::{Decision, Scenario};
+use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{
-    HttpRequest, Ids, Params, encode_malformed, encode_outcome, new_request_id, not_xml_char,
+    HttpRequest, Ids, Params, check_request_id, encode_malformed, encode_outcome, new_request_id,
+    query_of,
 };
 use reinit_disk::{Policy, Revision};
 
-use crate::convert::{MAX_INPUT_BYTES, json_to_py, write_json};
+use crate::convert::write_json;
 use crate::errors::{
     DuplicateIdError, ScenarioError, TransitionError, from_scenario, from_unwritable,
     scenario_error,
 };
 use crate::world::PyWorld;
 
-/// The decision as the `dict` `reinit-disk eval` prints: the same keys, in
-/// the same order. Serialized to JSON text and read back: the reference
-/// the templates of [`decision`] are built by (and copied from).
-pub fn decision_to_py<'py>(py: Python<'py>, decision: &Decision) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_string(decision).map_err(|e| {
-        pyo3::exceptions::PyRuntimeError::new_err(format!("cannot encode the decision: {e}"))
-    })?;
-    json_to_py(py, &json)
-}
+/// The largest document (or line) read, in bytes: the core's limit, the
+/// CLI's default `--max-input-bytes` (64 MiB).
+#[allow(clippy::cast_possible_truncation)] // 64 MiB fits any usize Python runs on
+pub const MAX_INPUT_BYTES: usize = reinit_disk::scenario::MAX_INPUT_BYTES as usize;
 
 /// A document given as a `dict` (written out as JSON), a `str` or UTF-8
 /// `bytes` (JSON text, at most [`MAX_INPUT_BYTES`]).
@@ -52,10 +47,7 @@ pub fn document_text(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<St
         String::from_utf8(b.as_bytes().to_vec())
             .map_err(|e| scenario_error(py, ".", &format!("not valid UTF-8: {e}")))?
     } else {
-        let found = document
-            .get_type()
-            .name()
-            .map_or_else(|_| "object".to_owned(), |n| n.to_string());
+        let found = errors::type_name(document);
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "expected a scenario as a dict, or JSON text as str or bytes; got {found}"
         )));
@@ -74,7 +66,7 @@ pub fn document_text(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<St
 }
 
 /// A revision by name, or a `ValueError` listing the names.
-fn revision_named(name: &str) -> PyResult<&'static Revision> {
+pub fn revision_named(name: &str) -> PyResult<&'static Revision> {
     Revision::by_name(name).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
 }
 
@@ -141,17 +133,7 @@ fn evaluate<'py>(
             .with_revision(revision)
             .map_err(|e| from_scenario(py, &e))?;
     }
-    decision::outcome_to_py(py, &scenario.evaluate(), None)
-}
-
-/// A query argument: a query string (a leading ``?`` is dropped) or a URL
-/// (``https://...``, ``/...``), whose part after the first ``?`` is taken.
-fn query_of(query: &str) -> &str {
-    if query.starts_with("http://") || query.starts_with("https://") || query.starts_with('/') {
-        query.split_once('?').map_or("", |(_, q)| q)
-    } else {
-        query.strip_prefix('?').unwrap_or(query)
-    }
+    decision::outcome_to_py(py, &scenario.evaluate())
 }
 
 /// Text or bytes, as a string (headers) or as bytes (a body).
@@ -246,15 +228,12 @@ fn respond<'py>(
     };
     let fresh;
     let request_id = match request_id {
-        Some(id)
-            if id.is_empty() || id.chars().any(char::is_control) || not_xml_char(id).is_some() =>
-        {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "invalid request_id {}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters, no U+FFFE or U+FFFF)",
-                Echo(id)
-            )));
+        Some(id) => {
+            check_request_id(id).map_err(|e| {
+                pyo3::exceptions::PyValueError::new_err(format!("invalid request_id {e}"))
+            })?;
+            id
         }
-        Some(id) => id,
         None => {
             fresh = new_request_id();
             fresh.as_str()
@@ -304,7 +283,7 @@ fn respond<'py>(
 
 /// The `reinit_disk` module.
 #[pymodule]
-#[pyo3(name = "reinit_disk")]
+#[pyo3(name = "_native")]
 fn reinit_disk_python(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;

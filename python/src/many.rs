@@ -6,9 +6,11 @@ use std::collections::VecDeque;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyIterator, PyString};
 use reinit_disk::Revision;
-use reinit_disk::scenario::Scenario;
+use reinit_disk::scenario::{MAX_INPUT_BYTES, Scenario, error_line};
 
-use crate::convert::{MAX_INPUT_BYTES, json_to_py};
+use crate::convert::json_to_py;
+use crate::errors::type_name;
+use crate::revision_named;
 
 /// How many lines are read from the iterable, then decided at once with
 /// the GIL released.
@@ -32,35 +34,18 @@ pub struct Decisions {
 fn decide_line(line: &[u8], number: u64, revision: Option<&'static Revision>) -> String {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let decided = if line.len() > MAX_INPUT_BYTES {
+    let decided = if line.len() as u64 > MAX_INPUT_BYTES {
         Err(format!(
             "line longer than {MAX_INPUT_BYTES} bytes, the limit for a scenario"
         ))
     } else {
         Scenario::from_json_line(line, number, revision)
     };
-    let written = match decided {
-        Ok(scenario) => serde_json::to_string(&scenario.decide()),
-        Err(error) => serde_json::to_string(&ErrorLine {
-            error: &error,
-            line: number,
-        }),
-    };
-    written.unwrap_or_else(|e| {
-        format!(
-            "{{\"Error\":{},\"Line\":{number}}}",
-            serde_json::to_string(&e.to_string()).unwrap_or_default()
-        )
-    })
-}
-
-/// An error line, in the CLI's order: `Error`, then `Line`.
-#[derive(serde::Serialize)]
-struct ErrorLine<'a> {
-    #[serde(rename = "Error")]
-    error: &'a str,
-    #[serde(rename = "Line")]
-    line: u64,
+    match decided.map(|scenario| serde_json::to_string(&scenario.decide())) {
+        Ok(Ok(json)) => json,
+        Ok(Err(e)) => error_line(&e.to_string(), number),
+        Err(error) => error_line(&error, number),
+    }
 }
 
 /// A line: `str`, or `bytes` (a line that is not UTF-8 gets an error
@@ -106,10 +91,7 @@ impl Decisions {
             } else if let Ok(b) = item.cast::<PyBytes>() {
                 Line::Bytes(b.as_bytes().to_vec())
             } else {
-                let found = item
-                    .get_type()
-                    .name()
-                    .map_or_else(|_| "object".to_owned(), |n| n.to_string());
+                let found = type_name(&item);
                 return Err(pyo3::exceptions::PyTypeError::new_err(format!(
                     "evaluate_many reads lines as str or bytes; got {found}"
                 )));
@@ -148,12 +130,7 @@ impl Decisions {
 #[pyfunction]
 #[pyo3(signature = (lines, *, revision = None))]
 pub fn evaluate_many(lines: &Bound<'_, PyAny>, revision: Option<&str>) -> PyResult<Decisions> {
-    let revision = revision
-        .map(|name| {
-            Revision::by_name(name)
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
-        })
-        .transpose()?;
+    let revision = revision.map(revision_named).transpose()?;
     let iter = lines.try_iter()?;
     Ok(Decisions {
         lines: Some(iter.unbind()),

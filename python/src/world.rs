@@ -4,35 +4,22 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use reinit_disk::model::{Account, Disk, DiskStatus, Instance};
-use reinit_disk::scenario::Scenario;
-use reinit_disk::{InMemoryWorld, OwnedTarget, Policy, Rejection, World as _};
+use reinit_disk::model::Disk;
+use reinit_disk::scenario::{Scenario, check_disk};
+use reinit_disk::{InMemoryWorld, OwnedTarget, Policy, World as _};
 use serde::Serialize;
 
-use crate::convert::{MAX_INPUT_BYTES, json_to_py, write_json};
-use crate::decision::{Accepted, Rendered, outcome_to_py, rejection_template, render_accepted};
+use crate::convert::{json_to_py, write_json};
+use crate::decision::outcome_to_py;
 use crate::errors::{duplicate, from_scenario, from_unwritable, scenario_error, transition};
-use crate::request::{DiskIds, request_params};
-use crate::{document_text, policy_of};
+use crate::request::request_params;
+use crate::{MAX_INPUT_BYTES, document_text, policy_of};
 
-/// What a `World` holds: the resources, the policy its calls use when they
-/// name none, and its accepted answers as Python objects.
+/// What a `World` holds: the resources, and the policy its calls use when
+/// they name none.
 pub struct State {
     pub world: InMemoryWorld,
     pub policy: Policy,
-    pub rendered: Rendered,
-}
-
-/// `World.evaluate`'s answer, as the world's lock is released.
-enum Answer {
-    /// The template of the rejection's answer, kept.
-    KeptRejection(Py<PyDict>),
-    /// A rejection whose answer's template is not kept.
-    Rejected(Rejection),
-    /// A copy of the kept answer of the target.
-    Kept(Accepted),
-    /// A target whose answer is not kept.
-    New(OwnedTarget),
 }
 
 /// An ECS region's resources, held in memory, to decide and apply
@@ -51,11 +38,6 @@ enum Answer {
 #[pyclass(frozen, name = "World", module = "reinit_disk")]
 pub struct PyWorld {
     state: Mutex<State>,
-    /// The ids of the world's disks, each `str` to its text: a request's
-    /// `DiskId` equal to one is not copied (python/src/request.rs). Every
-    /// disk the world adds, it adds here (`from_scenario`, `add_disk`; no
-    /// disk is ever removed or renamed).
-    disk_ids: DiskIds,
 }
 
 impl PyWorld {
@@ -64,21 +46,27 @@ impl PyWorld {
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    fn with(world: InMemoryWorld, policy: Policy) -> Self {
+        Self {
+            state: Mutex::new(State { world, policy }),
+        }
+    }
+
+    /// A call's policy: the one it names, else the world's (`None` here).
+    fn chosen(py: Python<'_>, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Policy>> {
+        match policy.filter(|p| !p.is_none()) {
+            Some(p) => policy_of(py, Some(p), Policy::default()).map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
-/// A record `dict` as one of the scenario's lists would hold it (`list` is
-/// `Disks`, `Instances`, ...; `None` for the `Account` object): the
-/// scenario's own parser reads it, so errors read as the CLI's, with the
-/// path from inside the record (`Status`, not `Instances[0].Status`).
-fn parse_in_scenario(
-    py: Python<'_>,
-    field: &str,
-    listed: bool,
-    record: &Bound<'_, PyDict>,
-) -> PyResult<Scenario> {
-    let mut json = String::new();
-    write_json(record.as_any(), &mut json, 1, MAX_INPUT_BYTES)
-        .map_err(|e| from_unwritable(py, &e, ""))?;
+/// A record `dict` as one of a scenario's lists holds it (`field` is
+/// `Disks`, `Instances`, ...; `listed` false for the `Account` object), read
+/// by the scenario's own parser: errors read as the CLI's, with the path
+/// from inside the record (`Status`, not `Instances[0].Status`).
+fn parse_in_scenario(py: Python<'_>, field: &str, listed: bool, json: &str) -> PyResult<Scenario> {
     let document = if listed {
         format!("{{\"{field}\":[{json}]}}")
     } else {
@@ -94,9 +82,28 @@ fn parse_in_scenario(
             Some(rest) => rest.strip_prefix('.').unwrap_or(rest),
             None => e.path.as_str(),
         };
-        let path = if path.is_empty() { "." } else { path };
-        scenario_error(py, path, &e.message)
+        scenario_error(py, if path.is_empty() { "." } else { path }, &e.message)
     })
+}
+
+/// A record `dict` as JSON text.
+fn record_json(py: Python<'_>, record: &Bound<'_, PyDict>) -> PyResult<String> {
+    let mut json = String::new();
+    write_json(record.as_any(), &mut json, 1, MAX_INPUT_BYTES)
+        .map_err(|e| from_unwritable(py, &e, ""))?;
+    Ok(json)
+}
+
+/// The one record of `field` a record `dict` is, read by the scenario's
+/// parser and taken out of the scenario by `take`.
+fn record<T>(
+    py: Python<'_>,
+    field: &str,
+    record: &Bound<'_, PyDict>,
+    take: impl FnOnce(&mut Scenario) -> Option<T>,
+) -> PyResult<T> {
+    let mut scenario = parse_in_scenario(py, field, true, &record_json(py, record)?)?;
+    take(&mut scenario).ok_or_else(|| scenario_error(py, ".", &format!("not one of {field}")))
 }
 
 /// Serializes `value` and reads it back as Python objects.
@@ -109,8 +116,8 @@ fn to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, P
 #[pymethods]
 impl PyWorld {
     /// An empty world. ``policy`` is the policy its calls use when they name
-    /// none: ``None`` (the default policy: the seed revision), a revision
-    /// name (``"2025-02-27"``) or a scenario's ``Policy`` object as a dict
+    /// none: ``None`` (the default policy), a revision name
+    /// (``"2025-02-27"``) or a scenario's ``Policy`` object as a dict
     /// (``{"Revision": "2025-02-27", "Order": [...]}``).
     ///
     /// >>> reinit_disk.World(policy="2025-02-27")
@@ -119,14 +126,7 @@ impl PyWorld {
     #[pyo3(signature = (policy = None))]
     fn new(py: Python<'_>, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let policy = policy_of(py, policy, Policy::default())?;
-        Ok(Self {
-            state: Mutex::new(State {
-                world: InMemoryWorld::new(),
-                policy,
-                rendered: Rendered::default(),
-            }),
-            disk_ids: DiskIds::new(py),
-        })
+        Ok(Self::with(InMemoryWorld::new(), policy))
     }
 
     /// The world of a scenario (a dict or JSON text): its disks, instances,
@@ -143,37 +143,8 @@ impl PyWorld {
     fn from_scenario(py: Python<'_>, scenario: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = document_text(py, scenario)?;
         let scenario = Scenario::from_json(&text).map_err(|e| from_scenario(py, &e))?;
-        let mut world = InMemoryWorld::new();
-        let disk_ids = DiskIds::new(py);
-        // The scenario is valid: its ids are unique, so no insert fails.
-        for d in scenario.disks {
-            disk_ids.add(py, &d.id)?;
-            world.insert_disk(d).map_err(|e| duplicate(py, &e))?;
-        }
-        for i in scenario.instances {
-            world.insert_instance(i).map_err(|e| duplicate(py, &e))?;
-        }
-        for i in scenario.images {
-            world.insert_image(i).map_err(|e| duplicate(py, &e))?;
-        }
-        for s in scenario.snapshots {
-            world.insert_snapshot(s).map_err(|e| duplicate(py, &e))?;
-        }
-        for k in scenario.key_pairs {
-            world.insert_key_pair(k).map_err(|e| duplicate(py, &e))?;
-        }
-        for k in scenario.kms_keys {
-            world.insert_kms_key(k).map_err(|e| duplicate(py, &e))?;
-        }
-        world.set_account(scenario.account);
-        Ok(Self {
-            state: Mutex::new(State {
-                world,
-                policy: scenario.policy,
-                rendered: Rendered::default(),
-            }),
-            disk_ids,
-        })
+        let world = scenario.to_world().map_err(|e| from_scenario(py, &e))?;
+        Ok(Self::with(world, scenario.policy))
     }
 
     /// Adds a disk, spelled as in a scenario's ``Disks``. Raises
@@ -186,34 +157,24 @@ impl PyWorld {
     /// >>> world = reinit_disk.World()
     /// >>> world.add_disk({"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
     /// ...                 "Status": "Available"})
+    /// >>> world.add_disk({"DiskId": "d-2", "Type": "data", "Category": "cloud_essd",
+    /// ...                 "Status": "In_use"})
+    /// Traceback (most recent call last):
+    /// ...
+    /// reinit_disk.ScenarioError: InstanceId: a disk whose Status is In_use is attached: give its InstanceId
     fn add_disk(&self, py: Python<'_>, disk: &Bound<'_, PyDict>) -> PyResult<()> {
-        let mut json = String::new();
-        write_json(disk.as_any(), &mut json, 1, MAX_INPUT_BYTES)
-            .map_err(|e| from_unwritable(py, &e, ""))?;
+        let json = record_json(py, disk)?;
+        // A disk alone (its ids need not be listed yet): read by serde, and
+        // by the scenario's parser to say where and why when it is not one.
         let disk: Disk = match serde_json::from_str(&json) {
             Ok(disk) => disk,
-            // The scenario's parser says where and why, as the CLI would.
             Err(_) => {
-                let dict = disk;
-                return match parse_in_scenario(py, "Disks", true, dict) {
-                    Err(e) => Err(e),
-                    Ok(_) => Err(scenario_error(py, ".", "not a valid disk")),
-                };
+                return Err(parse_in_scenario(py, "Disks", true, &json)
+                    .err()
+                    .unwrap_or_else(|| scenario_error(py, ".", "not a valid disk")));
             }
         };
-        if disk.id.is_empty() {
-            return Err(scenario_error(py, "DiskId", "an id cannot be empty"));
-        }
-        if disk.status == DiskStatus::InUse && disk.instance_id.is_none() {
-            return Err(scenario_error(
-                py,
-                "InstanceId",
-                "a disk whose Status is In_use is attached: give its InstanceId",
-            ));
-        }
-        // Before the disk: an id refused as a duplicate is there already,
-        // and an id maps only to its own text.
-        self.disk_ids.add(py, &disk.id)?;
+        check_disk(&disk).map_err(|e| from_scenario(py, &e))?;
         self.lock()
             .world
             .insert_disk(disk)
@@ -224,76 +185,72 @@ impl PyWorld {
     ///
     /// >>> reinit_disk.World().add_instance({"InstanceId": "i-1", "Status": "Running"})
     fn add_instance(&self, py: Python<'_>, instance: &Bound<'_, PyDict>) -> PyResult<()> {
-        let mut s = parse_in_scenario(py, "Instances", true, instance)?;
-        let instance: Instance = s
-            .instances
-            .pop()
-            .ok_or_else(|| scenario_error(py, ".", "not a valid instance"))?;
-        self.lock()
+        let instance = record(py, "Instances", instance, |s| s.instances.pop())?;
+        let mut state = self.lock();
+        state
             .world
             .insert_instance(instance)
             .map_err(|e| duplicate(py, &e))
     }
 
-    /// Adds an image, spelled as in a scenario's ``Images``
-    /// (``{"ImageId": "m-1", "ImageOwnerAlias": "system"}``).
+    /// Adds an image, spelled as in a scenario's ``Images``.
+    ///
+    /// >>> reinit_disk.World().add_image({"ImageId": "m-1", "ImageOwnerAlias": "system"})
     fn add_image(&self, py: Python<'_>, image: &Bound<'_, PyDict>) -> PyResult<()> {
-        let mut s = parse_in_scenario(py, "Images", true, image)?;
-        let image = s
-            .images
-            .pop()
-            .ok_or_else(|| scenario_error(py, ".", "not a valid image"))?;
-        self.lock()
+        let image = record(py, "Images", image, |s| s.images.pop())?;
+        let mut state = self.lock();
+        state
             .world
             .insert_image(image)
             .map_err(|e| duplicate(py, &e))
     }
 
-    /// Adds a snapshot, spelled as in a scenario's ``Snapshots``
-    /// (``{"SnapshotId": "s-1", "CreationTime": "2014-01-01T00:00:00Z"}``).
+    /// Adds a snapshot, spelled as in a scenario's ``Snapshots``.
+    ///
+    /// >>> reinit_disk.World().add_snapshot(
+    /// ...     {"SnapshotId": "s-1", "CreationTime": "2014-01-01T00:00:00Z"})
     fn add_snapshot(&self, py: Python<'_>, snapshot: &Bound<'_, PyDict>) -> PyResult<()> {
-        let mut s = parse_in_scenario(py, "Snapshots", true, snapshot)?;
-        let snapshot = s
-            .snapshots
-            .pop()
-            .ok_or_else(|| scenario_error(py, ".", "not a valid snapshot"))?;
-        self.lock()
+        let snapshot = record(py, "Snapshots", snapshot, |s| s.snapshots.pop())?;
+        let mut state = self.lock();
+        state
             .world
             .insert_snapshot(snapshot)
             .map_err(|e| duplicate(py, &e))
     }
 
-    /// Adds a key pair (``{"KeyPairName": "kp-1"}``; 2025-02-27 revision).
+    /// Adds a key pair, spelled as in a scenario's ``KeyPairs`` (read by
+    /// the 2025-02-27 revision).
+    ///
+    /// >>> reinit_disk.World().add_key_pair({"KeyPairName": "kp-1"})
     fn add_key_pair(&self, py: Python<'_>, key_pair: &Bound<'_, PyDict>) -> PyResult<()> {
-        let mut s = parse_in_scenario(py, "KeyPairs", true, key_pair)?;
-        let key_pair = s
-            .key_pairs
-            .pop()
-            .ok_or_else(|| scenario_error(py, ".", "not a valid key pair"))?;
-        self.lock()
+        let key_pair = record(py, "KeyPairs", key_pair, |s| s.key_pairs.pop())?;
+        let mut state = self.lock();
+        state
             .world
             .insert_key_pair(key_pair)
             .map_err(|e| duplicate(py, &e))
     }
 
-    /// Adds a KMS key, spelled as in a scenario's ``KmsKeys`` (2025-02-27).
+    /// Adds a KMS key, spelled as in a scenario's ``KmsKeys`` (read by the
+    /// 2025-02-27 revision).
+    ///
+    /// >>> reinit_disk.World().add_kms_key({"KeyId": "key-1"})
     fn add_kms_key(&self, py: Python<'_>, key: &Bound<'_, PyDict>) -> PyResult<()> {
-        let mut s = parse_in_scenario(py, "KmsKeys", true, key)?;
-        let key = s
-            .kms_keys
-            .pop()
-            .ok_or_else(|| scenario_error(py, ".", "not a valid KMS key"))?;
-        self.lock()
+        let key = record(py, "KmsKeys", key, |s| s.kms_keys.pop())?;
+        let mut state = self.lock();
+        state
             .world
             .insert_kms_key(key)
             .map_err(|e| duplicate(py, &e))
     }
 
-    /// Sets the account, spelled as a scenario's ``Account`` (2025-02-27).
+    /// Sets the account, spelled as a scenario's ``Account`` (read by the
+    /// 2025-02-27 revision).
+    ///
+    /// >>> reinit_disk.World().set_account({})
     fn set_account(&self, py: Python<'_>, account: &Bound<'_, PyDict>) -> PyResult<()> {
-        let s = parse_in_scenario(py, "Account", false, account)?;
-        let account: Account = s.account;
-        self.lock().world.set_account(account);
+        let scenario = parse_in_scenario(py, "Account", false, &record_json(py, account)?)?;
+        self.lock().world.set_account(scenario.account);
         Ok(())
     }
 
@@ -312,62 +269,36 @@ impl PyWorld {
         request: &Bound<'py, PyDict>,
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let params = request_params(py, request, Some(&self.disk_ids))?;
-        let chosen = match policy {
-            Some(p) => Some(policy_of(py, Some(p), Policy::default())?),
-            None => None,
-        };
+        let params = request_params(py, request)?;
+        let chosen = Self::chosen(py, policy)?;
         let request = params.request();
-        let disk_id = params.disk_id();
-        // Under the lock, the decision, and the answer kept for its target
-        // if there is one (a look-up); the ids of a new target are copied
-        // out, so that no dict is built under the lock.
-        let answer = {
+        // Under the lock, the decision alone: the answer is built after it
+        // is released (a rejection is a copy; a target's ids are copied out).
+        let outcome = {
             let state = self.lock();
             let policy = chosen.as_ref().unwrap_or(&state.policy);
-            match reinit_disk::evaluate(&request, &state.world, policy) {
-                Err(rejection) => match state.rendered.rejection(py, rejection) {
-                    Some(template) => Answer::KeptRejection(template),
-                    None => Answer::Rejected(rejection),
-                },
-                Ok(target) => match state.rendered.get(py, &target) {
-                    Some(kept) => Answer::Kept(kept),
-                    None => Answer::New(target.to_owned()),
-                },
-            }
+            reinit_disk::evaluate(&request, &state.world, policy).map(|t| t.to_owned())
         };
-        match answer {
-            Answer::KeptRejection(template) => Ok(template.bind(py).copy()?.into_any()),
-            Answer::Rejected(rejection) => {
-                let template = rejection_template(py, rejection)?;
-                let out = template.copy()?.into_any();
-                let replaced = self
-                    .lock()
-                    .rendered
-                    .keep_rejection(rejection, template.unbind());
-                // Dropped once the lock is released.
-                drop(replaced);
-                Ok(out)
-            }
-            Answer::Kept(kept) => kept.fresh(py),
-            Answer::New(target) => {
-                let template = render_accepted(py, &target.as_target(), disk_id)?;
-                let out = template.fresh(py);
-                let forgotten = self.lock().rendered.keep(target, template);
-                // Dropped once the lock is released.
-                drop(forgotten);
-                out
-            }
-        }
+        outcome_to_py(
+            py,
+            &outcome.as_ref().map(OwnedTarget::as_target).map_err(|r| *r),
+        )
     }
 
     /// Decides ``request`` and, if it is accepted, applies the first stage
     /// of the re-init at once, under the same lock: the disk is
     /// ``ReIniting`` (a second request meanwhile gets
-    /// ``IncorrectDiskStatus``) and its instance ``Stopped``... as the
-    /// target says. Returns the decision; ``settle_reinit`` ends the re-init.
+    /// ``IncorrectDiskStatus``) and its instance as the target says.
+    /// Returns the decision; ``settle_reinit`` ends the re-init.
     ///
-    /// >>> decision = world.begin_reinit({"DiskId": "d-1"})
+    /// >>> world = reinit_disk.World.from_scenario({
+    /// ...     "Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+    /// ...                "Status": "In_use", "InstanceId": "i-1"}],
+    /// ...     "Instances": [{"InstanceId": "i-1", "Status": "Stopped"}]})
+    /// >>> world.begin_reinit({"DiskId": "d-1"})["Accepted"]
+    /// True
+    /// >>> world.begin_reinit({"DiskId": "d-1"})["Code"]
+    /// 'IncorrectDiskStatus'
     #[pyo3(signature = (request, policy = None))]
     fn begin_reinit<'py>(
         &self,
@@ -375,11 +306,8 @@ impl PyWorld {
         request: &Bound<'py, PyDict>,
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let params = request_params(py, request, Some(&self.disk_ids))?;
-        let chosen = match policy {
-            Some(p) => Some(policy_of(py, Some(p), Policy::default())?),
-            None => None,
-        };
+        let params = request_params(py, request)?;
+        let chosen = Self::chosen(py, policy)?;
         let request = params.request();
         let begun = {
             let mut state = self.lock();
@@ -389,7 +317,6 @@ impl PyWorld {
         outcome_to_py(
             py,
             &begun.as_ref().map(OwnedTarget::as_target).map_err(|r| *r),
-            params.disk_id(),
         )
     }
 
@@ -398,6 +325,17 @@ impl PyWorld {
     /// what it was reset to: ``{"ResetTo": "Image"|"Snapshot"|"Empty",
     /// "SourceId": str|None}``. Raises ``TransitionError`` when the disk
     /// does not exist or is not ``ReIniting``.
+    ///
+    /// >>> world = reinit_disk.World.from_scenario({
+    /// ...     "Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+    /// ...                "Status": "In_use", "InstanceId": "i-1"}],
+    /// ...     "Instances": [{"InstanceId": "i-1", "Status": "Stopped"}]})
+    /// >>> world.begin_reinit({"DiskId": "d-1"})["Accepted"]
+    /// True
+    /// >>> world.settle_reinit("d-1")
+    /// {'ResetTo': 'Empty', 'SourceId': None}
+    /// >>> world.disk("d-1")["Status"]
+    /// 'In_use'
     fn settle_reinit<'py>(&self, py: Python<'py>, disk_id: &str) -> PyResult<Bound<'py, PyAny>> {
         let (kind, id) = {
             let mut state = self.lock();
@@ -414,12 +352,23 @@ impl PyWorld {
     }
 
     /// The disk ``disk_id`` as a scenario spells it, or ``None``.
+    ///
+    /// >>> world = reinit_disk.World()
+    /// >>> world.add_disk({"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+    /// ...                 "Status": "Available"})
+    /// >>> world.disk("d-1")["Status"], world.disk("d-2")
+    /// ('Available', None)
     fn disk<'py>(&self, py: Python<'py>, disk_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
         let disk = self.lock().world.disk_mut(disk_id).map(|d| d.clone());
         disk.map(|d| to_py(py, &d)).transpose()
     }
 
     /// The instance ``instance_id`` as a scenario spells it, or ``None``.
+    ///
+    /// >>> world = reinit_disk.World()
+    /// >>> world.add_instance({"InstanceId": "i-1", "Status": "Running"})
+    /// >>> world.instance("i-1")["Status"], world.instance("i-2")
+    /// ('Running', None)
     fn instance<'py>(
         &self,
         py: Python<'py>,
@@ -435,6 +384,13 @@ impl PyWorld {
 
     /// The world as a scenario ``dict`` (each list sorted by id; an empty
     /// ``Request``), which ``World.from_scenario`` and ``evaluate`` read.
+    ///
+    /// >>> world = reinit_disk.World(policy="2025-02-27")
+    /// >>> world.add_instance({"InstanceId": "i-1", "Status": "Running"})
+    /// >>> [i["InstanceId"] for i in world.to_scenario()["Instances"]]
+    /// ['i-1']
+    /// >>> reinit_disk.World.from_scenario(world.to_scenario()).revision
+    /// '2025-02-27'
     fn to_scenario<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let scenario = {
             let state = self.lock();
@@ -462,6 +418,9 @@ impl PyWorld {
     }
 
     /// The name of the revision the world's policy decides under.
+    ///
+    /// >>> reinit_disk.World(policy="2025-02-27").revision
+    /// '2025-02-27'
     #[getter]
     fn revision(&self) -> &'static str {
         self.lock().policy.revision().name

@@ -101,6 +101,45 @@ impl Response {
     }
 }
 
+/// The query string of `target`: for a URL (`https://...`, `http://...`,
+/// `/...`) the part after its first `?` (empty without one); otherwise
+/// `target` itself, without a leading `?`.
+///
+/// ```
+/// use reinit_disk::wire::query_of;
+/// assert_eq!(query_of("https://ecs.aliyuncs.com/?DiskId=d-1"), "DiskId=d-1");
+/// assert_eq!(query_of("/"), "");
+/// assert_eq!(query_of("?DiskId=d-1"), "DiskId=d-1");
+/// ```
+pub fn query_of(target: &str) -> &str {
+    if target.starts_with("http://") || target.starts_with("https://") || target.starts_with('/') {
+        target.split_once('?').map_or("", |(_, q)| q)
+    } else {
+        target.strip_prefix('?').unwrap_or(target)
+    }
+}
+
+/// Checks a `RequestId` a caller chose: not empty, no control character,
+/// nothing XML 1.0 cannot carry. The error shows the id and what is
+/// expected (`"\"x\u{7}\": expected an id such as ..."`); the caller says
+/// which argument it is about.
+///
+/// ```
+/// use reinit_disk::wire::check_request_id;
+/// assert!(check_request_id("F3CD6886-D8D0-4FEE-B93E-1B73239673DE").is_ok());
+/// assert!(check_request_id("").is_err());
+/// assert!(check_request_id("a\u{7}b").is_err());
+/// ```
+pub fn check_request_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.chars().any(char::is_control) || not_xml_char(id).is_some() {
+        return Err(format!(
+            "{}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters, no U+FFFE or U+FFFF: an XML body could not carry them)",
+            crate::echo::Echo(id)
+        ));
+    }
+    Ok(())
+}
+
 /// Decodes `http`, evaluates it against `world` under `policy` and encodes
 /// the answer: the whole exchange in one call.
 ///

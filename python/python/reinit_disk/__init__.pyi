@@ -1,7 +1,8 @@
 """The Alibaba Cloud ECS ``ReInitDisk`` engine (Rust, PyO3): decisions on
 JSON scenarios, an in-memory world, and byte-exact ECS HTTP responses.
 
-See docs/python.md.
+``reinit_disk.testing`` answers the official ECS SDKs from a ``World``,
+in-process. CPython 3.10 and later. See docs/python.md.
 """
 
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union
@@ -15,7 +16,7 @@ MAX_INPUT_BYTES: int
 Json = Dict[str, Any]
 Document = Union[Mapping[str, Any], str, bytes]
 Policy = Union[None, str, Mapping[str, Any]]
-"""``None`` (the world's, or the default: ``seed``), a revision name, or a
+"""``None`` (the world's, or the default policy), a revision name, or a
 scenario's ``Policy`` object."""
 Headers = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
