@@ -5,8 +5,7 @@
 use std::io::{self, BufRead, Read, Write};
 
 use reinit_disk::Revision;
-use reinit_disk::scenario::Scenario;
-use serde::Serialize;
+use reinit_disk::scenario::{Scenario, error_line};
 
 /// What a run saw.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -17,16 +16,6 @@ pub struct Summary {
     pub invalid: u64,
     /// The number (from 1) of the first invalid line.
     pub first_invalid: Option<u64>,
-}
-
-/// The line printed for an invalid scenario: what is wrong, and the
-/// number (from 1) of the input line it is about.
-#[derive(Serialize)]
-struct ErrorLine<'a> {
-    #[serde(rename = "Error")]
-    error: &'a str,
-    #[serde(rename = "Line")]
-    line: u64,
 }
 
 /// Why a run stopped: the input could not be read, or the output written.
@@ -73,13 +62,9 @@ pub fn run<R: BufRead, W: Write>(
             Err(error) => {
                 summary.invalid += 1;
                 summary.first_invalid.get_or_insert(summary.lines);
-                serde_json::to_writer(
-                    &mut output,
-                    &ErrorLine {
-                        error: &error,
-                        line: summary.lines,
-                    },
-                )
+                output
+                    .write_all(error_line(&error, summary.lines).as_bytes())
+                    .map_err(serde_json::Error::io)
             }
         };
         written

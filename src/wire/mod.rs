@@ -130,14 +130,23 @@ pub fn query_of(target: &str) -> &str {
 /// assert!(check_request_id("").is_err());
 /// assert!(check_request_id("a\u{7}b").is_err());
 /// ```
-pub fn check_request_id(id: &str) -> Result<(), String> {
+pub fn check_request_id(id: &str) -> Result<(), RequestIdError> {
     if id.is_empty() || id.chars().any(char::is_control) || not_xml_char(id).is_some() {
-        return Err(format!(
-            "{}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters, no U+FFFE or U+FFFF: an XML body could not carry them)",
-            crate::echo::Echo(id)
-        ));
+        return Err(RequestIdError {
+            shown: crate::echo::Echo(id).to_string(),
+        });
     }
     Ok(())
+}
+
+/// A `RequestId` a response cannot carry ([`check_request_id`]): the id as
+/// shown (capped, control characters escaped) and what is expected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{shown}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters, no U+FFFE or U+FFFF: an XML body could not carry them)"
+)]
+pub struct RequestIdError {
+    shown: String,
 }
 
 /// Decodes `http`, evaluates it against `world` under `policy` and encodes

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use reinit_disk::Revision;
 use reinit_disk::echo::Echo;
-use reinit_disk::wire::{HttpRequest, Ids, new_request_id, not_xml_char, respond};
+use reinit_disk::wire::{HttpRequest, Ids, check_request_id, new_request_id, query_of, respond};
 
 use super::{fail, load_scenario, print};
 
@@ -39,15 +39,10 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     };
     let fresh;
     let request_id = match args.request_id {
-        Some(id)
-            if id.is_empty() || id.chars().any(char::is_control) || not_xml_char(id).is_some() =>
-        {
-            return fail(&format!(
-                "invalid --request-id {}: expected an id such as F3CD6886-D8D0-4FEE-B93E-1B73239673DE (not empty, no control characters, no U+FFFE or U+FFFF: an XML body could not carry them)",
-                Echo(id)
-            ));
-        }
-        Some(id) => id,
+        Some(id) => match check_request_id(id) {
+            Ok(()) => id,
+            Err(e) => return fail(&format!("invalid --request-id {e}")),
+        },
         None => {
             fresh = new_request_id();
             &fresh
@@ -77,15 +72,5 @@ fn parse_header(header: &str) -> Result<(&str, &str), String> {
             "invalid --header {}: expected \"Name: value\", such as \"x-acs-action: ReInitDisk\" or \"Accept: application/json\"",
             Echo(header)
         )),
-    }
-}
-
-/// The query string of QUERY: itself, without a leading `?`; or, for a URL
-/// (`https://...`, `/...`), the part after its first `?`.
-fn query_of(query: &str) -> &str {
-    if query.starts_with("http://") || query.starts_with("https://") || query.starts_with('/') {
-        query.split_once('?').map_or("", |(_, q)| q)
-    } else {
-        query.strip_prefix('?').unwrap_or(query)
     }
 }

@@ -23,7 +23,7 @@ use reinit_disk::scenario::Scenario;
 /// The most bytes a scenario may have (a file, standard input, or one line
 /// of `eval --lines`) unless `--max-input-bytes` says otherwise: 64 MiB,
 /// far above any real scenario, far below what would exhaust memory.
-pub const DEFAULT_MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = reinit_disk::scenario::MAX_INPUT_BYTES;
 
 /// The limit `--max-input-bytes` set ([`DEFAULT_MAX_INPUT_BYTES`] unless
 /// it was given), read by every command that reads a scenario.
