@@ -65,7 +65,7 @@ def server():
 
 def test_the_readme_snippet_points_the_current_sdk_at_the_server(capsys):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("(three lines of Python):\n\n```python\n", 1)[1].split("```", 1)[0]
+    block = text.split("python/requirements-test.txt):\n\n```python\n", 1)[1].split("```", 1)[0]
     assert len(block.splitlines()) == 3, block
     assert "127.0.0.1:8080" in block
     s = Server(keys=False)

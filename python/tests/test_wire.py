@@ -85,9 +85,10 @@ def test_bad_request_id_is_refused_and_changes_nothing(rid):
 
 def test_policy_argument_chooses_the_revision():
     world = reinit_disk.World()
-    # The 2025-02-27 revision reads RegionId; the seed revision ignores it.
+    # The 2025-02-27 revision (the default) reads RegionId; the seed
+    # revision ignores it.
     query = "Action=ReInitDisk&DiskId=d-9&RegionId=NOT_A_REGION&Format=JSON"
-    seed = reinit_disk.respond(world, "GET", query, request_id="R")
-    today = reinit_disk.respond(world, "GET", query, request_id="R", policy="2025-02-27")
+    seed = reinit_disk.respond(world, "GET", query, request_id="R", policy="seed")
+    today = reinit_disk.respond(world, "GET", query, request_id="R")
     assert json.loads(seed[2])["Code"] == "InvalidDiskId.NotFound"
     assert json.loads(today[2])["Code"] == "InvalidRegionId.MalFormed"

@@ -51,7 +51,7 @@ def test_auto_start_under_2025_starts_the_instance_on_settle():
 
 
 def test_policy_per_call_overrides_the_worlds():
-    world = small_world()
+    world = small_world(policy="seed")
     request = {"DiskId": "d-1", "RegionId": "BAD REGION"}
     assert world.evaluate(request)["Accepted"]
     assert world.evaluate(request, "2025-02-27")["Code"] == "InvalidRegionId.MalFormed"
