@@ -12,134 +12,86 @@ use serde::{Deserialize, Serialize};
 use crate::request::Param;
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
-/// An error code, spelled as ECS returns it in `Code`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Display,
-    EnumString,
-    EnumIter,
-    EnumCount,
-    IntoStaticStr,
-    VariantArray,
-    Serialize,
-    Deserialize,
-)]
-#[non_exhaustive]
-pub enum Code {
-    /// `InvalidAction.NotFound`
-    #[strum(serialize = "InvalidAction.NotFound")]
-    #[serde(rename = "InvalidAction.NotFound")]
-    InvalidActionNotFound,
-    /// `MissingParameter`
-    MissingParameter,
-    /// `InvalidParameter`
-    InvalidParameter,
-    /// `InvalidDiskId.NotFound`
-    #[strum(serialize = "InvalidDiskId.NotFound")]
-    #[serde(rename = "InvalidDiskId.NotFound")]
-    InvalidDiskIdNotFound,
-    /// `DiskCategory.OperationNotSupported`
-    #[strum(serialize = "DiskCategory.OperationNotSupported")]
-    #[serde(rename = "DiskCategory.OperationNotSupported")]
-    DiskCategoryOperationNotSupported,
-    /// `InstanceLockedForSecurity`
-    InstanceLockedForSecurity,
-    /// `InstanceExpiredOrInArrears`
-    InstanceExpiredOrInArrears,
-    /// `IncorrectDiskStatus`
-    IncorrectDiskStatus,
-    /// `IncorrectInstanceStatus`
-    IncorrectInstanceStatus,
-    /// `DiskCreatingSnapshot`
-    DiskCreatingSnapshot,
-    /// `InvalidSourceSnapshot`
-    InvalidSourceSnapshot,
-    /// `OperationDenied`
-    OperationDenied,
-    /// `InvalidSnapshot.TooOld`
-    #[strum(serialize = "InvalidSnapshot.TooOld")]
-    #[serde(rename = "InvalidSnapshot.TooOld")]
-    InvalidSnapshotTooOld,
-    /// `SharedImageDeleted`
-    SharedImageDeleted,
-    /// `InvalidDiskId.OperationNotSupported`
-    #[strum(serialize = "InvalidDiskId.OperationNotSupported")]
-    #[serde(rename = "InvalidDiskId.OperationNotSupported")]
-    InvalidDiskIdOperationNotSupported,
-    /// `InvalidImageId.NotFound`
-    #[strum(serialize = "InvalidImageId.NotFound")]
-    #[serde(rename = "InvalidImageId.NotFound")]
-    InvalidImageIdNotFound,
-    /// `InvalidRegionId.MalFormed`
-    #[strum(serialize = "InvalidRegionId.MalFormed")]
-    #[serde(rename = "InvalidRegionId.MalFormed")]
-    InvalidRegionIdMalFormed,
-    /// `InvalidPassword.Malformed`
-    #[strum(serialize = "InvalidPassword.Malformed")]
-    #[serde(rename = "InvalidPassword.Malformed")]
-    InvalidPasswordMalformed,
-    /// `UserNotInTheWhiteList`
-    UserNotInTheWhiteList,
-    /// `InvalidOperation.MultiAttachDisk`
-    #[strum(serialize = "InvalidOperation.MultiAttachDisk")]
-    #[serde(rename = "InvalidOperation.MultiAttachDisk")]
-    InvalidOperationMultiAttachDisk,
-    /// `HibernationConfigured.InstanceOperationForbidden`
-    #[strum(serialize = "HibernationConfigured.InstanceOperationForbidden")]
-    #[serde(rename = "HibernationConfigured.InstanceOperationForbidden")]
-    HibernationConfiguredInstanceOperationForbidden,
-    /// `DependencyViolation.IoOptimize`
-    #[strum(serialize = "DependencyViolation.IoOptimize")]
-    #[serde(rename = "DependencyViolation.IoOptimize")]
-    DependencyViolationIoOptimize,
-    /// `DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported`
-    #[strum(serialize = "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported")]
-    #[serde(rename = "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported")]
-    DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported,
-    /// `InvalidParameter.KMSKeyId.CMKNotEnabled`
-    #[strum(serialize = "InvalidParameter.KMSKeyId.CMKNotEnabled")]
-    #[serde(rename = "InvalidParameter.KMSKeyId.CMKNotEnabled")]
-    InvalidParameterKmsKeyIdCmkNotEnabled,
-    /// `InvalidParameter.KMSKeyId.KMSUnauthorized`
-    #[strum(serialize = "InvalidParameter.KMSKeyId.KMSUnauthorized")]
-    #[serde(rename = "InvalidParameter.KMSKeyId.KMSUnauthorized")]
-    InvalidParameterKmsKeyIdKmsUnauthorized,
-    /// `InvalidParameter.KMSKeyId.CMKUnauthorized`
-    #[strum(serialize = "InvalidParameter.KMSKeyId.CMKUnauthorized")]
-    #[serde(rename = "InvalidParameter.KMSKeyId.CMKUnauthorized")]
-    InvalidParameterKmsKeyIdCmkUnauthorized,
-    /// `InvalidKeyPairName.NotFound`
-    #[strum(serialize = "InvalidKeyPairName.NotFound")]
-    #[serde(rename = "InvalidKeyPairName.NotFound")]
-    InvalidKeyPairNameNotFound,
-    /// `DependencyViolation.WindowsInstance`
-    #[strum(serialize = "DependencyViolation.WindowsInstance")]
-    #[serde(rename = "DependencyViolation.WindowsInstance")]
-    DependencyViolationWindowsInstance,
-    /// `LoginAsNonRoot.RegionNotSupport`
-    #[strum(serialize = "LoginAsNonRoot.RegionNotSupport")]
-    #[serde(rename = "LoginAsNonRoot.RegionNotSupport")]
-    LoginAsNonRootRegionNotSupport,
-    /// `LoginAsNonRoot.ImageNotSupport`
-    #[strum(serialize = "LoginAsNonRoot.ImageNotSupport")]
-    #[serde(rename = "LoginAsNonRoot.ImageNotSupport")]
-    LoginAsNonRootImageNotSupport,
-    /// `InternalError`
-    InternalError,
+/// Declares [`Code`] from one table: each row a variant and its ECS
+/// spelling, written once. The spelling is the variant's doc, its
+/// `as_str`, and (through attributes generated from the one literal, so
+/// that they cannot disagree) its strum name (`Display`, `FromStr`,
+/// `Into<&str>`) and its serde name.
+macro_rules! codes {
+    ($($variant:ident => $spelling:literal,)*) => {
+        /// An error code, spelled as ECS returns it in `Code`.
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            Display,
+            EnumString,
+            EnumIter,
+            EnumCount,
+            IntoStaticStr,
+            VariantArray,
+            Serialize,
+            Deserialize,
+        )]
+        #[non_exhaustive]
+        pub enum Code {
+            $(
+                #[doc = concat!("`", $spelling, "`")]
+                #[strum(serialize = $spelling)]
+                #[serde(rename = $spelling)]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// The code as ECS spells it.
+            #[inline]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $spelling,)*
+                }
+            }
+        }
+    };
 }
 
-impl Code {
-    /// The code as ECS spells it.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
+codes! {
+    InvalidActionNotFound => "InvalidAction.NotFound",
+    MissingParameter => "MissingParameter",
+    InvalidParameter => "InvalidParameter",
+    InvalidDiskIdNotFound => "InvalidDiskId.NotFound",
+    DiskCategoryOperationNotSupported => "DiskCategory.OperationNotSupported",
+    InstanceLockedForSecurity => "InstanceLockedForSecurity",
+    InstanceExpiredOrInArrears => "InstanceExpiredOrInArrears",
+    IncorrectDiskStatus => "IncorrectDiskStatus",
+    IncorrectInstanceStatus => "IncorrectInstanceStatus",
+    DiskCreatingSnapshot => "DiskCreatingSnapshot",
+    InvalidSourceSnapshot => "InvalidSourceSnapshot",
+    OperationDenied => "OperationDenied",
+    InvalidSnapshotTooOld => "InvalidSnapshot.TooOld",
+    SharedImageDeleted => "SharedImageDeleted",
+    InvalidDiskIdOperationNotSupported => "InvalidDiskId.OperationNotSupported",
+    InvalidImageIdNotFound => "InvalidImageId.NotFound",
+    InvalidRegionIdMalFormed => "InvalidRegionId.MalFormed",
+    InvalidPasswordMalformed => "InvalidPassword.Malformed",
+    UserNotInTheWhiteList => "UserNotInTheWhiteList",
+    InvalidOperationMultiAttachDisk => "InvalidOperation.MultiAttachDisk",
+    HibernationConfiguredInstanceOperationForbidden => "HibernationConfigured.InstanceOperationForbidden",
+    DependencyViolationIoOptimize => "DependencyViolation.IoOptimize",
+    DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported => "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported",
+    InvalidParameterKmsKeyIdCmkNotEnabled => "InvalidParameter.KMSKeyId.CMKNotEnabled",
+    InvalidParameterKmsKeyIdKmsUnauthorized => "InvalidParameter.KMSKeyId.KMSUnauthorized",
+    InvalidParameterKmsKeyIdCmkUnauthorized => "InvalidParameter.KMSKeyId.CMKUnauthorized",
+    InvalidKeyPairNameNotFound => "InvalidKeyPairName.NotFound",
+    DependencyViolationWindowsInstance => "DependencyViolation.WindowsInstance",
+    LoginAsNonRootRegionNotSupport => "LoginAsNonRoot.RegionNotSupport",
+    LoginAsNonRootImageNotSupport => "LoginAsNonRoot.ImageNotSupport",
+    InternalError => "InternalError",
 }
 
 /// Where a catalogue row's code and message were copied from.
