@@ -71,14 +71,19 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
     // they refuse costs its checks and nothing of the world part below.
     let facts = || Facts::new(request, policy.answers, revision);
     if ptr::eq(revision, &revision::SEED) {
-        revision::seed::run_request_checks(&mut Run::new(facts(), world, &mut trace))?;
+        revision::seed::run_request_checks(&mut Run::new(facts(), revision, world, &mut trace))?;
     } else if ptr::eq(revision, &revision::V2025_02_27) {
-        revision::v2025_02_27::run_request_checks(&mut Run::new(facts(), world, &mut trace))?;
+        revision::v2025_02_27::run_request_checks(&mut Run::new(
+            facts(),
+            revision,
+            world,
+            &mut trace,
+        ))?;
     } else {
         run_in_order(
             revision.request_checks,
             &revision.index,
-            &mut Run::new(facts(), world, &mut trace),
+            &mut Run::new(facts(), revision, world, &mut trace),
         )?;
     }
     decide_world(request, world, policy, trace)
@@ -96,7 +101,14 @@ fn decide_world<'r, 'w, W: World + ?Sized>(
     trace: impl FnMut(Step<'_>),
 ) -> Result<Target<'w>, Rejection> {
     let revision = policy.revision();
-    let run = || Run::new(Facts::new(request, policy.answers, revision), world, trace);
+    let run = || {
+        Run::new(
+            Facts::new(request, policy.answers, revision),
+            revision,
+            world,
+            trace,
+        )
+    };
     // A revision's default order runs laid out one check after the other
     // (each check a constant: its rule is a direct call); any other order
     // runs through the same step in a loop. Each branch has a run of its
@@ -141,11 +153,16 @@ struct Run<'r, 'w, W: ?Sized, T> {
 }
 
 impl<'r, 'w, W: World + ?Sized, T: FnMut(Step<'_>)> Run<'r, 'w, W, T> {
-    /// A run from `facts`, nothing looked up yet.
+    /// A run from `facts` (under `revision`), nothing looked up yet.
     #[inline(always)]
-    const fn new(facts: Facts<'r, 'w>, world: &'w W, trace: T) -> Self {
+    const fn new(
+        facts: Facts<'r, 'w>,
+        revision: &'static Revision,
+        world: &'w W,
+        trace: T,
+    ) -> Self {
         Self {
-            revision: facts.revision(),
+            revision,
             facts,
             world,
             trace,

@@ -29,7 +29,7 @@ use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArra
 use crate::catalogue::{Code, CodeIndex};
 use crate::request::Param;
 
-pub use facts::{Attached, Facts, Needs};
+pub use facts::{Attached, Boundary, Facts, Needs};
 
 /// Declares [`Check`] from one table: each row a variant, its declaration
 /// (a `CheckDecl` constant of a group module) and what it requires, written

@@ -60,7 +60,7 @@ use core::fmt;
 use core::hash::{Hash, Hasher};
 
 use crate::catalogue::{Code, CodeIndex, Entry};
-use crate::checks::Check;
+use crate::checks::{Boundary, Check};
 use crate::model::CreationTime;
 use crate::request::{Param, ParamSet, SecurityEnhancementStrategy};
 
@@ -140,6 +140,14 @@ impl Revision {
     #[inline]
     pub fn entry_for(&self, code: Code, check: Check) -> Option<&'static Entry> {
         self.index.get_for(code, check.decl().param)
+    }
+}
+
+/// What the checks read of a revision: its too-old boundary.
+impl From<&'static Revision> for Boundary {
+    #[inline]
+    fn from(revision: &'static Revision) -> Self {
+        Self::new(&revision.too_old_before)
     }
 }
 
