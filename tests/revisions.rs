@@ -4,13 +4,6 @@
 //! itself), no check is listed twice, request checks read the request alone
 //! and world checks the world, each revision is found by its name, and the
 //! policy's `Revision` field chooses one by that name.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::collections::BTreeSet;
 
 use reinit_disk::policy::OrderError;

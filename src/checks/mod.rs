@@ -7,19 +7,22 @@
 //! revision's checks in order; `explain`, `table`, `rules` and docs/rules.md
 //! are all printed from these declarations.
 //!
-//! The declarations are grouped by what they read: [`request`] (the
-//! parameters), [`account`], [`disk`], [`instance`], [`source`] (the image or
-//! snapshot a disk comes from) and [`login`] (the key pair, password and
-//! non-root logon of a system disk's instance).
+//! The declarations are grouped, in private modules, by what they read:
+//! `request` (the parameters), `account`, `disk`, `instance`, `source` (the
+//! image or snapshot a disk comes from) and `login` (the key pair, password
+//! and non-root logon of a system disk's instance). Each is reached one way:
+//! [`Check::decl`]. This module's surface is [`Check`], [`CheckDecl`],
+//! [`Verdict`], [`Described`], and what a rule reads: [`Facts`], [`Needs`],
+//! [`Attached`], [`Boundary`].
 
 mod facts;
 
-pub mod account;
-pub mod disk;
-pub mod instance;
-pub mod login;
-pub mod request;
-pub mod source;
+mod account;
+mod disk;
+mod instance;
+mod login;
+mod request;
+mod source;
 
 use core::fmt;
 

@@ -3,7 +3,8 @@
 //! checks in default order, its too-old boundary and its defaults.
 //!
 //! Adding a revision is adding one module here (`src/revision/<name>.rs`
-//! with one `pub static`) and naming it in [`ALL`]; docs/architecture.md
+//! with one `pub static`) and naming it in `revisions!` (which makes
+//! [`ALL`] and the engine's dispatch); docs/architecture.md
 //! walks through it. The policy chooses the revision
 //! ([`Policy::new`](crate::Policy::new); `"Policy": {"Revision": "seed"}` in
 //! a scenario; `--revision` on the CLI).
@@ -24,7 +25,8 @@ macro_rules! checks_in_order {
         /// every rejection). The revision's `static` names it too.
         const INDEX: crate::catalogue::CodeIndex = crate::catalogue::CodeIndex::of($catalogue);
 
-        /// The request checks, in the order they always run.
+        /// The request checks, in the order they always run (the
+        /// revision's `request_checks`).
         pub const REQUEST_CHECKS: [Check; checks_in_order!(@count $($r)*)] = [$(Check::$r),*];
 
         /// The world checks, in the default order (docs/rules.md gives the
@@ -34,7 +36,7 @@ macro_rules! checks_in_order {
         /// Runs the request checks one after the other; stops at the
         /// first that stops.
         #[inline(always)]
-        pub(crate) fn run_request_checks<R: crate::checks::Runner>(
+        pub(super) fn run_request_checks<R: crate::checks::Runner>(
             runner: &mut R,
         ) -> Result<(), R::Stop> {
             $(runner.step(Check::$r, const { *Check::$r.decl() }, &INDEX)?;)*
@@ -44,7 +46,7 @@ macro_rules! checks_in_order {
         /// Runs the world checks in the default order, one after the
         /// other; stops at the first that stops.
         #[inline(always)]
-        pub(crate) fn run_world_checks<R: crate::checks::Runner>(
+        pub(super) fn run_world_checks<R: crate::checks::Runner>(
             runner: &mut R,
         ) -> Result<(), R::Stop> {
             $(runner.step(Check::$w, const { *Check::$w.decl() }, &INDEX)?;)*
@@ -148,7 +150,10 @@ pub struct Revision {
     pub title: &'static str,
     /// The catalogue: one row per code this revision answers with.
     pub catalogue: &'static [Entry],
-    /// The same rows by code (`CodeIndex::of(catalogue)`).
+    /// The same rows by code (`CodeIndex::of(catalogue)`), built by the
+    /// crate: outside it, a type no path names, copied from a revision of
+    /// the crate (a test revision over its catalogue), never built.
+    #[doc(hidden)]
     pub index: CodeIndex,
     /// The request parameters it reads.
     pub params: &'static [Param],
