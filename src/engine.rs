@@ -104,25 +104,9 @@ fn decide_world<'r, 'w, W: World + ?Sized>(
     // (never inlined): they stay in registers, and a view the world returns
     // is read field by field where the world wrote it instead of copied
     // whole (measured in docs/performance.md).
-    revision::run_world_checks(
-        revision,
-        policy.has_default_order(),
-        run,
-        |run| run_in_order(policy.order(), &revision.index, run),
-        finish,
-    )
-}
-
-/// The target, once every world check has passed.
-#[inline(always)]
-fn finish<'w, W: World + ?Sized, T>(mut run: Run<'_, 'w, W, T>) -> Result<Target<'w>, Rejection> {
-    // The image decides whether `Active` applies, the key pair what is
-    // bound: looked up already by the checks that read them, and by nothing
-    // else.
-    run.facts
-        .look_up(Needs::IMAGE.and(Needs::KEY_PAIR), run.world);
-    target(&run.facts, run.revision)
-        .ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+    revision::run_world_checks(revision, policy.has_default_order(), run, |run| {
+        run_in_order(policy.order(), &revision.index, run)
+    })
 }
 
 /// One evaluation under way: the facts read so far, where to read more, the
@@ -168,8 +152,21 @@ fn run_in_order<R: Runner>(
     Ok(())
 }
 
-impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {
+impl<'w, W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, 'w, W, T> {
     type Stop = Rejection;
+    type Done = Target<'w>;
+
+    /// The target, once every world check has passed.
+    #[inline(always)]
+    fn finish(mut self) -> Result<Target<'w>, Rejection> {
+        // The image decides whether `Active` applies, the key pair what is
+        // bound: looked up already by the checks that read them, and by
+        // nothing else.
+        self.facts
+            .look_up(Needs::IMAGE.and(Needs::KEY_PAIR), self.world);
+        target(&self.facts, self.revision)
+            .ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+    }
 
     /// Looks up what the check needs, runs its rule, tells the trace, and
     /// turns a failure into the revision's rejection.

@@ -206,9 +206,14 @@ impl Check {
 pub(crate) trait Runner {
     /// Why a run stops early (the rejection).
     type Stop;
+    /// What a run that never stopped comes to (the target).
+    type Done;
     /// Runs `check`, whose declaration is `decl`; a failure answers with
     /// the row `index` (the revision's catalogue index) gives.
     fn step(&mut self, check: Check, decl: CheckDecl, index: &CodeIndex) -> Result<(), Self::Stop>;
+    /// Once every check has passed: what the run comes to. Called in each
+    /// branch of a dispatch, so that each keeps its own run in registers.
+    fn finish(self) -> Result<Self::Done, Self::Stop>;
 }
 
 /// The facts a check read, as [`Check::describe`] shows them.

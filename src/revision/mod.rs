@@ -100,29 +100,28 @@ macro_rules! revisions {
         }
 
         /// Runs `revision`'s world checks on the runner `make` builds, then
-        /// `finish` on it: in the revision's default order laid out one
+        /// finishes it ([`Runner::finish`]): in the revision's default order laid out one
         /// check after the other when `default_order` holds and the
         /// revision is declared here; through `general` otherwise. Each
         /// branch builds and finishes its own runner (see
         /// [`run_request_checks`]).
         #[inline(always)]
-        pub(crate) fn run_world_checks<R: Runner, T>(
+        pub(crate) fn run_world_checks<R: Runner>(
             revision: &'static Revision,
             default_order: bool,
             make: impl FnOnce() -> R,
             general: impl FnOnce(&mut R) -> Result<(), R::Stop>,
-            finish: impl FnOnce(R) -> Result<T, R::Stop>,
-        ) -> Result<T, R::Stop> {
+        ) -> Result<R::Done, R::Stop> {
             $(
                 if default_order && ptr::eq(revision, &$revision) {
                     let mut runner = make();
                     $module::run_world_checks(&mut runner)?;
-                    return finish(runner);
+                    return runner.finish();
                 }
             )*
             let mut runner = make();
             general(&mut runner)?;
-            finish(runner)
+            runner.finish()
         }
     };
 }
