@@ -12,134 +12,86 @@ use serde::{Deserialize, Serialize};
 use crate::request::Param;
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
-/// An error code, spelled as ECS returns it in `Code`.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Display,
-    EnumString,
-    EnumIter,
-    EnumCount,
-    IntoStaticStr,
-    VariantArray,
-    Serialize,
-    Deserialize,
-)]
-#[non_exhaustive]
-pub enum Code {
-    /// `InvalidAction.NotFound`
-    #[strum(serialize = "InvalidAction.NotFound")]
-    #[serde(rename = "InvalidAction.NotFound")]
-    InvalidActionNotFound,
-    /// `MissingParameter`
-    MissingParameter,
-    /// `InvalidParameter`
-    InvalidParameter,
-    /// `InvalidDiskId.NotFound`
-    #[strum(serialize = "InvalidDiskId.NotFound")]
-    #[serde(rename = "InvalidDiskId.NotFound")]
-    InvalidDiskIdNotFound,
-    /// `DiskCategory.OperationNotSupported`
-    #[strum(serialize = "DiskCategory.OperationNotSupported")]
-    #[serde(rename = "DiskCategory.OperationNotSupported")]
-    DiskCategoryOperationNotSupported,
-    /// `InstanceLockedForSecurity`
-    InstanceLockedForSecurity,
-    /// `InstanceExpiredOrInArrears`
-    InstanceExpiredOrInArrears,
-    /// `IncorrectDiskStatus`
-    IncorrectDiskStatus,
-    /// `IncorrectInstanceStatus`
-    IncorrectInstanceStatus,
-    /// `DiskCreatingSnapshot`
-    DiskCreatingSnapshot,
-    /// `InvalidSourceSnapshot`
-    InvalidSourceSnapshot,
-    /// `OperationDenied`
-    OperationDenied,
-    /// `InvalidSnapshot.TooOld`
-    #[strum(serialize = "InvalidSnapshot.TooOld")]
-    #[serde(rename = "InvalidSnapshot.TooOld")]
-    InvalidSnapshotTooOld,
-    /// `SharedImageDeleted`
-    SharedImageDeleted,
-    /// `InvalidDiskId.OperationNotSupported`
-    #[strum(serialize = "InvalidDiskId.OperationNotSupported")]
-    #[serde(rename = "InvalidDiskId.OperationNotSupported")]
-    InvalidDiskIdOperationNotSupported,
-    /// `InvalidImageId.NotFound`
-    #[strum(serialize = "InvalidImageId.NotFound")]
-    #[serde(rename = "InvalidImageId.NotFound")]
-    InvalidImageIdNotFound,
-    /// `InvalidRegionId.MalFormed`
-    #[strum(serialize = "InvalidRegionId.MalFormed")]
-    #[serde(rename = "InvalidRegionId.MalFormed")]
-    InvalidRegionIdMalFormed,
-    /// `InvalidPassword.Malformed`
-    #[strum(serialize = "InvalidPassword.Malformed")]
-    #[serde(rename = "InvalidPassword.Malformed")]
-    InvalidPasswordMalformed,
-    /// `UserNotInTheWhiteList`
-    UserNotInTheWhiteList,
-    /// `InvalidOperation.MultiAttachDisk`
-    #[strum(serialize = "InvalidOperation.MultiAttachDisk")]
-    #[serde(rename = "InvalidOperation.MultiAttachDisk")]
-    InvalidOperationMultiAttachDisk,
-    /// `HibernationConfigured.InstanceOperationForbidden`
-    #[strum(serialize = "HibernationConfigured.InstanceOperationForbidden")]
-    #[serde(rename = "HibernationConfigured.InstanceOperationForbidden")]
-    HibernationConfiguredInstanceOperationForbidden,
-    /// `DependencyViolation.IoOptimize`
-    #[strum(serialize = "DependencyViolation.IoOptimize")]
-    #[serde(rename = "DependencyViolation.IoOptimize")]
-    DependencyViolationIoOptimize,
-    /// `DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported`
-    #[strum(serialize = "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported")]
-    #[serde(rename = "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported")]
-    DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported,
-    /// `InvalidParameter.KMSKeyId.CMKNotEnabled`
-    #[strum(serialize = "InvalidParameter.KMSKeyId.CMKNotEnabled")]
-    #[serde(rename = "InvalidParameter.KMSKeyId.CMKNotEnabled")]
-    InvalidParameterKmsKeyIdCmkNotEnabled,
-    /// `InvalidParameter.KMSKeyId.KMSUnauthorized`
-    #[strum(serialize = "InvalidParameter.KMSKeyId.KMSUnauthorized")]
-    #[serde(rename = "InvalidParameter.KMSKeyId.KMSUnauthorized")]
-    InvalidParameterKmsKeyIdKmsUnauthorized,
-    /// `InvalidParameter.KMSKeyId.CMKUnauthorized`
-    #[strum(serialize = "InvalidParameter.KMSKeyId.CMKUnauthorized")]
-    #[serde(rename = "InvalidParameter.KMSKeyId.CMKUnauthorized")]
-    InvalidParameterKmsKeyIdCmkUnauthorized,
-    /// `InvalidKeyPairName.NotFound`
-    #[strum(serialize = "InvalidKeyPairName.NotFound")]
-    #[serde(rename = "InvalidKeyPairName.NotFound")]
-    InvalidKeyPairNameNotFound,
-    /// `DependencyViolation.WindowsInstance`
-    #[strum(serialize = "DependencyViolation.WindowsInstance")]
-    #[serde(rename = "DependencyViolation.WindowsInstance")]
-    DependencyViolationWindowsInstance,
-    /// `LoginAsNonRoot.RegionNotSupport`
-    #[strum(serialize = "LoginAsNonRoot.RegionNotSupport")]
-    #[serde(rename = "LoginAsNonRoot.RegionNotSupport")]
-    LoginAsNonRootRegionNotSupport,
-    /// `LoginAsNonRoot.ImageNotSupport`
-    #[strum(serialize = "LoginAsNonRoot.ImageNotSupport")]
-    #[serde(rename = "LoginAsNonRoot.ImageNotSupport")]
-    LoginAsNonRootImageNotSupport,
-    /// `InternalError`
-    InternalError,
+/// Declares [`Code`] from one table: each row a variant and its ECS
+/// spelling, written once. The spelling is the variant's doc, its
+/// `as_str`, and (through attributes generated from the one literal, so
+/// that they cannot disagree) its strum name (`Display`, `FromStr`,
+/// `Into<&str>`) and its serde name.
+macro_rules! codes {
+    ($($variant:ident => $spelling:literal,)*) => {
+        /// An error code, spelled as ECS returns it in `Code`.
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            Display,
+            EnumString,
+            EnumIter,
+            EnumCount,
+            IntoStaticStr,
+            VariantArray,
+            Serialize,
+            Deserialize,
+        )]
+        #[non_exhaustive]
+        pub enum Code {
+            $(
+                #[doc = concat!("`", $spelling, "`")]
+                #[strum(serialize = $spelling)]
+                #[serde(rename = $spelling)]
+                $variant,
+            )*
+        }
+
+        impl Code {
+            /// The code as ECS spells it.
+            #[inline]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $spelling,)*
+                }
+            }
+        }
+    };
 }
 
-impl Code {
-    /// The code as ECS spells it.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
+codes! {
+    InvalidActionNotFound => "InvalidAction.NotFound",
+    MissingParameter => "MissingParameter",
+    InvalidParameter => "InvalidParameter",
+    InvalidDiskIdNotFound => "InvalidDiskId.NotFound",
+    DiskCategoryOperationNotSupported => "DiskCategory.OperationNotSupported",
+    InstanceLockedForSecurity => "InstanceLockedForSecurity",
+    InstanceExpiredOrInArrears => "InstanceExpiredOrInArrears",
+    IncorrectDiskStatus => "IncorrectDiskStatus",
+    IncorrectInstanceStatus => "IncorrectInstanceStatus",
+    DiskCreatingSnapshot => "DiskCreatingSnapshot",
+    InvalidSourceSnapshot => "InvalidSourceSnapshot",
+    OperationDenied => "OperationDenied",
+    InvalidSnapshotTooOld => "InvalidSnapshot.TooOld",
+    SharedImageDeleted => "SharedImageDeleted",
+    InvalidDiskIdOperationNotSupported => "InvalidDiskId.OperationNotSupported",
+    InvalidImageIdNotFound => "InvalidImageId.NotFound",
+    InvalidRegionIdMalFormed => "InvalidRegionId.MalFormed",
+    InvalidPasswordMalformed => "InvalidPassword.Malformed",
+    UserNotInTheWhiteList => "UserNotInTheWhiteList",
+    InvalidOperationMultiAttachDisk => "InvalidOperation.MultiAttachDisk",
+    HibernationConfiguredInstanceOperationForbidden => "HibernationConfigured.InstanceOperationForbidden",
+    DependencyViolationIoOptimize => "DependencyViolation.IoOptimize",
+    DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported => "DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported",
+    InvalidParameterKmsKeyIdCmkNotEnabled => "InvalidParameter.KMSKeyId.CMKNotEnabled",
+    InvalidParameterKmsKeyIdKmsUnauthorized => "InvalidParameter.KMSKeyId.KMSUnauthorized",
+    InvalidParameterKmsKeyIdCmkUnauthorized => "InvalidParameter.KMSKeyId.CMKUnauthorized",
+    InvalidKeyPairNameNotFound => "InvalidKeyPairName.NotFound",
+    DependencyViolationWindowsInstance => "DependencyViolation.WindowsInstance",
+    LoginAsNonRootRegionNotSupport => "LoginAsNonRoot.RegionNotSupport",
+    LoginAsNonRootImageNotSupport => "LoginAsNonRoot.ImageNotSupport",
+    InternalError => "InternalError",
 }
 
 /// Where a catalogue row's code and message were copied from.
@@ -176,88 +128,97 @@ pub struct Entry {
     pub source: Source,
 }
 
-/// A revision's catalogue rows indexed by code and parameter, built at
-/// compile time: the row for a failure in one load instead of a search.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CodeIndex {
-    rows: &'static [Entry],
-    /// The position in `rows` of each code's first row; `u8::MAX` for a
-    /// code the catalogue lacks.
-    first: [u8; Code::COUNT],
-    /// For each code, the position of the row a failure about each
-    /// parameter gets (column 0: about no parameter; column `1 + param`:
-    /// about `param`): the code's row made for it, else its first row.
-    for_param: [[u8; 1 + Param::COUNT]; Code::COUNT],
-}
+pub(crate) use index::CodeIndex;
 
-/// The column of [`CodeIndex::for_param`] for `param`.
-const fn column(param: Option<Param>) -> usize {
-    match param {
-        None => 0,
-        Some(p) => 1 + p as usize,
+/// The index, in a module of its own: [`Revision`](crate::Revision)'s
+/// `index` field has its type, which no path outside the crate names (a
+/// public type in a private module), so that it can be copied out of a
+/// revision and never built or read outside the crate.
+mod index {
+    use super::{Code, Entry, Param};
+    use strum::EnumCount;
+
+    /// A revision's catalogue rows indexed by code and parameter, built at
+    /// compile time: the row for a failure in one load instead of a search.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub struct CodeIndex {
+        rows: &'static [Entry],
+        /// The position in `rows` of each code's first row; `u8::MAX` for a
+        /// code the catalogue lacks.
+        first: [u8; Code::COUNT],
+        /// For each code, the position of the row a failure about each
+        /// parameter gets (column 0: about no parameter; column `1 + param`:
+        /// about `param`): the code's row made for it, else its first row.
+        for_param: [[u8; 1 + Param::COUNT]; Code::COUNT],
     }
-}
 
-impl CodeIndex {
-    /// The index of `rows` (a revision's catalogue: tests/revisions.rs
-    /// holds each catalogue to adjacent rows per code, one per parameter).
-    /// Positions are bytes, and `u8::MAX` also means none: the rows from
-    /// position 256 on are not indexed, and a look-up checks the code of
-    /// the row it finds, so that it never answers with another code's.
-    // Evaluated in each revision's `const INDEX`: a position out of range
-    // would fail the build, not a call.
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "evaluated at compile time: an index out of range fails the build"
-    )]
-    pub const fn of(rows: &'static [Entry]) -> Self {
-        let count = if rows.len() <= u8::MAX as usize {
-            rows.len()
-        } else {
-            u8::MAX as usize + 1
-        };
-        let mut first = [u8::MAX; Code::COUNT];
-        let mut for_param = [[u8::MAX; 1 + Param::COUNT]; Code::COUNT];
-        // A code's first row answers every parameter...
-        let mut i = 0;
-        while i < count {
-            let code = rows[i].code as usize;
-            if first[code] == u8::MAX {
-                first[code] = i as u8;
-                for_param[code] = [i as u8; 1 + Param::COUNT];
+    /// The column of [`CodeIndex::for_param`] for `param`.
+    const fn column(param: Option<Param>) -> usize {
+        match param {
+            None => 0,
+            Some(p) => 1 + p as usize,
+        }
+    }
+
+    impl CodeIndex {
+        /// The index of `rows` (a revision's catalogue: tests/revisions.rs
+        /// holds each catalogue to adjacent rows per code, one per parameter).
+        /// Positions are bytes, and `u8::MAX` also means none: the rows from
+        /// position 256 on are not indexed, and a look-up checks the code of
+        /// the row it finds, so that it never answers with another code's.
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "evaluated in each revision's `const INDEX`: a position out of range would fail the build, not a call"
+        )]
+        pub(crate) const fn of(rows: &'static [Entry]) -> Self {
+            let count = if rows.len() <= u8::MAX as usize {
+                rows.len()
+            } else {
+                u8::MAX as usize + 1
+            };
+            let mut first = [u8::MAX; Code::COUNT];
+            let mut for_param = [[u8::MAX; 1 + Param::COUNT]; Code::COUNT];
+            // A code's first row answers every parameter...
+            let mut i = 0;
+            while i < count {
+                let code = rows[i].code as usize;
+                if first[code] == u8::MAX {
+                    first[code] = i as u8;
+                    for_param[code] = [i as u8; 1 + Param::COUNT];
+                }
+                i += 1;
             }
-            i += 1;
+            // ... but one with a row made for it: walked from the last row, so
+            // that the first such row is the one kept.
+            while i > 0 {
+                i -= 1;
+                for_param[rows[i].code as usize][column(rows[i].param)] = i as u8;
+            }
+            Self {
+                rows,
+                first,
+                for_param,
+            }
         }
-        // ... but one with a row made for it: walked from the last row, so
-        // that the first such row is the one kept.
-        while i > 0 {
-            i -= 1;
-            for_param[rows[i].code as usize][column(rows[i].param)] = i as u8;
-        }
-        Self {
-            rows,
-            first,
-            for_param,
-        }
-    }
 
-    /// The (first) row for `code`, if there is one.
-    #[inline]
-    pub fn get(&self, code: Code) -> Option<&'static Entry> {
-        let position = *self.first.get(code as usize)?;
-        self.rows
-            .get(usize::from(position))
-            .filter(|r| r.code == code)
-    }
+        /// The (first) row for `code`, if there is one.
+        #[inline]
+        pub(crate) fn get(&self, code: Code) -> Option<&'static Entry> {
+            let position = *self.first.get(code as usize)?;
+            self.rows
+                .get(usize::from(position))
+                .filter(|r| r.code == code)
+        }
 
-    /// The row for `code` when the failure is about `param`: of the rows
-    /// of `code`, the one made for `param`; else the first row of `code`.
-    #[inline]
-    pub fn get_for(&self, code: Code, param: Option<Param>) -> Option<&'static Entry> {
-        let position = *self.for_param.get(code as usize)?.get(column(param))?;
-        self.rows
-            .get(usize::from(position))
-            .filter(|r| r.code == code)
+        /// The row for `code` when the failure is about `param`: of the rows
+        /// of `code`, the one made for `param`; else the first row of `code`.
+        #[inline]
+        pub(crate) fn get_for(&self, code: Code, param: Option<Param>) -> Option<&'static Entry> {
+            let position = *self.for_param.get(code as usize)?.get(column(param))?;
+            self.rows
+                .get(usize::from(position))
+                .filter(|r| r.code == code)
+        }
     }
 }
 
@@ -395,5 +356,116 @@ mod tests {
         assert_eq!(index.get(Code::OperationDenied), None);
         assert_eq!(index.get_for(Code::OperationDenied, None), None);
         assert_eq!(index.get(Code::InternalError), Some(&INTERNAL_ERROR));
+    }
+
+    /// A catalogue row for the index tests.
+    fn entry(code: Code, param: Option<Param>) -> Entry {
+        Entry {
+            code,
+            param,
+            message: "m",
+            http_status: 400,
+            meaning: "",
+            source: Source::CommonErrors,
+        }
+    }
+
+    #[test]
+    fn a_failure_about_a_parameter_gets_the_row_made_for_it_else_the_codes_first_row() {
+        let rows: &'static [Entry] = Box::leak(Box::new([
+            entry(Code::MissingParameter, None),
+            entry(
+                Code::InvalidParameter,
+                Some(Param::SecurityEnhancementStrategy),
+            ),
+            entry(Code::InvalidParameter, Some(Param::AutoStartInstance)),
+            entry(Code::InternalError, Some(Param::AutoStartInstance)),
+        ]));
+        let index = CodeIndex::of(rows);
+        let at = |e: Option<&'static Entry>| rows.iter().position(|r| core::ptr::eq(r, e.unwrap()));
+        assert_eq!(
+            at(index.get_for(Code::InvalidParameter, Some(Param::AutoStartInstance))),
+            Some(2)
+        );
+        assert_eq!(
+            at(index.get_for(
+                Code::InvalidParameter,
+                Some(Param::SecurityEnhancementStrategy)
+            )),
+            Some(1)
+        );
+        // No row made for it: the code's first row, never a later code's.
+        assert_eq!(
+            at(index.get_for(Code::InvalidParameter, Some(Param::Password))),
+            Some(1)
+        );
+        assert_eq!(at(index.get_for(Code::InvalidParameter, None)), Some(1));
+        assert_eq!(
+            at(index.get_for(Code::MissingParameter, Some(Param::DiskId))),
+            Some(0)
+        );
+        assert_eq!(
+            at(index.get_for(Code::MissingParameter, Some(Param::AutoStartInstance))),
+            Some(0),
+            "a later code's row made for the parameter is not this code's"
+        );
+        assert!(index.get_for(Code::InvalidDiskIdNotFound, None).is_none());
+    }
+
+    #[test]
+    fn every_parameter_and_no_parameter_each_get_their_own_row_of_a_code() {
+        use strum::VariantArray;
+        // A code with a row for no parameter first, then one for each
+        // parameter: each failure gets its own row, the one about no parameter
+        // included (it is told apart from every parameter's).
+        let mut rows = vec![entry(Code::InvalidParameter, None)];
+        rows.extend(
+            Param::VARIANTS
+                .iter()
+                .map(|p| entry(Code::InvalidParameter, Some(*p))),
+        );
+        rows.push(entry(Code::MissingParameter, None));
+        let rows: &'static [Entry] = Box::leak(rows.into_boxed_slice());
+        let index = CodeIndex::of(rows);
+        let at = |e: Option<&'static Entry>| rows.iter().position(|r| core::ptr::eq(r, e.unwrap()));
+        assert_eq!(at(index.get_for(Code::InvalidParameter, None)), Some(0));
+        for (i, param) in Param::VARIANTS.iter().enumerate() {
+            assert_eq!(
+                at(index.get_for(Code::InvalidParameter, Some(*param))),
+                Some(1 + i),
+                "{param}"
+            );
+            // A code with no row made for any parameter: its only row, for
+            // every parameter (the last one's included).
+            assert_eq!(
+                at(index.get_for(Code::MissingParameter, Some(*param))),
+                Some(rows.len() - 1),
+                "{param}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_index_over_more_rows_than_it_can_count_never_answers_with_another_codes_row() {
+        // 300 rows: the index counts positions in a byte, so it indexes the
+        // first 256 rows; a code whose first row comes later is not found
+        // (None), never mistaken for another code's row.
+        let mut rows = vec![entry(Code::MissingParameter, None); 300];
+        rows[299] = entry(Code::InvalidParameter, None);
+        rows[255] = entry(Code::InvalidDiskIdNotFound, None);
+        let rows: &'static [Entry] = Box::leak(rows.into_boxed_slice());
+        let index = CodeIndex::of(rows);
+        assert_eq!(
+            index.get(Code::MissingParameter).unwrap().code,
+            Code::MissingParameter
+        );
+        assert!(index.get(Code::InvalidParameter).is_none());
+        assert!(index.get_for(Code::InvalidParameter, None).is_none());
+        // Position 255 is the index's "none", and also the row at 255: that
+        // row is found (its code is checked), so rows 0 to 255 are indexed.
+        assert_eq!(
+            index.get(Code::InvalidDiskIdNotFound).unwrap().code,
+            Code::InvalidDiskIdNotFound
+        );
     }
 }

@@ -1,8 +1,6 @@
 //! [`evaluate`]: runs a revision's checks in the policy's order; the first
 //! that fails decides.
 
-use core::ptr;
-
 use crate::catalogue::{CodeIndex, INTERNAL_ERROR};
 use crate::checks::{Check, CheckDecl, Described, Facts, Needs, Runner, Verdict};
 use crate::model::{DiskType, InstanceStatus, Source};
@@ -66,21 +64,16 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
     mut trace: impl FnMut(Step<'_>),
 ) -> Result<Target<'w>, Rejection> {
     let revision = policy.revision();
-    // The request checks read the request alone. Each branch runs them on
-    // facts of its own, which the compiler keeps in registers: a request
+    // The request checks read the request alone. Each branch (one per
+    // revision `revision::revisions!` declares, and the general loop) runs
+    // them on facts of its own, which the compiler keeps in registers: a request
     // they refuse costs its checks and nothing of the world part below.
     let facts = || Facts::new(request, policy.answers, revision);
-    if ptr::eq(revision, &revision::SEED) {
-        revision::seed::run_request_checks(&mut Run::new(facts(), world, &mut trace))?;
-    } else if ptr::eq(revision, &revision::V2025_02_27) {
-        revision::v2025_02_27::run_request_checks(&mut Run::new(facts(), world, &mut trace))?;
-    } else {
-        run_in_order(
-            revision.request_checks,
-            &revision.index,
-            &mut Run::new(facts(), world, &mut trace),
-        )?;
-    }
+    revision::run_request_checks(
+        revision,
+        || Run::new(facts(), revision, world, &mut trace),
+        |run| run_in_order(revision.request_checks, &revision.index, run),
+    )?;
     decide_world(request, world, policy, trace)
 }
 
@@ -96,39 +89,24 @@ fn decide_world<'r, 'w, W: World + ?Sized>(
     trace: impl FnMut(Step<'_>),
 ) -> Result<Target<'w>, Rejection> {
     let revision = policy.revision();
-    let run = || Run::new(Facts::new(request, policy.answers, revision), world, trace);
+    let run = || {
+        Run::new(
+            Facts::new(request, policy.answers, revision),
+            revision,
+            world,
+            trace,
+        )
+    };
     // A revision's default order runs laid out one check after the other
     // (each check a constant: its rule is a direct call); any other order
-    // runs through the same step in a loop. Each branch has a run of its
-    // own, so that the default orders' facts never reach `run_in_order`
+    // runs through the same step in a loop. Each branch (one per revision
+    // `revision::revisions!` declares, and the loop) has a run of its own, so that the default orders' facts never reach `run_in_order`
     // (never inlined): they stay in registers, and a view the world returns
     // is read field by field where the world wrote it instead of copied
     // whole (measured in docs/performance.md).
-    if policy.has_default_order() && ptr::eq(revision, &revision::SEED) {
-        let mut run = run();
-        revision::seed::run_world_checks(&mut run)?;
-        finish(run)
-    } else if policy.has_default_order() && ptr::eq(revision, &revision::V2025_02_27) {
-        let mut run = run();
-        revision::v2025_02_27::run_world_checks(&mut run)?;
-        finish(run)
-    } else {
-        let mut run = run();
-        run_in_order(policy.order(), &revision.index, &mut run)?;
-        finish(run)
-    }
-}
-
-/// The target, once every world check has passed.
-#[inline(always)]
-fn finish<'w, W: World + ?Sized, T>(mut run: Run<'_, 'w, W, T>) -> Result<Target<'w>, Rejection> {
-    // The image decides whether `Active` applies, the key pair what is
-    // bound: looked up already by the checks that read them, and by nothing
-    // else.
-    run.facts
-        .look_up(Needs::IMAGE.and(Needs::KEY_PAIR), run.world);
-    target(&run.facts, run.revision)
-        .ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+    revision::run_world_checks(revision, policy.has_default_order(), run, |run| {
+        run_in_order(policy.order(), &revision.index, run)
+    })
 }
 
 /// One evaluation under way: the facts read so far, where to read more, the
@@ -141,11 +119,16 @@ struct Run<'r, 'w, W: ?Sized, T> {
 }
 
 impl<'r, 'w, W: World + ?Sized, T: FnMut(Step<'_>)> Run<'r, 'w, W, T> {
-    /// A run from `facts`, nothing looked up yet.
+    /// A run from `facts` (under `revision`), nothing looked up yet.
     #[inline(always)]
-    const fn new(facts: Facts<'r, 'w>, world: &'w W, trace: T) -> Self {
+    const fn new(
+        facts: Facts<'r, 'w>,
+        revision: &'static Revision,
+        world: &'w W,
+        trace: T,
+    ) -> Self {
         Self {
-            revision: facts.revision(),
+            revision,
             facts,
             world,
             trace,
@@ -169,8 +152,21 @@ fn run_in_order<R: Runner>(
     Ok(())
 }
 
-impl<W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, '_, W, T> {
+impl<'w, W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, 'w, W, T> {
     type Stop = Rejection;
+    type Done = Target<'w>;
+
+    /// The target, once every world check has passed.
+    #[inline(always)]
+    fn finish(mut self) -> Result<Target<'w>, Rejection> {
+        // The image decides whether `Active` applies, the key pair what is
+        // bound: looked up already by the checks that read them, and by
+        // nothing else.
+        self.facts
+            .look_up(Needs::IMAGE.and(Needs::KEY_PAIR), self.world);
+        target(&self.facts, self.revision)
+            .ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+    }
 
     /// Looks up what the check needs, runs its rule, tells the trace, and
     /// turns a failure into the revision's rejection.

@@ -13,7 +13,6 @@ use reinit_disk::model::{
     CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, InstanceStatus, LockSet,
 };
 use reinit_disk::policy::{CheckOrder, OrderError, PolicyError};
-use reinit_disk::revision::seed::{REQUEST_CHECKS, WORLD_CHECKS};
 use reinit_disk::revision::{Revision, SEED, UnknownRevision};
 use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{Fault, Malformed};
@@ -35,7 +34,7 @@ fn narrow() -> &'static Revision {
         index: SEED.index,
         params: SEED.params,
         reads: SEED.reads,
-        request_checks: &REQUEST_CHECKS,
+        request_checks: SEED.request_checks,
         world_checks: &[Check::DiskExists],
         too_old_before: SEED.too_old_before,
         default_strategy: None,
@@ -64,7 +63,7 @@ fn says(message: &str, parts: &[&str]) {
 
 #[test]
 fn every_order_error_names_the_check_the_revision_and_its_world_checks() {
-    let missing = CheckOrder::new(&SEED, &WORLD_CHECKS[1..]).unwrap_err();
+    let missing = CheckOrder::new(&SEED, &SEED.world_checks[1..]).unwrap_err();
     assert_eq!(missing, OrderError::Missing(&SEED, Check::DiskExists));
     says(
         &missing.to_string(),
@@ -370,14 +369,14 @@ fn a_rejection_and_a_malformed_parameter_say_what_they_are() {
 
 #[test]
 fn a_check_order_may_be_any_permutation_of_the_world_checks() {
-    let mut reversed = WORLD_CHECKS;
+    let mut reversed = SEED.world_checks.to_vec();
     reversed.reverse();
     assert_eq!(
         CheckOrder::new(&SEED, &reversed).unwrap().checks(),
         reversed
     );
     assert_eq!(
-        CheckOrder::new(&SEED, &WORLD_CHECKS).unwrap().checks(),
+        CheckOrder::new(&SEED, SEED.world_checks).unwrap().checks(),
         SEED.world_checks
     );
     let policy = Policy::new(&reinit_disk::revision::SEED)
@@ -387,7 +386,7 @@ fn a_check_order_may_be_any_permutation_of_the_world_checks() {
     assert!(!policy.has_default_order());
     // The default order given explicitly is the default.
     let policy = Policy::new(&reinit_disk::revision::SEED)
-        .with_order(&WORLD_CHECKS)
+        .with_order(SEED.world_checks)
         .unwrap();
     assert!(policy.has_default_order());
     assert_eq!(policy, Policy::new(&reinit_disk::revision::SEED));

@@ -17,7 +17,6 @@ use reinit_disk_testkit::cases;
 use reinit_disk::model::{
     Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockReason, LockSet,
 };
-use reinit_disk::revision::seed::WORLD_CHECKS;
 use reinit_disk::{
     Check, Code, InMemoryWorld, Param, Policy, Request, Step, Verdict, World, evaluate,
     evaluate_traced,
@@ -78,7 +77,7 @@ fn checks_without_their_fact_do_not_apply() {
     assert_eq!(verdict(&steps, Check::HardeningSupported), Pass);
 
     // No disk, with disk-exists last: every other world check does not apply.
-    let mut order: Vec<Check> = WORLD_CHECKS.to_vec();
+    let mut order: Vec<Check> = reinit_disk::revision::SEED.world_checks.to_vec();
     order.rotate_left(1);
     let last = policy.with_order(&order).unwrap();
     let steps = trace(&Request::new("d-not-in-the-world-000"), &world, &last);
@@ -96,7 +95,7 @@ fn checks_without_their_fact_do_not_apply() {
 
     // A detached disk, disk-in-use last: the instance checks do not apply,
     // but arrears reads the disk's own locks (none): it passes.
-    let mut order: Vec<Check> = WORLD_CHECKS
+    let mut order: Vec<Check> = reinit_disk::revision::SEED.world_checks
         .iter()
         .copied()
         .filter(|c| *c != Check::DiskInUse)
@@ -323,8 +322,7 @@ mod arbitrary_inputs {
     use reinit_disk::Policy;
     use reinit_disk::model::{CategorySet, CreationTime, DiskCategory, LockReason, LockSet};
     use reinit_disk::revision::SEED;
-    use reinit_disk::revision::seed::WORLD_CHECKS;
-    use strum::VariantArray;
+        use strum::VariantArray;
 
     #[test]
     fn category_sets_are_every_subset_of_the_thirteen() {
@@ -399,8 +397,8 @@ mod arbitrary_inputs {
         }
         assert!(seen.len() > 1000, "{} orders", seen.len());
         assert!(default_order > 0, "never the default order");
-        assert!(seen.iter().any(|o| o.first() != WORLD_CHECKS.first()));
-        assert!(seen.iter().any(|o| o.last() != WORLD_CHECKS.last()));
+        assert!(seen.iter().any(|o| o.first() != reinit_disk::revision::SEED.world_checks.first()));
+        assert!(seen.iter().any(|o| o.last() != reinit_disk::revision::SEED.world_checks.last()));
     }
 }
 
@@ -580,7 +578,7 @@ fn source_checks_describe_what_they_read() {
         "hardening-supported: SecurityEnhancementStrategy not given, image m-1 ImageOwnerAlias = others (not public); policy ActiveOnNonPublicImage = Ignore: Active on a non-public image is ignored",
     );
     // Hardening before the image check: it reads an image the world lacks.
-    let mut order = WORLD_CHECKS.to_vec();
+    let mut order = reinit_disk::revision::SEED.world_checks.to_vec();
     order.retain(|c| *c != Check::HardeningSupported);
     order.insert(0, Check::HardeningSupported);
     let policy = Policy::new(&reinit_disk::revision::SEED)
@@ -612,7 +610,7 @@ fn source_checks_describe_what_they_read() {
     world
         .insert_disk(disk("d-x", snapshot_of("s-gone")))
         .unwrap();
-    let mut order = WORLD_CHECKS.to_vec();
+    let mut order = reinit_disk::revision::SEED.world_checks.to_vec();
     order.retain(|c| *c != Check::SourceSnapshotNotTooOld);
     order.insert(0, Check::SourceSnapshotNotTooOld);
     let policy = Policy::new(&reinit_disk::revision::SEED)

@@ -4,14 +4,6 @@
 //! itself), no check is listed twice, request checks read the request alone
 //! and world checks the world, each revision is found by its name, and the
 //! policy's `Revision` field chooses one by that name.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test code: a failed assumption is a failed test"
-)]
-
 use std::collections::BTreeSet;
 
 use reinit_disk::policy::OrderError;

@@ -426,9 +426,11 @@ fn a_policy_order_that_omits_a_check_is_refused() {
 
 #[test]
 fn a_policy_order_that_repeats_a_check_is_refused() {
-    let mut order = reinit_disk::revision::seed::WORLD_CHECKS
+    let mut order = reinit_disk::revision::SEED
+        .world_checks
+        .iter()
         .map(|c| c.name())
-        .to_vec();
+        .collect::<Vec<_>>();
     order.push("disk-exists");
     assert_refused(
         &with(|s| s["Policy"]["Order"] = json!(order)),
@@ -439,9 +441,11 @@ fn a_policy_order_that_repeats_a_check_is_refused() {
 
 #[test]
 fn a_policy_order_that_names_a_request_check_is_refused() {
-    let mut order = reinit_disk::revision::seed::WORLD_CHECKS
+    let mut order = reinit_disk::revision::SEED
+        .world_checks
+        .iter()
         .map(|c| c.name())
-        .to_vec();
+        .collect::<Vec<_>>();
     order[0] = "strategy-value";
     assert_refused(
         &with(|s| s["Policy"]["Order"] = json!(order)),

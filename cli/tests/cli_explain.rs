@@ -14,7 +14,7 @@ mod common;
 
 use std::process::Output;
 
-use reinit_disk::revision::seed::{REQUEST_CHECKS, WORLD_CHECKS};
+use reinit_disk::revision::SEED;
 use serde_json::{Value, json};
 
 fn run(args: &[&str], stdin: &str) -> Output {
@@ -73,15 +73,15 @@ fn check_names(lines: &[String]) -> Vec<String> {
 fn every_check_appears_in_policy_order() {
     let lines = explain(&world());
     let names = check_names(&lines);
-    let expected: Vec<String> = REQUEST_CHECKS
+    let expected: Vec<String> = SEED.request_checks
         .iter()
-        .chain(WORLD_CHECKS.iter())
+        .chain(SEED.world_checks.iter())
         .map(ToString::to_string)
         .collect();
     assert_eq!(names, expected);
     // A policy order is followed.
     let mut reordered = world();
-    let mut order: Vec<String> = WORLD_CHECKS.iter().map(ToString::to_string).collect();
+    let mut order: Vec<String> = SEED.world_checks.iter().map(ToString::to_string).collect();
     order.reverse();
     reordered["Policy"] = json!({"Revision": "seed", "Order": order});
     let lines = explain(&reordered);

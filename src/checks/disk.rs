@@ -3,13 +3,13 @@
 
 use core::fmt;
 
-use super::{CheckDecl, Facts, Needs, Verdict};
+use super::{Check, CheckDecl, Facts, Needs, Verdict};
 use crate::catalogue::Code;
 use crate::model::{DiskStatus, DiskView, KeyState, MultiAttach};
 
 /// `disk-exists`: nothing else can be said about a disk that does not exist.
-pub const DISK_EXISTS: CheckDecl = CheckDecl {
-    requires: "the disk exists",
+pub(super) const DISK_EXISTS: CheckDecl = CheckDecl {
+    requires: Check::DiskExists.requirement(),
     fails_when: "no disk has this id",
     why: "Nothing else can be said about a disk that does not exist.",
     codes: &[Code::InvalidDiskIdNotFound],
@@ -33,8 +33,8 @@ fn disk_exists(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `category-supported`: the disk's category supports re-init.
-pub const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
-    requires: "the disk's category is not in the policy's `UnsupportedCategories`",
+pub(super) const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
+    requires: Check::CategorySupported.requirement(),
     fails_when: "the disk's category is unsupported (default: the local and ephemeral ones)",
     why: "A static property of the disk: no waiting or stopping will ever fix it, so it is reported before any transient state.",
     codes: &[Code::DiskCategoryOperationNotSupported],
@@ -67,8 +67,8 @@ fn category_supported(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `disk-in-use`: the disk is `In_use`, attached to an instance.
-pub const DISK_IN_USE: CheckDecl = CheckDecl {
-    requires: "the disk is `In_use` (attached)",
+pub(super) const DISK_IN_USE: CheckDecl = CheckDecl {
+    requires: Check::DiskInUse.requirement(),
     fails_when: "the disk's `Status` is not `In_use`, or it names no instance",
     why: "The page's first condition. The disk is the subject of the request, so its own status comes before its instance's. An unattached disk fails here (it is not `In_use`). A disk being re-initialized (`ReIniting`) fails here too.",
     codes: &[Code::IncorrectDiskStatus],
@@ -98,8 +98,8 @@ fn disk_in_use(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `no-snapshot-in-progress`: no snapshot of the disk is being created.
-pub const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
-    requires: "no snapshot of the disk is being created",
+pub(super) const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
+    requires: Check::NoSnapshotInProgress.requirement(),
     fails_when: "a snapshot of the disk is being created",
     why: "A transient condition (\"try again later\"): reported only once everything that waiting cannot fix has passed.",
     codes: &[Code::DiskCreatingSnapshot],
@@ -142,8 +142,8 @@ pub(super) fn with_disk(
 }
 
 /// `not-multi-attach`: a multi-attach disk cannot be re-initialized.
-pub const NOT_MULTI_ATTACH: CheckDecl = CheckDecl {
-    requires: "the disk is not a multi-attach disk",
+pub(super) const NOT_MULTI_ATTACH: CheckDecl = CheckDecl {
+    requires: Check::NotMultiAttach.requirement(),
     fails_when: "the disk's `MultiAttach` is `Enabled`",
     why: "The 2025-02-27 page: multi-attach disks do not support this operation. A static property of the disk, like its category, so it comes before any transient state (and before the instance: a multi-attach disk has several).",
     codes: &[Code::InvalidOperationMultiAttachDisk],
@@ -174,8 +174,8 @@ fn not_multi_attach(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `no-instant-access-snapshot`: no snapshot of the disk has instant access.
-pub const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
-    requires: "no snapshot made from the disk (existing, not deleted) has instant access enabled",
+pub(super) const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
+    requires: Check::NoInstantAccessSnapshot.requirement(),
     fails_when: "a snapshot whose `SourceDiskId` is the disk, not deleted, has `InstantAccess`",
     why: "The 2025-02-27 page: disks that have snapshots with instant access enabled do not support this operation (re-init would pull the data from under them). Snapshot state, like a snapshot in progress, so it comes right after that check.",
     codes: &[Code::DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported],
@@ -206,8 +206,8 @@ fn no_instant_access_snapshot(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `kms-key-usable`: an encrypted disk's KMS key is one ECS can use.
-pub const KMS_KEY_USABLE: CheckDecl = CheckDecl {
-    requires: "an encrypted disk's KMS key exists and is `Enabled`, ECS is authorized to use KMS, and the key carries the ECS tag",
+pub(super) const KMS_KEY_USABLE: CheckDecl = CheckDecl {
+    requires: Check::KmsKeyUsable.requirement(),
     fails_when: "the key is missing or not `Enabled`; else ECS is not authorized; else the key lacks the ECS tag",
     why: "The 2025-02-27 page lists the three KMS codes; re-initializing an encrypted disk writes it with its key. Checked in that order: a key that is not enabled cannot be used whoever asks, then ECS's right to KMS, then the key's tag. A key the world lacks is a deleted key: not enabled.",
     codes: &[

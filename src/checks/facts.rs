@@ -1,5 +1,6 @@
 //! The facts the checks read: the request's values, the policy's answers,
-//! the revision's boundary, and the world's records, each looked up at most
+//! the revision's too-old boundary (a [`Boundary`]: the checks read nothing
+//! else of the revision, and never import it), and the world's records, each looked up at most
 //! once, when a check first needs it.
 
 use core::fmt;
@@ -10,7 +11,6 @@ use crate::model::{
     SnapshotView, Source,
 };
 use crate::request::{Request, SecurityEnhancementStrategy};
-use crate::revision::Revision;
 use crate::world::World;
 
 /// The facts a check needs looked up before it runs (a set of bits).
@@ -74,6 +74,30 @@ impl fmt::Debug for Needs {
     }
 }
 
+/// What the checks read of the revision that decides: its too-old
+/// boundary (snapshots created before it are too old). A
+/// [`Revision`](crate::Revision) converts into it, so that [`Facts::new`]
+/// takes the revision itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Boundary {
+    /// Borrowed, not copied: a pointer keeps [`Facts`] as small as it was
+    /// when it held the revision.
+    too_old_before: &'static CreationTime,
+}
+
+impl Boundary {
+    /// Snapshots created before `too_old_before` are too old.
+    pub const fn new(too_old_before: &'static CreationTime) -> Self {
+        Self { too_old_before }
+    }
+
+    /// Snapshots created before this instant are too old.
+    #[inline]
+    pub const fn too_old_before(self) -> CreationTime {
+        *self.too_old_before
+    }
+}
+
 /// The instance a disk is attached to, as far as the world knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Attached<'w> {
@@ -91,7 +115,7 @@ pub enum Attached<'w> {
 pub struct Facts<'r, 'w> {
     request: &'r Request<'r>,
     answers: Answers,
-    revision: &'static Revision,
+    boundary: Boundary,
     loaded: Needs,
     disk: Option<DiskView<'w>>,
     instance: Attached<'w>,
@@ -103,19 +127,16 @@ pub struct Facts<'r, 'w> {
 }
 
 impl<'r, 'w> Facts<'r, 'w> {
-    /// The facts of `request` under `revision` and `answers`, before
-    /// anything is looked up (nothing is copied but the answers: cheap to
-    /// build).
+    /// The facts of `request` under `answers` and the revision's
+    /// `boundary` (a [`Revision`](crate::Revision), or a [`Boundary`]),
+    /// before anything is looked up (nothing is copied but the answers:
+    /// cheap to build).
     #[inline]
-    pub const fn new(
-        request: &'r Request<'r>,
-        answers: Answers,
-        revision: &'static Revision,
-    ) -> Self {
+    pub fn new(request: &'r Request<'r>, answers: Answers, boundary: impl Into<Boundary>) -> Self {
         Self {
             request,
             answers,
-            revision,
+            boundary: boundary.into(),
             loaded: Needs::NOTHING,
             disk: None,
             instance: Attached::Nothing,
@@ -193,12 +214,6 @@ impl<'r, 'w> Facts<'r, 'w> {
             .and_then(SecurityEnhancementStrategy::from_sent)
     }
 
-    /// The revision that decides.
-    #[inline]
-    pub const fn revision(&self) -> &'static Revision {
-        self.revision
-    }
-
     /// The policy's answers to the open questions.
     #[inline]
     pub const fn answers(&self) -> &Answers {
@@ -208,7 +223,7 @@ impl<'r, 'w> Facts<'r, 'w> {
     /// The revision's too-old boundary: snapshots made before it are too old.
     #[inline]
     pub const fn too_old_before(&self) -> CreationTime {
-        self.revision.too_old_before
+        self.boundary.too_old_before()
     }
 
     /// The disk, if the world has it (and it was looked up).

@@ -4,14 +4,14 @@
 use core::fmt;
 
 use super::disk::with_disk;
-use super::{Attached, CheckDecl, Facts, Needs, Verdict};
+use super::{Attached, Check, CheckDecl, Facts, Needs, Verdict};
 use crate::catalogue::Code;
 use crate::model::{DiskStatus, InstanceStatus, InstanceView, LockReason};
 
 /// `instance-not-security-locked`: a security-locked instance refuses a
 /// re-init of its `In_use` disk.
-pub const INSTANCE_NOT_SECURITY_LOCKED: CheckDecl = CheckDecl {
-    requires: "while the disk is `In_use`, its instance has no `security` lock",
+pub(super) const INSTANCE_NOT_SECURITY_LOCKED: CheckDecl = CheckDecl {
+    requires: Check::InstanceNotSecurityLocked.requirement(),
     fails_when: "the disk is `In_use` and its instance has a `security` lock",
     why: "The operation-locks appendix: for ReInitDisk a security lock \"returns an error when the disk is in the In_use state; normal logic when the disk is in another state\". It is the strongest block, so it comes first among the instance checks. A disk in another status gets what it would get unlocked.",
     codes: &[Code::InstanceLockedForSecurity, Code::InternalError],
@@ -52,8 +52,8 @@ fn instance_not_security_locked(f: &Facts<'_, '_>) -> Verdict {
 
 /// `instance-not-in-arrears`: neither the disk nor its instance is expired
 /// or in arrears.
-pub const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
-    requires: "neither the disk nor its instance has a `financial`, `recycling`, `dedicatedhostfinancial` or `refunded` lock",
+pub(super) const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
+    requires: Check::InstanceNotInArrears.requirement(),
     fails_when: "the disk or its instance has a `financial`, `recycling`, `dedicatedhostfinancial` or `refunded` lock",
     why: "The overdue-payments appendix: the operation is refused when the instance or the disk is expired or in arrears. A locked instance is stopped, but must not pass as re-initializable: the lock is checked before its status. The disk's own lock is known without the instance, so it decides first.",
     codes: &[Code::InstanceExpiredOrInArrears, Code::InternalError],
@@ -101,8 +101,8 @@ fn instance_not_in_arrears(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `instance-stopped`: the instance is `Stopped`, and has started once.
-pub const INSTANCE_STOPPED: CheckDecl = CheckDecl {
-    requires: "the disk's instance is `Stopped` and has started once",
+pub(super) const INSTANCE_STOPPED: CheckDecl = CheckDecl {
+    requires: Check::InstanceStopped.requirement(),
     fails_when: "the instance's `Status` is not `Stopped`, or it has never started",
     why: "The page's first and second conditions. \"Never started\" is a state of the instance, and the code's message speaks of \"the current status of the resource\" (open question 2).",
     codes: &[Code::IncorrectInstanceStatus, Code::InternalError],
@@ -157,8 +157,8 @@ pub(super) fn with_instance(
 
 /// `not-hibernation-configured`: an instance with hibernation configured
 /// refuses the operation.
-pub const NOT_HIBERNATION_CONFIGURED: CheckDecl = CheckDecl {
-    requires: "the disk's instance has no hibernation configured",
+pub(super) const NOT_HIBERNATION_CONFIGURED: CheckDecl = CheckDecl {
+    requires: Check::NotHibernationConfigured.requirement(),
     fails_when: "the instance's `HibernationOptions.Configured` is true",
     why: "The 2025-02-27 page: the operation is not permitted on an instance with hibernation configured. A property of the instance that stopping does not change, checked once the instance's status is known to be right.",
     codes: &[
@@ -193,8 +193,8 @@ fn not_hibernation_configured(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `io-optimized`: the instance is I/O optimized.
-pub const IO_OPTIMIZED: CheckDecl = CheckDecl {
-    requires: "the disk's instance is I/O optimized",
+pub(super) const IO_OPTIMIZED: CheckDecl = CheckDecl {
+    requires: Check::IoOptimized.requirement(),
     fails_when: "the instance's `IoOptimized` is false",
     why: "The 2025-02-27 page lists `DependencyViolation.IoOptimize` (\"The specified parameter InstanceId is not valid.\") without a condition. Its name is the instance's `IoOptimized` attribute: the disk categories re-init writes need an I/O optimized instance, so a non-optimized (retired generation) instance is refused. Every instance made since 2017 is optimized: the fact defaults to true (docs/open-questions.md).",
     codes: &[Code::DependencyViolationIoOptimize, Code::InternalError],

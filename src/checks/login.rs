@@ -7,7 +7,7 @@ use core::fmt;
 
 use super::disk::with_disk;
 use super::instance::with_instance;
-use super::{Attached, CheckDecl, Facts, Needs, Verdict};
+use super::{Attached, Check, CheckDecl, Facts, Needs, Verdict};
 use crate::catalogue::Code;
 use crate::model::{InstanceView, OsType, Source};
 use crate::request::Param;
@@ -25,8 +25,8 @@ fn system_disk_instance<'w>(f: &Facts<'_, 'w>) -> Result<InstanceView<'w>, Verdi
 
 /// `key-pair-usable`: a given `KeyPairName` names a key pair the account
 /// has, and the instance is not Windows.
-pub const KEY_PAIR_USABLE: CheckDecl = CheckDecl {
-    requires: "on a system disk, a given `KeyPairName` is a key pair the account has, and the instance is not Windows",
+pub(super) const KEY_PAIR_USABLE: CheckDecl = CheckDecl {
+    requires: Check::KeyPairUsable.requirement(),
     fails_when: "the key pair is not listed; else the instance's `OSType` is `windows`",
     why: "The 2025-02-27 page: the key pair to bind, Linux instances only. Whether the name exists is about the request's own value, so it is told first; whether this instance can take a key pair second. After the source checks: a disk that cannot be re-initialized at all says so before the logon is looked at.",
     codes: &[
@@ -71,8 +71,8 @@ fn key_pair_usable(f: &Facts<'_, '_>) -> Verdict {
 
 /// `windows-password-value`: a Windows instance's password does not start
 /// with `/`.
-pub const WINDOWS_PASSWORD_VALUE: CheckDecl = CheckDecl {
-    requires: "on a system disk of a Windows instance, a given `Password` does not start with `/`",
+pub(super) const WINDOWS_PASSWORD_VALUE: CheckDecl = CheckDecl {
+    requires: Check::WindowsPasswordValue.requirement(),
     fails_when: "the instance's `OSType` is `windows` and `Password` starts with `/`",
     why: "The 2025-02-27 page: \"A Windows instance's password may not start with `/`\". It depends on the instance, so it cannot run with the parameter checks; it runs with the other logon checks.",
     codes: &[Code::InvalidPasswordMalformed, Code::InternalError],
@@ -115,8 +115,8 @@ fn windows_password_value(f: &Facts<'_, '_>) -> Verdict {
 
 /// `non-root-region-supported`: an instance that logs on as a non-root user
 /// is in a region that supports it.
-pub const NON_ROOT_REGION_SUPPORTED: CheckDecl = CheckDecl {
-    requires: "on a system disk of an instance with `LoginAsNonRoot`, the region supports logon as non-root",
+pub(super) const NON_ROOT_REGION_SUPPORTED: CheckDecl = CheckDecl {
+    requires: Check::NonRootRegionSupported.requirement(),
     fails_when: "the instance's `LoginAsNonRoot` is true and the account's `RegionSupportsLoginAsNonRoot` is false",
     why: "The 2025-02-27 page lists `LoginAsNonRoot.RegionNotSupport` without a condition; its text says the region does not support logon as non-root. Re-init rebuilds the logon setup, so an instance set for non-root logon in a region without it is refused. The region before the image: the broader reason first. The fact defaults to true (docs/open-questions.md).",
     codes: &[Code::LoginAsNonRootRegionNotSupport, Code::InternalError],
@@ -150,8 +150,8 @@ fn non_root_region_supported(f: &Facts<'_, '_>) -> Verdict {
 
 /// `non-root-image-supported`: an instance that logs on as a non-root user
 /// is re-initialized to an image that supports it.
-pub const NON_ROOT_IMAGE_SUPPORTED: CheckDecl = CheckDecl {
-    requires: "on a system disk of an instance with `LoginAsNonRoot`, the image supports logon as non-root",
+pub(super) const NON_ROOT_IMAGE_SUPPORTED: CheckDecl = CheckDecl {
+    requires: Check::NonRootImageSupported.requirement(),
     fails_when: "the instance's `LoginAsNonRoot` is true and the image's `LoginAsNonRootSupported` is false",
     why: "The 2025-02-27 page: `LoginAsNonRoot.ImageNotSupport`, the image does not support logon as non-root. The system disk comes back from its image, so the image must keep the instance's logon setup. An image the world lacks was refused already (`source-image-exists`).",
     codes: &[Code::LoginAsNonRootImageNotSupport, Code::InternalError],

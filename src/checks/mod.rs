@@ -7,19 +7,22 @@
 //! revision's checks in order; `explain`, `table`, `rules` and docs/rules.md
 //! are all printed from these declarations.
 //!
-//! The declarations are grouped by what they read: [`request`] (the
-//! parameters), [`account`], [`disk`], [`instance`], [`source`] (the image or
-//! snapshot a disk comes from) and [`login`] (the key pair, password and
-//! non-root logon of a system disk's instance).
+//! The declarations are grouped, in private modules, by what they read:
+//! `request` (the parameters), `account`, `disk`, `instance`, `source` (the
+//! image or snapshot a disk comes from) and `login` (the key pair, password
+//! and non-root logon of a system disk's instance). Each is reached one way:
+//! [`Check::decl`]. This module's surface is [`Check`], [`CheckDecl`],
+//! [`Verdict`], [`Described`], and what a rule reads: [`Facts`], [`Needs`],
+//! [`Attached`], [`Boundary`].
 
 mod facts;
 
-pub mod account;
-pub mod disk;
-pub mod instance;
-pub mod login;
-pub mod request;
-pub mod source;
+mod account;
+mod disk;
+mod instance;
+mod login;
+mod request;
+mod source;
 
 use core::fmt;
 
@@ -29,88 +32,94 @@ use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArra
 use crate::catalogue::{Code, CodeIndex};
 use crate::request::Param;
 
-pub use facts::{Attached, Facts, Needs};
+pub use facts::{Attached, Boundary, Facts, Needs};
 
-/// A check, by its stable kebab-case name.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Display,
-    EnumString,
-    EnumIter,
-    EnumCount,
-    IntoStaticStr,
-    VariantArray,
-    Serialize,
-    Deserialize,
-)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[strum(serialize_all = "kebab-case")]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Check {
-    /// `Action`, when given, is `ReInitDisk`.
-    Action,
-    /// `DiskId` is given and not empty.
-    DiskIdGiven,
-    /// `SecurityEnhancementStrategy`, when given, is `Active` or `Deactive`.
-    StrategyValue,
-    /// `Password`, when given, is well formed.
-    PasswordValue,
-    /// `AutoStartInstance`, when given, is `true` or `false`.
-    AutoStartValue,
-    /// `RegionId`, when given, is well formed.
-    RegionIdValue,
-    /// The disk exists.
-    DiskExists,
-    /// The disk's category supports re-init.
-    CategorySupported,
-    /// The account is on the volume white list.
-    UserInWhiteList,
-    /// The disk is not a multi-attach disk.
-    NotMultiAttach,
-    /// The disk's instance is not locked for security (while the disk is
-    /// `In_use`).
-    InstanceNotSecurityLocked,
-    /// Neither the disk nor its instance is expired or in arrears.
-    InstanceNotInArrears,
-    /// The disk is `In_use` (attached).
-    DiskInUse,
-    /// The disk's instance is `Stopped` and has started once.
-    InstanceStopped,
-    /// The disk's instance has no hibernation configured.
-    NotHibernationConfigured,
-    /// The disk's instance is I/O optimized.
-    IoOptimized,
-    /// No snapshot of the disk is being created.
-    NoSnapshotInProgress,
-    /// No snapshot made from the disk has instant access.
-    NoInstantAccessSnapshot,
-    /// An encrypted disk's KMS key is usable by ECS.
-    KmsKeyUsable,
-    /// A data disk's source snapshot still exists.
-    SourceSnapshotExists,
-    /// A data disk's source snapshot is not older than the revision's
-    /// boundary.
-    SourceSnapshotNotTooOld,
-    /// A system disk's image still exists.
-    SourceImageExists,
-    /// A given `KeyPairName` is listed, and the instance is not Windows.
-    KeyPairUsable,
-    /// A Windows instance's `Password` does not start with `/`.
-    WindowsPasswordValue,
-    /// Non-root logon is supported in the region.
-    NonRootRegionSupported,
-    /// Non-root logon is supported by the image.
-    NonRootImageSupported,
-    /// `Active` is asked for on a public image only (when the policy says so).
-    HardeningSupported,
+/// Declares [`Check`] from one table: each row a variant, its declaration
+/// (a `CheckDecl` constant of a group module) and what it requires, written
+/// once. The requirement is the variant's doc and [`Check::requirement`];
+/// the declaration is [`Check::decl`], whose `requires` names the
+/// requirement back (`requires: Check::X.requirement()`; a test holds each
+/// declaration to its own variant's).
+macro_rules! checks {
+    ($($variant:ident => $decl:path, $requires:literal;)*) => {
+        /// A check, by its stable kebab-case name.
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            Hash,
+            PartialOrd,
+            Ord,
+            Display,
+            EnumString,
+            EnumIter,
+            EnumCount,
+            IntoStaticStr,
+            VariantArray,
+            Serialize,
+            Deserialize,
+        )]
+        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+        #[strum(serialize_all = "kebab-case")]
+        #[serde(rename_all = "kebab-case")]
+        #[non_exhaustive]
+        pub enum Check {
+            $(
+                #[doc = concat!("Passes when ", $requires, ".")]
+                $variant,
+            )*
+        }
+
+        impl Check {
+            /// The declaration: the one place this check is described.
+            #[inline]
+            pub const fn decl(self) -> &'static CheckDecl {
+                match self {
+                    $(Self::$variant => &$decl,)*
+                }
+            }
+
+            /// What the check requires, in a line (the decision table's
+            /// "Passes when").
+            pub const fn requirement(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $requires,)*
+                }
+            }
+        }
+    };
+}
+
+checks! {
+    Action => request::ACTION, "`Action`, when given, is `ReInitDisk`";
+    DiskIdGiven => request::DISK_ID_GIVEN, "`DiskId` is given and not empty";
+    StrategyValue => request::STRATEGY_VALUE, "`SecurityEnhancementStrategy`, when given, is `Active` or `Deactive` (case-sensitive)";
+    PasswordValue => request::PASSWORD_VALUE, "`Password`, when given, is 8 to 30 letters, digits and specials with at least three of the four kinds";
+    AutoStartValue => request::AUTO_START_VALUE, "`AutoStartInstance`, when given, is `true` or `false` (any letter case)";
+    RegionIdValue => request::REGION_ID_VALUE, "`RegionId`, when given, is lower-case letters, digits and hyphens (at most 64), starting with a letter";
+    DiskExists => disk::DISK_EXISTS, "the disk exists";
+    CategorySupported => disk::CATEGORY_SUPPORTED, "the disk's category is not in the policy's `UnsupportedCategories`";
+    UserInWhiteList => account::USER_IN_WHITE_LIST, "the account is on the volume white list (`Account.InVolumeWhiteList`)";
+    NotMultiAttach => disk::NOT_MULTI_ATTACH, "the disk is not a multi-attach disk";
+    InstanceNotSecurityLocked => instance::INSTANCE_NOT_SECURITY_LOCKED, "while the disk is `In_use`, its instance has no `security` lock";
+    InstanceNotInArrears => instance::INSTANCE_NOT_IN_ARREARS, "neither the disk nor its instance has a `financial`, `recycling`, `dedicatedhostfinancial` or `refunded` lock";
+    DiskInUse => disk::DISK_IN_USE, "the disk is `In_use` (attached)";
+    InstanceStopped => instance::INSTANCE_STOPPED, "the disk's instance is `Stopped` and has started once";
+    NotHibernationConfigured => instance::NOT_HIBERNATION_CONFIGURED, "the disk's instance has no hibernation configured";
+    IoOptimized => instance::IO_OPTIMIZED, "the disk's instance is I/O optimized";
+    NoSnapshotInProgress => disk::NO_SNAPSHOT_IN_PROGRESS, "no snapshot of the disk is being created";
+    NoInstantAccessSnapshot => disk::NO_INSTANT_ACCESS_SNAPSHOT, "no snapshot made from the disk (existing, not deleted) has instant access enabled";
+    KmsKeyUsable => disk::KMS_KEY_USABLE, "an encrypted disk's KMS key exists and is `Enabled`, ECS is authorized to use KMS, and the key carries the ECS tag";
+    SourceSnapshotExists => source::SOURCE_SNAPSHOT_EXISTS, "a data disk's source snapshot exists";
+    SourceSnapshotNotTooOld => source::SOURCE_SNAPSHOT_NOT_TOO_OLD, "a data disk's source snapshot was created on or after the revision's too-old boundary";
+    SourceImageExists => source::SOURCE_IMAGE_EXISTS, "a system disk's image exists";
+    KeyPairUsable => login::KEY_PAIR_USABLE, "on a system disk, a given `KeyPairName` is a key pair the account has, and the instance is not Windows";
+    WindowsPasswordValue => login::WINDOWS_PASSWORD_VALUE, "on a system disk of a Windows instance, a given `Password` does not start with `/`";
+    NonRootRegionSupported => login::NON_ROOT_REGION_SUPPORTED, "on a system disk of an instance with `LoginAsNonRoot`, the region supports logon as non-root";
+    NonRootImageSupported => login::NON_ROOT_IMAGE_SUPPORTED, "on a system disk of an instance with `LoginAsNonRoot`, the image supports logon as non-root";
+    HardeningSupported => source::HARDENING_SUPPORTED, "`Active` is asked for on a public image only (checked only when the policy's `ActiveOnNonPublicImage` is `Reject`)";
 }
 
 /// What one check found.
@@ -166,48 +175,9 @@ impl Check {
         self.into()
     }
 
-    /// The declaration: the one place this check is described.
-    #[inline]
-    pub const fn decl(self) -> &'static CheckDecl {
-        match self {
-            Self::Action => &request::ACTION,
-            Self::DiskIdGiven => &request::DISK_ID_GIVEN,
-            Self::StrategyValue => &request::STRATEGY_VALUE,
-            Self::PasswordValue => &request::PASSWORD_VALUE,
-            Self::AutoStartValue => &request::AUTO_START_VALUE,
-            Self::RegionIdValue => &request::REGION_ID_VALUE,
-            Self::DiskExists => &disk::DISK_EXISTS,
-            Self::CategorySupported => &disk::CATEGORY_SUPPORTED,
-            Self::UserInWhiteList => &account::USER_IN_WHITE_LIST,
-            Self::NotMultiAttach => &disk::NOT_MULTI_ATTACH,
-            Self::InstanceNotSecurityLocked => &instance::INSTANCE_NOT_SECURITY_LOCKED,
-            Self::InstanceNotInArrears => &instance::INSTANCE_NOT_IN_ARREARS,
-            Self::DiskInUse => &disk::DISK_IN_USE,
-            Self::InstanceStopped => &instance::INSTANCE_STOPPED,
-            Self::NotHibernationConfigured => &instance::NOT_HIBERNATION_CONFIGURED,
-            Self::IoOptimized => &instance::IO_OPTIMIZED,
-            Self::NoSnapshotInProgress => &disk::NO_SNAPSHOT_IN_PROGRESS,
-            Self::NoInstantAccessSnapshot => &disk::NO_INSTANT_ACCESS_SNAPSHOT,
-            Self::KmsKeyUsable => &disk::KMS_KEY_USABLE,
-            Self::SourceSnapshotExists => &source::SOURCE_SNAPSHOT_EXISTS,
-            Self::SourceSnapshotNotTooOld => &source::SOURCE_SNAPSHOT_NOT_TOO_OLD,
-            Self::SourceImageExists => &source::SOURCE_IMAGE_EXISTS,
-            Self::KeyPairUsable => &login::KEY_PAIR_USABLE,
-            Self::WindowsPasswordValue => &login::WINDOWS_PASSWORD_VALUE,
-            Self::NonRootRegionSupported => &login::NON_ROOT_REGION_SUPPORTED,
-            Self::NonRootImageSupported => &login::NON_ROOT_IMAGE_SUPPORTED,
-            Self::HardeningSupported => &source::HARDENING_SUPPORTED,
-        }
-    }
-
     /// Every code this check can answer with (see [`CheckDecl::codes`]).
     pub const fn codes(self) -> &'static [Code] {
         self.decl().codes
-    }
-
-    /// What the check requires, in a line.
-    pub const fn requirement(self) -> &'static str {
-        self.decl().requires
     }
 
     /// Whether this check reads the request alone (it needs no fact of the
@@ -236,9 +206,14 @@ impl Check {
 pub(crate) trait Runner {
     /// Why a run stops early (the rejection).
     type Stop;
+    /// What a run that never stopped comes to (the target).
+    type Done;
     /// Runs `check`, whose declaration is `decl`; a failure answers with
     /// the row `index` (the revision's catalogue index) gives.
     fn step(&mut self, check: Check, decl: CheckDecl, index: &CodeIndex) -> Result<(), Self::Stop>;
+    /// Once every check has passed: what the run comes to. Called in each
+    /// branch of a dispatch, so that each keeps its own run in registers.
+    fn finish(self) -> Result<Self::Done, Self::Stop>;
 }
 
 /// The facts a check read, as [`Check::describe`] shows them.
@@ -251,5 +226,23 @@ pub struct Described<'a> {
 impl fmt::Display for Described<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         (self.check.decl().describe)(self.facts, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each declaration names its own variant's requirement back (one
+    /// naming another check's would read that check's text).
+    #[test]
+    fn each_declaration_requires_what_its_variant_declares() {
+        for check in Check::VARIANTS {
+            assert_eq!(check.decl().requires, check.requirement(), "{check}");
+        }
+        let mut texts: Vec<&str> = Check::VARIANTS.iter().map(|c| c.requirement()).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        assert_eq!(texts.len(), Check::COUNT, "two checks require the same");
     }
 }

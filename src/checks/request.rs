@@ -2,13 +2,13 @@
 
 use core::fmt;
 
-use super::{CheckDecl, Facts, Needs, Verdict};
+use super::{Check, CheckDecl, Facts, Needs, Verdict};
 use crate::catalogue::Code;
 use crate::request::{ACTION as REINIT_DISK, Param};
 
 /// `action`: an action other than `ReInitDisk` is not this API.
-pub const ACTION: CheckDecl = CheckDecl {
-    requires: "`Action`, when given, is `ReInitDisk`",
+pub(super) const ACTION: CheckDecl = CheckDecl {
+    requires: Check::Action.requirement(),
     fails_when: "`Action` is given and is not `ReInitDisk` (case-sensitive)",
     why: "Routing comes before anything: a request for another action is not this API at all.",
     codes: &[Code::InvalidActionNotFound],
@@ -31,8 +31,8 @@ fn action(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `disk-id-given`: `DiskId` is mandatory; an empty value is no value.
-pub const DISK_ID_GIVEN: CheckDecl = CheckDecl {
-    requires: "`DiskId` is given and not empty",
+pub(super) const DISK_ID_GIVEN: CheckDecl = CheckDecl {
+    requires: Check::DiskIdGiven.requirement(),
     fails_when: "`DiskId` is absent or empty",
     why: "Parameters are validated before any resource is read; ECS treats an empty value as not supplied.",
     codes: &[Code::MissingParameter],
@@ -57,8 +57,8 @@ fn disk_id_given(f: &Facts<'_, '_>) -> Verdict {
 
 /// `strategy-value`: `SecurityEnhancementStrategy` is `Active` or
 /// `Deactive`, exactly; an empty value is no value.
-pub const STRATEGY_VALUE: CheckDecl = CheckDecl {
-    requires: "`SecurityEnhancementStrategy`, when given, is `Active` or `Deactive` (case-sensitive)",
+pub(super) const STRATEGY_VALUE: CheckDecl = CheckDecl {
+    requires: Check::StrategyValue.requirement(),
     fails_when: "`SecurityEnhancementStrategy` is given, not empty, and not exactly `Active` or `Deactive`",
     why: "Still parameter validation. ECS enum values are case-sensitive (`active` is invalid). An empty value is no value, as for `DiskId`.",
     codes: &[Code::InvalidParameter],
@@ -91,12 +91,12 @@ pub(super) fn strategy(
 
 /// The special characters a `Password` may contain (the reference page's
 /// list; the backslash it shows before `|` is markdown escaping).
-pub const PASSWORD_SPECIALS: &str = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
+const PASSWORD_SPECIALS: &str = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
 
 /// Whether `password` is well formed: 8 to 30 characters, each a letter, a
 /// digit or one of [`PASSWORD_SPECIALS`], with at least three of the four
 /// kinds (upper case, lower case, digit, special).
-pub fn password_is_well_formed(password: &str) -> bool {
+fn password_is_well_formed(password: &str) -> bool {
     let mut kinds = [false; 4];
     let mut count = 0usize;
     for c in password.chars() {
@@ -120,8 +120,8 @@ pub fn password_is_well_formed(password: &str) -> bool {
 }
 
 /// `password-value`: a given `Password` is well formed.
-pub const PASSWORD_VALUE: CheckDecl = CheckDecl {
-    requires: "`Password`, when given, is 8 to 30 letters, digits and specials with at least three of the four kinds",
+pub(super) const PASSWORD_VALUE: CheckDecl = CheckDecl {
+    requires: Check::PasswordValue.requirement(),
     fails_when: "`Password` is given, not empty, and too short, too long, has a character outside the list, or fewer than three kinds",
     why: "The 2025-02-27 page's parameter table: 8 to 30 characters, at least three of upper case, lower case, digits and the listed special characters. A parameter check, so it runs before the world is read. The password is never shown, not even here.",
     codes: &[Code::InvalidPasswordMalformed],
@@ -149,8 +149,8 @@ fn password_value(f: &Facts<'_, '_>) -> Verdict {
 }
 
 /// `auto-start-value`: a given `AutoStartInstance` is a boolean.
-pub const AUTO_START_VALUE: CheckDecl = CheckDecl {
-    requires: "`AutoStartInstance`, when given, is `true` or `false` (any letter case)",
+pub(super) const AUTO_START_VALUE: CheckDecl = CheckDecl {
+    requires: Check::AutoStartValue.requirement(),
     fails_when: "`AutoStartInstance` is given, not empty, and neither `true` nor `false` in any letter case",
     why: "A Boolean parameter, sent as text: the current SDKs send `true`/`false`, the older Python SDK `True`/`False`, so the letter case does not matter.",
     codes: &[Code::InvalidParameter],
@@ -178,7 +178,7 @@ fn auto_start_value(f: &Facts<'_, '_>) -> Verdict {
 /// Whether `region_id` is well formed: 1 to 64 lower-case ASCII letters,
 /// digits and hyphens, starting with a letter and not ending with a hyphen
 /// (`cn-hangzhou`, `ap-southeast-1`, `cn-shanghai-finance-1`).
-pub fn region_id_is_well_formed(region_id: &str) -> bool {
+fn region_id_is_well_formed(region_id: &str) -> bool {
     let bytes = region_id.as_bytes();
     (1..=64).contains(&bytes.len())
         && bytes.first().is_some_and(u8::is_ascii_lowercase)
@@ -189,8 +189,8 @@ pub fn region_id_is_well_formed(region_id: &str) -> bool {
 }
 
 /// `region-id-value`: a given `RegionId` is well formed.
-pub const REGION_ID_VALUE: CheckDecl = CheckDecl {
-    requires: "`RegionId`, when given, is lower-case letters, digits and hyphens (at most 64), starting with a letter",
+pub(super) const REGION_ID_VALUE: CheckDecl = CheckDecl {
+    requires: Check::RegionIdValue.requirement(),
     fails_when: "`RegionId` is given, not empty, and not of the shape every region id has",
     why: "The 2025-02-27 page lists `InvalidRegionId.MalFormed` and no condition. Every region id ECS has is lower-case letters, digits and hyphens (`cn-hangzhou`, `ap-southeast-1`); one of another shape is malformed, whatever the region list. Last of the parameter checks, so the page's named parameters decide first (docs/open-questions.md).",
     codes: &[Code::InvalidRegionIdMalFormed],

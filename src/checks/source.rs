@@ -5,7 +5,7 @@ use core::fmt;
 
 use super::disk::with_disk;
 use super::request::strategy;
-use super::{CheckDecl, Facts, Needs, Verdict};
+use super::{Check, CheckDecl, Facts, Needs, Verdict};
 use crate::answers::ActiveOnNonPublicImage;
 use crate::catalogue::Code;
 use crate::model::{DiskView, ImageOwnerAlias, Source};
@@ -13,8 +13,8 @@ use crate::request::{Param, SecurityEnhancementStrategy};
 
 /// `source-snapshot-exists`: a data disk's source snapshot still exists (one
 /// the world does not have counts as deleted).
-pub const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
-    requires: "a data disk's source snapshot exists",
+pub(super) const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
+    requires: Check::SourceSnapshotExists.requirement(),
     fails_when: "a data disk's source snapshot is deleted (or unknown to the world)",
     why: "The page: \"if the source snapshot has been deleted, it cannot be re-initialized and an error is returned\". Deleted comes before too old: a deleted snapshot cannot be restored at all.",
     codes: &[Code::InvalidSourceSnapshot, Code::OperationDenied],
@@ -51,8 +51,8 @@ fn source_snapshot_exists(f: &Facts<'_, '_>) -> Verdict {
 
 /// `source-snapshot-not-too-old`: ... and was made on or after the
 /// revision's boundary.
-pub const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
-    requires: "a data disk's source snapshot was created on or after the revision's too-old boundary",
+pub(super) const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
+    requires: Check::SourceSnapshotNotTooOld.requirement(),
     fails_when: "a data disk's source snapshot was created before the revision's too-old boundary",
     why: "The page: snapshots made before 15 July 2013 cannot be re-initialized to; where the day itself falls is the revision's reading (its too-old boundary). The English message's \"since the detached first time\" is not a condition (open question 7).",
     codes: &[Code::InvalidSnapshotTooOld],
@@ -89,8 +89,8 @@ fn source_snapshot_not_too_old(f: &Facts<'_, '_>) -> Verdict {
 /// `source-image-exists`: a system disk's image still exists; a deleted
 /// image shared by another account has its own code. An image the world does
 /// not have counts as deleted, owner unknown.
-pub const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
-    requires: "a system disk's image exists",
+pub(super) const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
+    requires: Check::SourceImageExists.requirement(),
     fails_when: "a system disk's image is deleted (or unknown to the world); shared by another account: `SharedImageDeleted`",
     why: "The page: \"if the source image has been deleted, it cannot be re-initialized\". Only a shared image has a code of its own on the page; for the rest, the current API's code for exactly this case (message \"...due to image not exist.\"), or `InvalidImageId.NotFound` if the policy's `DeletedImageCode` says so.",
     codes: &[
@@ -132,8 +132,8 @@ fn source_image_exists(f: &Facts<'_, '_>) -> Verdict {
 
 /// `hardening-supported`: `Active` asks for hardening, which public images
 /// alone support: ignored elsewhere, or refused if the policy says so.
-pub const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
-    requires: "`Active` is asked for on a public image only (checked only when the policy's `ActiveOnNonPublicImage` is `Reject`)",
+pub(super) const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
+    requires: Check::HardeningSupported.requirement(),
     fails_when: "`Active` on a system disk whose image is not public, and the policy says `Reject`",
     why: "By default `Active` is ignored there (hardening not applied), so this check passes; it is last because it only refines a request that is otherwise fine.",
     codes: &[Code::InvalidParameter],

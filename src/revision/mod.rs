@@ -3,7 +3,8 @@
 //! checks in default order, its too-old boundary and its defaults.
 //!
 //! Adding a revision is adding one module here (`src/revision/<name>.rs`
-//! with one `pub static`) and naming it in [`ALL`]; docs/architecture.md
+//! with one `pub static`) and naming it in `revisions!` (which makes
+//! [`ALL`] and the engine's dispatch); docs/architecture.md
 //! walks through it. The policy chooses the revision
 //! ([`Policy::new`](crate::Policy::new); `"Policy": {"Revision": "seed"}` in
 //! a scenario; `--revision` on the CLI).
@@ -24,7 +25,8 @@ macro_rules! checks_in_order {
         /// every rejection). The revision's `static` names it too.
         const INDEX: crate::catalogue::CodeIndex = crate::catalogue::CodeIndex::of($catalogue);
 
-        /// The request checks, in the order they always run.
+        /// The request checks, in the order they always run (the
+        /// revision's `request_checks`).
         pub const REQUEST_CHECKS: [Check; checks_in_order!(@count $($r)*)] = [$(Check::$r),*];
 
         /// The world checks, in the default order (docs/rules.md gives the
@@ -34,7 +36,7 @@ macro_rules! checks_in_order {
         /// Runs the request checks one after the other; stops at the
         /// first that stops.
         #[inline(always)]
-        pub(crate) fn run_request_checks<R: crate::checks::Runner>(
+        pub(super) fn run_request_checks<R: crate::checks::Runner>(
             runner: &mut R,
         ) -> Result<(), R::Stop> {
             $(runner.step(Check::$r, const { *Check::$r.decl() }, &INDEX)?;)*
@@ -44,7 +46,7 @@ macro_rules! checks_in_order {
         /// Runs the world checks in the default order, one after the
         /// other; stops at the first that stops.
         #[inline(always)]
-        pub(crate) fn run_world_checks<R: crate::checks::Runner>(
+        pub(super) fn run_world_checks<R: crate::checks::Runner>(
             runner: &mut R,
         ) -> Result<(), R::Stop> {
             $(runner.step(Check::$w, const { *Check::$w.decl() }, &INDEX)?;)*
@@ -53,22 +55,81 @@ macro_rules! checks_in_order {
     };
 }
 
-pub mod seed;
-pub mod v2025_02_27;
-
 use core::fmt;
 use core::hash::{Hash, Hasher};
+use core::ptr;
 
 use crate::catalogue::{Code, CodeIndex, Entry};
-use crate::checks::Check;
+use crate::checks::{Boundary, Check, Runner};
 use crate::model::CreationTime;
 use crate::request::{Param, ParamSet, SecurityEnhancementStrategy};
 
-pub use seed::SEED;
-pub use v2025_02_27::V2025_02_27;
+/// Declares the revisions once, each as `module::STATIC` (the module
+/// `src/revision/<module>.rs`, its `static` [`Revision`]): the modules, the
+/// statics re-exported here, [`ALL`] in this order, and the engine's
+/// dispatch to each one's default order laid out one check after the other
+/// (`run_request_checks`, `run_world_checks`: a compile-time run of `if`s,
+/// one per revision, each calling that revision's straight-line run). A
+/// new revision is its module and its row here; the engine is not touched.
+macro_rules! revisions {
+    ($($(#[$attr:meta])* $vis:vis $module:ident::$revision:ident,)*) => {
+        $($(#[$attr])* $vis mod $module;)*
 
-/// Every revision, the default ([`SEED`]) first.
-pub const ALL: &[&Revision] = &[&SEED, &V2025_02_27];
+        $(pub use $module::$revision;)*
+
+        /// Every revision, the default ([`SEED`]) first.
+        pub const ALL: &[&Revision] = &[$(&$revision),*];
+
+        /// Runs `revision`'s request checks on the runner `make` builds:
+        /// for a revision declared here, its checks one after the other
+        /// (each a constant, its rule a direct call); for any other,
+        /// through `general`. Each branch builds its own runner, so that
+        /// the compiler keeps each one's facts in registers.
+        #[inline(always)]
+        pub(crate) fn run_request_checks<R: Runner>(
+            revision: &'static Revision,
+            make: impl FnOnce() -> R,
+            general: impl FnOnce(&mut R) -> Result<(), R::Stop>,
+        ) -> Result<(), R::Stop> {
+            $(
+                if ptr::eq(revision, &$revision) {
+                    return $module::run_request_checks(&mut make());
+                }
+            )*
+            general(&mut make())
+        }
+
+        /// Runs `revision`'s world checks on the runner `make` builds, then
+        /// finishes it ([`Runner::finish`]): in the revision's default order laid out one
+        /// check after the other when `default_order` holds and the
+        /// revision is declared here; through `general` otherwise. Each
+        /// branch builds and finishes its own runner (see
+        /// [`run_request_checks`]).
+        #[inline(always)]
+        pub(crate) fn run_world_checks<R: Runner>(
+            revision: &'static Revision,
+            default_order: bool,
+            make: impl FnOnce() -> R,
+            general: impl FnOnce(&mut R) -> Result<(), R::Stop>,
+        ) -> Result<R::Done, R::Stop> {
+            $(
+                if default_order && ptr::eq(revision, &$revision) {
+                    let mut runner = make();
+                    $module::run_world_checks(&mut runner)?;
+                    return runner.finish();
+                }
+            )*
+            let mut runner = make();
+            general(&mut runner)?;
+            runner.finish()
+        }
+    };
+}
+
+revisions! {
+    seed::SEED,
+    v2025_02_27::V2025_02_27,
+}
 
 /// The most world checks a revision may have (the capacity of a
 /// [`CheckOrder`](crate::policy::CheckOrder), which allocates nothing).
@@ -84,7 +145,10 @@ pub struct Revision {
     pub title: &'static str,
     /// The catalogue: one row per code this revision answers with.
     pub catalogue: &'static [Entry],
-    /// The same rows by code (`CodeIndex::of(catalogue)`).
+    /// The same rows by code (`CodeIndex::of(catalogue)`), built by the
+    /// crate: outside it, a type no path names, copied from a revision of
+    /// the crate (a test revision over its catalogue), never built.
+    #[doc(hidden)]
     pub index: CodeIndex,
     /// The request parameters it reads.
     pub params: &'static [Param],
@@ -140,6 +204,14 @@ impl Revision {
     #[inline]
     pub fn entry_for(&self, code: Code, check: Check) -> Option<&'static Entry> {
         self.index.get_for(code, check.decl().param)
+    }
+}
+
+/// What the checks read of a revision: its too-old boundary.
+impl From<&'static Revision> for Boundary {
+    #[inline]
+    fn from(revision: &'static Revision) -> Self {
+        Self::new(&revision.too_old_before)
     }
 }
 

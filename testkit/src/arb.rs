@@ -10,7 +10,7 @@ use reinit_disk::model::{
     CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias,
     Instance, InstanceStatus, LockReason, LockSet, Snapshot,
 };
-use reinit_disk::revision::seed::WORLD_CHECKS;
+use reinit_disk::revision::SEED;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::{Check, Policy, Request};
 use strum::VariantArray;
@@ -223,7 +223,7 @@ pub fn valid_request() -> impl Strategy<Value = Request<'static>> {
 
 /// A permutation of the seed revision's world checks.
 pub fn order() -> impl Strategy<Value = Vec<Check>> {
-    Just(WORLD_CHECKS.to_vec()).prop_shuffle()
+    Just(SEED.world_checks.to_vec()).prop_shuffle()
 }
 
 /// The seed revision under any order and any answers.
