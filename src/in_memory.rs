@@ -21,14 +21,23 @@ use crate::world::World;
 /// inserts give the same iteration order in every process).
 type Map<T> = HashMap<String, T, FixedState>;
 
-/// A world held in hash maps, keyed by id.
+/// A world held in hash maps, keyed by id. The disks and the instances are
+/// also kept in the order they were inserted, which [`InMemoryWorld::disks`]
+/// and [`InMemoryWorld::instances`] follow (a listing answers in the order
+/// its world was loaded); two worlds are equal when they hold the same
+/// records, disks and instances in the same order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InMemoryWorld {
-    /// The disks, and per disk id how many snapshots block its re-init
-    /// through instant access (kept by `insert_snapshot` and
-    /// [`SnapshotMut`]): one hash probe reads both.
-    disks: Map<DiskSlot>,
-    instances: Map<Instance>,
+    /// The disks, in the order inserted.
+    disks: Vec<Disk>,
+    /// Per disk id, the disk's position in `disks` and how many snapshots
+    /// block its re-init through instant access (kept by `insert_snapshot`
+    /// and [`SnapshotMut`]): one hash probe reads both.
+    disk_slots: Map<DiskSlot>,
+    /// The instances, in the order inserted.
+    instances: Vec<Instance>,
+    /// Per instance id, its position in `instances`.
+    instance_index: Map<usize>,
     images: Map<Image>,
     snapshots: Map<Snapshot>,
     key_pairs: Map<KeyPair>,
@@ -38,13 +47,13 @@ pub struct InMemoryWorld {
     auto_start: Map<()>,
 }
 
-/// A disk id's entry: the disk, if there is one, and how many snapshots
+/// A disk id's entry: the disk's position, if there is one, and how many snapshots
 /// block its re-init ([`Snapshot::blocks_reinit_of`]; a snapshot may name a
 /// disk the world does not have, or not yet). An entry with neither is
 /// removed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct DiskSlot {
-    disk: Option<Disk>,
+    disk: Option<usize>,
     blocking: usize,
 }
 
@@ -137,29 +146,45 @@ fn insert<T>(map: &mut Map<T>, kind: &'static str, id: &str, value: T) -> Result
     Ok(())
 }
 
+/// The positions `position` gives the ids it knows, sorted, each once.
+fn positions<S: AsRef<str>>(ids: &[S], position: impl Fn(&str) -> Option<usize>) -> Vec<usize> {
+    let mut positions: Vec<usize> = ids.iter().filter_map(|id| position(id.as_ref())).collect();
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+}
+
 impl InMemoryWorld {
     /// An empty world.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds a disk.
+    /// Adds a disk, after the disks already there.
     pub fn insert_disk(&mut self, disk: Disk) -> Result<(), DuplicateId> {
-        let slot = self.disks.entry(disk.id.clone()).or_default();
+        let slot = self.disk_slots.entry(disk.id.clone()).or_default();
         if slot.disk.is_some() {
             return Err(DuplicateId {
                 kind: "disk",
                 id: disk.id,
             });
         }
-        slot.disk = Some(disk);
+        slot.disk = Some(self.disks.len());
+        self.disks.push(disk);
         Ok(())
     }
 
-    /// Adds an instance.
+    /// Adds an instance, after the instances already there.
     pub fn insert_instance(&mut self, instance: Instance) -> Result<(), DuplicateId> {
         let id = instance.id.clone();
-        insert(&mut self.instances, "instance", &id, instance)
+        insert(
+            &mut self.instance_index,
+            "instance",
+            &id,
+            self.instances.len(),
+        )?;
+        self.instances.push(instance);
+        Ok(())
     }
 
     /// Adds an image.
@@ -172,7 +197,7 @@ impl InMemoryWorld {
     pub fn insert_snapshot(&mut self, snapshot: Snapshot) -> Result<(), DuplicateId> {
         let id = snapshot.id.clone();
         if !self.snapshots.contains_key(&id) {
-            count_blocking(&mut self.disks, &snapshot, true);
+            count_blocking(&mut self.disk_slots, &snapshot, true);
         }
         insert(&mut self.snapshots, "snapshot", &id, snapshot)
     }
@@ -196,12 +221,25 @@ impl InMemoryWorld {
 
     /// The disk `id`, to read or change it.
     pub fn disk_mut(&mut self, id: &str) -> Option<&mut Disk> {
-        self.disks.get_mut(id)?.disk.as_mut()
+        let position = self.disk_slots.get(id)?.disk?;
+        self.disks.get_mut(position)
     }
 
     /// The instance `id`, to read or change it.
     pub fn instance_mut(&mut self, id: &str) -> Option<&mut Instance> {
-        self.instances.get_mut(id)
+        let position = *self.instance_index.get(id)?;
+        self.instances.get_mut(position)
+    }
+
+    /// The disk record `id` (as inserted and changed since; the
+    /// [`World::disk`] view adds what other records say of it).
+    pub fn disk_record(&self, id: &str) -> Option<&Disk> {
+        self.disks.get(self.disk_slots.get(id)?.disk?)
+    }
+
+    /// The instance record `id`.
+    pub fn instance_record(&self, id: &str) -> Option<&Instance> {
+        self.instances.get(*self.instance_index.get(id)?)
     }
 
     /// The image `id`, to read or change it.
@@ -213,21 +251,36 @@ impl InMemoryWorld {
     /// instant-access snapshots follows the change when the guard drops).
     pub fn snapshot_mut(&mut self, id: &str) -> Option<SnapshotMut<'_>> {
         let snapshot = self.snapshots.get_mut(id)?;
-        count_blocking(&mut self.disks, snapshot, false);
+        count_blocking(&mut self.disk_slots, snapshot, false);
         Some(SnapshotMut {
             snapshot,
-            disks: &mut self.disks,
+            disks: &mut self.disk_slots,
         })
     }
 
-    /// The disks, in no particular order.
+    /// The disks, in the order they were inserted.
     pub fn disks(&self) -> impl Iterator<Item = &Disk> {
-        self.disks.values().filter_map(|slot| slot.disk.as_ref())
+        self.disks.iter()
     }
 
-    /// The instances, in no particular order.
+    /// The instances, in the order they were inserted.
     pub fn instances(&self) -> impl Iterator<Item = &Instance> {
-        self.instances.values()
+        self.instances.iter()
+    }
+
+    /// The disks named in `ids` that the world has, each once, in the order
+    /// they were inserted (not the order of `ids`): one hash look-up an id,
+    /// not a scan of the world.
+    pub fn disks_named<S: AsRef<str>>(&self, ids: &[S]) -> impl Iterator<Item = &Disk> {
+        let positions = positions(ids, |id| self.disk_slots.get(id).and_then(|s| s.disk));
+        positions.into_iter().filter_map(|i| self.disks.get(i))
+    }
+
+    /// The instances named in `ids` that the world has, each once, in the
+    /// order they were inserted.
+    pub fn instances_named<S: AsRef<str>>(&self, ids: &[S]) -> impl Iterator<Item = &Instance> {
+        let positions = positions(ids, |id| self.instance_index.get(id).copied());
+        positions.into_iter().filter_map(|i| self.instances.get(i))
     }
 
     /// The images, in no particular order.
@@ -277,9 +330,7 @@ impl InMemoryWorld {
     /// the instance is started (`Running`). Returns what it was reset to.
     pub fn settle_reinit(&mut self, disk_id: &str) -> Result<Source<'_>, TransitionError> {
         let disk = self
-            .disks
-            .get(disk_id)
-            .and_then(|slot| slot.disk.as_ref())
+            .disk_record(disk_id)
             .ok_or_else(|| TransitionError::UnknownDisk(disk_id.to_owned()))?;
         if disk.status != DiskStatus::ReIniting {
             return Err(TransitionError::NotReIniting {
@@ -293,21 +344,19 @@ impl InMemoryWorld {
             .with_auto_start(auto_start)
             .settle(self)?;
         Ok(self
-            .disks
-            .get(disk_id)
-            .and_then(|slot| slot.disk.as_ref())
+            .disk_record(disk_id)
             .map_or(Source::Empty, |d| d.source.as_source()))
     }
 }
 
 impl World for InMemoryWorld {
     fn disk(&self, id: &str) -> Option<DiskView<'_>> {
-        let slot = self.disks.get(id)?;
-        let view = slot.disk.as_ref()?.view();
+        let slot = self.disk_slots.get(id)?;
+        let view = self.disks.get(slot.disk?)?.view();
         Some(view.with_instant_access_snapshot(slot.blocking > 0))
     }
     fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
-        self.instances.get(id).map(Instance::view)
+        self.instance_record(id).map(Instance::view)
     }
     fn image(&self, id: &str) -> Option<ImageView<'_>> {
         self.images.get(id).map(Image::view)
@@ -335,9 +384,7 @@ impl WorldMut for InMemoryWorld {
         status: DiskStatus,
     ) -> Result<(), TransitionError> {
         let disk = self
-            .disks
-            .get_mut(disk_id)
-            .and_then(|slot| slot.disk.as_mut())
+            .disk_mut(disk_id)
             .ok_or_else(|| TransitionError::UnknownDisk(disk_id.to_owned()))?;
         disk.status = status;
         Ok(())
@@ -349,13 +396,9 @@ impl WorldMut for InMemoryWorld {
         status: InstanceStatus,
     ) -> Result<(), TransitionError> {
         let instance = self
-            .instances
-            .get_mut(instance_id)
+            .instance_mut(instance_id)
             .ok_or_else(|| TransitionError::UnknownInstance(instance_id.to_owned()))?;
-        instance.status = status;
-        if status == InstanceStatus::Running {
-            instance.has_started = true;
-        }
+        instance.set_status(status);
         Ok(())
     }
 }

@@ -485,9 +485,7 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 /// later): its id is not empty, and an `In_use` disk names its instance.
 /// The path is inside the record (`DiskId`, `InstanceId`).
 pub fn check_disk(disk: &Disk) -> Result<(), ScenarioError> {
-    if disk.id.is_empty() {
-        return Err(ScenarioError::new("DiskId", "an id cannot be empty"));
-    }
+    not_empty("DiskId", &disk.id)?;
     if disk.status == DiskStatus::InUse && disk.instance_id.is_none() {
         return Err(ScenarioError::new(
             "InstanceId",
@@ -665,6 +663,14 @@ impl<'de> Visitor<'de> for Secret {
     }
 }
 
+/// An id is not empty: the rule every record's id follows, at `path`.
+fn not_empty(path: impl AsRef<str>, id: &str) -> Result<(), ScenarioError> {
+    if id.is_empty() {
+        return Err(ScenarioError::new(path, "an id cannot be empty"));
+    }
+    Ok(())
+}
+
 fn unique<'a>(
     list: &str,
     field: &str,
@@ -672,12 +678,7 @@ fn unique<'a>(
 ) -> Result<HashMap<&'a str, usize>, ScenarioError> {
     let mut seen = HashMap::new();
     for (i, id) in ids.enumerate() {
-        if id.is_empty() {
-            return Err(ScenarioError::new(
-                format!("{list}[{i}].{field}"),
-                "an id cannot be empty",
-            ));
-        }
+        not_empty(format!("{list}[{i}].{field}"), id)?;
         if let Some(first) = seen.insert(id, i) {
             return Err(ScenarioError::new(
                 format!("{list}[{i}].{field}"),

@@ -11,8 +11,8 @@
 )]
 
 use proptest::prelude::*;
-use reinit_disk::model::{Disk, Snapshot};
-use reinit_disk::{InMemoryWorld, World};
+use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus, Snapshot};
+use reinit_disk::{InMemoryWorld, World, WorldMut};
 
 const DISKS: [&str; 3] = ["d-1", "d-2", "d-3"];
 
@@ -176,4 +176,127 @@ fn a_snapshot_borrowed_to_change_reads_as_the_snapshot_it_is() {
     let guard = world.snapshot_mut("s-1").unwrap();
     assert_eq!(guard.id, "s-1");
     assert_eq!(guard.source_disk_id.as_deref(), Some("d-1"));
+}
+
+/// A world of disks `d-K` and instances `i-K`, inserted in `order`.
+fn ordered(order: &[usize]) -> InMemoryWorld {
+    let mut world = InMemoryWorld::new();
+    for k in order {
+        world
+            .insert_disk(Disk {
+                id: format!("d-{k}"),
+                ..Disk::default()
+            })
+            .unwrap();
+        world
+            .insert_instance(Instance {
+                id: format!("i-{k}"),
+                ..Instance::default()
+            })
+            .unwrap();
+    }
+    world
+}
+
+#[test]
+fn disks_and_instances_are_listed_in_the_order_inserted() {
+    let world = ordered(&[3, 0, 2, 1]);
+    let disks: Vec<&str> = world.disks().map(|d| d.id.as_str()).collect();
+    assert_eq!(disks, ["d-3", "d-0", "d-2", "d-1"]);
+    let instances: Vec<&str> = world.instances().map(|i| i.id.as_str()).collect();
+    assert_eq!(instances, ["i-3", "i-0", "i-2", "i-1"]);
+    // The order is part of the world.
+    assert_ne!(world, ordered(&[0, 1, 2, 3]));
+    assert_eq!(world, ordered(&[3, 0, 2, 1]));
+    // A refused duplicate leaves the order as it was.
+    let mut again = world.clone();
+    assert!(
+        again
+            .insert_disk(Disk {
+                id: "d-0".to_owned(),
+                ..Disk::default()
+            })
+            .is_err()
+    );
+    assert!(
+        again
+            .insert_instance(Instance {
+                id: "i-2".to_owned(),
+                ..Instance::default()
+            })
+            .is_err()
+    );
+    assert_eq!(again, world);
+}
+
+#[test]
+fn the_records_named_are_listed_each_once_in_the_order_inserted() {
+    let world = ordered(&[3, 0, 2, 1]);
+    let named = ["d-1", "nobody", "d-3", "", "d-1", "i-0"];
+    let disks: Vec<&str> = world.disks_named(&named).map(|d| d.id.as_str()).collect();
+    assert_eq!(disks, ["d-3", "d-1"]);
+    let named = vec!["i-1".to_owned(), "i-2".to_owned(), "d-2".to_owned()];
+    let instances: Vec<&str> = world
+        .instances_named(&named)
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(instances, ["i-2", "i-1"]);
+    assert_eq!(world.disks_named::<&str>(&[]).count(), 0);
+}
+
+#[test]
+fn a_record_is_read_and_changed_by_its_id() {
+    let mut world = ordered(&[0, 1]);
+    assert_eq!(world.disk_record("d-1").unwrap().id, "d-1");
+    assert!(world.disk_record("i-1").is_none());
+    assert_eq!(world.instance_record("i-0").unwrap().id, "i-0");
+    assert!(world.instance_record("d-0").is_none());
+    world.disk_mut("d-1").unwrap().status = DiskStatus::ReIniting;
+    world.instance_mut("i-0").unwrap().status = InstanceStatus::Stopping;
+    assert_eq!(
+        world.disk_record("d-1").unwrap().status,
+        DiskStatus::ReIniting
+    );
+    assert_eq!(world.disk("d-1").unwrap().status, DiskStatus::ReIniting);
+    assert_eq!(
+        world.instance("i-0").unwrap().status,
+        InstanceStatus::Stopping
+    );
+    // What was not changed reads as inserted.
+    assert_eq!(
+        world.disk_record("d-0").unwrap(),
+        &Disk {
+            id: "d-0".to_owned(),
+            ..Disk::default()
+        }
+    );
+}
+
+#[test]
+fn a_running_instance_has_started_and_stopping_does_not_undo_it() {
+    let mut instance = Instance {
+        id: "i-0".to_owned(),
+        status: InstanceStatus::Stopped,
+        has_started: false,
+        ..Instance::default()
+    };
+    instance.set_status(InstanceStatus::Starting);
+    assert!(!instance.has_started);
+    instance.set_status(InstanceStatus::Running);
+    assert_eq!(instance.status, InstanceStatus::Running);
+    assert!(instance.has_started);
+    instance.set_status(InstanceStatus::Stopped);
+    assert!(instance.has_started);
+    // Every world's status change is the model's.
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_instance(Instance {
+            has_started: false,
+            ..instance
+        })
+        .unwrap();
+    world
+        .set_instance_status("i-0", InstanceStatus::Running)
+        .unwrap();
+    assert!(world.instance("i-0").unwrap().has_started);
 }

@@ -330,6 +330,17 @@ impl Default for Instance {
 crate::map_only::map_only!(Instance, InstanceFields, "an instance");
 
 impl Instance {
+    /// Puts the instance in `status`: a `Running` instance has started, so
+    /// `has_started` becomes `true` with it (and stays so: stopping does
+    /// not undo a start). Every world's `set_instance_status` goes through
+    /// here.
+    pub fn set_status(&mut self, status: InstanceStatus) {
+        self.status = status;
+        if status == InstanceStatus::Running {
+            self.has_started = true;
+        }
+    }
+
     /// The instance as the checks read it.
     pub fn view(&self) -> InstanceView<'_> {
         InstanceView::new(&self.id, self.status)

@@ -12,11 +12,9 @@
 pub mod actions;
 pub mod errors;
 pub mod rate;
-pub mod resolved;
 pub mod server;
 pub mod signature;
 pub mod store;
 
 pub use errors::{ApiError, SignatureError};
-pub use resolved::{Reader, ResolvedWorld};
 pub use store::{InstanceError, Store, Timings};

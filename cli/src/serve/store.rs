@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use super::resolved::ResolvedWorld;
+use reinit_disk::InMemoryWorld;
 use reinit_disk::Request;
 use reinit_disk::evaluate;
 use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus};
@@ -80,7 +80,7 @@ enum Change {
 
 /// The world and the changes under way.
 struct State {
-    world: ResolvedWorld,
+    world: InMemoryWorld,
     scenario: Scenario,
     /// The changes under way, earliest first: a call finds what is due in
     /// constant time, whatever the number under way.
@@ -139,7 +139,7 @@ pub enum InstanceError {
 impl Store {
     /// The store of `scenario`'s world (validated as `eval` validates it).
     pub fn new(scenario: Scenario, timings: Timings) -> Result<Self, ScenarioError> {
-        let world = ResolvedWorld::from_scenario(&scenario)?;
+        let world = scenario.to_world()?;
         Ok(Self {
             state: Mutex::new(State {
                 world,
@@ -182,7 +182,7 @@ impl Store {
         now: Duration,
     ) -> Result<OwnedTarget, Rejection> {
         let mut state = self.lock(now);
-        let target = evaluate(request, &state.world.reader(), policy)?.to_owned();
+        let target = evaluate(request, &state.world, policy)?.to_owned();
         let transition = target.as_target().transition();
         // The disk and its instance were just read: the first stage applies.
         let _ = transition.begin(&mut state.world);
@@ -303,7 +303,7 @@ impl Store {
     /// Replaces the world (and its policy) by `scenario`'s; the changes
     /// under way are dropped. A scenario that is not valid changes nothing.
     pub fn replace(&self, scenario: Scenario, now: Duration) -> Result<(), ScenarioError> {
-        let world = ResolvedWorld::from_scenario(&scenario)?;
+        let world = scenario.to_world()?;
         let mut state = self.lock(now);
         state.world = world;
         state.scenario = scenario;
