@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 
-use crate::engine::evaluate;
+use crate::catalogue::INTERNAL_ERROR;
+use crate::checks::Check;
 use crate::model::{
     Account, Disk, DiskStatus, DiskView, Image, ImageView, Instance, InstanceStatus, InstanceView,
     KeyPair, KeyPairView, KmsKey, KmsKeyView, Snapshot, SnapshotView, Source,
 };
 use crate::outcome::{OwnedTarget, Rejection};
 use crate::policy::Policy;
+use crate::reinit::decide_and_begin;
 use crate::request::Request;
 use crate::transition::{Transition, WorldMut};
 use crate::world::World;
@@ -312,11 +314,14 @@ impl InMemoryWorld {
         request: &Request<'_>,
         policy: &Policy,
     ) -> Result<OwnedTarget, Rejection> {
-        let target = evaluate(request, &*self, policy)?.to_owned();
-        let transition = target.as_target().transition();
-        // The disk and its instance were just read: the stage applies.
-        let _ = transition.begin(self);
-        if transition.starts_instance() {
+        let target = match decide_and_begin(request, self, policy) {
+            Ok(outcome) => outcome?,
+            // The disk and its instance were just read from this world, so
+            // the stage applies; were it ever refused, the request fails as
+            // ECS fails what it cannot do, with InternalError.
+            Err(_) => return Err(Rejection::new(&INTERNAL_ERROR, Check::DiskExists)),
+        };
+        if target.as_target().transition().starts_instance() {
             self.auto_start.insert(target.disk_id.clone(), ());
         } else {
             self.auto_start.remove(&target.disk_id);

@@ -74,6 +74,7 @@ mod in_memory;
 pub mod model;
 mod outcome;
 pub mod policy;
+mod reinit;
 mod request;
 pub mod revision;
 #[cfg(feature = "scenario")]
@@ -92,6 +93,7 @@ pub use engine::{Step, evaluate, evaluate_traced};
 pub use in_memory::{DuplicateId, InMemoryWorld, SnapshotMut, TransitionError};
 pub use outcome::{OwnedTarget, Rejection, Target, TargetError};
 pub use policy::Policy;
+pub use reinit::decide_and_begin;
 pub use request::{ACTION, Param, ParamSet, Request, SecurityEnhancementStrategy};
 pub use revision::Revision;
 pub use transition::{Stage, Transition, WorldMut};

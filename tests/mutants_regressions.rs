@@ -95,7 +95,8 @@ fn checks_without_their_fact_do_not_apply() {
 
     // A detached disk, disk-in-use last: the instance checks do not apply,
     // but arrears reads the disk's own locks (none): it passes.
-    let mut order: Vec<Check> = reinit_disk::revision::SEED.world_checks
+    let mut order: Vec<Check> = reinit_disk::revision::SEED
+        .world_checks
         .iter()
         .copied()
         .filter(|c| *c != Check::DiskInUse)
@@ -322,7 +323,7 @@ mod arbitrary_inputs {
     use reinit_disk::Policy;
     use reinit_disk::model::{CategorySet, CreationTime, DiskCategory, LockReason, LockSet};
     use reinit_disk::revision::SEED;
-        use strum::VariantArray;
+    use strum::VariantArray;
 
     #[test]
     fn category_sets_are_every_subset_of_the_thirteen() {
@@ -397,8 +398,14 @@ mod arbitrary_inputs {
         }
         assert!(seen.len() > 1000, "{} orders", seen.len());
         assert!(default_order > 0, "never the default order");
-        assert!(seen.iter().any(|o| o.first() != reinit_disk::revision::SEED.world_checks.first()));
-        assert!(seen.iter().any(|o| o.last() != reinit_disk::revision::SEED.world_checks.last()));
+        assert!(
+            seen.iter()
+                .any(|o| o.first() != reinit_disk::revision::SEED.world_checks.first())
+        );
+        assert!(
+            seen.iter()
+                .any(|o| o.last() != reinit_disk::revision::SEED.world_checks.last())
+        );
     }
 }
 

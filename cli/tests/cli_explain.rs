@@ -73,7 +73,8 @@ fn check_names(lines: &[String]) -> Vec<String> {
 fn every_check_appears_in_policy_order() {
     let lines = explain(&world());
     let names = check_names(&lines);
-    let expected: Vec<String> = SEED.request_checks
+    let expected: Vec<String> = SEED
+        .request_checks
         .iter()
         .chain(SEED.world_checks.iter())
         .map(ToString::to_string)

@@ -40,8 +40,9 @@ pub use request_id::new_request_id;
 
 use crate::catalogue::{Code, INTERNAL_ERROR};
 use crate::engine::evaluate;
-use crate::outcome::{Rejection, Target};
+use crate::outcome::{OwnedTarget, Rejection, Target};
 use crate::policy::Policy;
+use crate::transition::WorldMut;
 use crate::world::World;
 
 /// The `HostId` ECS puts in its error responses.
@@ -150,24 +151,111 @@ pub struct RequestIdError {
 }
 
 /// Decodes `http`, evaluates it against `world` under `policy` and encodes
-/// the answer: the whole exchange in one call.
+/// the answer, without changing the world: what the endpoint would answer.
 ///
 /// A malformed request (bad percent-encoding, invalid UTF-8, a parameter
 /// given twice with different values) gets `InvalidParameter` naming the
 /// parameter. Fails only if the encoder fails: in XML, when an id holds a
 /// character XML 1.0 cannot carry ([`EncodeError::NotXml`]); writing to
-/// memory does not fail.
+/// memory does not fail. [`exchange`] is the same answer, with the
+/// accepted re-init begun.
 pub fn respond<W: World + ?Sized>(
     http: &HttpRequest<'_>,
     world: &W,
     policy: &Policy,
     ids: &Ids<'_>,
 ) -> Result<Response, EncodeError> {
+    answer(http, world, policy, ids).map(|(response, _)| response)
+}
+
+/// What one [`exchange`] did: the response, and the decision it carries
+/// (`None` for a malformed request, which is refused before any decision).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// The response, exactly as ECS sends it.
+    pub response: Response,
+    /// The decision: the accepted target (its re-init begun) or the
+    /// rejection; `None` when the request was malformed.
+    pub outcome: Option<Result<OwnedTarget, Rejection>>,
+}
+
+/// Why an [`exchange`] answered nothing (the world is then unchanged,
+/// unless the store itself failed half-way).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExchangeError<E> {
+    /// The response could not be written (XML cannot carry an id).
+    #[error(transparent)]
+    Encode(EncodeError),
+    /// The store refused the re-init's first stage.
+    #[error("the store could not begin the re-init: {0}")]
+    Store(E),
+}
+
+/// The one path from an ECS request to its response, for a store that
+/// changes: decodes `http`, decides it against `world` under `policy`,
+/// encodes the response and, only if the request is accepted and its
+/// response was written, begins the re-init (the disk `ReIniting`) through
+/// [`WorldMut`]. The caller holds the one lock that covers its world and
+/// its policy for the whole call, so the decision, the change and the
+/// policy belong to one moment. The wire format's answer to `ReInitDisk` in
+/// `reinit-disk serve`, the Python package and examples/emulator.rs is
+/// this function's.
+///
+/// ```
+/// use reinit_disk::model::{Disk, DiskSource, DiskStatus, Instance, InstanceStatus};
+/// use reinit_disk::wire::{exchange, HttpRequest, Ids};
+/// use reinit_disk::{InMemoryWorld, Policy};
+///
+/// let mut world = InMemoryWorld::new();
+/// world.insert_instance(Instance {
+///     id: "i-1".into(), status: InstanceStatus::Stopped, ..Instance::default()
+/// })?;
+/// world.insert_disk(Disk {
+///     id: "d-1".into(), status: DiskStatus::InUse, instance_id: Some("i-1".into()),
+///     source: DiskSource::Empty, ..Disk::default()
+/// })?;
+/// let http = HttpRequest { query: "Action=ReInitDisk&DiskId=d-1&Format=JSON", ..HttpRequest::default() };
+/// let done = exchange(&http, &mut world, &Policy::default(), &Ids::new("R-1"))?;
+/// assert_eq!(done.response.status, 200);
+/// assert_eq!(world.disk_record("d-1").map(|d| d.status), Some(DiskStatus::ReIniting));
+/// let again = exchange(&http, &mut world, &Policy::default(), &Ids::new("R-2"))?;
+/// assert_eq!(again.response.status, 403); // IncorrectDiskStatus: it is re-initializing
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn exchange<W>(
+    http: &HttpRequest<'_>,
+    world: &mut W,
+    policy: &Policy,
+    ids: &Ids<'_>,
+) -> Result<Exchange, ExchangeError<W::Error>>
+where
+    W: World + WorldMut + ?Sized,
+{
+    let (response, outcome) = answer(http, &*world, policy, ids).map_err(ExchangeError::Encode)?;
+    if let Some(Ok(target)) = &outcome {
+        crate::reinit::begin(target, world).map_err(ExchangeError::Store)?;
+    }
+    Ok(Exchange { response, outcome })
+}
+
+/// Decode, decide, encode: what [`respond`] and [`exchange`] share.
+fn answer<W: World + ?Sized>(
+    http: &HttpRequest<'_>,
+    world: &W,
+    policy: &Policy,
+    ids: &Ids<'_>,
+) -> Result<(Response, Option<Result<OwnedTarget, Rejection>>), EncodeError> {
     let params = Params::decode(http);
     let format = params.format();
     match params.request() {
-        Ok(request) => encode_outcome(format, ids, &evaluate(&request, world, policy)),
-        Err(malformed) => encode_malformed(format, ids, policy, malformed),
+        Ok(request) => {
+            let outcome = evaluate(&request, world, policy);
+            let response = encode_outcome(format, ids, &outcome)?;
+            Ok((response, Some(outcome.map(Target::into_owned))))
+        }
+        Err(malformed) => Ok((encode_malformed(format, ids, policy, malformed)?, None)),
     }
 }
 

@@ -9,11 +9,10 @@ use std::time::Duration;
 use super::errors::ApiError;
 use super::store::{InstanceError, Store};
 use reinit_disk::model::{Disk, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet};
-use reinit_disk::policy::Policy;
 use reinit_disk::revision::Revision;
 use reinit_disk::wire::{
-    Document, ErrorBody, Format, HttpRequest, Ids, Params, Response, encode_document, encode_error,
-    encode_malformed, encode_outcome,
+    Document, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
+    encode_document, encode_error, encode_malformed,
 };
 
 /// What one request did, for the log line: the action, the ids it named,
@@ -59,18 +58,19 @@ pub fn handle(
         action: action.clone(),
         ..Handled::default()
     };
-    let policy = match revision {
-        Some(r) => store
-            .policy(now)
-            .with_revision(r)
-            .unwrap_or_else(|_| Policy::new(r)),
-        None => store.policy(now),
-    };
     if !ACTIONS.contains(&action.as_str()) {
         let error = ApiError::ActionNotFound;
         handled.code = Some(error.code().to_owned());
         return (error_response(format, ids, &error), handled);
     }
+    if action == "ReInitDisk" {
+        // The library's one path, under the store's one lock: the policy,
+        // the decision, the change and the response belong to one moment
+        // (a malformed request is refused there as below).
+        let result = reinit_disk(store, revision, http, &params, now, ids, &mut handled);
+        return (finish(result, format, ids, &mut handled), handled);
+    }
+    let policy = store.policy(revision, now);
     // A malformed request (bad percent-encoding or UTF-8, a parameter given
     // twice with different values) is refused the same way for every
     // action, as the wire layer refuses it for ReInitDisk.
@@ -81,21 +81,30 @@ pub fn handle(
         return (response, handled);
     }
     let result = match action.as_str() {
-        "ReInitDisk" => reinit_disk(store, &policy, &params, format, now, ids, &mut handled),
         "DescribeDisks" => describe_disks(store, &params, format, now, ids, &mut handled),
         "DescribeInstances" => describe_instances(store, &params, format, now, ids, &mut handled),
         "StopInstance" => instance_action(store, &params, format, now, ids, &mut handled, true),
         "StartInstance" => instance_action(store, &params, format, now, ids, &mut handled, false),
         _ => Err(ApiError::ActionNotFound),
     };
-    let response = match result {
+    (finish(result, format, ids, &mut handled), handled)
+}
+
+/// The response of an action's result; an error's code is noted in
+/// `handled`.
+fn finish(
+    result: Result<Response, ApiError>,
+    format: Format,
+    ids: &Ids<'_>,
+    handled: &mut Handled,
+) -> Response {
+    match result {
         Ok(response) => response,
         Err(error) => {
             handled.code = Some(error.code().to_owned());
             error_response(format, ids, &error)
         }
-    };
-    (response, handled)
+    }
 }
 
 /// The response for `error`; an error that cannot be written in XML is
@@ -135,30 +144,29 @@ fn document(format: Format, root: &str, value: &Document) -> Result<Response, Ap
 
 fn reinit_disk(
     store: &Store,
-    policy: &Policy,
+    revision: Option<&'static Revision>,
+    http: &HttpRequest<'_>,
     params: &Params<'_>,
-    format: Format,
     now: Duration,
     ids: &Ids<'_>,
     handled: &mut Handled,
 ) -> Result<Response, ApiError> {
-    let request = match params.request() {
-        Ok(request) => request,
-        Err(malformed) => {
-            handled.code = Some("InvalidParameter".to_owned());
-            return encode_malformed(format, ids, policy, malformed).map_err(ApiError::Encode);
+    let done = store
+        .exchange(http, revision, now, ids)
+        .map_err(|error| match error {
+            ExchangeError::Encode(e) => ApiError::Encode(e),
+            _ => ApiError::Internal,
+        })?;
+    match &done.outcome {
+        None => handled.code = Some("InvalidParameter".to_owned()),
+        Some(outcome) => {
+            handled.ids.extend(params.get("DiskId").map(str::to_owned));
+            if let Err(rejection) = outcome {
+                handled.code = Some(rejection.code().as_str().to_owned());
+            }
         }
-    };
-    handled.ids.extend(request.disk_id.map(str::to_owned));
-    let outcome = store.reinit(&request, policy, now);
-    if let Err(rejection) = &outcome {
-        handled.code = Some(rejection.code().as_str().to_owned());
     }
-    let outcome = outcome
-        .as_ref()
-        .map(reinit_disk::OwnedTarget::as_target)
-        .map_err(|r| *r);
-    encode_outcome(format, ids, &outcome).map_err(ApiError::Encode)
+    Ok(done.response)
 }
 
 /// A list parameter as ECS takes it: a JSON array of strings in one

@@ -30,6 +30,10 @@ pub enum ApiError {
     Signature(SignatureError),
     /// The body could not be written (an id XML cannot carry).
     Encode(EncodeError),
+    /// The world refused a change it had just been read for (cannot
+    /// happen with the store's `InMemoryWorld`; answered as ECS answers
+    /// what it cannot do).
+    Internal,
 }
 
 /// Why a signed request is refused.
@@ -88,7 +92,7 @@ impl ApiError {
                 SignatureError::TimestampMalformed => "InvalidTimeStamp.Format",
                 SignatureError::UnsupportedMethod(_) => "InvalidParamater",
             },
-            Self::Encode(_) => "InternalError",
+            Self::Encode(_) | Self::Internal => "InternalError",
         }
     }
 
@@ -97,7 +101,7 @@ impl ApiError {
         match self {
             Self::ActionNotFound | Self::InstanceNotFound => 404,
             Self::IncorrectInstanceStatus => 403,
-            Self::Encode(_) => 500,
+            Self::Encode(_) | Self::Internal => 500,
             _ => 400,
         }
     }
@@ -150,7 +154,7 @@ impl ApiError {
                     format!("The specified parameter \u{201c}{name}\u{201d} is not valid.")
                 }
             },
-            Self::Encode(_) => "The request processing has failed due to some unknown error, exception or failure.".to_owned(),
+            Self::Encode(_) | Self::Internal => "The request processing has failed due to some unknown error, exception or failure.".to_owned(),
         }
     }
 }

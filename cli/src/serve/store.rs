@@ -12,12 +12,13 @@ use std::collections::BinaryHeap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use reinit_disk::InMemoryWorld;
-use reinit_disk::Request;
-use reinit_disk::evaluate;
+use reinit_disk::catalogue::INTERNAL_ERROR;
 use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus};
 use reinit_disk::policy::Policy;
+use reinit_disk::revision::Revision;
 use reinit_disk::scenario::{Scenario, ScenarioError};
+use reinit_disk::wire::{Exchange, ExchangeError, HttpRequest, Ids, exchange};
+use reinit_disk::{Check, InMemoryWorld, Request, TransitionError, decide_and_begin};
 use reinit_disk::{OwnedTarget, Rejection};
 use reinit_disk::{Stage, WorldMut};
 
@@ -165,9 +166,31 @@ impl Store {
         state
     }
 
-    /// The policy of the world loaded last.
-    pub fn policy(&self, now: Duration) -> Policy {
-        self.lock(now).scenario.policy
+    /// The policy of the world loaded last, under `revision` when one is
+    /// given (`--revision`; the policy's order is kept if it fits).
+    pub fn policy(&self, revision: Option<&'static Revision>, now: Duration) -> Policy {
+        policy_under(self.lock(now).scenario.policy, revision)
+    }
+
+    /// Answers a `ReInitDisk` request in one step under the store's one
+    /// lock: the policy of the world loaded last (under `revision`, when
+    /// given), the decision, the response and, when it is accepted, the
+    /// re-init begun and its later stages scheduled. The library's
+    /// [`exchange`] does all but the timing.
+    pub fn exchange(
+        &self,
+        http: &HttpRequest<'_>,
+        revision: Option<&'static Revision>,
+        now: Duration,
+        ids: &Ids<'_>,
+    ) -> Result<Exchange, ExchangeError<TransitionError>> {
+        let mut state = self.lock(now);
+        let policy = policy_under(state.scenario.policy, revision);
+        let done = exchange(http, &mut state.world, &policy, ids)?;
+        if let Some(Ok(target)) = &done.outcome {
+            self.schedule_stages(&mut state, target, now);
+        }
+        Ok(done)
     }
 
     /// Decides `request` and, if it is accepted, starts the re-init, in one
@@ -182,10 +205,21 @@ impl Store {
         now: Duration,
     ) -> Result<OwnedTarget, Rejection> {
         let mut state = self.lock(now);
-        let target = evaluate(request, &state.world, policy)?.to_owned();
+        let target = match decide_and_begin(request, &mut state.world, policy) {
+            Ok(outcome) => outcome?,
+            // The disk and its instance were just read under this lock: the
+            // stage applies; were it ever refused, InternalError.
+            Err(_) => return Err(Rejection::new(&INTERNAL_ERROR, Check::DiskExists)),
+        };
+        self.schedule_stages(&mut state, &target, now);
+        Ok(target)
+    }
+
+    /// Schedules the stages of `target`'s re-init after its first (begun
+    /// at `now`): the disk settles after [`Timings::reinit`]; an instance
+    /// started afterwards is `Running` [`Timings::start`] later.
+    fn schedule_stages(&self, state: &mut State, target: &OwnedTarget, now: Duration) {
         let transition = target.as_target().transition();
-        // The disk and its instance were just read: the first stage applies.
-        let _ = transition.begin(&mut state.world);
         let settled = now + self.timings.reinit;
         let mut at = settled;
         for stage in transition.stages().iter().skip(1) {
@@ -203,7 +237,6 @@ impl Store {
                 state.schedule(at, Change::Instance(target.instance_id.clone(), status));
             }
         }
-        Ok(target)
     }
 
     /// `StopInstance`: `Running` to `Stopping`, then `Stopped` after
@@ -310,5 +343,14 @@ impl Store {
         state.due.clear();
         state.seq = 0;
         Ok(())
+    }
+}
+
+/// `policy` under `revision`, when one is given: its answers kept, and its
+/// order if that order fits the revision (else the revision's own).
+fn policy_under(policy: Policy, revision: Option<&'static Revision>) -> Policy {
+    match revision {
+        Some(r) => policy.with_revision(r).unwrap_or_else(|_| Policy::new(r)),
+        None => policy,
     }
 }
