@@ -7,12 +7,15 @@
 //! [`reinit_disk::World`] over its store by handing out views that borrow
 //! the store's strings (nothing is copied per call), and
 //! [`reinit_disk::WorldMut`] so that the crate's [`Transition`] can change
-//! it. Each call then goes, in this order:
+//! it. Each call is one call of the library's one path,
+//! [`reinit_disk::wire::exchange`], which goes, in this order:
 //!
 //! 1. **decide** (`evaluate`) against the store as it is;
 //! 2. **answer**: encode the HTTP response with the wire layer;
 //! 3. **mutate**: apply the transition's first stage (the disk is
-//!    `ReIniting`), and its second stage later, when the re-init settles.
+//!    `ReIniting`) through `WorldMut`, only if the request was accepted and
+//!    its response written; the emulator applies the second stage later,
+//!    when the re-init settles.
 //!
 //! Every step is printed and asserted: a regression exits non-zero.
 
@@ -32,8 +35,8 @@ use reinit_disk::model::{
     CreationTime, DiskCategory, DiskStatus, DiskView, ImageOwnerAlias, ImageView, InstanceStatus,
     InstanceView, LockReason, LockSet, SnapshotView, Source,
 };
-use reinit_disk::wire::{HttpRequest, Ids, Params, Response, encode_malformed, encode_outcome};
-use reinit_disk::{OwnedTarget, Policy, World, WorldMut, evaluate};
+use reinit_disk::wire::{HttpRequest, Ids, Response, exchange};
+use reinit_disk::{OwnedTarget, Policy, World, WorldMut};
 
 // ---------------------------------------------------------------------------
 // The emulator's own records.
@@ -331,51 +334,25 @@ impl WorldMut for Store {
 // One call, end to end.
 // ---------------------------------------------------------------------------
 
-/// Handles one `ReInitDisk` HTTP request: decide, answer, then mutate.
-/// Returns the response and, for an accepted request, the target to settle
-/// later.
+/// Handles one `ReInitDisk` HTTP request through the library's one path:
+/// decide, answer, then mutate. Returns the response and, for an accepted
+/// request, the target (owned: it borrows nothing) to settle later.
 ///
-/// A real server runs steps 1 and 3 under one write lock on the store, so
-/// that no other request changes the world between the decision and the
-/// first stage of its transition.
+/// A real server makes this call under one write lock on the store (and
+/// its policy), so that no other request changes the world between the
+/// decision and the first stage of its transition. A malformed request (a
+/// bad escape, a parameter given twice with two values) is answered without
+/// deciding, and nothing changes; should encoding fail, nothing has changed
+/// either, so the client's retry is decided afresh.
 fn handle(
     store: &mut Store,
     policy: &Policy,
     http: &HttpRequest<'_>,
     request_id: &str,
 ) -> Result<(Response, Option<OwnedTarget>), Box<dyn Error>> {
-    let ids = Ids::new(request_id);
-    let params = Params::decode(http);
-    let format = params.format();
-    let request = match params.request() {
-        Ok(request) => request,
-        // Malformed (a bad escape, a parameter given twice with two values):
-        // answered without deciding, and nothing changes.
-        Err(malformed) => return Ok((encode_malformed(format, &ids, policy, malformed)?, None)),
-    };
-
-    // 1. Decide, against a consistent snapshot. `evaluate` only reads the
-    //    store (`&Store`), and the `Target` it returns borrows it: the borrow
-    //    checker itself forbids changing the store while the decision is
-    //    still in use, so every check read the same world.
-    let outcome = evaluate(&request, &*store, policy);
-
-    // 2. Answer, before touching the store: the response depends on the
-    //    decision alone. Should encoding fail, nothing has changed yet, so
-    //    the client's retry is decided afresh, instead of finding a disk
-    //    `ReIniting` for a re-init it was never told about.
-    let response = encode_outcome(format, &ids, &outcome)?;
-
-    // 3. Mutate. The `Target` borrows the store, which `begin` needs
-    //    mutably: keep an owned copy (`to_owned`), which ends the borrow, and
-    //    apply the transition from it. Its first stage makes the disk
-    //    `ReIniting`, so that a second request meanwhile gets
-    //    `IncorrectDiskStatus`.
-    let accepted = outcome.ok().map(|target| target.to_owned());
-    if let Some(target) = &accepted {
-        target.as_target().transition().begin(store)?;
-    }
-    Ok((response, accepted))
+    let done = exchange(http, store, policy, &Ids::new(request_id))?;
+    let accepted = done.outcome.and_then(Result::ok);
+    Ok((done.response, accepted))
 }
 
 /// Prints a response and holds it to what it must be.

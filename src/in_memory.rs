@@ -321,11 +321,6 @@ impl InMemoryWorld {
             // ECS fails what it cannot do, with InternalError.
             Err(_) => return Err(Rejection::new(&INTERNAL_ERROR, Check::DiskExists)),
         };
-        if target.as_target().transition().starts_instance() {
-            self.auto_start.insert(target.disk_id.clone(), ());
-        } else {
-            self.auto_start.remove(&target.disk_id);
-        }
         Ok(target)
     }
 
@@ -404,6 +399,17 @@ impl WorldMut for InMemoryWorld {
             .instance_mut(instance_id)
             .ok_or_else(|| TransitionError::UnknownInstance(instance_id.to_owned()))?;
         instance.set_status(status);
+        Ok(())
+    }
+
+    /// Remembers whether the instance is started once the re-init of the
+    /// transition's disk settles ([`Self::settle_reinit`] reads it).
+    fn began(&mut self, transition: &Transition<'_>) -> Result<(), TransitionError> {
+        if transition.starts_instance() {
+            self.auto_start.insert(transition.disk_id.to_owned(), ());
+        } else {
+            self.auto_start.remove(transition.disk_id);
+        }
         Ok(())
     }
 }

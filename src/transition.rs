@@ -114,13 +114,14 @@ impl<'a> Transition<'a> {
         self.stages.iter().rev().find_map(|s| s.instance)
     }
 
-    /// Applies the first stage: call it as the request is accepted, under the
-    /// same lock as the decision.
+    /// Applies the first stage, then tells the store the re-init has
+    /// begun ([`WorldMut::began`]): call it as the request is accepted,
+    /// under the same lock as the decision.
     pub fn begin<S: WorldMut + ?Sized>(&self, store: &mut S) -> Result<(), S::Error> {
-        match self.stages.first() {
-            Some(stage) => self.apply(stage, store),
-            None => Ok(()),
+        if let Some(stage) = self.stages.first() {
+            self.apply(stage, store)?;
         }
+        store.began(self)
     }
 
     /// Applies the remaining stages: call it when the re-init settles (an
@@ -162,4 +163,13 @@ pub trait WorldMut {
         instance_id: &str,
         status: InstanceStatus,
     ) -> Result<(), Self::Error>;
+    /// Told by [`Transition::begin`] once a re-init's first stage is
+    /// applied, for a store that settles its re-inits later by itself and
+    /// must remember the rest of the transition (`InMemoryWorld` remembers
+    /// whether the instance is started afterwards). By default there is
+    /// nothing to remember.
+    fn began(&mut self, transition: &Transition<'_>) -> Result<(), Self::Error> {
+        let _ = transition;
+        Ok(())
+    }
 }

@@ -13,10 +13,7 @@ mod world;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use reinit_disk::scenario::Scenario;
-use reinit_disk::wire::{
-    HttpRequest, Ids, Params, check_request_id, encode_malformed, encode_outcome, new_request_id,
-    query_of,
-};
+use reinit_disk::wire::{HttpRequest, Ids, check_request_id, exchange, new_request_id, query_of};
 use reinit_disk::{Policy, Revision};
 
 use crate::convert::write_json;
@@ -28,7 +25,6 @@ use crate::world::PyWorld;
 
 /// The largest document (or line) read, in bytes: the core's limit, the
 /// CLI's default `--max-input-bytes` (64 MiB).
-#[allow(clippy::cast_possible_truncation)] // 64 MiB fits any usize Python runs on
 pub const MAX_INPUT_BYTES: usize = reinit_disk::scenario::MAX_INPUT_BYTES as usize;
 
 /// A document given as a `dict` (written out as JSON), a `str` or UTF-8
@@ -199,7 +195,10 @@ fn headers_of(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Strin
 /// (404, 'application/json;charset=utf-8')
 #[pyfunction]
 #[pyo3(signature = (world, method, query, headers = None, body = None, *, request_id = None, policy = None))]
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the Python signature: each argument is a keyword the caller names"
+)]
 fn respond<'py>(
     py: Python<'py>,
     world: &Bound<'py, PyWorld>,
@@ -253,24 +252,15 @@ fn respond<'py>(
         headers: &header_refs,
     };
     let ids = Ids::new(request_id);
+    // The library's one path, under the world's one lock (its policy read
+    // under it too).
     let response = {
         let world = world.get();
         let mut state = world.lock();
         let policy = chosen.unwrap_or(state.policy);
-        let params = Params::decode(&http);
-        let format = params.format();
-        match params.request() {
-            Ok(request) => {
-                let begun = state.world.begin_reinit(&request, &policy);
-                let outcome = match &begun {
-                    Ok(target) => Ok(target.as_target()),
-                    Err(rejection) => Err(*rejection),
-                };
-                encode_outcome(format, &ids, &outcome)
-            }
-            Err(malformed) => encode_malformed(format, &ids, &policy, malformed),
-        }
+        exchange(&http, &mut state.world, &policy, &ids)
     }
+    .map(|done| done.response)
     .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     let out_headers = PyDict::new(py);
     out_headers.set_item("Content-Type", response.content_type())?;

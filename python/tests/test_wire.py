@@ -26,7 +26,7 @@ def split_http(text):
 
 @pytest.mark.parametrize("style", sorted(STYLES))
 @pytest.mark.parametrize(
-    "path", SCENARIOS[::3], ids=[str(p.relative_to(ROOT / "tests" / "scenarios")) for p in SCENARIOS[::3]]
+    "path", SCENARIOS, ids=[str(p.relative_to(ROOT / "tests" / "scenarios")) for p in SCENARIOS]
 )
 def test_respond_is_the_cli_call(path, style, cli):
     scenario = load(path)

@@ -1,7 +1,7 @@
 //! The test kit of reinit-disk: what the library's tests, the command's
 //! tests and the benches share, written once.
 //!
-//! - [`reference`]: an independent reference model of both revisions, which
+//! - [`mod@reference`]: an independent reference model of both revisions, which
 //!   the property tests and the exhaustive sweeps hold the engine to;
 //! - [`arb`]: proptest generators of worlds, requests and policies;
 //! - [`cases`]: the benchmark cases (one world and request per decision
