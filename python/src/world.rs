@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use reinit_disk::model::Disk;
 use reinit_disk::scenario::{Scenario, check_disk};
-use reinit_disk::{InMemoryWorld, OwnedTarget, Policy, World as _};
+use reinit_disk::{DuplicateId, InMemoryWorld, OwnedTarget, Policy, World as _};
 use serde::Serialize;
 
 use crate::convert::{json_to_py, write_json};
@@ -51,6 +51,21 @@ impl PyWorld {
         Self {
             state: Mutex::new(State { world, policy }),
         }
+    }
+
+    /// Adds the one record of `field` that `dict` is (read by the
+    /// scenario's parser, taken out by `take`) with `insert`: what every
+    /// `add_*` method but `add_disk` does.
+    fn add<T>(
+        &self,
+        py: Python<'_>,
+        field: &str,
+        dict: &Bound<'_, PyDict>,
+        take: impl FnOnce(&mut Scenario) -> Option<T>,
+        insert: fn(&mut InMemoryWorld, T) -> Result<(), DuplicateId>,
+    ) -> PyResult<()> {
+        let value = record(py, field, dict, take)?;
+        insert(&mut self.lock().world, value).map_err(|e| duplicate(py, &e))
     }
 
     /// A call's policy: the one it names, else the world's (`None` here).
@@ -185,24 +200,14 @@ impl PyWorld {
     ///
     /// >>> reinit_disk.World().add_instance({"InstanceId": "i-1", "Status": "Running"})
     fn add_instance(&self, py: Python<'_>, instance: &Bound<'_, PyDict>) -> PyResult<()> {
-        let instance = record(py, "Instances", instance, |s| s.instances.pop())?;
-        let mut state = self.lock();
-        state
-            .world
-            .insert_instance(instance)
-            .map_err(|e| duplicate(py, &e))
+        self.add(py, "Instances", instance, |s| s.instances.pop(), InMemoryWorld::insert_instance)
     }
 
     /// Adds an image, spelled as in a scenario's ``Images``.
     ///
     /// >>> reinit_disk.World().add_image({"ImageId": "m-1", "ImageOwnerAlias": "system"})
     fn add_image(&self, py: Python<'_>, image: &Bound<'_, PyDict>) -> PyResult<()> {
-        let image = record(py, "Images", image, |s| s.images.pop())?;
-        let mut state = self.lock();
-        state
-            .world
-            .insert_image(image)
-            .map_err(|e| duplicate(py, &e))
+        self.add(py, "Images", image, |s| s.images.pop(), InMemoryWorld::insert_image)
     }
 
     /// Adds a snapshot, spelled as in a scenario's ``Snapshots``.
@@ -210,12 +215,7 @@ impl PyWorld {
     /// >>> reinit_disk.World().add_snapshot(
     /// ...     {"SnapshotId": "s-1", "CreationTime": "2014-01-01T00:00:00Z"})
     fn add_snapshot(&self, py: Python<'_>, snapshot: &Bound<'_, PyDict>) -> PyResult<()> {
-        let snapshot = record(py, "Snapshots", snapshot, |s| s.snapshots.pop())?;
-        let mut state = self.lock();
-        state
-            .world
-            .insert_snapshot(snapshot)
-            .map_err(|e| duplicate(py, &e))
+        self.add(py, "Snapshots", snapshot, |s| s.snapshots.pop(), InMemoryWorld::insert_snapshot)
     }
 
     /// Adds a key pair, spelled as in a scenario's ``KeyPairs`` (read by
@@ -223,12 +223,7 @@ impl PyWorld {
     ///
     /// >>> reinit_disk.World().add_key_pair({"KeyPairName": "kp-1"})
     fn add_key_pair(&self, py: Python<'_>, key_pair: &Bound<'_, PyDict>) -> PyResult<()> {
-        let key_pair = record(py, "KeyPairs", key_pair, |s| s.key_pairs.pop())?;
-        let mut state = self.lock();
-        state
-            .world
-            .insert_key_pair(key_pair)
-            .map_err(|e| duplicate(py, &e))
+        self.add(py, "KeyPairs", key_pair, |s| s.key_pairs.pop(), InMemoryWorld::insert_key_pair)
     }
 
     /// Adds a KMS key, spelled as in a scenario's ``KmsKeys`` (read by the
@@ -236,12 +231,7 @@ impl PyWorld {
     ///
     /// >>> reinit_disk.World().add_kms_key({"KeyId": "key-1"})
     fn add_kms_key(&self, py: Python<'_>, key: &Bound<'_, PyDict>) -> PyResult<()> {
-        let key = record(py, "KmsKeys", key, |s| s.kms_keys.pop())?;
-        let mut state = self.lock();
-        state
-            .world
-            .insert_kms_key(key)
-            .map_err(|e| duplicate(py, &e))
+        self.add(py, "KmsKeys", key, |s| s.kms_keys.pop(), InMemoryWorld::insert_kms_key)
     }
 
     /// Sets the account, spelled as a scenario's ``Account`` (read by the
