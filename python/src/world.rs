@@ -200,14 +200,26 @@ impl PyWorld {
     ///
     /// >>> reinit_disk.World().add_instance({"InstanceId": "i-1", "Status": "Running"})
     fn add_instance(&self, py: Python<'_>, instance: &Bound<'_, PyDict>) -> PyResult<()> {
-        self.add(py, "Instances", instance, |s| s.instances.pop(), InMemoryWorld::insert_instance)
+        self.add(
+            py,
+            "Instances",
+            instance,
+            |s| s.instances.pop(),
+            InMemoryWorld::insert_instance,
+        )
     }
 
     /// Adds an image, spelled as in a scenario's ``Images``.
     ///
     /// >>> reinit_disk.World().add_image({"ImageId": "m-1", "ImageOwnerAlias": "system"})
     fn add_image(&self, py: Python<'_>, image: &Bound<'_, PyDict>) -> PyResult<()> {
-        self.add(py, "Images", image, |s| s.images.pop(), InMemoryWorld::insert_image)
+        self.add(
+            py,
+            "Images",
+            image,
+            |s| s.images.pop(),
+            InMemoryWorld::insert_image,
+        )
     }
 
     /// Adds a snapshot, spelled as in a scenario's ``Snapshots``.
@@ -215,7 +227,13 @@ impl PyWorld {
     /// >>> reinit_disk.World().add_snapshot(
     /// ...     {"SnapshotId": "s-1", "CreationTime": "2014-01-01T00:00:00Z"})
     fn add_snapshot(&self, py: Python<'_>, snapshot: &Bound<'_, PyDict>) -> PyResult<()> {
-        self.add(py, "Snapshots", snapshot, |s| s.snapshots.pop(), InMemoryWorld::insert_snapshot)
+        self.add(
+            py,
+            "Snapshots",
+            snapshot,
+            |s| s.snapshots.pop(),
+            InMemoryWorld::insert_snapshot,
+        )
     }
 
     /// Adds a key pair, spelled as in a scenario's ``KeyPairs`` (read by
@@ -223,7 +241,13 @@ impl PyWorld {
     ///
     /// >>> reinit_disk.World().add_key_pair({"KeyPairName": "kp-1"})
     fn add_key_pair(&self, py: Python<'_>, key_pair: &Bound<'_, PyDict>) -> PyResult<()> {
-        self.add(py, "KeyPairs", key_pair, |s| s.key_pairs.pop(), InMemoryWorld::insert_key_pair)
+        self.add(
+            py,
+            "KeyPairs",
+            key_pair,
+            |s| s.key_pairs.pop(),
+            InMemoryWorld::insert_key_pair,
+        )
     }
 
     /// Adds a KMS key, spelled as in a scenario's ``KmsKeys`` (read by the
@@ -231,7 +255,13 @@ impl PyWorld {
     ///
     /// >>> reinit_disk.World().add_kms_key({"KeyId": "key-1"})
     fn add_kms_key(&self, py: Python<'_>, key: &Bound<'_, PyDict>) -> PyResult<()> {
-        self.add(py, "KmsKeys", key, |s| s.kms_keys.pop(), InMemoryWorld::insert_kms_key)
+        self.add(
+            py,
+            "KmsKeys",
+            key,
+            |s| s.kms_keys.pop(),
+            InMemoryWorld::insert_kms_key,
+        )
     }
 
     /// Sets the account, spelled as a scenario's ``Account`` (read by the

@@ -97,10 +97,9 @@ impl DiskCategory {
 #[serde(from = "Vec<DiskCategory>", into = "Vec<DiskCategory>")]
 pub struct CategorySet(u16);
 
-impl CategorySet {
-    /// The empty set.
-    pub const EMPTY: Self = Self(0);
+super::bit_set!(CategorySet, DiskCategory, u16, "categories");
 
+impl CategorySet {
     /// The set of `categories`.
     pub const fn of(categories: &[DiskCategory]) -> Self {
         let mut bits = 0;
@@ -110,55 +109,6 @@ impl CategorySet {
             rest = tail;
         }
         Self(bits)
-    }
-
-    /// Whether `category` is in the set.
-    pub const fn contains(self, category: DiskCategory) -> bool {
-        self.0 & category.bit() != 0
-    }
-
-    /// The set with `category` added.
-    #[must_use]
-    pub const fn with(self, category: DiskCategory) -> Self {
-        Self(self.0 | category.bit())
-    }
-
-    /// The members, in declaration order.
-    pub fn iter(self) -> impl Iterator<Item = DiskCategory> {
-        <DiskCategory as VariantArray>::VARIANTS
-            .iter()
-            .copied()
-            .filter(move |c| self.contains(*c))
-    }
-}
-
-/// `[local_ssd_pro, ephemeral]`: the members in declaration order.
-impl core::fmt::Display for CategorySet {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("[")?;
-        super::write_names(f, self.iter().map(<&str>::from))?;
-        f.write_str("]")
-    }
-}
-
-impl From<Vec<DiskCategory>> for CategorySet {
-    fn from(v: Vec<DiskCategory>) -> Self {
-        v.into_iter().fold(Self::EMPTY, Self::with)
-    }
-}
-
-impl From<CategorySet> for Vec<DiskCategory> {
-    fn from(s: CategorySet) -> Self {
-        s.iter().collect()
-    }
-}
-
-#[cfg(feature = "arbitrary")]
-#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
-impl<'a> arbitrary::Arbitrary<'a> for CategorySet {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let all = (1u16 << DiskCategory::COUNT) - 1;
-        Ok(Self(u16::arbitrary(u)? & all))
     }
 }
 

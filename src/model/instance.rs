@@ -184,24 +184,12 @@ impl<'de> serde::de::Visitor<'de> for LockEntryVisitor {
     }
 }
 
+super::bit_set!(LockSet, LockReason, u8, "locks");
+
 impl LockSet {
-    /// No lock.
-    pub const EMPTY: Self = Self(0);
-
-    /// Whether `reason` is among the locks.
-    pub const fn contains(self, reason: LockReason) -> bool {
-        self.0 & reason.bit() != 0
-    }
-
     /// Whether any lock means the instance is expired or in arrears.
     pub const fn any_financial(self) -> bool {
         self.0 & !LockReason::Security.bit() != 0
-    }
-
-    /// The locks with `reason` added.
-    #[must_use]
-    pub const fn with(self, reason: LockReason) -> Self {
-        Self(self.0 | reason.bit())
     }
 
     /// The locks with `reason` removed.
@@ -213,50 +201,6 @@ impl LockSet {
     /// Whether there is no lock.
     pub const fn is_empty(self) -> bool {
         self.0 == 0
-    }
-
-    /// The reasons, in declaration order.
-    pub fn iter(self) -> impl Iterator<Item = LockReason> {
-        <LockReason as VariantArray>::VARIANTS
-            .iter()
-            .copied()
-            .filter(move |r| self.contains(*r))
-    }
-}
-
-/// `[security, financial]`: the reasons in declaration order.
-impl core::fmt::Display for LockSet {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("[")?;
-        super::write_names(f, self.iter().map(<&str>::from))?;
-        f.write_str("]")
-    }
-}
-
-impl FromIterator<LockReason> for LockSet {
-    fn from_iter<I: IntoIterator<Item = LockReason>>(iter: I) -> Self {
-        iter.into_iter().fold(Self::EMPTY, Self::with)
-    }
-}
-
-impl From<Vec<LockReason>> for LockSet {
-    fn from(v: Vec<LockReason>) -> Self {
-        v.into_iter().collect()
-    }
-}
-
-impl From<LockSet> for Vec<LockReason> {
-    fn from(s: LockSet) -> Self {
-        s.iter().collect()
-    }
-}
-
-#[cfg(feature = "arbitrary")]
-#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
-impl<'a> arbitrary::Arbitrary<'a> for LockSet {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let all = (1u8 << LockReason::COUNT) - 1;
-        Ok(Self(u8::arbitrary(u)? & all))
     }
 }
 
