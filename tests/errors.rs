@@ -391,3 +391,11 @@ fn a_check_order_may_be_any_permutation_of_the_world_checks() {
     assert!(policy.has_default_order());
     assert_eq!(policy, Policy::new(&reinit_disk::revision::SEED));
 }
+
+#[test]
+fn a_rejection_exposes_its_catalogue_row() {
+    let entry = SEED.entry(Code::DiskCreatingSnapshot).unwrap();
+    let rejection = Rejection::new(entry, Check::NoSnapshotInProgress);
+    assert_eq!(rejection.entry(), entry);
+    assert_eq!(rejection.entry().code, Code::DiskCreatingSnapshot);
+}

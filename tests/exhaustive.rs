@@ -1,5 +1,5 @@
 //! The exhaustive test: every combination of a finite part of the domain,
-//! held against the plain reference model in tests/common/reference.rs, for
+//! held against the plain reference model in testkit/src/reference.rs, for
 //! each revision, under its default policy and under a policy that flips
 //! every knob (every answer its alternative, the world checks reversed).
 //!

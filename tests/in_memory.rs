@@ -11,8 +11,16 @@
 )]
 
 use proptest::prelude::*;
-use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus, Snapshot};
-use reinit_disk::{InMemoryWorld, World, WorldMut};
+#[allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)]
+use reinit_disk_testkit::cases;
+
+use reinit_disk::model::{
+    Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet, Snapshot,
+};
+use reinit_disk::{Code, InMemoryWorld, Policy, Request, World, WorldMut, evaluate};
 
 const DISKS: [&str; 3] = ["d-1", "d-2", "d-3"];
 
@@ -299,4 +307,100 @@ fn a_running_instance_has_started_and_stopping_does_not_undo_it() {
         .set_instance_status("i-0", InstanceStatus::Running)
         .unwrap();
     assert!(world.instance("i-0").unwrap().has_started);
+}
+
+/// A world of one disk `d-1` attached to `i-1`, both as given.
+fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) -> InMemoryWorld {
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_instance(Instance {
+            id: "i-1".into(),
+            status: InstanceStatus::Stopped,
+            has_started: true,
+            operation_locks: instance_locks,
+            ..Default::default()
+        })
+        .unwrap();
+    world
+        .insert_disk(Disk {
+            id: "d-1".into(),
+            category: DiskCategory::CloudEssd,
+            status,
+            instance_id: Some("i-1".into()),
+            source: DiskSource::Empty,
+            creating_snapshot: false,
+            operation_locks: disk_locks,
+            ..Default::default()
+        })
+        .unwrap();
+    world
+}
+
+/// The `*_mut` accessors change the world `evaluate` reads.
+#[test]
+fn deleting_through_the_accessors_changes_the_decision() {
+    let mut world = cases::world(100);
+    let policy = Policy::new(&reinit_disk::revision::SEED);
+    world.image_mut("m-bp100000000000000000").unwrap().deleted = true;
+    let rejection = evaluate(&Request::new("d-accept-system-000000"), &world, &policy).unwrap_err();
+    assert_eq!(rejection.code(), Code::InvalidDiskIdOperationNotSupported);
+
+    world
+        .snapshot_mut("s-bp100000000000000000")
+        .unwrap()
+        .deleted = true;
+    let rejection = evaluate(&Request::new("d-accept-snapshot-0000"), &world, &policy).unwrap_err();
+    assert_eq!(rejection.code(), Code::InvalidSourceSnapshot);
+
+    assert!(world.image_mut("m-missing").is_none());
+    assert!(world.snapshot_mut("s-missing").is_none());
+}
+
+/// `InMemoryWorld::disks` lists every disk once.
+#[test]
+fn disks_lists_every_disk() {
+    let world = cases::world(100);
+    let mut ids: Vec<&str> = world.disks().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids.len(), 100);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 100);
+    assert!(ids.contains(&"d-accept-system-000000"));
+}
+
+/// The in-memory world lists what was put in it, each kind apart.
+#[test]
+fn the_in_memory_world_lists_each_kind_it_holds() {
+    use reinit_disk::model::{CreationTime, Image, ImageOwnerAlias, Snapshot};
+    let mut world = one_disk(DiskStatus::InUse, LockSet::EMPTY, LockSet::EMPTY);
+    world
+        .insert_image(Image {
+            id: "m-9".into(),
+            image_owner_alias: ImageOwnerAlias::System,
+            deleted: false,
+            ..Default::default()
+        })
+        .unwrap();
+    world
+        .insert_snapshot(Snapshot {
+            id: "s-9".into(),
+            creation_time: "2020-01-01T00:00:00Z".parse::<CreationTime>().unwrap(),
+            deleted: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let ids = |ids: Vec<&str>| ids.into_iter().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(ids(world.disks().map(|d| d.id.as_str()).collect()), ["d-1"]);
+    assert_eq!(
+        ids(world.instances().map(|i| i.id.as_str()).collect()),
+        ["i-1"]
+    );
+    assert_eq!(
+        ids(world.images().map(|i| i.id.as_str()).collect()),
+        ["m-9"]
+    );
+    assert_eq!(
+        ids(world.snapshots().map(|s| s.id.as_str()).collect()),
+        ["s-9"]
+    );
 }

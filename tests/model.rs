@@ -608,3 +608,15 @@ fn a_huge_operation_locks_list_in_either_shape_is_one_small_set() {
     assert_eq!(e.path, "Instances[0].OperationLocks[777]", "{e}");
     assert!(e.message.starts_with("duplicate field `LockReason`"), "{e}");
 }
+
+/// `LockSet::is_empty` is true of no lock only.
+#[test]
+fn a_lock_set_is_empty_without_locks_only() {
+    use reinit_disk::model::{LockReason, LockSet};
+    use strum::VariantArray;
+    assert!(LockSet::EMPTY.is_empty());
+    for reason in LockReason::VARIANTS {
+        assert!(!LockSet::EMPTY.with(*reason).is_empty(), "{reason}");
+        assert!(LockSet::EMPTY.with(*reason).without(*reason).is_empty());
+    }
+}

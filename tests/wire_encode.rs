@@ -292,3 +292,24 @@ fn a_fresh_request_id_is_an_uppercase_uuid_v4() {
         assert!(groups[2].starts_with('4'), "version 4: {id}");
     }
 }
+
+#[test]
+fn reason_phrases_are_rfc_9110s() {
+    let phrases = [
+        (200, "OK"),
+        (400, "Bad Request"),
+        (401, "Unauthorized"),
+        (403, "Forbidden"),
+        (404, "Not Found"),
+        (409, "Conflict"),
+        (429, "Too Many Requests"),
+        (500, "Internal Server Error"),
+        (502, "Bad Gateway"),
+        (503, "Service Unavailable"),
+        (504, "Gateway Timeout"),
+        (418, ""),
+    ];
+    for (status, phrase) in phrases {
+        assert_eq!(reason_phrase(status), phrase, "{status}");
+    }
+}

@@ -1,5 +1,6 @@
-//! Public API pieces no other test reached (found by the coverage run,
-//! docs/testing.md).
+//! The `World` trait: a reference to a world is the same world, and a
+//! world that implements only the seed revision's four look-ups gets the
+//! defaults for the rest.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,46 +9,53 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
-use reinit_disk::Rejection;
-use reinit_disk::revision::SEED;
-use reinit_disk::wire::reason_phrase;
-use reinit_disk::{Check, Code, Request, SecurityEnhancementStrategy};
+#[allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)]
+use reinit_disk_testkit::cases;
 
-#[test]
-fn a_rejection_exposes_its_catalogue_row() {
-    let entry = SEED.entry(Code::DiskCreatingSnapshot).unwrap();
-    let rejection = Rejection::new(entry, Check::NoSnapshotInProgress);
-    assert_eq!(rejection.entry(), entry);
-    assert_eq!(rejection.entry().code, Code::DiskCreatingSnapshot);
-}
+use reinit_disk::{Code, InMemoryWorld, Request, World, evaluate};
 
+/// A reference to a world is the same world (`impl World for &W`).
 #[test]
-fn with_strategy_sets_the_raw_parameter() {
-    let active = Request::new("d-1").with_strategy(SecurityEnhancementStrategy::Active);
-    let deactive = Request::new("d-1").with_strategy(SecurityEnhancementStrategy::Deactive);
-    assert_eq!(active.security_enhancement_strategy, Some("Active"));
-    assert_eq!(deactive.security_enhancement_strategy, Some("Deactive"));
-}
-
-#[test]
-fn reason_phrases_are_rfc_9110s() {
-    let phrases = [
-        (200, "OK"),
-        (400, "Bad Request"),
-        (401, "Unauthorized"),
-        (403, "Forbidden"),
-        (404, "Not Found"),
-        (409, "Conflict"),
-        (429, "Too Many Requests"),
-        (500, "Internal Server Error"),
-        (502, "Bad Gateway"),
-        (503, "Service Unavailable"),
-        (504, "Gateway Timeout"),
-        (418, ""),
-    ];
-    for (status, phrase) in phrases {
-        assert_eq!(reason_phrase(status), phrase, "{status}");
+fn a_world_behind_a_reference_decides_the_same() {
+    let world = cases::world(100);
+    let by_ref: &InMemoryWorld = &world;
+    for case in cases::cases() {
+        assert_eq!(
+            evaluate(&case.request, &by_ref, &case.policy),
+            evaluate(&case.request, &world, &case.policy),
+            "{}",
+            case.name
+        );
     }
+    // The 2025-02-27 revision's cases read the key pairs, the KMS keys and
+    // the account through the reference too (one of them needs an account
+    // that refuses).
+    let account_world = cases::account_world();
+    let account_by_ref: &InMemoryWorld = &account_world;
+    for case in cases::cases_2025() {
+        let (world, by_ref) = if case.account_refuses {
+            (&account_world, &account_by_ref)
+        } else {
+            (&world, &by_ref)
+        };
+        assert_eq!(
+            evaluate(&case.request, by_ref, &case.policy),
+            evaluate(&case.request, world, &case.policy),
+            "{}",
+            case.name
+        );
+    }
+    for id in ["d-accept-system-000000", "d-accept-snapshot-0000"] {
+        let disk = World::disk(&by_ref, id).unwrap();
+        assert_eq!(disk.id, id);
+        let instance = disk.instance_id.unwrap();
+        assert_eq!(World::instance(&by_ref, instance).unwrap().id, instance);
+    }
+    assert!(World::image(&by_ref, "m-bp100000000000000000").is_some());
+    assert!(World::snapshot(&by_ref, "s-bp100000000000000000").is_some());
 }
 
 /// A world written for the seed revision (the four look-ups only) still
@@ -121,28 +129,4 @@ fn a_world_without_the_new_look_ups_gets_their_defaults() {
             .code(),
         Code::InvalidParameterKmsKeyIdCmkNotEnabled
     );
-}
-
-#[test]
-fn a_request_gives_each_parameter_it_reads_and_a_set_of_them_holds_what_it_was_given() {
-    use reinit_disk::{Param, ParamSet};
-    use strum::VariantArray;
-    let request = Request::from_params([
-        ("Action", "ReInitDisk"),
-        ("DiskId", "d-1"),
-        ("SecurityEnhancementStrategy", "Active"),
-        ("Password", "Passw0rd!"),
-        ("KeyPairName", "kp-1"),
-        ("AutoStartInstance", "true"),
-        ("RegionId", "cn-hangzhou"),
-    ]);
-    for param in Param::VARIANTS {
-        assert!(request.get(*param).is_some(), "{param}");
-    }
-    assert_eq!(request.get(Param::KeyPairName), Some("kp-1"));
-    assert_eq!(request.get(Param::RegionId), Some("cn-hangzhou"));
-    let set = std::hint::black_box(ParamSet::of)(&[Param::DiskId, Param::RegionId]);
-    assert!(set.contains(Param::DiskId) && set.contains(Param::RegionId));
-    assert!(!set.contains(Param::Password));
-    assert_eq!(ParamSet::default(), ParamSet::of(&[]));
 }

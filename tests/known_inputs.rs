@@ -1,8 +1,9 @@
-//! The inputs fuzzing or hostile input found a bug with, kept fixed: every
-//! scenario file under tests/regressions/ gets exactly its recorded decision
-//! or error line; one with a `.query` file beside it is the world of a wire
-//! request, which gets exactly its recorded HTTP response or encoding error
-//! (tests/regressions/README.md).
+//! The inputs that once broke the engine keep their recorded outcome: every
+//! input fuzzing or hostile input found a bug with is kept under
+//! tests/regressions/, and every scenario file there gets exactly its
+//! recorded decision or error line; one with a `.query` file beside it is
+//! the world of a wire request, which gets exactly its recorded HTTP
+//! response or encoding error (tests/regressions/README.md).
 #![allow(
     clippy::unwrap_used,
     clippy::panic,
@@ -38,7 +39,7 @@ fn check_wire(dir: &Path, stem: &str, scenario: &Scenario) {
 }
 
 #[test]
-fn every_regression_keeps_its_recorded_outcome() {
+fn every_input_that_once_broke_the_engine_keeps_its_recorded_outcome() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
     let mut checked = 0;
     for entry in fs::read_dir(&dir).unwrap() {

@@ -1,0 +1,253 @@
+//! The engine (`evaluate`, `evaluate_traced`): what the trace says of each
+//! check (passed, failed, or not applicable for want of a fact), and what a
+//! reordered policy decides when a check runs before the one that finds its
+//! fact.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
+)]
+
+#[allow(
+    dead_code,
+    reason = "each test uses its own part of the shared helpers"
+)]
+use reinit_disk_testkit::cases;
+
+use reinit_disk::model::{
+    Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockReason, LockSet,
+};
+use reinit_disk::{
+    Check, Code, InMemoryWorld, Policy, Request, Step, Verdict, evaluate, evaluate_traced,
+};
+
+fn trace(request: &Request<'_>, world: &InMemoryWorld, policy: &Policy) -> Vec<(Check, Verdict)> {
+    let mut steps = Vec::new();
+    let _ = evaluate_traced(request, world, policy, |s: Step| {
+        steps.push((s.check, s.verdict));
+    });
+    steps
+}
+
+fn verdict(steps: &[(Check, Verdict)], check: Check) -> Verdict {
+    steps
+        .iter()
+        .find(|(c, _)| *c == check)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("{check} did not run: {steps:?}"))
+}
+
+/// A check that needs a fact the world lacks does not apply: the trace says
+/// so (`NotApplicable`), not `Pass`.
+#[test]
+fn checks_without_their_fact_do_not_apply() {
+    let world = cases::world(100);
+    let policy = Policy::new(&reinit_disk::revision::SEED);
+    use Verdict::{NotApplicable, Pass};
+
+    // An empty data disk: no snapshot, no image.
+    let steps = trace(&Request::new("d-accept-empty-0000000"), &world, &policy);
+    assert_eq!(steps.len(), 14);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotExists), NotApplicable);
+    assert_eq!(
+        verdict(&steps, Check::SourceSnapshotNotTooOld),
+        NotApplicable
+    );
+    assert_eq!(verdict(&steps, Check::SourceImageExists), NotApplicable);
+    assert_eq!(verdict(&steps, Check::HardeningSupported), NotApplicable);
+    assert_eq!(verdict(&steps, Check::DiskInUse), Pass);
+
+    // A data disk from a snapshot: the image checks do not apply, even
+    // when Active is asked for.
+    let request = Request {
+        security_enhancement_strategy: Some("Active"),
+        ..Request::new("d-accept-snapshot-0000")
+    };
+    let steps = trace(&request, &world, &policy);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotExists), Pass);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotNotTooOld), Pass);
+    assert_eq!(verdict(&steps, Check::SourceImageExists), NotApplicable);
+    assert_eq!(verdict(&steps, Check::HardeningSupported), NotApplicable);
+
+    // A system disk: the snapshot checks do not apply; the image ones pass.
+    let steps = trace(&Request::new("d-accept-system-000000"), &world, &policy);
+    assert_eq!(verdict(&steps, Check::SourceSnapshotExists), NotApplicable);
+    assert_eq!(verdict(&steps, Check::SourceImageExists), Pass);
+    assert_eq!(verdict(&steps, Check::HardeningSupported), Pass);
+
+    // No disk, with disk-exists last: every other world check does not apply.
+    let mut order: Vec<Check> = reinit_disk::revision::SEED.world_checks.to_vec();
+    order.rotate_left(1);
+    let last = policy.with_order(&order).unwrap();
+    let steps = trace(&Request::new("d-not-in-the-world-000"), &world, &last);
+    let (decided, before) = steps.split_last().unwrap();
+    assert_eq!(
+        *decided,
+        (
+            Check::DiskExists,
+            Verdict::Fail(Code::InvalidDiskIdNotFound)
+        )
+    );
+    for (check, v) in before.iter().skip(3) {
+        assert_eq!(*v, NotApplicable, "{check} without a disk");
+    }
+
+    // A detached disk, disk-in-use last: the instance checks do not apply,
+    // but arrears reads the disk's own locks (none): it passes.
+    let mut order: Vec<Check> = reinit_disk::revision::SEED
+        .world_checks
+        .iter()
+        .copied()
+        .filter(|c| *c != Check::DiskInUse)
+        .collect();
+    order.push(Check::DiskInUse);
+    let last = policy.with_order(&order).unwrap();
+    let steps = trace(&Request::new("d-detached-00000000000"), &world, &last);
+    for check in [Check::InstanceNotSecurityLocked, Check::InstanceStopped] {
+        assert_eq!(verdict(&steps, check), NotApplicable, "{check} detached");
+    }
+    assert_eq!(verdict(&steps, Check::InstanceNotInArrears), Pass);
+    assert_eq!(
+        verdict(&steps, Check::DiskInUse),
+        Verdict::Fail(Code::IncorrectDiskStatus)
+    );
+}
+
+/// A world of one disk `d-1` attached to `i-1`, both as given.
+fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) -> InMemoryWorld {
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_instance(Instance {
+            id: "i-1".into(),
+            status: InstanceStatus::Stopped,
+            has_started: true,
+            operation_locks: instance_locks,
+            ..Default::default()
+        })
+        .unwrap();
+    world
+        .insert_disk(Disk {
+            id: "d-1".into(),
+            category: DiskCategory::CloudEssd,
+            status,
+            instance_id: Some("i-1".into()),
+            source: DiskSource::Empty,
+            creating_snapshot: false,
+            operation_locks: disk_locks,
+            ..Default::default()
+        })
+        .unwrap();
+    world
+}
+
+/// The security check does not apply to a disk that is not `In_use`, even
+/// on a locked instance (only the trace tells `NotApplicable` from `Pass`);
+/// on an `In_use` disk of an unlocked instance it passes.
+#[test]
+fn the_security_check_does_not_apply_to_a_disk_not_in_use() {
+    let security = LockSet::EMPTY.with(LockReason::Security);
+    let policy = Policy::new(&reinit_disk::revision::SEED);
+    for status in [
+        DiskStatus::Available,
+        DiskStatus::Detaching,
+        DiskStatus::ReIniting,
+    ] {
+        let world = one_disk(status, LockSet::EMPTY, security);
+        let steps = trace(&Request::new("d-1"), &world, &policy);
+        assert_eq!(
+            verdict(&steps, Check::InstanceNotSecurityLocked),
+            Verdict::NotApplicable,
+            "{status}"
+        );
+    }
+    let world = one_disk(DiskStatus::InUse, LockSet::EMPTY, LockSet::EMPTY);
+    let steps = trace(&Request::new("d-1"), &world, &policy);
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotSecurityLocked),
+        Verdict::Pass
+    );
+    let world = one_disk(DiskStatus::InUse, LockSet::EMPTY, security);
+    let steps = trace(&Request::new("d-1"), &world, &policy);
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotSecurityLocked),
+        Verdict::Fail(Code::InstanceLockedForSecurity)
+    );
+}
+
+/// The disk's own arrears lock decides before its instance is looked at:
+/// even attached to an instance the world lacks, it answers
+/// `InstanceExpiredOrInArrears`, not `InternalError`.
+#[test]
+fn the_disks_own_arrears_lock_decides_before_a_dangling_instance() {
+    let mut world = one_disk(
+        DiskStatus::Available,
+        LockSet::EMPTY.with(LockReason::Refunded),
+        LockSet::EMPTY,
+    );
+    world.disk_mut("d-1").unwrap().instance_id = Some("i-gone".into());
+    let steps = trace(
+        &Request::new("d-1"),
+        &world,
+        &Policy::new(&reinit_disk::revision::SEED),
+    );
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotInArrears),
+        Verdict::Fail(Code::InstanceExpiredOrInArrears)
+    );
+    // Without it, the dangling instance is an internal error.
+    world.disk_mut("d-1").unwrap().operation_locks = LockSet::EMPTY;
+    let steps = trace(
+        &Request::new("d-1"),
+        &world,
+        &Policy::new(&reinit_disk::revision::SEED),
+    );
+    assert_eq!(
+        verdict(&steps, Check::InstanceNotInArrears),
+        Verdict::Fail(Code::InternalError)
+    );
+}
+
+/// A system disk whose instance the world lacks: a check of the instance
+/// run before any other (a reordered policy) answers `InternalError`, as
+/// the world checks do for a dangling instance, not "does not apply".
+#[test]
+fn a_login_check_first_on_a_system_disk_of_a_dangling_instance_answers_internal_error() {
+    use reinit_disk::model::{Disk, DiskSource, DiskStatus};
+    use reinit_disk::revision::V2025_02_27;
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_disk(Disk {
+            id: "d-1".into(),
+            status: DiskStatus::InUse,
+            instance_id: Some("i-gone".into()),
+            source: DiskSource::Image {
+                image_id: "m-1".into(),
+                snapshot_id: None,
+            },
+            ..Disk::default()
+        })
+        .unwrap();
+    let request = Request {
+        key_pair_name: Some("kp-1"),
+        password: Some("/Abcdef12"),
+        ..Request::new("d-1")
+    };
+    for first in [
+        Check::KeyPairUsable,
+        Check::WindowsPasswordValue,
+        Check::NonRootRegionSupported,
+        Check::NonRootImageSupported,
+    ] {
+        let mut order = vec![first];
+        order.extend(V2025_02_27.world_checks.iter().filter(|c| **c != first));
+        let policy = Policy::new(&V2025_02_27).with_order(&order).unwrap();
+        let rejection = evaluate(&request, &world, &policy).unwrap_err();
+        assert_eq!(
+            (rejection.code(), rejection.check()),
+            (Code::InternalError, first),
+            "{first:?}"
+        );
+    }
+}
