@@ -13,33 +13,7 @@ use reinit_disk::model::{
     Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet,
 };
 use reinit_disk::{Check, InMemoryWorld, Policy, Request, Step, evaluate_traced};
-
-/// A world of one disk `d-1` attached to `i-1`, both as given.
-fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) -> InMemoryWorld {
-    let mut world = InMemoryWorld::new();
-    world
-        .insert_instance(Instance {
-            id: "i-1".into(),
-            status: InstanceStatus::Stopped,
-            has_started: true,
-            operation_locks: instance_locks,
-            ..Default::default()
-        })
-        .unwrap();
-    world
-        .insert_disk(Disk {
-            id: "d-1".into(),
-            category: DiskCategory::CloudEssd,
-            status,
-            instance_id: Some("i-1".into()),
-            source: DiskSource::Empty,
-            creating_snapshot: false,
-            operation_locks: disk_locks,
-            ..Default::default()
-        })
-        .unwrap();
-    world
-}
+use reinit_disk_testkit::one_disk;
 
 /// A check's declaration shows, in `{:?}`, what it requires, its codes and
 /// the facts it needs (the rule and the describer are functions and left

@@ -10,15 +10,14 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
+use reinit_disk_testkit::cases;
 #[allow(
     dead_code,
     reason = "each test uses its own part of the shared helpers"
 )]
-use reinit_disk_testkit::cases;
+use reinit_disk_testkit::one_disk;
 
-use reinit_disk::model::{
-    Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockReason, LockSet,
-};
+use reinit_disk::model::{DiskStatus, LockReason, LockSet};
 use reinit_disk::{
     Check, Code, InMemoryWorld, Policy, Request, Step, Verdict, evaluate, evaluate_traced,
 };
@@ -113,33 +112,6 @@ fn checks_without_their_fact_do_not_apply() {
         verdict(&steps, Check::DiskInUse),
         Verdict::Fail(Code::IncorrectDiskStatus)
     );
-}
-
-/// A world of one disk `d-1` attached to `i-1`, both as given.
-fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) -> InMemoryWorld {
-    let mut world = InMemoryWorld::new();
-    world
-        .insert_instance(Instance {
-            id: "i-1".into(),
-            status: InstanceStatus::Stopped,
-            has_started: true,
-            operation_locks: instance_locks,
-            ..Default::default()
-        })
-        .unwrap();
-    world
-        .insert_disk(Disk {
-            id: "d-1".into(),
-            category: DiskCategory::CloudEssd,
-            status,
-            instance_id: Some("i-1".into()),
-            source: DiskSource::Empty,
-            creating_snapshot: false,
-            operation_locks: disk_locks,
-            ..Default::default()
-        })
-        .unwrap();
-    world
 }
 
 /// The security check does not apply to a disk that is not `In_use`, even

@@ -16,10 +16,9 @@ use proptest::prelude::*;
     reason = "each test uses its own part of the shared helpers"
 )]
 use reinit_disk_testkit::cases;
+use reinit_disk_testkit::one_disk;
 
-use reinit_disk::model::{
-    Disk, DiskCategory, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet, Snapshot,
-};
+use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus, LockSet, Snapshot};
 use reinit_disk::{Code, InMemoryWorld, Policy, Request, World, WorldMut, evaluate};
 
 const DISKS: [&str; 3] = ["d-1", "d-2", "d-3"];
@@ -307,33 +306,6 @@ fn a_running_instance_has_started_and_stopping_does_not_undo_it() {
         .set_instance_status("i-0", InstanceStatus::Running)
         .unwrap();
     assert!(world.instance("i-0").unwrap().has_started);
-}
-
-/// A world of one disk `d-1` attached to `i-1`, both as given.
-fn one_disk(status: DiskStatus, disk_locks: LockSet, instance_locks: LockSet) -> InMemoryWorld {
-    let mut world = InMemoryWorld::new();
-    world
-        .insert_instance(Instance {
-            id: "i-1".into(),
-            status: InstanceStatus::Stopped,
-            has_started: true,
-            operation_locks: instance_locks,
-            ..Default::default()
-        })
-        .unwrap();
-    world
-        .insert_disk(Disk {
-            id: "d-1".into(),
-            category: DiskCategory::CloudEssd,
-            status,
-            instance_id: Some("i-1".into()),
-            source: DiskSource::Empty,
-            creating_snapshot: false,
-            operation_locks: disk_locks,
-            ..Default::default()
-        })
-        .unwrap();
-    world
 }
 
 /// The `*_mut` accessors change the world `evaluate` reads.

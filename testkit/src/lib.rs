@@ -34,3 +34,34 @@ use std::path::PathBuf;
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
+
+/// A world of one disk `d-1` attached to `i-1`, both as given.
+pub fn one_disk(
+    status: reinit_disk::model::DiskStatus,
+    disk_locks: reinit_disk::model::LockSet,
+    instance_locks: reinit_disk::model::LockSet,
+) -> reinit_disk::InMemoryWorld {
+    let mut world = reinit_disk::InMemoryWorld::new();
+    world
+        .insert_instance(reinit_disk::model::Instance {
+            id: "i-1".into(),
+            status: reinit_disk::model::InstanceStatus::Stopped,
+            has_started: true,
+            operation_locks: instance_locks,
+            ..Default::default()
+        })
+        .unwrap();
+    world
+        .insert_disk(reinit_disk::model::Disk {
+            id: "d-1".into(),
+            category: reinit_disk::model::DiskCategory::CloudEssd,
+            status,
+            instance_id: Some("i-1".into()),
+            source: reinit_disk::model::DiskSource::Empty,
+            creating_snapshot: false,
+            operation_locks: disk_locks,
+            ..Default::default()
+        })
+        .unwrap();
+    world
+}
