@@ -17,8 +17,8 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use reinit_disk::{ACTION, Param, evaluate};
 use reinit_disk::scenario::{Decision, Scenario};
+use reinit_disk::{ACTION, Param, evaluate};
 use reinit_disk_fuzz::{check_decision, in_memory};
 use serde_json::{Value, json};
 

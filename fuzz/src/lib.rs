@@ -3,15 +3,12 @@
 //!
 //! Ids come mostly from small pools (`d-0`..`d-3`, `i-0`..`i-2`, ...) so that
 //! a disk's instance, image and snapshot are usually found, and sometimes not.
-//! The reference model is the one the ordinary tests use
-//! (tests/common/reference.rs), included by path.
+//! The reference model is the one the ordinary tests use (the workspace's
+//! test kit, testkit/src/reference.rs).
 
 #![allow(clippy::missing_panics_doc)]
 
-// Deliberately naive, and linted by the main package's own clippy run.
-#[allow(clippy::collapsible_if)]
-#[path = "../../tests/common/reference.rs"]
-pub mod reference;
+pub use reinit_disk_testkit::reference;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use reinit_disk::answers::ActiveOnNonPublicImage;
