@@ -124,6 +124,7 @@ checks! {
 
 /// What one check found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Verdict {
     /// The check holds.
     Pass,

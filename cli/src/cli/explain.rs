@@ -118,7 +118,9 @@ pub fn explain(scenario: &Scenario, colored: bool) -> String {
         let (status, facts) = match steps.get(i) {
             Some((Verdict::Pass, facts)) => (Status::Passed, facts.as_str()),
             Some((Verdict::Fail(_), facts)) => (Status::Failed, facts.as_str()),
-            Some((Verdict::NotApplicable, facts)) => (Status::NotApplicable, facts.as_str()),
+            // A verdict a later engine adds (Verdict is non-exhaustive)
+            // shows as not applicable until this command learns it.
+            Some((_, facts)) => (Status::NotApplicable, facts.as_str()),
             None => (Status::NotReached, ""),
         };
         let label = paint(status, &format!("{:<14}", status.label()));
@@ -184,7 +186,8 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
             Verdict::NotApplicable if decided && missing_fact(needs, &facts).is_some() => {
                 Status::CouldNotRun
             }
-            Verdict::NotApplicable => Status::NotApplicable,
+            // NotApplicable, or a verdict a later engine adds.
+            _ => Status::NotApplicable,
         };
         if status == Status::Failed {
             decided = true;
