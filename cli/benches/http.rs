@@ -2,7 +2,7 @@
 //! hello-world handler on the same HTTP stack (issue 10, item 8: target at
 //! least half its throughput). Not a timed test: it prints figures.
 //!
-//! In one process: the server's service (`reinit_disk_cli::serve::server::
+//! In one process: the server's service (`reinit_disk_cli::serve::
 //! service`, what `reinit-disk serve` runs, without its log lines) over a
 //! world of 20,000 data disks each on its own stopped instance, and a
 //! hello-world axum router (one handler answering a fixed 60-byte JSON
@@ -38,8 +38,7 @@ use axum::Router;
 use axum::http::header;
 use reinit_disk::scenario::Scenario;
 use reinit_disk_cli::serve::Timings;
-use reinit_disk_cli::serve::server::{Config, LogFormat, service};
-use reinit_disk_cli::serve::signature::AccessKeys;
+use reinit_disk_cli::serve::{AccessKeys, Config, LogFormat, service};
 
 const CONNECTIONS: usize = 32;
 const REQUESTS: usize = 20_000;

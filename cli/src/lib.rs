@@ -5,7 +5,7 @@
 //! The engine itself is the `reinit-disk` crate, which depends on none of
 //! this (no tokio, axum, clap or tracing): an emulator that embeds the
 //! engine depends on `reinit-disk`; one that wants the whole endpoint in its
-//! own process depends on this crate and calls [`serve::server::service`].
+//! own process depends on this crate and calls [`serve::service`].
 
 #![forbid(unsafe_code)]
 

@@ -20,7 +20,7 @@ use std::time::Duration;
 use reinit_disk::model::DiskStatus;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{HttpRequest, Ids, exchange, respond};
-use reinit_disk_cli::serve::{Store, Timings, actions};
+use reinit_disk_cli::serve::{Store, Timings, handle};
 
 const REQUEST_ID: &str = "0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9";
 
@@ -140,7 +140,7 @@ fn the_library_the_cli_and_the_server_answer_every_scenario_alike() {
                 continue;
             }
             let store = Store::new(scenario.clone(), Timings::default()).unwrap();
-            let (served, _) = actions::handle(&store, None, &http, Duration::ZERO, &ids);
+            let (served, _) = handle(&store, None, &http, Duration::ZERO, &ids);
             assert_eq!(served, read_only, "{context}: serve");
             compared += 1;
         }

@@ -12,8 +12,7 @@
 )]
 
 use reinit_disk::wire::HttpRequest;
-use reinit_disk_cli::serve::errors::{ApiError, SignatureError};
-use reinit_disk_cli::serve::signature::{AccessKeys, Nonces, verify};
+use reinit_disk_cli::serve::{AccessKeys, ApiError, Nonces, SignatureError, verify};
 
 /// 2016-02-23T12:46:24Z.
 const V1_NOW: i64 = 1_456_231_584;

@@ -7,9 +7,7 @@ use std::time::Duration;
 use reinit_disk::Revision;
 use reinit_disk::scenario::Scenario;
 use reinit_disk_cli::serve::Timings;
-use reinit_disk_cli::serve::rate::RateLimit;
-use reinit_disk_cli::serve::server::{Config, LogFormat, run as serve};
-use reinit_disk_cli::serve::signature::AccessKeys;
+use reinit_disk_cli::serve::{AccessKeys, Config, LogFormat, RateLimit, run as serve};
 
 use super::{fail, load_scenario};
 

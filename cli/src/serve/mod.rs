@@ -1,20 +1,25 @@
-//! `reinit-disk serve` (feature `serve`): an ECS endpoint over HTTP that
-//! the official SDKs talk to for the whole stop, re-init, poll, start flow.
+//! `reinit-disk serve`: an ECS endpoint over HTTP that the official SDKs
+//! talk to for the whole stop, re-init, poll, start flow.
 //!
-//! Built around the engine, never inside it: the [`store`] keeps the world
+//! Built around the engine, never inside it: the [`Store`] keeps the world
 //! behind a lock and the changes under way with their due times (time is
-//! an argument, so tests move it by hand); [`actions`] answers each action
-//! from the store; [`signature`] and [`rate`] are the gateway's checks;
-//! [`server`] is the only part that does I/O (tokio, axum). An emulator
-//! that has its own server can use the store and the actions without it.
-//! docs/serve.md describes every action, flag and endpoint.
+//! an argument, so tests move it by hand); [`handle`] answers each action
+//! from the store; [`verify`] (signatures) and [`RateLimit`] are the
+//! gateway's checks; [`run`] and [`service`] are the only parts that do
+//! I/O (tokio, axum). An emulator that has its own server can use the store
+//! and [`handle`] without them. docs/serve.md describes every action, flag
+//! and endpoint.
 
-pub mod actions;
-pub mod errors;
-pub mod rate;
-pub mod server;
-pub mod signature;
-pub mod store;
+mod actions;
+mod errors;
+mod rate;
+mod server;
+mod signature;
+mod store;
 
+pub use actions::{ACTIONS, Handled, disk_document, error_response, handle, instance_document};
 pub use errors::{ApiError, SignatureError};
+pub use rate::RateLimit;
+pub use server::{Clock, Config, LogFormat, run, service};
+pub use signature::{AccessKeys, MAX_SKEW_SECONDS, Nonces, verify};
 pub use store::{InstanceError, Store, Timings};
