@@ -931,10 +931,14 @@ fn request_slice(policy: &Policy) -> Tally {
 // The seed revision.
 
 #[test]
-fn the_default_policy_is_the_seed_revisions_documented_one() {
+fn the_default_policy_is_the_newest_revisions_documented_one() {
     assert_eq!(
-        RefPolicy::of(&Policy::new(&reinit_disk::revision::SEED)),
+        RefPolicy::of(&Policy::default()),
         RefPolicy::documented_default()
+    );
+    assert_eq!(
+        RefPolicy::documented_default(),
+        RefPolicy::documented_default_of("2025-02-27")
     );
     assert_eq!(
         RefPolicy::of(&Policy::new(&SEED)),
@@ -943,12 +947,12 @@ fn the_default_policy_is_the_seed_revisions_documented_one() {
 }
 
 #[test]
-fn the_seed_revision_agrees_with_the_reference_on_every_combination_under_the_default_policy() {
+fn the_seed_revision_agrees_with_the_reference_on_every_combination_under_its_default_policy() {
     let domain = Domain::full(disk_locks());
     let tally = sweep(
         &domain,
         &Policy::new(&reinit_disk::revision::SEED),
-        &RefPolicy::documented_default(),
+        &RefPolicy::documented_default_of("seed"),
     );
     // 23 sources x 13 categories x 6 statuses x 3 disk lock sets x 322
     // attachments x 2 x 3 strategies.

@@ -340,7 +340,7 @@ proptest! {
         world in arb::world(), request in arb::request(),
     ) {
         let documented = RefPolicy::documented_default();
-        prop_assert_eq!(observed(&request, &world, &Policy::new(&reinit_disk::revision::SEED)), reference(&request, &world, &documented));
+        prop_assert_eq!(observed(&request, &world, &Policy::default()), reference(&request, &world, &documented));
     }
 
     /// The request checks always run first: a bad Action, then a missing

@@ -219,9 +219,16 @@ fn request_checks_need_no_world_fact_and_world_checks_do() {
 }
 
 #[test]
-fn the_seed_revision_is_the_default_and_first() {
+fn the_seed_revision_is_first_and_the_newest_the_default() {
     assert_eq!(ALL.first().copied(), Some(&SEED));
-    assert_eq!(Policy::new(&reinit_disk::revision::SEED).revision(), &SEED);
+    assert_eq!(
+        ALL.last().copied(),
+        Some(&reinit_disk::revision::V2025_02_27)
+    );
+    assert_eq!(
+        Policy::default().revision(),
+        &reinit_disk::revision::V2025_02_27
+    );
     assert_eq!(SEED.name, "seed");
     assert_eq!(SEED.to_string(), "seed");
     assert_eq!(format!("{SEED:?}"), "Revision(\"seed\")");

@@ -154,9 +154,9 @@ pub struct RefPolicy {
 }
 
 impl RefPolicy {
-    /// The seed revision's documented default (the default policy).
+    /// The documented default policy: the newest revision's.
     pub fn documented_default() -> Self {
-        Self::documented_default_of(SEED)
+        Self::documented_default_of(V2025_02_27)
     }
 
     /// The documented default of the revision `name`, written out here
