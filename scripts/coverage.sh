@@ -15,7 +15,9 @@ fi
 # old to read rustc's profiles).
 rustup component add llvm-tools-preview >/dev/null 2>&1 || true
 
-# Only src/ counts: not the tests, the benches or the fuzz targets.
-cargo llvm-cov --all-features --summary-only \
+# The library's src/ and the command's cli/src/ count: not the tests, the
+# benches, the fuzz targets or the test kit.
+cargo llvm-cov --workspace --exclude reinit-disk-python --exclude reinit-disk-testkit \
+  --all-features --summary-only \
   --ignore-filename-regex '/(tests|benches|fuzz|examples|testkit)/' \
   --fail-under-lines 95 "$@"
