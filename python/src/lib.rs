@@ -11,7 +11,7 @@ mod request;
 mod world;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{HttpRequest, Ids, check_request_id, exchange, new_request_id, query_of};
 use reinit_disk::{Policy, Revision};
@@ -179,8 +179,9 @@ fn headers_of(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Strin
 /// ``method`` is the HTTP method (not read: ECS answers ``GET`` and
 /// ``POST`` alike). ``query`` is the query string, or the whole URL.
 /// ``headers`` is a mapping or pairs (``x-acs-action``, ``Accept`` and
-/// ``Content-Type`` are read). ``body`` is the body (``bytes``, ``str`` or
-/// ``None``; a form body's parameters join the query's). ``request_id``
+/// ``Content-Type`` are read). ``body`` is the body (``bytes``,
+/// ``bytearray``, ``str`` or ``None``, else ``TypeError``; a form body's
+/// parameters join the query's). ``request_id``
 /// is the response's ``RequestId`` (default: a fresh one in ECS's form).
 /// ``policy`` as for ``World()``; ``None`` is the world's.
 ///
@@ -214,13 +215,18 @@ fn respond<'py>(
     let body: Vec<u8> = match body.filter(|b| !b.is_none()) {
         None => Vec::new(),
         Some(b) => {
+            // Only `str`, `bytes` and `bytearray`: extracting any other
+            // sequence as bytes would reserve room for its `len()` first (a
+            // `range(10**15)` aborts the interpreter).
             if let Ok(s) = b.cast::<PyString>() {
                 s.to_cow()?.as_bytes().to_vec()
-            } else if let Ok(bytes) = b.extract::<Vec<u8>>() {
-                bytes
+            } else if let Ok(bytes) = b.cast::<PyBytes>() {
+                bytes.as_bytes().to_vec()
+            } else if let Ok(array) = b.cast::<PyByteArray>() {
+                array.to_vec()
             } else {
                 return Err(pyo3::exceptions::PyTypeError::new_err(
-                    "expected the body as bytes, str or None",
+                    "expected the body as bytes, bytearray, str or None",
                 ));
             }
         }

@@ -92,3 +92,23 @@ def test_policy_argument_chooses_the_revision():
     today = reinit_disk.respond(world, "GET", query, request_id="R")
     assert json.loads(seed[2])["Code"] == "InvalidDiskId.NotFound"
     assert json.loads(today[2])["Code"] == "InvalidRegionId.MalFormed"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [range(10**15), [1, 2, 3], (65,), memoryview(b"x"), 12, object()],
+    ids=["huge-range", "list", "tuple", "memoryview", "int", "object"],
+)
+def test_a_body_that_is_not_bytes_or_str_is_a_type_error_and_never_aborts(body):
+    # Any sequence used to be read as bytes, room for its len() reserved
+    # first: range(10**15) aborted the interpreter (issue 21).
+    world = reinit_disk.World()
+    with pytest.raises(TypeError, match="expected the body as bytes, bytearray, str or None"):
+        reinit_disk.respond(world, "POST", "/", None, body, request_id=RID)
+
+
+def test_a_bytearray_body_is_read_as_bytes():
+    world = reinit_disk.World()
+    got = reinit_disk.respond(world, "POST", "/", {"Content-Type": "application/x-www-form-urlencoded"},
+                              bytearray(b"Action=ReInitDisk&DiskId=d-9&Format=JSON"), request_id=RID)
+    assert got[0] == 404 and b"InvalidDiskId.NotFound" in got[2]

@@ -66,7 +66,7 @@ def respond(
     method: str,
     query: str,
     headers: Optional[Headers] = None,
-    body: Union[bytes, str, None] = None,
+    body: Union[bytes, bytearray, str, None] = None,
     *,
     request_id: Optional[str] = None,
     policy: Policy = None,
