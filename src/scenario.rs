@@ -482,10 +482,14 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Checks one disk on its own, as [`Scenario::validate`] checks each of a
 /// scenario's disks (for a world built record by record, whose ids may come
-/// later): its id is not empty, and an `In_use` disk names its instance.
+/// later): its id is not empty, the instance it names (if any) is not an
+/// empty id, and an `In_use` disk names its instance.
 /// The path is inside the record (`DiskId`, `InstanceId`).
 pub fn check_disk(disk: &Disk) -> Result<(), ScenarioError> {
     not_empty("DiskId", &disk.id)?;
+    if let Some(instance_id) = &disk.instance_id {
+        not_empty("InstanceId", instance_id)?;
+    }
     if disk.status == DiskStatus::InUse && disk.instance_id.is_none() {
         return Err(ScenarioError::new(
             "InstanceId",

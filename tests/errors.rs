@@ -399,3 +399,36 @@ fn a_rejection_exposes_its_catalogue_row() {
     assert_eq!(rejection.entry(), entry);
     assert_eq!(rejection.entry().code, Code::DiskCreatingSnapshot);
 }
+
+/// A disk that names an instance by an empty id is refused at its
+/// `InstanceId`, by the scenario format and by the one record check an
+/// emulator building a world record by record calls (`check_disk`): an empty
+/// id is never an instance, whatever the world lists (issue 21).
+#[test]
+fn a_disk_naming_an_empty_instance_id_is_refused_at_its_instance_id() {
+    use reinit_disk::model::{Disk, DiskStatus};
+    use reinit_disk::scenario::{Scenario, check_disk};
+    for status in ["In_use", "Available", "Detaching"] {
+        let doc = format!(
+            r#"{{"Disks":[{{"DiskId":"d-1","Type":"data","Category":"cloud_essd","Status":"{status}","InstanceId":""}}]}}"#
+        );
+        let error = Scenario::from_json(&doc).unwrap_err();
+        assert_eq!(error.path, "Disks[0].InstanceId", "{status}");
+        says(&error.message, &["an id cannot be empty"]);
+    }
+    let disk = Disk {
+        id: "d-1".into(),
+        status: DiskStatus::InUse,
+        instance_id: Some(String::new()),
+        ..Disk::default()
+    };
+    let error = check_disk(&disk).unwrap_err();
+    assert_eq!(error.path, "InstanceId");
+    says(&error.message, &["an id cannot be empty"]);
+    // A named instance passes this check (its existence is the world's).
+    let named = Disk {
+        instance_id: Some("i-1".into()),
+        ..disk
+    };
+    assert!(check_disk(&named).is_ok());
+}

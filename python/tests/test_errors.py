@@ -227,3 +227,16 @@ def test_evaluate_many_refuses_non_text_lines():
         reinit_disk.evaluate_many(5)
     out = list(reinit_disk.evaluate_many([b"\xff\xfe"]))
     assert out[0]["Error"].startswith("not valid UTF-8")
+
+
+@pytest.mark.parametrize("status", ["In_use", "Available"])
+def test_add_disk_refuses_an_empty_instance_id_as_a_scenario_does(status):
+    # An empty id is never an instance (issue 21): refused at InstanceId,
+    # and nothing is added.
+    world = reinit_disk.World()
+    with pytest.raises(reinit_disk.ScenarioError) as info:
+        world.add_disk({"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+                        "Status": status, "InstanceId": ""})
+    assert info.value.path == "InstanceId"
+    assert "an id cannot be empty" in str(info.value)
+    assert world.disk("d-1") is None
