@@ -656,6 +656,20 @@ fn a_decision_that_cannot_be_written_is_an_error_exit_1() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // `diff` exits 1 when something changes, so an output it cannot write
+    // is 2 (a closed standard output was 1, read as "changes"; issue 21).
+    for args in [
+        "diff --from seed --to 2025-02-27",
+        "diff --from seed --to seed",
+    ] {
+        let out = with_stdout(args, ">&-");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args}: {stderr}");
+        assert!(
+            stderr.contains("standard output is closed"),
+            "{args}: {stderr}"
+        );
+    }
     if std::path::Path::new("/dev/full").exists() {
         let out = with_stdout(&format!("eval {EXAMPLE}"), ">/dev/full");
         assert_eq!(out.status.code(), Some(1));

@@ -21,7 +21,7 @@ use reinit_disk::scenario::{Decision, Scenario};
 use reinit_disk::{Policy, Rejection, Request, Revision, Target, evaluate};
 use strum::VariantArray;
 
-use super::{load_scenario, stdout_closed, stdout_was_closed};
+use super::{load_scenario, stdout_was_closed};
 
 /// How `diff` prints what changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -101,8 +101,10 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Format::Markdown => report.markdown(),
         Format::Json => report.json(),
     };
+    // Exit 1 means "something changes" here: an output that cannot be
+    // written is 2, as diff(1) has it (a closed standard output too).
     if stdout_was_closed() {
-        return stdout_closed("the diff");
+        return super::fail("cannot write the diff: standard output is closed");
     }
     let mut stdout = std::io::stdout().lock();
     match stdout
