@@ -432,3 +432,16 @@ fn a_disk_naming_an_empty_instance_id_is_refused_at_its_instance_id() {
     };
     assert!(check_disk(&named).is_ok());
 }
+
+/// A `Revision` that is not a string is refused with the accepted names.
+#[test]
+fn a_revision_of_the_wrong_type_is_refused_with_the_accepted_names() {
+    for doc in [
+        r#"{"Revision": 5}"#,
+        r#"{"Revision": null}"#,
+        r#"{"Revision": ["seed"]}"#,
+    ] {
+        let error = serde_json::from_str::<Policy>(doc).unwrap_err().to_string();
+        says(&error, &["a revision name, one of seed, 2025-02-27"]);
+    }
+}

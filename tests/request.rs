@@ -59,3 +59,25 @@ fn a_request_gives_each_parameter_it_reads_and_a_set_of_them_holds_what_it_was_g
     assert!(!set.contains(Param::Password));
     assert_eq!(ParamSet::default(), ParamSet::of(&[]));
 }
+
+/// `Request::given` lists the parameters given, with their values, in
+/// `Param::ALL`'s order, and nothing else.
+#[test]
+fn given_lists_each_parameter_given_in_declaration_order() {
+    let request = Request {
+        region_id: Some("cn-hangzhou"),
+        password: Some("secret"),
+        ..Request::new("d-1")
+    };
+    let given: Vec<(Param, &str)> = request.given().collect();
+    assert_eq!(
+        given,
+        [
+            (Param::Action, "ReInitDisk"),
+            (Param::DiskId, "d-1"),
+            (Param::Password, "secret"),
+            (Param::RegionId, "cn-hangzhou"),
+        ]
+    );
+    assert_eq!(Request::default().given().count(), 0);
+}
