@@ -130,6 +130,8 @@ pub fn query_of(target: &str) -> &str {
 /// assert!(check_request_id("F3CD6886-D8D0-4FEE-B93E-1B73239673DE").is_ok());
 /// assert!(check_request_id("").is_err());
 /// assert!(check_request_id("a\u{7}b").is_err());
+/// // A control character XML could carry is refused too.
+/// assert!(check_request_id("a\tb").is_err());
 /// ```
 pub fn check_request_id(id: &str) -> Result<(), RequestIdError> {
     if id.is_empty() || id.chars().any(char::is_control) || not_xml_char(id).is_some() {
