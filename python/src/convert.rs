@@ -97,8 +97,16 @@ pub fn write_json(
         write_string(out, &text);
     } else if value.is_instance_of::<PyInt>() {
         // Any size: serde_json reads what it can, and says what it cannot.
+        // Written by `int.__repr__` itself, never by a subclass's `__str__`
+        // or `__repr__`: those run the caller's code, which could change
+        // the document under the conversion or write text that is not a
+        // number (JSON injected into the document).
         let text = value
-            .str()
+            .py()
+            .get_type::<PyInt>()
+            .getattr(pyo3::intern!(value.py(), "__repr__"))
+            .and_then(|repr| repr.call1((value,)))
+            .and_then(|text| text.cast_into::<PyString>().map_err(Into::into))
             .map_err(|_| Unwritable::new("an integer that cannot be written"))?;
         let text = text
             .to_cow()
@@ -112,7 +120,14 @@ pub fn write_json(
     } else if let Ok(dict) = value.cast::<PyDict>() {
         let depth = deeper(depth)?;
         out.push('{');
-        for (i, (key, item)) in dict.iter().enumerate() {
+        // A snapshot of the pairs (`dict.items()` copies them into a new
+        // list): the caller's code that runs while they are converted (a
+        // subclass's `__iter__`, say) may change the dict, which PyO3's
+        // iterator over a dict would answer with a panic.
+        for (i, pair) in dict.items().iter().enumerate() {
+            let (key, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair
+                .extract()
+                .map_err(|_| Unwritable::new("a dict that cannot be read"))?;
             let Ok(key) = key.cast::<PyString>() else {
                 return Err(Unwritable::new(format!(
                     "a key that is not a string ({}): JSON object keys are strings",

@@ -145,6 +145,12 @@ fn text_of(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     )))
 }
 
+/// The most headers [`headers_of`] reads, and the most bytes of names and
+/// values: more than any HTTP server takes (hyper's default is 100 headers),
+/// so that an endless iterable is an error, not the interpreter's memory.
+const MAX_HEADERS: usize = 1_000;
+const MAX_HEADER_BYTES: usize = 1024 * 1024;
+
 /// The headers: a mapping (anything with ``items()``, such as
 /// ``requests``' ``CaseInsensitiveDict``) or an iterable of pairs.
 fn headers_of(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
@@ -157,17 +163,25 @@ fn headers_of(headers: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Strin
         headers.clone()
     };
     let mut out = Vec::new();
+    let mut bytes = 0usize;
     for pair in pairs.try_iter()? {
+        if out.len() >= MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "too many headers: at most {MAX_HEADERS} pairs of at most {MAX_HEADER_BYTES} bytes in all"
+            )));
+        }
         let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) =
             pair?.extract().map_err(|_| {
                 pyo3::exceptions::PyTypeError::new_err(
                     "expected headers as a mapping or an iterable of (name, value) pairs",
                 )
             })?;
-        out.push((
+        let pair = (
             text_of(&name, "a header name")?,
             text_of(&value, "a header value")?,
-        ));
+        );
+        bytes = bytes.saturating_add(pair.0.len().saturating_add(pair.1.len()));
+        out.push(pair);
     }
     Ok(out)
 }

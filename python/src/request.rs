@@ -38,7 +38,10 @@ pub fn request_params<'py>(
     request: &Bound<'py, PyDict>,
 ) -> PyResult<RequestParams<'py>> {
     let mut pairs = Vec::with_capacity(request.len());
-    for (name, value) in request.iter() {
+    // A snapshot of the pairs (see `write_json`): converting a value may
+    // run the caller's code, which may change the dict.
+    for pair in request.items().iter() {
+        let (name, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair.extract()?;
         let Ok(name) = name.cast_into::<PyString>() else {
             return Err(scenario_error(
                 py,

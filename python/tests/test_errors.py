@@ -240,3 +240,73 @@ def test_add_disk_refuses_an_empty_instance_id_as_a_scenario_does(status):
     assert info.value.path == "InstanceId"
     assert "an id cannot be empty" in str(info.value)
     assert world.disk("d-1") is None
+
+
+# Objects that change under the conversion (issue 21): the caller's code runs
+# while a dict is read (a subclass's __str__, __repr__ or __iter__), and may
+# change the dict being read. Each is a clean ScenarioError or a result,
+# never a pyo3 PanicException (which `except Exception` does not catch).
+
+def _disk_record():
+    return {"DiskId": "d-1", "Type": "data", "Category": "cloud_essd", "Status": "Available"}
+
+
+def test_a_list_whose_iteration_clears_its_record_is_not_a_panic():
+    record = _disk_record()
+
+    class Clearing(list):
+        def __iter__(self):
+            record.clear()
+            record.update({f"k{i}": i for i in range(100)})
+            return super().__iter__()
+
+    record["OperationLocks"] = Clearing([{"LockReason": "financial"}])
+    try:
+        reinit_disk.World().add_disk(record)
+    except reinit_disk.ScenarioError:
+        pass  # what it reads of a changed dict may be refused; cleanly
+
+
+def test_an_int_whose_repr_clears_the_scenario_is_not_a_panic():
+    scenario = {"Request": {"DiskId": "d-1"}, "Disks": [_disk_record()]}
+
+    class Clearing(int):
+        def __repr__(self):
+            scenario.clear()
+            return "5"
+        __str__ = __repr__
+
+    scenario["Number"] = Clearing(3)
+    scenario["After"] = {"a": 1}
+    try:
+        reinit_disk.evaluate(scenario)
+    except reinit_disk.ScenarioError:
+        pass
+
+
+def test_a_request_value_that_changes_the_request_is_not_a_panic():
+    request = {"DiskId": "d-1", "RegionId": "cn-hangzhou"}
+
+    class Changing(str):
+        def __eq__(self, other):
+            request.clear()
+            return str.__eq__(self, other)
+        __hash__ = str.__hash__
+
+    request["Action"] = Changing("ReInitDisk")
+    world = reinit_disk.World.from_scenario({"Disks": [_disk_record()]})
+    assert world.evaluate(request)["Code"] == "IncorrectDiskStatus"
+
+
+def test_an_int_subclass_cannot_write_json_into_the_document():
+    # int.__repr__ writes the number, never the subclass's own text: the
+    # text below would otherwise be read as the string "data".
+    class Injecting(int):
+        def __repr__(self):
+            return '"data"'
+        __str__ = __repr__
+
+    record = _disk_record()
+    record["Type"] = Injecting(1)
+    with pytest.raises(reinit_disk.ScenarioError, match="Type: invalid type: integer `1`"):
+        reinit_disk.World().add_disk(record)

@@ -61,6 +61,21 @@ def test_form_body_and_header_pairs():
     assert body.startswith(b"<?xml version='1.0' encoding='UTF-8'?><Error><RequestId>R-1</RequestId>")
 
 
+def test_endless_headers_are_a_value_error_not_the_whole_memory():
+    import itertools
+    endless = itertools.repeat(("X-A", "b"))
+    with pytest.raises(ValueError, match="too many headers: at most 1000 pairs"):
+        reinit_disk.respond(reinit_disk.World(), "GET", "?Action=ReInitDisk", endless, None)
+    huge = [("X-A", "b" * (1024 * 1024 + 1)), ("X-B", "c")]
+    with pytest.raises(ValueError, match="too many headers"):
+        reinit_disk.respond(reinit_disk.World(), "GET", "?Action=ReInitDisk", huge, None)
+    # At the limit, still answered.
+    status, _, _ = reinit_disk.respond(
+        reinit_disk.World(), "GET", "?Action=ReInitDisk&Format=JSON", [("X-A", "b")] * 1000, None
+    )
+    assert status == 400
+
+
 def test_malformed_request_names_the_parameter():
     status, _, body = reinit_disk.respond(
         reinit_disk.World(), "GET", "?Action=ReInitDisk&DiskId=d%2&Format=JSON", None, None, request_id="R-1"
