@@ -351,16 +351,6 @@ impl Scenario {
         }
     }
 
-    /// [`Scenario::parse_json_line`] with its error as text (the
-    /// [`LineError`]'s message), for the callers that write it as it is.
-    pub fn from_json_line(
-        line: &[u8],
-        number: u64,
-        revision: Option<&'static Revision>,
-    ) -> Result<Self, String> {
-        Self::parse_json_line(line, number, revision).map_err(|e| e.to_string())
-    }
-
     /// The same scenario decided under `revision` (the CLI's `--revision`):
     /// its policy keeps its answers, and its order if that fits.
     pub fn with_revision(mut self, revision: &'static Revision) -> Result<Self, ScenarioError> {
@@ -830,9 +820,5 @@ mod tests {
         assert_eq!(error.path, "Disks");
         assert!(error.message.ends_with(" at line 4 column 11"), "{error}");
         assert_eq!(invalid.to_string(), error.to_string());
-        assert_eq!(
-            Scenario::from_json_line(b"{\"Disks\": 1}", 4, None).unwrap_err(),
-            invalid.to_string()
-        );
     }
 }

@@ -55,7 +55,8 @@ pub fn run<R: BufRead, W: Write>(
                 "line longer than {limit} bytes, the limit for a scenario (--max-input-bytes BYTES raises it)"
             ))
         } else {
-            Scenario::from_json_line(trim_newline(&buffer), summary.lines, revision)
+            Scenario::parse_json_line(trim_newline(&buffer), summary.lines, revision)
+                .map_err(|e| e.to_string())
         };
         let written = match decided {
             Ok(scenario) => serde_json::to_writer(&mut output, &scenario.decide()),

@@ -39,7 +39,7 @@ fn decide_line(line: &[u8], number: u64, revision: Option<&'static Revision>) ->
             "line longer than {MAX_INPUT_BYTES} bytes, the limit for a scenario"
         ))
     } else {
-        Scenario::from_json_line(line, number, revision)
+        Scenario::parse_json_line(line, number, revision).map_err(|e| e.to_string())
     };
     match decided.map(|scenario| serde_json::to_string(&scenario.decide())) {
         Ok(Ok(json)) => json,
