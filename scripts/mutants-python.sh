@@ -32,6 +32,16 @@ git worktree add --detach -q "$scratch" HEAD
 cp -r python/python/reinit_disk/*.so "$scratch/python/python/reinit_disk/" 2>/dev/null || true
 export VIRTUAL_ENV="$venv" CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 : > "$out/outcomes.txt"
+# The tests compare with the CLI: built once, from the unmutated tree.
+if [ -z "${REINIT_DISK_BIN:-}" ]; then
+  cargo build --quiet --bin reinit-disk
+  export REINIT_DISK_BIN="$CARGO_TARGET_DIR/debug/reinit-disk"
+fi
+# The unmutated baseline must pass, or every mutant would look caught.
+(cd "$scratch/python" && "$venv/bin/maturin" develop -q > "$out/build.log" 2>&1) ||
+  { echo "the unmutated package does not build: $out/build.log" >&2; exit 1; }
+(cd "$scratch/python" && "$venv/bin/python" -m pytest -q -x -p no:cacheprovider tests > "$out/test.log" 2>&1) ||
+  { echo "the unmutated tests fail: $out/test.log" >&2; exit 1; }
 count=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out/mutants.json")
 for ((i = 0; i < count; i++)); do
   name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[int(sys.argv[2])]["name"])' "$out/mutants.json" "$i")
@@ -54,4 +64,6 @@ for ((i = 0; i < count; i++)); do
 done
 (cd "$scratch" && git checkout -q -- .)
 git worktree remove --force "$scratch"
+# Leave the virtual environment's package built from this checkout again.
+(cd python && "$venv/bin/maturin" develop -q > "$out/build.log" 2>&1) || true
 echo "missed: $(grep -c '^MISSED' "$out/outcomes.txt" || true) of $count"
