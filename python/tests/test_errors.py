@@ -92,6 +92,23 @@ def test_huge_input_is_refused_without_reading_it_all():
         reinit_disk.evaluate({"Description": "x" * reinit_disk.MAX_INPUT_BYTES})
 
 
+def test_a_dict_past_the_limit_stops_converting_at_the_limit():
+    # The conversion stops at the first value it would write past the limit,
+    # so a huge dict costs at most the limit in memory: the NaN after the
+    # limit is never reached. Up to the limit exactly, it goes on (and meets
+    # the NaN).
+    limit = reinit_disk.MAX_INPUT_BYTES
+    # '{"Description":"' + text + '","Y":' is the text before the NaN.
+    fixed = len('{"Description":"') + len('","Y":')
+    at_limit = {"Description": "x" * (limit - fixed), "Y": float("nan")}
+    with pytest.raises(reinit_disk.ScenarioError, match="NaN") as info:
+        reinit_disk.evaluate(at_limit)
+    assert info.value.path == "Y"
+    past_limit = {"Description": "x" * (limit - fixed + 1), "Y": float("nan")}
+    with pytest.raises(reinit_disk.ScenarioError, match="larger than") as info:
+        reinit_disk.evaluate(past_limit)
+
+
 def test_large_valid_world_is_fine():
     disks = [dict(DISK, DiskId=f"d-{i}") for i in range(20000)]
     decision = reinit_disk.evaluate({"Request": {"DiskId": "d-19999"}, "Disks": disks})
