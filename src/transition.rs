@@ -271,8 +271,14 @@ impl InstanceAction {
 
     /// Whether the action would be accepted for `instance_id` now (what a
     /// `DryRun` answers), changing nothing.
-    pub fn check<W: WorldStatus + ?Sized>(self, world: &W, instance_id: &str) -> Result<(), Refusal> {
-        let status = world.instance_status(instance_id).ok_or(Refusal::NotFound)?;
+    pub fn check<W: WorldStatus + ?Sized>(
+        self,
+        world: &W,
+        instance_id: &str,
+    ) -> Result<(), Refusal> {
+        let status = world
+            .instance_status(instance_id)
+            .ok_or(Refusal::NotFound)?;
         if status != self.from() {
             return Err(Refusal::IncorrectStatus);
         }
@@ -370,7 +376,10 @@ impl Scheduled {
     }
 
     /// Applies the change, if its record is still as it expects.
-    pub fn apply<W: WorldStatus + WorldMut + ?Sized>(&self, world: &mut W) -> Result<Applied, W::Error> {
+    pub fn apply<W: WorldStatus + WorldMut + ?Sized>(
+        &self,
+        world: &mut W,
+    ) -> Result<Applied, W::Error> {
         match self {
             Self::Disk { id, expects, then } => {
                 if world.disk_status(id) != Some(*expects) {

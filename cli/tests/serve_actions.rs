@@ -111,7 +111,11 @@ fn a_dry_run_answers_dry_run_operation_and_changes_nothing_or_answers_its_error(
         &server,
         "Action=DescribeInstanceAttribute&InstanceId=i-1&DryRun=true",
     );
-    assert_eq!((status, &body["InstanceId"]), (200, &json!("i-1")), "{body}");
+    assert_eq!(
+        (status, &body["InstanceId"]),
+        (200, &json!("i-1")),
+        "{body}"
+    );
 }
 
 #[test]
@@ -134,7 +138,10 @@ fn stop_keeps_its_stopped_mode_which_describe_shows_while_stopped() {
     assert_eq!(instance(&server, "i-1")["StoppedMode"], "StopCharging");
     server.advance(2.0);
     let i = instance(&server, "i-1");
-    assert_eq!((&i["Status"], &i["StoppedMode"]), (&json!("Stopped"), &json!("StopCharging")));
+    assert_eq!(
+        (&i["Status"], &i["StoppedMode"]),
+        (&json!("Stopped"), &json!("StopCharging"))
+    );
     let (status, _) = get(&server, "Action=StartInstance&InstanceId=i-1");
     assert_eq!(status, 200);
     server.advance(2.0);
@@ -146,7 +153,11 @@ fn reboot_status_and_attribute_answer_in_json_and_xml() {
     let server = Server::start(&["--world", WORLD]);
     let reply = server.get("Action=RebootInstance&InstanceId=i-1");
     assert_eq!(reply.status, 200, "{}", reply.body);
-    assert!(reply.body.contains("<RebootInstanceResponse>"), "{}", reply.body);
+    assert!(
+        reply.body.contains("<RebootInstanceResponse>"),
+        "{}",
+        reply.body
+    );
     assert_eq!(instance(&server, "i-1")["Status"], "Starting");
     server.advance(1.9);
     assert_eq!(instance(&server, "i-1")["Status"], "Starting");
@@ -176,11 +187,23 @@ fn reboot_status_and_attribute_answer_in_json_and_xml() {
         body["InstanceStatuses"]["InstanceStatus"],
         json!([{"InstanceId": "i-1", "Status": "Running"}, {"InstanceId": "i-2", "Status": "Stopped"}])
     );
-    assert_eq!((&body["TotalCount"], &body["PageSize"]), (&json!(2), &json!(10)));
-    let (_, all) = get(&server, "Action=DescribeInstanceStatus&PageSize=1&PageNumber=2");
     assert_eq!(
-        (&all["TotalCount"], &all["InstanceStatuses"]["InstanceStatus"]),
-        (&json!(2), &json!([{"InstanceId": "i-2", "Status": "Stopped"}]))
+        (&body["TotalCount"], &body["PageSize"]),
+        (&json!(2), &json!(10))
+    );
+    let (_, all) = get(
+        &server,
+        "Action=DescribeInstanceStatus&PageSize=1&PageNumber=2",
+    );
+    assert_eq!(
+        (
+            &all["TotalCount"],
+            &all["InstanceStatuses"]["InstanceStatus"]
+        ),
+        (
+            &json!(2),
+            &json!([{"InstanceId": "i-2", "Status": "Stopped"}])
+        )
     );
     assert_error(
         &server,
@@ -199,8 +222,18 @@ fn reboot_status_and_attribute_answer_in_json_and_xml() {
     let (status, body) = get(&server, "Action=DescribeInstanceAttribute&InstanceId=i-1");
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        (&body["InstanceId"], &body["Status"], &body["ImageId"], &body["RegionId"]),
-        (&json!("i-1"), &json!("Running"), &json!("m-ubuntu"), &json!("cn-hangzhou"))
+        (
+            &body["InstanceId"],
+            &body["Status"],
+            &body["ImageId"],
+            &body["RegionId"]
+        ),
+        (
+            &json!("i-1"),
+            &json!("Running"),
+            &json!("m-ubuntu"),
+            &json!("cn-hangzhou")
+        )
     );
     assert!(body["RequestId"].is_string());
     let xml = server.get("Action=DescribeInstanceAttribute&InstanceId=i-2");
@@ -209,7 +242,11 @@ fn reboot_status_and_attribute_answer_in_json_and_xml() {
         "{}",
         xml.body
     );
-    assert!(xml.body.contains("<Status>Stopped</Status>"), "{}", xml.body);
+    assert!(
+        xml.body.contains("<Status>Stopped</Status>"),
+        "{}",
+        xml.body
+    );
     assert_error(
         &server,
         "Action=DescribeInstanceAttribute&InstanceId=i-404",
@@ -246,7 +283,10 @@ fn two_disk_server() -> Server {
 #[test]
 fn no_instance_starts_while_one_of_its_disks_reinits() {
     let server = two_disk_server();
-    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-a&AutoStartInstance=true");
+    let (status, body) = get(
+        &server,
+        "Action=ReInitDisk&DiskId=d-a&AutoStartInstance=true",
+    );
     assert_eq!(status, 200, "{body}");
     server.advance(1.0);
     let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-b");
@@ -285,7 +325,10 @@ fn a_stale_scheduled_start_never_overrides_a_later_stop() {
     // Auto-start scheduled for 2 s; the instance is started by hand at 2 s
     // anyway (StartInstance first, in the same instant the re-init settles:
     // the settle is applied first, so the auto-start finds it Starting).
-    let (status, _) = get(&server, "Action=ReInitDisk&DiskId=d-a&AutoStartInstance=true");
+    let (status, _) = get(
+        &server,
+        "Action=ReInitDisk&DiskId=d-a&AutoStartInstance=true",
+    );
     assert_eq!(status, 200);
     server.advance(2.0);
     assert_eq!(instance(&server, "i-1")["Status"], "Starting");
@@ -407,7 +450,10 @@ fn a_1200_disk_fleet_pages_by_token_and_by_page_each_disk_once() {
         .map(|k| format!("d-{k:04}"))
         .collect();
     let query = "Action=DescribeDisks&Status=Available&Category=cloud_essd";
-    assert_eq!(by_token(&server, &format!("{query}&MaxResults=50"), 20), want);
+    assert_eq!(
+        by_token(&server, &format!("{query}&MaxResults=50"), 20),
+        want
+    );
     let mut seen = Vec::new();
     for page in 1..=3 {
         let (_, body) = get(&server, &format!("{query}&PageSize=100&PageNumber={page}"));

@@ -63,7 +63,11 @@ enum Step {
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (0..3usize, 0..2usize).prop_map(|(a, i)| {
-            let action = [InstanceAction::Stop, InstanceAction::Start, InstanceAction::Reboot][a];
+            let action = [
+                InstanceAction::Stop,
+                InstanceAction::Start,
+                InstanceAction::Reboot,
+            ][a];
             Step::Instance(action, i)
         }),
         (0..3usize, any::<bool>()).prop_map(|(d, auto)| Step::ReInit(d, auto)),
@@ -318,6 +322,12 @@ fn an_auto_start_waits_for_the_last_disk_and_is_not_lost() {
     let at = |ms| statuses(&store, ms);
     assert_eq!(at(2_000).1[0], InstanceStatus::Stopped);
     assert_eq!(at(3_499).1[0], InstanceStatus::Stopped);
-    assert_eq!(at(3_500), ([DiskStatus::InUse; 3], [InstanceStatus::Starting, InstanceStatus::Stopped]));
+    assert_eq!(
+        at(3_500),
+        (
+            [DiskStatus::InUse; 3],
+            [InstanceStatus::Starting, InstanceStatus::Stopped]
+        )
+    );
     assert_eq!(at(4_500).1[0], InstanceStatus::Running);
 }

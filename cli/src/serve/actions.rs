@@ -12,11 +12,11 @@ use super::errors::ApiError;
 use super::store::Store;
 use reinit_disk::model::{Disk, DiskSource, Instance, LockSet, StoppedMode};
 use reinit_disk::revision::Revision;
-use reinit_disk::{InstanceAction, Refusal};
 use reinit_disk::wire::{
     Document, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
     encode_document, encode_error, encode_malformed,
 };
+use reinit_disk::{InstanceAction, Refusal};
 
 /// What one request did, for the log line: the action, the ids it named,
 /// and the code it answered with (`None`: success).
@@ -191,11 +191,7 @@ pub fn error_response(format: Format, ids: &Ids<'_>, error: &ApiError) -> Respon
     }
 }
 
-pub(super) fn document(
-    format: Format,
-    root: &str,
-    value: &Document,
-) -> Result<Response, ApiError> {
+pub(super) fn document(format: Format, root: &str, value: &Document) -> Result<Response, ApiError> {
     let body = encode_document(format, root, value).map_err(ApiError::Encode)?;
     Ok(Response {
         status: 200,
@@ -343,7 +339,10 @@ pub fn disk_document(disk: &Disk) -> Document {
         ("ZoneId", text(describe::ZONE_ID)),
         ("DiskName", text("")),
         ("Portable", Document::Bool(portable(disk))),
-        ("DeleteWithInstance", Document::Bool(delete_with_instance(disk))),
+        (
+            "DeleteWithInstance",
+            Document::Bool(delete_with_instance(disk)),
+        ),
         ("OperationLocks", locks_document(disk.operation_locks)),
     ])
 }

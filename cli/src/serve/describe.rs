@@ -132,7 +132,9 @@ impl Limits {
             let max = match max {
                 None => 10,
                 Some(text) => {
-                    let n = text.parse::<u64>().map_err(|_| ApiError::InvalidMaxResults)?;
+                    let n = text
+                        .parse::<u64>()
+                        .map_err(|_| ApiError::InvalidMaxResults)?;
                     if self.clamp {
                         n.clamp(*self.results.start(), *self.results.end())
                     } else if self.results.contains(&n) {
@@ -278,11 +280,18 @@ fn respond(
         }
         Paging::Tokens { max, .. } => {
             fields.push(("PageSize", count(*max)));
-            fields.push(("NextToken", text(listed.next.as_deref().unwrap_or_default())));
+            fields.push((
+                "NextToken",
+                text(listed.next.as_deref().unwrap_or_default()),
+            ));
         }
     }
     fields.push(("RequestId", text(ids.request_id)));
-    document(format, &format!("{action}Response"), &Document::Object(fields))
+    document(
+        format,
+        &format!("{action}Response"),
+        &Document::Object(fields),
+    )
 }
 
 /// Whether `RegionId`, when given, is the world's region.

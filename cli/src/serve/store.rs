@@ -18,9 +18,9 @@ use reinit_disk::policy::Policy;
 use reinit_disk::revision::Revision;
 use reinit_disk::scenario::{Scenario, ScenarioError};
 use reinit_disk::wire::{Exchange, ExchangeError, HttpRequest, Ids, exchange};
+use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut};
 use reinit_disk::{Check, InMemoryWorld, Request, TransitionError, decide_and_begin};
 use reinit_disk::{OwnedTarget, Rejection};
-use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut};
 
 /// How long each change takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
