@@ -9,7 +9,8 @@ use crate::catalogue::INTERNAL_ERROR;
 use crate::checks::Check;
 use crate::model::{
     Account, Disk, DiskStatus, DiskView, Image, ImageView, Instance, InstanceStatus, InstanceView,
-    KeyPair, KeyPairView, KmsKey, KmsKeyView, Snapshot, SnapshotView, Source, StoppedMode,
+    KeyPair, KeyPairView, KmsKey, KmsKeyView, LockReason, Snapshot, SnapshotView, Source,
+    StoppedMode,
 };
 use crate::outcome::{OwnedTarget, Rejection};
 use crate::policy::Policy;
@@ -438,6 +439,10 @@ impl WorldStatus for InMemoryWorld {
     fn has_disk_reiniting(&self, instance_id: &str) -> bool {
         self.disks_of(instance_id)
             .any(|d| d.status == DiskStatus::ReIniting)
+    }
+    fn locked_for_security(&self, instance_id: &str) -> bool {
+        self.instance_record(instance_id)
+            .is_some_and(|i| i.operation_locks.contains(LockReason::Security))
     }
 }
 

@@ -195,6 +195,10 @@ pub trait WorldStatus {
     /// Whether any disk attached to the instance `instance_id` is
     /// `ReIniting` (then the instance does not start).
     fn has_disk_reiniting(&self, instance_id: &str) -> bool;
+    /// Whether the instance `instance_id` is locked for security reasons
+    /// (`OperationLocks` has `security`): then it is not stopped, started
+    /// or rebooted.
+    fn locked_for_security(&self, instance_id: &str) -> bool;
 }
 
 /// An action on an instance: `StopInstance`, `StartInstance`,
@@ -217,6 +221,9 @@ pub enum InstanceAction {
 pub enum Refusal {
     /// No such instance (`InvalidInstanceId.NotFound`).
     NotFound,
+    /// The instance is locked for security reasons
+    /// (`InstanceLockedForSecurity`).
+    LockedForSecurity,
     /// The instance is not in the status the action needs
     /// (`IncorrectInstanceStatus`).
     IncorrectStatus,
@@ -270,7 +277,9 @@ impl InstanceAction {
     }
 
     /// Whether the action would be accepted for `instance_id` now (what a
-    /// `DryRun` answers), changing nothing.
+    /// `DryRun` answers), changing nothing: the instance exists, is not
+    /// locked for security, is in [`Self::from`], and, to start, has no disk
+    /// `ReIniting` (in that order).
     pub fn check<W: WorldStatus + ?Sized>(
         self,
         world: &W,
@@ -279,6 +288,9 @@ impl InstanceAction {
         let status = world
             .instance_status(instance_id)
             .ok_or(Refusal::NotFound)?;
+        if world.locked_for_security(instance_id) {
+            return Err(Refusal::LockedForSecurity);
+        }
         if status != self.from() {
             return Err(Refusal::IncorrectStatus);
         }

@@ -617,3 +617,30 @@ fn describe_filters_as_ecs_documents_them() {
         "The specified Status is not found",
     );
 }
+
+#[test]
+fn an_instance_locked_for_security_is_not_stopped_started_or_rebooted() {
+    let server = Server::start(&[]);
+    let world = r#"{"Instances": [
+        {"InstanceId": "i-run", "Status": "Running", "OperationLocks": [{"LockReason": "security"}]},
+        {"InstanceId": "i-stop", "Status": "Stopped", "OperationLocks": ["security"]},
+        {"InstanceId": "i-owes", "Status": "Stopped", "OperationLocks": ["financial"]}
+    ]}"#;
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], world.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let locked =
+        "The specified operation is denied as your instance is locked for security reasons.";
+    for query in [
+        "Action=StopInstance&InstanceId=i-run",
+        "Action=RebootInstance&InstanceId=i-run&DryRun=true",
+        "Action=StartInstance&InstanceId=i-stop",
+        // Locked and in the wrong status: the lock is told first.
+        "Action=StopInstance&InstanceId=i-stop",
+    ] {
+        assert_error(&server, query, 403, "InstanceLockedForSecurity", locked);
+    }
+    assert_eq!(instance(&server, "i-run")["Status"], "Running");
+    // Only a security lock: a financial one does not stop a start here.
+    let (status, body) = get(&server, "Action=StartInstance&InstanceId=i-owes");
+    assert_eq!(status, 200, "{body}");
+}

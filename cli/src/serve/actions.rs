@@ -276,6 +276,7 @@ fn instance_action(
         .instance_action(action, id, now, dry_run, mode)
         .map_err(|e| match e {
             Refusal::NotFound => ApiError::InstanceNotFound,
+            Refusal::LockedForSecurity => ApiError::InstanceLockedForSecurity,
             Refusal::IncorrectStatus => ApiError::IncorrectInstanceStatus,
             Refusal::DiskReIniting => ApiError::DiskError,
         })?;

@@ -27,6 +27,8 @@ pub enum ApiError {
     IncorrectInstanceStatus,
     /// `StartInstance` while a disk of the instance is `ReIniting`.
     DiskError,
+    /// Stop, start or reboot an instance locked for security reasons.
+    InstanceLockedForSecurity,
     /// A `DryRun` request that would be accepted.
     DryRunOperation,
     /// A `NextToken` the server did not issue.
@@ -98,6 +100,7 @@ impl ApiError {
             Self::InstanceNotFound => "InvalidInstanceId.NotFound",
             Self::IncorrectInstanceStatus => "IncorrectInstanceStatus",
             Self::DiskError => "DiskError",
+            Self::InstanceLockedForSecurity => "InstanceLockedForSecurity",
             Self::DryRunOperation => "DryRunOperation",
             Self::InvalidNextToken => "InvalidParameter.NextToken",
             Self::InvalidMaxResults => "InvalidParameter.MaxResults",
@@ -128,7 +131,10 @@ impl ApiError {
     pub const fn status(&self) -> u16 {
         match self {
             Self::ActionNotFound | Self::InstanceNotFound | Self::InvalidInstanceStatus => 404,
-            Self::IncorrectInstanceStatus | Self::DiskError | Self::TooManyDiskIds => 403,
+            Self::IncorrectInstanceStatus
+            | Self::DiskError
+            | Self::InstanceLockedForSecurity
+            | Self::TooManyDiskIds => 403,
             Self::Encode(_) | Self::Internal => 500,
             _ => 400,
         }
@@ -154,6 +160,7 @@ impl ApiError {
                 "The current status of the resource does not support this operation.".to_owned()
             }
             Self::DiskError => "IncorrectDiskStatus.".to_owned(),
+            Self::InstanceLockedForSecurity => "The specified operation is denied as your instance is locked for security reasons.".to_owned(),
             Self::DryRunOperation => {
                 "Request validation has been passed with DryRun flag set.".to_owned()
             }
