@@ -238,6 +238,28 @@ impl InMemoryWorld {
         self.disks.get_mut(position)
     }
 
+    /// Replaces the disk whose id is `disk.id` by `disk`, in its place in
+    /// the order (the index of each instance's disks follows a new
+    /// `InstanceId`); returns the disk it replaced. No such disk:
+    /// [`TransitionError::UnknownDisk`].
+    pub fn replace_disk(&mut self, disk: Disk) -> Result<Disk, TransitionError> {
+        let position = self
+            .disk_position(&disk.id)
+            .ok_or_else(|| TransitionError::UnknownDisk(disk.id.clone()))?;
+        if let Some(instance_id) = &disk.instance_id {
+            let positions = self.instance_disks.entry(instance_id.clone()).or_default();
+            if !positions.contains(&position) {
+                positions.push(position);
+                positions.sort_unstable();
+            }
+        }
+        let slot = self
+            .disks
+            .get_mut(position)
+            .ok_or_else(|| TransitionError::UnknownDisk(disk.id.clone()))?;
+        Ok(core::mem::replace(slot, disk))
+    }
+
     /// The instance `id`, to read or change it.
     pub fn instance_mut(&mut self, id: &str) -> Option<&mut Instance> {
         let position = *self.instance_index.get(id)?;

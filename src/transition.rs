@@ -415,6 +415,22 @@ impl Scheduled {
         }
     }
 
+    /// The disk this change is to, if it is to a disk.
+    pub fn disk_id(&self) -> Option<&str> {
+        match self {
+            Self::Disk { id, .. } => Some(id),
+            Self::Instance { .. } | Self::AutoStart { .. } => None,
+        }
+    }
+
+    /// The instance this change is to, if it is to an instance.
+    pub fn instance_id(&self) -> Option<&str> {
+        match self {
+            Self::Instance { id, .. } | Self::AutoStart { id } => Some(id),
+            Self::Disk { .. } => None,
+        }
+    }
+
     /// The instance whose deferred auto-start may now proceed once this
     /// change is applied: a disk settling out of `ReIniting` (its
     /// instance, read from `instance_of`).

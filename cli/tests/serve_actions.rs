@@ -644,3 +644,170 @@ fn an_instance_locked_for_security_is_not_stopped_started_or_rebooted() {
     let (status, body) = get(&server, "Action=StartInstance&InstanceId=i-owes");
     assert_eq!(status, 200, "{body}");
 }
+
+#[test]
+fn health_gives_the_version_the_revision_and_the_actions_served() {
+    let server = Server::start(&["--world", WORLD]);
+    let health = server
+        .request("GET", "/_reinit-disk/health", &[], b"")
+        .json();
+    assert_eq!(health["Status"], "ok");
+    assert_eq!(health["Version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(health["Revision"], "2025-02-27");
+    assert_eq!(
+        health["Actions"],
+        json!(reinit_disk_cli::serve::ACTIONS.to_vec())
+    );
+    assert!(
+        health["Actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("RebootInstance"))
+    );
+    let seed = Server::start(&["--world", WORLD, "--revision", "seed"]);
+    let health = seed.request("GET", "/_reinit-disk/health", &[], b"").json();
+    assert_eq!(health["Revision"], "seed");
+}
+
+fn patch(server: &Server, path: &str, body: &str) -> (u16, Value) {
+    let reply = server.request("PATCH", path, &[], body.as_bytes());
+    let json = reply.json();
+    (reply.status, json)
+}
+
+#[test]
+fn patch_sets_facts_of_one_record_validated_as_a_scenario_record() {
+    let server = Server::start(&["--world", WORLD]);
+    // A financial lock on a disk: ReInitDisk now answers as ECS would.
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"OperationLocks": ["financial"]}"#,
+    );
+    assert_eq!(
+        (status, &body["Status"]),
+        (200, &json!("patched")),
+        "{body}"
+    );
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-sys-2");
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (403, Some("InstanceExpiredOrInArrears")),
+        "{body}"
+    );
+    // A deleted image.
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"OperationLocks": []}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/images/m-ubuntu",
+        r#"{"Deleted": true}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-sys-2");
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (404, Some("InvalidDiskId.OperationNotSupported")),
+        "{body}"
+    );
+    // Refused as the scenario format refuses it, naming the field; nothing
+    // changed.
+    for (path, body, want, field) in [
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"Status": "Broken"}"#,
+            400,
+            "Status",
+        ),
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"InstanceId": "i-404"}"#,
+            400,
+            "InstanceId",
+        ),
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"DiskId": "d-other"}"#,
+            400,
+            "DiskId",
+        ),
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"Colour": "red"}"#,
+            400,
+            "Colour",
+        ),
+        ("/_reinit-disk/instances/i-1", r#"["Running"]"#, 400, "."),
+        ("/_reinit-disk/disks/d-sys-1", "{", 400, "."),
+    ] {
+        let (status, got) = patch(&server, path, body);
+        assert_eq!(status, want, "{body}: {got}");
+        assert!(
+            got["Path"].as_str().unwrap().starts_with(field),
+            "{body}: {got}"
+        );
+    }
+    assert_eq!(disk(&server, "d-sys-1")["Status"], "In_use");
+    assert_eq!(patch(&server, "/_reinit-disk/disks/d-404", "{}").0, 404);
+    assert_eq!(patch(&server, "/_reinit-disk/volumes/d-sys-1", "{}").0, 404);
+    // A patch that sets a status drops the changes under way for its
+    // record: a stopping instance set Running stays Running.
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/instances/i-1",
+        r#"{"Status": "Running"}"#,
+    );
+    assert_eq!(status, 200);
+    server.advance(5.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Running");
+    // And a stop made after the patch is not ended early by the one before
+    // it: stop at 0 s, patch Running, stop again at 1 s: still Stopping at
+    // 2 s (when the first stop would have ended), Stopped at 3 s.
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/instances/i-1",
+        r#"{"Status": "Running"}"#,
+    );
+    assert_eq!(status, 200);
+    server.advance(1.0);
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    server.advance(1.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Stopping");
+    server.advance(1.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Stopped");
+    let (status, _) = get(&server, "Action=StartInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    server.advance(2.0);
+    // A disk moved to another instance by a patch counts as that
+    // instance's: it blocks that instance's start while it re-inits.
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/disks/d-data-1",
+        r#"{"InstanceId": "i-2"}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/images/m-ubuntu",
+        r#"{"Deleted": false}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-data-1");
+    assert_eq!(status, 200, "{body}");
+    assert_error(
+        &server,
+        "Action=StartInstance&InstanceId=i-2",
+        403,
+        "DiskError",
+        "IncorrectDiskStatus.",
+    );
+}

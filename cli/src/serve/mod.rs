@@ -11,6 +11,7 @@
 //! and endpoint.
 
 mod actions;
+mod admin;
 mod describe;
 mod errors;
 mod rate;
@@ -25,4 +26,4 @@ pub use errors::{ApiError, SignatureError};
 pub use rate::RateLimit;
 pub use server::{Clock, Config, LogFormat, run, service};
 pub use signature::{AccessKeys, MAX_SKEW_SECONDS, Nonces, verify};
-pub use store::{Store, Timings, Tokens};
+pub use store::{PatchError, RecordKind, Store, Timings, Tokens};

@@ -310,6 +310,104 @@ impl Store {
         Ok(())
     }
 
+    /// Sets facts of one record (`PATCH /_reinit-disk/KIND/ID`): `patch` is
+    /// a JSON object of the record's fields in the scenario format, laid
+    /// over the record as it is at `now`; the result is validated as a
+    /// scenario record is (with the records it names, as the world has
+    /// them), then replaces the record. A patch that sets `Status` drops
+    /// the changes under way for that record (it has changed since). An
+    /// invalid patch changes nothing.
+    pub fn patch(
+        &self,
+        kind: RecordKind,
+        id: &str,
+        patch: &serde_json::Value,
+        now: Duration,
+    ) -> Result<(), PatchError> {
+        let serde_json::Value::Object(fields) = patch else {
+            return Err(PatchError::Invalid(ScenarioError::new(
+                ".",
+                "a patch is a JSON object of the record's fields, as a scenario spells them",
+            )));
+        };
+        let mut state = self.lock(now);
+        let world = &mut state.world;
+        let current = match kind {
+            RecordKind::Disk => world.disk_record(id).map(serde_json::to_value),
+            RecordKind::Instance => world.instance_record(id).map(serde_json::to_value),
+            RecordKind::Image => world.image_mut(id).map(|i| serde_json::to_value(&*i)),
+            RecordKind::Snapshot => world.snapshot_mut(id).map(|s| serde_json::to_value(&*s)),
+        };
+        let Some(Ok(serde_json::Value::Object(mut record))) = current else {
+            return Err(PatchError::NotFound);
+        };
+        for (name, value) in fields {
+            record.insert(name.clone(), value.clone());
+        }
+        if record
+            .get(kind.id_field())
+            .and_then(serde_json::Value::as_str)
+            != Some(id)
+        {
+            return Err(PatchError::Invalid(ScenarioError::new(
+                kind.id_field(),
+                "a record's id cannot be changed",
+            )));
+        }
+        let mut document = serde_json::Map::new();
+        if kind == RecordKind::Disk {
+            named_by(world, &record, &mut document);
+        }
+        document.insert(
+            kind.list().to_owned(),
+            serde_json::Value::Array(vec![serde_json::Value::Object(record)]),
+        );
+        let prefix = format!("{}[0].", kind.list());
+        let mut scenario = Scenario::from_json(&serde_json::Value::Object(document).to_string())
+            .map_err(|e| {
+                let path = e.path.strip_prefix(&prefix).unwrap_or(&e.path).to_owned();
+                PatchError::Invalid(ScenarioError::new(path, e.message))
+            })?;
+        let sets_status = fields.contains_key("Status");
+        let replaced = match kind {
+            RecordKind::Disk => scenario
+                .disks
+                .pop()
+                .map(|disk| world.replace_disk(disk).is_ok()),
+            RecordKind::Instance => scenario
+                .instances
+                .pop()
+                .and_then(|new| world.instance_mut(id).map(|old| *old = new))
+                .map(|()| true),
+            RecordKind::Image => scenario
+                .images
+                .pop()
+                .and_then(|new| world.image_mut(id).map(|old| *old = new))
+                .map(|()| true),
+            RecordKind::Snapshot => scenario
+                .snapshots
+                .pop()
+                .and_then(|new| world.snapshot_mut(id).map(|mut old| *old = new))
+                .map(|()| true),
+        };
+        if replaced != Some(true) {
+            return Err(PatchError::NotFound);
+        }
+        if sets_status {
+            let concerns = |change: &Scheduled| match kind {
+                RecordKind::Disk => change.disk_id() == Some(id),
+                RecordKind::Instance => change.instance_id() == Some(id),
+                RecordKind::Image | RecordKind::Snapshot => false,
+            };
+            let due = std::mem::take(&mut state.due);
+            state.due = due.into_iter().filter(|d| !concerns(&d.change)).collect();
+            if kind == RecordKind::Instance {
+                state.deferred.remove(id);
+            }
+        }
+        Ok(())
+    }
+
     /// Reads the world as it is at `now`, under the store's lock, with the
     /// `NextToken`s issued: `read` pages a listing without copying the
     /// records that are not on the page.
@@ -350,6 +448,103 @@ impl Store {
         state.tokens = Tokens::default();
         Ok(())
     }
+}
+
+/// The kinds of record `PATCH /_reinit-disk/KIND/ID` sets facts of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    /// `disks`.
+    Disk,
+    /// `instances`.
+    Instance,
+    /// `images`.
+    Image,
+    /// `snapshots`.
+    Snapshot,
+}
+
+impl RecordKind {
+    /// The kind a path segment names (`disks`, `instances`, `images`,
+    /// `snapshots`).
+    pub fn from_path(segment: &str) -> Option<Self> {
+        match segment {
+            "disks" => Some(Self::Disk),
+            "instances" => Some(Self::Instance),
+            "images" => Some(Self::Image),
+            "snapshots" => Some(Self::Snapshot),
+            _ => None,
+        }
+    }
+
+    /// The scenario's list of this kind.
+    pub const fn list(self) -> &'static str {
+        match self {
+            Self::Disk => "Disks",
+            Self::Instance => "Instances",
+            Self::Image => "Images",
+            Self::Snapshot => "Snapshots",
+        }
+    }
+
+    /// The record's id field.
+    pub const fn id_field(self) -> &'static str {
+        match self {
+            Self::Disk => "DiskId",
+            Self::Instance => "InstanceId",
+            Self::Image => "ImageId",
+            Self::Snapshot => "SnapshotId",
+        }
+    }
+}
+
+/// Why a patch is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PatchError {
+    /// No such record.
+    NotFound,
+    /// The patched record is not a valid scenario record (the path inside
+    /// the record).
+    Invalid(ScenarioError),
+}
+
+/// Adds to `document` the records a patched disk `record` names that the
+/// world has (its instance, image, source snapshot, KMS key), so that the
+/// scenario format checks the disk's references as it checks a world's.
+fn named_by(
+    world: &mut InMemoryWorld,
+    record: &serde_json::Map<String, serde_json::Value>,
+    document: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    let named = |field: &str| record.get(field).and_then(serde_json::Value::as_str);
+    let mut add = |list: &str, value: Option<Result<serde_json::Value, serde_json::Error>>| {
+        if let Some(Ok(value)) = value {
+            document.insert(list.to_owned(), serde_json::Value::Array(vec![value]));
+        }
+    };
+    add(
+        "Instances",
+        named("InstanceId")
+            .and_then(|id| world.instance_record(id))
+            .map(serde_json::to_value),
+    );
+    add(
+        "Images",
+        named("ImageId")
+            .and_then(|id| world.image_mut(id))
+            .map(|i| serde_json::to_value(&*i)),
+    );
+    add(
+        "Snapshots",
+        named("SourceSnapshotId")
+            .and_then(|id| world.snapshot_mut(id))
+            .map(|s| serde_json::to_value(&*s)),
+    );
+    add(
+        "KmsKeys",
+        named("KMSKeyId")
+            .and_then(|id| world.kms_keys().find(|k| k.id == id))
+            .map(serde_json::to_value),
+    );
 }
 
 /// `policy` under `revision`, when one is given: its answers kept, and its
