@@ -282,6 +282,16 @@ impl InMemoryWorld {
         self.images.get_mut(id)
     }
 
+    /// The key pair `name`, to read or change it.
+    pub fn key_pair_mut(&mut self, name: &str) -> Option<&mut KeyPair> {
+        self.key_pairs.get_mut(name)
+    }
+
+    /// The KMS key `id`, to read or change it.
+    pub fn kms_key_mut(&mut self, id: &str) -> Option<&mut KmsKey> {
+        self.kms_keys.get_mut(id)
+    }
+
     /// The snapshot `id`, to read or change it (the world's index of
     /// instant-access snapshots follows the change when the guard drops).
     pub fn snapshot_mut(&mut self, id: &str) -> Option<SnapshotMut<'_>> {

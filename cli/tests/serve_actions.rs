@@ -811,3 +811,52 @@ fn patch_sets_facts_of_one_record_validated_as_a_scenario_record() {
         "IncorrectDiskStatus.",
     );
 }
+
+#[test]
+fn patch_sets_a_kms_key_or_a_key_pair_too() {
+    let server = fleet_server(8);
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/kms-keys/key-1",
+        r#"{"KeyState": "Disabled"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-0000");
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (403, Some("InvalidParameter.KMSKeyId.CMKNotEnabled")),
+        "{body}"
+    );
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/kms-keys/key-1",
+        r#"{"KeyState": "Off"}"#,
+    );
+    assert_eq!(
+        (status, body["Path"].as_str()),
+        (400, Some("KeyState")),
+        "{body}"
+    );
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/kms-keys/key-1",
+        r#"{"KeyState": "Enabled"}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-0000");
+    assert_eq!(status, 200, "{body}");
+
+    let server = Server::start(&["--world", WORLD]);
+    assert_eq!(patch(&server, "/_reinit-disk/key-pairs/kp-1", "{}").0, 200);
+    assert_eq!(patch(&server, "/_reinit-disk/key-pairs/kp-9", "{}").0, 404);
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/key-pairs/kp-1",
+        r#"{"KeyPairName": "kp-2"}"#,
+    );
+    assert_eq!(
+        (status, body["Path"].as_str()),
+        (400, Some("KeyPairName")),
+        "{body}"
+    );
+}

@@ -1,5 +1,5 @@
 //! Admin endpoints added by issue 20, mounted by server.rs:
-//! `PATCH /_reinit-disk/{disks,instances,images,snapshots}/ID` (set facts of
+//! `PATCH /_reinit-disk/{disks,instances,images,snapshots,key-pairs,kms-keys}/ID` (set facts of
 //! one record, validated as a scenario record is: fault injection) and
 //! `GET /_reinit-disk/health` (version, revision, actions served).
 
@@ -47,7 +47,7 @@ pub(super) async fn patch_record(
     let Some(kind) = RecordKind::from_path(&kind) else {
         return json_response(
             StatusCode::NOT_FOUND,
-            &serde_json::json!({"Error": "records are disks, instances, images or snapshots"}),
+            &serde_json::json!({"Error": "records are disks, instances, images, snapshots, key-pairs or kms-keys"}),
         );
     };
     let patch = match serde_json::from_slice::<serde_json::Value>(&body) {

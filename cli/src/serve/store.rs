@@ -337,6 +337,8 @@ impl Store {
             RecordKind::Instance => world.instance_record(id).map(serde_json::to_value),
             RecordKind::Image => world.image_mut(id).map(|i| serde_json::to_value(&*i)),
             RecordKind::Snapshot => world.snapshot_mut(id).map(|s| serde_json::to_value(&*s)),
+            RecordKind::KeyPair => world.key_pair_mut(id).map(|k| serde_json::to_value(&*k)),
+            RecordKind::KmsKey => world.kms_key_mut(id).map(|k| serde_json::to_value(&*k)),
         };
         let Some(Ok(serde_json::Value::Object(mut record))) = current else {
             return Err(PatchError::NotFound);
@@ -389,6 +391,16 @@ impl Store {
                 .pop()
                 .and_then(|new| world.snapshot_mut(id).map(|mut old| *old = new))
                 .map(|()| true),
+            RecordKind::KeyPair => scenario
+                .key_pairs
+                .pop()
+                .and_then(|new| world.key_pair_mut(id).map(|old| *old = new))
+                .map(|()| true),
+            RecordKind::KmsKey => scenario
+                .kms_keys
+                .pop()
+                .and_then(|new| world.kms_key_mut(id).map(|old| *old = new))
+                .map(|()| true),
         };
         if replaced != Some(true) {
             return Err(PatchError::NotFound);
@@ -397,7 +409,10 @@ impl Store {
             let concerns = |change: &Scheduled| match kind {
                 RecordKind::Disk => change.disk_id() == Some(id),
                 RecordKind::Instance => change.instance_id() == Some(id),
-                RecordKind::Image | RecordKind::Snapshot => false,
+                RecordKind::Image
+                | RecordKind::Snapshot
+                | RecordKind::KeyPair
+                | RecordKind::KmsKey => false,
             };
             let due = std::mem::take(&mut state.due);
             state.due = due.into_iter().filter(|d| !concerns(&d.change)).collect();
@@ -461,17 +476,23 @@ pub enum RecordKind {
     Image,
     /// `snapshots`.
     Snapshot,
+    /// `key-pairs`.
+    KeyPair,
+    /// `kms-keys`.
+    KmsKey,
 }
 
 impl RecordKind {
     /// The kind a path segment names (`disks`, `instances`, `images`,
-    /// `snapshots`).
+    /// `snapshots`, `key-pairs`, `kms-keys`).
     pub fn from_path(segment: &str) -> Option<Self> {
         match segment {
             "disks" => Some(Self::Disk),
             "instances" => Some(Self::Instance),
             "images" => Some(Self::Image),
             "snapshots" => Some(Self::Snapshot),
+            "key-pairs" => Some(Self::KeyPair),
+            "kms-keys" => Some(Self::KmsKey),
             _ => None,
         }
     }
@@ -483,6 +504,8 @@ impl RecordKind {
             Self::Instance => "Instances",
             Self::Image => "Images",
             Self::Snapshot => "Snapshots",
+            Self::KeyPair => "KeyPairs",
+            Self::KmsKey => "KmsKeys",
         }
     }
 
@@ -493,6 +516,8 @@ impl RecordKind {
             Self::Instance => "InstanceId",
             Self::Image => "ImageId",
             Self::Snapshot => "SnapshotId",
+            Self::KeyPair => "KeyPairName",
+            Self::KmsKey => "KeyId",
         }
     }
 }
