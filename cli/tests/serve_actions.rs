@@ -236,6 +236,13 @@ fn reboot_status_and_attribute_answer_in_json_and_xml() {
         )
     );
     assert!(body["RequestId"].is_string());
+    assert_eq!(
+        body["VpcAttributes"],
+        json!({"NatIpAddress": "", "PrivateIpAddress": {"IpAddress": []}, "VSwitchId": "", "VpcId": ""})
+    );
+    assert_eq!(body["OperationLocks"], json!({"LockReason": []}));
+    // Only fields the SDK's DescribeInstanceAttributeResponseBody declares.
+    assert!(body.get("OSType").is_none(), "{body}");
     let xml = server.get("Action=DescribeInstanceAttribute&InstanceId=i-2");
     assert!(
         xml.body.starts_with("<?xml") || xml.body.starts_with("<DescribeInstanceAttributeResponse"),

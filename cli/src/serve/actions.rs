@@ -378,7 +378,7 @@ pub fn instance_document(instance: &Instance, image_id: &str) -> Document {
 
 /// An instance's `OperationLocks`, which ECS writes otherwise than a
 /// disk's: `{"LockReason": [{"LockReason": ..}]}`.
-fn instance_locks_document(locks: LockSet) -> Document {
+pub(super) fn instance_locks_document(locks: LockSet) -> Document {
     let locks = locks
         .iter()
         .map(|r| Document::Object(vec![("LockReason", text(r.into()))]))

@@ -639,8 +639,9 @@ pub fn describe_instance_status(
     )
 }
 
-/// `DescribeInstanceAttribute`: one instance, as `DescribeInstances` shows
-/// it, under `DescribeInstanceAttributeResponse`.
+/// `DescribeInstanceAttribute`: one instance, with the fields of the SDK's
+/// `DescribeInstanceAttributeResponseBody` the world knows (in its order),
+/// then `RequestId`. `VpcAttributes` is there empty (footmark reads it).
 pub fn describe_instance_attribute(
     store: &Store,
     params: &Params<'_>,
@@ -654,9 +655,9 @@ pub fn describe_instance_attribute(
     let found = store.read(now, |world: &InMemoryWorld, _| {
         world
             .instance_record(id)
-            .map(|i| instance_document(i, image_of(world, &i.id)))
+            .map(|i| attribute_fields(i, image_of(world, &i.id)))
     });
-    let Some(Document::Object(mut fields)) = found else {
+    let Some(mut fields) = found else {
         return Err(ApiError::InstanceNotFound);
     };
     fields.push(("RequestId", text(ids.request_id)));
@@ -665,6 +666,35 @@ pub fn describe_instance_attribute(
         "DescribeInstanceAttributeResponse",
         &Document::Object(fields),
     )
+}
+
+/// The fields of `DescribeInstanceAttribute`'s answer for `instance`.
+fn attribute_fields(instance: &Instance, image_id: &str) -> Vec<(&'static str, Document)> {
+    let empty_list = |name| Document::Object(vec![(name, Document::List(Vec::new()))]);
+    vec![
+        ("ImageId", text(image_id)),
+        ("InstanceId", text(&instance.id)),
+        ("InstanceName", text("")),
+        ("InstanceType", text("")),
+        ("IoOptimized", Document::Bool(instance.io_optimized)),
+        (
+            "OperationLocks",
+            super::actions::instance_locks_document(instance.operation_locks),
+        ),
+        ("RegionId", text(REGION_ID)),
+        ("Status", text(instance.status.into())),
+        ("StoppedMode", text(instance.stopped_mode_shown())),
+        (
+            "VpcAttributes",
+            Document::Object(vec![
+                ("NatIpAddress", text("")),
+                ("PrivateIpAddress", empty_list("IpAddress")),
+                ("VSwitchId", text("")),
+                ("VpcId", text("")),
+            ]),
+        ),
+        ("ZoneId", text(ZONE_ID)),
+    ]
 }
 
 #[cfg(test)]
