@@ -485,10 +485,24 @@ fn an_unissued_next_token_gets_ecs_error() {
             "The specified parameter NextToken is not valid.",
         );
     }
+    assert_error(
+        &server,
+        "Action=DescribeDisks&NextToken=AAAAAdDWBF2&DryRun=true",
+        400,
+        "InvalidParameter.NextToken",
+        "The specified parameter NextToken is not valid.",
+    );
     // A token issued for disks is not one for instances.
     let (_, body) = get(&server, "Action=DescribeDisks&MaxResults=10");
     let token = body["NextToken"].as_str().unwrap().to_owned();
     assert!(!token.is_empty());
+    assert_error(
+        &server,
+        &format!("Action=DescribeDisks&NextToken={token}&DryRun=true"),
+        400,
+        "DryRunOperation",
+        DRY_RUN,
+    );
     assert_error(
         &server,
         &format!("Action=DescribeInstances&NextToken={token}"),

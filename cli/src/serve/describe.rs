@@ -248,6 +248,24 @@ fn list<'w, T: 'w>(
     Ok(Listed { items, total, next })
 }
 
+/// What a dry run of a listing answers: its `NextToken`, if any, checked
+/// (and no token issued), then `DryRunOperation`.
+fn dry_run_answer(store: &Store, now: Duration, limits: &Limits, paging: &Paging) -> ApiError {
+    let unissued = match paging {
+        Paging::Tokens {
+            token: Some(token), ..
+        } => store.read(now, |_, tokens| {
+            tokens.resume(limits.action, token).is_none()
+        }),
+        _ => false,
+    };
+    if unissued {
+        ApiError::InvalidNextToken
+    } else {
+        ApiError::DryRunOperation
+    }
+}
+
 /// The positions of `ids` the world knows, ascending, each once.
 fn positions(ids: &[String], position: impl Fn(&str) -> Option<usize>) -> Vec<usize> {
     let mut positions: Vec<usize> = ids.iter().filter_map(|id| position(id)).collect();
@@ -410,7 +428,7 @@ pub fn describe_disks(
     let paging = DISKS.paging(params)?;
     named.extend(disk_ids.iter().flatten().cloned());
     if dry_run {
-        return Err(ApiError::DryRunOperation);
+        return Err(dry_run_answer(store, now, &DISKS, &paging));
     }
     let region = in_region(params);
     let listed = store.read(now, |world: &InMemoryWorld, tokens| {
@@ -540,7 +558,7 @@ pub fn describe_instances(
     let paging = INSTANCES.paging(params)?;
     named.extend(instance_ids.iter().flatten().cloned());
     if dry_run {
-        return Err(ApiError::DryRunOperation);
+        return Err(dry_run_answer(store, now, &INSTANCES, &paging));
     }
     let region = in_region(params);
     let listed = store.read(now, |world: &InMemoryWorld, tokens| {
