@@ -9,13 +9,14 @@ use crate::catalogue::INTERNAL_ERROR;
 use crate::checks::Check;
 use crate::model::{
     Account, Disk, DiskStatus, DiskView, Image, ImageView, Instance, InstanceStatus, InstanceView,
-    KeyPair, KeyPairView, KmsKey, KmsKeyView, Snapshot, SnapshotView, Source,
+    KeyPair, KeyPairView, KmsKey, KmsKeyView, LockReason, Snapshot, SnapshotView, Source,
+    StoppedMode,
 };
 use crate::outcome::{OwnedTarget, Rejection};
 use crate::policy::Policy;
 use crate::reinit::decide_and_begin;
 use crate::request::Request;
-use crate::transition::{Transition, WorldMut};
+use crate::transition::{Transition, WorldMut, WorldStatus};
 use crate::world::World;
 
 /// A hash map keyed by id. foldhash with its fixed seed: several times
@@ -40,6 +41,10 @@ pub struct InMemoryWorld {
     instances: Vec<Instance>,
     /// Per instance id, its position in `instances`.
     instance_index: Map<usize>,
+    /// Per instance id, the positions of the disks inserted attached to it
+    /// (a disk moved since by [`InMemoryWorld::disk_mut`] is checked
+    /// again when read: see [`InMemoryWorld::disks_of`]).
+    instance_disks: Map<Vec<usize>>,
     images: Map<Image>,
     snapshots: Map<Snapshot>,
     key_pairs: Map<KeyPair>,
@@ -172,6 +177,12 @@ impl InMemoryWorld {
             });
         }
         slot.disk = Some(self.disks.len());
+        if let Some(instance_id) = &disk.instance_id {
+            self.instance_disks
+                .entry(instance_id.clone())
+                .or_default()
+                .push(self.disks.len());
+        }
         self.disks.push(disk);
         Ok(())
     }
@@ -227,6 +238,28 @@ impl InMemoryWorld {
         self.disks.get_mut(position)
     }
 
+    /// Replaces the disk whose id is `disk.id` by `disk`, in its place in
+    /// the order (the index of each instance's disks follows a new
+    /// `InstanceId`); returns the disk it replaced. No such disk:
+    /// [`TransitionError::UnknownDisk`].
+    pub fn replace_disk(&mut self, disk: Disk) -> Result<Disk, TransitionError> {
+        let position = self
+            .disk_position(&disk.id)
+            .ok_or_else(|| TransitionError::UnknownDisk(disk.id.clone()))?;
+        if let Some(instance_id) = &disk.instance_id {
+            let positions = self.instance_disks.entry(instance_id.clone()).or_default();
+            if !positions.contains(&position) {
+                positions.push(position);
+                positions.sort_unstable();
+            }
+        }
+        let slot = self
+            .disks
+            .get_mut(position)
+            .ok_or_else(|| TransitionError::UnknownDisk(disk.id.clone()))?;
+        Ok(core::mem::replace(slot, disk))
+    }
+
     /// The instance `id`, to read or change it.
     pub fn instance_mut(&mut self, id: &str) -> Option<&mut Instance> {
         let position = *self.instance_index.get(id)?;
@@ -247,6 +280,16 @@ impl InMemoryWorld {
     /// The image `id`, to read or change it.
     pub fn image_mut(&mut self, id: &str) -> Option<&mut Image> {
         self.images.get_mut(id)
+    }
+
+    /// The key pair `name`, to read or change it.
+    pub fn key_pair_mut(&mut self, name: &str) -> Option<&mut KeyPair> {
+        self.key_pairs.get_mut(name)
+    }
+
+    /// The KMS key `id`, to read or change it.
+    pub fn kms_key_mut(&mut self, id: &str) -> Option<&mut KmsKey> {
+        self.kms_keys.get_mut(id)
     }
 
     /// The snapshot `id`, to read or change it (the world's index of
@@ -283,6 +326,49 @@ impl InMemoryWorld {
     pub fn instances_named<S: AsRef<str>>(&self, ids: &[S]) -> impl Iterator<Item = &Instance> {
         let positions = positions(ids, |id| self.instance_index.get(id).copied());
         positions.into_iter().filter_map(|i| self.instances.get(i))
+    }
+
+    /// The disks inserted attached to the instance `instance_id` that are
+    /// still attached to it, in the order inserted: one hash look-up, not a
+    /// scan of the world. (A disk attached to it later through
+    /// [`Self::disk_mut`] is not listed.)
+    pub fn disks_of<'a>(&'a self, instance_id: &'a str) -> impl Iterator<Item = &'a Disk> {
+        self.instance_disks
+            .get(instance_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.disks.get(i))
+            .filter(move |d| d.instance_id.as_deref() == Some(instance_id))
+    }
+
+    /// The position of the disk `id` in the order inserted (0 first).
+    pub fn disk_position(&self, id: &str) -> Option<usize> {
+        self.disk_slots.get(id)?.disk
+    }
+
+    /// The position of the instance `id` in the order inserted.
+    pub fn instance_position(&self, id: &str) -> Option<usize> {
+        self.instance_index.get(id).copied()
+    }
+
+    /// The disk at `position` in the order inserted (0 first).
+    pub fn disk_at(&self, position: usize) -> Option<&Disk> {
+        self.disks.get(position)
+    }
+
+    /// The instance at `position` in the order inserted.
+    pub fn instance_at(&self, position: usize) -> Option<&Instance> {
+        self.instances.get(position)
+    }
+
+    /// How many disks the world has.
+    pub fn disk_count(&self) -> usize {
+        self.disks.len()
+    }
+
+    /// How many instances the world has.
+    pub fn instance_count(&self) -> usize {
+        self.instances.len()
     }
 
     /// The images, in no particular order.
@@ -375,8 +461,37 @@ impl World for InMemoryWorld {
     }
 }
 
+impl WorldStatus for InMemoryWorld {
+    fn disk_status(&self, disk_id: &str) -> Option<DiskStatus> {
+        self.disk_record(disk_id).map(|d| d.status)
+    }
+    fn instance_status(&self, instance_id: &str) -> Option<InstanceStatus> {
+        self.instance_record(instance_id).map(|i| i.status)
+    }
+    fn has_disk_reiniting(&self, instance_id: &str) -> bool {
+        self.disks_of(instance_id)
+            .any(|d| d.status == DiskStatus::ReIniting)
+    }
+    fn locked_for_security(&self, instance_id: &str) -> bool {
+        self.instance_record(instance_id)
+            .is_some_and(|i| i.operation_locks.contains(LockReason::Security))
+    }
+}
+
 impl WorldMut for InMemoryWorld {
     type Error = TransitionError;
+
+    fn set_stopped_mode(
+        &mut self,
+        instance_id: &str,
+        mode: StoppedMode,
+    ) -> Result<(), TransitionError> {
+        let instance = self
+            .instance_mut(instance_id)
+            .ok_or_else(|| TransitionError::UnknownInstance(instance_id.to_owned()))?;
+        instance.stopped_mode = Some(mode);
+        Ok(())
+    }
 
     fn set_disk_status(
         &mut self,

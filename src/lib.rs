@@ -96,5 +96,7 @@ pub use policy::Policy;
 pub use reinit::decide_and_begin;
 pub use request::{ACTION, Param, ParamSet, Request, SecurityEnhancementStrategy};
 pub use revision::Revision;
-pub use transition::{Stage, Transition, WorldMut};
+pub use transition::{
+    Applied, InstanceAction, Refusal, Scheduled, Stage, Transition, Wait, WorldMut, WorldStatus,
+};
 pub use world::World;

@@ -1013,6 +1013,7 @@ mod later {
                         hibernation_configured: hibernation,
                         login_as_non_root: non_root,
                         io_optimized: !not_optimized,
+                        stopped_mode: None,
                     }],
                     images: if image_present {
                         vec![Image {

@@ -607,3 +607,108 @@ fn an_owned_target_keeps_the_new_fields_and_an_old_record_reads_with_their_defau
     assert_eq!(read.key_pair_name, None);
     assert_eq!(read.instance_status_after, InstanceStatus::Stopped);
 }
+
+/// The one state machine's values (issue 20): an instance action checks,
+/// then begins, and returns its end as a change guarded by the status it
+/// expects; a change that finds its record changed since is dropped.
+mod machine {
+    use super::world;
+    use reinit_disk::model::{DiskStatus, InstanceStatus, LockReason, LockSet};
+    use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut, WorldStatus};
+
+    fn instance_status(w: &reinit_disk::InMemoryWorld) -> InstanceStatus {
+        w.instance_status("i-1").unwrap()
+    }
+
+    #[test]
+    fn an_instance_action_begins_and_its_end_is_guarded() {
+        let mut w = world();
+        assert_eq!(
+            InstanceAction::Stop.check(&w, "i-1"),
+            Err(Refusal::IncorrectStatus)
+        );
+        assert_eq!(
+            InstanceAction::Start.check(&w, "i-404"),
+            Err(Refusal::NotFound)
+        );
+        let end = InstanceAction::Start.begin(&mut w, "i-1").unwrap().unwrap();
+        assert_eq!(instance_status(&w), InstanceStatus::Starting);
+        assert_eq!(
+            end,
+            Scheduled::Instance {
+                id: "i-1".into(),
+                expects: InstanceStatus::Starting,
+                then: InstanceStatus::Running
+            }
+        );
+        assert_eq!(InstanceAction::Start.wait(), Wait::Start);
+        // Changed since (set Stopping by hand): the end is dropped.
+        w.set_instance_status("i-1", InstanceStatus::Stopping)
+            .unwrap();
+        assert_eq!(end.apply(&mut w).unwrap(), Applied::Dropped);
+        assert_eq!(instance_status(&w), InstanceStatus::Stopping);
+        // As expected: applied.
+        w.set_instance_status("i-1", InstanceStatus::Starting)
+            .unwrap();
+        assert_eq!(end.apply(&mut w).unwrap(), Applied::Done(None));
+        assert_eq!(instance_status(&w), InstanceStatus::Running);
+        // A reboot: Running, Starting, Running.
+        let end = InstanceAction::Reboot
+            .begin(&mut w, "i-1")
+            .unwrap()
+            .unwrap();
+        assert_eq!(instance_status(&w), InstanceStatus::Starting);
+        end.apply(&mut w).unwrap();
+        assert_eq!(instance_status(&w), InstanceStatus::Running);
+        // Locked for security: refused before the status is read.
+        w.instance_mut("i-1").unwrap().operation_locks = LockSet::EMPTY.with(LockReason::Security);
+        assert_eq!(
+            InstanceAction::Stop.check(&w, "i-1"),
+            Err(Refusal::LockedForSecurity)
+        );
+        assert_eq!(
+            InstanceAction::Start.check(&w, "i-1"),
+            Err(Refusal::LockedForSecurity)
+        );
+    }
+
+    #[test]
+    fn a_disk_change_is_dropped_when_its_disk_changed_and_a_start_waits_for_reiniting_disks() {
+        let mut w = world();
+        let settle = Scheduled::Disk {
+            id: "d-sys".into(),
+            expects: DiskStatus::ReIniting,
+            then: DiskStatus::InUse,
+        };
+        // Not ReIniting: dropped, the disk left as it is.
+        w.set_disk_status("d-sys", DiskStatus::Available).unwrap();
+        assert_eq!(settle.apply(&mut w).unwrap(), Applied::Dropped);
+        assert_eq!(w.disk_status("d-sys"), Some(DiskStatus::Available));
+        // One disk of i-1 re-initializing: no start, the auto-start waits.
+        w.set_disk_status("d-snap", DiskStatus::ReIniting).unwrap();
+        assert!(w.has_disk_reiniting("i-1"));
+        assert_eq!(
+            InstanceAction::Start.check(&w, "i-1"),
+            Err(Refusal::DiskReIniting)
+        );
+        let start = Scheduled::AutoStart { id: "i-1".into() };
+        assert_eq!(start.apply(&mut w).unwrap(), Applied::Deferred);
+        assert_eq!(w.instance_status("i-1"), Some(InstanceStatus::Stopped));
+        let settle_snap = Scheduled::Disk {
+            id: "d-snap".into(),
+            expects: DiskStatus::ReIniting,
+            then: DiskStatus::InUse,
+        };
+        assert_eq!(settle_snap.apply(&mut w).unwrap(), Applied::Done(None));
+        let owner = settle_snap
+            .settles_disk_of(|id| w.disk_record(id).and_then(|d| d.instance_id.as_deref()));
+        assert_eq!(owner, Some("i-1"));
+        assert!(matches!(
+            start.apply(&mut w).unwrap(),
+            Applied::Done(Some((Wait::Start, Scheduled::Instance { .. })))
+        ));
+        assert_eq!(w.instance_status("i-1"), Some(InstanceStatus::Starting));
+        // An auto-start that finds the instance started already: dropped.
+        assert_eq!(start.apply(&mut w).unwrap(), Applied::Dropped);
+    }
+}

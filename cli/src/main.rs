@@ -170,8 +170,10 @@ enum Command {
         format: cli::diff::Format,
     },
     /// Serve an ECS endpoint for the world of a scenario file (empty without
-    /// one): ReInitDisk, DescribeDisks, DescribeInstances, StopInstance and
-    /// StartInstance, in JSON and XML, with statuses that change in time.
+    /// one): ReInitDisk, DescribeDisks, DescribeInstances,
+    /// DescribeInstanceStatus, DescribeInstanceAttribute, StopInstance,
+    /// StartInstance and RebootInstance, in JSON and XML, with statuses that
+    /// change in time.
     /// Prints the bound address first, then one log line a request on
     /// standard error; stops on SIGINT or SIGTERM once the requests in
     /// flight are answered (exit 0). docs/serve.md has the details.

@@ -167,11 +167,9 @@ fn fleet(n: usize) -> Scenario {
 }
 
 fn statuses(store: &Store, now: Duration) -> Vec<String> {
-    store
-        .disks(now, None, |_| true)
-        .iter()
-        .map(|d| d.status.to_string())
-        .collect()
+    store.read(now, |world, _| {
+        world.disks().map(|d| d.status.to_string()).collect()
+    })
 }
 
 #[test]
@@ -212,22 +210,15 @@ fn describe_by_ids_lists_each_named_disk_once_in_the_loaded_order() {
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-    let listed: Vec<String> = store
-        .disks(Duration::ZERO, Some(&ids), |_| true)
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
-    assert_eq!(listed, ["d-3", "d-7", "d-49"]);
-    let listed: Vec<String> = store
-        .instances(
-            Duration::ZERO,
-            Some(&["i-9".to_owned(), "i-2".to_owned()]),
-            |_| true,
-        )
-        .into_iter()
-        .map(|i| i.id)
-        .collect();
-    assert_eq!(listed, ["i-2", "i-9"]);
-    assert!(store.disks(Duration::ZERO, Some(&[]), |_| true).is_empty());
-    assert_eq!(store.disks(Duration::ZERO, None, |_| true).len(), 50);
+    store.read(Duration::ZERO, |world, _| {
+        let listed: Vec<&str> = world.disks_named(&ids).map(|d| d.id.as_str()).collect();
+        assert_eq!(listed, ["d-3", "d-7", "d-49"]);
+        let listed: Vec<&str> = world
+            .instances_named(&["i-9", "i-2"])
+            .map(|i| i.id.as_str())
+            .collect();
+        assert_eq!(listed, ["i-2", "i-9"]);
+        assert_eq!(world.disks_named::<&str>(&[]).count(), 0);
+        assert_eq!(world.disks().count(), 50);
+    });
 }

@@ -126,6 +126,7 @@ pub fn instance(u: &mut Unstructured<'_>) -> Result<Instance> {
         hibernation_configured: u.ratio(1, 8)?,
         login_as_non_root: u.ratio(1, 4)?,
         io_optimized: !u.ratio(1, 8)?,
+        stopped_mode: None,
     })
 }
 

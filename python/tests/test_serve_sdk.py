@@ -102,6 +102,43 @@ def new_instance_status(client, instance_id):
     return body.instances.instance[0].status
 
 
+def test_the_current_sdk_gets_dry_run_operation_and_the_actions_around_a_reinit(server):
+    """Issue 20: DryRun (the SDK's own exception, nothing changed), StoppedMode,
+    RebootInstance, DescribeInstanceStatus, DescribeInstanceAttribute, and
+    DescribeDisks paged by MaxResults/NextToken, through the SDK's models."""
+    from alibabacloud_ecs20140526 import models as m
+    from Tea.exceptions import TeaException
+
+    client = new_client(server)
+    with pytest.raises(TeaException) as raised:
+        client.stop_instance(m.StopInstanceRequest(instance_id="i-1", dry_run=True))
+    assert (raised.value.code, raised.value.data["statusCode"], raised.value.message.split(" request id")[0]) == (
+        "DryRunOperation", 400, "code: 400, Request validation has been passed with DryRun flag set.")
+    assert new_instance_status(client, "i-1") == "Running"
+    client.stop_instance(m.StopInstanceRequest(instance_id="i-1", stopped_mode="StopCharging", force_stop=True))
+    server.advance(2)
+    body = client.describe_instances(m.DescribeInstancesRequest(region_id="cn-hangzhou")).body
+    modes = {i.instance_id: (i.status, i.stopped_mode) for i in body.instances.instance}
+    assert modes == {"i-1": ("Stopped", "StopCharging"), "i-2": ("Stopped", "KeepCharging")}
+    body = client.describe_instance_status(
+        m.DescribeInstanceStatusRequest(region_id="cn-hangzhou", instance_id=["i-2", "i-1"])).body
+    assert [(s.instance_id, s.status) for s in body.instance_statuses.instance_status] == [
+        ("i-1", "Stopped"), ("i-2", "Stopped")]
+    client.start_instance(m.StartInstanceRequest(instance_id="i-1"))
+    server.advance(2)
+    client.reboot_instance(m.RebootInstanceRequest(instance_id="i-1"))
+    body = client.describe_instance_attribute(m.DescribeInstanceAttributeRequest(instance_id="i-1")).body
+    assert (body.instance_id, body.status, body.stopped_mode) == ("i-1", "Starting", "Not-applicable")
+    seen, token = [], None
+    for _ in range(5):
+        body = client.describe_disks(m.DescribeDisksRequest(region_id="cn-hangzhou", max_results=1, next_token=token)).body
+        seen += [d.disk_id for d in body.disks.disk]
+        token = body.next_token
+        if not token:
+            break
+    assert seen == ["d-sys-1", "d-data-1", "d-sys-2"]
+
+
 def test_the_current_sdk_runs_the_whole_flow(server):
     from alibabacloud_ecs20140526 import models as m
 

@@ -63,6 +63,36 @@ pub enum OsType {
     Windows,
 }
 
+/// `StoppedMode` of a stopped instance in ECS, as `StopInstance` takes it and
+/// `DescribeInstances` shows it.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    EnumIter,
+    EnumCount,
+    IntoStaticStr,
+    VariantArray,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub enum StoppedMode {
+    /// `KeepCharging`: standard mode, the instance's resources kept and
+    /// billed (the default: the economical mode is an account setting the
+    /// world does not have).
+    #[default]
+    KeepCharging,
+    /// `StopCharging`: economical mode.
+    StopCharging,
+}
+
 /// `LockReason` of an instance's or a disk's `OperationLocks` in ECS.
 #[derive(
     Clone,
@@ -227,6 +257,10 @@ pub struct Instance {
     pub login_as_non_root: bool,
     /// `IoOptimized` (default `true`).
     pub io_optimized: bool,
+    /// `StoppedMode`: how it was last stopped (`StopInstance`'s
+    /// `StoppedMode`; default none, shown as `KeepCharging` while the
+    /// instance is stopped).
+    pub stopped_mode: Option<StoppedMode>,
 }
 
 /// The serialized shape of [`Instance`], field for field: serde's derive
@@ -251,6 +285,8 @@ struct InstanceFields {
     login_as_non_root: bool,
     #[serde(default = "yes")]
     io_optimized: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stopped_mode: Option<StoppedMode>,
 }
 
 /// A blank instance: no id, `Stopped`, started before, every other fact at
@@ -267,6 +303,7 @@ impl Default for Instance {
             hibernation_configured: false,
             login_as_non_root: false,
             io_optimized: true,
+            stopped_mode: None,
         }
     }
 }
@@ -282,6 +319,18 @@ impl Instance {
         self.status = status;
         if status == InstanceStatus::Running {
             self.has_started = true;
+        }
+    }
+
+    /// The `StoppedMode` `DescribeInstances` shows: how it was stopped
+    /// (default `KeepCharging`) while it is `Stopped` or `Stopping`,
+    /// `Not-applicable` otherwise.
+    pub fn stopped_mode_shown(&self) -> &'static str {
+        match self.status {
+            InstanceStatus::Stopped | InstanceStatus::Stopping => {
+                self.stopped_mode.unwrap_or_default().into()
+            }
+            _ => "Not-applicable",
         }
     }
 

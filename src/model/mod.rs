@@ -96,7 +96,9 @@ pub use disk::{
     ShapeError, Source, SourceKind,
 };
 pub use image::{Image, ImageOwnerAlias, ImageView};
-pub use instance::{Instance, InstanceStatus, InstanceView, LockReason, LockSet, OsType};
+pub use instance::{
+    Instance, InstanceStatus, InstanceView, LockReason, LockSet, OsType, StoppedMode,
+};
 pub use snapshot::{CreationTime, CreationTimeError, Snapshot, SnapshotView};
 
 /// Writes `names` separated by `, ` (the one way lists of names are shown:

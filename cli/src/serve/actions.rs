@@ -1,19 +1,22 @@
 //! The actions the server answers, each a function of the request, the
 //! store and the time: `ReInitDisk` (decided by the engine), the
-//! `Describe*` calls a client polls, `StopInstance` and `StartInstance`.
-//! No I/O here: the HTTP glue (server.rs) reads the request and writes the
-//! response.
+//! `Describe*` calls a client polls (describe.rs), `StopInstance`,
+//! `StartInstance` and `RebootInstance` (the library's
+//! [`InstanceAction`]s). No I/O here: the HTTP glue (server.rs) reads the
+//! request and writes the response.
 
 use std::time::Duration;
 
+use super::describe::{self, boolean, delete_with_instance, portable, source_snapshot};
 use super::errors::ApiError;
-use super::store::{InstanceError, Store};
-use reinit_disk::model::{Disk, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet};
+use super::store::Store;
+use reinit_disk::model::{Disk, DiskSource, Instance, LockSet, StoppedMode};
 use reinit_disk::revision::Revision;
 use reinit_disk::wire::{
     Document, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
     encode_document, encode_error, encode_malformed,
 };
+use reinit_disk::{InstanceAction, Refusal};
 
 /// What one request did, for the log line: the action, the ids it named,
 /// and the code it answered with (`None`: success).
@@ -28,12 +31,28 @@ pub struct Handled {
 }
 
 /// The actions, by name.
-pub const ACTIONS: [&str; 5] = [
+pub const ACTIONS: [&str; 8] = [
     "ReInitDisk",
+    "DescribeDisks",
+    "DescribeInstances",
+    "DescribeInstanceStatus",
+    "DescribeInstanceAttribute",
+    "StopInstance",
+    "StartInstance",
+    "RebootInstance",
+];
+
+/// The actions whose request model in the official SDK
+/// (alibabacloud-ecs20140526 7.11.8) has a `DryRun` field: each answers a
+/// dry run that would be accepted with `DryRunOperation` and changes
+/// nothing. (`ReInitDisk`, `DescribeInstanceStatus` and
+/// `DescribeInstanceAttribute` have none: their `DryRun` is not read.)
+pub const DRY_RUN_ACTIONS: [&str; 5] = [
     "DescribeDisks",
     "DescribeInstances",
     "StopInstance",
     "StartInstance",
+    "RebootInstance",
 ];
 
 /// Answers `http` at `now`: the response, and what it did.
@@ -80,13 +99,52 @@ pub fn handle(
             .unwrap_or_else(|e| error_response(format, ids, &ApiError::Encode(e)));
         return (response, handled);
     }
-    let result = match action.as_str() {
-        "DescribeDisks" => describe_disks(store, &params, format, now, ids, &mut handled),
-        "DescribeInstances" => describe_instances(store, &params, format, now, ids, &mut handled),
-        "StopInstance" => instance_action(store, &params, format, now, ids, &mut handled, true),
-        "StartInstance" => instance_action(store, &params, format, now, ids, &mut handled, false),
+    let named = &mut handled.ids;
+    let result = dry_run(&action, &params).and_then(|dry_run| match action.as_str() {
+        "DescribeDisks" => {
+            describe::describe_disks(store, &params, format, now, ids, dry_run, named)
+        }
+        "DescribeInstances" => {
+            describe::describe_instances(store, &params, format, now, ids, dry_run, named)
+        }
+        "DescribeInstanceStatus" => {
+            describe::describe_instance_status(store, &params, format, now, ids, named)
+        }
+        "DescribeInstanceAttribute" => {
+            describe::describe_instance_attribute(store, &params, format, now, ids, named)
+        }
+        "StopInstance" => instance_action(
+            store,
+            &params,
+            format,
+            now,
+            ids,
+            named,
+            InstanceAction::Stop,
+            dry_run,
+        ),
+        "StartInstance" => instance_action(
+            store,
+            &params,
+            format,
+            now,
+            ids,
+            named,
+            InstanceAction::Start,
+            dry_run,
+        ),
+        "RebootInstance" => instance_action(
+            store,
+            &params,
+            format,
+            now,
+            ids,
+            named,
+            InstanceAction::Reboot,
+            dry_run,
+        ),
         _ => Err(ApiError::ActionNotFound),
-    };
+    });
     (finish(result, format, ids, &mut handled), handled)
 }
 
@@ -133,7 +191,7 @@ pub fn error_response(format: Format, ids: &Ids<'_>, error: &ApiError) -> Respon
     }
 }
 
-fn document(format: Format, root: &str, value: &Document) -> Result<Response, ApiError> {
+pub(super) fn document(format: Format, root: &str, value: &Document) -> Result<Response, ApiError> {
     let body = encode_document(format, root, value).map_err(ApiError::Encode)?;
     Ok(Response {
         status: 200,
@@ -169,182 +227,66 @@ fn reinit_disk(
     Ok(done.response)
 }
 
-/// A list parameter as ECS takes it: a JSON array of strings in one
-/// parameter (`DiskIds=["d-1","d-2"]`).
-fn id_list(
-    params: &Params<'_>,
-    name: &'static str,
-    invalid: ApiError,
-) -> Result<Option<Vec<String>>, ApiError> {
-    match params.get(name).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(text) => match serde_json::from_str::<Vec<String>>(text) {
-            Ok(ids) if ids.len() <= 100 => Ok(Some(ids)),
-            _ => Err(invalid),
-        },
+/// Whether `action` is asked for a dry run: `DryRun=true` on an action
+/// that reads it ([`DRY_RUN_ACTIONS`]).
+fn dry_run(action: &str, params: &Params<'_>) -> Result<bool, ApiError> {
+    if !DRY_RUN_ACTIONS.contains(&action) {
+        return Ok(false);
     }
+    Ok(boolean(params, "DryRun")?.unwrap_or(false))
 }
 
-/// `PageNumber` (from 1) and `PageSize` (1 to `max`, default 10).
-fn page(params: &Params<'_>, max: u64) -> Result<(u64, u64), ApiError> {
-    let number =
-        |name: &'static str, default: u64, range: core::ops::RangeInclusive<u64>| match params
-            .get(name)
-            .filter(|v| !v.is_empty())
-        {
-            None => Ok(default),
-            Some(text) => text
-                .parse::<u64>()
-                .ok()
-                .filter(|n| range.contains(n))
-                .ok_or(ApiError::InvalidPage(name)),
-        };
-    Ok((
-        number("PageNumber", 1, 1..=u64::from(u32::MAX))?,
-        number("PageSize", 10, 1..=max)?,
-    ))
-}
-
-/// The items of page `number` of `size`.
-fn page_of<T>(items: Vec<T>, number: u64, size: u64) -> Vec<T> {
-    let skip = usize::try_from(number.saturating_sub(1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let take = usize::try_from(size).unwrap_or(usize::MAX);
-    items.into_iter().skip(skip).take(take).collect()
-}
-
-/// The `Status` filter: one of `statuses` by its ECS name.
-fn status_filter<S: Copy + Into<&'static str>>(
-    params: &Params<'_>,
-    statuses: &[S],
-) -> Result<Option<S>, ApiError> {
-    match params.get("Status").filter(|v| !v.is_empty()) {
+/// `StoppedMode`: `KeepCharging` or `StopCharging`.
+fn stopped_mode(params: &Params<'_>) -> Result<Option<StoppedMode>, ApiError> {
+    match params.get("StoppedMode").filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(text) => statuses
-            .iter()
-            .copied()
-            .find(|s| (*s).into() == text)
+        Some(v) => v
+            .parse()
             .map(Some)
-            .ok_or(ApiError::InvalidParameter("Status")),
+            .map_err(|_| ApiError::InvalidParameter("StoppedMode")),
     }
 }
 
-fn describe_disks(
-    store: &Store,
-    params: &Params<'_>,
-    format: Format,
-    now: Duration,
-    ids: &Ids<'_>,
-    handled: &mut Handled,
-) -> Result<Response, ApiError> {
-    let disk_ids = id_list(params, "DiskIds", ApiError::InvalidDiskIds)?;
-    let instance_id = params.get("InstanceId").filter(|v| !v.is_empty());
-    let status = status_filter(params, DISK_STATUSES)?;
-    let (number, size) = page(params, 100)?;
-    handled.ids.extend(disk_ids.iter().flatten().cloned());
-    let disks = store.disks(now, disk_ids.as_deref(), |d| {
-        instance_id.is_none_or(|i| d.instance_id.as_deref() == Some(i))
-            && status.is_none_or(|s| d.status == s)
-    });
-    let page = Page {
-        action: "DescribeDisks",
-        list: ("Disks", "Disk"),
-        number,
-        size,
-    };
-    page.respond(format, ids, disks, disk_document)
-}
-
-/// One page of a `Describe*` answer.
-struct Page {
-    action: &'static str,
-    /// The list's element and each item's (`Disks`, `Disk`).
-    list: (&'static str, &'static str),
-    number: u64,
-    size: u64,
-}
-
-impl Page {
-    /// `{LIST: {ITEM: [...]}, "TotalCount", "PageNumber", "PageSize",
-    /// "RequestId"}`, the items of this page of `all`, in ECS's order; in
-    /// XML under `ACTIONResponse`.
-    fn respond<T>(
-        &self,
-        format: Format,
-        ids: &Ids<'_>,
-        all: Vec<T>,
-        item: fn(&T) -> Document,
-    ) -> Result<Response, ApiError> {
-        let total = all.len();
-        let items = page_of(all, self.number, self.size)
-            .iter()
-            .map(item)
-            .collect();
-        let (list, each) = self.list;
-        document(
-            format,
-            &format!("{}Response", self.action),
-            &Document::Object(vec![
-                (list, Document::Object(vec![(each, Document::List(items))])),
-                ("TotalCount", count(total)),
-                ("PageNumber", Document::Number(self.number)),
-                ("PageSize", Document::Number(self.size)),
-                ("RequestId", text(ids.request_id)),
-            ]),
-        )
-    }
-}
-
-fn describe_instances(
-    store: &Store,
-    params: &Params<'_>,
-    format: Format,
-    now: Duration,
-    ids: &Ids<'_>,
-    handled: &mut Handled,
-) -> Result<Response, ApiError> {
-    let instance_ids = id_list(params, "InstanceIds", ApiError::InvalidInstanceIds)?;
-    let status = status_filter(params, INSTANCE_STATUSES)?;
-    let (number, size) = page(params, 100)?;
-    handled.ids.extend(instance_ids.iter().flatten().cloned());
-    let instances = store.instances(now, instance_ids.as_deref(), |i| {
-        status.is_none_or(|s| i.status == s)
-    });
-    let page = Page {
-        action: "DescribeInstances",
-        list: ("Instances", "Instance"),
-        number,
-        size,
-    };
-    page.respond(format, ids, instances, instance_document)
-}
-
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the request's parts, the action and the dry run, as every action takes them"
+)]
 fn instance_action(
     store: &Store,
     params: &Params<'_>,
     format: Format,
     now: Duration,
     ids: &Ids<'_>,
-    handled: &mut Handled,
-    stop: bool,
+    named: &mut Vec<String>,
+    action: InstanceAction,
+    dry_run: bool,
 ) -> Result<Response, ApiError> {
     let id = params
         .get("InstanceId")
         .filter(|v| !v.is_empty())
         .ok_or(ApiError::MissingParameter("InstanceId"))?;
-    handled.ids.push(id.to_owned());
-    let done = if stop {
-        store.stop_instance(id, now)
-    } else {
-        store.start_instance(id, now)
+    named.push(id.to_owned());
+    // Read as ECS documents them; a forced stop or reboot takes as long.
+    let _force = boolean(params, "ForceStop")?;
+    let mode = match action {
+        InstanceAction::Stop => stopped_mode(params)?,
+        InstanceAction::Start | InstanceAction::Reboot => None,
     };
-    done.map_err(|e| match e {
-        InstanceError::NotFound => ApiError::InstanceNotFound,
-        InstanceError::IncorrectStatus => ApiError::IncorrectInstanceStatus,
-    })?;
-    let root = if stop {
-        "StopInstanceResponse"
-    } else {
-        "StartInstanceResponse"
+    store
+        .instance_action(action, id, now, dry_run, mode)
+        .map_err(|e| match e {
+            Refusal::NotFound => ApiError::InstanceNotFound,
+            Refusal::LockedForSecurity => ApiError::InstanceLockedForSecurity,
+            Refusal::IncorrectStatus => ApiError::IncorrectInstanceStatus,
+            Refusal::DiskReIniting => ApiError::DiskError,
+        })?;
+    if dry_run {
+        return Err(ApiError::DryRunOperation);
+    }
+    let root = match action {
+        InstanceAction::Stop => "StopInstanceResponse",
+        InstanceAction::Start => "StartInstanceResponse",
+        InstanceAction::Reboot => "RebootInstanceResponse",
     };
     document(
         format,
@@ -353,28 +295,11 @@ fn instance_action(
     )
 }
 
-const DISK_STATUSES: &[DiskStatus] = &[
-    DiskStatus::InUse,
-    DiskStatus::Available,
-    DiskStatus::Attaching,
-    DiskStatus::Detaching,
-    DiskStatus::Creating,
-    DiskStatus::ReIniting,
-];
-
-const INSTANCE_STATUSES: &[InstanceStatus] = &[
-    InstanceStatus::Pending,
-    InstanceStatus::Running,
-    InstanceStatus::Starting,
-    InstanceStatus::Stopping,
-    InstanceStatus::Stopped,
-];
-
-fn text(value: &str) -> Document {
+pub(super) fn text(value: &str) -> Document {
     Document::Text(value.to_owned())
 }
 
-fn count(n: usize) -> Document {
+pub(super) fn count(n: usize) -> Document {
     Document::Number(u64::try_from(n).unwrap_or(u64::MAX))
 }
 
@@ -389,17 +314,11 @@ fn locks_document(locks: LockSet) -> Document {
 
 /// A disk as `DescribeDisks` shows it.
 pub fn disk_document(disk: &Disk) -> Document {
-    let (image_id, snapshot_id) = match &disk.source {
-        DiskSource::Image {
-            image_id,
-            snapshot_id,
-        } => (
-            image_id.as_str(),
-            snapshot_id.as_deref().unwrap_or_default(),
-        ),
-        DiskSource::Snapshot { snapshot_id } => ("", snapshot_id.as_str()),
-        DiskSource::Empty => ("", ""),
+    let image_id = match &disk.source {
+        DiskSource::Image { image_id, .. } => image_id.as_str(),
+        DiskSource::Snapshot { .. } | DiskSource::Empty => "",
     };
+    let snapshot_id = source_snapshot(disk).unwrap_or_default();
     Document::Object(vec![
         ("DiskId", text(&disk.id)),
         ("Type", text(disk.source.as_source().disk_type().into())),
@@ -417,15 +336,30 @@ pub fn disk_document(disk: &Disk) -> Document {
             text(disk.kms_key_id.as_deref().unwrap_or_default()),
         ),
         ("MultiAttach", text(disk.multi_attach.into())),
+        ("RegionId", text(describe::REGION_ID)),
+        ("ZoneId", text(describe::ZONE_ID)),
+        ("DiskName", text("")),
+        ("Portable", Document::Bool(portable(disk))),
+        (
+            "DeleteWithInstance",
+            Document::Bool(delete_with_instance(disk)),
+        ),
         ("OperationLocks", locks_document(disk.operation_locks)),
     ])
 }
 
-/// An instance as `DescribeInstances` shows it.
-pub fn instance_document(instance: &Instance) -> Document {
+/// An instance as `DescribeInstances` shows it; `image_id` the image it
+/// runs (its system disk's).
+pub fn instance_document(instance: &Instance, image_id: &str) -> Document {
     Document::Object(vec![
         ("InstanceId", text(&instance.id)),
+        ("RegionId", text(describe::REGION_ID)),
+        ("ZoneId", text(describe::ZONE_ID)),
+        ("InstanceName", text("")),
+        ("InstanceType", text("")),
+        ("ImageId", text(image_id)),
         ("Status", text(instance.status.into())),
+        ("StoppedMode", text(instance.stopped_mode_shown())),
         ("OSType", text(instance.os_type.into())),
         ("IoOptimized", Document::Bool(instance.io_optimized)),
         (
@@ -444,7 +378,7 @@ pub fn instance_document(instance: &Instance) -> Document {
 
 /// An instance's `OperationLocks`, which ECS writes otherwise than a
 /// disk's: `{"LockReason": [{"LockReason": ..}]}`.
-fn instance_locks_document(locks: LockSet) -> Document {
+pub(super) fn instance_locks_document(locks: LockSet) -> Document {
     let locks = locks
         .iter()
         .map(|r| Document::Object(vec![("LockReason", text(r.into()))]))

@@ -22,8 +22,29 @@ pub enum ApiError {
     InvalidPage(&'static str),
     /// `StopInstance`/`StartInstance` on an instance the world lacks.
     InstanceNotFound,
-    /// `StopInstance`/`StartInstance` from a status it cannot start from.
+    /// `StopInstance`/`StartInstance`/`RebootInstance` from a status it
+    /// cannot start from.
     IncorrectInstanceStatus,
+    /// `StartInstance` while a disk of the instance is `ReIniting`.
+    DiskError,
+    /// Stop, start or reboot an instance locked for security reasons.
+    InstanceLockedForSecurity,
+    /// A `DryRun` request that would be accepted.
+    DryRunOperation,
+    /// A `NextToken` the server did not issue.
+    InvalidNextToken,
+    /// A `MaxResults` that is not a number in range.
+    InvalidMaxResults,
+    /// `DescribeDisks`' `DiskIds` with more than 100 ids.
+    TooManyDiskIds,
+    /// `DescribeDisks`' `DiskType` that is no disk type.
+    InvalidDiskType,
+    /// `DescribeDisks`' `Category` that is no category.
+    InvalidCategory,
+    /// `DescribeDisks`' `Status` that is no disk status.
+    InvalidDiskStatus,
+    /// `DescribeInstances`' `Status` that is no instance status.
+    InvalidInstanceStatus,
     /// Past `--rate-limit`.
     Throttling,
     /// A signature check failed.
@@ -78,6 +99,16 @@ impl ApiError {
             Self::InvalidPage(_) => "InvalidParam.PageSize",
             Self::InstanceNotFound => "InvalidInstanceId.NotFound",
             Self::IncorrectInstanceStatus => "IncorrectInstanceStatus",
+            Self::DiskError => "DiskError",
+            Self::InstanceLockedForSecurity => "InstanceLockedForSecurity",
+            Self::DryRunOperation => "DryRunOperation",
+            Self::InvalidNextToken => "InvalidParameter.NextToken",
+            Self::InvalidMaxResults => "InvalidParameter.MaxResults",
+            Self::TooManyDiskIds => "InvalidDiskIds.Malformed",
+            Self::InvalidDiskType => "InvalidDiskType.ValueNotSupported",
+            Self::InvalidCategory => "InvalidCategory.ValueNotSupported",
+            Self::InvalidDiskStatus => "InvalidStatus.ValueNotSupported",
+            Self::InvalidInstanceStatus => "InvalidStatus.NotFound",
             Self::Throttling => "Throttling",
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(_) | SignatureError::DoesNotMatchV3(_) => {
@@ -99,8 +130,11 @@ impl ApiError {
     /// The HTTP status.
     pub const fn status(&self) -> u16 {
         match self {
-            Self::ActionNotFound | Self::InstanceNotFound => 404,
-            Self::IncorrectInstanceStatus => 403,
+            Self::ActionNotFound | Self::InstanceNotFound | Self::InvalidInstanceStatus => 404,
+            Self::IncorrectInstanceStatus
+            | Self::DiskError
+            | Self::InstanceLockedForSecurity
+            | Self::TooManyDiskIds => 403,
             Self::Encode(_) | Self::Internal => 500,
             _ => 400,
         }
@@ -125,6 +159,24 @@ impl ApiError {
             Self::IncorrectInstanceStatus => {
                 "The current status of the resource does not support this operation.".to_owned()
             }
+            Self::DiskError => "IncorrectDiskStatus.".to_owned(),
+            Self::InstanceLockedForSecurity => "The specified operation is denied as your instance is locked for security reasons.".to_owned(),
+            Self::DryRunOperation => {
+                "Request validation has been passed with DryRun flag set.".to_owned()
+            }
+            Self::InvalidNextToken => {
+                "The specified parameter NextToken is not valid.".to_owned()
+            }
+            Self::InvalidMaxResults => {
+                "The specified parameter MaxResults is not valid.".to_owned()
+            }
+            Self::TooManyDiskIds => {
+                "The amount of specified disk Ids exceeds the limit.".to_owned()
+            }
+            Self::InvalidDiskType => "The specified disk type is not supported.".to_owned(),
+            Self::InvalidCategory => "The specified disk category is not supported.".to_owned(),
+            Self::InvalidDiskStatus => "The specified disk status is not supported.".to_owned(),
+            Self::InvalidInstanceStatus => "The specified Status is not found".to_owned(),
             Self::Throttling => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(signed) => format!(

@@ -11,15 +11,19 @@
 //! and endpoint.
 
 mod actions;
+mod admin;
+mod describe;
 mod errors;
 mod rate;
 mod server;
 mod signature;
 mod store;
 
-pub use actions::{ACTIONS, Handled, disk_document, error_response, handle, instance_document};
+pub use actions::{
+    ACTIONS, DRY_RUN_ACTIONS, Handled, disk_document, error_response, handle, instance_document,
+};
 pub use errors::{ApiError, SignatureError};
 pub use rate::RateLimit;
 pub use server::{Clock, Config, LogFormat, run, service};
 pub use signature::{AccessKeys, MAX_SKEW_SECONDS, Nonces, verify};
-pub use store::{InstanceError, Store, Timings};
+pub use store::{PatchError, RecordKind, Store, Timings, Tokens};

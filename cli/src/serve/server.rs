@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 
 use super::actions::{self, error_response};
 use super::errors::ApiError;
@@ -73,10 +73,10 @@ pub struct Config {
 }
 
 /// What the handlers share.
-struct App {
-    store: Store,
-    clock: Clock,
-    revision: Option<&'static Revision>,
+pub(super) struct App {
+    pub(super) store: Store,
+    pub(super) clock: Clock,
+    pub(super) revision: Option<&'static Revision>,
     access_keys: AccessKeys,
     nonces: Nonces,
     rate_limit: Option<RateLimit>,
@@ -172,7 +172,11 @@ async fn shutdown_signal() {
 
 fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/_reinit-disk/health", get(health))
+        .route("/_reinit-disk/health", get(super::admin::health))
+        .route(
+            "/_reinit-disk/{kind}/{id}",
+            patch(super::admin::patch_record),
+        )
         .route("/_reinit-disk/state", get(state))
         .route("/_reinit-disk/reset", post(reset))
         .route("/_reinit-disk/world", put(replace_world))
@@ -181,17 +185,13 @@ fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-fn json_response(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
+pub(super) fn json_response(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json;charset=utf-8"),
     );
     response
-}
-
-async fn health() -> HttpResponse {
-    json_response(StatusCode::OK, &serde_json::json!({"Status": "ok"}))
 }
 
 async fn state(State(app): State<Arc<App>>) -> HttpResponse {

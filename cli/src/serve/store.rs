@@ -8,19 +8,19 @@
 //! `ReIniting`, then `In_use`, without anything else asking.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use reinit_disk::catalogue::INTERNAL_ERROR;
-use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus};
+use reinit_disk::model::StoppedMode;
 use reinit_disk::policy::Policy;
 use reinit_disk::revision::Revision;
 use reinit_disk::scenario::{Scenario, ScenarioError};
 use reinit_disk::wire::{Exchange, ExchangeError, HttpRequest, Ids, exchange};
+use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut};
 use reinit_disk::{Check, InMemoryWorld, Request, TransitionError, decide_and_begin};
 use reinit_disk::{OwnedTarget, Rejection};
-use reinit_disk::{Stage, WorldMut};
 
 /// How long each change takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +31,17 @@ pub struct Timings {
     pub start: Duration,
     /// An instance stopping: `Stopping` to `Stopped` (`--stop-seconds`).
     pub stop: Duration,
+}
+
+impl Timings {
+    /// How long `wait` is.
+    pub const fn of(&self, wait: Wait) -> Duration {
+        match wait {
+            Wait::Reinit => self.reinit,
+            Wait::Start => self.start,
+            Wait::Stop => self.stop,
+        }
+    }
 }
 
 impl Default for Timings {
@@ -49,7 +60,7 @@ impl Default for Timings {
 struct Due {
     at: Duration,
     seq: u64,
-    change: Change,
+    change: Scheduled,
 }
 
 /// The earliest change first: [`BinaryHeap`] pops its greatest element.
@@ -73,12 +84,6 @@ impl PartialEq for Due {
 
 impl Eq for Due {}
 
-#[derive(Clone, Debug)]
-enum Change {
-    Disk(String, DiskStatus),
-    Instance(String, InstanceStatus),
-}
-
 /// The world and the changes under way.
 struct State {
     world: InMemoryWorld,
@@ -88,37 +93,96 @@ struct State {
     due: BinaryHeap<Due>,
     /// The next change's `seq`.
     seq: u64,
+    /// The instances whose auto-start waits for a disk to settle
+    /// ([`Applied::Deferred`]).
+    deferred: HashSet<String>,
+    /// The `NextToken`s issued.
+    tokens: Tokens,
 }
 
 impl State {
-    /// Applies every change due by `now`, in the order they fall due.
-    fn advance(&mut self, now: Duration) {
+    /// Applies every change due by `now`, in the order they fall due; a
+    /// change that follows another is scheduled from the time the first
+    /// fell due, not from `now`, so a chain due by `now` is done by `now`.
+    fn advance(&mut self, now: Duration, timings: &Timings) {
         while self.due.peek().is_some_and(|d| d.at <= now) {
             let Some(due) = self.due.pop() else {
                 break;
             };
-            // A change whose disk or instance was replaced meanwhile (a new
-            // world PUT) is dropped with the world: nothing to apply.
-            let _ = match &due.change {
-                Change::Disk(id, status) => self.world.set_disk_status(id, *status),
-                Change::Instance(id, status) => self.world.set_instance_status(id, *status),
-            };
+            // A change whose record was replaced meanwhile (a new world
+            // PUT) or has changed since is dropped: the library's guard.
+            match due.change.apply(&mut self.world) {
+                Ok(Applied::Done(Some((wait, next)))) => {
+                    self.schedule(due.at + timings.of(wait), next);
+                }
+                Ok(Applied::Done(None)) => {
+                    let world = &self.world;
+                    let waiting = due
+                        .change
+                        .settles_disk_of(|id| {
+                            world.disk_record(id).and_then(|d| d.instance_id.as_deref())
+                        })
+                        .filter(|id| self.deferred.contains(*id))
+                        .map(str::to_owned);
+                    if let Some(id) = waiting {
+                        self.deferred.remove(&id);
+                        self.schedule(due.at, Scheduled::AutoStart { id });
+                    }
+                }
+                Ok(Applied::Deferred) => {
+                    if let Scheduled::AutoStart { id } = due.change {
+                        self.deferred.insert(id);
+                    }
+                }
+                Ok(Applied::Dropped) | Err(_) => {}
+            }
         }
     }
 
     /// Schedules `change` at `at`.
-    fn schedule(&mut self, at: Duration, change: Change) {
+    fn schedule(&mut self, at: Duration, change: Scheduled) {
         let seq = self.seq;
         self.seq = self.seq.wrapping_add(1);
         self.due.push(Due { at, seq, change });
     }
 }
 
-fn collect<'a, T: Clone + 'a>(
-    records: impl Iterator<Item = &'a T>,
-    keep: impl Fn(&T) -> bool,
-) -> Vec<T> {
-    records.filter(|r| keep(r)).cloned().collect()
+/// The `NextToken`s the store has issued, each naming the position in the
+/// world's order a listing resumes from; at most [`Tokens::CAP`], the
+/// oldest forgotten first. A new world forgets them all.
+#[derive(Debug, Default)]
+pub struct Tokens {
+    issued: HashMap<String, (&'static str, usize)>,
+    order: VecDeque<String>,
+    next: u64,
+}
+
+impl Tokens {
+    /// How many tokens are remembered.
+    pub const CAP: usize = 100_000;
+
+    /// A new token for `action`, resuming at `position`.
+    pub fn issue(&mut self, action: &'static str, position: usize) -> String {
+        self.next = self.next.wrapping_add(1);
+        let token = format!("AAAAA{:016x}", self.next);
+        if self.order.len() >= Self::CAP {
+            if let Some(old) = self.order.pop_front() {
+                self.issued.remove(&old);
+            }
+        }
+        self.issued.insert(token.clone(), (action, position));
+        self.order.push_back(token.clone());
+        token
+    }
+
+    /// The position `token` resumes `action` at, if the store issued it
+    /// for that action.
+    pub fn resume(&self, action: &str, token: &str) -> Option<usize> {
+        self.issued
+            .get(token)
+            .filter(|(a, _)| *a == action)
+            .map(|(_, position)| *position)
+    }
 }
 
 /// The world a server answers from, safe to share between threads.
@@ -126,15 +190,6 @@ pub struct Store {
     state: Mutex<State>,
     loaded: Scenario,
     timings: Timings,
-}
-
-/// Why a stop or a start is refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InstanceError {
-    /// No such instance (`InvalidInstanceId.NotFound`).
-    NotFound,
-    /// Not in the status the action needs (`IncorrectInstanceStatus`).
-    IncorrectStatus,
 }
 
 impl Store {
@@ -147,6 +202,8 @@ impl Store {
                 scenario: scenario.clone(),
                 due: BinaryHeap::new(),
                 seq: 0,
+                deferred: HashSet::new(),
+                tokens: Tokens::default(),
             }),
             loaded: scenario,
             timings,
@@ -162,7 +219,7 @@ impl Store {
         // A panic while the lock was held cannot leave the world half
         // changed (each change is one field), so a poisoned lock is used.
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.advance(now);
+        state.advance(now, &self.timings);
         state
     }
 
@@ -215,104 +272,164 @@ impl Store {
         Ok(target)
     }
 
-    /// Schedules the stages of `target`'s re-init after its first (begun
-    /// at `now`): the disk settles after [`Timings::reinit`]; an instance
-    /// started afterwards is `Running` [`Timings::start`] later.
+    /// Schedules what follows the re-init of `target` begun at `now`
+    /// (the library's [`Scheduled::after_reinit`]): the disk settles after
+    /// [`Timings::reinit`]; an auto-started instance then starts.
     fn schedule_stages(&self, state: &mut State, target: &OwnedTarget, now: Duration) {
         let transition = target.as_target().transition();
-        let settled = now + self.timings.reinit;
-        let mut at = settled;
-        for stage in transition.stages().iter().skip(1) {
-            if let Stage {
-                instance: Some(InstanceStatus::Running),
-                ..
-            } = stage
-            {
-                at = settled + self.timings.start;
-            }
-            if let Some(status) = stage.disk {
-                state.schedule(at, Change::Disk(target.disk_id.clone(), status));
-            }
-            if let Some(status) = stage.instance {
-                state.schedule(at, Change::Instance(target.instance_id.clone(), status));
-            }
+        for (wait, change) in Scheduled::after_reinit(&transition) {
+            state.schedule(now + self.timings.of(wait), change);
         }
     }
 
-    /// `StopInstance`: `Running` to `Stopping`, then `Stopped` after
-    /// [`Timings::stop`].
-    pub fn stop_instance(&self, id: &str, now: Duration) -> Result<(), InstanceError> {
-        self.instance_change(
-            id,
-            now,
-            InstanceStatus::Running,
-            [InstanceStatus::Stopping, InstanceStatus::Stopped],
-            self.timings.stop,
-        )
-    }
-
-    /// `StartInstance`: `Stopped` to `Starting`, then `Running` (started
-    /// once, from then on) after [`Timings::start`].
-    pub fn start_instance(&self, id: &str, now: Duration) -> Result<(), InstanceError> {
-        self.instance_change(
-            id,
-            now,
-            InstanceStatus::Stopped,
-            [InstanceStatus::Starting, InstanceStatus::Running],
-            self.timings.start,
-        )
-    }
-
-    fn instance_change(
+    /// `StopInstance`, `StartInstance` or `RebootInstance` of the instance
+    /// `id` at `now`, as the library's [`InstanceAction`] decides it: begun
+    /// (its end scheduled), or, with `dry_run`, only checked. A stop keeps
+    /// `stopped_mode` on the instance.
+    pub fn instance_action(
         &self,
+        action: InstanceAction,
         id: &str,
         now: Duration,
-        from: InstanceStatus,
-        [during, after]: [InstanceStatus; 2],
-        takes: Duration,
-    ) -> Result<(), InstanceError> {
+        dry_run: bool,
+        stopped_mode: Option<StoppedMode>,
+    ) -> Result<(), Refusal> {
         let mut state = self.lock(now);
-        let instance = state
-            .world
-            .instance_mut(id)
-            .ok_or(InstanceError::NotFound)?;
-        if instance.status != from {
-            return Err(InstanceError::IncorrectStatus);
+        if dry_run {
+            return action.check(&state.world, id);
         }
-        instance.status = during;
-        state.schedule(now + takes, Change::Instance(id.to_owned(), after));
+        let next = match action.begin(&mut state.world, id) {
+            Ok(next) => next?,
+            // The instance was just read under this lock: cannot happen.
+            Err(_) => return Err(Refusal::NotFound),
+        };
+        if let Some(mode) = stopped_mode.filter(|_| action == InstanceAction::Stop) {
+            let _ = state.world.set_stopped_mode(id, mode);
+        }
+        state.schedule(now + self.timings.of(action.wait()), next);
         Ok(())
     }
 
-    /// The disks that pass `keep`, as they are at `now`, in the order the
-    /// loaded world lists them (the world gains none but by a new world);
-    /// with `ids`, only those (looked up by id, not found by a scan).
-    pub fn disks(
+    /// Sets facts of one record (`PATCH /_reinit-disk/KIND/ID`): `patch` is
+    /// a JSON object of the record's fields in the scenario format, laid
+    /// over the record as it is at `now`; the result is validated as a
+    /// scenario record is (with the records it names, as the world has
+    /// them), then replaces the record. A patch that sets `Status` drops
+    /// the changes under way for that record (it has changed since). An
+    /// invalid patch changes nothing.
+    pub fn patch(
         &self,
+        kind: RecordKind,
+        id: &str,
+        patch: &serde_json::Value,
         now: Duration,
-        ids: Option<&[String]>,
-        keep: impl Fn(&Disk) -> bool,
-    ) -> Vec<Disk> {
-        let state = self.lock(now);
-        match ids {
-            Some(ids) => collect(state.world.disks_named(ids), keep),
-            None => collect(state.world.disks(), keep),
+    ) -> Result<(), PatchError> {
+        let serde_json::Value::Object(fields) = patch else {
+            return Err(PatchError::Invalid(ScenarioError::new(
+                ".",
+                "a patch is a JSON object of the record's fields, as a scenario spells them",
+            )));
+        };
+        let mut state = self.lock(now);
+        let world = &mut state.world;
+        let current = match kind {
+            RecordKind::Disk => world.disk_record(id).map(serde_json::to_value),
+            RecordKind::Instance => world.instance_record(id).map(serde_json::to_value),
+            RecordKind::Image => world.image_mut(id).map(|i| serde_json::to_value(&*i)),
+            RecordKind::Snapshot => world.snapshot_mut(id).map(|s| serde_json::to_value(&*s)),
+            RecordKind::KeyPair => world.key_pair_mut(id).map(|k| serde_json::to_value(&*k)),
+            RecordKind::KmsKey => world.kms_key_mut(id).map(|k| serde_json::to_value(&*k)),
+        };
+        let Some(Ok(serde_json::Value::Object(mut record))) = current else {
+            return Err(PatchError::NotFound);
+        };
+        for (name, value) in fields {
+            record.insert(name.clone(), value.clone());
         }
+        if record
+            .get(kind.id_field())
+            .and_then(serde_json::Value::as_str)
+            != Some(id)
+        {
+            return Err(PatchError::Invalid(ScenarioError::new(
+                kind.id_field(),
+                "a record's id cannot be changed",
+            )));
+        }
+        let mut document = serde_json::Map::new();
+        if kind == RecordKind::Disk {
+            named_by(world, &record, &mut document);
+        }
+        document.insert(
+            kind.list().to_owned(),
+            serde_json::Value::Array(vec![serde_json::Value::Object(record)]),
+        );
+        let prefix = format!("{}[0].", kind.list());
+        let mut scenario = Scenario::from_json(&serde_json::Value::Object(document).to_string())
+            .map_err(|e| {
+                let path = e.path.strip_prefix(&prefix).unwrap_or(&e.path).to_owned();
+                PatchError::Invalid(ScenarioError::new(path, e.message))
+            })?;
+        let sets_status = fields.contains_key("Status");
+        let replaced = match kind {
+            RecordKind::Disk => scenario
+                .disks
+                .pop()
+                .map(|disk| world.replace_disk(disk).is_ok()),
+            RecordKind::Instance => scenario
+                .instances
+                .pop()
+                .and_then(|new| world.instance_mut(id).map(|old| *old = new))
+                .map(|()| true),
+            RecordKind::Image => scenario
+                .images
+                .pop()
+                .and_then(|new| world.image_mut(id).map(|old| *old = new))
+                .map(|()| true),
+            RecordKind::Snapshot => scenario
+                .snapshots
+                .pop()
+                .and_then(|new| world.snapshot_mut(id).map(|mut old| *old = new))
+                .map(|()| true),
+            RecordKind::KeyPair => scenario
+                .key_pairs
+                .pop()
+                .and_then(|new| world.key_pair_mut(id).map(|old| *old = new))
+                .map(|()| true),
+            RecordKind::KmsKey => scenario
+                .kms_keys
+                .pop()
+                .and_then(|new| world.kms_key_mut(id).map(|old| *old = new))
+                .map(|()| true),
+        };
+        if replaced != Some(true) {
+            return Err(PatchError::NotFound);
+        }
+        if sets_status {
+            let concerns = |change: &Scheduled| match kind {
+                RecordKind::Disk => change.disk_id() == Some(id),
+                RecordKind::Instance => change.instance_id() == Some(id),
+                RecordKind::Image
+                | RecordKind::Snapshot
+                | RecordKind::KeyPair
+                | RecordKind::KmsKey => false,
+            };
+            let due = std::mem::take(&mut state.due);
+            state.due = due.into_iter().filter(|d| !concerns(&d.change)).collect();
+            if kind == RecordKind::Instance {
+                state.deferred.remove(id);
+            }
+        }
+        Ok(())
     }
 
-    /// The instances that pass `keep`, in the loaded world's order; with
-    /// `ids`, only those.
-    pub fn instances(
-        &self,
-        now: Duration,
-        ids: Option<&[String]>,
-        keep: impl Fn(&Instance) -> bool,
-    ) -> Vec<Instance> {
-        let state = self.lock(now);
-        match ids {
-            Some(ids) => collect(state.world.instances_named(ids), keep),
-            None => collect(state.world.instances(), keep),
-        }
+    /// Reads the world as it is at `now`, under the store's lock, with the
+    /// `NextToken`s issued: `read` pages a listing without copying the
+    /// records that are not on the page.
+    pub fn read<R>(&self, now: Duration, read: impl FnOnce(&InMemoryWorld, &mut Tokens) -> R) -> R {
+        let mut state = self.lock(now);
+        let state = &mut *state;
+        read(&state.world, &mut state.tokens)
     }
 
     /// The world as it is at `now`, as a scenario document (its policy the
@@ -342,8 +459,117 @@ impl Store {
         state.scenario = scenario;
         state.due.clear();
         state.seq = 0;
+        state.deferred.clear();
+        state.tokens = Tokens::default();
         Ok(())
     }
+}
+
+/// The kinds of record `PATCH /_reinit-disk/KIND/ID` sets facts of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    /// `disks`.
+    Disk,
+    /// `instances`.
+    Instance,
+    /// `images`.
+    Image,
+    /// `snapshots`.
+    Snapshot,
+    /// `key-pairs`.
+    KeyPair,
+    /// `kms-keys`.
+    KmsKey,
+}
+
+impl RecordKind {
+    /// The kind a path segment names (`disks`, `instances`, `images`,
+    /// `snapshots`, `key-pairs`, `kms-keys`).
+    pub fn from_path(segment: &str) -> Option<Self> {
+        match segment {
+            "disks" => Some(Self::Disk),
+            "instances" => Some(Self::Instance),
+            "images" => Some(Self::Image),
+            "snapshots" => Some(Self::Snapshot),
+            "key-pairs" => Some(Self::KeyPair),
+            "kms-keys" => Some(Self::KmsKey),
+            _ => None,
+        }
+    }
+
+    /// The scenario's list of this kind.
+    pub const fn list(self) -> &'static str {
+        match self {
+            Self::Disk => "Disks",
+            Self::Instance => "Instances",
+            Self::Image => "Images",
+            Self::Snapshot => "Snapshots",
+            Self::KeyPair => "KeyPairs",
+            Self::KmsKey => "KmsKeys",
+        }
+    }
+
+    /// The record's id field.
+    pub const fn id_field(self) -> &'static str {
+        match self {
+            Self::Disk => "DiskId",
+            Self::Instance => "InstanceId",
+            Self::Image => "ImageId",
+            Self::Snapshot => "SnapshotId",
+            Self::KeyPair => "KeyPairName",
+            Self::KmsKey => "KeyId",
+        }
+    }
+}
+
+/// Why a patch is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PatchError {
+    /// No such record.
+    NotFound,
+    /// The patched record is not a valid scenario record (the path inside
+    /// the record).
+    Invalid(ScenarioError),
+}
+
+/// Adds to `document` the records a patched disk `record` names that the
+/// world has (its instance, image, source snapshot, KMS key), so that the
+/// scenario format checks the disk's references as it checks a world's.
+fn named_by(
+    world: &mut InMemoryWorld,
+    record: &serde_json::Map<String, serde_json::Value>,
+    document: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    let named = |field: &str| record.get(field).and_then(serde_json::Value::as_str);
+    let mut add = |list: &str, value: Option<Result<serde_json::Value, serde_json::Error>>| {
+        if let Some(Ok(value)) = value {
+            document.insert(list.to_owned(), serde_json::Value::Array(vec![value]));
+        }
+    };
+    add(
+        "Instances",
+        named("InstanceId")
+            .and_then(|id| world.instance_record(id))
+            .map(serde_json::to_value),
+    );
+    add(
+        "Images",
+        named("ImageId")
+            .and_then(|id| world.image_mut(id))
+            .map(|i| serde_json::to_value(&*i)),
+    );
+    add(
+        "Snapshots",
+        named("SourceSnapshotId")
+            .and_then(|id| world.snapshot_mut(id))
+            .map(|s| serde_json::to_value(&*s)),
+    );
+    add(
+        "KmsKeys",
+        named("KMSKeyId")
+            .and_then(|id| world.kms_keys().find(|k| k.id == id))
+            .map(serde_json::to_value),
+    );
 }
 
 /// `policy` under `revision`, when one is given: its answers kept, and its

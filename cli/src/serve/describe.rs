@@ -1,0 +1,732 @@
+//! The `Describe*` actions: `DescribeDisks` and `DescribeInstances` with
+//! ECS's filters and both of its ways of paging (`PageNumber`/`PageSize`,
+//! `MaxResults`/`NextToken`), `DescribeInstanceStatus` and
+//! `DescribeInstanceAttribute`. No I/O; docs/serve.md gives the source of
+//! every range, default and error.
+//!
+//! A page is read under the store's lock straight from the world's records
+//! in their order, and only the records on it are written out: nothing
+//! is copied for the records that are not. Unfiltered, a page costs time in
+//! proportion to the page; a filter costs one test a record it passes
+//! over (and `TotalCount` one a record).
+
+use std::time::Duration;
+
+use super::actions::{count, disk_document, document, instance_document, text};
+use super::errors::ApiError;
+use super::store::{Store, Tokens};
+use reinit_disk::InMemoryWorld;
+use reinit_disk::model::{
+    Disk, DiskCategory, DiskSource, DiskStatus, DiskType, Instance, InstanceStatus,
+};
+use reinit_disk::wire::{Document, Format, Ids, Params, Response};
+
+/// The region the world is in (ECS's own examples' region): a `RegionId`
+/// other than this one lists nothing.
+pub const REGION_ID: &str = "cn-hangzhou";
+
+/// The zone every disk and instance is in (the scenario format has no
+/// zone yet).
+pub const ZONE_ID: &str = "cn-hangzhou-i";
+
+/// The most ids `DiskIds` and `InstanceIds` take.
+const MAX_IDS: usize = 100;
+
+/// A parameter's value, `None` when absent or empty (as ECS reads an empty
+/// filter: not given).
+fn given<'p>(params: &'p Params<'_>, name: &str) -> Option<&'p str> {
+    params.get(name).filter(|v| !v.is_empty())
+}
+
+/// A boolean parameter: `true` or `false` (any case); anything else is
+/// refused with the common `InvalidParameter`, naming it.
+pub fn boolean(params: &Params<'_>, name: &'static str) -> Result<Option<bool>, ApiError> {
+    match given(params, name) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(_) => Err(ApiError::InvalidParameter(name)),
+    }
+}
+
+/// A list of ids as ECS takes it: a JSON array of strings in one parameter
+/// (`DiskIds=["d-1","d-2"]`); an empty array lists nothing.
+fn id_list(
+    params: &Params<'_>,
+    name: &'static str,
+    invalid: ApiError,
+    too_many: ApiError,
+) -> Result<Option<Vec<String>>, ApiError> {
+    match given(params, name) {
+        None => Ok(None),
+        Some(text) => match serde_json::from_str::<Vec<String>>(text) {
+            Ok(ids) if ids.len() <= MAX_IDS => Ok(Some(ids)),
+            Ok(_) => Err(too_many),
+            Err(_) => Err(invalid),
+        },
+    }
+}
+
+/// A parameter that names one of ECS's values, or `all`/`All` for any.
+fn one_of<T: core::str::FromStr>(
+    params: &Params<'_>,
+    name: &str,
+    invalid: ApiError,
+) -> Result<Option<T>, ApiError> {
+    match given(params, name) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("all") => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| invalid),
+    }
+}
+
+/// How a listing is paged, as asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Paging {
+    /// `PageNumber` (from 1) and `PageSize`.
+    Pages { number: u64, size: u64 },
+    /// `MaxResults` and, after the first page, the `NextToken` issued.
+    Tokens { max: usize, token: Option<String> },
+}
+
+/// What each listing takes.
+struct Limits {
+    action: &'static str,
+    /// `PageSize`'s maximum (its minimum is 1, its default 10).
+    page_max: u64,
+    /// `MaxResults`' range.
+    results: core::ops::RangeInclusive<u64>,
+    /// Whether a `MaxResults` out of range is brought into it (`DescribeDisks`
+    /// documents so) rather than refused.
+    clamp: bool,
+}
+
+const DISKS: Limits = Limits {
+    action: "DescribeDisks",
+    page_max: 100,
+    results: 10..=500,
+    clamp: true,
+};
+
+const INSTANCES: Limits = Limits {
+    action: "DescribeInstances",
+    page_max: 100,
+    results: 1..=100,
+    clamp: false,
+};
+
+const INSTANCE_STATUSES: Limits = Limits {
+    action: "DescribeInstanceStatus",
+    page_max: 50,
+    results: 1..=50,
+    clamp: false,
+};
+
+impl Limits {
+    /// The paging `params` ask for: by token when `MaxResults` or
+    /// `NextToken` is given, else by page.
+    fn paging(&self, params: &Params<'_>) -> Result<Paging, ApiError> {
+        let max = given(params, "MaxResults");
+        let token = given(params, "NextToken");
+        if max.is_some() || token.is_some() {
+            let max = match max {
+                None => 10,
+                Some(text) => {
+                    let n = text
+                        .parse::<u64>()
+                        .map_err(|_| ApiError::InvalidMaxResults)?;
+                    if self.clamp {
+                        n.clamp(*self.results.start(), *self.results.end())
+                    } else if self.results.contains(&n) {
+                        n
+                    } else {
+                        return Err(ApiError::InvalidMaxResults);
+                    }
+                }
+            };
+            return Ok(Paging::Tokens {
+                max: usize::try_from(max).unwrap_or(usize::MAX),
+                token: token.map(str::to_owned),
+            });
+        }
+        let number =
+            |name: &'static str, default: u64, range: core::ops::RangeInclusive<u64>| match given(
+                params, name,
+            ) {
+                None => Ok(default),
+                Some(text) => text
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or(ApiError::InvalidPage(name)),
+            };
+        Ok(Paging::Pages {
+            number: number("PageNumber", 1, 1..=u64::from(u32::MAX))?,
+            size: number("PageSize", 10, 1..=self.page_max)?,
+        })
+    }
+}
+
+/// One page of a listing: its items, the number of records that pass the
+/// filters, and the token of the next page.
+struct Listed {
+    items: Vec<Document>,
+    total: usize,
+    next: Option<String>,
+}
+
+/// Lists the records at `candidates` (positions in the world's order,
+/// ascending; `None`: every position from 0 to `len`, with no filter) that
+/// pass `keep`, paged as `paging` says. Without a filter a page is found by
+/// its position, without reading the records before it.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one private helper called three times, each argument a different part of the listing"
+)]
+fn list<'w, T: 'w>(
+    limits: &Limits,
+    paging: &Paging,
+    tokens: &mut Tokens,
+    len: usize,
+    candidates: Option<Vec<usize>>,
+    at: impl Fn(usize) -> Option<&'w T>,
+    keep: impl Fn(&T) -> bool,
+    item: impl Fn(&T) -> Document,
+) -> Result<Listed, ApiError> {
+    let (size, skip, from) = match paging {
+        Paging::Pages { number, size } => {
+            let size = usize::try_from(*size).unwrap_or(usize::MAX);
+            let skip = usize::try_from(number.saturating_sub(1))
+                .unwrap_or(usize::MAX)
+                .saturating_mul(size);
+            (size, skip, 0)
+        }
+        Paging::Tokens { max, token } => {
+            let from = match token {
+                None => 0,
+                Some(token) => tokens
+                    .resume(limits.action, token)
+                    .ok_or(ApiError::InvalidNextToken)?,
+            };
+            (*max, 0, from)
+        }
+    };
+    let Some(candidates) = candidates else {
+        // No filter: the page is the positions it covers.
+        let first = from.saturating_add(skip);
+        let last = first.saturating_add(size).min(len);
+        let items = (first..last).filter_map(|p| at(p).map(&item)).collect();
+        let next = match paging {
+            Paging::Tokens { .. } if last < len => Some(tokens.issue(limits.action, last)),
+            _ => None,
+        };
+        return Ok(Listed {
+            items,
+            total: len,
+            next,
+        });
+    };
+    let mut total = 0usize;
+    let mut items = Vec::new();
+    let mut next = None;
+    for position in candidates {
+        let Some(record) = at(position).filter(|r| keep(r)) else {
+            continue;
+        };
+        if position >= from {
+            let index = items.len();
+            // `total` counts the records before this one (all of them: in
+            // token paging `skip` is 0 and the page starts at `from`).
+            if total >= skip && index < size {
+                items.push(item(record));
+            } else if index >= size && next.is_none() && matches!(paging, Paging::Tokens { .. }) {
+                next = Some(tokens.issue(limits.action, position));
+            }
+        }
+        total = total.saturating_add(1);
+    }
+    Ok(Listed { items, total, next })
+}
+
+/// What a dry run of a listing answers: its `NextToken`, if any, checked
+/// (and no token issued), then `DryRunOperation`.
+fn dry_run_answer(store: &Store, now: Duration, limits: &Limits, paging: &Paging) -> ApiError {
+    let unissued = match paging {
+        Paging::Tokens {
+            token: Some(token), ..
+        } => store.read(now, |_, tokens| {
+            tokens.resume(limits.action, token).is_none()
+        }),
+        _ => false,
+    };
+    if unissued {
+        ApiError::InvalidNextToken
+    } else {
+        ApiError::DryRunOperation
+    }
+}
+
+/// The positions of `ids` the world knows, ascending, each once.
+fn positions(ids: &[String], position: impl Fn(&str) -> Option<usize>) -> Vec<usize> {
+    let mut positions: Vec<usize> = ids.iter().filter_map(|id| position(id)).collect();
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+}
+
+/// `{LIST: {ITEM: [...]}, "TotalCount", "PageNumber", "PageSize",
+/// ["NextToken"], "RequestId"}`, in XML under `ACTIONResponse`.
+fn respond(
+    format: Format,
+    ids: &Ids<'_>,
+    action: &str,
+    (list, each): (&'static str, &'static str),
+    paging: &Paging,
+    listed: Listed,
+) -> Result<Response, ApiError> {
+    let mut fields = vec![
+        (
+            list,
+            Document::Object(vec![(each, Document::List(listed.items))]),
+        ),
+        ("TotalCount", count(listed.total)),
+    ];
+    match paging {
+        Paging::Pages { number, size } => {
+            fields.push(("PageNumber", Document::Number(*number)));
+            fields.push(("PageSize", Document::Number(*size)));
+        }
+        Paging::Tokens { max, .. } => {
+            fields.push(("PageSize", count(*max)));
+            fields.push((
+                "NextToken",
+                text(listed.next.as_deref().unwrap_or_default()),
+            ));
+        }
+    }
+    fields.push(("RequestId", text(ids.request_id)));
+    document(
+        format,
+        &format!("{action}Response"),
+        &Document::Object(fields),
+    )
+}
+
+/// Whether `RegionId`, when given, is the world's region.
+fn in_region(params: &Params<'_>) -> bool {
+    given(params, "RegionId").is_none_or(|r| r == REGION_ID)
+}
+
+/// Whether a disk is `Portable` (the scenario format does not say): a data
+/// cloud disk is, a system disk or a local disk is not.
+pub fn portable(disk: &Disk) -> bool {
+    disk.disk_type() == DiskType::Data
+        && !matches!(
+            disk.category,
+            DiskCategory::Ephemeral
+                | DiskCategory::EphemeralSsd
+                | DiskCategory::LocalSsdPro
+                | DiskCategory::LocalHddPro
+        )
+}
+
+/// Whether a disk is released with its instance (the scenario format does
+/// not say): a system disk is, a data disk is not.
+pub fn delete_with_instance(disk: &Disk) -> bool {
+    disk.disk_type() == DiskType::System
+}
+
+/// The snapshot a disk was created from (`SourceSnapshotId`).
+pub fn source_snapshot(disk: &Disk) -> Option<&str> {
+    match &disk.source {
+        DiskSource::Image { snapshot_id, .. } => snapshot_id.as_deref(),
+        DiskSource::Snapshot { snapshot_id } => Some(snapshot_id),
+        DiskSource::Empty => None,
+    }
+}
+
+/// The filters `DescribeDisks` reads.
+struct DiskFilter<'p> {
+    instance_id: Option<&'p str>,
+    zone_id: Option<&'p str>,
+    disk_type: Option<DiskType>,
+    category: Option<DiskCategory>,
+    status: Option<DiskStatus>,
+    disk_name: Option<&'p str>,
+    portable: Option<bool>,
+    encrypted: Option<bool>,
+    snapshot_id: Option<&'p str>,
+    delete_with_instance: Option<bool>,
+}
+
+impl<'p> DiskFilter<'p> {
+    fn read(params: &'p Params<'_>) -> Result<Self, ApiError> {
+        Ok(Self {
+            instance_id: given(params, "InstanceId"),
+            zone_id: given(params, "ZoneId"),
+            disk_type: one_of(params, "DiskType", ApiError::InvalidDiskType)?,
+            category: one_of(params, "Category", ApiError::InvalidCategory)?,
+            status: one_of(params, "Status", ApiError::InvalidDiskStatus)?,
+            disk_name: given(params, "DiskName"),
+            portable: boolean(params, "Portable")?,
+            encrypted: boolean(params, "Encrypted")?,
+            snapshot_id: given(params, "SnapshotId"),
+            delete_with_instance: boolean(params, "DeleteWithInstance")?,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.instance_id.is_none()
+            && self.zone_id.is_none()
+            && self.disk_type.is_none()
+            && self.category.is_none()
+            && self.status.is_none()
+            && self.disk_name.is_none()
+            && self.portable.is_none()
+            && self.encrypted.is_none()
+            && self.snapshot_id.is_none()
+            && self.delete_with_instance.is_none()
+    }
+
+    fn keep(&self, d: &Disk) -> bool {
+        self.instance_id
+            .is_none_or(|i| d.instance_id.as_deref() == Some(i))
+            && self.zone_id.is_none_or(|z| z == ZONE_ID)
+            && self.disk_type.is_none_or(|t| d.disk_type() == t)
+            && self.category.is_none_or(|c| d.category == c)
+            && self.status.is_none_or(|s| d.status == s)
+            // Every disk's name is empty: a name given matches none.
+            && self.disk_name.is_none()
+            && self.portable.is_none_or(|p| portable(d) == p)
+            && self.encrypted.is_none_or(|e| d.kms_key_id.is_some() == e)
+            && self
+                .snapshot_id
+                .is_none_or(|s| source_snapshot(d) == Some(s))
+            && self
+                .delete_with_instance
+                .is_none_or(|w| delete_with_instance(d) == w)
+    }
+}
+
+/// `DescribeDisks`.
+pub fn describe_disks(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    dry_run: bool,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let disk_ids = id_list(
+        params,
+        "DiskIds",
+        ApiError::InvalidDiskIds,
+        ApiError::TooManyDiskIds,
+    )?;
+    let filter = DiskFilter::read(params)?;
+    let paging = DISKS.paging(params)?;
+    named.extend(disk_ids.iter().flatten().cloned());
+    if dry_run {
+        return Err(dry_run_answer(store, now, &DISKS, &paging));
+    }
+    let region = in_region(params);
+    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+        let candidates = match (&disk_ids, region) {
+            (_, false) => Some(Vec::new()),
+            (Some(ids), true) => Some(positions(ids, |id| world.disk_position(id))),
+            (None, true) if filter.is_empty() => None,
+            (None, true) => Some((0..world.disk_count()).collect()),
+        };
+        list(
+            &DISKS,
+            &paging,
+            tokens,
+            world.disk_count(),
+            candidates,
+            |p| world.disk_at(p),
+            |d| filter.keep(d),
+            disk_document,
+        )
+    })?;
+    respond(
+        format,
+        ids,
+        "DescribeDisks",
+        ("Disks", "Disk"),
+        &paging,
+        listed,
+    )
+}
+
+/// The image an instance runs: its system disk's (empty if the world has
+/// none attached to it).
+pub fn image_of<'w>(world: &'w InMemoryWorld, instance_id: &'w str) -> &'w str {
+    world
+        .disks_of(instance_id)
+        .find(|d| d.disk_type() == DiskType::System)
+        .and_then(|d| match &d.source {
+            DiskSource::Image { image_id, .. } => Some(image_id.as_str()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `name` matches `pattern`, whose `*` stands for any run of
+/// characters (ECS's `InstanceName` filter).
+fn wildcard(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, rest)) => {
+            let Some(mut left) = name.strip_prefix(head) else {
+                return false;
+            };
+            let parts: Vec<&str> = rest.split('*').collect();
+            let Some((last, middle)) = parts.split_last() else {
+                return true;
+            };
+            for part in middle {
+                match left.find(part) {
+                    Some(i) => left = left.get(i.saturating_add(part.len())..).unwrap_or_default(),
+                    None => return false,
+                }
+            }
+            left.len() >= last.len() && left.ends_with(last)
+        }
+    }
+}
+
+/// The filters `DescribeInstances` reads.
+struct InstanceFilter<'p> {
+    zone_id: Option<&'p str>,
+    status: Option<InstanceStatus>,
+    instance_name: Option<&'p str>,
+    image_id: Option<&'p str>,
+    instance_type: Option<&'p str>,
+}
+
+impl<'p> InstanceFilter<'p> {
+    fn read(params: &'p Params<'_>) -> Result<Self, ApiError> {
+        Ok(Self {
+            zone_id: given(params, "ZoneId"),
+            status: match given(params, "Status") {
+                None => None,
+                Some(v) => Some(v.parse().map_err(|_| ApiError::InvalidInstanceStatus)?),
+            },
+            instance_name: given(params, "InstanceName"),
+            image_id: given(params, "ImageId"),
+            instance_type: given(params, "InstanceType"),
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.zone_id.is_none()
+            && self.status.is_none()
+            && self.instance_name.is_none()
+            && self.image_id.is_none()
+            && self.instance_type.is_none()
+    }
+
+    fn keep(&self, world: &InMemoryWorld, i: &Instance) -> bool {
+        self.zone_id.is_none_or(|z| z == ZONE_ID)
+            && self.status.is_none_or(|s| i.status == s)
+            // Every instance's name is empty.
+            && self.instance_name.is_none_or(|n| wildcard(n, ""))
+            && self.image_id.is_none_or(|m| image_of(world, &i.id) == m)
+            // Every instance's type is empty: a type given matches none.
+            && self.instance_type.is_none()
+    }
+}
+
+/// `DescribeInstances`.
+pub fn describe_instances(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    dry_run: bool,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let instance_ids = id_list(
+        params,
+        "InstanceIds",
+        ApiError::InvalidInstanceIds,
+        ApiError::InvalidInstanceIds,
+    )?;
+    let filter = InstanceFilter::read(params)?;
+    let paging = INSTANCES.paging(params)?;
+    named.extend(instance_ids.iter().flatten().cloned());
+    if dry_run {
+        return Err(dry_run_answer(store, now, &INSTANCES, &paging));
+    }
+    let region = in_region(params);
+    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+        let candidates = match (&instance_ids, region) {
+            (_, false) => Some(Vec::new()),
+            (Some(ids), true) => Some(positions(ids, |id| world.instance_position(id))),
+            (None, true) if filter.is_empty() => None,
+            (None, true) => Some((0..world.instance_count()).collect()),
+        };
+        list(
+            &INSTANCES,
+            &paging,
+            tokens,
+            world.instance_count(),
+            candidates,
+            |p| world.instance_at(p),
+            |i| filter.keep(world, i),
+            |i| instance_document(i, image_of(world, &i.id)),
+        )
+    })?;
+    respond(
+        format,
+        ids,
+        "DescribeInstances",
+        ("Instances", "Instance"),
+        &paging,
+        listed,
+    )
+}
+
+/// The ids of a repeated parameter (`InstanceId.1`, `InstanceId.2`, ...),
+/// as the SDKs send a list; at most 100.
+fn repeated(params: &Params<'_>, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+    let mut ids = Vec::new();
+    for n in 1..=MAX_IDS.saturating_add(1) {
+        match given(params, &format!("{name}.{n}")) {
+            Some(id) if n <= MAX_IDS => ids.push(id.to_owned()),
+            Some(_) => return Err(ApiError::InvalidInstanceIds),
+            None => break,
+        }
+    }
+    Ok((!ids.is_empty()).then_some(ids))
+}
+
+/// `DescribeInstanceStatus`: each instance's id and status, paged by
+/// `PageNumber`/`PageSize` (1 to 50).
+pub fn describe_instance_status(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let instance_ids = repeated(params, "InstanceId")?;
+    let zone_id = given(params, "ZoneId");
+    let paging = match INSTANCE_STATUSES.paging(params)? {
+        // DescribeInstanceStatus takes no MaxResults/NextToken: by page.
+        Paging::Tokens { .. } => Paging::Pages {
+            number: 1,
+            size: 10,
+        },
+        pages => pages,
+    };
+    named.extend(instance_ids.iter().flatten().cloned());
+    let region = in_region(params) && zone_id.is_none_or(|z| z == ZONE_ID);
+    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+        let candidates = match (&instance_ids, region) {
+            (_, false) => Some(Vec::new()),
+            (Some(ids), true) => Some(positions(ids, |id| world.instance_position(id))),
+            (None, true) => None,
+        };
+        list(
+            &INSTANCE_STATUSES,
+            &paging,
+            tokens,
+            world.instance_count(),
+            candidates,
+            |p| world.instance_at(p),
+            |_| true,
+            |i| {
+                Document::Object(vec![
+                    ("InstanceId", text(&i.id)),
+                    ("Status", text(i.status.into())),
+                ])
+            },
+        )
+    })?;
+    respond(
+        format,
+        ids,
+        "DescribeInstanceStatus",
+        ("InstanceStatuses", "InstanceStatus"),
+        &paging,
+        listed,
+    )
+}
+
+/// `DescribeInstanceAttribute`: one instance, with the fields of the SDK's
+/// `DescribeInstanceAttributeResponseBody` the world knows (in its order),
+/// then `RequestId`. `VpcAttributes` is there empty (footmark reads it).
+pub fn describe_instance_attribute(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let id = given(params, "InstanceId").ok_or(ApiError::MissingParameter("InstanceId"))?;
+    named.push(id.to_owned());
+    let found = store.read(now, |world: &InMemoryWorld, _| {
+        world
+            .instance_record(id)
+            .map(|i| attribute_fields(i, image_of(world, &i.id)))
+    });
+    let Some(mut fields) = found else {
+        return Err(ApiError::InstanceNotFound);
+    };
+    fields.push(("RequestId", text(ids.request_id)));
+    document(
+        format,
+        "DescribeInstanceAttributeResponse",
+        &Document::Object(fields),
+    )
+}
+
+/// The fields of `DescribeInstanceAttribute`'s answer for `instance`.
+fn attribute_fields(instance: &Instance, image_id: &str) -> Vec<(&'static str, Document)> {
+    let empty_list = |name| Document::Object(vec![(name, Document::List(Vec::new()))]);
+    vec![
+        ("ImageId", text(image_id)),
+        ("InstanceId", text(&instance.id)),
+        ("InstanceName", text("")),
+        ("InstanceType", text("")),
+        ("IoOptimized", Document::Bool(instance.io_optimized)),
+        (
+            "OperationLocks",
+            super::actions::instance_locks_document(instance.operation_locks),
+        ),
+        ("RegionId", text(REGION_ID)),
+        ("Status", text(instance.status.into())),
+        ("StoppedMode", text(instance.stopped_mode_shown())),
+        (
+            "VpcAttributes",
+            Document::Object(vec![
+                ("NatIpAddress", text("")),
+                ("PrivateIpAddress", empty_list("IpAddress")),
+                ("VSwitchId", text("")),
+                ("VpcId", text("")),
+            ]),
+        ),
+        ("ZoneId", text(ZONE_ID)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wildcard;
+
+    #[test]
+    fn wildcard_matches_as_ecs_instance_name_filter() {
+        assert!(wildcard("web*", "web-1"));
+        assert!(wildcard("*", ""));
+        assert!(wildcard("a*b*c", "a-x-b-y-c"));
+        assert!(!wildcard("a*b*c", "a-x-c"));
+        assert!(!wildcard("web", "web-1"));
+        assert!(wildcard("", ""));
+        assert!(!wildcard("x*", ""));
+    }
+}

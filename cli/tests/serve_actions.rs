@@ -1,0 +1,883 @@
+//! `reinit-disk serve` over HTTP: DryRun on every action whose SDK request
+//! model has one, StopInstance's StoppedMode, RebootInstance,
+//! DescribeInstanceStatus and DescribeInstanceAttribute, the one state
+//! machine (no start while a disk re-inits; a stale auto-start never
+//! overrides a later stop), and DescribeDisks/DescribeInstances filters and
+//! paging (a 1,200-disk fleet paged by token and by page, each disk seen
+//! once). Every server binds 127.0.0.1 with a free port and a manual clock.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
+)]
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::http::Server;
+use serde_json::{Value, json};
+
+const WORLD: &str = "examples/serve-world.json";
+
+fn get(server: &Server, query: &str) -> (u16, Value) {
+    let reply = server.get(&format!("{query}&Format=JSON"));
+    let body = reply.json();
+    (reply.status, body)
+}
+
+fn instance(server: &Server, id: &str) -> Value {
+    let (status, body) = get(
+        server,
+        &format!("Action=DescribeInstances&InstanceIds=%5B%22{id}%22%5D"),
+    );
+    assert_eq!(status, 200, "{body}");
+    body["Instances"]["Instance"][0].clone()
+}
+
+fn disk(server: &Server, id: &str) -> Value {
+    let (status, body) = get(
+        server,
+        &format!("Action=DescribeDisks&DiskIds=%5B%22{id}%22%5D"),
+    );
+    assert_eq!(status, 200, "{body}");
+    body["Disks"]["Disk"][0].clone()
+}
+
+fn assert_error(server: &Server, query: &str, status: u16, code: &str, message: &str) {
+    let (got, body) = get(server, query);
+    assert_eq!(
+        (got, body["Code"].as_str(), body["Message"].as_str()),
+        (status, Some(code), Some(message)),
+        "{query}: {body}"
+    );
+}
+
+const DRY_RUN: &str = "Request validation has been passed with DryRun flag set.";
+
+#[test]
+fn a_dry_run_answers_dry_run_operation_and_changes_nothing_or_answers_its_error() {
+    let server = Server::start(&["--world", WORLD]);
+    let before = server.request("GET", "/_reinit-disk/state", &[], b"").body;
+    for query in [
+        "Action=StopInstance&InstanceId=i-1&DryRun=true",
+        "Action=StartInstance&InstanceId=i-2&DryRun=true",
+        "Action=RebootInstance&InstanceId=i-1&DryRun=True",
+        "Action=DescribeDisks&DryRun=true",
+        "Action=DescribeInstances&DryRun=true",
+    ] {
+        assert_error(&server, query, 400, "DryRunOperation", DRY_RUN);
+    }
+    server.advance(10.0);
+    let after = server.request("GET", "/_reinit-disk/state", &[], b"").body;
+    assert_eq!(before, after, "a dry run changed the world");
+    // One that would fail answers the error it would get.
+    assert_error(
+        &server,
+        "Action=StopInstance&InstanceId=i-2&DryRun=true",
+        403,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+    assert_error(
+        &server,
+        "Action=RebootInstance&InstanceId=i-404&DryRun=true",
+        404,
+        "InvalidInstanceId.NotFound",
+        "The specified InstanceId does not exist.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeDisks&DryRun=true&PageSize=101",
+        400,
+        "InvalidParam.PageSize",
+        "The specified parameter is invalid.",
+    );
+    assert_error(
+        &server,
+        "Action=StartInstance&InstanceId=i-2&DryRun=maybe",
+        400,
+        "InvalidParameter",
+        "The specified parameter \"DryRun\" is not valid.",
+    );
+    // DryRun=false does the real thing; ReInitDisk's model has no DryRun,
+    // so it is not read there (the request is decided as without it).
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1&DryRun=false");
+    assert_eq!(status, 200);
+    assert_eq!(instance(&server, "i-1")["Status"], "Stopping");
+    let (status, body) = get(
+        &server,
+        "Action=DescribeInstanceAttribute&InstanceId=i-1&DryRun=true",
+    );
+    assert_eq!(
+        (status, &body["InstanceId"]),
+        (200, &json!("i-1")),
+        "{body}"
+    );
+}
+
+#[test]
+fn stop_keeps_its_stopped_mode_which_describe_shows_while_stopped() {
+    let server = Server::start(&["--world", WORLD]);
+    assert_eq!(instance(&server, "i-1")["StoppedMode"], "Not-applicable");
+    assert_eq!(instance(&server, "i-2")["StoppedMode"], "KeepCharging");
+    assert_error(
+        &server,
+        "Action=StopInstance&InstanceId=i-1&StoppedMode=Cheap",
+        400,
+        "InvalidParameter",
+        "The specified parameter \"StoppedMode\" is not valid.",
+    );
+    let (status, _) = get(
+        &server,
+        "Action=StopInstance&InstanceId=i-1&StoppedMode=StopCharging&ForceStop=true",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(instance(&server, "i-1")["StoppedMode"], "StopCharging");
+    server.advance(2.0);
+    let i = instance(&server, "i-1");
+    assert_eq!(
+        (&i["Status"], &i["StoppedMode"]),
+        (&json!("Stopped"), &json!("StopCharging"))
+    );
+    let (status, _) = get(&server, "Action=StartInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    server.advance(2.0);
+    assert_eq!(instance(&server, "i-1")["StoppedMode"], "Not-applicable");
+}
+
+#[test]
+fn reboot_status_and_attribute_answer_in_json_and_xml() {
+    let server = Server::start(&["--world", WORLD]);
+    let reply = server.get("Action=RebootInstance&InstanceId=i-1");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(
+        reply.body.contains("<RebootInstanceResponse>"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(instance(&server, "i-1")["Status"], "Starting");
+    server.advance(1.9);
+    assert_eq!(instance(&server, "i-1")["Status"], "Starting");
+    server.advance(0.1);
+    assert_eq!(instance(&server, "i-1")["Status"], "Running");
+    assert_error(
+        &server,
+        "Action=RebootInstance&InstanceId=i-2",
+        403,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+    assert_error(
+        &server,
+        "Action=RebootInstance",
+        400,
+        "MissingParameter",
+        "The input parameter \"InstanceId\" that is mandatory for processing this request is not supplied.",
+    );
+
+    let (status, body) = get(
+        &server,
+        "Action=DescribeInstanceStatus&InstanceId.1=i-2&InstanceId.2=i-1&InstanceId.3=i-404",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["InstanceStatuses"]["InstanceStatus"],
+        json!([{"InstanceId": "i-1", "Status": "Running"}, {"InstanceId": "i-2", "Status": "Stopped"}])
+    );
+    assert_eq!(
+        (&body["TotalCount"], &body["PageSize"]),
+        (&json!(2), &json!(10))
+    );
+    let (_, all) = get(
+        &server,
+        "Action=DescribeInstanceStatus&PageSize=1&PageNumber=2",
+    );
+    assert_eq!(
+        (
+            &all["TotalCount"],
+            &all["InstanceStatuses"]["InstanceStatus"]
+        ),
+        (
+            &json!(2),
+            &json!([{"InstanceId": "i-2", "Status": "Stopped"}])
+        )
+    );
+    assert_error(
+        &server,
+        "Action=DescribeInstanceStatus&PageSize=51",
+        400,
+        "InvalidParam.PageSize",
+        "The specified parameter is invalid.",
+    );
+    let xml = server.get("Action=DescribeInstanceStatus");
+    let parsed = roxmltree::Document::parse(&xml.body).unwrap();
+    assert_eq!(
+        parsed.root_element().tag_name().name(),
+        "DescribeInstanceStatusResponse"
+    );
+
+    let (status, body) = get(&server, "Action=DescribeInstanceAttribute&InstanceId=i-1");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (
+            &body["InstanceId"],
+            &body["Status"],
+            &body["ImageId"],
+            &body["RegionId"]
+        ),
+        (
+            &json!("i-1"),
+            &json!("Running"),
+            &json!("m-ubuntu"),
+            &json!("cn-hangzhou")
+        )
+    );
+    assert!(body["RequestId"].is_string());
+    assert_eq!(
+        body["VpcAttributes"],
+        json!({"NatIpAddress": "", "PrivateIpAddress": {"IpAddress": []}, "VSwitchId": "", "VpcId": ""})
+    );
+    assert_eq!(body["OperationLocks"], json!({"LockReason": []}));
+    // Only fields the SDK's DescribeInstanceAttributeResponseBody declares.
+    assert!(body.get("OSType").is_none(), "{body}");
+    let xml = server.get("Action=DescribeInstanceAttribute&InstanceId=i-2");
+    assert!(
+        xml.body.starts_with("<?xml") || xml.body.starts_with("<DescribeInstanceAttributeResponse"),
+        "{}",
+        xml.body
+    );
+    assert!(
+        xml.body.contains("<Status>Stopped</Status>"),
+        "{}",
+        xml.body
+    );
+    assert_error(
+        &server,
+        "Action=DescribeInstanceAttribute&InstanceId=i-404",
+        404,
+        "InvalidInstanceId.NotFound",
+        "The specified InstanceId does not exist.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeInstanceAttribute",
+        400,
+        "MissingParameter",
+        "The input parameter \"InstanceId\" that is mandatory for processing this request is not supplied.",
+    );
+}
+
+/// i-1 with two disks, stopped: both re-initialized, one asking to start.
+const TWO_DISKS: &str = r#"{
+  "Disks": [
+    {"DiskId": "d-a", "Type": "system", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "ImageId": "m-1"},
+    {"DiskId": "d-b", "Type": "data", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1"}
+  ],
+  "Instances": [{"InstanceId": "i-1", "Status": "Stopped"}],
+  "Images": [{"ImageId": "m-1", "ImageOwnerAlias": "system"}]
+}"#;
+
+fn two_disk_server() -> Server {
+    let server = Server::start(&[]);
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], TWO_DISKS.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    server
+}
+
+#[test]
+fn no_instance_starts_while_one_of_its_disks_reinits() {
+    let server = two_disk_server();
+    let (status, body) = get(
+        &server,
+        "Action=ReInitDisk&DiskId=d-a&AutoStartInstance=true",
+    );
+    assert_eq!(status, 200, "{body}");
+    server.advance(1.0);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-b");
+    assert_eq!(status, 200, "{body}");
+    // StartInstance while a disk re-inits: StartInstance's DiskError.
+    assert_error(
+        &server,
+        "Action=StartInstance&InstanceId=i-1",
+        403,
+        "DiskError",
+        "IncorrectDiskStatus.",
+    );
+    assert_error(
+        &server,
+        "Action=StartInstance&InstanceId=i-1&DryRun=true",
+        403,
+        "DiskError",
+        "IncorrectDiskStatus.",
+    );
+    // d-a settles at 2 s and asks to start i-1; d-b still re-inits until 3 s.
+    server.advance(1.5);
+    assert_eq!(disk(&server, "d-a")["Status"], "In_use");
+    assert_eq!(disk(&server, "d-b")["Status"], "ReIniting");
+    assert_eq!(instance(&server, "i-1")["Status"], "Stopped");
+    // d-b settles at 3 s: the waiting auto-start starts i-1 then.
+    server.advance(0.5);
+    assert_eq!(disk(&server, "d-b")["Status"], "In_use");
+    assert_eq!(instance(&server, "i-1")["Status"], "Starting");
+    server.advance(2.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Running");
+}
+
+#[test]
+fn a_stale_scheduled_start_never_overrides_a_later_stop() {
+    let server = two_disk_server();
+    // Auto-start scheduled for 2 s; the instance is started by hand at 2 s
+    // anyway (StartInstance first, in the same instant the re-init settles:
+    // the settle is applied first, so the auto-start finds it Starting).
+    let (status, _) = get(
+        &server,
+        "Action=ReInitDisk&DiskId=d-a&AutoStartInstance=true",
+    );
+    assert_eq!(status, 200);
+    server.advance(2.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Starting");
+    server.advance(2.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Running");
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    for _ in 0..4 {
+        server.advance(0.5);
+        let status = instance(&server, "i-1")["Status"].clone();
+        assert!(status == "Stopping" || status == "Stopped", "{status}");
+    }
+    assert_eq!(instance(&server, "i-1")["Status"], "Stopped");
+    assert_error(
+        &server,
+        "Action=StopInstance&InstanceId=i-1",
+        403,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+}
+
+/// `n` data disks `d-K` on `n / 4` instances, every fourth encrypted, half
+/// of them `Available`.
+fn fleet(n: usize) -> String {
+    let disks: Vec<Value> = (0..n)
+        .map(|k| {
+            let mut d = json!({"DiskId": format!("d-{k:04}"), "Type": "data",
+                "Category": if k % 3 == 0 { "cloud_essd" } else { "cloud_auto" },
+                "Status": if k % 2 == 0 { "In_use" } else { "Available" }});
+            if k % 2 == 0 {
+                d["InstanceId"] = json!(format!("i-{}", k / 4));
+            }
+            if k % 4 == 0 {
+                d["Encrypted"] = json!(true);
+                d["KMSKeyId"] = json!("key-1");
+            }
+            d
+        })
+        .collect();
+    let instances: Vec<Value> = (0..n.div_ceil(4))
+        .map(|k| json!({"InstanceId": format!("i-{k}"), "Status": "Stopped"}))
+        .collect();
+    json!({"Disks": disks, "Instances": instances, "KmsKeys": [{"KeyId": "key-1"}]}).to_string()
+}
+
+fn fleet_server(n: usize) -> Server {
+    let server = Server::start(&[]);
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], fleet(n).as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    server
+}
+
+fn ids_of(body: &Value) -> Vec<String> {
+    body["Disks"]["Disk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["DiskId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Pages `query` by `MaxResults`/`NextToken` to the end (at most `bound`
+/// pages): every id, in order.
+fn by_token(server: &Server, query: &str, bound: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    for _ in 0..bound {
+        let next = if token.is_empty() {
+            String::new()
+        } else {
+            format!("&NextToken={token}")
+        };
+        let (status, body) = get(server, &format!("{query}{next}"));
+        assert_eq!(status, 200, "{body}");
+        seen.extend(ids_of(&body));
+        token = body["NextToken"].as_str().unwrap().to_owned();
+        if token.is_empty() {
+            return seen;
+        }
+    }
+    panic!("{query}: still a NextToken after {bound} pages");
+}
+
+#[test]
+fn a_1200_disk_fleet_pages_by_token_and_by_page_each_disk_once() {
+    let server = fleet_server(1_200);
+    let all: Vec<String> = (0..1_200).map(|k| format!("d-{k:04}")).collect();
+
+    // By token, 500 a page (cloudmux), then 10 (the default below 10).
+    let seen = by_token(&server, "Action=DescribeDisks&MaxResults=500", 10);
+    assert_eq!(seen, all);
+    let seen = by_token(&server, "Action=DescribeDisks&MaxResults=3", 200);
+    assert_eq!(seen, all);
+    let (_, first) = get(&server, "Action=DescribeDisks&MaxResults=9000");
+    assert_eq!(
+        (ids_of(&first).len(), &first["TotalCount"]),
+        (500, &json!(1200))
+    );
+
+    // By page, 100 a page, to TotalCount.
+    let mut seen = Vec::new();
+    for page in 1..=13 {
+        let (status, body) = get(
+            &server,
+            &format!("Action=DescribeDisks&PageSize=100&PageNumber={page}"),
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["TotalCount"], 1200);
+        seen.extend(ids_of(&body));
+    }
+    assert_eq!(seen, all);
+    let unique: HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), 1_200);
+
+    // Filtered, by token and by page: the same disks.
+    let want: Vec<String> = (0..1_200)
+        .filter(|k| k % 2 == 1 && k % 3 == 0)
+        .map(|k| format!("d-{k:04}"))
+        .collect();
+    let query = "Action=DescribeDisks&Status=Available&Category=cloud_essd";
+    assert_eq!(
+        by_token(&server, &format!("{query}&MaxResults=50"), 20),
+        want
+    );
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let (_, body) = get(&server, &format!("{query}&PageSize=100&PageNumber={page}"));
+        assert_eq!(body["TotalCount"], want.len());
+        seen.extend(ids_of(&body));
+    }
+    assert_eq!(seen, want);
+}
+
+#[test]
+fn an_unissued_next_token_gets_ecs_error() {
+    let server = fleet_server(30);
+    for token in ["AAAAAdDWBF2", "AAAAA0000000000000001x", ""] {
+        if token.is_empty() {
+            continue;
+        }
+        assert_error(
+            &server,
+            &format!("Action=DescribeDisks&NextToken={token}"),
+            400,
+            "InvalidParameter.NextToken",
+            "The specified parameter NextToken is not valid.",
+        );
+    }
+    assert_error(
+        &server,
+        "Action=DescribeDisks&NextToken=AAAAAdDWBF2&DryRun=true",
+        400,
+        "InvalidParameter.NextToken",
+        "The specified parameter NextToken is not valid.",
+    );
+    // A token issued for disks is not one for instances.
+    let (_, body) = get(&server, "Action=DescribeDisks&MaxResults=10");
+    let token = body["NextToken"].as_str().unwrap().to_owned();
+    assert!(!token.is_empty());
+    assert_error(
+        &server,
+        &format!("Action=DescribeDisks&NextToken={token}&DryRun=true"),
+        400,
+        "DryRunOperation",
+        DRY_RUN,
+    );
+    assert_error(
+        &server,
+        &format!("Action=DescribeInstances&NextToken={token}"),
+        400,
+        "InvalidParameter.NextToken",
+        "The specified parameter NextToken is not valid.",
+    );
+    // A new world forgets every token.
+    let reply = server.request("POST", "/_reinit-disk/reset", &[], b"");
+    assert_eq!(reply.status, 200);
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], fleet(30).as_bytes());
+    assert_eq!(reply.status, 200);
+    assert_error(
+        &server,
+        &format!("Action=DescribeDisks&NextToken={token}"),
+        400,
+        "InvalidParameter.NextToken",
+        "The specified parameter NextToken is not valid.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeDisks&MaxResults=ten",
+        400,
+        "InvalidParameter.MaxResults",
+        "The specified parameter MaxResults is not valid.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeInstances&MaxResults=101",
+        400,
+        "InvalidParameter.MaxResults",
+        "The specified parameter MaxResults is not valid.",
+    );
+}
+
+#[test]
+fn describe_filters_as_ecs_documents_them() {
+    let server = fleet_server(40);
+    let count = |query: &str| -> u64 {
+        let (status, body) = get(&server, &format!("Action=DescribeDisks&{query}"));
+        assert_eq!(status, 200, "{query}: {body}");
+        body["TotalCount"].as_u64().unwrap()
+    };
+    assert_eq!(count("PageSize=1"), 40);
+    assert_eq!(count("RegionId=cn-hangzhou"), 40);
+    assert_eq!(count("RegionId=cn-beijing"), 0);
+    assert_eq!(count("ZoneId=cn-hangzhou-i"), 40);
+    assert_eq!(count("ZoneId=cn-hangzhou-b"), 0);
+    assert_eq!(count("DiskType=data"), 40);
+    assert_eq!(count("DiskType=system"), 0);
+    assert_eq!(count("DiskType=all"), 40);
+    assert_eq!(count("Category=cloud_essd"), 14);
+    assert_eq!(count("Category=all"), 40);
+    assert_eq!(count("Status=Available"), 20);
+    assert_eq!(count("Status=All"), 40);
+    assert_eq!(count("InstanceId=i-3"), 2);
+    assert_eq!(count("Encrypted=true"), 10);
+    assert_eq!(count("Encrypted=false"), 30);
+    assert_eq!(count("Portable=true"), 40);
+    assert_eq!(count("DeleteWithInstance=true"), 0);
+    assert_eq!(count("DiskName=db"), 0);
+    assert_eq!(count("SnapshotId=s-1"), 0);
+    assert_eq!(count("DiskIds=%5B%5D"), 0);
+    assert_eq!(
+        count("DiskIds=%5B%22d-0001%22,%22d-0002%22%5D&Status=Available"),
+        1
+    );
+    for (query, status, code, message) in [
+        (
+            "DiskType=boot",
+            400,
+            "InvalidDiskType.ValueNotSupported",
+            "The specified disk type is not supported.",
+        ),
+        (
+            "Category=floppy",
+            400,
+            "InvalidCategory.ValueNotSupported",
+            "The specified disk category is not supported.",
+        ),
+        (
+            "Status=Broken",
+            400,
+            "InvalidStatus.ValueNotSupported",
+            "The specified disk status is not supported.",
+        ),
+        (
+            "Portable=yes",
+            400,
+            "InvalidParameter",
+            "The specified parameter \"Portable\" is not valid.",
+        ),
+    ] {
+        assert_error(
+            &server,
+            &format!("Action=DescribeDisks&{query}"),
+            status,
+            code,
+            message,
+        );
+    }
+    let many: Vec<String> = (0..101).map(|k| format!("%22d-{k}%22")).collect();
+    assert_error(
+        &server,
+        &format!("Action=DescribeDisks&DiskIds=%5B{}%5D", many.join(",")),
+        403,
+        "InvalidDiskIds.Malformed",
+        "The amount of specified disk Ids exceeds the limit.",
+    );
+
+    let instances = |query: &str| -> u64 {
+        let (status, body) = get(&server, &format!("Action=DescribeInstances&{query}"));
+        assert_eq!(status, 200, "{query}: {body}");
+        body["TotalCount"].as_u64().unwrap()
+    };
+    assert_eq!(instances("PageSize=1"), 10);
+    assert_eq!(instances("Status=Stopped"), 10);
+    assert_eq!(instances("Status=Running"), 0);
+    assert_eq!(instances("ZoneId=cn-hangzhou-i&InstanceName=*"), 10);
+    assert_eq!(instances("InstanceName=web*"), 0);
+    assert_eq!(instances("ImageId=m-1"), 0);
+    assert_eq!(instances("InstanceType=ecs.g6.large"), 0);
+    assert_eq!(instances("RegionId=cn-beijing"), 0);
+    assert_eq!(
+        instances("InstanceIds=%5B%22i-2%22,%22i-9%22%5D&MaxResults=1"),
+        2
+    );
+    assert_error(
+        &server,
+        "Action=DescribeInstances&Status=Sleeping",
+        404,
+        "InvalidStatus.NotFound",
+        "The specified Status is not found",
+    );
+}
+
+#[test]
+fn an_instance_locked_for_security_is_not_stopped_started_or_rebooted() {
+    let server = Server::start(&[]);
+    let world = r#"{"Instances": [
+        {"InstanceId": "i-run", "Status": "Running", "OperationLocks": [{"LockReason": "security"}]},
+        {"InstanceId": "i-stop", "Status": "Stopped", "OperationLocks": ["security"]},
+        {"InstanceId": "i-owes", "Status": "Stopped", "OperationLocks": ["financial"]}
+    ]}"#;
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], world.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let locked =
+        "The specified operation is denied as your instance is locked for security reasons.";
+    for query in [
+        "Action=StopInstance&InstanceId=i-run",
+        "Action=RebootInstance&InstanceId=i-run&DryRun=true",
+        "Action=StartInstance&InstanceId=i-stop",
+        // Locked and in the wrong status: the lock is told first.
+        "Action=StopInstance&InstanceId=i-stop",
+    ] {
+        assert_error(&server, query, 403, "InstanceLockedForSecurity", locked);
+    }
+    assert_eq!(instance(&server, "i-run")["Status"], "Running");
+    // Only a security lock: a financial one does not stop a start here.
+    let (status, body) = get(&server, "Action=StartInstance&InstanceId=i-owes");
+    assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn health_gives_the_version_the_revision_and_the_actions_served() {
+    let server = Server::start(&["--world", WORLD]);
+    let health = server
+        .request("GET", "/_reinit-disk/health", &[], b"")
+        .json();
+    assert_eq!(health["Status"], "ok");
+    assert_eq!(health["Version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(health["Revision"], "2025-02-27");
+    assert_eq!(
+        health["Actions"],
+        json!(reinit_disk_cli::serve::ACTIONS.to_vec())
+    );
+    assert!(
+        health["Actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("RebootInstance"))
+    );
+    let seed = Server::start(&["--world", WORLD, "--revision", "seed"]);
+    let health = seed.request("GET", "/_reinit-disk/health", &[], b"").json();
+    assert_eq!(health["Revision"], "seed");
+}
+
+fn patch(server: &Server, path: &str, body: &str) -> (u16, Value) {
+    let reply = server.request("PATCH", path, &[], body.as_bytes());
+    let json = reply.json();
+    (reply.status, json)
+}
+
+#[test]
+fn patch_sets_facts_of_one_record_validated_as_a_scenario_record() {
+    let server = Server::start(&["--world", WORLD]);
+    // A financial lock on a disk: ReInitDisk now answers as ECS would.
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"OperationLocks": ["financial"]}"#,
+    );
+    assert_eq!(
+        (status, &body["Status"]),
+        (200, &json!("patched")),
+        "{body}"
+    );
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-sys-2");
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (403, Some("InstanceExpiredOrInArrears")),
+        "{body}"
+    );
+    // A deleted image.
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"OperationLocks": []}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/images/m-ubuntu",
+        r#"{"Deleted": true}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-sys-2");
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (404, Some("InvalidDiskId.OperationNotSupported")),
+        "{body}"
+    );
+    // Refused as the scenario format refuses it, naming the field; nothing
+    // changed.
+    for (path, body, want, field) in [
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"Status": "Broken"}"#,
+            400,
+            "Status",
+        ),
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"InstanceId": "i-404"}"#,
+            400,
+            "InstanceId",
+        ),
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"DiskId": "d-other"}"#,
+            400,
+            "DiskId",
+        ),
+        (
+            "/_reinit-disk/disks/d-sys-1",
+            r#"{"Colour": "red"}"#,
+            400,
+            "Colour",
+        ),
+        ("/_reinit-disk/instances/i-1", r#"["Running"]"#, 400, "."),
+        ("/_reinit-disk/disks/d-sys-1", "{", 400, "."),
+    ] {
+        let (status, got) = patch(&server, path, body);
+        assert_eq!(status, want, "{body}: {got}");
+        assert!(
+            got["Path"].as_str().unwrap().starts_with(field),
+            "{body}: {got}"
+        );
+    }
+    assert_eq!(disk(&server, "d-sys-1")["Status"], "In_use");
+    assert_eq!(patch(&server, "/_reinit-disk/disks/d-404", "{}").0, 404);
+    assert_eq!(patch(&server, "/_reinit-disk/volumes/d-sys-1", "{}").0, 404);
+    // A patch that sets a status drops the changes under way for its
+    // record: a stopping instance set Running stays Running.
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/instances/i-1",
+        r#"{"Status": "Running"}"#,
+    );
+    assert_eq!(status, 200);
+    server.advance(5.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Running");
+    // And a stop made after the patch is not ended early by the one before
+    // it: stop at 0 s, patch Running, stop again at 1 s: still Stopping at
+    // 2 s (when the first stop would have ended), Stopped at 3 s.
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/instances/i-1",
+        r#"{"Status": "Running"}"#,
+    );
+    assert_eq!(status, 200);
+    server.advance(1.0);
+    let (status, _) = get(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    server.advance(1.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Stopping");
+    server.advance(1.0);
+    assert_eq!(instance(&server, "i-1")["Status"], "Stopped");
+    let (status, _) = get(&server, "Action=StartInstance&InstanceId=i-1");
+    assert_eq!(status, 200);
+    server.advance(2.0);
+    // A disk moved to another instance by a patch counts as that
+    // instance's: it blocks that instance's start while it re-inits.
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/disks/d-data-1",
+        r#"{"InstanceId": "i-2"}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/images/m-ubuntu",
+        r#"{"Deleted": false}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-data-1");
+    assert_eq!(status, 200, "{body}");
+    assert_error(
+        &server,
+        "Action=StartInstance&InstanceId=i-2",
+        403,
+        "DiskError",
+        "IncorrectDiskStatus.",
+    );
+}
+
+#[test]
+fn patch_sets_a_kms_key_or_a_key_pair_too() {
+    let server = fleet_server(8);
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/kms-keys/key-1",
+        r#"{"KeyState": "Disabled"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-0000");
+    assert_eq!(
+        (status, body["Code"].as_str()),
+        (403, Some("InvalidParameter.KMSKeyId.CMKNotEnabled")),
+        "{body}"
+    );
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/kms-keys/key-1",
+        r#"{"KeyState": "Off"}"#,
+    );
+    assert_eq!(
+        (status, body["Path"].as_str()),
+        (400, Some("KeyState")),
+        "{body}"
+    );
+    let (status, _) = patch(
+        &server,
+        "/_reinit-disk/kms-keys/key-1",
+        r#"{"KeyState": "Enabled"}"#,
+    );
+    assert_eq!(status, 200);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-0000");
+    assert_eq!(status, 200, "{body}");
+
+    let server = Server::start(&["--world", WORLD]);
+    assert_eq!(patch(&server, "/_reinit-disk/key-pairs/kp-1", "{}").0, 200);
+    assert_eq!(patch(&server, "/_reinit-disk/key-pairs/kp-9", "{}").0, 404);
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/key-pairs/kp-1",
+        r#"{"KeyPairName": "kp-2"}"#,
+    );
+    assert_eq!(
+        (status, body["Path"].as_str()),
+        (400, Some("KeyPairName")),
+        "{body}"
+    );
+}
