@@ -223,3 +223,70 @@ fn a_login_check_first_on_a_system_disk_of_a_dangling_instance_answers_internal_
         );
     }
 }
+
+/// Under the 2025-02-27 revision, `evaluate` looks the key pair, the KMS
+/// key and the account up once each, however many checks read them (an
+/// accepted encrypted system disk with a key pair to bind reads all
+/// three).
+#[test]
+fn the_key_pair_the_kms_key_and_the_account_are_looked_up_once_each() {
+    use std::cell::RefCell;
+
+    use reinit_disk::World;
+    use reinit_disk::model::{Account, DiskView, ImageView, InstanceView, KeyPairView, KmsKeyView};
+
+    struct Counting<'w> {
+        world: &'w InMemoryWorld,
+        log: RefCell<Vec<&'static str>>,
+    }
+    impl World for Counting<'_> {
+        fn disk(&self, id: &str) -> Option<DiskView<'_>> {
+            self.world.disk(id)
+        }
+        fn instance(&self, id: &str) -> Option<InstanceView<'_>> {
+            self.world.instance(id)
+        }
+        fn image(&self, id: &str) -> Option<ImageView<'_>> {
+            self.world.image(id)
+        }
+        fn snapshot(&self, id: &str) -> Option<reinit_disk::model::SnapshotView<'_>> {
+            self.world.snapshot(id)
+        }
+        fn key_pair(&self, name: &str) -> Option<KeyPairView<'_>> {
+            self.log.borrow_mut().push("key pair");
+            self.world.key_pair(name)
+        }
+        fn kms_key(&self, id: &str) -> Option<KmsKeyView<'_>> {
+            self.log.borrow_mut().push("KMS key");
+            self.world.kms_key(id)
+        }
+        fn account(&self) -> Account {
+            self.log.borrow_mut().push("account");
+            self.world.account()
+        }
+    }
+    let scenario = reinit_disk::scenario::Scenario::from_json(
+        r#"{"Request": {"DiskId": "d-1", "KeyPairName": "kp-1"},
+            "Disks": [{"DiskId": "d-1", "Type": "system", "Category": "cloud_essd",
+                       "Status": "In_use", "InstanceId": "i-1", "ImageId": "m-1",
+                       "Encrypted": true, "KMSKeyId": "key-1"}],
+            "Instances": [{"InstanceId": "i-1", "Status": "Stopped"}],
+            "Images": [{"ImageId": "m-1", "ImageOwnerAlias": "system"}],
+            "KeyPairs": [{"KeyPairName": "kp-1"}],
+            "KmsKeys": [{"KeyId": "key-1", "KeyState": "Enabled",
+                         "EcsAuthorized": true, "EcsTagged": true}],
+            "Policy": {"Revision": "2025-02-27"}}"#,
+    )
+    .unwrap();
+    let world = scenario.to_world().unwrap();
+    let counting = Counting {
+        world: &world,
+        log: RefCell::new(Vec::new()),
+    };
+    let target =
+        reinit_disk::evaluate(&scenario.request(), &counting, &scenario.policy).expect("accepted");
+    assert_eq!(target.key_pair_name, Some("kp-1"));
+    let mut log = counting.log.into_inner();
+    log.sort_unstable();
+    assert_eq!(log, ["KMS key", "account", "key pair"]);
+}
