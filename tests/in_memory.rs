@@ -376,3 +376,64 @@ fn the_in_memory_world_lists_each_kind_it_holds() {
         ["s-9"]
     );
 }
+
+#[test]
+fn a_key_pair_and_a_kms_key_are_read_and_changed_by_their_name_and_id() {
+    use reinit_disk::model::{KeyPair, KeyState, KmsKey};
+    let mut world = InMemoryWorld::new();
+    world
+        .insert_key_pair(KeyPair {
+            name: "kp-1".to_owned(),
+        })
+        .unwrap();
+    world
+        .insert_kms_key(KmsKey {
+            id: "key-1".to_owned(),
+            ..KmsKey::default()
+        })
+        .unwrap();
+    assert_eq!(
+        world
+            .key_pair_mut("kp-1")
+            .map(|k| k.name.clone())
+            .as_deref(),
+        Some("kp-1")
+    );
+    assert!(world.key_pair_mut("kp-2").is_none());
+    assert!(world.kms_key_mut("key-2").is_none());
+    world.kms_key_mut("key-1").unwrap().key_state = KeyState::PendingDeletion;
+    assert_eq!(
+        world.kms_key("key-1").map(|k| k.key_state),
+        Some(KeyState::PendingDeletion)
+    );
+}
+
+#[test]
+fn a_disk_replaced_keeps_its_place_and_follows_its_new_instance() {
+    let mut world = ordered(&[0, 1, 2]);
+    let moved = Disk {
+        id: "d-1".to_owned(),
+        status: DiskStatus::InUse,
+        instance_id: Some("i-2".to_owned()),
+        ..Disk::default()
+    };
+    let old = world.replace_disk(moved.clone()).unwrap();
+    assert_eq!(old.id, "d-1");
+    assert_eq!(old.instance_id, None);
+    assert_eq!(world.disk_record("d-1"), Some(&moved));
+    let order: Vec<_> = world.disks().map(|d| d.id.as_str()).collect();
+    assert_eq!(order, ["d-0", "d-1", "d-2"]);
+    let of_i2: Vec<_> = world.disks_of("i-2").map(|d| d.id.as_str()).collect();
+    assert_eq!(of_i2, ["d-1"]);
+    // Replaced again, still attached: listed once.
+    world.replace_disk(moved.clone()).unwrap();
+    let of_i2: Vec<_> = world.disks_of("i-2").map(|d| d.id.as_str()).collect();
+    assert_eq!(of_i2, ["d-1"]);
+    assert!(matches!(
+        world.replace_disk(Disk {
+            id: "d-9".to_owned(),
+            ..Disk::default()
+        }),
+        Err(reinit_disk::TransitionError::UnknownDisk(id)) if id == "d-9"
+    ));
+}
