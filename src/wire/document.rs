@@ -23,7 +23,7 @@ use super::encode::{Document, EncodeError};
 /// assert_eq!(doc, Document::Object(vec![("LockReason", Document::Text("security".into()))]));
 /// assert_eq!(
 ///     encode_document(Format::Xml, "Lock", &doc)?,
-///     "<Lock><LockReason>security</LockReason></Lock>"
+///     "<?xml version='1.0' encoding='UTF-8'?><Lock><LockReason>security</LockReason></Lock>"
 /// );
 /// # Ok::<(), reinit_disk::wire::EncodeError>(())
 /// ```
