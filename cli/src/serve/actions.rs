@@ -4,16 +4,22 @@
 //! No I/O here: the HTTP glue (server.rs) reads the request and writes the
 //! response.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use super::errors::ApiError;
 use super::store::{InstanceError, Store};
-use reinit_disk::model::{Disk, DiskSource, DiskStatus, Instance, InstanceStatus, LockSet};
+use reinit_disk::ecs::{Defaults, Describer, Layout};
+use reinit_disk::model::{Disk, DiskStatus, Instance, InstanceStatus};
 use reinit_disk::revision::Revision;
 use reinit_disk::wire::{
-    Document, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
-    encode_document, encode_error, encode_malformed,
+    Document, EncodeError, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
+    encode_document, encode_error, encode_malformed, to_document,
 };
+
+/// The world-level defaults of the records the server writes
+/// (docs/ecs.md): `cn-hangzhou`, `cn-hangzhou-i`, ...
+static DEFAULTS: LazyLock<Defaults> = LazyLock::new(Defaults::default);
 
 /// What one request did, for the log line: the action, the ids it named,
 /// and the code it answered with (`None`: success).
@@ -245,13 +251,17 @@ fn describe_disks(
         instance_id.is_none_or(|i| d.instance_id.as_deref() == Some(i))
             && status.is_none_or(|s| d.status == s)
     });
+    let layout = store.read(now, |world| {
+        Layout::of_instances(world, disks.iter().filter_map(|d| d.instance_id.as_deref()))
+    });
+    let describer = Describer::with_layout(layout, &DEFAULTS);
     let page = Page {
         action: "DescribeDisks",
         list: ("Disks", "Disk"),
         number,
         size,
     };
-    page.respond(format, ids, disks, disk_document)
+    page.respond(format, ids, disks, |d| disk_document(d, &describer))
 }
 
 /// One page of a `Describe*` answer.
@@ -272,13 +282,14 @@ impl Page {
         format: Format,
         ids: &Ids<'_>,
         all: Vec<T>,
-        item: fn(&T) -> Document,
+        item: impl Fn(&T) -> Result<Document, EncodeError>,
     ) -> Result<Response, ApiError> {
         let total = all.len();
         let items = page_of(all, self.number, self.size)
             .iter()
             .map(item)
-            .collect();
+            .collect::<Result<_, _>>()
+            .map_err(ApiError::Encode)?;
         let (list, each) = self.list;
         document(
             format,
@@ -309,13 +320,17 @@ fn describe_instances(
     let instances = store.instances(now, instance_ids.as_deref(), |i| {
         status.is_none_or(|s| i.status == s)
     });
+    let layout = store.read(now, |world| {
+        Layout::of_instances(world, instances.iter().map(|i| i.id.as_str()))
+    });
+    let describer = Describer::with_layout(layout, &DEFAULTS);
     let page = Page {
         action: "DescribeInstances",
         list: ("Instances", "Instance"),
         number,
         size,
     };
-    page.respond(format, ids, instances, instance_document)
+    page.respond(format, ids, instances, |i| instance_document(i, &describer))
 }
 
 fn instance_action(
@@ -378,76 +393,17 @@ fn count(n: usize) -> Document {
     Document::Number(u64::try_from(n).unwrap_or(u64::MAX))
 }
 
-/// `OperationLocks` as ECS writes it: `{"OperationLock": [{"LockReason": ..}]}`.
-fn locks_document(locks: LockSet) -> Document {
-    let locks = locks
-        .iter()
-        .map(|r| Document::Object(vec![("LockReason", text(r.into()))]))
-        .collect();
-    Document::Object(vec![("OperationLock", Document::List(locks))])
+/// A disk as `DescribeDisks` shows it: the library's full ECS record
+/// (every field of the SDK's model; docs/ecs.md gives each default).
+pub fn disk_document(disk: &Disk, describer: &Describer<'_>) -> Result<Document, EncodeError> {
+    to_document(&describer.disk(disk))
 }
 
-/// A disk as `DescribeDisks` shows it.
-pub fn disk_document(disk: &Disk) -> Document {
-    let (image_id, snapshot_id) = match &disk.source {
-        DiskSource::Image {
-            image_id,
-            snapshot_id,
-        } => (
-            image_id.as_str(),
-            snapshot_id.as_deref().unwrap_or_default(),
-        ),
-        DiskSource::Snapshot { snapshot_id } => ("", snapshot_id.as_str()),
-        DiskSource::Empty => ("", ""),
-    };
-    Document::Object(vec![
-        ("DiskId", text(&disk.id)),
-        ("Type", text(disk.source.as_source().disk_type().into())),
-        ("Category", text(disk.category.into())),
-        ("Status", text(disk.status.into())),
-        (
-            "InstanceId",
-            text(disk.instance_id.as_deref().unwrap_or_default()),
-        ),
-        ("ImageId", text(image_id)),
-        ("SourceSnapshotId", text(snapshot_id)),
-        ("Encrypted", Document::Bool(disk.kms_key_id.is_some())),
-        (
-            "KMSKeyId",
-            text(disk.kms_key_id.as_deref().unwrap_or_default()),
-        ),
-        ("MultiAttach", text(disk.multi_attach.into())),
-        ("OperationLocks", locks_document(disk.operation_locks)),
-    ])
-}
-
-/// An instance as `DescribeInstances` shows it.
-pub fn instance_document(instance: &Instance) -> Document {
-    Document::Object(vec![
-        ("InstanceId", text(&instance.id)),
-        ("Status", text(instance.status.into())),
-        ("OSType", text(instance.os_type.into())),
-        ("IoOptimized", Document::Bool(instance.io_optimized)),
-        (
-            "HibernationOptions",
-            Document::Object(vec![(
-                "Configured",
-                Document::Bool(instance.hibernation_configured),
-            )]),
-        ),
-        (
-            "OperationLocks",
-            instance_locks_document(instance.operation_locks),
-        ),
-    ])
-}
-
-/// An instance's `OperationLocks`, which ECS writes otherwise than a
-/// disk's: `{"LockReason": [{"LockReason": ..}]}`.
-fn instance_locks_document(locks: LockSet) -> Document {
-    let locks = locks
-        .iter()
-        .map(|r| Document::Object(vec![("LockReason", text(r.into()))]))
-        .collect();
-    Document::Object(vec![("LockReason", Document::List(locks))])
+/// An instance as `DescribeInstances` shows it: the library's full ECS
+/// record.
+pub fn instance_document(
+    instance: &Instance,
+    describer: &Describer<'_>,
+) -> Result<Document, EncodeError> {
+    to_document(&describer.instance(instance))
 }
