@@ -2,6 +2,14 @@
 //! from a captured answer) back to the world's record: the facts the engine
 //! reads, and which of them the record did not give.
 
+// Each record is built with struct update syntax even where every field is
+// named, so that a fact the model gains keeps its default here (and this
+// module compiles) until it is read.
+#![allow(
+    clippy::needless_update,
+    reason = "a fact the model gains later takes its default"
+)]
+
 use core::str::FromStr;
 
 use super::records::{Disk, Image, Instance, Snapshot};
@@ -190,6 +198,8 @@ impl Disk {
             (false, Some(_)) => return Err(ShapeError::KeyWithoutEncryption(id).into()),
             _ => {}
         }
+        // Struct update: a fact the model gains later keeps its default
+        // until this reads it.
         Ok(r.done(model::Disk {
             id,
             category,
@@ -200,6 +210,7 @@ impl Disk {
             operation_locks,
             multi_attach,
             kms_key_id,
+            ..model::Disk::default()
         }))
     }
 }
@@ -248,6 +259,7 @@ impl Instance {
             hibernation_configured,
             login_as_non_root,
             io_optimized,
+            ..model::Instance::default()
         }))
     }
 }
@@ -272,6 +284,7 @@ impl Image {
             image_owner_alias,
             deleted: false,
             login_as_non_root_supported,
+            ..model::Image::default()
         }))
     }
 }
@@ -295,6 +308,7 @@ impl Snapshot {
             deleted: false,
             source_disk_id,
             instant_access,
+            ..model::Snapshot::default()
         }))
     }
 }

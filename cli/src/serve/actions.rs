@@ -251,7 +251,7 @@ fn describe_disks(
         instance_id.is_none_or(|i| d.instance_id.as_deref() == Some(i))
             && status.is_none_or(|s| d.status == s)
     });
-    let layout = store.read(now, |world| {
+    let layout = store.with_world(now, |world| {
         Layout::of_instances(world, disks.iter().filter_map(|d| d.instance_id.as_deref()))
     });
     let describer = Describer::with_layout(layout, &DEFAULTS);
@@ -320,7 +320,7 @@ fn describe_instances(
     let instances = store.instances(now, instance_ids.as_deref(), |i| {
         status.is_none_or(|s| i.status == s)
     });
-    let layout = store.read(now, |world| {
+    let layout = store.with_world(now, |world| {
         Layout::of_instances(world, instances.iter().map(|i| i.id.as_str()))
     });
     let describer = Describer::with_layout(layout, &DEFAULTS);

@@ -318,7 +318,7 @@ impl Store {
     /// `read` applied to the world as it is at `now`, under the store's
     /// lock (what a `Describe*` answer's records need beyond the page:
     /// the layout of devices and addresses, reinit_disk::ecs::Layout).
-    pub fn read<R>(&self, now: Duration, read: impl FnOnce(&InMemoryWorld) -> R) -> R {
+    pub fn with_world<R>(&self, now: Duration, read: impl FnOnce(&InMemoryWorld) -> R) -> R {
         read(&self.lock(now).world)
     }
 
