@@ -326,6 +326,34 @@ fn devices_follow_the_worlds_order_system_disk_first() {
 }
 
 #[test]
+fn a_store_that_places_its_records_itself_gets_the_layouts_records() {
+    let world = sample_world();
+    let defaults = Defaults::default();
+    let whole = Describer::new(&world, &defaults);
+    let unplaced = Describer::with_layout(ecs::Layout::default(), &defaults);
+    for disk in world.disks() {
+        let siblings = world
+            .disks()
+            .filter(|d| d.instance_id.is_some() && d.instance_id == disk.instance_id);
+        let device = ecs::device_among(siblings, &disk.id).unwrap_or_default();
+        assert_eq!(
+            unplaced.disk_at(disk, &device),
+            whole.disk(disk),
+            "{}",
+            disk.id
+        );
+    }
+    for (position, instance) in world.instances().enumerate() {
+        let image = whole.instance(instance).image_id.unwrap();
+        assert_eq!(
+            unplaced.instance_at(instance, &image, position),
+            whole.instance(instance)
+        );
+    }
+    assert_eq!(ecs::device_among(world.disks(), "d-none"), None);
+}
+
+#[test]
 fn a_layout_of_some_instances_places_them_as_the_whole_one_does() {
     let world = sample_world();
     let defaults = Defaults::default();

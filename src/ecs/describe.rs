@@ -154,6 +154,32 @@ fn letter(n: usize) -> char {
     char::from(b'a'.saturating_add(u8::try_from(n).unwrap_or(0)))
 }
 
+/// The device of the disk `disk_id` among `disks`, the disks attached to
+/// one instance in the world's order: `/dev/xvda` for a system disk, the
+/// data disks [`device_name`] by their rank among its data disks. `None`
+/// when `disk_id` is not among them. What [`Layout`] gives each disk, for
+/// a store that keeps each instance's disks at hand.
+pub fn device_among<'a>(
+    disks: impl IntoIterator<Item = &'a model::Disk>,
+    disk_id: &str,
+) -> Option<String> {
+    let mut data = 0usize;
+    for disk in disks {
+        let system = disk.disk_type() == DiskType::System;
+        if disk.id == disk_id {
+            return Some(if system {
+                "/dev/xvda".to_owned()
+            } else {
+                device_name(data)
+            });
+        }
+        if !system {
+            data = data.saturating_add(1);
+        }
+    }
+    None
+}
+
 /// Where each disk sits and what each instance runs, as a world's order
 /// gives them: a disk's `Device` (the system disk `/dev/xvda`, the data
 /// disks `/dev/xvdb`.. in the order the world lists them), an instance's
@@ -273,18 +299,26 @@ impl<'d> Describer<'d> {
         Self { defaults, layout }
     }
 
-    /// The disk as `DescribeDisks` returns it.
+    /// The disk as `DescribeDisks` returns it, its device from the
+    /// [`Layout`].
     pub fn disk(&self, disk: &model::Disk) -> Disk {
+        self.disk_at(disk, self.layout.device(&disk.id).unwrap_or_default())
+    }
+
+    /// The disk as `DescribeDisks` returns it, attached at `device` (see
+    /// [`device_among`]; ignored for a disk attached to nothing): for a
+    /// store that places its disks itself, with no [`Layout`].
+    pub fn disk_at(&self, disk: &model::Disk, device: &str) -> Disk {
         let d = self.defaults;
         let disk_type = disk.disk_type();
         let size = disk_size(disk.category, disk_type);
         let system = disk_type == DiskType::System;
         let instance_id = disk.instance_id.as_deref().unwrap_or_default();
-        let device = disk
-            .instance_id
-            .as_ref()
-            .and_then(|_| self.layout.device(&disk.id))
-            .unwrap_or_default();
+        let device = if disk.instance_id.is_some() {
+            device
+        } else {
+            ""
+        };
         let attached = disk.instance_id.is_some();
         let attachment = || {
             Some(DiskAttachment {
@@ -391,11 +425,30 @@ impl<'d> Describer<'d> {
         }
     }
 
-    /// The instance as `DescribeInstances` returns it.
+    /// The instance as `DescribeInstances` returns it, its image and
+    /// addresses from the [`Layout`].
     pub fn instance(&self, instance: &model::Instance) -> Instance {
-        let d = self.defaults;
         let placed = self.layout.instances.get(&instance.id);
-        let position = placed.map_or(0, |p| p.position);
+        self.instance_at(
+            instance,
+            placed
+                .and_then(|p| p.image_id.as_deref())
+                .unwrap_or_default(),
+            placed.map_or(0, |p| p.position),
+        )
+    }
+
+    /// The instance as `DescribeInstances` returns it, running `image_id`
+    /// (its system disk's image, or empty) and numbered `position` (its
+    /// place in the world's order, from 0, which numbers its addresses):
+    /// for a store that places its instances itself, with no [`Layout`].
+    pub fn instance_at(
+        &self,
+        instance: &model::Instance,
+        image_id: &str,
+        position: usize,
+    ) -> Instance {
+        let d = self.defaults;
         let ip = private_ip(position);
         let mac_n = position.wrapping_add(1);
         let mac = format!(
@@ -479,11 +532,7 @@ impl<'d> Describer<'d> {
             host_name: Some(format!("iZ{suffix}Z")),
             hpc_cluster_id: empty(),
             isp: empty(),
-            image_id: text(
-                placed
-                    .and_then(|p| p.image_id.as_deref())
-                    .unwrap_or_default(),
-            ),
+            image_id: text(image_id),
             image_options: Some(InstanceImageOptions {
                 current_os_nvme_supported: Some(false),
                 login_as_non_root: Some(instance.login_as_non_root),

@@ -51,7 +51,7 @@ mod read;
 mod records;
 
 pub use describe::{
-    Defaults, Describer, Layout, device_name, disk_iops, disk_size, disk_throughput,
+    Defaults, Describer, Layout, device_among, device_name, disk_iops, disk_size, disk_throughput,
 };
 pub use read::{Read, ReadError};
 pub use records::*;
