@@ -394,6 +394,17 @@ fn defaults_are_ecs_minimum_sizes_and_the_worlds_place() {
     assert_eq!(system_disk.region_id.as_deref(), Some("cn-hangzhou"));
     assert_eq!(system_disk.zone_id.as_deref(), Some("cn-hangzhou-i"));
     assert_eq!(system_disk.portable, Some(false));
+    let data = describer.disk(world.disk_record("d-data1").unwrap());
+    assert_eq!(data.portable, Some(true));
+    let local = Disk {
+        category: DiskCategory::LocalSsdPro,
+        ..Disk::default()
+    };
+    assert_eq!(
+        describer.disk(&local).portable,
+        Some(false),
+        "a local disk stays"
+    );
     assert_eq!(system_disk.delete_with_instance, Some(true));
     assert_eq!(system_disk.disk_name.as_deref(), Some(""));
     let first = describer.instance(world.instance_record("i-bp1first").unwrap());

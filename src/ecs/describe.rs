@@ -128,6 +128,20 @@ pub const fn disk_throughput(category: DiskCategory, size: i64) -> i64 {
     if throughput < max { throughput } else { max }
 }
 
+/// `Portable`: whether the disk can be detached and attached elsewhere. A
+/// data cloud disk can; a system disk or a local disk (`ephemeral`,
+/// `ephemeral_ssd`, `local_ssd_pro`, `local_hdd_pro`) cannot.
+pub const fn portable(disk: &model::Disk) -> bool {
+    matches!(disk.disk_type(), DiskType::Data)
+        && !matches!(
+            disk.category,
+            DiskCategory::Ephemeral
+                | DiskCategory::EphemeralSsd
+                | DiskCategory::LocalSsdPro
+                | DiskCategory::LocalHddPro
+        )
+}
+
 /// The device of the `n`th data disk of an instance (from 0):
 /// `/dev/xvdb` to `/dev/xvdz`, then `/dev/xvdaa`, `/dev/xvdab`, ... as
 /// Linux names them. The system disk is `/dev/xvda`.
@@ -403,7 +417,7 @@ impl<'d> Describer<'d> {
                 ""
             }),
             placement: Some(DiskPlacement { zone_ids: empty() }),
-            portable: Some(!system),
+            portable: Some(portable(disk)),
             product_code: empty(),
             provisioned_iops: Some(0),
             region_id: text(&d.region_id),

@@ -52,6 +52,7 @@ mod records;
 
 pub use describe::{
     Defaults, Describer, Layout, device_among, device_name, disk_iops, disk_size, disk_throughput,
+    portable,
 };
 pub use read::{Read, ReadError};
 pub use records::*;
