@@ -69,6 +69,9 @@ pub mod answers;
 pub mod catalogue;
 pub mod checks;
 pub mod echo;
+#[cfg(feature = "ecs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ecs")))]
+pub mod ecs;
 mod engine;
 mod in_memory;
 pub mod model;

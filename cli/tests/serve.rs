@@ -151,10 +151,19 @@ fn serve_answers_each_action_in_json_and_xml_with_ecs_shapes() {
         serde_json::json!({"OperationLock": []})
     );
     assert_eq!(doc["Disks"]["Disk"][1]["SourceSnapshotId"], "s-1");
-    // The body keeps ECS's order: the list first, the RequestId last.
+    // The library's full records: every field of the SDK's model
+    // (tests/ecs-fields.txt), the world's facts and the documented defaults
+    // (docs/ecs.md).
+    assert_eq!(sorted_keys(disk), sdk_fields("Disk"));
+    assert_eq!(disk["Size"], 20, "a system disk's minimum");
+    assert_eq!(disk["Device"], "/dev/xvda");
+    assert_eq!(doc["Disks"]["Disk"][1]["Device"], "/dev/xvdb");
+    assert_eq!(disk["ZoneId"], "cn-hangzhou-i");
+    // The body keeps ECS's order: the list first (each record's fields in
+    // the SDK's order), the RequestId last.
     assert!(
         json.body
-            .starts_with(r#"{"Disks":{"Disk":[{"DiskId":"d-sys-1","Type":"system""#),
+            .starts_with(r#"{"Disks":{"Disk":[{"AttachedTime":"2024-01-01T00:00:00Z","Attachments":{"Attachment":[{"#),
         "{}",
         json.body
     );
@@ -175,6 +184,13 @@ fn serve_answers_each_action_in_json_and_xml_with_ecs_shapes() {
         .filter_map(|n| n.text())
         .collect();
     assert_eq!(ids, ["d-data-1"]);
+    assert!(
+        xml.body
+            .contains("<OperationLocks></OperationLocks><PerformanceLevel>"),
+        "{}",
+        xml.body
+    );
+    assert!(xml.body.contains("<Tags></Tags>"), "{}", xml.body);
 
     let instances = server
         .get("Action=DescribeInstances&Format=JSON&Status=Running")
@@ -186,6 +202,20 @@ fn serve_answers_each_action_in_json_and_xml_with_ecs_shapes() {
         (Some("i-1"), Some("linux"))
     );
     assert_eq!(i["HibernationOptions"]["Configured"], false);
+    assert_eq!(sorted_keys(i), sdk_fields("Instance"));
+    assert_eq!(i["ImageId"], "m-ubuntu", "its system disk's image");
+    assert_eq!(
+        i["VpcAttributes"]["PrivateIpAddress"],
+        serde_json::json!({"IpAddress": ["172.16.0.1"]})
+    );
+    let xml = server.get("Action=DescribeInstances&InstanceIds=%5B%22i-1%22%5D");
+    assert!(
+        xml.body.contains(
+            "<VpcAttributes><NatIpAddress></NatIpAddress><PrivateIpAddress><IpAddress>172.16.0.1</IpAddress></PrivateIpAddress>"
+        ),
+        "{}",
+        xml.body
+    );
 
     // Pages.
     let page = server
@@ -577,4 +607,25 @@ fn serve_refuses_an_address_without_a_port_and_says_what_it_takes() {
         ),
         "{stderr}"
     );
+}
+
+/// The keys of a JSON object, sorted.
+fn sorted_keys(record: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = record.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+/// The SDK model's fields of `record` (tests/ecs-fields.txt), sorted.
+fn sdk_fields(record: &str) -> Vec<String> {
+    let list =
+        std::fs::read_to_string(reinit_disk_testkit::workspace_root().join("tests/ecs-fields.txt"))
+            .unwrap();
+    let line = list
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{record}: ")))
+        .unwrap();
+    let mut fields: Vec<String> = line.split(' ').map(str::to_owned).collect();
+    fields.sort();
+    fields
 }

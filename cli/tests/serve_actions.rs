@@ -236,10 +236,30 @@ fn reboot_status_and_attribute_answer_in_json_and_xml() {
         )
     );
     assert!(body["RequestId"].is_string());
-    assert_eq!(
-        body["VpcAttributes"],
-        json!({"NatIpAddress": "", "PrivateIpAddress": {"IpAddress": []}, "VSwitchId": "", "VpcId": ""})
+    // The same facts as DescribeInstances' record of the instance (one full
+    // record writes both), IoOptimized as the attribute model's string.
+    let (_, listed) = get(
+        &server,
+        "Action=DescribeInstances&InstanceIds=%5B%22i-1%22%5D",
     );
+    let record = &listed["Instances"]["Instance"][0];
+    for field in [
+        "VpcAttributes",
+        "InstanceName",
+        "InstanceType",
+        "Cpu",
+        "Memory",
+        "ZoneId",
+    ] {
+        assert_eq!(body[field], record[field], "{field}");
+    }
+    assert_eq!(
+        body["VpcAttributes"]["PrivateIpAddress"],
+        json!({"IpAddress": ["172.16.0.1"]})
+    );
+    assert_eq!(body["InstanceName"], json!("i-1"));
+    assert_eq!(body["IoOptimized"], json!("optimized"));
+    assert_eq!(record["IoOptimized"], json!(true));
     assert_eq!(body["OperationLocks"], json!({"LockReason": []}));
     // Only fields the SDK's DescribeInstanceAttributeResponseBody declares.
     assert!(body.get("OSType").is_none(), "{body}");
@@ -625,6 +645,11 @@ fn describe_filters_as_ecs_documents_them() {
     assert_eq!(instances("InstanceName=web*"), 0);
     assert_eq!(instances("ImageId=m-1"), 0);
     assert_eq!(instances("InstanceType=ecs.g6.large"), 0);
+    // Each instance is named by its id and of the world's one type, as
+    // its record shows (docs/ecs.md).
+    assert_eq!(instances("InstanceName=i-1"), 1);
+    assert_eq!(instances("InstanceName=i-*"), 10);
+    assert_eq!(instances("InstanceType=ecs.g7.large"), 10);
     assert_eq!(instances("RegionId=cn-beijing"), 0);
     assert_eq!(
         instances("InstanceIds=%5B%22i-2%22,%22i-9%22%5D&MaxResults=1"),

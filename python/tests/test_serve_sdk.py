@@ -170,6 +170,46 @@ def test_the_current_sdk_runs_the_whole_flow(server):
     assert new_instance_status(client, "i-2") == "Running"
 
 
+def fields_of(path):
+    """The SDK model's fields at `path` (tests/ecs-fields.txt, which
+    test_ecs_fields.py holds to the installed SDK)."""
+    for line in (ROOT / "tests" / "ecs-fields.txt").read_text().splitlines():
+        name, fields = line.split(": ")
+        if name == path:
+            return fields.split()
+    raise KeyError(path)
+
+
+def assert_every_field(path, value):
+    """The SDK's `to_map` of a record gives every field its model declares,
+    at every object reached (a list's elements under the list's path)."""
+    if isinstance(value, list):
+        for item in value:
+            assert_every_field(path, item)
+    elif isinstance(value, dict):
+        assert sorted(value) == sorted(fields_of(path)), path
+        for key, item in value.items():
+            assert_every_field(f"{path}.{key}", item)
+
+
+def test_the_current_sdk_reads_every_field_of_its_models_from_the_servers_records(server):
+    from alibabacloud_ecs20140526 import models as m
+
+    client = new_client(server)
+    disks = client.describe_disks(m.DescribeDisksRequest(region_id="cn-hangzhou")).body.disks.disk
+    assert [d.disk_id for d in disks] == ["d-sys-1", "d-data-1", "d-sys-2"]
+    for disk in disks:
+        assert_every_field("Disk", disk.to_map())
+    assert (disks[0].size, disks[0].device, disks[1].device, disks[0].zone_id) == (
+        20, "/dev/xvda", "/dev/xvdb", "cn-hangzhou-i")
+    instances = client.describe_instances(m.DescribeInstancesRequest(region_id="cn-hangzhou")).body
+    for instance in instances.instances.instance:
+        assert_every_field("Instance", instance.to_map())
+    first = instances.instances.instance[0]
+    assert (first.instance_type, first.cpu, first.memory, first.image_id) == ("ecs.g7.large", 2, 8192, "m-ubuntu")
+    assert first.vpc_attributes.private_ip_address.ip_address == ["172.16.0.1"]
+
+
 def sdk_request(scenario):
     """The scenario's request as the typed SDK can send it, or None."""
     params = dict(scenario.get("Request", {}))

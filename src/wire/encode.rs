@@ -51,6 +51,10 @@ pub enum EncodeError {
         /// The first character it cannot carry.
         character: char,
     },
+    /// A value [`to_document`](super::to_document) cannot write (a map, a
+    /// unit, bytes).
+    #[error("cannot encode the body: {0}")]
+    Document(String),
 }
 
 /// The first character of `text` that XML 1.0 cannot carry, even as a
@@ -163,8 +167,9 @@ pub fn encode_success(format: Format, request_id: &str) -> Result<String, Encode
 }
 
 /// A response document of any action, its fields in the order ECS writes
-/// them: what [`encode_document`] writes as JSON or XML.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// them: what [`encode_document`] writes as JSON or XML. A serde record
+/// becomes one through [`to_document`](super::to_document).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Document {
     /// An object: its fields, in order.
     Object(Vec<(&'static str, Document)>),
@@ -174,6 +179,12 @@ pub enum Document {
     Text(String),
     /// A whole number.
     Number(u64),
+    /// A negative whole number.
+    Signed(i64),
+    /// A number with a fraction (`SpotPriceLimit`), as serde_json writes
+    /// it (`0.0`); JSON has no NaN or infinity, so these are `null` in JSON
+    /// and their Rust spelling in XML.
+    Float(f64),
     /// `true` or `false`.
     Bool(bool),
 }
@@ -198,6 +209,8 @@ impl serde::Serialize for Document {
             }
             Self::Text(text) => serializer.serialize_str(text),
             Self::Number(n) => serializer.serialize_u64(*n),
+            Self::Signed(n) => serializer.serialize_i64(*n),
+            Self::Float(n) => serializer.serialize_f64(*n),
             Self::Bool(b) => serializer.serialize_bool(*b),
         }
     }
@@ -228,7 +241,9 @@ fn xml_document_carries(document: &Document) -> Result<(), EncodeError> {
         Document::Text(text) => xml_carries(&[("text", text)]),
         Document::List(items) => items.iter().try_for_each(xml_document_carries),
         Document::Object(fields) => fields.iter().try_for_each(|(_, v)| xml_document_carries(v)),
-        Document::Number(_) | Document::Bool(_) => Ok(()),
+        Document::Number(_) | Document::Signed(_) | Document::Float(_) | Document::Bool(_) => {
+            Ok(())
+        }
     }
 }
 
@@ -246,8 +261,16 @@ fn xml_document(w: &mut Writer<Vec<u8>>, name: &str, document: &Document) -> io:
         Document::List(items) => items.iter().try_for_each(|v| xml_document(w, name, v)),
         Document::Text(text) => text_element(w, name, text),
         Document::Number(n) => text_element(w, name, &n.to_string()),
+        Document::Signed(n) => text_element(w, name, &n.to_string()),
+        Document::Float(n) => text_element(w, name, &float_text(*n)),
         Document::Bool(b) => text_element(w, name, if *b { "true" } else { "false" }),
     }
+}
+
+/// A float as serde_json writes it (`0.0`, `1.5`), so that JSON and XML
+/// agree.
+fn float_text(n: f64) -> String {
+    serde_json::to_string(&n).unwrap_or_else(|_| n.to_string())
 }
 
 /// The body of an error: JSON with `RequestId`, `HostId`, `Code`, `Message`

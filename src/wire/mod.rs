@@ -26,11 +26,13 @@
 //! [`encode_malformed`] to answer. docs/wire.md describes the format.
 
 mod decode;
+mod document;
 mod encode;
 mod http;
 mod request_id;
 
 pub use decode::{Fault, HttpRequest, Malformed, Params};
+pub use document::to_document;
 pub use encode::{
     Document, EncodeError, ErrorBody, encode_document, encode_error, encode_success,
     message_naming, not_xml_char, recommend_url,

@@ -5,16 +5,19 @@
 //! [`InstanceAction`]s). No I/O here: the HTTP glue (server.rs) reads the
 //! request and writes the response.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
-use super::describe::{self, boolean, delete_with_instance, portable, source_snapshot};
+use super::describe::{self, boolean};
 use super::errors::ApiError;
 use super::store::Store;
-use reinit_disk::model::{Disk, DiskSource, Instance, LockSet, StoppedMode};
+use reinit_disk::InMemoryWorld;
+use reinit_disk::ecs::{self, Defaults, Describer, Layout, device_among};
+use reinit_disk::model::{Disk, Instance, StoppedMode};
 use reinit_disk::revision::Revision;
 use reinit_disk::wire::{
-    Document, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
-    encode_document, encode_error, encode_malformed,
+    Document, EncodeError, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
+    encode_document, encode_error, encode_malformed, to_document,
 };
 use reinit_disk::{InstanceAction, Refusal};
 
@@ -303,85 +306,37 @@ pub(super) fn count(n: usize) -> Document {
     Document::Number(u64::try_from(n).unwrap_or(u64::MAX))
 }
 
-/// `OperationLocks` as ECS writes it: `{"OperationLock": [{"LockReason": ..}]}`.
-fn locks_document(locks: LockSet) -> Document {
-    let locks = locks
-        .iter()
-        .map(|r| Document::Object(vec![("LockReason", text(r.into()))]))
-        .collect();
-    Document::Object(vec![("OperationLock", Document::List(locks))])
+/// The world-level defaults of the records the server writes (docs/ecs.md):
+/// `cn-hangzhou`, `cn-hangzhou-i`, `ecs.g7.large`, ...
+pub(super) static DEFAULTS: LazyLock<Defaults> = LazyLock::new(Defaults::default);
+
+/// A disk of `world` as `DescribeDisks` shows it: the library's full ECS
+/// record (every field of the SDK's model; docs/ecs.md gives each
+/// default), its `Device` by its place among its instance's disks.
+pub fn disk_document(world: &InMemoryWorld, disk: &Disk) -> Result<Document, EncodeError> {
+    let device = disk
+        .instance_id
+        .as_deref()
+        .and_then(|i| device_among(world.disks_of(i), &disk.id))
+        .unwrap_or_default();
+    to_document(&Describer::with_layout(Layout::default(), &DEFAULTS).disk_at(disk, &device))
 }
 
-/// A disk as `DescribeDisks` shows it.
-pub fn disk_document(disk: &Disk) -> Document {
-    let image_id = match &disk.source {
-        DiskSource::Image { image_id, .. } => image_id.as_str(),
-        DiskSource::Snapshot { .. } | DiskSource::Empty => "",
-    };
-    let snapshot_id = source_snapshot(disk).unwrap_or_default();
-    Document::Object(vec![
-        ("DiskId", text(&disk.id)),
-        ("Type", text(disk.source.as_source().disk_type().into())),
-        ("Category", text(disk.category.into())),
-        ("Status", text(disk.status.into())),
-        (
-            "InstanceId",
-            text(disk.instance_id.as_deref().unwrap_or_default()),
-        ),
-        ("ImageId", text(image_id)),
-        ("SourceSnapshotId", text(snapshot_id)),
-        ("Encrypted", Document::Bool(disk.kms_key_id.is_some())),
-        (
-            "KMSKeyId",
-            text(disk.kms_key_id.as_deref().unwrap_or_default()),
-        ),
-        ("MultiAttach", text(disk.multi_attach.into())),
-        ("RegionId", text(describe::REGION_ID)),
-        ("ZoneId", text(describe::ZONE_ID)),
-        ("DiskName", text("")),
-        ("Portable", Document::Bool(portable(disk))),
-        (
-            "DeleteWithInstance",
-            Document::Bool(delete_with_instance(disk)),
-        ),
-        ("OperationLocks", locks_document(disk.operation_locks)),
-    ])
+/// An instance of `world` as `DescribeInstances` shows it: the library's
+/// full ECS record, running its system disk's image, its addresses
+/// numbered by its place in the world.
+pub fn instance_document(
+    world: &InMemoryWorld,
+    instance: &Instance,
+) -> Result<Document, EncodeError> {
+    to_document(&instance_record(world, instance))
 }
 
-/// An instance as `DescribeInstances` shows it; `image_id` the image it
-/// runs (its system disk's).
-pub fn instance_document(instance: &Instance, image_id: &str) -> Document {
-    Document::Object(vec![
-        ("InstanceId", text(&instance.id)),
-        ("RegionId", text(describe::REGION_ID)),
-        ("ZoneId", text(describe::ZONE_ID)),
-        ("InstanceName", text("")),
-        ("InstanceType", text("")),
-        ("ImageId", text(image_id)),
-        ("Status", text(instance.status.into())),
-        ("StoppedMode", text(instance.stopped_mode_shown())),
-        ("OSType", text(instance.os_type.into())),
-        ("IoOptimized", Document::Bool(instance.io_optimized)),
-        (
-            "HibernationOptions",
-            Document::Object(vec![(
-                "Configured",
-                Document::Bool(instance.hibernation_configured),
-            )]),
-        ),
-        (
-            "OperationLocks",
-            instance_locks_document(instance.operation_locks),
-        ),
-    ])
-}
-
-/// An instance's `OperationLocks`, which ECS writes otherwise than a
-/// disk's: `{"LockReason": [{"LockReason": ..}]}`.
-pub(super) fn instance_locks_document(locks: LockSet) -> Document {
-    let locks = locks
-        .iter()
-        .map(|r| Document::Object(vec![("LockReason", text(r.into()))]))
-        .collect();
-    Document::Object(vec![("LockReason", Document::List(locks))])
+/// The full ECS record of `instance`, as [`instance_document`] writes it.
+pub(super) fn instance_record(world: &InMemoryWorld, instance: &Instance) -> ecs::Instance {
+    Describer::with_layout(Layout::default(), &DEFAULTS).instance_at(
+        instance,
+        describe::image_of(world, &instance.id),
+        world.instance_position(&instance.id).unwrap_or_default(),
+    )
 }

@@ -12,22 +12,28 @@
 
 use std::time::Duration;
 
-use super::actions::{count, disk_document, document, instance_document, text};
+use super::actions::{DEFAULTS, count, disk_document, document, instance_record, text};
 use super::errors::ApiError;
 use super::store::{Store, Tokens};
 use reinit_disk::InMemoryWorld;
+use reinit_disk::ecs::portable;
 use reinit_disk::model::{
     Disk, DiskCategory, DiskSource, DiskStatus, DiskType, Instance, InstanceStatus,
 };
 use reinit_disk::wire::{Document, Format, Ids, Params, Response};
+use reinit_disk::wire::{EncodeError, to_document};
 
-/// The region the world is in (ECS's own examples' region): a `RegionId`
-/// other than this one lists nothing.
-pub const REGION_ID: &str = "cn-hangzhou";
+/// The region the world is in (`Defaults::region_id`, docs/ecs.md): a
+/// `RegionId` other than this one lists nothing.
+fn region_id() -> &'static str {
+    &DEFAULTS.region_id
+}
 
-/// The zone every disk and instance is in (the scenario format has no
-/// zone yet).
-pub const ZONE_ID: &str = "cn-hangzhou-i";
+/// The zone every disk and instance is in (`Defaults::zone_id`; the
+/// scenario format has no zone yet).
+fn zone_id() -> &'static str {
+    &DEFAULTS.zone_id
+}
 
 /// The most ids `DiskIds` and `InstanceIds` take.
 const MAX_IDS: usize = 100;
@@ -191,7 +197,7 @@ fn list<'w, T: 'w>(
     candidates: Option<Vec<usize>>,
     at: impl Fn(usize) -> Option<&'w T>,
     keep: impl Fn(&T) -> bool,
-    item: impl Fn(&T) -> Document,
+    item: impl Fn(&T) -> Result<Document, EncodeError>,
 ) -> Result<Listed, ApiError> {
     let (size, skip, from) = match paging {
         Paging::Pages { number, size } => {
@@ -215,7 +221,10 @@ fn list<'w, T: 'w>(
         // No filter: the page is the positions it covers.
         let first = from.saturating_add(skip);
         let last = first.saturating_add(size).min(len);
-        let items = (first..last).filter_map(|p| at(p).map(&item)).collect();
+        let items = (first..last)
+            .filter_map(|p| at(p).map(&item))
+            .collect::<Result<_, _>>()
+            .map_err(ApiError::Encode)?;
         let next = match paging {
             Paging::Tokens { .. } if last < len => Some(tokens.issue(limits.action, last)),
             _ => None,
@@ -238,7 +247,7 @@ fn list<'w, T: 'w>(
             // `total` counts the records before this one (all of them: in
             // token paging `skip` is 0 and the page starts at `from`).
             if total >= skip && index < size {
-                items.push(item(record));
+                items.push(item(record).map_err(ApiError::Encode)?);
             } else if index >= size && next.is_none() && matches!(paging, Paging::Tokens { .. }) {
                 next = Some(tokens.issue(limits.action, position));
             }
@@ -314,20 +323,7 @@ fn respond(
 
 /// Whether `RegionId`, when given, is the world's region.
 fn in_region(params: &Params<'_>) -> bool {
-    given(params, "RegionId").is_none_or(|r| r == REGION_ID)
-}
-
-/// Whether a disk is `Portable` (the scenario format does not say): a data
-/// cloud disk is, a system disk or a local disk is not.
-pub fn portable(disk: &Disk) -> bool {
-    disk.disk_type() == DiskType::Data
-        && !matches!(
-            disk.category,
-            DiskCategory::Ephemeral
-                | DiskCategory::EphemeralSsd
-                | DiskCategory::LocalSsdPro
-                | DiskCategory::LocalHddPro
-        )
+    given(params, "RegionId").is_none_or(|r| r == region_id())
 }
 
 /// Whether a disk is released with its instance (the scenario format does
@@ -391,7 +387,7 @@ impl<'p> DiskFilter<'p> {
     fn keep(&self, d: &Disk) -> bool {
         self.instance_id
             .is_none_or(|i| d.instance_id.as_deref() == Some(i))
-            && self.zone_id.is_none_or(|z| z == ZONE_ID)
+            && self.zone_id.is_none_or(|z| z == zone_id())
             && self.disk_type.is_none_or(|t| d.disk_type() == t)
             && self.category.is_none_or(|c| d.category == c)
             && self.status.is_none_or(|s| d.status == s)
@@ -446,7 +442,7 @@ pub fn describe_disks(
             candidates,
             |p| world.disk_at(p),
             |d| filter.keep(d),
-            disk_document,
+            |d| disk_document(world, d),
         )
     })?;
     respond(
@@ -528,13 +524,13 @@ impl<'p> InstanceFilter<'p> {
     }
 
     fn keep(&self, world: &InMemoryWorld, i: &Instance) -> bool {
-        self.zone_id.is_none_or(|z| z == ZONE_ID)
+        self.zone_id.is_none_or(|z| z == zone_id())
             && self.status.is_none_or(|s| i.status == s)
-            // Every instance's name is empty.
-            && self.instance_name.is_none_or(|n| wildcard(n, ""))
+            // An instance's name is its id (docs/ecs.md).
+            && self.instance_name.is_none_or(|n| wildcard(n, &i.id))
             && self.image_id.is_none_or(|m| image_of(world, &i.id) == m)
-            // Every instance's type is empty: a type given matches none.
-            && self.instance_type.is_none()
+            // Every instance is of the world's one type (docs/ecs.md).
+            && self.instance_type.is_none_or(|t| t == DEFAULTS.instance_type)
     }
 }
 
@@ -576,7 +572,7 @@ pub fn describe_instances(
             candidates,
             |p| world.instance_at(p),
             |i| filter.keep(world, i),
-            |i| instance_document(i, image_of(world, &i.id)),
+            |i| super::actions::instance_document(world, i),
         )
     })?;
     respond(
@@ -614,7 +610,7 @@ pub fn describe_instance_status(
     named: &mut Vec<String>,
 ) -> Result<Response, ApiError> {
     let instance_ids = repeated(params, "InstanceId")?;
-    let zone_id = given(params, "ZoneId");
+    let zone = given(params, "ZoneId");
     let paging = match INSTANCE_STATUSES.paging(params)? {
         // DescribeInstanceStatus takes no MaxResults/NextToken: by page.
         Paging::Tokens { .. } => Paging::Pages {
@@ -624,7 +620,7 @@ pub fn describe_instance_status(
         pages => pages,
     };
     named.extend(instance_ids.iter().flatten().cloned());
-    let region = in_region(params) && zone_id.is_none_or(|z| z == ZONE_ID);
+    let region = in_region(params) && zone.is_none_or(|z| z == zone_id());
     let listed = store.read(now, |world: &InMemoryWorld, tokens| {
         let candidates = match (&instance_ids, region) {
             (_, false) => Some(Vec::new()),
@@ -640,10 +636,10 @@ pub fn describe_instance_status(
             |p| world.instance_at(p),
             |_| true,
             |i| {
-                Document::Object(vec![
+                Ok(Document::Object(vec![
                     ("InstanceId", text(&i.id)),
                     ("Status", text(i.status.into())),
-                ])
+                ]))
             },
         )
     })?;
@@ -657,9 +653,63 @@ pub fn describe_instance_status(
     )
 }
 
-/// `DescribeInstanceAttribute`: one instance, with the fields of the SDK's
-/// `DescribeInstanceAttributeResponseBody` the world knows (in its order),
-/// then `RequestId`. `VpcAttributes` is there empty (footmark reads it).
+/// The fields of the SDK's `DescribeInstanceAttributeResponseBody`
+/// (alibabacloud-ecs20140526 7.11.8), in its order, `RequestId` left out: each
+/// is taken from the full record `DescribeInstances` writes when that record
+/// has a field of the name (the shapes are the same), but `IoOptimized`,
+/// which this answer writes as a string ([`io_optimized`]).
+const ATTRIBUTE_FIELDS: [&str; 35] = [
+    "ClusterId",
+    "Cpu",
+    "CreationTime",
+    "CreditSpecification",
+    "DedicatedHostAttribute",
+    "Description",
+    "EipAddress",
+    "EnableJumboFrame",
+    "EnableNetworkEncryption",
+    "ExpiredTime",
+    "HostName",
+    "ImageId",
+    "InnerIpAddress",
+    "InstanceChargeType",
+    "InstanceId",
+    "InstanceName",
+    "InstanceNetworkType",
+    "InstanceType",
+    "InternetChargeType",
+    "InternetMaxBandwidthIn",
+    "InternetMaxBandwidthOut",
+    "IoOptimized",
+    "Memory",
+    "NetworkOptions",
+    "OperationLocks",
+    "PublicIpAddress",
+    "RegionId",
+    "SecurityGroupIds",
+    "SecurityOptions",
+    "SerialNumber",
+    "Status",
+    "StoppedMode",
+    "VlanId",
+    "VpcAttributes",
+    "ZoneId",
+];
+
+/// `IoOptimized` as `DescribeInstanceAttribute` writes it: the SDK model
+/// declares a string, which ECS's page gives as `optimized` or `none`
+/// (where `DescribeInstances` writes a boolean).
+fn io_optimized(value: &Document) -> Document {
+    text(if matches!(value, Document::Bool(true)) {
+        "optimized"
+    } else {
+        "none"
+    })
+}
+
+/// `DescribeInstanceAttribute`: one instance, the fields of
+/// [`ATTRIBUTE_FIELDS`] taken from the same full record `DescribeInstances`
+/// writes, then `RequestId`.
 pub fn describe_instance_attribute(
     store: &Store,
     params: &Params<'_>,
@@ -671,48 +721,31 @@ pub fn describe_instance_attribute(
     let id = given(params, "InstanceId").ok_or(ApiError::MissingParameter("InstanceId"))?;
     named.push(id.to_owned());
     let found = store.read(now, |world: &InMemoryWorld, _| {
-        world
-            .instance_record(id)
-            .map(|i| attribute_fields(i, image_of(world, &i.id)))
+        world.instance_record(id).map(|i| instance_record(world, i))
     });
-    let Some(mut fields) = found else {
+    let Some(record) = found else {
         return Err(ApiError::InstanceNotFound);
     };
+    let Document::Object(all) = to_document(&record).map_err(ApiError::Encode)? else {
+        return Err(ApiError::Internal);
+    };
+    let mut fields: Vec<(&'static str, Document)> = ATTRIBUTE_FIELDS
+        .iter()
+        .filter_map(|name| {
+            all.iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| match *name {
+                    "IoOptimized" => (*name, io_optimized(value)),
+                    _ => (*name, value.clone()),
+                })
+        })
+        .collect();
     fields.push(("RequestId", text(ids.request_id)));
     document(
         format,
         "DescribeInstanceAttributeResponse",
         &Document::Object(fields),
     )
-}
-
-/// The fields of `DescribeInstanceAttribute`'s answer for `instance`.
-fn attribute_fields(instance: &Instance, image_id: &str) -> Vec<(&'static str, Document)> {
-    let empty_list = |name| Document::Object(vec![(name, Document::List(Vec::new()))]);
-    vec![
-        ("ImageId", text(image_id)),
-        ("InstanceId", text(&instance.id)),
-        ("InstanceName", text("")),
-        ("InstanceType", text("")),
-        ("IoOptimized", Document::Bool(instance.io_optimized)),
-        (
-            "OperationLocks",
-            super::actions::instance_locks_document(instance.operation_locks),
-        ),
-        ("RegionId", text(REGION_ID)),
-        ("Status", text(instance.status.into())),
-        ("StoppedMode", text(instance.stopped_mode_shown())),
-        (
-            "VpcAttributes",
-            Document::Object(vec![
-                ("NatIpAddress", text("")),
-                ("PrivateIpAddress", empty_list("IpAddress")),
-                ("VSwitchId", text("")),
-                ("VpcId", text("")),
-            ]),
-        ),
-        ("ZoneId", text(ZONE_ID)),
-    ]
 }
 
 #[cfg(test)]
