@@ -437,3 +437,29 @@ fn a_disk_replaced_keeps_its_place_and_follows_its_new_instance() {
         Err(reinit_disk::TransitionError::UnknownDisk(id)) if id == "d-9"
     ));
 }
+
+#[test]
+fn records_are_found_by_their_place_in_the_order_inserted() {
+    let world = ordered(&[3, 0, 2]);
+    assert_eq!((world.disk_count(), world.instance_count()), (3, 3));
+    assert_eq!(InMemoryWorld::new().disk_count(), 0);
+    assert_eq!(InMemoryWorld::new().instance_count(), 0);
+    for (position, k) in [3, 0, 2].into_iter().enumerate() {
+        let disk = format!("d-{k}");
+        let instance = format!("i-{k}");
+        assert_eq!(world.disk_position(&disk), Some(position), "{disk}");
+        assert_eq!(world.instance_position(&instance), Some(position));
+        assert_eq!(
+            world.disk_at(position).map(|d| d.id.as_str()),
+            Some(disk.as_str())
+        );
+        assert_eq!(
+            world.instance_at(position).map(|i| i.id.as_str()),
+            Some(instance.as_str())
+        );
+    }
+    assert_eq!(world.disk_position("d-9"), None);
+    assert_eq!(world.instance_position("d-0"), None);
+    assert!(world.disk_at(3).is_none());
+    assert!(world.instance_at(3).is_none());
+}
