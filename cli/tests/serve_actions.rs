@@ -906,3 +906,20 @@ fn patch_sets_a_kms_key_or_a_key_pair_too() {
         "{body}"
     );
 }
+
+#[test]
+fn a_patch_that_names_a_field_twice_is_refused_and_changes_nothing() {
+    let server = Server::start(&["--world", WORLD]);
+    for body in [
+        r#"{"Status": "Available", "Status": "In_use"}"#,
+        r#"{"Status": "In_use", "Nested": {"A": 1, "A": 2}}"#,
+    ] {
+        let (status, reply) = patch(&server, "/_reinit-disk/disks/d-sys-2", body);
+        assert_eq!(status, 400, "{body}: {reply}");
+        let error = reply["Error"].as_str().unwrap_or_default();
+        assert!(error.contains("duplicate field"), "{error}");
+    }
+    // Nothing changed: the disk is as loaded.
+    let (_, listed) = get(&server, "Action=DescribeDisks&DiskIds=%5B%22d-sys-2%22%5D");
+    assert_eq!(listed["Disks"]["Disk"][0]["Status"], json!("In_use"));
+}
