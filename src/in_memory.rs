@@ -277,6 +277,26 @@ impl InMemoryWorld {
         self.instances.get(*self.instance_index.get(id)?)
     }
 
+    /// The image record `id`.
+    pub fn image_record(&self, id: &str) -> Option<&Image> {
+        self.images.get(id)
+    }
+
+    /// The snapshot record `id`.
+    pub fn snapshot_record(&self, id: &str) -> Option<&Snapshot> {
+        self.snapshots.get(id)
+    }
+
+    /// The key pair record `name`.
+    pub fn key_pair_record(&self, name: &str) -> Option<&KeyPair> {
+        self.key_pairs.get(name)
+    }
+
+    /// The KMS key record `id`.
+    pub fn kms_key_record(&self, id: &str) -> Option<&KmsKey> {
+        self.kms_keys.get(id)
+    }
+
     /// The image `id`, to read or change it.
     pub fn image_mut(&mut self, id: &str) -> Option<&mut Image> {
         self.images.get_mut(id)

@@ -33,6 +33,7 @@ use crate::outcome::{OwnedTarget, Rejection, Target};
 use crate::policy::Policy;
 use crate::request::{Param, Request};
 use crate::revision::Revision;
+use crate::transition::Scheduled;
 use crate::world::World;
 
 /// A request and the world it runs against.
@@ -62,7 +63,43 @@ pub struct Scenario {
     /// `Policy`: the revision, the order of its checks, and the answers to
     /// the pages' open questions (default `{}`: the seed revision).
     pub policy: Policy,
+    /// `Changes`: the changes under way (a re-init settling, an instance
+    /// stopping or starting), each with the time left until it falls due,
+    /// as `reinit-disk serve` saves them (`GET /_reinit-disk/state`,
+    /// `--state`) and resumes them when the document is loaded. A decision
+    /// does not read them: `eval` decides on the world as it is now.
+    pub changes: Vec<ChangeUnderWay>,
 }
+
+/// A change under way (`Changes[]`): the library's [`Scheduled`] change and
+/// how long until it falls due, counted from the moment the document was
+/// written (a server that loads it counts from the moment it loads it).
+///
+/// ```json
+/// {"InMillis": 1500, "Change": {"Disk": {"DiskId": "d-1", "Expects": "ReIniting", "Then": "In_use"}}}
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ChangeUnderWay {
+    /// `InMillis`: milliseconds until the change falls due (a writer rounds
+    /// up, so that a resumed change never falls due early).
+    pub in_millis: u64,
+    /// `Change`: the change, guarded by the status it expects.
+    pub change: Scheduled,
+}
+
+/// The serialized shape of [`ChangeUnderWay`] (see [`ScenarioFields`]).
+#[derive(Serialize, Deserialize)]
+#[serde(
+    remote = "ChangeUnderWay",
+    deny_unknown_fields,
+    rename_all = "PascalCase"
+)]
+struct ChangeUnderWayFields {
+    in_millis: u64,
+    change: Scheduled,
+}
+
+crate::map_only::map_only!(ChangeUnderWay, ChangeUnderWayFields, "a change under way");
 
 /// The serialized shape of [`Scenario`], field for field: serde's derive
 /// sits here, on a private type, so that the helper functions it makes
@@ -91,6 +128,8 @@ struct ScenarioFields {
     account: Account,
     #[serde(default)]
     policy: Policy,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    changes: Vec<ChangeUnderWay>,
 }
 
 crate::map_only::map_only!(Scenario, ScenarioFields, "a scenario");
@@ -128,6 +167,7 @@ impl fmt::Debug for Scenario {
             .field("kms_keys", &self.kms_keys)
             .field("account", &self.account)
             .field("policy", &self.policy)
+            .field("changes", &self.changes)
             .finish()
     }
 }
@@ -273,7 +313,7 @@ impl Scenario {
             "KeyId",
             self.kms_keys.iter().map(|k| k.id.as_str()),
         )?;
-        unique("Disks", "DiskId", self.disks.iter().map(|d| d.id.as_str()))?;
+        let disks = unique("Disks", "DiskId", self.disks.iter().map(|d| d.id.as_str()))?;
         for (i, disk) in self.disks.iter().enumerate() {
             let listed = |field: &str, id: &str, list: &str, ids: &HashMap<&str, usize>| {
                 if ids.contains_key(id) {
@@ -310,6 +350,50 @@ impl Scenario {
             }
             if let Some(id) = &disk.kms_key_id {
                 listed("KMSKeyId", id, "KmsKeys", &kms_keys)?;
+            }
+        }
+        self.validate_changes(&disks, &instances)
+    }
+
+    /// Checks that each change under way names a record the world lists
+    /// (a change to a record that is not there would be dropped unseen: a
+    /// typo in a hand-written document is refused instead).
+    fn validate_changes(
+        &self,
+        disks: &HashMap<&str, usize>,
+        instances: &HashMap<&str, usize>,
+    ) -> Result<(), ScenarioError> {
+        for (i, under_way) in self.changes.iter().enumerate() {
+            let (variant, field, id, known) = match &under_way.change {
+                Scheduled::Disk { id, .. } => {
+                    ("Disk", "DiskId", id, disks.contains_key(id.as_str()))
+                }
+                Scheduled::Instance { id, .. } => (
+                    "Instance",
+                    "InstanceId",
+                    id,
+                    instances.contains_key(id.as_str()),
+                ),
+                Scheduled::AutoStart { id } => (
+                    "AutoStart",
+                    "InstanceId",
+                    id,
+                    instances.contains_key(id.as_str()),
+                ),
+            };
+            if !known {
+                let list = if field == "DiskId" {
+                    "Disks"
+                } else {
+                    "Instances"
+                };
+                return Err(ScenarioError::new(
+                    format!("Changes[{i}].Change.{variant}.{field}"),
+                    format!(
+                        "{} is not listed in {list}: a change under way names a record of the world",
+                        Echo(id)
+                    ),
+                ));
             }
         }
         Ok(())

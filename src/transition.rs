@@ -8,6 +8,8 @@
 //! crate's [`InMemoryWorld`](crate::InMemoryWorld) does, and so does any
 //! emulator's (examples/emulator.rs).
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::{DiskStatus, InstanceStatus, StoppedMode};
 
 /// One stage of a transition: the statuses the disk and its instance take.
@@ -323,24 +325,36 @@ impl InstanceAction {
 /// A change a store schedules and applies when it falls due, guarded by
 /// the status it expects: a change whose record has changed since (another
 /// action, a new world) is dropped, never applied over the newer status.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// Serialized as a scenario's `Changes` write it (docs/scenario.md):
+/// `{"Disk": {"DiskId": "d-1", "Expects": "ReIniting", "Then": "In_use"}}`,
+/// `{"Instance": {"InstanceId": "i-1", "Expects": "Stopping", "Then":
+/// "Stopped"}}`, `{"AutoStart": {"InstanceId": "i-1"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Scheduled {
     /// The disk `id` goes `then`, if it is still `expects`.
     Disk {
         /// The disk.
+        #[serde(rename = "DiskId")]
         id: String,
         /// The status it must still be in.
+        #[serde(rename = "Expects")]
         expects: DiskStatus,
         /// Its new status.
+        #[serde(rename = "Then")]
         then: DiskStatus,
     },
     /// The instance `id` goes `then`, if it is still `expects`.
     Instance {
         /// The instance.
+        #[serde(rename = "InstanceId")]
         id: String,
         /// The status it must still be in.
+        #[serde(rename = "Expects")]
         expects: InstanceStatus,
         /// Its new status.
+        #[serde(rename = "Then")]
         then: InstanceStatus,
     },
     /// A re-init's `AutoStartInstance`: the instance `id` starts if it is
@@ -348,6 +362,7 @@ pub enum Scheduled {
     /// waits ([`Applied::Deferred`]) for the last of them to settle.
     AutoStart {
         /// The instance.
+        #[serde(rename = "InstanceId")]
         id: String,
     },
 }
@@ -385,6 +400,48 @@ impl Scheduled {
             ));
         }
         due
+    }
+
+    /// The change that settles a disk found `status` with no change under
+    /// way for it (a world loaded in the middle of a re-init): a
+    /// `ReIniting` disk goes `In_use` after [`Wait::Reinit`]. Every other
+    /// status stays as it is (`Attaching`, `Detaching` and `Creating` are
+    /// statuses no action of the model enters or leaves).
+    pub fn settling_disk(id: &str, status: DiskStatus) -> Option<(Wait, Self)> {
+        match status {
+            DiskStatus::ReIniting => Some((
+                Wait::Reinit,
+                Self::Disk {
+                    id: id.to_owned(),
+                    expects: DiskStatus::ReIniting,
+                    then: DiskStatus::InUse,
+                },
+            )),
+            _ => None,
+        }
+    }
+
+    /// The change that settles an instance found `status` with no change
+    /// under way for it: `Stopping` goes `Stopped` after [`Wait::Stop`],
+    /// `Starting` goes `Running` after [`Wait::Start`], and `Pending` (being
+    /// created) goes `Stopped` after [`Wait::Start`], as an instance made by
+    /// `CreateInstance` does (docs/open-questions.md). `Running` and
+    /// `Stopped` stay.
+    pub fn settling_instance(id: &str, status: InstanceStatus) -> Option<(Wait, Self)> {
+        let (wait, then) = match status {
+            InstanceStatus::Stopping => (Wait::Stop, InstanceStatus::Stopped),
+            InstanceStatus::Starting => (Wait::Start, InstanceStatus::Running),
+            InstanceStatus::Pending => (Wait::Start, InstanceStatus::Stopped),
+            _ => return None,
+        };
+        Some((
+            wait,
+            Self::Instance {
+                id: id.to_owned(),
+                expects: status,
+                then,
+            },
+        ))
     }
 
     /// Applies the change, if its record is still as it expects.

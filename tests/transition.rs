@@ -712,3 +712,107 @@ mod machine {
         assert_eq!(start.apply(&mut w).unwrap(), Applied::Dropped);
     }
 }
+
+/// Issue 21: a record loaded in a transitional status with no change under
+/// way settles (`Scheduled::settling_disk`, `settling_instance`); the
+/// statuses that are not transitional have nothing to settle.
+#[test]
+fn a_record_loaded_in_a_transitional_status_has_a_change_that_settles_it() {
+    use reinit_disk::{Scheduled, Wait};
+    assert_eq!(
+        Scheduled::settling_disk("d-1", DiskStatus::ReIniting),
+        Some((
+            Wait::Reinit,
+            Scheduled::Disk {
+                id: "d-1".into(),
+                expects: DiskStatus::ReIniting,
+                then: DiskStatus::InUse,
+            }
+        ))
+    );
+    for status in [
+        DiskStatus::InUse,
+        DiskStatus::Available,
+        DiskStatus::Attaching,
+        DiskStatus::Detaching,
+        DiskStatus::Creating,
+    ] {
+        assert_eq!(Scheduled::settling_disk("d-1", status), None, "{status}");
+    }
+    let settles = |status| Scheduled::settling_instance("i-1", status);
+    let to = |wait, expects, then| {
+        Some((
+            wait,
+            Scheduled::Instance {
+                id: "i-1".into(),
+                expects,
+                then,
+            },
+        ))
+    };
+    assert_eq!(
+        settles(InstanceStatus::Stopping),
+        to(
+            Wait::Stop,
+            InstanceStatus::Stopping,
+            InstanceStatus::Stopped
+        )
+    );
+    assert_eq!(
+        settles(InstanceStatus::Starting),
+        to(
+            Wait::Start,
+            InstanceStatus::Starting,
+            InstanceStatus::Running
+        )
+    );
+    assert_eq!(
+        settles(InstanceStatus::Pending),
+        to(
+            Wait::Start,
+            InstanceStatus::Pending,
+            InstanceStatus::Stopped
+        )
+    );
+    assert_eq!(settles(InstanceStatus::Running), None);
+    assert_eq!(settles(InstanceStatus::Stopped), None);
+}
+
+/// Issue 21: a `Scheduled` change is written as a scenario's `Changes`
+/// write it, in ECS's spellings, and read back the same; an unknown field
+/// is refused.
+#[cfg(feature = "scenario")]
+#[test]
+fn a_scheduled_change_is_written_in_ecs_spellings_and_read_back() {
+    use reinit_disk::Scheduled;
+    let changes = [
+        (
+            Scheduled::Disk {
+                id: "d-1".into(),
+                expects: DiskStatus::ReIniting,
+                then: DiskStatus::InUse,
+            },
+            r#"{"Disk":{"DiskId":"d-1","Expects":"ReIniting","Then":"In_use"}}"#,
+        ),
+        (
+            Scheduled::Instance {
+                id: "i-1".into(),
+                expects: InstanceStatus::Stopping,
+                then: InstanceStatus::Stopped,
+            },
+            r#"{"Instance":{"InstanceId":"i-1","Expects":"Stopping","Then":"Stopped"}}"#,
+        ),
+        (
+            Scheduled::AutoStart { id: "i-1".into() },
+            r#"{"AutoStart":{"InstanceId":"i-1"}}"#,
+        ),
+    ];
+    for (change, json) in changes {
+        assert_eq!(serde_json::to_string(&change).unwrap(), json);
+        assert_eq!(serde_json::from_str::<Scheduled>(json).unwrap(), change);
+    }
+    assert!(
+        serde_json::from_str::<Scheduled>(r#"{"AutoStart":{"InstanceId":"i-1","Soon":1}}"#)
+            .is_err()
+    );
+}

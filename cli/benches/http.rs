@@ -137,6 +137,7 @@ fn main() {
         rate_limit: None,
         log_format: LogFormat::Text,
         manual_clock: false,
+        state: None,
     };
     let served = service(config, fleet()).unwrap();
     let hello = Router::new().fallback(|| async {

@@ -179,11 +179,12 @@ enum Command {
     /// flight are answered (exit 0). docs/serve.md has the details.
     #[command(after_help = "Examples:\n  \
         reinit-disk serve --world world.json --addr 127.0.0.1:8080\n  \
-        reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n\n\
+        reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n  \
+        reinit-disk serve --world world.json --state state.json\n\n\
         Point an SDK at http://ADDRESS (protocol HTTP); the admin endpoints are under /_reinit-disk/ \
         (health, state, reset, world, clock). docs/serve.md describes every action and flag.\n\n\
         Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered; 1 it cannot \
-        listen; 2 a flag or a world it cannot use (with one line on standard error naming it).")]
+        listen; 2 a flag, a world or a --state file it cannot use (with one line on standard error naming it).")]
     Serve {
         /// The scenario file whose world (and policy) the server starts
         /// from; an empty world when absent.
@@ -217,6 +218,11 @@ enum Command {
         /// Time moves only when told to (`POST /_reinit-disk/clock?advance=SECONDS`): for tests.
         #[arg(long)]
         manual_clock: bool,
+        /// Keep the world in FILE: loaded at start if it exists (instead of
+        /// --world), saved atomically after every change (answered once
+        /// durable) and on shutdown, with the changes under way.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
     },
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
@@ -358,6 +364,7 @@ fn main() -> ExitCode {
             rate_limit,
             log_format,
             manual_clock,
+            state,
         } => cli::serve::run(&cli::serve::Args {
             world: world.as_deref(),
             addr,
@@ -367,6 +374,7 @@ fn main() -> ExitCode {
             rate_limit: rate_limit.as_deref(),
             log_format,
             manual_clock,
+            state: state.as_deref(),
         }),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),

@@ -5,7 +5,9 @@
 //! clock advances: the same answers and the same statuses at every step; no
 //! disk `ReIniting` on a `Running` or `Starting` instance; nothing left in
 //! a passing status once its time has passed; no accepted change lost.
-//! 10,000 interleavings by default (`PROPTEST_CASES` overrides).
+//! 10,000 interleavings by default (`PROPTEST_CASES` overrides). And a
+//! state saved at any step and loaded into a new store goes on as the
+//! model does (2,500 interleavings).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -298,6 +300,68 @@ proptest! {
             "{:?}",
             instances
         );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 4, ..ProptestConfig::default() })]
+
+    /// `/_reinit-disk/state` and `--state` (issue 21): the world and its
+    /// changes under way, saved at any moment (written as JSON and read
+    /// back) and loaded into a new store whose clock starts there, go on
+    /// exactly as the reference model does: the same answers and the same
+    /// statuses at every later step.
+    #[test]
+    fn a_saved_state_loaded_into_a_new_store_goes_on_as_the_model_does(
+        running in any::<[bool; 2]>(),
+        steps in proptest::collection::vec(step(), 1..40),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let timings = Timings {
+            reinit: Duration::from_millis(REINIT_MS),
+            start: Duration::from_millis(START_MS),
+            stop: Duration::from_millis(STOP_MS),
+        };
+        let store = Store::new(world(running), timings).unwrap();
+        let policy = Policy::default();
+        let mut model = Model::new(running);
+        let cut = cut.index(steps.len());
+        let mut resumed: Option<(Store, u64)> = None;
+        for (n, step) in steps.iter().enumerate() {
+            if n == cut {
+                let saved = store.to_scenario(Duration::from_millis(model.now));
+                let text = serde_json::to_string(&saved).unwrap();
+                let loaded = Scenario::from_json(&text).unwrap();
+                prop_assert_eq!(&loaded, &saved);
+                resumed = Some((Store::new(loaded, timings).unwrap(), model.now));
+            }
+            let (active, offset) = match &resumed {
+                Some((store, offset)) => (store, *offset),
+                None => (&store, 0),
+            };
+            let now = Duration::from_millis(model.now - offset);
+            match step {
+                Step::Advance(ms) => model.advance(model.now + ms),
+                Step::Instance(action, i) => {
+                    let got = active.instance_action(*action, INSTANCES[*i], now, false, None);
+                    prop_assert_eq!(got, model.instance(*action, *i), "{:?} {}", action, i);
+                }
+                Step::ReInit(d, auto) => {
+                    let mut request = Request::new(DISKS[*d].0);
+                    if *auto {
+                        request.auto_start_instance = Some("true");
+                    }
+                    let got = active.reinit(&request, &policy, now);
+                    prop_assert_eq!(got.is_ok(), model.reinit(*d, *auto), "{:?}", got);
+                }
+            }
+            let got = statuses(active, model.now - offset);
+            prop_assert_eq!(got, (model.disks, model.instances), "after {:?} (saved before step {})", step, cut);
+        }
+        let end = model.now + 100 * (REINIT_MS + START_MS + STOP_MS);
+        model.advance(end);
+        let (active, offset) = resumed.as_ref().map_or((&store, 0), |(s, o)| (s, *o));
+        prop_assert_eq!(statuses(active, end - offset), (model.disks, model.instances));
     }
 }
 

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use reinit_disk::Revision;
 use reinit_disk::scenario::Scenario;
-use reinit_disk_cli::serve::Timings;
 use reinit_disk_cli::serve::{AccessKeys, Config, LogFormat, RateLimit, run as serve};
+use reinit_disk_cli::serve::{StateFile, Timings, save_state};
 
 use super::{fail, load_scenario};
 
@@ -66,10 +66,12 @@ pub struct Args<'a> {
     pub log_format: LogFormatArg,
     /// `--manual-clock`.
     pub manual_clock: bool,
+    /// `--state`.
+    pub state: Option<&'a Path>,
 }
 
-/// Runs the server: exit 0 after a shutdown signal, 2 for a flag or a
-/// world it cannot use, 1 if it cannot listen.
+/// Runs the server: exit 0 after a shutdown signal, 2 for a flag, a
+/// world or a `--state` file it cannot use, 1 if it cannot listen.
 pub fn run(args: &Args<'_>) -> ExitCode {
     let scenario = match args.world {
         Some(path) => match load_scenario(Some(path), args.revision) {
@@ -77,6 +79,14 @@ pub fn run(args: &Args<'_>) -> ExitCode {
             Err(message) => return fail(&message),
         },
         None => Scenario::default(),
+    };
+    let state = match args
+        .state
+        .map(|path| open_state(path, &scenario, args.revision))
+    {
+        Some(Ok(state)) => Some(state),
+        Some(Err(message)) => return fail(&message),
+        None => None,
     };
     let access_keys = match AccessKeys::parse(args.access_keys.iter().map(String::as_str)) {
         Ok(keys) => keys,
@@ -102,6 +112,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
             LogFormatArg::Json => LogFormat::Json,
         },
         manual_clock: args.manual_clock,
+        state,
     };
     match serve(config, scenario) {
         Ok(()) => ExitCode::SUCCESS,
@@ -115,4 +126,26 @@ pub fn run(args: &Args<'_>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--state FILE`: the world saved in FILE if it exists (a file that
+/// cannot be read or is not a valid scenario is an error naming it: the
+/// server never starts from an empty world in its place), else `world`;
+/// saved to FILE at once either way, so that a file that cannot be
+/// written is found before the first request.
+fn open_state(
+    path: &Path,
+    world: &Scenario,
+    revision: Option<&'static Revision>,
+) -> Result<StateFile, String> {
+    let saved = match std::fs::metadata(path) {
+        Ok(_) => Some(load_scenario(Some(path), revision).map_err(|e| format!("--state: {e}"))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("--state {}: cannot read it: {e}", path.display())),
+    };
+    save_state(path, saved.as_ref().unwrap_or(world)).map_err(|e| format!("--state: {e}"))?;
+    Ok(StateFile {
+        path: path.to_owned(),
+        saved,
+    })
 }

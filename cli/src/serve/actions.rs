@@ -58,6 +58,21 @@ pub const DRY_RUN_ACTIONS: [&str; 5] = [
     "RebootInstance",
 ];
 
+/// The actions that change the world when they succeed (a dry run
+/// answers `DryRunOperation`, an error: neither changes anything).
+pub const CHANGING_ACTIONS: [&str; 4] = [
+    "ReInitDisk",
+    "StopInstance",
+    "StartInstance",
+    "RebootInstance",
+];
+
+/// Whether the request `handled` describes changed the world: one of
+/// [`CHANGING_ACTIONS`], answered without an error.
+pub fn changes_world(handled: &Handled) -> bool {
+    handled.code.is_none() && CHANGING_ACTIONS.contains(&handled.action.as_str())
+}
+
 /// Answers `http` at `now`: the response, and what it did.
 ///
 /// `revision`, when given, decides `ReInitDisk` instead of the loaded

@@ -60,7 +60,10 @@ pub(super) async fn patch_record(
         }
     };
     match app.store.patch(kind, &id, &patch, app.clock.now()) {
-        Ok(()) => json_response(StatusCode::OK, &serde_json::json!({"Status": "patched"})),
+        Ok(()) => match super::persist::admin_durable(&app).await {
+            Some(failed) => failed,
+            None => json_response(StatusCode::OK, &serde_json::json!({"Status": "patched"})),
+        },
         Err(PatchError::NotFound) => json_response(
             StatusCode::NOT_FOUND,
             &serde_json::json!({"Error": format!("no such record in {}: {id:?}", kind.list())}),

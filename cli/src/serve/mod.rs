@@ -14,15 +14,18 @@ mod actions;
 mod admin;
 mod describe;
 mod errors;
+mod persist;
 mod rate;
 mod server;
 mod signature;
 mod store;
 
 pub use actions::{
-    ACTIONS, DRY_RUN_ACTIONS, Handled, disk_document, error_response, handle, instance_document,
+    ACTIONS, CHANGING_ACTIONS, DRY_RUN_ACTIONS, Handled, changes_world, disk_document,
+    error_response, handle, instance_document,
 };
 pub use errors::{ApiError, SignatureError};
+pub use persist::{StateFile, save as save_state};
 pub use rate::RateLimit;
 pub use server::{Clock, Config, LogFormat, run, service};
 pub use signature::{AccessKeys, MAX_SKEW_SECONDS, Nonces, verify};

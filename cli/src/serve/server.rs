@@ -70,6 +70,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `--manual-clock`: time moves only when told to.
     pub manual_clock: bool,
+    /// `--state FILE`: the world saved after every change and on shutdown
+    /// (persist.rs), and what was read from the file at start.
+    pub state: Option<super::persist::StateFile>,
 }
 
 /// What the handlers share.
@@ -80,6 +83,8 @@ pub(super) struct App {
     access_keys: AccessKeys,
     nonces: Nonces,
     rate_limit: Option<RateLimit>,
+    /// `--state`: the writer's side (persist.rs).
+    pub(super) persist: Option<super::persist::Persist>,
 }
 
 /// Serves `scenario`'s world as `config` says, printing the bound address
@@ -88,13 +93,14 @@ pub(super) struct App {
 pub fn run(config: Config, scenario: Scenario) -> Result<(), String> {
     let addr = config.addr;
     let log_format = config.log_format;
-    let service = service(config, scenario)?;
+    let app = app(config, scenario)?;
+    let service = router(Arc::clone(&app));
     init_logging(log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -110,7 +116,10 @@ pub fn run(config: Config, scenario: Scenario) -> Result<(), String> {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| format!("the server stopped: {e}"))
-    })
+    });
+    // --state: the last save, once nothing more is answered.
+    let saved = super::persist::shut_down(&app);
+    served.and(saved)
 }
 
 /// What [`run`] serves, as an axum [`Router`] to put on a listener of
@@ -120,7 +129,12 @@ pub fn run(config: Config, scenario: Scenario) -> Result<(), String> {
 /// `tracing` subscriber if it wants the log lines); the real clock starts
 /// now. The error is the line to print.
 pub fn service(config: Config, scenario: Scenario) -> Result<Router, String> {
+    app(config, scenario).map(router)
+}
+
+fn app(config: Config, scenario: Scenario) -> Result<Arc<App>, String> {
     let store = Store::new(scenario, config.timings).map_err(|e| format!("invalid world: {e}"))?;
+    let persist = super::persist::open(config.state, &store)?;
     let app = Arc::new(App {
         store,
         clock: if config.manual_clock {
@@ -132,8 +146,10 @@ pub fn service(config: Config, scenario: Scenario) -> Result<Router, String> {
         access_keys: config.access_keys,
         nonces: Nonces::default(),
         rate_limit: config.rate_limit,
+        persist,
     });
-    Ok(router(app))
+    super::persist::start(&app)?;
+    Ok(app)
 }
 
 fn init_logging(format: LogFormat) {
@@ -207,7 +223,10 @@ async fn state(State(app): State<Arc<App>>) -> HttpResponse {
 
 async fn reset(State(app): State<Arc<App>>) -> HttpResponse {
     match app.store.reset(app.clock.now()) {
-        Ok(()) => json_response(StatusCode::OK, &serde_json::json!({"Status": "reset"})),
+        Ok(()) => match super::persist::admin_durable(&app).await {
+            Some(failed) => failed,
+            None => json_response(StatusCode::OK, &serde_json::json!({"Status": "reset"})),
+        },
         Err(e) => bad_document(&e),
     }
 }
@@ -234,7 +253,10 @@ async fn replace_world(State(app): State<Arc<App>>, body: Bytes) -> HttpResponse
         Err(e) => return bad_document(&e),
     };
     match app.store.replace(scenario, app.clock.now()) {
-        Ok(()) => json_response(StatusCode::OK, &serde_json::json!({"Status": "replaced"})),
+        Ok(()) => match super::persist::admin_durable(&app).await {
+            Some(failed) => failed,
+            None => json_response(StatusCode::OK, &serde_json::json!({"Status": "replaced"})),
+        },
         Err(e) => bad_document(&e),
     }
 }
@@ -323,6 +345,8 @@ async fn api(
         }
         None => actions::handle(&app.store, app.revision, &http, now, &ids),
     };
+    // --state: a change is answered once it is durable.
+    let (response, handled) = super::persist::acknowledged(&app, response, handled, &ids).await;
     tracing::info!(
         action = %handled.action,
         ids = %handled.ids.join(","),

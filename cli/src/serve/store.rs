@@ -8,7 +8,8 @@
 //! `ReIniting`, then `In_use`, without anything else asking.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -16,11 +17,11 @@ use reinit_disk::catalogue::INTERNAL_ERROR;
 use reinit_disk::model::StoppedMode;
 use reinit_disk::policy::Policy;
 use reinit_disk::revision::Revision;
-use reinit_disk::scenario::{Scenario, ScenarioError};
+use reinit_disk::scenario::{ChangeUnderWay, Scenario, ScenarioError};
 use reinit_disk::wire::{Exchange, ExchangeError, HttpRequest, Ids, exchange};
 use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut};
 use reinit_disk::{Check, InMemoryWorld, Request, TransitionError, decide_and_begin};
-use reinit_disk::{OwnedTarget, Rejection};
+use reinit_disk::{OwnedTarget, Rejection, World as _};
 
 /// How long each change takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +146,101 @@ impl State {
         self.seq = self.seq.wrapping_add(1);
         self.due.push(Due { at, seq, change });
     }
+
+    /// A state of `world`, built from `scenario`, loaded at `now`: the
+    /// scenario's changes under way resume (each due its `InMillis` from
+    /// `now`, in the order listed), and a disk or an instance in a
+    /// transitional status with no change under way for it settles after
+    /// its time (the library's [`Scheduled::settling_disk`] and
+    /// [`Scheduled::settling_instance`]).
+    fn load(
+        world: InMemoryWorld,
+        mut scenario: Scenario,
+        now: Duration,
+        timings: &Timings,
+    ) -> Self {
+        let changes = std::mem::take(&mut scenario.changes);
+        let mut state = Self {
+            world,
+            scenario,
+            due: BinaryHeap::new(),
+            seq: 0,
+            deferred: HashSet::new(),
+            tokens: Tokens::default(),
+        };
+        let mut disks: HashSet<&str> = HashSet::new();
+        let mut instances: HashSet<&str> = HashSet::new();
+        for under_way in &changes {
+            match &under_way.change {
+                Scheduled::Disk { id, .. } => {
+                    disks.insert(id);
+                }
+                Scheduled::Instance { id, .. } => {
+                    instances.insert(id);
+                }
+                Scheduled::AutoStart { .. } => {}
+            }
+        }
+        let mut settling = Vec::new();
+        for disk in state
+            .world
+            .disks()
+            .filter(|d| !disks.contains(d.id.as_str()))
+        {
+            settling.extend(Scheduled::settling_disk(&disk.id, disk.status));
+        }
+        for instance in state
+            .world
+            .instances()
+            .filter(|i| !instances.contains(i.id.as_str()))
+        {
+            settling.extend(Scheduled::settling_instance(&instance.id, instance.status));
+        }
+        for under_way in &changes {
+            let at = now.saturating_add(Duration::from_millis(under_way.in_millis));
+            state.schedule(at, under_way.change.clone());
+        }
+        for (wait, change) in settling {
+            state.schedule(now.saturating_add(timings.of(wait)), change);
+        }
+        state
+    }
+
+    /// The changes under way at `now` (which [`Self::advance`] has
+    /// reached), as a scenario writes them: each with the milliseconds
+    /// left, rounded up, earliest first (ties in the order they were made);
+    /// an auto-start waiting for a disk to settle is due at once (loaded
+    /// again, it waits again while a disk of its instance is `ReIniting`).
+    fn changes_under_way(&self, now: Duration) -> Vec<ChangeUnderWay> {
+        let mut deferred: Vec<&String> = self.deferred.iter().collect();
+        deferred.sort();
+        let mut due: Vec<&Due> = self.due.iter().collect();
+        due.sort_by_key(|d| (d.at, d.seq));
+        let waiting = deferred.into_iter().map(|id| ChangeUnderWay {
+            in_millis: 0,
+            change: Scheduled::AutoStart { id: id.clone() },
+        });
+        let timed = due.into_iter().map(|d| ChangeUnderWay {
+            in_millis: millis_up(d.at.saturating_sub(now)),
+            change: d.change.clone(),
+        });
+        waiting.chain(timed).collect()
+    }
+}
+
+/// The records of `loaded`, in its order, each as the world has it now
+/// (`current`: a patched record as patched).
+fn now_of<'w, T: Clone + 'w>(loaded: &[T], current: impl Fn(&T) -> Option<&'w T>) -> Vec<T> {
+    loaded
+        .iter()
+        .map(|r| current(r).unwrap_or(r).clone())
+        .collect()
+}
+
+/// `duration` in whole milliseconds, rounded up.
+fn millis_up(duration: Duration) -> u64 {
+    let nanos = duration.as_nanos();
+    u64::try_from(nanos.div_ceil(1_000_000)).unwrap_or(u64::MAX)
 }
 
 /// The `NextToken`s the store has issued, each naming the position in the
@@ -190,24 +286,51 @@ pub struct Store {
     state: Mutex<State>,
     loaded: Scenario,
     timings: Timings,
+    /// How many changes requests have made (an accepted action, a patch,
+    /// a new world), counted under the lock: a snapshot taken at version
+    /// `v` holds every change counted up to `v` (`--state`'s group
+    /// commit).
+    version: AtomicU64,
 }
 
 impl Store {
-    /// The store of `scenario`'s world (validated as `eval` validates it).
+    /// The store of `scenario`'s world (validated as `eval` validates it),
+    /// at time zero: its changes under way (`Changes`) resume, and its
+    /// transitional statuses with no change under way settle after their
+    /// time.
     pub fn new(scenario: Scenario, timings: Timings) -> Result<Self, ScenarioError> {
         let world = scenario.to_world()?;
         Ok(Self {
-            state: Mutex::new(State {
+            state: Mutex::new(State::load(
                 world,
-                scenario: scenario.clone(),
-                due: BinaryHeap::new(),
-                seq: 0,
-                deferred: HashSet::new(),
-                tokens: Tokens::default(),
-            }),
+                scenario.clone(),
+                Duration::ZERO,
+                &timings,
+            )),
             loaded: scenario,
             timings,
+            version: AtomicU64::new(0),
         })
+    }
+
+    /// How many changes requests have made so far (an accepted
+    /// `ReInitDisk`, stop, start or reboot, a patch, a new world, a reset).
+    /// A change made before this call is counted in the value it returns.
+    pub fn version(&self) -> u64 {
+        self.version.load(AtomicOrdering::SeqCst)
+    }
+
+    /// Counts a change, under the lock (`_state` proves it is held).
+    fn changed(&self, _state: &State) {
+        self.version.fetch_add(1, AtomicOrdering::SeqCst);
+    }
+
+    /// The world and its changes under way at `now` ([`Self::to_scenario`])
+    /// with the [`Self::version`] it holds, read at one moment.
+    pub fn snapshot(&self, now: Duration) -> (u64, Scenario) {
+        let state = self.lock(now);
+        let version = self.version();
+        (version, Self::scenario_of(&state, now))
     }
 
     /// The timings.
@@ -246,6 +369,7 @@ impl Store {
         let done = exchange(http, &mut state.world, &policy, ids)?;
         if let Some(Ok(target)) = &done.outcome {
             self.schedule_stages(&mut state, target, now);
+            self.changed(&state);
         }
         Ok(done)
     }
@@ -269,6 +393,7 @@ impl Store {
             Err(_) => return Err(Rejection::new(&INTERNAL_ERROR, Check::DiskExists)),
         };
         self.schedule_stages(&mut state, &target, now);
+        self.changed(&state);
         Ok(target)
     }
 
@@ -307,6 +432,7 @@ impl Store {
             let _ = state.world.set_stopped_mode(id, mode);
         }
         state.schedule(now + self.timings.of(action.wait()), next);
+        self.changed(&state);
         Ok(())
     }
 
@@ -420,6 +546,7 @@ impl Store {
                 state.deferred.remove(id);
             }
         }
+        self.changed(&state);
         Ok(())
     }
 
@@ -440,15 +567,32 @@ impl Store {
     }
 
     /// The world as it is at `now`, as a scenario document (its policy the
-    /// loaded one; no request).
+    /// loaded one; no request), with its changes under way (`Changes`, the
+    /// time left counted from `now`): loaded again, the changes resume.
     pub fn to_scenario(&self, now: Duration) -> Scenario {
-        // One lock: the disks and instances as they are at one moment.
+        // One lock: the records and the changes as they are at one moment.
         let state = self.lock(now);
-        let mut scenario = state.scenario.clone();
-        scenario.request.clear();
-        scenario.disks = state.world.disks().cloned().collect();
-        scenario.instances = state.world.instances().cloned().collect();
-        scenario
+        Self::scenario_of(&state, now)
+    }
+
+    /// `state` at `now` as a scenario document: every record as the world
+    /// has it now (patched ones included), in the order loaded.
+    fn scenario_of(state: &State, now: Duration) -> Scenario {
+        let world = &state.world;
+        let loaded = &state.scenario;
+        Scenario {
+            description: loaded.description.clone(),
+            request: BTreeMap::new(),
+            disks: world.disks().cloned().collect(),
+            instances: world.instances().cloned().collect(),
+            images: now_of(&loaded.images, |i| world.image_record(&i.id)),
+            snapshots: now_of(&loaded.snapshots, |s| world.snapshot_record(&s.id)),
+            key_pairs: now_of(&loaded.key_pairs, |k| world.key_pair_record(&k.name)),
+            kms_keys: now_of(&loaded.kms_keys, |k| world.kms_key_record(&k.id)),
+            account: world.account(),
+            policy: loaded.policy,
+            changes: state.changes_under_way(now),
+        }
     }
 
     /// Back to the world loaded at start; the changes under way are
@@ -462,12 +606,8 @@ impl Store {
     pub fn replace(&self, scenario: Scenario, now: Duration) -> Result<(), ScenarioError> {
         let world = scenario.to_world()?;
         let mut state = self.lock(now);
-        state.world = world;
-        state.scenario = scenario;
-        state.due.clear();
-        state.seq = 0;
-        state.deferred.clear();
-        state.tokens = Tokens::default();
+        *state = State::load(world, scenario, now, &self.timings);
+        self.changed(&state);
         Ok(())
     }
 }

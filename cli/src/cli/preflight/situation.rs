@@ -705,6 +705,7 @@ impl Situation {
             kms_keys,
             account: Account::DEFAULT,
             policy: Policy::new(revision),
+            changes: Vec::new(),
         };
         // Every value of every unknown fact keeps the scenario valid (each
         // id a disk names is listed); checked on the first values.
