@@ -299,3 +299,32 @@ fn evaluate_all_decides_as_evaluate_and_reports_every_check_in_order() {
         });
     }
 }
+
+#[test]
+fn a_sweep_decides_far_fewer_regions_than_the_space_has_situations() {
+    // The figures docs/cli.md gives (printed with --nocapture).
+    for revision in ALL {
+        let policy = Policy::new(revision);
+        let space = Space::new(&[policy]);
+        let start = std::time::Instant::now();
+        let regions = space.explore(&[policy], |_| {});
+        eprintln!(
+            "{revision}: {} axes, {} situations, {regions} regions, {:?}",
+            space.axes().len(),
+            space.size(),
+            start.elapsed()
+        );
+        assert!(regions < space.size());
+    }
+    let start = std::time::Instant::now();
+    let d = diff(&Policy::new(&SEED), &Policy::new(&V2025_02_27));
+    eprintln!(
+        "seed → 2025-02-27: {} situations, {} regions, {} change in {} classes, {:?}",
+        d.situations,
+        d.regions,
+        d.changed(),
+        d.changes.len(),
+        start.elapsed()
+    );
+    assert!(d.regions.saturating_mul(1000) < d.situations);
+}

@@ -30,8 +30,8 @@ pub struct Diff {
     pub situations: u64,
     /// How many regions were decided to cover them.
     pub regions: u64,
-    /// The classes of changed situations, in the order first found
-    /// (plainest first).
+    /// The classes of changed situations, by the old code (accepted
+    /// first), then the new, the largest first among equals.
     pub changes: Vec<Change>,
 }
 
@@ -80,6 +80,16 @@ pub fn diff(from: &Policy, to: &Policy) -> Diff {
                 });
             }
         }
+    });
+    // Grouped for a reader: by the old code (accepted first), then the
+    // new, the most situations first among equals.
+    let code = |d: &Decided| d.as_ref().err().map(crate::outcome::Rejection::code);
+    changes.sort_by(|a, b| {
+        (code(&a.from), code(&a.to), core::cmp::Reverse(a.situations)).cmp(&(
+            code(&b.from),
+            code(&b.to),
+            core::cmp::Reverse(b.situations),
+        ))
     });
     Diff {
         situations: space.size(),
