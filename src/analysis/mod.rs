@@ -162,7 +162,7 @@ pub struct Leaf {
 pub struct Space {
     axes: Vec<Axis>,
     /// The axis of each fact.
-    index: HashMap<(Fact, Option<usize>), usize>,
+    index: HashMap<Key, usize>,
     children: Vec<Vec<usize>>,
 }
 
@@ -277,7 +277,10 @@ fn subsets(reasons: &[LockReason]) -> Vec<LockSet> {
 }
 
 /// The key of a fact's axis: the fact, and the parameter's index.
-fn key_of(tells: &Tells) -> (Fact, Option<usize>) {
+type Key = (Fact, Option<usize>);
+
+/// The key of the axis of what `tells` declares.
+fn key_of(tells: &Tells) -> Key {
     match tells {
         Tells::Param(param, _) => (Fact::Param, Some(param.index())),
         other => (Fact::from(other), None),
@@ -290,7 +293,7 @@ impl Space {
     /// too-old boundaries of their revisions; the categories as their
     /// `UnsupportedCategories` split them.
     pub fn new(policies: &[Policy]) -> Self {
-        let mut declared: Vec<((Fact, Option<usize>), Option<Param>, Declared)> = Vec::new();
+        let mut declared: Vec<(Key, Option<Param>, Declared)> = Vec::new();
         let mut gather = |tells: &Tells| {
             let key = key_of(tells);
             let at = match declared.iter().position(|(k, _, _)| *k == key) {

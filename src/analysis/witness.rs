@@ -242,7 +242,6 @@ impl Space {
             {
                 w.key_pair = Some(KeyPair {
                     name: name.to_owned(),
-                    ..KeyPair::default()
                 });
             }
         }
