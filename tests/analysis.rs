@@ -328,3 +328,21 @@ fn a_sweep_decides_far_fewer_regions_than_the_space_has_situations() {
     );
     assert!(d.regions.saturating_mul(1000) < d.situations);
 }
+
+#[test]
+fn every_decision_class_witness_decides_as_its_class_and_the_classes_cover_the_space() {
+    for policy in policies() {
+        let classes = reinit_disk::analysis::decision_classes(&policy);
+        let space = Space::new(&[policy]);
+        let total: u64 = classes.iter().map(|c| c.situations).sum();
+        assert_eq!(total, space.size(), "{policy:?}");
+        let mut seen = BTreeSet::new();
+        for class in &classes {
+            let request = class.witness.request();
+            let got =
+                evaluate(&request, &class.witness, &policy).map(reinit_disk::Target::into_owned);
+            assert_eq!(got, class.decided);
+            assert!(seen.insert(key(std::slice::from_ref(&class.decided))));
+        }
+    }
+}

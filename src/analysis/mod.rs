@@ -51,6 +51,7 @@ use crate::request::Param;
 use crate::{Step, evaluate_traced};
 
 pub use diff::{Change, Diff, diff};
+
 pub use witness::Witness;
 
 /// One class of values of a fact: the value the witness takes for it.
@@ -683,4 +684,53 @@ fn classes(fact: Fact, declared: &Declared, policies: &[Policy]) -> Vec<Class> {
         }
         other => flag(plain_flag(other)),
     }
+}
+
+/// One class of decisions of a policy's space: every situation decided
+/// the same way (the same target, or the same rejection by the same
+/// check), with how many situations it holds and its smallest witness.
+#[derive(Clone, Debug)]
+pub struct DecisionClass {
+    /// How many situations of the space it holds.
+    pub situations: u64,
+    /// The witness with the fewest facts away from the plainest situation.
+    pub witness: Witness,
+    /// The decision on every situation of the class.
+    pub decided: Decided,
+}
+
+/// Every class of decisions of `policy`'s space, one witness each: the
+/// plainest first, in the order the exploration finds them. A conformance
+/// corpus: an emulator that answers every witness as `evaluate` does
+/// answers every class of situations the rules tell apart.
+pub fn decision_classes(policy: &Policy) -> Vec<DecisionClass> {
+    let space = Space::new(&[*policy]);
+    let mut classes: Vec<(u32, DecisionClass)> = Vec::new();
+    let mut index: HashMap<Decided, usize> = HashMap::new();
+    space.explore(&[*policy], |leaf| {
+        let Some(decided) = leaf.decided.first() else {
+            return;
+        };
+        match index.get(decided).and_then(|at| classes.get_mut(*at)) {
+            Some((distance, class)) => {
+                class.situations = class.situations.saturating_add(leaf.situations);
+                if leaf.distance < *distance {
+                    *distance = leaf.distance;
+                    class.witness = space.witness(&leaf.point);
+                }
+            }
+            None => {
+                index.insert(decided.clone(), classes.len());
+                classes.push((
+                    leaf.distance,
+                    DecisionClass {
+                        situations: leaf.situations,
+                        witness: space.witness(&leaf.point),
+                        decided: decided.clone(),
+                    },
+                ));
+            }
+        }
+    });
+    classes.into_iter().map(|(_, c)| c).collect()
 }
