@@ -21,14 +21,20 @@
 //! [`Space::explore`] decides every point of the space on each side
 //! without visiting each point: it decides the plainest point of a region
 //! of the space, asks each side which checks ran (and, when accepted, what
-//! the target read), and splits the region only along the axes those read.
+//! the target read), and splits the region only along the axes those read,
+//! the first read first (so a check that fails is a leaf at once).
 //! A region in which every axis read is fixed is decided alike at every
 //! point (each check's verdict depends only on the facts it declares), so
 //! it is one leaf, counted by its number of points. This is how the sweep
 //! stays small while the product of the axes is large: completeness rests
 //! on the declarations being true, which tests/analysis.rs holds against
-//! the whole product of the seed revision's space and against the
+//! the whole product of the seed revision's space and against `evaluate`
+//! at random points of every region; tests/exhaustive.rs against the
 //! reference model.
+//!
+//! Built on it: [`diff`] (two policies: every class of changed situations)
+//! and [`decision_classes`] (one policy: one witness per decision, a
+//! conformance corpus).
 
 mod witness;
 

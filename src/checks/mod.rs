@@ -173,9 +173,9 @@ pub struct CheckDecl {
 /// has). A variant without values is a fact of two values (yes or no), or
 /// one whose classes come from elsewhere (the policy, the revision).
 ///
-/// The declaration order is the order the analysis assigns facts in:
-/// a fact that only exists when another has a value (the instance's, once
-/// the disk names one) comes after it.
+/// A fact that only exists when another has a value (the instance's, once
+/// the disk names one) is declared after it: the analysis keeps its axes in
+/// this order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumDiscriminants)]
 #[strum_discriminants(name(Fact), derive(PartialOrd, Ord, Hash, Display, IntoStaticStr))]
 #[strum_discriminants(doc = "A fact of the space, without the values a check tells apart.")]

@@ -193,10 +193,30 @@ impl Report {
         )
     }
 
-    /// Plain text, or Markdown.
+    /// Plain text, or Markdown (with a table of the classes by old and
+    /// new answer first: a reviewer's summary).
     fn render(&self, markdown: bool) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.summary());
+        if markdown {
+            let mut groups: Vec<(String, String, usize, u64)> = Vec::new();
+            for class in &self.classes {
+                let (old, new) = (headline(&class.from), headline(&class.to));
+                match groups.iter_mut().find(|g| g.0 == old && g.1 == new) {
+                    Some(group) => {
+                        group.2 += 1;
+                        group.3 += class.situations;
+                    }
+                    None => groups.push((old, new, 1, class.situations)),
+                }
+            }
+            let _ = writeln!(out);
+            let _ = writeln!(out, "| old answer | new answer | classes | situations |");
+            let _ = writeln!(out, "|---|---|---:|---:|");
+            for (old, new, classes, situations) in groups {
+                let _ = writeln!(out, "| {old} | {new} | {classes} | {situations} |");
+            }
+        }
         let item = if markdown { "- " } else { "   " };
         for (n, class) in self.classes.iter().enumerate() {
             let title = class_title(class);
@@ -274,13 +294,17 @@ impl Report {
     }
 }
 
-/// `OLD → NEW`, and "message changed" when the code is the same.
-fn class_title(class: &Class) -> String {
-    let headline = |d: &Decision| match (&d.code, d.accepted) {
+/// A decision's code and HTTP status, or `accepted`.
+fn headline(d: &Decision) -> String {
+    match (&d.code, d.accepted) {
         (_, true) => "accepted".to_owned(),
         (Some(code), false) => format!("{code} ({})", d.http_status),
         (None, false) => format!("({})", d.http_status),
-    };
+    }
+}
+
+/// `OLD → NEW`, and "message changed" when the code is the same.
+fn class_title(class: &Class) -> String {
     let (old, new) = (headline(&class.from), headline(&class.to));
     if old != new {
         format!("{old} → {new}")
