@@ -32,7 +32,7 @@
 //! at random points of every region; tests/exhaustive.rs against the
 //! reference model.
 //!
-//! Built on it: [`diff`] (two policies: every class of changed situations)
+//! Built on it: [`diff()`] (two policies: every class of changed situations)
 //! and [`decision_classes`] (one policy: one witness per decision, a
 //! conformance corpus).
 
