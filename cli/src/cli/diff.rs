@@ -1,6 +1,6 @@
 //! `reinit-disk diff`: every class of situations whose decision changes
 //! between two policies or revisions, with a count and one smallest
-//! witness. The comparison is the library's ([`reinit_disk::analysis::diff`]);
+//! witness. The comparison is the library's ([`reinit_disk::analysis::diff()`]);
 //! this module reads the sides and renders what it found.
 
 use std::fmt::Write as _;
