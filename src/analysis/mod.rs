@@ -30,7 +30,10 @@
 //! on the declarations being true, which tests/analysis.rs holds against
 //! the whole product of the seed revision's space and against `evaluate`
 //! at random points of every region; tests/exhaustive.rs against the
-//! reference model.
+//! reference model. Those catch a check that reads a fact it does not
+//! declare when another check declares it (the fact varies in the space);
+//! a fact no check declares is not in the space at all, and only the tests
+//! that reach every code of a catalogue notice its absence.
 //!
 //! Built on it: [`diff()`] (two policies: every class of changed situations)
 //! and [`decision_classes`] (one policy: one witness per decision, a
