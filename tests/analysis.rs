@@ -346,3 +346,11 @@ fn every_decision_class_witness_decides_as_its_class_and_the_classes_cover_the_s
         }
     }
 }
+
+#[test]
+fn the_seed_space_holds_no_fact_of_a_parameter_the_seed_revision_ignores() {
+    let seed = Space::new(&[Policy::new(&SEED)]);
+    assert!(seed.axis(Fact::KeyPairListed, None).is_none());
+    let both = Space::new(&[Policy::new(&SEED), Policy::new(&V2025_02_27)]);
+    assert!(both.axis(Fact::KeyPairListed, None).is_some());
+}

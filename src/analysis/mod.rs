@@ -345,8 +345,13 @@ impl Space {
                 _ => true,
             })
             .for_each(&mut gather);
-        // Every fact's parent is in the space too (the key pair's name
-        // for whether it is listed).
+        // A fact under a parameter no revision of these reads (whether the
+        // key pair `KeyPairName` names is listed) is no fact of the space.
+        let named = (Fact::Param, Some(Param::KeyPairName.index()));
+        if !declared.iter().any(|(k, _, _)| *k == named) {
+            declared.retain(|((fact, _), _, _)| parent_of(*fact) != Some(Fact::Param));
+        }
+        // Every fact's parent is in the space too.
         let mut parents = Vec::new();
         for ((fact, _), _, _) in &declared {
             let mut at = *fact;
