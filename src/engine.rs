@@ -2,8 +2,8 @@
 //! that fails decides.
 
 use crate::catalogue::{CodeIndex, INTERNAL_ERROR};
-use crate::checks::{Check, CheckDecl, Described, Facts, Needs, Runner, Verdict};
-use crate::model::{DiskType, InstanceStatus, Source};
+use crate::checks::{Attached, Check, CheckDecl, Described, Facts, Needs, Runner, Tells, Verdict};
+use crate::model::{DiskType, ImageOwnerAlias, InstanceStatus, Source};
 use crate::outcome::{Rejection, Target};
 use crate::policy::Policy;
 use crate::request::{Param, Request, SecurityEnhancementStrategy};
@@ -28,7 +28,69 @@ impl<'a> Step<'a> {
     pub const fn describe(&self) -> Described<'a> {
         self.check.describe(self.facts)
     }
+
+    /// The fact this check needs that the world does not have, if any
+    /// (`the disk`, `the disk's instance`, ...): what leaves a check after
+    /// the deciding one ([`evaluate_all`]) without a verdict of its own.
+    pub fn missing(&self) -> Option<&'static str> {
+        let (needs, facts) = (self.check.decl().needs, self.facts);
+        let disk = facts.disk();
+        let source = disk.map(|d| d.source);
+        let given = |name: Option<&str>| name.is_some_and(|n| !n.is_empty());
+        let lacks = [
+            (Needs::DISK, disk.is_none(), "the disk"),
+            (
+                Needs::INSTANCE,
+                !matches!(facts.instance(), Attached::To(_)),
+                "the disk's instance",
+            ),
+            (
+                Needs::IMAGE,
+                matches!(source, Some(Source::Image(_))) && facts.image().is_none(),
+                "the disk's image",
+            ),
+            (
+                Needs::SNAPSHOT,
+                matches!(source, Some(Source::Snapshot(_))) && facts.snapshot().is_none(),
+                "the disk's source snapshot",
+            ),
+            (
+                Needs::KEY_PAIR,
+                given(facts.request().key_pair_name) && facts.key_pair().is_none(),
+                "the key pair",
+            ),
+            (
+                Needs::KMS_KEY,
+                disk.is_some_and(|d| d.kms_key_id.is_some()) && facts.kms_key().is_none(),
+                "the disk's KMS key",
+            ),
+        ];
+        lacks
+            .into_iter()
+            .find(|(need, lacking, _)| needs.contains(*need) && *lacking)
+            .map(|(_, _, name)| name)
+    }
 }
+
+/// What the target of an accepted request reads, as a check declares what
+/// it tells apart ([`CheckDecl::tells`]): the source, the strategy and
+/// whether the image is public, whether a password is given, the key pair
+/// bound, and `AutoStartInstance`. The [`analysis`](crate::analysis) reads
+/// it with the checks' declarations.
+pub const TARGET_TELLS: &[Tells] = &[
+    Tells::DiskExists,
+    Tells::Attachment(&[]),
+    Tells::Source,
+    Tells::Param(
+        Param::SecurityEnhancementStrategy,
+        &[None, Some("Active"), Some("Deactive")],
+    ),
+    Tells::ImageOwner(&[ImageOwnerAlias::System]),
+    Tells::Param(Param::Password, &[None, Some("Abcdef12")]),
+    Tells::Param(Param::KeyPairName, &[None, Some("kp-1")]),
+    Tells::KeyPairListed,
+    Tells::Param(Param::AutoStartInstance, &[None, Some("true")]),
+];
 
 /// Decides a `ReInitDisk` request: the target the disk is re-initialized
 /// to, or the exact rejection.
@@ -75,6 +137,46 @@ pub fn evaluate_traced<'r, 'w, W: World + ?Sized>(
         |run| run_in_order(revision.request_checks, &revision.index, run),
     )?;
     decide_world(request, world, policy, trace)
+}
+
+/// [`evaluate`], running every check even after the first failure (which
+/// still decides): `each` is told every check in the order the engine runs
+/// them (the revision's request checks, then the policy's world checks),
+/// its own verdict and the facts read so far. After the deciding check, a
+/// check whose fact the world lacks says so ([`Step::missing`]).
+///
+/// A function of its own, not a mode of [`evaluate`]: the engine's path is
+/// not touched. The answer is [`evaluate`]'s (a test holds the two equal).
+pub fn evaluate_all<'r, 'w, W: World + ?Sized>(
+    request: &'r Request<'r>,
+    world: &'w W,
+    policy: &Policy,
+    mut each: impl FnMut(Step<'_>),
+) -> Result<Target<'w>, Rejection> {
+    let revision = policy.revision();
+    let mut facts = Facts::new(request, policy.answers, revision);
+    let mut first: Option<Rejection> = None;
+    for check in revision.request_checks.iter().chain(policy.order()) {
+        let decl = check.decl();
+        facts.look_up(decl.needs, world);
+        let verdict = (decl.rule)(&facts);
+        each(Step {
+            check: *check,
+            verdict,
+            facts: &facts,
+        });
+        if let (Verdict::Fail(code), None) = (verdict, first) {
+            first = Some(rejection(&revision.index, code, *check, *decl));
+        }
+    }
+    match first {
+        Some(rejection) => Err(rejection),
+        None => {
+            facts.look_up(Needs::IMAGE.and(Needs::KEY_PAIR), world);
+            target(&facts, revision)
+                .ok_or_else(|| Rejection::new(&INTERNAL_ERROR, Check::DiskInUse))
+        }
+    }
 }
 
 /// The world checks of [`evaluate_traced`], once the request checks have

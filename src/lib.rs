@@ -65,6 +65,7 @@ struct ReadmeDoctests;
 
 mod map_only;
 
+pub mod analysis;
 pub mod answers;
 pub mod catalogue;
 pub mod checks;
@@ -92,7 +93,7 @@ mod world;
 pub use answers::Answers;
 pub use catalogue::{Code, Entry};
 pub use checks::{Check, Verdict};
-pub use engine::{Step, evaluate, evaluate_traced};
+pub use engine::{Step, TARGET_TELLS, evaluate, evaluate_all, evaluate_traced};
 pub use in_memory::{DuplicateId, InMemoryWorld, SnapshotMut, TransitionError};
 pub use outcome::{OwnedTarget, Rejection, Target, TargetError};
 pub use policy::Policy;

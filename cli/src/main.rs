@@ -169,6 +169,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::diff::Format::Text, value_name = "FORMAT")]
         format: cli::diff::Format,
     },
+    /// Print one witness scenario per decision class of a policy's space
+    /// (each fact at the values the checks tell apart), as JSON Lines that
+    /// `eval --lines` replays; `--expected` writes the decision of each, line
+    /// for line: a conformance corpus for another emulator (docs/corpus.md).
+    #[command(after_help = "Examples:\n  \
+        reinit-disk corpus --revision seed --expected seed.expected.jsonl > seed.jsonl\n  \
+        reinit-disk eval --lines seed.jsonl | diff - seed.expected.jsonl\n\n\
+        Exit status: 0, or 2 for a policy file it cannot use or an --expected file it cannot write.")]
+    Corpus {
+        /// A scenario-style file whose `Policy` decides (else the revision's
+        /// default policy).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        /// Where to write the expected decisions (JSON Lines).
+        #[arg(long, value_name = "FILE")]
+        expected: Option<PathBuf>,
+        #[command(flatten)]
+        revision: RevisionArg,
+    },
     /// Serve an ECS endpoint for the world of a scenario file (empty without
     /// one): ReInitDisk, DescribeDisks, DescribeInstances,
     /// DescribeInstanceStatus, DescribeInstanceAttribute, StopInstance,
@@ -352,6 +371,15 @@ fn main() -> ExitCode {
             from: &from,
             to: &to,
             format,
+        }),
+        Command::Corpus {
+            policy,
+            expected,
+            revision,
+        } => cli::corpus::run(&cli::corpus::Args {
+            revision: revision.revision,
+            policy: policy.as_deref(),
+            expected: expected.as_deref(),
         }),
         Command::Serve {
             world,

@@ -1756,3 +1756,51 @@ fn preflight_reads_a_missing_status_as_unknown_only_for_a_disk_that_names_an_ins
     assert_eq!(report["Known"], true, "{report:#}");
     assert_eq!(report["Decision"]["Code"], "IncorrectDiskStatus");
 }
+
+#[test]
+fn preflight_takes_an_unknown_facts_values_from_the_classes_the_checks_declare() {
+    // The category's values: one category of each side of the policy's
+    // UnsupportedCategories, as the library's analysis space has them; the
+    // instance's lock reasons likewise.
+    let mut docs = world();
+    edit(&mut docs.disks, "DiskId", "d-2", |x| {
+        let o = x.as_object_mut().unwrap();
+        o.remove("Category");
+    });
+    docs.instances = vec![];
+    for revision in ["seed", "2025-02-27"] {
+        let report = preflight(&docs, "d-2", &["--revision", revision]);
+        let policy = reinit_disk::Policy::new(reinit_disk::Revision::by_name(revision).unwrap());
+        let space = reinit_disk::analysis::Space::new(&[policy]);
+        let axis = space
+            .axis(reinit_disk::checks::Fact::Category, None)
+            .unwrap();
+        let wanted: Vec<String> = space.axes()[axis]
+            .classes
+            .iter()
+            .map(|c| match c {
+                reinit_disk::analysis::Class::Category(c) => c.to_string(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let unknowns = report["Unknown"].as_array().unwrap();
+        let category = unknowns
+            .iter()
+            .find(|u| u["Fact"] == "disk d-2 Category")
+            .unwrap();
+        assert_eq!(category["Values"], json!(wanted), "{revision}");
+        let locks = unknowns
+            .iter()
+            .find(|u| u["Fact"] == "instance i-1 OperationLocks")
+            .unwrap();
+        assert_eq!(
+            locks["Values"],
+            json!([
+                "none",
+                "security",
+                "financial (or any overdue-payment lock)"
+            ]),
+            "{revision}"
+        );
+    }
+}

@@ -293,6 +293,7 @@ fn every_help_example_is_in_docs_cli_md() {
         "diff",
         "serve",
         "preflight",
+        "corpus",
     ] {
         let examples = help_examples(command);
         assert!(!examples.is_empty(), "`{command} --help` shows no example");

@@ -1,6 +1,6 @@
 //! The checks that read the account itself.
 
-use super::{Check, CheckDecl, Facts, Needs, Verdict};
+use super::{Check, CheckDecl, Facts, Needs, Tells, Verdict};
 use crate::catalogue::Code;
 
 /// `user-in-white-list`: the account is on the volume white list.
@@ -11,6 +11,7 @@ pub(super) const USER_IN_WHITE_LIST: CheckDecl = CheckDecl {
     codes: &[Code::UserNotInTheWhiteList],
     needs: Needs::ACCOUNT,
     param: None,
+    tells: &[Tells::WhiteListed],
     rule: user_in_white_list,
     describe: |f, out| {
         write!(

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use super::{Check, CheckDecl, Facts, Needs, Verdict};
+use super::{Check, CheckDecl, Facts, Needs, Tells, Verdict};
 use crate::catalogue::Code;
 use crate::model::{DiskStatus, DiskView, KeyState, MultiAttach};
 
@@ -15,6 +15,7 @@ pub(super) const DISK_EXISTS: CheckDecl = CheckDecl {
     codes: &[Code::InvalidDiskIdNotFound],
     needs: Needs::DISK,
     param: None,
+    tells: &[Tells::DiskExists],
     rule: disk_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -40,6 +41,7 @@ pub(super) const CATEGORY_SUPPORTED: CheckDecl = CheckDecl {
     codes: &[Code::DiskCategoryOperationNotSupported],
     needs: Needs::DISK,
     param: None,
+    tells: &[Tells::DiskExists, Tells::Category],
     rule: category_supported,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -74,6 +76,7 @@ pub(super) const DISK_IN_USE: CheckDecl = CheckDecl {
     codes: &[Code::IncorrectDiskStatus],
     needs: Needs::DISK,
     param: None,
+    tells: &[Tells::DiskExists, Tells::Attachment(&[DiskStatus::InUse])],
     rule: disk_in_use,
     describe: |f, out| {
         with_disk(f, out, |d, out| match d.instance_id {
@@ -105,6 +108,7 @@ pub(super) const NO_SNAPSHOT_IN_PROGRESS: CheckDecl = CheckDecl {
     codes: &[Code::DiskCreatingSnapshot],
     needs: Needs::DISK,
     param: None,
+    tells: &[Tells::DiskExists, Tells::CreatingSnapshot],
     rule: no_snapshot_in_progress,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -149,6 +153,7 @@ pub(super) const NOT_MULTI_ATTACH: CheckDecl = CheckDecl {
     codes: &[Code::InvalidOperationMultiAttachDisk],
     needs: Needs::DISK,
     param: None,
+    tells: &[Tells::DiskExists, Tells::MultiAttach],
     rule: not_multi_attach,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -181,6 +186,7 @@ pub(super) const NO_INSTANT_ACCESS_SNAPSHOT: CheckDecl = CheckDecl {
     codes: &[Code::DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported],
     needs: Needs::DISK,
     param: None,
+    tells: &[Tells::DiskExists, Tells::InstantAccessSnapshot],
     rule: no_instant_access_snapshot,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -217,6 +223,13 @@ pub(super) const KMS_KEY_USABLE: CheckDecl = CheckDecl {
     ],
     needs: Needs::KMS_KEY,
     param: None,
+    tells: &[
+        Tells::DiskExists,
+        Tells::Encrypted,
+        Tells::KeyState(&[KeyState::Enabled]),
+        Tells::KmsAuthorized,
+        Tells::KmsTagged,
+    ],
     rule: kms_key_usable,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.kms_key_id, f.kms_key()) {

@@ -4,7 +4,7 @@
 use core::fmt;
 
 use super::disk::with_disk;
-use super::{Attached, Check, CheckDecl, Facts, Needs, Verdict};
+use super::{Attached, Check, CheckDecl, Facts, Needs, Tells, Verdict};
 use crate::catalogue::Code;
 use crate::model::{DiskStatus, InstanceStatus, InstanceView, LockReason};
 
@@ -17,6 +17,10 @@ pub(super) const INSTANCE_NOT_SECURITY_LOCKED: CheckDecl = CheckDecl {
     codes: &[Code::InstanceLockedForSecurity, Code::InternalError],
     needs: Needs::INSTANCE,
     param: None,
+    tells: &[
+        Tells::Attachment(&[DiskStatus::InUse]),
+        Tells::InstanceLocks(&[LockReason::Security]),
+    ],
     rule: instance_not_security_locked,
     describe: |f, out| match f.disk() {
         Some(d) if d.status != DiskStatus::InUse => write!(
@@ -59,6 +63,11 @@ pub(super) const INSTANCE_NOT_IN_ARREARS: CheckDecl = CheckDecl {
     codes: &[Code::InstanceExpiredOrInArrears, Code::InternalError],
     needs: Needs::INSTANCE,
     param: None,
+    tells: &[
+        Tells::DiskLocks(&[LockReason::Financial]),
+        Tells::Attachment(&[]),
+        Tells::InstanceLocks(&[LockReason::Financial]),
+    ],
     rule: instance_not_in_arrears,
     describe: |f, out| {
         with_disk(f, out, |d, out| {
@@ -108,6 +117,11 @@ pub(super) const INSTANCE_STOPPED: CheckDecl = CheckDecl {
     codes: &[Code::IncorrectInstanceStatus, Code::InternalError],
     needs: Needs::INSTANCE,
     param: None,
+    tells: &[
+        Tells::Attachment(&[]),
+        Tells::InstanceStatus(&[InstanceStatus::Stopped]),
+        Tells::HasStarted,
+    ],
     rule: instance_stopped,
     describe: |f, out| {
         with_instance(f, out, |i, out| {
@@ -167,6 +181,7 @@ pub(super) const NOT_HIBERNATION_CONFIGURED: CheckDecl = CheckDecl {
     ],
     needs: Needs::INSTANCE,
     param: None,
+    tells: &[Tells::Attachment(&[]), Tells::Hibernation],
     rule: not_hibernation_configured,
     describe: |f, out| {
         with_instance(f, out, |i, out| {
@@ -200,6 +215,7 @@ pub(super) const IO_OPTIMIZED: CheckDecl = CheckDecl {
     codes: &[Code::DependencyViolationIoOptimize, Code::InternalError],
     needs: Needs::INSTANCE,
     param: None,
+    tells: &[Tells::Attachment(&[]), Tells::IoOptimized],
     rule: io_optimized,
     describe: |f, out| {
         with_instance(f, out, |i, out| {

@@ -7,7 +7,7 @@ use core::fmt;
 
 use super::disk::with_disk;
 use super::instance::with_instance;
-use super::{Attached, Check, CheckDecl, Facts, Needs, Verdict};
+use super::{Attached, Check, CheckDecl, Facts, Needs, Tells, Verdict};
 use crate::catalogue::Code;
 use crate::model::{InstanceView, OsType, Source};
 use crate::request::Param;
@@ -36,6 +36,13 @@ pub(super) const KEY_PAIR_USABLE: CheckDecl = CheckDecl {
     ],
     needs: Needs::KEY_PAIR.and(Needs::INSTANCE),
     param: Some(Param::KeyPairName),
+    tells: &[
+        Tells::Param(Param::KeyPairName, &[None, Some("kp-1")]),
+        Tells::KeyPairListed,
+        Tells::Source,
+        Tells::Attachment(&[]),
+        Tells::OsType(&[OsType::Linux, OsType::Windows]),
+    ],
     rule: key_pair_usable,
     describe: |f, out| match f.request().key_pair_name {
         None | Some("") => out.write_str("KeyPairName not given"),
@@ -78,6 +85,12 @@ pub(super) const WINDOWS_PASSWORD_VALUE: CheckDecl = CheckDecl {
     codes: &[Code::InvalidPasswordMalformed, Code::InternalError],
     needs: Needs::INSTANCE,
     param: Some(Param::Password),
+    tells: &[
+        Tells::Param(Param::Password, &[None, Some("/Abcdef12")]),
+        Tells::Source,
+        Tells::Attachment(&[]),
+        Tells::OsType(&[OsType::Linux, OsType::Windows]),
+    ],
     rule: windows_password_value,
     describe: |f, out| match f.request().password {
         None | Some("") => out.write_str("Password not given"),
@@ -122,6 +135,12 @@ pub(super) const NON_ROOT_REGION_SUPPORTED: CheckDecl = CheckDecl {
     codes: &[Code::LoginAsNonRootRegionNotSupport, Code::InternalError],
     needs: Needs::INSTANCE.and(Needs::ACCOUNT),
     param: None,
+    tells: &[
+        Tells::Source,
+        Tells::Attachment(&[]),
+        Tells::LoginAsNonRoot,
+        Tells::RegionSupportsNonRoot,
+    ],
     rule: non_root_region_supported,
     describe: |f, out| {
         logon_target(f, out, |i, out| {
@@ -157,6 +176,12 @@ pub(super) const NON_ROOT_IMAGE_SUPPORTED: CheckDecl = CheckDecl {
     codes: &[Code::LoginAsNonRootImageNotSupport, Code::InternalError],
     needs: Needs::INSTANCE.and(Needs::IMAGE),
     param: None,
+    tells: &[
+        Tells::Source,
+        Tells::Attachment(&[]),
+        Tells::LoginAsNonRoot,
+        Tells::ImageNonRootSupported,
+    ],
     rule: non_root_image_supported,
     describe: |f, out| {
         logon_target(f, out, |i, out| {

@@ -12,8 +12,9 @@
 //! image or snapshot a disk comes from) and `login` (the key pair, password
 //! and non-root logon of a system disk's instance). Each is reached one way:
 //! [`Check::decl`]. This module's surface is [`Check`], [`CheckDecl`],
-//! [`Verdict`], [`Described`], and what a rule reads: [`Facts`], [`Needs`],
-//! [`Attached`], [`Boundary`].
+//! [`Verdict`], [`Described`], [`Tells`] (the values a check tells apart,
+//! which the [`analysis`](crate::analysis) builds its fact space from), and
+//! what a rule reads: [`Facts`], [`Needs`], [`Attached`], [`Boundary`].
 
 mod facts;
 
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use strum::{Display, EnumCount, EnumIter, EnumString, IntoStaticStr, VariantArray};
 
 use crate::catalogue::{Code, CodeIndex};
+use crate::model::{DiskStatus, ImageOwnerAlias, InstanceStatus, KeyState, LockReason, OsType};
 use crate::request::Param;
 
 pub use facts::{Attached, Boundary, Facts, Needs};
@@ -158,6 +160,87 @@ pub struct CheckDecl {
     pub rule: fn(&Facts<'_, '_>) -> Verdict,
     /// The facts it read and what it needs of them, in a line (`explain`).
     pub describe: fn(&Facts<'_, '_>, &mut fmt::Formatter<'_>) -> fmt::Result,
+    /// Every fact and request value the rule reads, each with the values
+    /// it tells apart: its verdict is the same on any two situations that
+    /// agree on these. The [`analysis`](crate::analysis) builds the fact
+    /// space from the declarations of a revision's checks.
+    pub tells: &'static [Tells],
+}
+
+/// A fact of the world or a request value that a rule reads, with the
+/// values it tells apart (one value for each class of values the rule
+/// cannot tell apart, the plainest first: the one an accepted request
+/// has). A variant without values is a fact of two values (yes or no), or
+/// one whose classes come from elsewhere (the policy, the revision).
+///
+/// A fact that only exists when another has a value (the instance's, once
+/// the disk names one) is declared after it: the analysis keeps its axes in
+/// this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumDiscriminants)]
+#[strum_discriminants(name(Fact), derive(PartialOrd, Ord, Hash, Display, IntoStaticStr))]
+#[strum_discriminants(doc = "A fact of the space, without the values a check tells apart.")]
+#[non_exhaustive]
+pub enum Tells {
+    /// A request parameter: these values (`None`: not given), each
+    /// standing for every value the rule cannot tell apart from it.
+    Param(Param, &'static [Option<&'static str>]),
+    /// The account's `InVolumeWhiteList`.
+    WhiteListed,
+    /// The account's `RegionSupportsLoginAsNonRoot`.
+    RegionSupportsNonRoot,
+    /// Whether the disk `DiskId` names exists.
+    DiskExists,
+    /// The disk's category, as the policy's `UnsupportedCategories` splits
+    /// the categories (the classes come from the policy).
+    Category,
+    /// The disk's `Status` (these values apart from the rest), and whether
+    /// it names an instance.
+    Attachment(&'static [DiskStatus]),
+    /// The disk's own lock reasons: these (each standing for its kind).
+    DiskLocks(&'static [LockReason]),
+    /// Whether a snapshot of the disk is being created.
+    CreatingSnapshot,
+    /// Whether the disk is a multi-attach disk.
+    MultiAttach,
+    /// Whether a snapshot made from the disk has instant access.
+    InstantAccessSnapshot,
+    /// Whether the disk is encrypted (names a KMS key).
+    Encrypted,
+    /// The KMS key's state: these values apart from the rest.
+    KeyState(&'static [KeyState]),
+    /// Whether ECS is authorized to use KMS.
+    KmsAuthorized,
+    /// Whether the KMS key carries the ECS tag.
+    KmsTagged,
+    /// What the disk was created from: nothing, an image, a snapshot.
+    Source,
+    /// The image's `ImageOwnerAlias`: these values apart from the rest.
+    ImageOwner(&'static [ImageOwnerAlias]),
+    /// Whether the image is deleted.
+    ImageDeleted,
+    /// Whether the image supports logon as non-root.
+    ImageNonRootSupported,
+    /// The source snapshot's creation time, at the revision's too-old
+    /// boundary (the classes come from the revision).
+    TooOldBoundary,
+    /// Whether the source snapshot is deleted.
+    SnapshotDeleted,
+    /// The instance's `Status`: these values apart from the rest.
+    InstanceStatus(&'static [InstanceStatus]),
+    /// Whether the instance has started once.
+    HasStarted,
+    /// The instance's lock reasons: these (each standing for its kind).
+    InstanceLocks(&'static [LockReason]),
+    /// Whether the instance has hibernation configured.
+    Hibernation,
+    /// Whether the instance is I/O optimized.
+    IoOptimized,
+    /// The instance's `OSType`: these values apart from the rest.
+    OsType(&'static [OsType]),
+    /// Whether the instance logs on as non-root.
+    LoginAsNonRoot,
+    /// Whether the account has the key pair `KeyPairName` names.
+    KeyPairListed,
 }
 
 impl fmt::Debug for CheckDecl {

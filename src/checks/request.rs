@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::{Check, CheckDecl, Facts, Needs, Verdict};
+use super::{Check, CheckDecl, Facts, Needs, Tells, Verdict};
 use crate::catalogue::Code;
 use crate::request::{ACTION as REINIT_DISK, Param};
 
@@ -14,6 +14,10 @@ pub(super) const ACTION: CheckDecl = CheckDecl {
     codes: &[Code::InvalidActionNotFound],
     needs: Needs::NOTHING,
     param: None,
+    tells: &[Tells::Param(
+        Param::Action,
+        &[Some(REINIT_DISK), Some("DescribeDisks")],
+    )],
     rule: action,
     describe: |f, out| match f.request().action {
         Some(action) => write!(out, "Action = {action}, needs {REINIT_DISK}"),
@@ -38,6 +42,7 @@ pub(super) const DISK_ID_GIVEN: CheckDecl = CheckDecl {
     codes: &[Code::MissingParameter],
     needs: Needs::NOTHING,
     param: Some(Param::DiskId),
+    tells: &[Tells::Param(Param::DiskId, &[Some("d-1"), None])],
     rule: disk_id_given,
     describe: |f, out| match f.request().disk_id {
         Some("") => out.write_str("DiskId is empty, needs a disk id"),
@@ -64,6 +69,10 @@ pub(super) const STRATEGY_VALUE: CheckDecl = CheckDecl {
     codes: &[Code::InvalidParameter],
     needs: Needs::NOTHING,
     param: Some(Param::SecurityEnhancementStrategy),
+    tells: &[Tells::Param(
+        Param::SecurityEnhancementStrategy,
+        &[None, Some("active")],
+    )],
     rule: strategy_value,
     describe: |f, out| strategy(f, out, ", needs Active or Deactive"),
 };
@@ -127,6 +136,7 @@ pub(super) const PASSWORD_VALUE: CheckDecl = CheckDecl {
     codes: &[Code::InvalidPasswordMalformed],
     needs: Needs::NOTHING,
     param: Some(Param::Password),
+    tells: &[Tells::Param(Param::Password, &[None, Some("abc")])],
     rule: password_value,
     describe: |f, out| {
         match f.request().password {
@@ -156,6 +166,10 @@ pub(super) const AUTO_START_VALUE: CheckDecl = CheckDecl {
     codes: &[Code::InvalidParameter],
     needs: Needs::NOTHING,
     param: Some(Param::AutoStartInstance),
+    tells: &[Tells::Param(
+        Param::AutoStartInstance,
+        &[None, Some("maybe")],
+    )],
     rule: auto_start_value,
     describe: |f, out| match f.request().auto_start_instance {
         None | Some("") => out.write_str("AutoStartInstance not given (false)"),
@@ -196,6 +210,7 @@ pub(super) const REGION_ID_VALUE: CheckDecl = CheckDecl {
     codes: &[Code::InvalidRegionIdMalFormed],
     needs: Needs::NOTHING,
     param: Some(Param::RegionId),
+    tells: &[Tells::Param(Param::RegionId, &[None, Some("Bad_Region")])],
     rule: region_id_value,
     describe: |f, out| match f.request().region_id {
         None | Some("") => out.write_str("RegionId not given"),

@@ -5,7 +5,7 @@ use core::fmt;
 
 use super::disk::with_disk;
 use super::request::strategy;
-use super::{Check, CheckDecl, Facts, Needs, Verdict};
+use super::{Check, CheckDecl, Facts, Needs, Tells, Verdict};
 use crate::answers::ActiveOnNonPublicImage;
 use crate::catalogue::Code;
 use crate::model::{DiskView, ImageOwnerAlias, Source};
@@ -20,6 +20,7 @@ pub(super) const SOURCE_SNAPSHOT_EXISTS: CheckDecl = CheckDecl {
     codes: &[Code::InvalidSourceSnapshot, Code::OperationDenied],
     needs: Needs::SNAPSHOT,
     param: None,
+    tells: &[Tells::Source, Tells::SnapshotDeleted],
     rule: source_snapshot_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
@@ -58,6 +59,7 @@ pub(super) const SOURCE_SNAPSHOT_NOT_TOO_OLD: CheckDecl = CheckDecl {
     codes: &[Code::InvalidSnapshotTooOld],
     needs: Needs::SNAPSHOT,
     param: None,
+    tells: &[Tells::Source, Tells::TooOldBoundary],
     rule: source_snapshot_not_too_old,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.snapshot()) {
@@ -100,6 +102,11 @@ pub(super) const SOURCE_IMAGE_EXISTS: CheckDecl = CheckDecl {
     ],
     needs: Needs::IMAGE,
     param: None,
+    tells: &[
+        Tells::Source,
+        Tells::ImageDeleted,
+        Tells::ImageOwner(&[ImageOwnerAlias::System, ImageOwnerAlias::Others]),
+    ],
     rule: source_image_exists,
     describe: |f, out| {
         with_disk(f, out, |d, out| match (d.source, f.image()) {
@@ -139,6 +146,11 @@ pub(super) const HARDENING_SUPPORTED: CheckDecl = CheckDecl {
     codes: &[Code::InvalidParameter],
     needs: Needs::IMAGE,
     param: Some(Param::SecurityEnhancementStrategy),
+    tells: &[
+        Tells::Param(Param::SecurityEnhancementStrategy, &[None, Some("Active")]),
+        Tells::Source,
+        Tells::ImageOwner(&[ImageOwnerAlias::System]),
+    ],
     rule: hardening_supported,
     describe: |f, out| {
         strategy(f, out, "")?;

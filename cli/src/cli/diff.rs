@@ -1,25 +1,16 @@
 //! `reinit-disk diff`: every class of situations whose decision changes
-//! between two policies or revisions, with a count and one smallest witness.
-//!
-//! The situations are a finite space in which every fact is reduced to the
-//! values the rules of both revisions can tell apart (the abstraction the
-//! exhaustive test sweeps; docs/cli.md states it and what is left out).
-//! Every situation of that space is decided on both sides: nothing is
-//! sampled.
+//! between two policies or revisions, with a count and one smallest
+//! witness. The comparison is the library's ([`reinit_disk::analysis::diff()`]);
+//! this module reads the sides and renders what it found.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use reinit_disk::model::{
-    CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, Image, ImageOwnerAlias, Instance,
-    InstanceStatus, LockReason, LockSet, Snapshot,
-};
+use reinit_disk::analysis::{self, Change, Decided};
 use reinit_disk::scenario::{Decision, Scenario};
-use reinit_disk::{Policy, Rejection, Request, Revision, Target, evaluate};
-use strum::VariantArray;
+use reinit_disk::{Policy, Revision};
 
 use super::{load_scenario, stdout_was_closed};
 
@@ -115,49 +106,20 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(()) => ExitCode::FAILURE,
         // A reader that goes away ends the run quietly, as everywhere.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        // Exit 1 means "something changes" here, so an I/O error is 2,
-        // as diff(1) has it.
         Err(e) => super::fail(&format!("cannot write the diff to standard output: {e}")),
     }
 }
 
-/// What a side answers, as far as a client can tell: the code, HTTP status
-/// and message of a rejection (not the check that decided), or the target.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Outcome {
-    Rejected {
-        code: &'static str,
-        status: u16,
-        message: &'static str,
-    },
-    /// The target as JSON (the ids are the same in every situation).
-    Accepted(String),
-}
-
-impl Outcome {
-    fn of(result: &Result<Target<'_>, Rejection>) -> Self {
-        match result {
-            Err(r) => Self::Rejected {
-                code: r.code().into(),
-                status: r.http_status(),
-                message: r.message(),
-            },
-            Ok(t) => Self::Accepted(serde_json::to_string(&t.to_owned()).unwrap_or_default()),
-        }
-    }
-}
-
-/// One class of situations: the same answer on each side.
+/// One class, as printed.
 struct Class {
     situations: u64,
-    /// The smallest witness so far: how many facts differ from the plainest
-    /// situation, and the scenario.
-    witness: (u32, Scenario),
+    /// The witness under the new side's policy.
+    witness: Scenario,
     from: Decision,
     to: Decision,
 }
 
-/// Everything `diff` found.
+/// Everything `diff` found, ready to render.
 pub struct Report {
     /// How to decide a witness as the old side.
     replay_from: String,
@@ -165,384 +127,58 @@ pub struct Report {
     to: String,
     situations: u64,
     classes: Vec<Class>,
-    complete: bool,
 }
 
-/// The values of each fact the sweep takes, the plainest first.
-struct Space {
-    categories: Vec<DiskCategory>,
-    statuses: &'static [DiskStatus],
-    disk_locks: Vec<LockSet>,
-    instance_locks: Vec<LockSet>,
-    creation_times: Vec<CreationTime>,
+/// A decision as the scenario format writes it.
+fn decision(decided: &Decided) -> Decision {
+    Decision::from(
+        &decided
+            .as_ref()
+            .map(reinit_disk::OwnedTarget::as_target)
+            .map_err(|r| *r),
+    )
 }
 
-/// Creation times: each revision's too-old boundary, a second before and
-/// at it (both forms ECS writes), and far from both.
-const CREATION_TIMES: [&str; 6] = [
-    "2020-01-01T00:00:00Z",
-    "2012-01-01T00:00:00Z",
-    "2013-07-14T23:59:59Z",
-    "2013-07-15T00:00:00Z",
-    "2013-07-15T23:59Z",
-    "2013-07-16T00:00:00Z",
-];
-
-/// The strategies the world sweep takes (an empty value is the same request
-/// as none, and the request-only part covers it).
-const STRATEGIES: [Option<&str>; 3] = [None, Some("Active"), Some("Deactive")];
-
-impl Space {
-    fn new() -> Self {
-        let set = |reasons: &[LockReason]| reasons.iter().copied().collect::<LockSet>();
-        Self {
-            categories: DiskCategory::VARIANTS.to_vec(),
-            statuses: DiskStatus::VARIANTS,
-            // The rules read a disk's own locks only as "any financial-kind
-            // lock" (financial, recycling, dedicatedhostfinancial, refunded).
-            disk_locks: vec![LockSet::EMPTY, set(&[LockReason::Financial])],
-            // An instance's: "security" and "any financial-kind lock".
-            instance_locks: vec![
-                LockSet::EMPTY,
-                set(&[LockReason::Security]),
-                set(&[LockReason::Financial]),
-                set(&[LockReason::Security, LockReason::Financial]),
-            ],
-            creation_times: CREATION_TIMES
-                .iter()
-                .filter_map(|t| t.parse().ok())
-                .collect(),
-        }
-    }
-}
-
-/// A source: the disk's, with the image or snapshot it names, and how far
-/// from the plainest it is.
-struct SourceCase {
-    source: DiskSource,
-    image: Option<Image>,
-    snapshot: Option<Snapshot>,
-    distance: u32,
-}
-
-fn sources(space: &Space) -> Vec<SourceCase> {
-    let image_source = DiskSource::Image {
-        image_id: "m-1".to_owned(),
-        snapshot_id: None,
-    };
-    let snapshot_source = DiskSource::Snapshot {
-        snapshot_id: "s-1".to_owned(),
-    };
-    let mut all = vec![SourceCase {
-        source: DiskSource::Empty,
-        image: None,
-        snapshot: None,
-        distance: 0,
-    }];
-    for (a, alias) in ImageOwnerAlias::VARIANTS.iter().enumerate() {
-        for deleted in [false, true] {
-            all.push(SourceCase {
-                source: image_source.clone(),
-                image: Some(Image {
-                    id: "m-1".to_owned(),
-                    image_owner_alias: *alias,
-                    deleted,
-                    ..Image::default()
-                }),
-                snapshot: None,
-                distance: u32::from(a > 0) + u32::from(deleted),
-            });
-        }
-    }
-    for (t, time) in space.creation_times.iter().enumerate() {
-        for deleted in [false, true] {
-            all.push(SourceCase {
-                source: snapshot_source.clone(),
-                image: None,
-                snapshot: Some(Snapshot {
-                    id: "s-1".to_owned(),
-                    creation_time: *time,
-                    deleted,
-                    ..Snapshot::default()
-                }),
-                distance: u32::from(t > 0) + u32::from(deleted),
-            });
-        }
-    }
-    all
-}
-
-/// The request-only situations: every combination of `Action`, `DiskId`
-/// and `SecurityEnhancementStrategy` at the values the request checks tell
-/// apart, except those the world sweep decides (a `ReInitDisk` request for
-/// the disk with no strategy, `Active` or `Deactive`).
-fn request_only() -> Vec<(Vec<(&'static str, &'static str)>, u32)> {
-    let actions: [Option<&str>; 3] = [Some("ReInitDisk"), None, Some("DescribeDisks")];
-    let disk_ids: [Option<&str>; 3] = [Some("d-1"), None, Some("")];
-    let strategies: [Option<&str>; 5] = [
-        None,
-        Some(""),
-        Some("Active"),
-        Some("Deactive"),
-        Some("active"),
-    ];
-    let mut all = Vec::new();
-    for (a, action) in actions.iter().enumerate() {
-        for (d, disk_id) in disk_ids.iter().enumerate() {
-            for (s, strategy) in strategies.iter().enumerate() {
-                let swept = a == 0 && d == 0 && matches!(s, 0 | 2 | 3);
-                if swept {
-                    continue;
-                }
-                let mut params = Vec::new();
-                if let Some(v) = action {
-                    params.push(("Action", *v));
-                }
-                if let Some(v) = disk_id {
-                    params.push(("DiskId", *v));
-                }
-                if let Some(v) = strategy {
-                    params.push(("SecurityEnhancementStrategy", *v));
-                }
-                let distance = u32::from(a > 0) + u32::from(d > 0) + u32::from(s > 0);
-                all.push((params, distance));
-            }
-        }
-    }
-    all
-}
-
-/// The plainest world: an accepted data disk of a stopped instance.
-fn base_world() -> Scenario {
-    Scenario {
-        disks: vec![Disk {
-            id: "d-1".to_owned(),
-            category: DiskCategory::CloudEssd,
-            status: DiskStatus::InUse,
-            instance_id: Some("i-1".to_owned()),
-            source: DiskSource::Empty,
-            ..Disk::default()
-        }],
-        instances: vec![Instance {
-            id: "i-1".to_owned(),
-            status: InstanceStatus::Stopped,
-            has_started: true,
-            ..Instance::default()
-        }],
-        ..Scenario::default()
-    }
-}
-
-/// Collects the classes of changed situations.
-struct Collector<'a> {
-    from: &'a Side,
-    to: &'a Side,
-    situations: u64,
-    classes: BTreeMap<(Outcome, Outcome), Class>,
-}
-
-impl Collector<'_> {
-    /// Decides `request` in `world` on both sides; a change is counted in
-    /// its class, and `world` (with `request`) kept as its witness when it
-    /// is smaller than the one kept.
-    fn decide(
-        &mut self,
-        world: &Scenario,
-        request: &Request<'_>,
-        params: &[(&str, &str)],
-        distance: u32,
-    ) {
-        self.situations += 1;
-        let old = evaluate(request, world, &self.from.policy);
-        let new = evaluate(request, world, &self.to.policy);
-        let (old_outcome, new_outcome) = (Outcome::of(&old), Outcome::of(&new));
-        if old_outcome == new_outcome {
-            return;
-        }
-        let witness = || {
-            let mut scenario = world.clone();
-            scenario.request = params
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect();
-            scenario.policy = self.to.policy;
-            scenario
-        };
-        match self
-            .classes
-            .get_mut(&(old_outcome.clone(), new_outcome.clone()))
-        {
-            Some(class) => {
-                class.situations += 1;
-                if distance < class.witness.0 {
-                    class.witness = (distance, witness());
-                    class.from = Decision::from(&old);
-                    class.to = Decision::from(&new);
-                }
-            }
-            None => {
-                let class = Class {
-                    situations: 1,
-                    witness: (distance, witness()),
-                    from: Decision::from(&old),
-                    to: Decision::from(&new),
-                };
-                self.classes.insert((old_outcome, new_outcome), class);
-            }
-        }
-    }
-}
-
-/// Decides every situation of the space on both sides.
+/// Compares the two sides (the library decides; this keeps what it prints).
 pub fn compare(from: &Side, to: &Side) -> Report {
-    let space = Space::new();
-    let mut collector = Collector {
-        from,
-        to,
-        situations: 0,
-        classes: BTreeMap::new(),
-    };
-
-    // The request checks read the request alone: one world each.
-    let accepted_world = base_world();
-    for (params, distance) in request_only() {
-        let request = Request::from_params(params.iter().copied());
-        collector.decide(&accepted_world, &request, &params, distance);
-    }
-
-    // No such disk.
-    let mut world = base_world();
-    world.disks.clear();
-    world.instances.clear();
-    for (s, strategy) in STRATEGIES.iter().enumerate() {
-        let params = request_params(*strategy);
-        let request = Request::from_params(params.iter().copied());
-        collector.decide(&world, &request, &params, 1 + u32::from(s > 0));
-    }
-
-    // Every disk.
-    let mut world = base_world();
-    let sources = sources(&space);
-    let instance_cases = instance_cases(&space);
-    for source in &sources {
-        world.images = source.image.iter().cloned().collect();
-        world.snapshots = source.snapshot.iter().cloned().collect();
-        if let Some(disk) = world.disks.first_mut() {
-            disk.source = source.source.clone();
-        }
-        for category in &space.categories {
-            for (st, status) in space.statuses.iter().enumerate() {
-                for (l, locks) in space.disk_locks.iter().enumerate() {
-                    for (instance, instance_distance) in &instance_cases {
-                        if instance.is_none() && *status == DiskStatus::InUse {
-                            continue; // an In_use disk names its instance
-                        }
-                        world.instances = instance.iter().cloned().collect();
-                        for creating_snapshot in [false, true] {
-                            if let Some(disk) = world.disks.first_mut() {
-                                disk.category = *category;
-                                disk.status = *status;
-                                disk.operation_locks = *locks;
-                                disk.creating_snapshot = creating_snapshot;
-                                disk.instance_id = instance.as_ref().map(|i| i.id.clone());
-                            }
-                            let distance = source.distance
-                                + u32::from(*category != DiskCategory::CloudEssd)
-                                + u32::from(st > 0)
-                                + u32::from(l > 0)
-                                + instance_distance
-                                + u32::from(creating_snapshot);
-                            for (s, strategy) in STRATEGIES.iter().enumerate() {
-                                let params = request_params(*strategy);
-                                let request = Request::from_params(params.iter().copied());
-                                collector.decide(
-                                    &world,
-                                    &request,
-                                    &params,
-                                    distance + u32::from(s > 0),
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    let shared_only = [&from.policy, &to.policy]
-        .iter()
-        .any(|p| !core::ptr::eq(p.revision(), &reinit_disk::revision::SEED));
-    let replay_from = if from.by_name {
-        format!("`eval --revision {}`", from.label)
-    } else {
-        format!("the \"Policy\" of {} in its place", from.label)
+    let found = analysis::diff(&from.policy, &to.policy);
+    let class = |change: &Change| Class {
+        situations: change.situations,
+        witness: change.witness.to_scenario(to.policy),
+        from: decision(&change.from),
+        to: decision(&change.to),
     };
     Report {
-        replay_from,
+        replay_from: replay_hint(from, to),
         from: from.label.clone(),
         to: to.label.clone(),
-        situations: collector.situations,
-        classes: collector.classes.into_values().collect(),
-        complete: !shared_only,
+        situations: found.situations,
+        classes: found.changes.iter().map(class).collect(),
     }
 }
 
-/// A `ReInitDisk` request for `d-1` with `strategy`.
-fn request_params(strategy: Option<&'static str>) -> Vec<(&'static str, &'static str)> {
-    let mut params = vec![("Action", "ReInitDisk"), ("DiskId", "d-1")];
-    if let Some(s) = strategy {
-        params.push(("SecurityEnhancementStrategy", s));
+/// How to get the old side's decision from a witness that carries the new
+/// side's policy: `eval --revision OLD` when that gives exactly the old
+/// side's policy (both sides revisions by name), else the old policy
+/// itself, to put in the witness's place.
+fn replay_hint(from: &Side, to: &Side) -> String {
+    let by_revision = to.policy.with_revision(from.policy.revision()).ok() == Some(from.policy);
+    if from.by_name && by_revision {
+        format!("`eval --revision {}` gives the old decision", from.label)
+    } else {
+        let policy = serde_json::to_string(&from.policy).unwrap_or_default();
+        format!("with \"Policy\": {policy} in its place, `eval` gives the old decision")
     }
-    params
-}
-
-/// Every instance the disk can be attached to (none first, then a stopped,
-/// started, unlocked one, then the others), each with how far it is from
-/// that plainest one (none counts 1; each lock reason, not having started
-/// and another status 1 each).
-fn instance_cases(space: &Space) -> Vec<(Option<Instance>, u32)> {
-    let mut all = vec![(None, 1)];
-    let mut statuses = vec![InstanceStatus::Stopped];
-    statuses.extend(
-        InstanceStatus::VARIANTS
-            .iter()
-            .filter(|s| **s != InstanceStatus::Stopped),
-    );
-    for status in statuses {
-        for has_started in [true, false] {
-            for locks in &space.instance_locks {
-                let reasons = u32::try_from(locks.iter().count()).unwrap_or(u32::MAX);
-                let distance = reasons
-                    + u32::from(!has_started)
-                    + u32::from(status != InstanceStatus::Stopped);
-                let instance = Instance {
-                    id: "i-1".to_owned(),
-                    status,
-                    has_started,
-                    operation_locks: *locks,
-                    ..Instance::default()
-                };
-                all.push((Some(instance), distance));
-            }
-        }
-    }
-    all
 }
 
 impl Report {
     /// What was not enumerated, said plainly.
-    fn limits(&self) -> Vec<&'static str> {
-        let mut out = vec![
-            "Worlds the scenario format refuses (a disk naming an instance, image or snapshot that is not listed): InternalError is only reachable there.",
-            "Lock reasons beyond the classes the rules tell apart: a disk's own locks as none or financial (any financial-kind lock reads the same), an instance's as none, security, financial, or both.",
-            "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1 (a DiskId that is not d-1 is the missing disk).",
-        ];
-        if !self.complete {
-            out.push(
-                "The 2025-02-27 revision's own facts and parameters (Password, KeyPairName, AutoStartInstance, RegionId, MultiAttach, encryption and KMS keys, instant access, hibernation, I/O optimization, OS type, non-root logon, the account): at their defaults, so the comparison is complete only for the facts both revisions share.",
-            );
-        }
-        out
+    fn limits() -> [&'static str; 3] {
+        [
+            "Worlds the scenario format refuses (a disk naming an instance, image, snapshot or KMS key that is not listed): InternalError is only reachable there.",
+            "Values beyond the classes the checks declare they tell apart (each declared value stands for every value its check cannot tell from it; docs/cli.md, \"diff\").",
+            "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1, one KMS key, one key pair (a DiskId that is not d-1 is the missing disk).",
+        ]
     }
 
     fn summary(&self) -> String {
@@ -557,68 +193,75 @@ impl Report {
         )
     }
 
-    /// Plain text.
-    pub fn text(&self) -> String {
+    /// Plain text, or Markdown (with a table of the classes by old and
+    /// new answer first: a reviewer's summary).
+    fn render(&self, markdown: bool) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{}", self.summary());
-        for (n, class) in self.classes.iter().enumerate() {
+        if markdown {
+            let mut groups: Vec<(String, String, usize, u64)> = Vec::new();
+            for class in &self.classes {
+                let (old, new) = (headline(&class.from), headline(&class.to));
+                match groups.iter_mut().find(|g| g.0 == old && g.1 == new) {
+                    Some(group) => {
+                        group.2 += 1;
+                        group.3 += class.situations;
+                    }
+                    None => groups.push((old, new, 1, class.situations)),
+                }
+            }
             let _ = writeln!(out);
-            let _ = writeln!(out, "{}. {}", n + 1, class_title(class));
-            let _ = writeln!(out, "   situations: {}", class.situations);
+            let _ = writeln!(out, "| old answer | new answer | classes | situations |");
+            let _ = writeln!(out, "|---|---|---:|---:|");
+            for (old, new, classes, situations) in groups {
+                let _ = writeln!(out, "| {old} | {new} | {classes} | {situations} |");
+            }
+        }
+        let item = if markdown { "- " } else { "   " };
+        for (n, class) in self.classes.iter().enumerate() {
+            let title = class_title(class);
+            let _ = writeln!(out);
+            if markdown {
+                let _ = writeln!(out, "### {}. {}", n + 1, super::table::cell(&title));
+                let _ = writeln!(out);
+            } else {
+                let _ = writeln!(out, "{}. {title}", n + 1);
+            }
+            let _ = writeln!(out, "{item}situations: {}", class.situations);
             for (side, d) in [("from", &class.from), ("to", &class.to)] {
-                let _ = writeln!(out, "   {side}: {}", decision_line(d));
+                let _ = writeln!(out, "{item}{side}: {}", decision_line(d));
             }
             let _ = writeln!(
                 out,
-                "   witness (its policy is the new side's; {} gives the old decision):",
+                "{item}witness (its policy is the new side's; {}):",
                 self.replay_from
             );
-            for line in pretty(&class.witness.1).lines() {
-                let _ = writeln!(out, "   {line}");
+            let witness = serde_json::to_string(&class.witness).unwrap_or_default();
+            if markdown {
+                let _ = writeln!(out, "\n```json\n{witness}\n```");
+            } else {
+                let _ = writeln!(out, "   {witness}");
             }
         }
         let _ = writeln!(out);
         let _ = writeln!(out, "Not enumerated:");
-        for limit in self.limits() {
+        if markdown {
+            let _ = writeln!(out);
+        }
+        for limit in Self::limits() {
             let _ = writeln!(out, "- {limit}");
         }
         out
     }
 
+    /// Plain text.
+    pub fn text(&self) -> String {
+        self.render(false)
+    }
+
     /// Markdown.
     pub fn markdown(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "{}", self.summary());
-        for (n, class) in self.classes.iter().enumerate() {
-            let _ = writeln!(out);
-            let _ = writeln!(
-                out,
-                "### {}. {}",
-                n + 1,
-                super::table::cell(&class_title(class))
-            );
-            let _ = writeln!(out);
-            let _ = writeln!(out, "- situations: {}", class.situations);
-            for (side, d) in [("from", &class.from), ("to", &class.to)] {
-                let _ = writeln!(out, "- {side}: {}", decision_line(d));
-            }
-            let _ = writeln!(
-                out,
-                "- witness (its policy is the new side's; {} gives the old decision):",
-                self.replay_from
-            );
-            let _ = writeln!(out);
-            let _ = writeln!(out, "```json");
-            let _ = writeln!(out, "{}", pretty(&class.witness.1));
-            let _ = writeln!(out, "```");
-        }
-        let _ = writeln!(out);
-        let _ = writeln!(out, "Not enumerated:");
-        let _ = writeln!(out);
-        for limit in self.limits() {
-            let _ = writeln!(out, "- {limit}");
-        }
-        out
+        self.render(true)
     }
 
     /// One JSON object.
@@ -631,7 +274,7 @@ impl Report {
                     "Situations": c.situations,
                     "From": c.from,
                     "To": c.to,
-                    "Witness": c.witness.1,
+                    "Witness": c.witness,
                 })
             })
             .collect();
@@ -641,8 +284,9 @@ impl Report {
             "To": self.to,
             "Situations": self.situations,
             "Changed": changed,
+            "ReplayFrom": self.replay_from,
             "Classes": classes,
-            "NotEnumerated": self.limits(),
+            "NotEnumerated": Self::limits(),
         });
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
@@ -650,13 +294,17 @@ impl Report {
     }
 }
 
-/// `OLD → NEW`, and "message changed" when the code is the same.
-fn class_title(class: &Class) -> String {
-    let headline = |d: &Decision| match (&d.code, d.accepted) {
+/// A decision's code and HTTP status, or `accepted`.
+fn headline(d: &Decision) -> String {
+    match (&d.code, d.accepted) {
         (_, true) => "accepted".to_owned(),
         (Some(code), false) => format!("{code} ({})", d.http_status),
         (None, false) => format!("({})", d.http_status),
-    };
+    }
+}
+
+/// `OLD → NEW`, and "message changed" when the code is the same.
+fn class_title(class: &Class) -> String {
     let (old, new) = (headline(&class.from), headline(&class.to));
     if old != new {
         format!("{old} → {new}")
@@ -681,8 +329,4 @@ fn decision_line(d: &Decision) -> String {
         let message = d.message.as_deref().unwrap_or_default();
         format!("{code} ({}) \"{message}\"", d.http_status)
     }
-}
-
-fn pretty(scenario: &Scenario) -> String {
-    serde_json::to_string_pretty(scenario).unwrap_or_default()
 }

@@ -7,10 +7,9 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
-use reinit_disk::checks::{Attached, Facts, Needs};
 use reinit_disk::model::Source;
 use reinit_disk::scenario::Scenario;
-use reinit_disk::{Check, Rejection, Revision, Target, Verdict, evaluate_traced};
+use reinit_disk::{Check, Rejection, Revision, Target, Verdict, evaluate_all, evaluate_traced};
 
 use super::{fail, load_scenario, print};
 
@@ -146,14 +145,13 @@ fn paint(colored: bool, status: Status, text: &str) -> String {
 
 /// The explanation with every check run (`--all`): each check's own
 /// verdict on the facts, even after the first failure, in the order the
-/// engine runs them (the revision's request checks, then the policy's world
-/// checks). The decision is still the engine's, the first failure's; the
+/// engine runs them, as [`evaluate_all`] reports them (the CLI runs no
+/// check). The decision is still the engine's, the first failure's; the
 /// lines after it say what else fails, and which checks could not run for
 /// want of a fact an earlier failure reported missing.
 pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
     let request = scenario.request();
     let policy = &scenario.policy;
-    let outcome = evaluate_traced(&request, scenario, policy, |_| {});
     let paint = |status: Status, text: &str| paint(colored, status, text);
 
     let mut out = String::new();
@@ -163,50 +161,37 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
         "Checks, in policy order (revision {}), every one run (--all):",
         policy.revision()
     );
-    let mut facts = Facts::new(&request, policy.answers, policy.revision());
     let mut decided = false;
     let mut also_failed: Vec<(Check, reinit_disk::Code)> = Vec::new();
-    let checks = policy
-        .revision()
-        .request_checks
-        .iter()
-        .chain(policy.order())
-        .copied();
-    for (i, check) in checks.enumerate() {
-        let needs = check.decl().needs;
-        facts.look_up(needs, scenario);
-        let verdict = check.verdict(&facts);
-        let status = match verdict {
+    let mut n = 0usize;
+    let outcome = evaluate_all(&request, scenario, policy, |step| {
+        n = n.saturating_add(1);
+        let missing = step.missing();
+        let status = match step.verdict {
             Verdict::Pass => Status::Passed,
             Verdict::Fail(_) if !decided => Status::Failed,
             Verdict::Fail(code) => {
-                also_failed.push((check, code));
+                also_failed.push((step.check, code));
                 Status::AlsoFailed
             }
-            Verdict::NotApplicable if decided && missing_fact(needs, &facts).is_some() => {
-                Status::CouldNotRun
-            }
+            Verdict::NotApplicable if decided && missing.is_some() => Status::CouldNotRun,
             // NotApplicable, or a verdict a later engine adds.
             _ => Status::NotApplicable,
         };
         if status == Status::Failed {
             decided = true;
         }
-        let described = check.describe(&facts).to_string();
-        let facts_text = match (status, missing_fact(needs, &facts)) {
+        let described = step.describe().to_string();
+        let facts_text = match (status, missing) {
             (Status::CouldNotRun, Some(missing)) => {
                 format!("{described} (needs {missing}, which the world does not have)")
             }
             _ => described,
         };
         let label = paint(status, &format!("{:<14}", status.label()));
-        let line = format!(
-            "{:>3}. {:<28}  {label}  {facts_text}",
-            i.saturating_add(1),
-            check.name()
-        );
+        let line = format!("{n:>3}. {:<28}  {label}  {facts_text}", step.check.name());
         let _ = writeln!(out, "{}", line.trim_end());
-    }
+    });
     let decision = match &outcome {
         Ok(target) => paint(Status::Passed, &describe_accepted(target)),
         Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
@@ -240,45 +225,6 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
         );
     }
     out
-}
-
-/// The fact `needs` asks for that the world does not have, if any: what
-/// makes a check after the deciding one unable to run (its verdict would
-/// only say the fact is absent).
-fn missing_fact(needs: Needs, facts: &Facts<'_, '_>) -> Option<&'static str> {
-    let disk = facts.disk();
-    if needs.contains(Needs::DISK) && disk.is_none() {
-        return Some("the disk");
-    }
-    if needs.contains(Needs::INSTANCE) && !matches!(facts.instance(), Attached::To(_)) {
-        return Some("the disk's instance");
-    }
-    let source = disk.map(|d| d.source);
-    if needs.contains(Needs::IMAGE)
-        && matches!(source, Some(Source::Image(_)))
-        && facts.image().is_none()
-    {
-        return Some("the disk's image");
-    }
-    if needs.contains(Needs::SNAPSHOT)
-        && matches!(source, Some(Source::Snapshot(_)))
-        && facts.snapshot().is_none()
-    {
-        return Some("the disk's source snapshot");
-    }
-    if needs.contains(Needs::KEY_PAIR)
-        && facts.request().key_pair_name.is_some_and(|n| !n.is_empty())
-        && facts.key_pair().is_none()
-    {
-        return Some("the key pair");
-    }
-    if needs.contains(Needs::KMS_KEY)
-        && disk.is_some_and(|d| d.kms_key_id.is_some())
-        && facts.kms_key().is_none()
-    {
-        return Some("the disk's KMS key");
-    }
-    None
 }
 
 fn describe_request(scenario: &Scenario) -> String {

@@ -1,6 +1,7 @@
 //! The commands of the `reinit-disk` binary.
 
 pub mod call;
+pub mod corpus;
 pub mod diff;
 pub mod eval;
 pub mod explain;

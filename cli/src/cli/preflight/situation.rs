@@ -11,6 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use reinit_disk::analysis::{Class, Space};
+use reinit_disk::checks::Fact;
 use reinit_disk::model::{
     Account, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, DiskType, Image,
     ImageOwnerAlias, Instance, InstanceStatus, KeyPair, KeyState, KmsKey, LockReason, LockSet,
@@ -141,6 +143,33 @@ impl Situation {
         revision: &'static Revision,
     ) -> Result<Self, String> {
         let reads = |check: Check| revision.checks().any(|c| c == check);
+        // The values of each unknown fact: the classes the revision's
+        // checks tell apart (src/analysis/), under the policy decided.
+        let space = Space::new(&[Policy::new(revision)]);
+        let categories: Vec<DiskCategory> = classes(&space, Fact::Category)
+            .into_iter()
+            .filter_map(|c| match c {
+                Class::Category(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let statuses: Vec<DiskStatus> = classes(&space, Fact::Attachment)
+            .into_iter()
+            .filter_map(|c| match c {
+                Class::Attachment {
+                    status,
+                    attached: true,
+                } => Some(status),
+                _ => None,
+            })
+            .collect();
+        let os_types: Vec<OsType> = classes(&space, Fact::OsType)
+            .into_iter()
+            .filter_map(|c| match c {
+                Class::OsType(os) => Some(os),
+                _ => None,
+            })
+            .collect();
         let disks = &responses.disks;
         let record = disks.get(intent.disk_id).ok_or_else(|| {
             let ids = disks.ids();
@@ -207,7 +236,10 @@ impl Situation {
         };
         let mut disk = Disk {
             id: disk_id.clone(),
-            category: doc.category.unwrap_or(DiskCategory::CloudEssd),
+            category: doc
+                .category
+                .or_else(|| categories.first().copied())
+                .unwrap_or(DiskCategory::Cloud),
             status: doc.status.unwrap_or(if doc.instance_id.is_some() {
                 DiskStatus::InUse
             } else {
@@ -223,8 +255,9 @@ impl Situation {
             unknowns.push(Unknown {
                 fact: format!("disk {disk_id} Category"),
                 why: in_disks.clone(),
-                values: [DiskCategory::CloudEssd, DiskCategory::LocalSsdPro]
-                    .into_iter()
+                values: categories
+                    .iter()
+                    .copied()
                     .map(|c| {
                         choice(c.to_string(), move |s| {
                             if let Some(d) = first_disk(s) {
@@ -241,8 +274,9 @@ impl Situation {
             unknowns.push(Unknown {
                 fact: format!("disk {disk_id} Status"),
                 why: in_disks.clone(),
-                values: [DiskStatus::InUse, DiskStatus::Available]
-                    .into_iter()
+                values: statuses
+                    .iter()
+                    .copied()
                     .map(|status| {
                         choice(status.to_string(), move |s| {
                             if let Some(d) = first_disk(s) {
@@ -257,7 +291,7 @@ impl Situation {
             unknowns.push(locks_unknown(
                 format!("disk {disk_id} OperationLocks"),
                 in_disks.clone(),
-                &[LockReason::Financial],
+                &lock_reasons(&space, Fact::DiskLocks),
                 |s, locks| {
                     if let Some(d) = first_disk(s) {
                         d.operation_locks = locks;
@@ -582,7 +616,7 @@ impl Situation {
                 unknowns.push(locks_unknown(
                     named("OperationLocks"),
                     why.clone(),
-                    &[LockReason::Security, LockReason::Financial],
+                    &lock_reasons(&space, Fact::InstanceLocks),
                     |s, locks| {
                         if let Some(i) = first_instance(s) {
                             i.operation_locks = locks;
@@ -600,8 +634,9 @@ impl Situation {
                 unknowns.push(Unknown {
                     fact: named("OSType"),
                     why: why.clone(),
-                    values: [OsType::Linux, OsType::Windows]
-                        .into_iter()
+                    values: os_types
+                        .iter()
+                        .copied()
                         .map(|os| {
                             choice(os.to_string(), move |s| {
                                 if let Some(i) = first_instance(s) {
@@ -895,4 +930,26 @@ const fn both(a: Told, b: Told) -> Told {
         (Told::Yes, Told::Yes) => Told::Yes,
         _ => Told::Unknown,
     }
+}
+
+/// The classes of `fact` in `space` (none when no check of its policy
+/// reads it): the values the checks tell apart, from their declarations.
+fn classes(space: &Space, fact: Fact) -> Vec<Class> {
+    space
+        .axis(fact, None)
+        .and_then(|axis| space.axes().get(axis))
+        .map(|axis| axis.classes.clone())
+        .unwrap_or_default()
+}
+
+/// The lock reasons the checks tell apart in `fact`'s lock sets (each
+/// standing for its kind), in the order the analysis gives them.
+fn lock_reasons(space: &Space, fact: Fact) -> Vec<LockReason> {
+    classes(space, fact)
+        .into_iter()
+        .filter_map(|c| match c {
+            Class::Locks(set) if set.iter().count() == 1 => set.iter().next(),
+            _ => None,
+        })
+        .collect()
 }

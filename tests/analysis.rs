@@ -1,0 +1,356 @@
+//! The analysis (src/analysis/): the fact space each revision's checks
+//! declare, decided region by region, held against the whole product of a
+//! space, against `evaluate` at random points of every region, and the
+//! diff's witnesses replayed.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
+)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use reinit_disk::analysis::{Answer, Leaf, Space, diff};
+use reinit_disk::answers::{
+    ActiveOnNonPublicImage, Answers, DeletedImageCode, DeletedSnapshotCode, UnsupportedCategories,
+};
+use reinit_disk::checks::Fact;
+use reinit_disk::model::{CategorySet, DiskCategory};
+use reinit_disk::revision::{ALL, SEED, V2025_02_27};
+use reinit_disk::{Code, Policy, Revision, Verdict, evaluate, evaluate_all};
+
+/// Every answer its alternative, some categories more refused, the world
+/// checks reversed.
+fn every_knob_flipped(revision: &'static Revision) -> Policy {
+    let mut order = revision.world_checks.to_vec();
+    order.reverse();
+    Policy::new(revision)
+        .with_answers(Answers {
+            deleted_snapshot_code: DeletedSnapshotCode::OperationDenied,
+            unsupported_categories: UnsupportedCategories(CategorySet::of(&[
+                DiskCategory::Cloud,
+                DiskCategory::CloudEssd,
+                DiskCategory::Ephemeral,
+            ])),
+            active_on_non_public_image: ActiveOnNonPublicImage::Reject,
+            deleted_image_code: DeletedImageCode::InvalidImageIdNotFound,
+        })
+        .with_order(&order)
+        .unwrap()
+}
+
+fn policies() -> Vec<Policy> {
+    ALL.iter()
+        .flat_map(|r| [Policy::new(r), every_knob_flipped(r)])
+        .collect()
+}
+
+/// Each revision's default policy, and the one with every knob flipped,
+/// as pairs of sides.
+fn pairs() -> Vec<[Policy; 2]> {
+    ALL.iter()
+        .map(|r| [Policy::new(r), every_knob_flipped(r)])
+        .collect()
+}
+
+/// The answers of each side, as a key.
+fn key(leaf_decided: &[reinit_disk::analysis::Decided]) -> Vec<String> {
+    leaf_decided
+        .iter()
+        .map(|d| match d {
+            Ok(t) => format!("{t:?}"),
+            Err(r) => format!("{} {} {}", r.check(), r.code(), r.message()),
+        })
+        .collect()
+}
+
+#[test]
+fn the_regions_of_a_space_count_every_point_of_it_once() {
+    for policy in policies() {
+        let space = Space::new(&[policy]);
+        let mut total = 0u64;
+        space.explore(&[policy], |leaf| total += leaf.situations);
+        assert_eq!(total, space.size(), "{policy:?}");
+        assert!(space.size() > 1000, "{policy:?}");
+    }
+}
+
+#[test]
+fn every_point_of_the_seed_space_is_decided_as_its_regions_say() {
+    // The whole product, point by point, against the regions: the same
+    // number of situations for each decision (the deciding check
+    // included), under both policies and between them.
+    let sides = [Policy::new(&SEED), every_knob_flipped(&SEED)];
+    let space = Space::new(&sides);
+    let mut by_regions: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    space.explore(&sides, |leaf| {
+        *by_regions.entry(key(&leaf.decided)).or_default() += leaf.situations;
+    });
+    let mut by_points: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    let points = space.points();
+    assert_eq!(points.len() as u64, space.size());
+    for point in &points {
+        let witness = space.witness(point);
+        let request = witness.request();
+        let decided: Vec<_> = sides
+            .iter()
+            .map(|p| evaluate(&request, &witness, p).map(reinit_disk::Target::into_owned))
+            .collect();
+        *by_points.entry(key(&decided)).or_default() += 1;
+    }
+    assert_eq!(by_regions, by_points);
+}
+
+/// A small deterministic generator (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// A point of `leaf`'s region: its fixed axes as they are, every free one
+/// at a random class (where it exists).
+fn somewhere_in(space: &Space, leaf: &Leaf, rng: &mut Rng) -> Vec<u8> {
+    let mut point = leaf.point.clone();
+    for (axis, a) in space.axes().iter().enumerate() {
+        if !leaf.fixed[axis] {
+            point[axis] = rng.below(a.classes.len()) as u8;
+        }
+    }
+    point
+}
+
+#[test]
+fn every_region_of_both_revisions_decides_alike_at_random_points_of_it() {
+    for sides in pairs() {
+        let space = Space::new(&sides);
+        let mut rng = Rng(0x2025_0227);
+        let mut regions = 0;
+        space.explore(&sides, |leaf| {
+            regions += 1;
+            for _ in 0..2 {
+                let point = somewhere_in(&space, leaf, &mut rng);
+                let witness = space.witness(&point);
+                let request = witness.request();
+                for (side, want) in sides.iter().zip(&leaf.decided) {
+                    let got =
+                        evaluate(&request, &witness, side).map(reinit_disk::Target::into_owned);
+                    assert_eq!(&got, want, "{side:?} at {witness:?}");
+                }
+            }
+        });
+        assert!(regions > 1_000, "{regions}");
+    }
+}
+
+#[test]
+fn the_space_of_the_2025_revision_holds_its_own_facts_and_parameters() {
+    let space = Space::new(&[Policy::new(&V2025_02_27)]);
+    let facts: BTreeSet<Fact> = space.axes().iter().map(|a| a.fact).collect();
+    for fact in [
+        Fact::KeyPairListed,
+        Fact::Encrypted,
+        Fact::KeyState,
+        Fact::KmsAuthorized,
+        Fact::KmsTagged,
+        Fact::MultiAttach,
+        Fact::Hibernation,
+        Fact::OsType,
+        Fact::IoOptimized,
+        Fact::LoginAsNonRoot,
+        Fact::InstantAccessSnapshot,
+        Fact::WhiteListed,
+    ] {
+        assert!(facts.contains(&fact), "{fact}");
+    }
+    for param in [
+        reinit_disk::Param::Password,
+        reinit_disk::Param::KeyPairName,
+        reinit_disk::Param::AutoStartInstance,
+    ] {
+        assert!(space.axis(Fact::Param, Some(param)).is_some(), "{param}");
+    }
+    // The seed revision reads none of them.
+    let seed = Space::new(&[Policy::new(&SEED)]);
+    assert!(seed.axis(Fact::Encrypted, None).is_none());
+    assert!(
+        seed.axis(Fact::Param, Some(reinit_disk::Param::Password))
+            .is_none()
+    );
+}
+
+#[test]
+fn the_too_old_boundary_is_each_revisions_own() {
+    for revision in ALL {
+        let space = Space::new(&[Policy::new(revision)]);
+        let axis = &space.axes()[space.axis(Fact::TooOldBoundary, None).unwrap()];
+        let times: Vec<i64> = axis
+            .classes
+            .iter()
+            .map(|c| match c {
+                reinit_disk::analysis::Class::Created(t) => t.unix_seconds(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let at = revision.too_old_before.unix_seconds();
+        assert_eq!(times, [at, at - 1], "{revision}");
+    }
+}
+
+#[test]
+fn diff_of_seed_to_2025_has_a_class_for_every_code_only_2025_answers() {
+    let (seed, newest) = (Policy::new(&SEED), Policy::new(&V2025_02_27));
+    // Every code of the 2025 revision's catalogue the seed's lacks...
+    let only_2025: BTreeSet<Code> = V2025_02_27
+        .catalogue
+        .iter()
+        .map(|e| e.code)
+        .filter(|c| SEED.entry(*c).is_none())
+        .collect();
+    assert!(only_2025.len() >= 14, "{only_2025:?}");
+    // ... is answered somewhere in the 2025 revision's own space ...
+    let space = Space::new(&[newest]);
+    let mut answered: BTreeSet<Code> = BTreeSet::new();
+    space.explore(&[newest], |leaf| {
+        if let Some(Err(r)) = leaf.decided.first() {
+            answered.insert(r.code());
+        }
+    });
+    assert!(
+        answered.is_superset(&only_2025),
+        "{:?}",
+        only_2025.difference(&answered)
+    );
+    // ... and has a class of the diff.
+    let d = diff(&seed, &newest);
+    let shown: BTreeSet<Code> = d
+        .changes
+        .iter()
+        .filter_map(|c| c.to.as_ref().err().map(|r| r.code()))
+        .collect();
+    for code in &only_2025 {
+        assert!(shown.contains(code), "no class answers {code}");
+    }
+}
+
+#[test]
+fn every_witness_of_a_diff_replays_to_both_decisions() {
+    let pairs = [
+        (Policy::new(&SEED), Policy::new(&V2025_02_27)),
+        (Policy::new(&SEED), every_knob_flipped(&SEED)),
+        (every_knob_flipped(&V2025_02_27), Policy::new(&V2025_02_27)),
+    ];
+    for (from, to) in pairs {
+        let d = diff(&from, &to);
+        assert!(!d.changes.is_empty());
+        assert!(d.changed() <= d.situations);
+        for change in &d.changes {
+            let request = change.witness.request();
+            let old =
+                evaluate(&request, &change.witness, &from).map(reinit_disk::Target::into_owned);
+            let new = evaluate(&request, &change.witness, &to).map(reinit_disk::Target::into_owned);
+            assert_eq!(old, change.from);
+            assert_eq!(new, change.to);
+            assert_ne!(Answer::of(&old), Answer::of(&new));
+        }
+    }
+    // A side against itself changes nothing.
+    for policy in policies() {
+        assert!(diff(&policy, &policy).changes.is_empty());
+    }
+}
+
+#[test]
+fn evaluate_all_decides_as_evaluate_and_reports_every_check_in_order() {
+    for policy in policies() {
+        let space = Space::new(&[policy]);
+        let checks: Vec<_> = policy
+            .revision()
+            .request_checks
+            .iter()
+            .chain(policy.order())
+            .copied()
+            .collect();
+        space.explore(&[policy], |leaf| {
+            let witness = space.witness(&leaf.point);
+            let request = witness.request();
+            let mut steps = Vec::new();
+            let all = evaluate_all(&request, &witness, &policy, |step| {
+                steps.push((step.check, step.verdict));
+            });
+            assert_eq!(all, evaluate(&request, &witness, &policy));
+            let ran: Vec<_> = steps.iter().map(|(c, _)| *c).collect();
+            assert_eq!(ran, checks);
+            let first = steps.iter().find(|(_, v)| matches!(v, Verdict::Fail(_)));
+            match (&all, first) {
+                (Err(r), Some((check, Verdict::Fail(code)))) => {
+                    assert_eq!((r.check(), r.code()), (*check, *code));
+                }
+                (Ok(_), None) => {}
+                other => panic!("{other:?}"),
+            }
+        });
+    }
+}
+
+#[test]
+fn a_sweep_decides_far_fewer_regions_than_the_space_has_situations() {
+    // The figures docs/cli.md gives (printed with --nocapture).
+    for revision in ALL {
+        let policy = Policy::new(revision);
+        let space = Space::new(&[policy]);
+        let start = std::time::Instant::now();
+        let regions = space.explore(&[policy], |_| {});
+        eprintln!(
+            "{revision}: {} axes, {} situations, {regions} regions, {:?}",
+            space.axes().len(),
+            space.size(),
+            start.elapsed()
+        );
+        assert!(regions < space.size());
+    }
+    let start = std::time::Instant::now();
+    let d = diff(&Policy::new(&SEED), &Policy::new(&V2025_02_27));
+    eprintln!(
+        "seed → 2025-02-27: {} situations, {} regions, {} change in {} classes, {:?}",
+        d.situations,
+        d.regions,
+        d.changed(),
+        d.changes.len(),
+        start.elapsed()
+    );
+    assert!(d.regions.saturating_mul(1000) < d.situations);
+}
+
+#[test]
+fn every_decision_class_witness_decides_as_its_class_and_the_classes_cover_the_space() {
+    for policy in policies() {
+        let classes = reinit_disk::analysis::decision_classes(&policy);
+        let space = Space::new(&[policy]);
+        let total: u64 = classes.iter().map(|c| c.situations).sum();
+        assert_eq!(total, space.size(), "{policy:?}");
+        let mut seen = BTreeSet::new();
+        for class in &classes {
+            let request = class.witness.request();
+            let got =
+                evaluate(&request, &class.witness, &policy).map(reinit_disk::Target::into_owned);
+            assert_eq!(got, class.decided);
+            assert!(seen.insert(key(std::slice::from_ref(&class.decided))));
+        }
+    }
+}
+
+#[test]
+fn the_seed_space_holds_no_fact_of_a_parameter_the_seed_revision_ignores() {
+    let seed = Space::new(&[Policy::new(&SEED)]);
+    assert!(seed.axis(Fact::KeyPairListed, None).is_none());
+    let both = Space::new(&[Policy::new(&SEED), Policy::new(&V2025_02_27)]);
+    assert!(both.axis(Fact::KeyPairListed, None).is_some());
+}
