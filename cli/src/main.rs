@@ -174,14 +174,15 @@ enum Command {
     /// StartInstance, in JSON and XML, with statuses that change in time.
     /// Prints the bound address first, then one log line a request on
     /// standard error; stops on SIGINT or SIGTERM once the requests in
-    /// flight are answered (exit 0). docs/serve.md has the details.
+    /// flight are answered, within --shutdown-seconds (exit 0; a second
+    /// signal stops it at once). docs/serve.md has the details.
     #[command(after_help = "Examples:\n  \
         reinit-disk serve --world world.json --addr 127.0.0.1:8080\n  \
         reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n\n\
         Point an SDK at http://ADDRESS (protocol HTTP); the admin endpoints are under /_reinit-disk/ \
         (health, state, reset, world, clock). docs/serve.md describes every action and flag.\n\n\
-        Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered; 1 it cannot \
-        listen; 2 a flag or a world it cannot use (with one line on standard error naming it).")]
+        Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered (at most \
+        --shutdown-seconds later; at once on a second signal); 1 it cannot listen; 2 a flag or a world it cannot use (with one line on standard error naming it).")]
     Serve {
         /// The scenario file whose world (and policy) the server starts
         /// from; an empty world when absent.
@@ -215,6 +216,8 @@ enum Command {
         /// Time moves only when told to (`POST /_reinit-disk/clock?advance=SECONDS`): for tests.
         #[arg(long)]
         manual_clock: bool,
+        #[command(flatten)]
+        limits: cli::serve::LimitArgs,
     },
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
@@ -356,6 +359,7 @@ fn main() -> ExitCode {
             rate_limit,
             log_format,
             manual_clock,
+            limits,
         } => cli::serve::run(&cli::serve::Args {
             world: world.as_deref(),
             addr,
@@ -365,6 +369,7 @@ fn main() -> ExitCode {
             rate_limit: rate_limit.as_deref(),
             log_format,
             manual_clock,
+            limits: &limits,
         }),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),

@@ -26,6 +26,11 @@ pub enum ApiError {
     IncorrectInstanceStatus,
     /// Past `--rate-limit`.
     Throttling,
+    /// A `Content-Length`, or a body as it arrives, over `--max-body-bytes`
+    /// (the limit).
+    BodyTooLarge(usize),
+    /// A body that did not arrive within `--body-timeout-seconds`.
+    BodyTimeout,
     /// A signature check failed.
     Signature(SignatureError),
     /// The body could not be written (an id XML cannot carry).
@@ -63,6 +68,13 @@ pub enum SignatureError {
     /// A signature method or version the server does not know (the
     /// parameter).
     UnsupportedMethod(&'static str),
+    /// A nonce longer than the server remembers
+    /// (`signature::MAX_NONCE_BYTES`).
+    NonceTooLong,
+    /// The nonce store is full of nonces that could still be replayed
+    /// (`--nonce-store-bytes`): refused, as throttled, rather than forget
+    /// one.
+    NonceStoreFull,
 }
 
 impl ApiError {
@@ -79,6 +91,8 @@ impl ApiError {
             Self::InstanceNotFound => "InvalidInstanceId.NotFound",
             Self::IncorrectInstanceStatus => "IncorrectInstanceStatus",
             Self::Throttling => "Throttling",
+            Self::BodyTooLarge(_) => "RequestTooLarge",
+            Self::BodyTimeout => "RequestTimeout",
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(_) | SignatureError::DoesNotMatchV3(_) => {
                     "SignatureDoesNotMatch"
@@ -91,6 +105,8 @@ impl ApiError {
                 SignatureError::TimestampExpired => "InvalidTimeStamp.Expired",
                 SignatureError::TimestampMalformed => "InvalidTimeStamp.Format",
                 SignatureError::UnsupportedMethod(_) => "InvalidParamater",
+                SignatureError::NonceTooLong => "InvalidParameter",
+                SignatureError::NonceStoreFull => "Throttling",
             },
             Self::Encode(_) | Self::Internal => "InternalError",
         }
@@ -101,6 +117,8 @@ impl ApiError {
         match self {
             Self::ActionNotFound | Self::InstanceNotFound => 404,
             Self::IncorrectInstanceStatus => 403,
+            Self::BodyTooLarge(_) => 413,
+            Self::BodyTimeout => 408,
             Self::Encode(_) | Self::Internal => 500,
             _ => 400,
         }
@@ -126,6 +144,10 @@ impl ApiError {
                 "The current status of the resource does not support this operation.".to_owned()
             }
             Self::Throttling => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
+            Self::BodyTooLarge(limit) => {
+                format!("The request body is larger than the {limit} bytes the server accepts.")
+            }
+            Self::BodyTimeout => "The request body did not arrive in time.".to_owned(),
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(signed) => format!(
                     "Specified signature is not matched with our calculation. server string to sign is:{signed}"
@@ -153,6 +175,10 @@ impl ApiError {
                 SignatureError::UnsupportedMethod(name) => {
                     format!("The specified parameter \u{201c}{name}\u{201d} is not valid.")
                 }
+                SignatureError::NonceTooLong => {
+                    "The specified parameter \"SignatureNonce\" is not valid.".to_owned()
+                }
+                SignatureError::NonceStoreFull => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
             },
             Self::Encode(_) | Self::Internal => "The request processing has failed due to some unknown error, exception or failure.".to_owned(),
         }

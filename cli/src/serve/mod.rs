@@ -12,6 +12,7 @@
 
 mod actions;
 mod errors;
+mod log;
 mod rate;
 mod server;
 mod signature;
@@ -19,7 +20,11 @@ mod store;
 
 pub use actions::{ACTIONS, Handled, disk_document, error_response, handle, instance_document};
 pub use errors::{ApiError, SignatureError};
-pub use rate::RateLimit;
-pub use server::{Clock, Config, LogFormat, run, service};
-pub use signature::{AccessKeys, MAX_SKEW_SECONDS, Nonces, verify};
+pub use log::{Clean, LogSink};
+pub use rate::{MAX_RATE_LIMIT, RateLimit};
+pub use server::{Clock, Config, Limits, LogFormat, run, service};
+pub use signature::{
+    AccessKeys, AdminToken, DEFAULT_NONCE_STORE_BYTES, MAX_NONCE_BYTES, MAX_SKEW_SECONDS,
+    NONCE_OVERHEAD_BYTES, Nonces, REQUIRED_SIGNED_HEADERS, verify,
+};
 pub use store::{InstanceError, Store, Timings};

@@ -1,24 +1,32 @@
-//! The HTTP glue: tokio and axum around the store and the actions. Binds,
-//! prints the bound address, answers until SIGINT or SIGTERM, then lets the
-//! requests in flight finish.
+//! The HTTP glue: tokio, hyper and axum around the store and the actions.
+//! Binds, prints the bound address, answers until SIGINT or SIGTERM, then
+//! answers what is in flight, closes the rest and returns within
+//! `--shutdown-seconds` (a second signal returns at once). Each connection
+//! is bounded in time (headers, idle, body) and in number; every admin
+//! endpoint but `health` goes through one guard (a layer on the nested
+//! admin router); the actions are authenticated, then throttled per caller.
 
-use std::io::Write as _;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use axum::routing::{get, post, put};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::actions::{self, error_response};
 use super::errors::ApiError;
+use super::log::{Clean, LogSink};
 use super::rate::RateLimit;
-use super::signature::{AccessKeys, Nonces};
+use super::signature::{AccessKeys, AdminToken, Nonces};
 use super::store::{Store, Timings};
 use reinit_disk::revision::Revision;
 use reinit_disk::scenario::Scenario;
@@ -53,6 +61,47 @@ impl Clock {
     }
 }
 
+/// The bounds on what a client can make the server hold (docs/serve.md,
+/// "Security").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// `--max-connections`: connections past it are closed as accepted.
+    pub max_connections: usize,
+    /// `--header-timeout-seconds`: a request's headers must arrive within
+    /// it (and a kept-alive connection's next request start within it).
+    pub header_timeout: Duration,
+    /// `--idle-timeout-seconds`: a connection on which no byte moves
+    /// either way for this long is closed (a stalled upload, a response
+    /// nobody reads).
+    pub idle_timeout: Duration,
+    /// `--body-timeout-seconds`: a request's whole body must arrive within
+    /// it.
+    pub body_timeout: Duration,
+    /// `--max-body-bytes`: a larger `Content-Length` is refused before
+    /// anything is read; a body without one is cut there.
+    pub max_body_bytes: usize,
+    /// `--nonce-store-bytes`: what the signature nonces remembered may
+    /// cost.
+    pub nonce_store_bytes: usize,
+    /// `--shutdown-seconds`: how long a shutdown waits for the requests
+    /// in flight.
+    pub shutdown: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 512,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_body_bytes: 2 << 20,
+            nonce_store_bytes: super::signature::DEFAULT_NONCE_STORE_BYTES,
+            shutdown: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Everything `serve` is told.
 pub struct Config {
     /// Where to listen (`127.0.0.1:0` picks a free port).
@@ -64,12 +113,17 @@ pub struct Config {
     pub revision: Option<&'static Revision>,
     /// `--access-key ID:SECRET`: signatures are checked when any is given.
     pub access_keys: AccessKeys,
+    /// `--admin-token`: admits a request to the admin endpoints that sends
+    /// `Authorization: Bearer TOKEN`.
+    pub admin_token: Option<AdminToken>,
     /// `--rate-limit N/SECONDS`.
     pub rate_limit: Option<RateLimit>,
     /// `--log-format`.
     pub log_format: LogFormat,
     /// `--manual-clock`: time moves only when told to.
     pub manual_clock: bool,
+    /// The bounds on connections, bodies, nonces and the shutdown.
+    pub limits: Limits,
 }
 
 /// What the handlers share.
@@ -78,45 +132,68 @@ struct App {
     clock: Clock,
     revision: Option<&'static Revision>,
     access_keys: AccessKeys,
+    admin_token: Option<AdminToken>,
     nonces: Nonces,
     rate_limit: Option<RateLimit>,
+    limits: Limits,
 }
+
+/// The admin endpoints' prefix.
+const ADMIN: &str = "/_reinit-disk";
 
 /// Serves `scenario`'s world as `config` says, printing the bound address
 /// on standard output first; returns when a shutdown signal has come and
-/// the requests in flight are answered. The error is the line to print.
+/// the requests in flight are answered, or `--shutdown-seconds` have
+/// passed, or a second signal has come. The error is the line to print.
 pub fn run(config: Config, scenario: Scenario) -> Result<(), String> {
     let addr = config.addr;
     let log_format = config.log_format;
+    let limits = config.limits;
     let service = service(config, scenario)?;
-    init_logging(log_format);
+    let log = LogSink::stderr();
+    init_logging(log_format, log.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let bound = listener
             .local_addr()
             .map_err(|e| format!("cannot read the bound address: {e}"))?;
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{bound}")
-            .and_then(|()| stdout.flush())
-            .map_err(|e| format!("cannot write the bound address: {e}"))?;
-        drop(stdout);
-        axum::serve(listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| format!("the server stopped: {e}"))
-    })
+        let mut signals = Signals::new()?;
+        {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{bound}")
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write the bound address: {e}"))?;
+        }
+        serve_connections(listener, service, limits, &mut signals).await;
+        Ok(())
+    });
+    // What is still running (a connection past the deadline) is dropped,
+    // not waited for.
+    runtime.shutdown_background();
+    let dropped = log.dropped();
+    if dropped > 0 {
+        log.finish(
+            &format!("reinit-disk: {dropped} log lines dropped (standard error was slow, full or closed)\n"),
+            Duration::from_millis(200),
+        );
+    } else {
+        log.finish("", Duration::from_millis(200));
+    }
+    served
 }
 
 /// What [`run`] serves, as an axum [`Router`] to put on a listener of
 /// one's own (an emulator's server, a benchmark): every action and admin
-/// endpoint over `scenario`'s world, as `config` says. `config.addr` and
-/// `config.log_format` are not read (the caller binds, and installs a
+/// endpoint over `scenario`'s world, as `config` says. `config.addr`,
+/// `config.log_format` and the connection limits of `config.limits` are not
+/// read (the caller binds and bounds its connections, and installs a
 /// `tracing` subscriber if it wants the log lines); the real clock starts
 /// now. The error is the line to print.
 pub fn service(config: Config, scenario: Scenario) -> Result<Router, String> {
@@ -130,15 +207,17 @@ pub fn service(config: Config, scenario: Scenario) -> Result<Router, String> {
         },
         revision: config.revision,
         access_keys: config.access_keys,
-        nonces: Nonces::default(),
+        admin_token: config.admin_token,
+        nonces: Nonces::with_capacity(config.limits.nonce_store_bytes),
         rate_limit: config.rate_limit,
+        limits: config.limits,
     });
     Ok(router(app))
 }
 
-fn init_logging(format: LogFormat) {
+fn init_logging(format: LogFormat, sink: LogSink) {
     let builder = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(sink)
         .with_target(false)
         .with_ansi(false);
     let _ = match format {
@@ -147,36 +226,244 @@ fn init_logging(format: LogFormat) {
     };
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// SIGINT and SIGTERM, each as many times as they come.
+struct Signals {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = interrupt => {},
-            _ = term.recv() => {},
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Self, String> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind| signal(kind).map_err(|e| format!("cannot listen for signals: {e}"));
+            Ok(Self {
+                interrupt: listen(SignalKind::interrupt())?,
+                terminate: listen(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
+
+    /// The next SIGINT or SIGTERM.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {},
+                _ = self.terminate.recv() => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Accepts connections until a signal; then stops accepting, tells every
+/// connection to finish its request in flight and close, and waits for
+/// them until `limits.shutdown` has passed or a second signal comes.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: Limits,
+    signals: &mut Signals,
+) {
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true);
+    let http = Arc::new(http);
+    loop {
+        tokio::select! {
+            () = signals.next() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    // Past the limit the connection is closed at once: a
+                    // client sees it refused rather than waiting.
+                    let Ok(permit) = Arc::clone(&permits).try_acquire_owned() else {
+                        drop(stream);
+                        continue;
+                    };
+                    tokio::spawn(connection(
+                        stream,
+                        router.clone(),
+                        Arc::clone(&http),
+                        stopping.clone(),
+                        limits.idle_timeout,
+                        permit,
+                    ));
+                }
+                // Out of descriptors, or a connection reset before it was
+                // accepted: wait a moment rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+        }
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+    tokio::select! {
+        _ = tokio::time::timeout(limits.shutdown, permits.acquire_many(all)) => {},
+        () = signals.next() => {},
+    }
+}
+
+/// Serves one connection until it closes, or until the shutdown: then
+/// the request in flight is answered and the connection closed (an idle
+/// or half-sent one at once).
+async fn connection(
+    stream: tokio::net::TcpStream,
+    router: Router,
+    http: Arc<hyper::server::conn::http1::Builder>,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+    idle_timeout: Duration,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+) {
+    let _ = stream.set_nodelay(true);
+    let io = hyper_util::rt::TokioIo::new(Idle::new(stream, idle_timeout));
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let conn = http.serve_connection(io, service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = stopping.wait_for(|stop| *stop) => {},
+    }
+    conn.as_mut().graceful_shutdown();
+    let _ = conn.await;
+}
+
+/// A connection that fails (and so closes) when no byte has moved either
+/// way for its timeout while it waits to read or write.
+struct Idle<T> {
+    inner: T,
+    timeout: Duration,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl<T> Idle<T> {
+    fn new(inner: T, timeout: Duration) -> Self {
+        Self {
+            inner,
+            timeout,
+            deadline: Box::pin(tokio::time::sleep(timeout)),
+        }
+    }
+
+    fn moved(&mut self) {
+        let next = tokio::time::Instant::now() + self.timeout;
+        self.deadline.as_mut().reset(next);
+    }
+
+    /// Pending, unless the deadline has passed: then an error.
+    fn waiting<R>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<R>> {
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no byte moved within the idle timeout",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Idle<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(result) => {
+                if buf.filled().len() > before {
+                    this.moved();
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending => this.waiting(cx),
+        }
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Ready(result) => {
+                if result.as_ref().is_ok_and(|n| *n > 0) {
+                    this.moved();
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending => this.waiting(cx),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
+            Poll::Ready(result) => {
+                if result.as_ref().is_ok_and(|n| *n > 0) {
+                    this.moved();
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending => this.waiting(cx),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_flush(cx) {
+            Poll::Ready(result) => Poll::Ready(result),
+            Poll::Pending => this.waiting(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 }
 
 fn router(app: Arc<App>) -> Router {
+    // Every route under the prefix, and any added later, goes through the
+    // guard; `health` stands outside it and says nothing of the world.
+    let admin = Router::new()
+        .route("/state", get(state))
+        .route("/reset", post(reset))
+        .route("/world", put(replace_world))
+        .route("/clock", post(clock))
+        .fallback(admin_not_found)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            admin_guard,
+        ));
     Router::new()
         .route("/_reinit-disk/health", get(health))
-        .route("/_reinit-disk/state", get(state))
-        .route("/_reinit-disk/reset", post(reset))
-        .route("/_reinit-disk/world", put(replace_world))
-        .route("/_reinit-disk/clock", post(clock))
+        .nest(ADMIN, admin)
         .fallback(api)
         .with_state(app)
 }
@@ -219,7 +506,15 @@ fn bad_document(e: &reinit_disk::scenario::ScenarioError) -> HttpResponse {
     )
 }
 
-async fn replace_world(State(app): State<Arc<App>>, body: Bytes) -> HttpResponse {
+async fn replace_world(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Body,
+) -> HttpResponse {
+    let body = match read_body(&app.limits, &headers, body).await {
+        Ok(body) => body,
+        Err(e) => return admin_error(body_status(&e), &e.message()),
+    };
     let text = match std::str::from_utf8(&body) {
         Ok(text) => text,
         Err(_) => {
@@ -266,17 +561,218 @@ async fn clock(State(app): State<Arc<App>>, uri: Uri) -> HttpResponse {
     }
 }
 
+async fn admin_not_found(uri: Uri) -> HttpResponse {
+    admin_error(
+        StatusCode::NOT_FOUND,
+        &format!(
+            "no admin endpoint {}: there are health, state, reset, world and clock",
+            Clean(uri.path())
+        ),
+    )
+}
+
+fn admin_error(status: StatusCode, message: &str) -> HttpResponse {
+    json_response(status, &serde_json::json!({"Error": message}))
+}
+
+fn body_status(error: &ApiError) -> StatusCode {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+/// Reads a body of at most `--max-body-bytes` within
+/// `--body-timeout-seconds`: a larger `Content-Length` is refused before a
+/// byte is read, a body without one is cut at the limit.
+async fn read_body(limits: &Limits, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > u64::try_from(limits.max_body_bytes).unwrap_or(u64::MAX)) {
+        return Err(ApiError::BodyTooLarge(limits.max_body_bytes));
+    }
+    match tokio::time::timeout(
+        limits.body_timeout,
+        axum::body::to_bytes(body, limits.max_body_bytes),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(_)) => Err(ApiError::BodyTooLarge(limits.max_body_bytes)),
+        Err(_) => Err(ApiError::BodyTimeout),
+    }
+}
+
+/// Whether `host` (a `Host` header: a name or an address, and a port) is
+/// the loopback: `localhost`, `127.0.0.0/8` or `[::1]`.
+fn loopback_host(host: &str) -> bool {
+    let name = if let Some(bracketed) = host.strip_prefix('[') {
+        match bracketed.split_once(']') {
+            Some((address, rest)) if rest.is_empty() || valid_port(rest) => {
+                return address
+                    .parse::<std::net::Ipv6Addr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            }
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if valid_port(&format!(":{port}")) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `:PORT`, the port 1 to 5 digits.
+fn valid_port(text: &str) -> bool {
+    text.strip_prefix(':').is_some_and(|port| {
+        (1..=5).contains(&port.len()) && port.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Without keys or a token, what a request to an admin endpoint must be:
+/// to a loopback `Host`, from no other origin, and JSON if it has a
+/// content type. The refusal says which header and what is accepted.
+fn local_only(headers: &HeaderMap) -> Result<(), String> {
+    let text = |name| headers.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let Some(host) = text(header::HOST) else {
+        return Err("no Host: without --access-key or --admin-token the admin endpoints answer only a loopback Host (localhost, 127.x.x.x, [::1], with a port or not)".to_owned());
+    };
+    if !loopback_host(host) {
+        return Err(format!(
+            "Host {}: without --access-key or --admin-token the admin endpoints answer only a loopback Host (localhost, 127.x.x.x, [::1], with a port or not)",
+            reinit_disk::echo::Echo(host)
+        ));
+    }
+    if let Some(origin) = text(header::ORIGIN) {
+        let own = format!("http://{host}");
+        if !origin.eq_ignore_ascii_case(&own) {
+            return Err(format!(
+                "Origin {}: the admin endpoints refuse a request from another origin than the server's own ({})",
+                reinit_disk::echo::Echo(origin),
+                reinit_disk::echo::Echo(&own)
+            ));
+        }
+    }
+    if let Some(content_type) = text(header::CONTENT_TYPE) {
+        let media = content_type.split(';').next().unwrap_or_default().trim();
+        if !media.eq_ignore_ascii_case("application/json") {
+            return Err(format!(
+                "Content-Type {}: the admin endpoints take application/json (or no Content-Type)",
+                reinit_disk::echo::Echo(content_type)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The guard of every admin endpoint but `health`. With access keys or an
+/// admin token: a valid signature by one of the keys, or `Authorization:
+/// Bearer TOKEN`. Without: [`local_only`]. Then the admin throttle, per
+/// caller.
+async fn admin_guard(State(app): State<Arc<App>>, request: Request, next: Next) -> HttpResponse {
+    let (parts, body) = request.into_parts();
+    let guarded = !app.access_keys.is_empty() || app.admin_token.is_some();
+    let (caller, body) = if !guarded {
+        if let Err(why) = local_only(&parts.headers) {
+            return admin_error(StatusCode::FORBIDDEN, &why);
+        }
+        ("local".to_owned(), body)
+    } else if let Some(token) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        if !app.admin_token.as_ref().is_some_and(|t| t.admits(token)) {
+            return admin_error(
+                StatusCode::UNAUTHORIZED,
+                "Authorization: the bearer token is not the --admin-token (the token is not shown)",
+            );
+        }
+        ("token".to_owned(), body)
+    } else if app.access_keys.is_empty() {
+        return admin_error(
+            StatusCode::UNAUTHORIZED,
+            "the admin endpoints need Authorization: Bearer followed by the --admin-token",
+        );
+    } else {
+        let bytes = match read_body(&app.limits, &parts.headers, body).await {
+            Ok(bytes) => bytes,
+            Err(e) => return admin_error(body_status(&e), &e.message()),
+        };
+        let header_pairs: Vec<(&str, &str)> = parts
+            .headers
+            .iter()
+            .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
+            .collect();
+        let http = HttpRequest {
+            query: parts.uri.query().unwrap_or_default(),
+            body: &bytes,
+            headers: &header_pairs,
+        };
+        let path = format!("{ADMIN}{}", parts.uri.path());
+        match super::signature::verify(
+            &app.access_keys,
+            &app.nonces,
+            parts.method.as_str(),
+            &path,
+            &http,
+            now_utc(),
+        ) {
+            Ok(id) => (format!("key:{id}"), Body::from(bytes.clone())),
+            Err(e) => {
+                let e = ApiError::Signature(e);
+                return json_response(
+                    StatusCode::UNAUTHORIZED,
+                    &serde_json::json!({"Error": format!(
+                        "the admin endpoints need a signature by one of the --access-key keys or Authorization: Bearer followed by the --admin-token; the signature was refused: {}",
+                        e.code()
+                    ), "Code": e.code(), "Message": e.message()}),
+                );
+            }
+        }
+    };
+    if let Some(limit) = &app.rate_limit {
+        if !limit.admit(&format!("admin:{caller}"), app.clock.now()) {
+            return json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                &serde_json::json!({"Error": format!("throttled: past --rate-limit {} for the admin endpoints", limit.describe()), "Code": "Throttling"}),
+            );
+        }
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The methods ECS's gateway runs an action for; any other is
+/// `InvalidAction.NotFound` ("please check your url and method").
+fn runs_actions(method: &Method) -> bool {
+    method == Method::GET || method == Method::POST
+}
+
 async fn api(
     State(app): State<Arc<App>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> HttpResponse {
     let started = Instant::now();
     let now = app.clock.now();
     let request_id = new_request_id();
     let ids = Ids::new(&request_id);
+    let (body, mut refused) = if runs_actions(&method) {
+        match read_body(&app.limits, &headers, body).await {
+            Ok(body) => (body, None),
+            Err(e) => (Bytes::new(), Some(e)),
+        }
+    } else {
+        (Bytes::new(), Some(ApiError::ActionNotFound))
+    };
     let header_pairs: Vec<(&str, &str)> = headers
         .iter()
         .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
@@ -286,14 +782,12 @@ async fn api(
         body: &body,
         headers: &header_pairs,
     };
-    let refused = app
-        .rate_limit
-        .as_ref()
-        .and_then(|limit| (!limit.admit(now)).then_some(ApiError::Throttling))
-        .or_else(|| {
-            if app.access_keys.is_empty() {
-                return None;
-            }
+    if refused.is_none() {
+        // Authenticated first, then throttled by who signed: a request
+        // that fails its signature counts against no one.
+        let caller = if app.access_keys.is_empty() {
+            Ok("")
+        } else {
             super::signature::verify(
                 &app.access_keys,
                 &app.nonces,
@@ -302,9 +796,21 @@ async fn api(
                 &http,
                 now_utc(),
             )
-            .err()
-            .map(ApiError::Signature)
-        });
+            .map_err(ApiError::Signature)
+        };
+        refused = match caller {
+            Err(e) => Some(e),
+            Ok(id) => app
+                .rate_limit
+                .as_ref()
+                .filter(|limit| !limit.admit(&format!("api:{id}"), now))
+                .map(|_| ApiError::Throttling),
+        };
+    }
+    let closing = matches!(
+        refused,
+        Some(ApiError::BodyTooLarge(_) | ApiError::BodyTimeout)
+    );
     let (response, handled) = match refused {
         Some(error) => {
             let params = Params::decode(&http);
@@ -324,9 +830,9 @@ async fn api(
         None => actions::handle(&app.store, app.revision, &http, now, &ids),
     };
     tracing::info!(
-        action = %handled.action,
-        ids = %handled.ids.join(","),
-        code = %handled.code.as_deref().unwrap_or("-"),
+        action = %Clean(&handled.action),
+        ids = %Clean(&handled.ids.join(",")),
+        code = %Clean(handled.code.as_deref().unwrap_or("-")),
         status = response.status,
         latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         request_id = %request_id,
@@ -338,6 +844,12 @@ async fn api(
         header::CONTENT_TYPE,
         HeaderValue::from_static(response.format.content_type()),
     );
+    if closing {
+        // The rest of the body is not read: the connection cannot carry
+        // another request.
+        out.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     out
 }
 
