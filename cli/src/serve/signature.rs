@@ -462,3 +462,229 @@ fn verify_acs3<'k>(
         .ok_or(SignatureError::Missing("x-acs-signature-nonce"))?;
     nonces.first_use(nonce, at, now).map(|()| id)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        reason = "test code: a failed assumption is a failed test"
+    )]
+    use super::*;
+
+    #[test]
+    fn access_keys_are_empty_only_without_a_key() {
+        assert!(AccessKeys::default().is_empty());
+        assert!(AccessKeys::parse([]).unwrap().is_empty());
+        let keys = AccessKeys::parse(["id:secret"]).unwrap();
+        assert!(!keys.is_empty());
+        assert_eq!(keys.get("id"), Some(("id", "secret")));
+        assert_eq!(keys.get("other"), None);
+    }
+
+    #[test]
+    fn an_empty_id_or_secret_is_refused_and_a_secret_may_hold_colons() {
+        for bad in [":secret", "id:", ":", "no-colon", ""] {
+            assert!(AccessKeys::parse([bad]).is_err(), "{bad:?}");
+        }
+        let error = AccessKeys::parse(["a:1", "b:"]).unwrap_err();
+        assert!(error.contains("number 2"), "{error}");
+        let keys = AccessKeys::parse(["id:s:e:c"]).unwrap();
+        assert_eq!(keys.get("id"), Some(("id", "s:e:c")));
+    }
+
+    #[test]
+    fn debug_shows_no_secret_no_token() {
+        let keys = AccessKeys::parse(["id-1:s3cret-value"]).unwrap();
+        let shown = format!("{keys:?}");
+        assert!(
+            shown.contains("id-1") && !shown.contains("s3cret"),
+            "{shown}"
+        );
+        let token = AdminToken::parse("a-token-of-16-chars").unwrap();
+        assert_eq!(format!("{token:?}"), "AdminToken(..)");
+        let nonces = Nonces::with_capacity(4096);
+        assert_eq!(
+            format!("{nonces:?}"),
+            "Nonces { capacity: 4096, bytes: 0, .. }"
+        );
+    }
+
+    #[test]
+    fn the_admin_token_is_bounded_and_compared_whole() {
+        assert!(AdminToken::parse(&"t".repeat(15)).is_err());
+        assert!(AdminToken::parse(&"t".repeat(16)).is_ok());
+        assert!(AdminToken::parse(&"t".repeat(256)).is_ok());
+        assert!(AdminToken::parse(&"t".repeat(257)).is_err());
+        let error = AdminToken::parse("with a space 123456").unwrap_err();
+        assert!(!error.contains("with a space"), "{error}");
+        assert!(AdminToken::parse("tab\tinside-the-token").is_err());
+        let token = AdminToken::parse("0123456789abcdef").unwrap();
+        assert!(token.admits("0123456789abcdef"));
+        assert!(!token.admits("0123456789abcdeF"));
+        assert!(!token.admits("0123456789abcde"));
+        assert!(!token.admits("0123456789abcdef0"));
+        assert!(!token.admits(""));
+    }
+
+    #[test]
+    fn the_comparison_needs_every_byte_and_the_length() {
+        assert!(same(b"", b""));
+        assert!(same(b"abc", b"abc"));
+        assert!(!same(b"abc", b"abd"));
+        assert!(!same(b"xbc", b"abc"));
+        // Two differences that would cancel out if they were xor-ed
+        // together rather than or-ed.
+        assert!(!same(b"\x01\x01", b"\x00\x00"));
+        assert!(!same(b"\x03\x01", b"\x00\x02"));
+        // A prefix is not the whole.
+        assert!(!same(b"a", b"ab"));
+        assert!(!same(b"ab", b"a"));
+    }
+
+    #[test]
+    fn a_timestamp_is_taken_exactly_as_ecs_writes_it() {
+        assert_eq!(timestamp("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(timestamp("2016-02-23T12:46:24Z"), Ok(1_456_231_584));
+        for bad in [
+            "2016-02-23T12:46:24",
+            "2016-02-23T12:46:24.000Z",
+            "2016-02-23T12:46:24+00:00",
+            "2016-02-23 12:46:24Z",
+            "2016-02-23t12:46:24Z",
+            "2016-02-23T12:46:24z",
+            "2016/02/23T12:46:24Z",
+            "2016-02-23T12-46-24Z",
+            "2016-02-23T12:46.24Z",
+            "+016-02-23T12:46:24Z",
+            "2016-02-23T12:46:2xZ",
+            "2016-13-23T12:46:24Z",
+            "2016-02-30T12:46:24Z",
+            "2016-02-23T24:46:24Z",
+            "",
+        ] {
+            assert_eq!(
+                timestamp(bad),
+                Err(SignatureError::TimestampMalformed),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn fresh_is_within_the_window_either_way_edges_included() {
+        assert_eq!(fresh(1000, 1000 + MAX_SKEW_SECONDS), Ok(()));
+        assert_eq!(fresh(1000, 1000 - MAX_SKEW_SECONDS), Ok(()));
+        assert_eq!(
+            fresh(1000, 1001 + MAX_SKEW_SECONDS),
+            Err(SignatureError::TimestampExpired)
+        );
+        assert_eq!(
+            fresh(1000, 999 - MAX_SKEW_SECONDS),
+            Err(SignatureError::TimestampExpired)
+        );
+        assert_eq!(
+            fresh(i64::MIN, i64::MAX),
+            Err(SignatureError::TimestampExpired)
+        );
+    }
+
+    #[test]
+    fn a_nonce_is_kept_while_its_timestamp_is_in_the_window_and_not_after() {
+        let nonces = Nonces::default();
+        assert_eq!(nonces.first_use("n", 0, 0), Ok(()));
+        assert_eq!(nonces.first_use("n", 0, 0), Err(SignatureError::NonceUsed));
+        // Replayable up to `at + window` inclusive: kept that long.
+        assert_eq!(
+            nonces.first_use("n", 0, MAX_SKEW_SECONDS),
+            Err(SignatureError::NonceUsed)
+        );
+        // A second later the request has expired; the nonce is forgotten
+        // and its bytes freed.
+        assert_eq!(
+            nonces.first_use("m", MAX_SKEW_SECONDS, MAX_SKEW_SECONDS + 1),
+            Ok(())
+        );
+        assert_eq!(nonces.bytes(), 1 + NONCE_OVERHEAD_BYTES);
+        assert_eq!(nonces.first_use("n", 1, MAX_SKEW_SECONDS + 1), Ok(()));
+        // A nonce with a timestamp ahead of the clock is kept until that
+        // timestamp leaves the window.
+        let ahead = Nonces::default();
+        assert_eq!(ahead.first_use("a", 100 + MAX_SKEW_SECONDS, 100), Ok(()));
+        assert_eq!(
+            ahead.first_use("a", 0, 100 + 2 * MAX_SKEW_SECONDS),
+            Err(SignatureError::NonceUsed)
+        );
+        assert_eq!(ahead.first_use("a", 0, 101 + 2 * MAX_SKEW_SECONDS), Ok(()));
+    }
+
+    #[test]
+    fn the_store_is_bounded_in_bytes_and_refuses_rather_than_forgets() {
+        let cost = |n: &str| n.len() + NONCE_OVERHEAD_BYTES;
+        let nonces = Nonces::with_capacity(cost("aa") + cost("bbb"));
+        assert_eq!(nonces.first_use("aa", 0, 0), Ok(()));
+        assert_eq!(nonces.first_use("bbb", 0, 0), Ok(()));
+        assert_eq!(nonces.bytes(), cost("aa") + cost("bbb"));
+        assert_eq!(
+            nonces.first_use("c", 0, 10),
+            Err(SignatureError::NonceStoreFull)
+        );
+        // Full, a replay is still refused as used.
+        assert_eq!(
+            nonces.first_use("aa", 0, 10),
+            Err(SignatureError::NonceUsed)
+        );
+        // Once the first two leave the window there is room again.
+        assert_eq!(
+            nonces.first_use("c", MAX_SKEW_SECONDS + 1, MAX_SKEW_SECONDS + 1),
+            Ok(())
+        );
+        assert_eq!(nonces.bytes(), cost("c"));
+    }
+
+    #[test]
+    fn a_nonce_of_more_than_128_bytes_is_refused() {
+        let nonces = Nonces::default();
+        assert_eq!(nonces.first_use(&"x".repeat(MAX_NONCE_BYTES), 0, 0), Ok(()));
+        assert_eq!(
+            nonces.first_use(&"y".repeat(MAX_NONCE_BYTES + 1), 0, 0),
+            Err(SignatureError::NonceTooLong)
+        );
+        assert_eq!(nonces.bytes(), MAX_NONCE_BYTES + NONCE_OVERHEAD_BYTES);
+    }
+
+    #[test]
+    fn signed_headers_must_cover_the_required_ones_and_a_content_type() {
+        let all =
+            "host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version";
+        let bare = HttpRequest::default();
+        assert!(covers_required(all, &bare));
+        assert!(covers_required(&all.to_ascii_uppercase(), &bare));
+        for left_out in REQUIRED_SIGNED_HEADERS {
+            let thin: Vec<&str> = all.split(';').filter(|h| *h != left_out).collect();
+            assert!(!covers_required(&thin.join(";"), &bare), "{left_out}");
+        }
+        let headers = [("Content-Type", "application/json")];
+        let typed = HttpRequest {
+            headers: &headers,
+            ..HttpRequest::default()
+        };
+        assert!(!covers_required(all, &typed));
+        assert!(covers_required(&format!("content-type;{all}"), &typed));
+    }
+
+    #[test]
+    fn an_authorization_header_is_whole_or_nothing() {
+        assert_eq!(
+            authorization_fields("ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=ab"),
+            Some(("id", "host", "ab"))
+        );
+        for bad in [
+            "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host",
+            "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=ab,Extra=1",
+            "HMAC-SHA256 Credential=id,SignedHeaders=host,Signature=ab",
+            "ACS3-HMAC-SHA256 Credential=id,SignedHeaders=host,Signature",
+        ] {
+            assert_eq!(authorization_fields(bad), None, "{bad}");
+        }
+    }
+}
