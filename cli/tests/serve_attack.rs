@@ -294,6 +294,18 @@ fn with_keys_the_admin_endpoints_need_a_signature_or_the_token() {
     let health = server.request("GET", "/_reinit-disk/health", &[], b"");
     assert_eq!(health.status, 200);
     assert_eq!(health.body, r#"{"Status":"ok"}"#);
+    // An HMAC-SHA1 signature does not cover the path: a signed action
+    // sent to an admin endpoint is refused, its nonce unused.
+    let v1 = v1_query(
+        "POST",
+        &[("Action", "DescribeDisks"), ("Format", "JSON")],
+        &[],
+    );
+    let reply = server.request("POST", &format!("/_reinit-disk/reset?{v1}"), &[], b"");
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    assert!(reply.json()["Error"].as_str().unwrap().contains("ACS3"));
+    let reply = server.request("POST", &format!("/?{v1}"), &[], b"");
+    assert_eq!(reply.status, 200, "{}", reply.body);
     // A signed request passes (ACS3 over the admin path).
     let host = "127.0.0.1";
     let headers = acs3_headers(

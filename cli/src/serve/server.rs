@@ -671,8 +671,8 @@ fn local_only(headers: &HeaderMap) -> Result<(), String> {
 }
 
 /// The guard of every admin endpoint but `health`. With access keys or an
-/// admin token: a valid signature by one of the keys, or `Authorization:
-/// Bearer TOKEN`. Without: [`local_only`]. Then the admin throttle, per
+/// admin token: a valid ACS3 signature by one of the keys (HMAC-SHA1 does
+/// not sign the path), or `Authorization: Bearer TOKEN`. Without: [`local_only`]. Then the admin throttle, per
 /// caller.
 async fn admin_guard(State(app): State<Arc<App>>, request: Request, next: Next) -> HttpResponse {
     let (parts, body) = request.into_parts();
@@ -699,6 +699,18 @@ async fn admin_guard(State(app): State<Arc<App>>, request: Request, next: Next) 
         return admin_error(
             StatusCode::UNAUTHORIZED,
             "the admin endpoints need Authorization: Bearer followed by the --admin-token",
+        );
+    } else if !parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("ACS3-HMAC-SHA256"))
+    {
+        // HMAC-SHA1 signs `/` whatever the path: a signed action could be
+        // sent to an admin endpoint instead. ACS3 signs the path.
+        return admin_error(
+            StatusCode::UNAUTHORIZED,
+            "the admin endpoints need an ACS3-HMAC-SHA256 signature (it covers the path) by one of the --access-key keys, or Authorization: Bearer followed by the --admin-token",
         );
     } else {
         let bytes = match read_body(&app.limits, &parts.headers, body).await {
