@@ -1776,8 +1776,5 @@ fn preflight_text_escapes_control_characters_from_ids() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("d-1\\u{1b}[31m\\u{a}Forged"), "{stdout}");
     assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
-    assert!(
-        !stdout.lines().any(|l| l.starts_with("Forged")),
-        "{stdout}"
-    );
+    assert!(!stdout.lines().any(|l| l.starts_with("Forged")), "{stdout}");
 }

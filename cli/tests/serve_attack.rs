@@ -929,8 +929,10 @@ fn sigterm_with_a_half_sent_request_exits_0_within_the_deadline() {
     std::thread::sleep(Duration::from_millis(200));
     let started = Instant::now();
     kill_term(&child.0);
-    // The default --shutdown-seconds is 10.
-    let status = wait_exit(&mut child.0, Duration::from_secs(13)).expect("no exit within 13 s");
+    // Half-sent requests that stall are closed after a second's grace,
+    // not waited for until the deadline (the default --shutdown-seconds
+    // is 10).
+    let status = wait_exit(&mut child.0, Duration::from_secs(5)).expect("no exit within 5 s");
     assert_eq!(status.code(), Some(0));
     eprintln!("exited {:?} after SIGTERM", started.elapsed());
     drop((half, head_only, idle));

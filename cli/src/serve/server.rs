@@ -330,7 +330,7 @@ async fn connection(
     _permit: tokio::sync::OwnedSemaphorePermit,
 ) {
     let _ = stream.set_nodelay(true);
-    let io = hyper_util::rt::TokioIo::new(Idle::new(stream, idle_timeout));
+    let io = hyper_util::rt::TokioIo::new(Idle::new(stream, idle_timeout, stopping.clone()));
     let service = hyper_util::service::TowerToHyperService::new(router);
     let conn = http.serve_connection(io, service);
     tokio::pin!(conn);
@@ -342,20 +342,29 @@ async fn connection(
     let _ = conn.await;
 }
 
+/// Once the server is stopping, how long a connection may wait for its
+/// client (the rest of a half-sent request, the reading of an answer)
+/// between two bytes: a request that is still arriving is finished, one
+/// that stalls is closed rather than waited for until the deadline.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+
 /// A connection that fails (and so closes) when no byte has moved either
-/// way for its timeout while it waits to read or write.
+/// way for its timeout while it waits to read or write; the timeout is
+/// [`SHUTDOWN_GRACE`] at most once the server is stopping.
 struct Idle<T> {
     inner: T,
     timeout: Duration,
     deadline: Pin<Box<tokio::time::Sleep>>,
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 impl<T> Idle<T> {
-    fn new(inner: T, timeout: Duration) -> Self {
+    fn new(inner: T, timeout: Duration, stopping: tokio::sync::watch::Receiver<bool>) -> Self {
         Self {
             inner,
             timeout,
             deadline: Box::pin(tokio::time::sleep(timeout)),
+            stopping,
         }
     }
 
@@ -366,6 +375,13 @@ impl<T> Idle<T> {
 
     /// Pending, unless the deadline has passed: then an error.
     fn waiting<R>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<R>> {
+        if self.timeout > SHUTDOWN_GRACE && *self.stopping.borrow() {
+            self.timeout = SHUTDOWN_GRACE;
+            let soon = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+            if soon < self.deadline.deadline() {
+                self.deadline.as_mut().reset(soon);
+            }
+        }
         match self.deadline.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
