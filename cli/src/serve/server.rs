@@ -888,3 +888,105 @@ fn now_utc() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        reason = "test code: a failed assumption is a failed test"
+    )]
+    use super::*;
+
+    #[test]
+    fn a_loopback_host_is_a_loopback_name_or_address_with_or_without_a_port() {
+        for host in [
+            "localhost",
+            "LocalHost:8080",
+            "127.0.0.1",
+            "127.255.0.9:1",
+            "[::1]",
+            "[::1]:65535",
+            "[0:0:0:0:0:0:0:1]:80",
+        ] {
+            assert!(loopback_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "localhost.",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "128.0.0.1",
+            "0.0.0.0",
+            "10.0.0.1:80",
+            "::1",
+            "[::2]",
+            "[::1]x",
+            "[::1]:",
+            "[::1]:123456",
+            "[::1",
+            "localhost:",
+            "localhost:80a",
+            "localhost:123456",
+            "127.0.0.1:80:80",
+        ] {
+            assert!(!loopback_host(host), "{host}");
+        }
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(n, v)| {
+                (
+                    header::HeaderName::from_static(n),
+                    HeaderValue::from_static(v),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn local_only_wants_a_loopback_host_its_own_origin_and_json() {
+        assert!(local_only(&headers(&[("host", "127.0.0.1:8080")])).is_ok());
+        assert!(
+            local_only(&headers(&[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080"),
+                ("content-type", "Application/JSON; charset=utf-8"),
+            ]))
+            .is_ok()
+        );
+        let refused = |pairs: &[(&'static str, &'static str)], says: &str| {
+            let error = local_only(&headers(pairs)).unwrap_err();
+            assert!(error.contains(says), "{error}");
+        };
+        refused(&[], "no Host");
+        refused(&[("host", "evil.example")], "Host \"evil.example\"");
+        refused(
+            &[
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:9090"),
+            ],
+            "Origin \"http://127.0.0.1:9090\"",
+        );
+        refused(&[("host", "localhost"), ("origin", "null")], "Origin");
+        refused(
+            &[("host", "localhost"), ("content-type", "text/plain")],
+            "Content-Type \"text/plain\"",
+        );
+        refused(
+            &[("host", "localhost"), ("content-type", "application/jsonx")],
+            "application/json",
+        );
+    }
+
+    #[test]
+    fn only_get_and_post_run_actions() {
+        assert!(runs_actions(&Method::GET));
+        assert!(runs_actions(&Method::POST));
+        for method in [Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+            assert!(!runs_actions(&method), "{method}");
+        }
+    }
+}
