@@ -717,7 +717,13 @@ fn only_get_and_post_run_an_action() {
             .unwrap();
         let mut reply = String::new();
         let _ = client.stream.read_to_string(&mut reply);
-        assert!(reply.starts_with("HTTP/1.1 404"), "{method}: {reply}");
+        assert!(reply.starts_with("HTTP/1.1 403"), "{method}: {reply}");
+        if method != "HEAD" {
+            assert!(
+                reply.contains(r#""Code":"UnsupportedHTTPMethod","Message":"This http method is not supported.""#),
+                "{method}: {reply}"
+            );
+        }
     }
     assert_eq!(instance_status(&server, "i-1", false), "Running");
     let reply = server.get("Action=StopInstance&InstanceId=i-1&Format=JSON");
@@ -876,6 +882,69 @@ fn stalled_and_chunked_uploads_are_cut() {
     let reply = client.read_reply();
     assert_eq!(reply.status, 413, "{}", reply.body);
     assert_eq!(code(&reply), "RequestTooLarge");
+}
+
+#[test]
+fn the_bodies_being_read_share_a_bounded_budget() {
+    let server = Server::start(&[
+        "--world",
+        WORLD,
+        "--max-body-bytes",
+        "4096",
+        "--max-body-memory",
+        "4096",
+        "--body-timeout-seconds",
+        "2",
+    ]);
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    // One stalled upload holds the whole budget...
+    let mut held = TcpStream::connect(&server.addr).unwrap();
+    held.write_all(
+        b"POST /?Format=JSON HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4000\r\n\r\nAction=",
+    )
+    .unwrap();
+    // ...so another request with a body is refused at once (once the
+    // first is being read),
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let refused = loop {
+        let reply = server.request("POST", "/?Format=JSON", &form, b"Action=DescribeDisks");
+        if reply.status != 200 {
+            break reply;
+        }
+        assert!(Instant::now() < deadline, "never refused");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(
+        (refused.status, code(&refused).as_str()),
+        (503, "ServiceUnavailable"),
+        "{}",
+        refused.body
+    );
+    // while one without a body is answered.
+    assert_eq!(server.get("Action=DescribeDisks&Format=JSON").status, 200);
+    // Cut at its timeout, the stalled upload gives its share back.
+    assert!(closed_within(&mut held, Duration::from_secs(6)));
+    let reply = server.request("POST", "/?Format=JSON", &form, b"Action=DescribeDisks");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // A budget smaller than one body is refused at start, saying why.
+    let out = Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--max-body-memory",
+            "1000",
+            "--max-body-bytes",
+            "2000",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--max-body-memory 1000: expected at least --max-body-bytes (2000)"),
+        "{stderr}"
+    );
 }
 
 // ---------------------------------------------------- shutdown and logs

@@ -100,6 +100,11 @@ pub struct LimitArgs {
     /// before it is read).
     #[arg(long, value_name = "BYTES", default_value_t = 2 << 20, value_parser = parse_body_bytes)]
     pub max_body_bytes: u64,
+    /// What the bodies being read may hold together (each counted by its
+    /// Content-Length from before it is read); past it, new requests with a
+    /// body get `ServiceUnavailable`. At least --max-body-bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20, value_parser = parse_body_bytes)]
+    pub max_body_memory: u64,
     /// What the signature nonces remembered may cost; when full of nonces
     /// that could still be replayed, new requests get `Throttling`.
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20, value_parser = parse_nonce_bytes)]
@@ -115,6 +120,7 @@ impl LimitArgs {
             idle_timeout: Duration::from_secs_f64(self.idle_timeout_seconds),
             body_timeout: Duration::from_secs_f64(self.body_timeout_seconds),
             max_body_bytes: size(self.max_body_bytes),
+            max_body_memory: size(self.max_body_memory),
             nonce_store_bytes: size(self.nonce_store_bytes),
             shutdown: Duration::from_secs_f64(self.shutdown_seconds),
         }
@@ -178,6 +184,12 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(limit) => limit,
         Err(message) => return fail(&message),
     };
+    if args.limits.max_body_memory < args.limits.max_body_bytes {
+        return fail(&format!(
+            "--max-body-memory {}: expected at least --max-body-bytes ({}), or no body that large could be read",
+            args.limits.max_body_memory, args.limits.max_body_bytes
+        ));
+    }
     let admin_token = match args
         .limits
         .admin_token

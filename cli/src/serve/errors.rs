@@ -31,6 +31,10 @@ pub enum ApiError {
     BodyTooLarge(usize),
     /// A body that did not arrive within `--body-timeout-seconds`.
     BodyTimeout,
+    /// A method other than `GET` or `POST`.
+    UnsupportedHttpMethod,
+    /// The bodies being read already hold `--max-body-memory`.
+    ServiceUnavailable,
     /// A signature check failed.
     Signature(SignatureError),
     /// The body could not be written (an id XML cannot carry).
@@ -93,6 +97,8 @@ impl ApiError {
             Self::Throttling => "Throttling",
             Self::BodyTooLarge(_) => "RequestTooLarge",
             Self::BodyTimeout => "RequestTimeout",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(_) | SignatureError::DoesNotMatchV3(_) => {
                     "SignatureDoesNotMatch"
@@ -116,7 +122,8 @@ impl ApiError {
     pub const fn status(&self) -> u16 {
         match self {
             Self::ActionNotFound | Self::InstanceNotFound => 404,
-            Self::IncorrectInstanceStatus => 403,
+            Self::IncorrectInstanceStatus | Self::UnsupportedHttpMethod => 403,
+            Self::ServiceUnavailable => 503,
             Self::BodyTooLarge(_) => 413,
             Self::BodyTimeout => 408,
             Self::Encode(_) | Self::Internal => 500,
@@ -148,6 +155,10 @@ impl ApiError {
                 format!("The request body is larger than the {limit} bytes the server accepts.")
             }
             Self::BodyTimeout => "The request body did not arrive in time.".to_owned(),
+            Self::UnsupportedHttpMethod => "This http method is not supported.".to_owned(),
+            Self::ServiceUnavailable => {
+                "The request has failed due to a temporary failure of the server.".to_owned()
+            }
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(signed) => format!(
                     "Specified signature is not matched with our calculation. server string to sign is:{signed}"

@@ -80,6 +80,11 @@ pub struct Limits {
     /// `--max-body-bytes`: a larger `Content-Length` is refused before
     /// anything is read; a body without one is cut there.
     pub max_body_bytes: usize,
+    /// `--max-body-memory`: what the bodies being read may hold together,
+    /// each counted by its `Content-Length` (or `max_body_bytes` without
+    /// one) from before its first byte is read; past it,
+    /// `ServiceUnavailable`.
+    pub max_body_memory: usize,
     /// `--nonce-store-bytes`: what the signature nonces remembered may
     /// cost.
     pub nonce_store_bytes: usize,
@@ -96,6 +101,7 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(30),
             max_body_bytes: 2 << 20,
+            max_body_memory: 64 << 20,
             nonce_store_bytes: super::signature::DEFAULT_NONCE_STORE_BYTES,
             shutdown: Duration::from_secs(10),
         }
@@ -136,6 +142,9 @@ struct App {
     nonces: Nonces,
     rate_limit: Option<RateLimit>,
     limits: Limits,
+    /// `--max-body-memory` in KiB, the bodies being read holding their
+    /// share.
+    body_budget: Arc<tokio::sync::Semaphore>,
 }
 
 /// The admin endpoints' prefix.
@@ -211,6 +220,9 @@ pub fn service(config: Config, scenario: Scenario) -> Result<Router, String> {
         nonces: Nonces::with_capacity(config.limits.nonce_store_bytes),
         rate_limit: config.rate_limit,
         limits: config.limits,
+        body_budget: Arc::new(tokio::sync::Semaphore::new(
+            kib(config.limits.max_body_memory).min(tokio::sync::Semaphore::MAX_PERMITS),
+        )),
     });
     Ok(router(app))
 }
@@ -527,8 +539,8 @@ async fn replace_world(
     headers: HeaderMap,
     body: Body,
 ) -> HttpResponse {
-    let body = match read_body(&app.limits, &headers, body).await {
-        Ok(body) => body,
+    let (body, _budget) = match read_body(&app, &headers, body).await {
+        Ok(read) => read,
         Err(e) => return admin_error(body_status(&e), &e.message()),
     };
     let text = match std::str::from_utf8(&body) {
@@ -595,10 +607,21 @@ fn body_status(error: &ApiError) -> StatusCode {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
+/// `bytes` in whole KiB, rounded up.
+fn kib(bytes: usize) -> usize {
+    bytes.div_ceil(1024)
+}
+
+/// A body read, and its share of `--max-body-memory` (held until the
+/// request is answered).
+type ReadBody = (Bytes, Option<tokio::sync::OwnedSemaphorePermit>);
+
 /// Reads a body of at most `--max-body-bytes` within
 /// `--body-timeout-seconds`: a larger `Content-Length` is refused before a
-/// byte is read, a body without one is cut at the limit.
-async fn read_body(limits: &Limits, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+/// byte is read, a body without one is cut at the limit; and only if the
+/// bodies being read leave room for it in `--max-body-memory`.
+async fn read_body(app: &App, headers: &HeaderMap, body: Body) -> Result<ReadBody, ApiError> {
+    let limits = &app.limits;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -606,13 +629,27 @@ async fn read_body(limits: &Limits, headers: &HeaderMap, body: Body) -> Result<B
     if declared.is_some_and(|n| n > u64::try_from(limits.max_body_bytes).unwrap_or(u64::MAX)) {
         return Err(ApiError::BodyTooLarge(limits.max_body_bytes));
     }
+    // At most max_body_bytes here, so it fits a usize.
+    let share = declared.map_or(limits.max_body_bytes, |n| {
+        usize::try_from(n).unwrap_or(usize::MAX)
+    });
+    let permit = if share == 0 {
+        None
+    } else {
+        let kib = u32::try_from(kib(share)).map_err(|_| ApiError::ServiceUnavailable)?;
+        Some(
+            Arc::clone(&app.body_budget)
+                .try_acquire_many_owned(kib)
+                .map_err(|_| ApiError::ServiceUnavailable)?,
+        )
+    };
     match tokio::time::timeout(
         limits.body_timeout,
         axum::body::to_bytes(body, limits.max_body_bytes),
     )
     .await
     {
-        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Ok(bytes)) => Ok((bytes, permit)),
         Ok(Err(_)) => Err(ApiError::BodyTooLarge(limits.max_body_bytes)),
         Err(_) => Err(ApiError::BodyTimeout),
     }
@@ -729,8 +766,10 @@ async fn admin_guard(State(app): State<Arc<App>>, request: Request, next: Next) 
             "the admin endpoints need an ACS3-HMAC-SHA256 signature (it covers the path) by one of the --access-key keys, or Authorization: Bearer followed by the --admin-token",
         );
     } else {
-        let bytes = match read_body(&app.limits, &parts.headers, body).await {
-            Ok(bytes) => bytes,
+        let bytes = match read_body(&app, &parts.headers, body).await {
+            // The share is given back here: the endpoint reads the body
+            // again (from memory) and takes its own.
+            Ok((bytes, _budget)) => bytes,
             Err(e) => return admin_error(body_status(&e), &e.message()),
         };
         let header_pairs: Vec<(&str, &str)> = parts
@@ -777,7 +816,7 @@ async fn admin_guard(State(app): State<Arc<App>>, request: Request, next: Next) 
 }
 
 /// The methods ECS's gateway runs an action for; any other is
-/// `InvalidAction.NotFound` ("please check your url and method").
+/// `UnsupportedHTTPMethod` (ECS's common error).
 fn runs_actions(method: &Method) -> bool {
     method == Method::GET || method == Method::POST
 }
@@ -793,13 +832,13 @@ async fn api(
     let now = app.clock.now();
     let request_id = new_request_id();
     let ids = Ids::new(&request_id);
-    let (body, mut refused) = if runs_actions(&method) {
-        match read_body(&app.limits, &headers, body).await {
-            Ok(body) => (body, None),
-            Err(e) => (Bytes::new(), Some(e)),
+    let ((body, _budget), mut refused) = if runs_actions(&method) {
+        match read_body(&app, &headers, body).await {
+            Ok(read) => (read, None),
+            Err(e) => ((Bytes::new(), None), Some(e)),
         }
     } else {
-        (Bytes::new(), Some(ApiError::ActionNotFound))
+        ((Bytes::new(), None), Some(ApiError::UnsupportedHttpMethod))
     };
     let header_pairs: Vec<(&str, &str)> = headers
         .iter()
