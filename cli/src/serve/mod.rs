@@ -6,9 +6,11 @@
 //! an argument, so tests move it by hand); [`handle`] answers each action
 //! from the store; [`verify`] (signatures) and [`RateLimit`] are the
 //! gateway's checks; [`run`] and [`service`] are the only parts that do
-//! I/O (tokio, axum). An emulator that has its own server can use the store
-//! and [`handle`] without them. docs/serve.md describes every action, flag
-//! and endpoint.
+//! I/O (tokio, hyper, axum; [`LogSink`] writes the log from its own
+//! thread), with the bounds of [`Limits`]. An emulator that has its own
+//! server can use the store and [`handle`] without them. docs/serve.md
+//! describes every action, flag and endpoint, and what bounds each threat
+//! ("Security").
 
 mod actions;
 mod errors;
