@@ -1096,3 +1096,45 @@ fn with_standard_error_closed_every_answer_is_whole() {
     let status = wait_exit(&mut child.0, Duration::from_secs(12)).expect("no exit");
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn lines_dropped_for_a_slow_standard_error_are_counted_and_said_at_exit() {
+    // Standard error not read until 5,000 lines were logged: past the
+    // pipe's 64 KiB and the queue's 4,096 lines, lines are dropped.
+    let (child, addr) = spawn(&[], Stdio::piped());
+    let mut child = Reap(child);
+    let mut stderr = child.0.stderr.take().unwrap();
+    let mut client = Client::connect(&addr);
+    for _ in 0..5000 {
+        let reply = client.send("GET", "/?Action=DescribeDisks&Format=JSON", &[], b"");
+        assert_eq!(reply.status, 200);
+    }
+    let (lines, read) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        let _ = lines.send(text);
+    });
+    // Once the queue has drained into the reader, the summary has room.
+    std::thread::sleep(Duration::from_millis(500));
+    kill_term(&child.0);
+    let status = wait_exit(&mut child.0, Duration::from_secs(12)).expect("no exit");
+    assert_eq!(status.code(), Some(0));
+    let text = read.recv_timeout(Duration::from_secs(10)).unwrap();
+    let last = text.lines().last().unwrap_or_default();
+    let dropped: u64 = last
+        .strip_prefix("reinit-disk: ")
+        .and_then(|rest| {
+            rest.strip_suffix(" log lines dropped (standard error was slow, full or closed)")
+        })
+        .unwrap_or_else(|| panic!("last line {last:?}"))
+        .parse()
+        .unwrap();
+    let logged = text.lines().filter(|l| l.contains(" request ")).count();
+    assert_eq!(
+        logged as u64 + dropped,
+        5000,
+        "{logged} logged, {dropped} dropped"
+    );
+    assert!(dropped > 0);
+}
