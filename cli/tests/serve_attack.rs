@@ -947,6 +947,140 @@ fn the_bodies_being_read_share_a_bounded_budget() {
     );
 }
 
+#[test]
+fn a_body_that_keeps_coming_outlives_the_idle_timeout_and_a_stalled_one_does_not() {
+    let server = Server::start(&[
+        "--world",
+        WORLD,
+        "--idle-timeout-seconds",
+        "2",
+        "--body-timeout-seconds",
+        "30",
+    ]);
+    // Four bytes 1.3 s apart: 5.2 s in all, never 2 s without a byte.
+    let mut client = server.connect();
+    client
+        .stream
+        .write_all(b"POST /?Action=DescribeDisks&Format=JSON HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4\r\n\r\n")
+        .unwrap();
+    for byte in b"a=bc" {
+        std::thread::sleep(Duration::from_millis(1300));
+        client.stream.write_all(&[*byte]).unwrap();
+    }
+    let reply = client.read_reply();
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // Three seconds without a byte: closed.
+    let mut stalled = TcpStream::connect(&server.addr).unwrap();
+    stalled
+        .write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\na")
+        .unwrap();
+    let started = Instant::now();
+    assert!(closed_within(&mut stalled, Duration::from_secs(6)));
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// A world of 100 disks, and `count` pipelined `DescribeDisks` of all of
+/// them (about 25 KB each) on one connection: what the server has to
+/// write.
+fn big_answers(server: &Server, count: usize) -> TcpStream {
+    let disks: Vec<serde_json::Value> = (0..100)
+        .map(|n| serde_json::json!({"DiskId": format!("d-{n:03}"), "Type": "data", "Category": "cloud_essd", "Status": "Available"}))
+        .collect();
+    let world = serde_json::json!({ "Disks": disks }).to_string();
+    let reply = server.request(
+        "PUT",
+        "/_reinit-disk/world",
+        &[("Content-Type", "application/json")],
+        world.as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    let one = "GET /?Action=DescribeDisks&Format=JSON&PageSize=100 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
+    stream.write_all(one.repeat(count).as_bytes()).unwrap();
+    stream
+}
+
+/// Reads `stream` until it ends, at most `chunk` bytes every `pause`
+/// (a slow reader), for at most `within`: the bytes read and whether it
+/// ended.
+fn read_slowly(
+    stream: &mut TcpStream,
+    chunk: usize,
+    pause: Duration,
+    within: Duration,
+) -> (usize, bool) {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let deadline = Instant::now() + within;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0;
+    while Instant::now() < deadline {
+        let mut this_round = 0;
+        while this_round < chunk {
+            let want = buf.len().min(chunk - this_round);
+            match stream.read(&mut buf[..want]) {
+                Ok(0) => return (total, true),
+                Ok(n) => {
+                    total += n;
+                    this_round += n;
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break;
+                }
+                Err(_) => return (total, true),
+            }
+        }
+        std::thread::sleep(pause);
+    }
+    (total, false)
+}
+
+#[test]
+fn answers_read_slowly_go_on_and_answers_not_read_are_cut_at_the_idle_timeout() {
+    let server = Server::start(&["--world", WORLD, "--idle-timeout-seconds", "1"]);
+    // About 30 MB: more than the loopback's buffers hold, so the server
+    // waits on the reader many times.
+    const COUNT: usize = 1200;
+    // Read steadily, 2 MiB every 200 ms: everything arrives.
+    let mut steady = big_answers(&server, COUNT);
+    let mut probe = server.connect();
+    let one = probe.send(
+        "GET",
+        "/?Action=DescribeDisks&Format=JSON&PageSize=100",
+        &[],
+        b"",
+    );
+    let expected = COUNT * one.body.len();
+    let (read, _) = read_slowly(
+        &mut steady,
+        1 << 20,
+        Duration::from_millis(200),
+        Duration::from_secs(30),
+    );
+    assert!(read > expected, "{read} bytes of more than {expected}");
+    // Not read for 3 s: the connection is closed, most of it unwritten.
+    let mut stopped = big_answers(&server, COUNT);
+    std::thread::sleep(Duration::from_secs(3));
+    let (read, ended) = read_slowly(
+        &mut stopped,
+        usize::MAX,
+        Duration::ZERO,
+        Duration::from_secs(10),
+    );
+    assert!(ended, "still open");
+    assert!(read < expected, "{read} bytes: all of it was written");
+}
+
 // ---------------------------------------------------- shutdown and logs
 
 fn spawn(args: &[&str], stderr: Stdio) -> (Child, String) {
