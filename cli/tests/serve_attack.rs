@@ -892,28 +892,34 @@ fn the_bodies_being_read_share_a_bounded_budget() {
         "--max-body-bytes",
         "4096",
         "--max-body-memory",
-        "4096",
+        "8192",
         "--body-timeout-seconds",
         "2",
     ]);
     let form = [("Content-Type", "application/x-www-form-urlencoded")];
-    // One stalled upload holds the whole budget...
-    let mut held = TcpStream::connect(&server.addr).unwrap();
-    held.write_all(
-        b"POST /?Format=JSON HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4000\r\n\r\nAction=",
-    )
-    .unwrap();
-    // ...so another request with a body is refused at once (once the
-    // first is being read),
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let refused = loop {
-        let reply = server.request("POST", "/?Format=JSON", &form, b"Action=DescribeDisks");
-        if reply.status != 200 {
-            break reply;
-        }
-        assert!(Instant::now() < deadline, "never refused");
-        std::thread::sleep(Duration::from_millis(20));
+    let stall = |length: usize| {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.write_all(
+            format!("POST /?Format=JSON HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {length}\r\n\r\nAction=")
+                .as_bytes(),
+        )
+        .unwrap();
+        s
     };
+    // Two stalled uploads of 4 KiB and 3 KiB both fit 8 KiB (each is
+    // being read: no answer yet)...
+    let mut held = vec![stall(4000), stall(3000)];
+    for s in &mut held {
+        s.set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let mut byte = [0u8; 1];
+        assert!(
+            matches!(s.read(&mut byte), Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+            "an upload within the budget was answered at once"
+        );
+    }
+    // ...so a third body of 2 KiB is refused at once,
+    let refused = server.request("POST", "/?Format=JSON", &form, &[b'a'; 2000]);
     assert_eq!(
         (refused.status, code(&refused).as_str()),
         (503, "ServiceUnavailable"),
@@ -922,10 +928,32 @@ fn the_bodies_being_read_share_a_bounded_budget() {
     );
     // while one without a body is answered.
     assert_eq!(server.get("Action=DescribeDisks&Format=JSON").status, 200);
-    // Cut at its timeout, the stalled upload gives its share back.
-    assert!(closed_within(&mut held, Duration::from_secs(6)));
-    let reply = server.request("POST", "/?Format=JSON", &form, b"Action=DescribeDisks");
+    // Cut at their timeout, the stalled uploads give their shares back.
+    for s in &mut held {
+        assert!(closed_within(s, Duration::from_secs(6)));
+    }
+    // A body of exactly --max-body-bytes is taken; one byte more is not,
+    // at the admin endpoints too.
+    let mut exact = b"Action=DescribeDisks&Format=JSON&Pad=".to_vec();
+    exact.resize(4096, b'x');
+    let reply = server.request("POST", "/?Format=JSON", &form, &exact);
     assert_eq!(reply.status, 200, "{}", reply.body);
+    exact.push(b'x');
+    let reply = server.request("POST", "/?Format=JSON", &form, &exact);
+    assert_eq!(code(&reply), "RequestTooLarge", "{}", reply.body);
+    let reply = server.request(
+        "PUT",
+        "/_reinit-disk/world",
+        &[("Content-Type", "application/json")],
+        &exact,
+    );
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    assert!(
+        reply.json()["Error"]
+            .as_str()
+            .unwrap()
+            .contains("4096 bytes")
+    );
     // A budget smaller than one body is refused at start, saying why.
     let out = Command::new(env!("CARGO_BIN_EXE_reinit-disk"))
         .args([
