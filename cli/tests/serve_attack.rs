@@ -1300,3 +1300,34 @@ fn lines_dropped_for_a_slow_standard_error_are_counted_and_said_at_exit() {
     );
     assert!(dropped > 0);
 }
+
+#[test]
+fn with_standard_error_read_every_line_is_written_and_nothing_said_dropped() {
+    let (child, addr) = spawn(&[], Stdio::piped());
+    let mut child = Reap(child);
+    let mut stderr = child.0.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut client = Client::connect(&addr);
+    for _ in 0..3 {
+        assert_eq!(
+            client
+                .send("GET", "/?Action=DescribeDisks&Format=JSON", &[], b"")
+                .status,
+            200
+        );
+    }
+    kill_term(&child.0);
+    let status = wait_exit(&mut child.0, Duration::from_secs(12)).expect("no exit");
+    assert_eq!(status.code(), Some(0));
+    let text = reader.join().unwrap();
+    assert_eq!(
+        text.lines().filter(|l| l.contains(" request ")).count(),
+        3,
+        "{text}"
+    );
+    assert!(!text.contains("dropped"), "{text}");
+}
