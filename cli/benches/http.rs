@@ -38,7 +38,7 @@ use axum::Router;
 use axum::http::header;
 use reinit_disk::scenario::Scenario;
 use reinit_disk_cli::serve::Timings;
-use reinit_disk_cli::serve::{AccessKeys, Config, LogFormat, service};
+use reinit_disk_cli::serve::{AccessKeys, Config, Limits, LogFormat, service};
 
 const CONNECTIONS: usize = 32;
 const REQUESTS: usize = 20_000;
@@ -134,10 +134,12 @@ fn main() {
         timings: Timings::default(),
         revision: None,
         access_keys: AccessKeys::default(),
+        admin_token: None,
         rate_limit: None,
         log_format: LogFormat::Text,
         manual_clock: false,
         state: None,
+        limits: Limits::default(),
     };
     let served = service(config, fleet()).unwrap();
     let hello = Router::new().fallback(|| async {

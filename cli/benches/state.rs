@@ -30,7 +30,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use reinit_disk::scenario::Scenario;
-use reinit_disk_cli::serve::{AccessKeys, Config, LogFormat, StateFile, Timings, service};
+use reinit_disk_cli::serve::{AccessKeys, Config, Limits, LogFormat, StateFile, Timings, service};
 
 const CONNECTIONS: usize = 32;
 const REQUESTS: usize = 8_000;
@@ -68,10 +68,12 @@ fn run(runtime: &tokio::runtime::Runtime, size: usize, state: Option<PathBuf>) -
         },
         revision: None,
         access_keys: AccessKeys::default(),
+        admin_token: None,
         rate_limit: None,
         log_format: LogFormat::Text,
         manual_clock: false,
         state: state.map(|path| StateFile { path, saved: None }),
+        limits: Limits::default(),
     };
     let served = service(config, world(size)).unwrap();
     let addr = runtime.block_on(async {

@@ -195,15 +195,16 @@ enum Command {
     /// change in time.
     /// Prints the bound address first, then one log line a request on
     /// standard error; stops on SIGINT or SIGTERM once the requests in
-    /// flight are answered (exit 0). docs/serve.md has the details.
+    /// flight are answered, within --shutdown-seconds (exit 0; a second
+    /// signal stops it at once). docs/serve.md has the details.
     #[command(after_help = "Examples:\n  \
         reinit-disk serve --world world.json --addr 127.0.0.1:8080\n  \
         reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n  \
         reinit-disk serve --world world.json --state state.json\n\n\
         Point an SDK at http://ADDRESS (protocol HTTP); the admin endpoints are under /_reinit-disk/ \
         (health, state, reset, world, clock). docs/serve.md describes every action and flag.\n\n\
-        Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered; 1 it cannot \
-        listen; 2 a flag, a world or a --state file it cannot use (with one line on standard error naming it).")]
+        Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered (at most \
+        --shutdown-seconds later; at once on a second signal); 1 it cannot listen; 2 a flag, a world or a --state file it cannot use (with one line on standard error naming it).")]
     Serve {
         /// The scenario file whose world (and policy) the server starts
         /// from; an empty world when absent.
@@ -242,6 +243,8 @@ enum Command {
         /// durable) and on shutdown, with the changes under way.
         #[arg(long, value_name = "FILE")]
         state: Option<PathBuf>,
+        #[command(flatten)]
+        limits: cli::serve::LimitArgs,
     },
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
@@ -393,6 +396,7 @@ fn main() -> ExitCode {
             log_format,
             manual_clock,
             state,
+            limits,
         } => cli::serve::run(&cli::serve::Args {
             world: world.as_deref(),
             addr,
@@ -403,6 +407,7 @@ fn main() -> ExitCode {
             log_format,
             manual_clock,
             state: state.as_deref(),
+            limits: &limits,
         }),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),

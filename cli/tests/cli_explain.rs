@@ -357,3 +357,38 @@ fn explain_all_of_an_accepted_request_is_the_plain_explanation() {
     assert_eq!(plain[2..], all[2..]);
     assert!(all.last().unwrap().starts_with("Decision: accepted (200)"));
 }
+
+/// Ids holding a terminal escape, a newline or a bidirectional override
+/// are written escaped (issue 21): no raw control character reaches the
+/// terminal, and no line is forged.
+#[test]
+fn explain_escapes_control_characters_from_the_input() {
+    let hostile = "d-\u{1b}[2J\u{9b}1m\nDecision: accepted\u{202e}";
+    let scenario = json!({
+        "Request": {"DiskId": hostile},
+        "Disks": [{"DiskId": hostile, "Type": "data", "Category": "cloud_essd", "Status": "Available"}],
+    });
+    for extra in [&[][..], &["--all"][..]] {
+        let mut args = vec!["explain"];
+        args.extend_from_slice(extra);
+        let out = run(&args, &scenario.to_string());
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !stdout.chars().any(|c| c.is_control() && c != '\n'),
+            "{stdout:?}"
+        );
+        assert!(!stdout.contains('\u{202e}'), "{stdout:?}");
+        assert!(
+            stdout.contains(r"d-\u{1b}[2J\u{9b}1m\u{a}Decision: accepted\u{202e}"),
+            "{stdout}"
+        );
+        assert_eq!(
+            stdout
+                .lines()
+                .filter(|l| l.starts_with("Decision:"))
+                .count(),
+            1,
+            "{stdout}"
+        );
+    }
+}

@@ -1804,3 +1804,25 @@ fn preflight_takes_an_unknown_facts_values_from_the_classes_the_checks_declare()
         );
     }
 }
+
+/// An id holding a terminal escape and a newline (from a Describe*
+/// response or the command line) reaches the text report escaped: it can
+/// neither colour the terminal nor forge a line (issue 21).
+#[test]
+fn preflight_text_escapes_control_characters_from_ids() {
+    let hostile = "d-1\u{1b}[31m\nForged: line";
+    let mut docs = world();
+    let mut disk = system_disk();
+    disk["DiskId"] = json!(hostile);
+    docs.disks = vec![disk];
+    let mut args: Vec<String> = ["preflight", "--disk-id", hostile]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    args.extend(docs.args());
+    let out = run_owned(&args);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("d-1\\u{1b}[31m\\u{a}Forged"), "{stdout}");
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(!stdout.lines().any(|l| l.starts_with("Forged")), "{stdout}");
+}

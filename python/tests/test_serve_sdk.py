@@ -19,6 +19,8 @@ from conftest import ROOT, cli_path
 
 KEY_ID = "LTAItestid"
 SECRET = "testsecret"
+# With keys, the admin endpoints need a signature or this token (docs/serve.md).
+ADMIN_TOKEN = "test-admin-token-0123456789"
 WORLD = ROOT / "examples" / "serve-world.json"
 SUITE = sorted(p for p in (ROOT / "tests" / "scenarios" / "2025-02-27").glob("*.json") if not p.name.endswith(".expected.json"))
 
@@ -28,7 +30,7 @@ class Server:
         path = cli_path()
         if path is None:
             pytest.fail("the reinit-disk binary is not built: run `cargo build`")
-        keys = ["--access-key", f"{KEY_ID}:{SECRET}"] if keys else []
+        keys = ["--access-key", f"{KEY_ID}:{SECRET}", "--admin-token", ADMIN_TOKEN] if keys else []
         self.proc = subprocess.Popen(
             [path, "serve", "--addr", "127.0.0.1:0", "--manual-clock", "--world", str(WORLD),
              *keys, *args],
@@ -38,7 +40,12 @@ class Server:
         assert self.addr.startswith("127.0.0.1:"), self.addr
 
     def admin(self, method, path, body=None):
-        request = urllib.request.Request(f"http://{self.addr}/_reinit-disk/{path}", data=body, method=method)
+        # JSON, with the token: what the admin guard takes with keys, and
+        # without them (a form type is refused as a browser's would be).
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"}
+        request = urllib.request.Request(
+            f"http://{self.addr}/_reinit-disk/{path}", data=body, method=method, headers=headers
+        )
         try:
             with urllib.request.urlopen(request, timeout=20) as response:
                 return response.status, json.loads(response.read())

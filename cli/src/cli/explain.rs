@@ -95,7 +95,10 @@ pub fn explain(scenario: &Scenario, colored: bool) -> String {
     let policy = &scenario.policy;
     let mut steps: Vec<(Verdict, String)> = Vec::new();
     let outcome = evaluate_traced(&request, scenario, policy, |step| {
-        steps.push((step.verdict, step.describe().to_string()));
+        steps.push((
+            step.verdict,
+            super::terminal_safe(step.describe().to_string()),
+        ));
     });
     let paint = |status: Status, text: &str| paint(colored, status, text);
 
@@ -181,7 +184,7 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
         if status == Status::Failed {
             decided = true;
         }
-        let described = step.describe().to_string();
+        let described = super::terminal_safe(step.describe().to_string());
         let facts_text = match (status, missing) {
             (Status::CouldNotRun, Some(missing)) => {
                 format!("{described} (needs {missing}, which the world does not have)")
@@ -243,7 +246,7 @@ fn describe_request(scenario: &Scenario) -> String {
             }
         })
         .collect();
-    params.join(", ")
+    super::terminal_safe(params.join(", "))
 }
 
 fn describe_accepted(target: &Target<'_>) -> String {
@@ -267,23 +270,23 @@ fn describe_accepted(target: &Target<'_>) -> String {
         Some(status) => format!("; then the instance is started: {status}"),
         None => String::new(),
     };
-    format!(
+    super::terminal_safe(format!(
         "accepted (200): disk {} on instance {} is reset to {to}, security hardening {hardening}{logon}; {} while it runs, then {}{instance}",
         target.disk_id,
         target.instance_id,
         transition.disk_during(),
         transition.disk_after()
-    )
+    ))
 }
 
 fn describe_rejected(rejection: &Rejection) -> String {
-    format!(
+    super::terminal_safe(format!(
         "rejected ({}) by check {}: {} \"{}\"",
         rejection.http_status(),
         rejection.check(),
         rejection.code(),
         rejection.message()
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -30,6 +30,29 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = reinit_disk::scenario::MAX_INPUT_BYTES;
 /// it was given), read by every command that reads a scenario.
 static MAX_INPUT_BYTES: AtomicU64 = AtomicU64::new(DEFAULT_MAX_INPUT_BYTES);
 
+/// `text` as a terminal may show it: every control character (C0 with
+/// the newline, DEL, C1 with its escape sequences) and every bidirectional
+/// override written `\u{..}`, so that an id from an input file can neither
+/// start a line, nor move the cursor, nor colour or reorder what follows.
+/// The colours a command paints itself are added after.
+pub fn terminal_safe(text: String) -> String {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return text;
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ =
+                std::fmt::Write::write_fmt(&mut safe, format_args!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
+}
+
 /// Sets the most bytes a scenario may have (`--max-input-bytes`).
 pub fn set_max_input_bytes(limit: u64) {
     MAX_INPUT_BYTES.store(limit, Ordering::Relaxed);

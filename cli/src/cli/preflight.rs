@@ -199,13 +199,13 @@ fn text(
         let _ = writeln!(
             out,
             "Preflight of disk {} (revision {revision}): every fact the rules read is known.",
-            args.disk_id
+            super::terminal_safe(args.disk_id.to_owned())
         );
     } else {
         let _ = writeln!(
             out,
             "Preflight of disk {} (revision {revision}): {unknown} {} the rules read {} unknown; {} situations decided, {} possible {}.",
-            args.disk_id,
+            super::terminal_safe(args.disk_id.to_owned()),
             plural(unknown, "fact", "facts"),
             if unknown == 1 { "is" } else { "are" },
             situation.count(),
@@ -219,7 +219,7 @@ fn text(
         let _ = writeln!(
             out,
             "Assumed (no Describe* response shows it): {}.",
-            situation.assumed.join("; ")
+            super::terminal_safe(situation.assumed.join("; "))
         );
     }
     if unknown == 0 {
@@ -231,7 +231,8 @@ fn text(
     );
     for u in &situation.unknowns {
         let values: Vec<&str> = u.values.iter().map(|c| c.label.as_str()).collect();
-        let _ = writeln!(out, "  - {} ({}): {}", u.fact, u.why, values.join(" | "));
+        let line = format!("  - {} ({}): {}", u.fact, u.why, values.join(" | "));
+        let _ = writeln!(out, "{}", super::terminal_safe(line));
     }
     let _ = writeln!(
         out,
@@ -253,7 +254,7 @@ fn text(
                 .iter()
                 .map(|(fact, value)| format!("{fact}: {value}"))
                 .collect();
-            format!("when {}", parts.join("; "))
+            super::terminal_safe(format!("when {}", parts.join("; ")))
         };
         let _ = writeln!(
             out,

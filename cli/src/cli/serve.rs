@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use reinit_disk::Revision;
 use reinit_disk::scenario::Scenario;
-use reinit_disk_cli::serve::{AccessKeys, Config, LogFormat, RateLimit, run as serve};
-use reinit_disk_cli::serve::{StateFile, Timings, save_state};
+use reinit_disk_cli::serve::{
+    AccessKeys, AdminToken, Config, Limits, LogFormat, RateLimit, StateFile, Timings, run as serve,
+    save_state,
+};
 
 use super::{fail, load_scenario};
 
@@ -29,6 +31,100 @@ pub fn parse_seconds(text: &str) -> Result<f64, String> {
         .ok()
         .filter(|s| s.is_finite() && (0.0..=MAX_SECONDS).contains(s))
         .ok_or_else(|| format!("expected seconds from 0 to {MAX_SECONDS} (for example 2 or 0.5)"))
+}
+
+/// `--*-timeout-seconds S`: more than 0, at most a day.
+pub fn parse_timeout(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= MAX_SECONDS)
+        .ok_or_else(|| {
+            format!(
+                "expected seconds more than 0 and at most {MAX_SECONDS} (for example 10 or 0.5)"
+            )
+        })
+}
+
+/// A whole number from `low` to `high`, said so when it is not.
+fn parse_count(text: &str, low: u64, high: u64) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| (low..=high).contains(n))
+        .ok_or_else(|| format!("expected a whole number from {low} to {high}"))
+}
+
+/// `--max-connections N`: 1 to 65536.
+pub fn parse_connections(text: &str) -> Result<u64, String> {
+    parse_count(text, 1, 65_536)
+}
+
+/// `--max-body-bytes N`: 1 to 1 GiB.
+pub fn parse_body_bytes(text: &str) -> Result<u64, String> {
+    parse_count(text, 1, 1 << 30)
+}
+
+/// `--nonce-store-bytes N`: 4 KiB to 64 GiB.
+pub fn parse_nonce_bytes(text: &str) -> Result<u64, String> {
+    parse_count(text, 4096, 1 << 36)
+}
+
+/// The bounds of `serve` (docs/serve.md, "Security").
+#[derive(Debug, clap::Args)]
+pub struct LimitArgs {
+    /// A bearer token for the admin endpoints (`Authorization: Bearer
+    /// TOKEN`), 16 to 256 visible ASCII characters; with it or an
+    /// `--access-key`, every admin endpoint but health needs it or a
+    /// signature.
+    #[arg(long, value_name = "TOKEN")]
+    pub admin_token: Option<String>,
+    /// How long a shutdown waits for the requests in flight before it
+    /// closes them and exits (0 to 86400).
+    #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub shutdown_seconds: f64,
+    /// How long a request's headers may take to arrive (and a kept-alive
+    /// connection may wait for its next request).
+    #[arg(long, value_name = "S", default_value_t = 10.0, value_parser = parse_timeout)]
+    pub header_timeout_seconds: f64,
+    /// How long a connection may go with no byte moving either way while
+    /// a request or its answer is under way.
+    #[arg(long, value_name = "S", default_value_t = 30.0, value_parser = parse_timeout)]
+    pub idle_timeout_seconds: f64,
+    /// How long a request's whole body may take to arrive.
+    #[arg(long, value_name = "S", default_value_t = 30.0, value_parser = parse_timeout)]
+    pub body_timeout_seconds: f64,
+    /// The most connections open at once; past it, a new one is closed as
+    /// accepted.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = parse_connections)]
+    pub max_connections: u64,
+    /// The largest request body taken (a larger Content-Length is refused
+    /// before it is read).
+    #[arg(long, value_name = "BYTES", default_value_t = 2 << 20, value_parser = parse_body_bytes)]
+    pub max_body_bytes: u64,
+    /// What the bodies being read may hold together (each counted by its
+    /// Content-Length from before it is read); past it, new requests with a
+    /// body get `ServiceUnavailable`. At least --max-body-bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20, value_parser = parse_body_bytes)]
+    pub max_body_memory: u64,
+    /// What the signature nonces remembered may cost; when full of nonces
+    /// that could still be replayed, new requests get `Throttling`.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20, value_parser = parse_nonce_bytes)]
+    pub nonce_store_bytes: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Limits {
+            max_connections: size(self.max_connections),
+            header_timeout: Duration::from_secs_f64(self.header_timeout_seconds),
+            idle_timeout: Duration::from_secs_f64(self.idle_timeout_seconds),
+            body_timeout: Duration::from_secs_f64(self.body_timeout_seconds),
+            max_body_bytes: size(self.max_body_bytes),
+            max_body_memory: size(self.max_body_memory),
+            nonce_store_bytes: size(self.nonce_store_bytes),
+            shutdown: Duration::from_secs_f64(self.shutdown_seconds),
+        }
+    }
 }
 
 /// `--addr HOST:PORT`: an address (`127.0.0.1:8080`, `[::1]:0`), or a host
@@ -68,6 +164,8 @@ pub struct Args<'a> {
     pub manual_clock: bool,
     /// `--state`.
     pub state: Option<&'a Path>,
+    /// The bounds and `--admin-token`.
+    pub limits: &'a LimitArgs,
 }
 
 /// Runs the server: exit 0 after a shutdown signal, 2 for a flag, a
@@ -96,6 +194,22 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(limit) => limit,
         Err(message) => return fail(&message),
     };
+    if args.limits.max_body_memory < args.limits.max_body_bytes {
+        return fail(&format!(
+            "--max-body-memory {}: expected at least --max-body-bytes ({}), or no body that large could be read",
+            args.limits.max_body_memory, args.limits.max_body_bytes
+        ));
+    }
+    let admin_token = match args
+        .limits
+        .admin_token
+        .as_deref()
+        .map(AdminToken::parse)
+        .transpose()
+    {
+        Ok(token) => token,
+        Err(message) => return fail(&message),
+    };
     let [reinit, start, stop] = args.seconds.map(Duration::from_secs_f64);
     let config = Config {
         addr: args.addr,
@@ -106,6 +220,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         },
         revision: args.revision,
         access_keys,
+        admin_token,
         rate_limit,
         log_format: match args.log_format {
             LogFormatArg::Text => LogFormat::Text,
@@ -113,6 +228,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         },
         manual_clock: args.manual_clock,
         state,
+        limits: args.limits.limits(),
     };
     match serve(config, scenario) {
         Ok(()) => ExitCode::SUCCESS,

@@ -47,6 +47,15 @@ pub enum ApiError {
     InvalidInstanceStatus,
     /// Past `--rate-limit`.
     Throttling,
+    /// A `Content-Length`, or a body as it arrives, over `--max-body-bytes`
+    /// (the limit).
+    BodyTooLarge(usize),
+    /// A body that did not arrive within `--body-timeout-seconds`.
+    BodyTimeout,
+    /// A method other than `GET` or `POST`.
+    UnsupportedHttpMethod,
+    /// The bodies being read already hold `--max-body-memory`.
+    ServiceUnavailable,
     /// A signature check failed.
     Signature(SignatureError),
     /// The body could not be written (an id XML cannot carry).
@@ -84,6 +93,13 @@ pub enum SignatureError {
     /// A signature method or version the server does not know (the
     /// parameter).
     UnsupportedMethod(&'static str),
+    /// A nonce longer than the server remembers
+    /// (`signature::MAX_NONCE_BYTES`).
+    NonceTooLong,
+    /// The nonce store is full of nonces that could still be replayed
+    /// (`--nonce-store-bytes`): refused, as throttled, rather than forget
+    /// one.
+    NonceStoreFull,
 }
 
 impl ApiError {
@@ -110,6 +126,10 @@ impl ApiError {
             Self::InvalidDiskStatus => "InvalidStatus.ValueNotSupported",
             Self::InvalidInstanceStatus => "InvalidStatus.NotFound",
             Self::Throttling => "Throttling",
+            Self::BodyTooLarge(_) => "RequestTooLarge",
+            Self::BodyTimeout => "RequestTimeout",
+            Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
+            Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(_) | SignatureError::DoesNotMatchV3(_) => {
                     "SignatureDoesNotMatch"
@@ -122,6 +142,8 @@ impl ApiError {
                 SignatureError::TimestampExpired => "InvalidTimeStamp.Expired",
                 SignatureError::TimestampMalformed => "InvalidTimeStamp.Format",
                 SignatureError::UnsupportedMethod(_) => "InvalidParamater",
+                SignatureError::NonceTooLong => "InvalidParameter",
+                SignatureError::NonceStoreFull => "Throttling",
             },
             Self::Encode(_) | Self::Internal => "InternalError",
         }
@@ -134,7 +156,11 @@ impl ApiError {
             Self::IncorrectInstanceStatus
             | Self::DiskError
             | Self::InstanceLockedForSecurity
-            | Self::TooManyDiskIds => 403,
+            | Self::TooManyDiskIds
+            | Self::UnsupportedHttpMethod => 403,
+            Self::ServiceUnavailable => 503,
+            Self::BodyTooLarge(_) => 413,
+            Self::BodyTimeout => 408,
             Self::Encode(_) | Self::Internal => 500,
             _ => 400,
         }
@@ -178,6 +204,14 @@ impl ApiError {
             Self::InvalidDiskStatus => "The specified disk status is not supported.".to_owned(),
             Self::InvalidInstanceStatus => "The specified Status is not found".to_owned(),
             Self::Throttling => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
+            Self::BodyTooLarge(limit) => {
+                format!("The request body is larger than the {limit} bytes the server accepts.")
+            }
+            Self::BodyTimeout => "The request body did not arrive in time.".to_owned(),
+            Self::UnsupportedHttpMethod => "This http method is not supported.".to_owned(),
+            Self::ServiceUnavailable => {
+                "The request has failed due to a temporary failure of the server.".to_owned()
+            }
             Self::Signature(e) => match e {
                 SignatureError::DoesNotMatchV1(signed) => format!(
                     "Specified signature is not matched with our calculation. server string to sign is:{signed}"
@@ -205,6 +239,10 @@ impl ApiError {
                 SignatureError::UnsupportedMethod(name) => {
                     format!("The specified parameter \u{201c}{name}\u{201d} is not valid.")
                 }
+                SignatureError::NonceTooLong => {
+                    "The specified parameter \"SignatureNonce\" is not valid.".to_owned()
+                }
+                SignatureError::NonceStoreFull => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
             },
             Self::Encode(_) | Self::Internal => "The request processing has failed due to some unknown error, exception or failure.".to_owned(),
         }

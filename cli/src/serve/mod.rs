@@ -6,14 +6,17 @@
 //! an argument, so tests move it by hand); [`handle`] answers each action
 //! from the store; [`verify`] (signatures) and [`RateLimit`] are the
 //! gateway's checks; [`run`] and [`service`] are the only parts that do
-//! I/O (tokio, axum). An emulator that has its own server can use the store
-//! and [`handle`] without them. docs/serve.md describes every action, flag
-//! and endpoint.
+//! I/O (tokio, hyper, axum; [`LogSink`] writes the log from its own
+//! thread), with the bounds of [`Limits`]. An emulator that has its own
+//! server can use the store and [`handle`] without them. docs/serve.md
+//! describes every action, flag and endpoint, and what bounds each threat
+//! ("Security").
 
 mod actions;
 mod admin;
 mod describe;
 mod errors;
+mod log;
 mod persist;
 mod rate;
 mod server;
@@ -25,8 +28,12 @@ pub use actions::{
     error_response, handle, instance_document,
 };
 pub use errors::{ApiError, SignatureError};
+pub use log::{Clean, LogSink};
 pub use persist::{StateFile, save as save_state};
-pub use rate::RateLimit;
-pub use server::{Clock, Config, LogFormat, run, service};
-pub use signature::{AccessKeys, MAX_SKEW_SECONDS, Nonces, verify};
+pub use rate::{MAX_RATE_LIMIT, RateLimit};
+pub use server::{Clock, Config, Limits, LogFormat, run, service};
+pub use signature::{
+    AccessKeys, AdminToken, DEFAULT_NONCE_STORE_BYTES, MAX_NONCE_BYTES, MAX_SKEW_SECONDS,
+    NONCE_OVERHEAD_BYTES, Nonces, REQUIRED_SIGNED_HEADERS, verify,
+};
 pub use store::{PatchError, RecordKind, Store, Timings, Tokens};
