@@ -816,3 +816,91 @@ fn a_scheduled_change_is_written_in_ecs_spellings_and_read_back() {
             .is_err()
     );
 }
+
+/// What a begun re-init schedules: the disk settling after the re-init's
+/// wait, and, with `AutoStartInstance`, the instance's start after it.
+#[test]
+fn a_reinit_schedules_the_disk_settling_and_with_auto_start_the_start() {
+    use reinit_disk::revision::V2025_02_27;
+    use reinit_disk::{Scheduled, Wait, WorldStatus};
+    let policy = Policy::new(&V2025_02_27);
+    let settle = (
+        Wait::Reinit,
+        Scheduled::Disk {
+            id: "d-sys".into(),
+            expects: DiskStatus::ReIniting,
+            then: DiskStatus::InUse,
+        },
+    );
+    let mut w = world();
+    assert!(!w.has_disk_reiniting("i-1"));
+    let plain = w.begin_reinit(&Request::new("d-sys"), &policy).unwrap();
+    assert!(w.has_disk_reiniting("i-1"));
+    assert_eq!(
+        Scheduled::after_reinit(&plain.as_target().transition()),
+        [settle.clone()]
+    );
+    let mut w = world();
+    let request = Request {
+        auto_start_instance: Some("true"),
+        ..Request::new("d-sys")
+    };
+    let starting = w.begin_reinit(&request, &policy).unwrap();
+    assert_eq!(
+        Scheduled::after_reinit(&starting.as_target().transition()),
+        [
+            settle,
+            (Wait::Reinit, Scheduled::AutoStart { id: "i-1".into() })
+        ]
+    );
+}
+
+#[test]
+fn a_scheduled_change_names_the_disk_or_the_instance_it_is_to() {
+    use reinit_disk::Scheduled;
+    let disk = Scheduled::Disk {
+        id: "d-1".into(),
+        expects: DiskStatus::ReIniting,
+        then: DiskStatus::InUse,
+    };
+    let instance = Scheduled::Instance {
+        id: "i-1".into(),
+        expects: InstanceStatus::Stopping,
+        then: InstanceStatus::Stopped,
+    };
+    let auto = Scheduled::AutoStart { id: "i-2".into() };
+    assert_eq!((disk.disk_id(), disk.instance_id()), (Some("d-1"), None));
+    assert_eq!(
+        (instance.disk_id(), instance.instance_id()),
+        (None, Some("i-1"))
+    );
+    assert_eq!((auto.disk_id(), auto.instance_id()), (None, Some("i-2")));
+}
+
+/// `StoppedMode` as `DescribeInstances` shows it: the mode an instance was
+/// stopped with (`KeepCharging` when none was given) while it is stopping
+/// or stopped, `Not-applicable` otherwise; kept by the in-memory world.
+#[test]
+fn the_stopped_mode_is_kept_and_shown_only_while_stopping_or_stopped() {
+    use reinit_disk::model::StoppedMode;
+    let mut w = world();
+    let shown = |w: &InMemoryWorld| w.instance_record("i-1").unwrap().stopped_mode_shown();
+    assert_eq!(shown(&w), "KeepCharging");
+    w.set_stopped_mode("i-1", StoppedMode::StopCharging)
+        .unwrap();
+    assert_eq!(
+        w.instance_record("i-1").unwrap().stopped_mode,
+        Some(StoppedMode::StopCharging)
+    );
+    assert_eq!(shown(&w), "StopCharging");
+    w.set_instance_status("i-1", InstanceStatus::Stopping)
+        .unwrap();
+    assert_eq!(shown(&w), "StopCharging");
+    w.set_instance_status("i-1", InstanceStatus::Running)
+        .unwrap();
+    assert_eq!(shown(&w), "Not-applicable");
+    assert!(
+        w.set_stopped_mode("i-9", StoppedMode::KeepCharging)
+            .is_err()
+    );
+}
