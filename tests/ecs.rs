@@ -665,3 +665,141 @@ fn a_negative_number_and_a_map_in_a_document() {
     let map: BTreeMap<String, i64> = BTreeMap::new();
     assert!(to_document(&map).is_err(), "a map's keys are not names");
 }
+
+/// The sizes, IOPS and throughput docs/ecs.md gives each category, pinned
+/// where the formulas differ (a small disk and one past the cap).
+#[test]
+fn each_category_has_its_own_documented_size_iops_and_throughput() {
+    use reinit_disk::model::DiskType;
+    let cases = [
+        // category, data size, system size, IOPS at 20 GiB, at 10 TiB,
+        // throughput at 20 GiB, at 10 TiB.
+        (DiskCategory::CloudEssd, 20, 20, 2800, 50_000, 130, 350),
+        (DiskCategory::CloudSsd, 20, 20, 2400, 25_000, 130, 300),
+        (DiskCategory::CloudEfficiency, 20, 20, 1960, 5000, 102, 140),
+        (DiskCategory::CloudEssdEntry, 10, 20, 1960, 6000, 102, 150),
+        (DiskCategory::Cloud, 5, 20, 0, 0, 0, 0),
+    ];
+    for (category, data, system, iops, iops_max, mbps, mbps_max) in cases {
+        assert_eq!(ecs::disk_size(category, DiskType::Data), data, "{category}");
+        assert_eq!(
+            ecs::disk_size(category, DiskType::System),
+            system,
+            "{category}"
+        );
+        assert_eq!(ecs::disk_iops(category, 20), iops, "{category}");
+        assert_eq!(ecs::disk_iops(category, 10_240), iops_max, "{category}");
+        assert_eq!(ecs::disk_throughput(category, 20), mbps, "{category}");
+        assert_eq!(
+            ecs::disk_throughput(category, 10_240),
+            mbps_max,
+            "{category}"
+        );
+    }
+}
+
+/// A store that places disks itself: the system disk is `/dev/xvda`
+/// wherever it stands, data disks take `/dev/xvdb`.. in order.
+#[test]
+fn device_among_names_data_disks_in_order_whatever_the_system_disks_place() {
+    let world = sample_world();
+    // i-bp1first's disks in the world's order: d-data1, d-system, d-data2.
+    let device = |id| ecs::device_among(world.disks_of("i-bp1first"), id);
+    assert_eq!(device("d-data1").as_deref(), Some("/dev/xvdb"));
+    assert_eq!(device("d-system").as_deref(), Some("/dev/xvda"));
+    assert_eq!(device("d-data2").as_deref(), Some("/dev/xvdc"));
+    assert_eq!(device("d-loose"), None);
+}
+
+/// Facts the full record derives from the world's: the serial number from
+/// the id, `MountInstances` only for an attached multi-attach disk, `PL1`
+/// only for ESSD, the cores from the vCPUs.
+#[test]
+fn derived_fields_follow_their_facts() {
+    let world = sample_world();
+    let defaults = Defaults::default();
+    let describer = Describer::new(&world, &defaults);
+    let disk = |id: &str| describer.disk(world.disk_record(id).unwrap());
+    assert_eq!(disk("d-multi").serial_number.as_deref(), Some("multi"));
+    let mounts = |id: &str| {
+        disk(id)
+            .mount_instances
+            .map(|m| m.mount_instance.len())
+            .unwrap_or_default()
+    };
+    assert_eq!(mounts("d-multi"), 1, "attached and multi-attach");
+    assert_eq!(mounts("d-data1"), 0, "attached, not multi-attach");
+    let mut loose_multi = world.disk_record("d-loose").unwrap().clone();
+    loose_multi.multi_attach = MultiAttach::Enabled;
+    let loose = describer.disk(&loose_multi);
+    assert_eq!(
+        loose
+            .mount_instances
+            .map(|m| m.mount_instance.len())
+            .unwrap_or_default(),
+        0,
+        "multi-attach, attached to nothing"
+    );
+    assert_eq!(disk("d-data1").performance_level.as_deref(), Some("PL1"));
+    assert_eq!(disk("d-system").performance_level.as_deref(), Some(""));
+    let instance = describer.instance(world.instance_record("i-bp1first").unwrap());
+    assert_eq!(instance.host_name.as_deref(), Some("iZbp1firstZ"));
+    assert_eq!(
+        instance.cpu_options.and_then(|c| c.core_count),
+        Some(defaults.cpu / 2)
+    );
+}
+
+/// What a world holds that is not a default reads back: an image's owner
+/// and non-root login, a snapshot's creation time, a stopped instance's
+/// `StopCharging`; a key on an unencrypted disk is refused.
+#[test]
+fn facts_that_are_not_defaults_read_back_and_a_key_without_encryption_is_refused() {
+    use reinit_disk::model::{CreationTime, ImageOwnerAlias, StoppedMode};
+    let world = sample_world();
+    let defaults = Defaults::default();
+    let describer = Describer::new(&world, &defaults);
+    let image = Image {
+        id: "m-2".into(),
+        image_owner_alias: ImageOwnerAlias::Marketplace,
+        login_as_non_root_supported: true,
+        ..Image::default()
+    };
+    assert_eq!(
+        describer.image(&image).unwrap().to_model().unwrap().record,
+        image
+    );
+    let snapshot = Snapshot {
+        id: "s-2".into(),
+        creation_time: "2012-06-01T00:00:00Z".parse::<CreationTime>().unwrap(),
+        ..Snapshot::default()
+    };
+    assert_eq!(
+        describer
+            .snapshot(&snapshot)
+            .unwrap()
+            .to_model()
+            .unwrap()
+            .record,
+        snapshot
+    );
+    let stopped = Instance {
+        id: "i-3".into(),
+        status: InstanceStatus::Stopped,
+        stopped_mode: Some(StoppedMode::StopCharging),
+        ..Instance::default()
+    };
+    assert_eq!(
+        describer
+            .instance(&stopped)
+            .to_model()
+            .unwrap()
+            .record
+            .stopped_mode,
+        Some(StoppedMode::StopCharging)
+    );
+    let mut keyed = describer.disk(world.disk_record("d-data2").unwrap());
+    keyed.encrypted = Some(false);
+    let refused = keyed.to_model(None).unwrap_err();
+    assert!(refused.to_string().contains("KMS"), "{refused}");
+}
