@@ -709,6 +709,29 @@ fn device_among_names_data_disks_in_order_whatever_the_system_disks_place() {
     assert_eq!(device("d-system").as_deref(), Some("/dev/xvda"));
     assert_eq!(device("d-data2").as_deref(), Some("/dev/xvdc"));
     assert_eq!(device("d-loose"), None);
+    // Two data disks in a row, then the system disk.
+    let data = |id: &str| Disk {
+        id: id.into(),
+        source: DiskSource::Empty,
+        ..Disk::default()
+    };
+    let system = Disk {
+        id: "d-c".into(),
+        source: DiskSource::Image {
+            image_id: "m-1".into(),
+            snapshot_id: None,
+        },
+        ..Disk::default()
+    };
+    let disks = [data("d-a"), data("d-b"), system];
+    assert_eq!(
+        ecs::device_among(&disks, "d-b").as_deref(),
+        Some("/dev/xvdc")
+    );
+    assert_eq!(
+        ecs::device_among(&disks, "d-c").as_deref(),
+        Some("/dev/xvda")
+    );
 }
 
 /// Facts the full record derives from the world's: the serial number from
