@@ -838,7 +838,7 @@ fn a_reinit_schedules_the_disk_settling_and_with_auto_start_the_start() {
     assert!(w.has_disk_reiniting("i-1"));
     assert_eq!(
         Scheduled::after_reinit(&plain.as_target().transition()),
-        [settle.clone()]
+        std::slice::from_ref(&settle)
     );
     let mut w = world();
     let request = Request {
