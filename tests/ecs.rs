@@ -774,7 +774,7 @@ fn derived_fields_follow_their_facts() {
 }
 
 /// What a world holds that is not a default reads back: an image's owner
-/// and non-root login, a snapshot's creation time, a stopped instance's
+/// and its lack of non-root login, a snapshot's creation time, a stopped instance's
 /// `StopCharging`; a key on an unencrypted disk is refused.
 #[test]
 fn facts_that_are_not_defaults_read_back_and_a_key_without_encryption_is_refused() {
@@ -785,7 +785,8 @@ fn facts_that_are_not_defaults_read_back_and_a_key_without_encryption_is_refused
     let image = Image {
         id: "m-2".into(),
         image_owner_alias: ImageOwnerAlias::Marketplace,
-        login_as_non_root_supported: true,
+        // The default is `true`: an image that does not support it.
+        login_as_non_root_supported: false,
         ..Image::default()
     };
     assert_eq!(
