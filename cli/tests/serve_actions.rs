@@ -923,3 +923,22 @@ fn a_patch_that_names_a_field_twice_is_refused_and_changes_nothing() {
     let (_, listed) = get(&server, "Action=DescribeDisks&DiskIds=%5B%22d-sys-2%22%5D");
     assert_eq!(listed["Disks"]["Disk"][0]["Status"], json!("In_use"));
 }
+
+#[test]
+fn a_patch_over_the_body_limit_is_refused_before_it_is_read() {
+    let server = Server::start(&["--world", WORLD, "--max-body-bytes", "1024"]);
+    let big = format!(r#"{{"Status": "In_use", "Pad": "{}"}}"#, "x".repeat(2048));
+    let (status, reply) = patch(&server, "/_reinit-disk/disks/d-sys-2", &big);
+    assert_eq!(status, 413, "{reply}");
+    assert!(
+        reply["Error"].as_str().unwrap_or_default().contains("1024"),
+        "{reply}"
+    );
+    // Within the limit, answered as before.
+    let (status, reply) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"OperationLocks": []}"#,
+    );
+    assert_eq!(status, 200, "{reply}");
+}

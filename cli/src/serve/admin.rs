@@ -5,13 +5,13 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response as HttpResponse;
 
 use super::actions::ACTIONS;
-use super::server::{App, json_response};
+use super::server::{App, admin_error, body_status, json_response, read_body};
 use super::store::{PatchError, RecordKind};
 
 /// `GET /_reinit-disk/health`: `{"Status":"ok","Version":..,"Revision":..,
@@ -42,13 +42,20 @@ pub(super) async fn health(State(app): State<Arc<App>>) -> HttpResponse {
 pub(super) async fn patch_record(
     State(app): State<Arc<App>>,
     Path((kind, id)): Path<(String, String)>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> HttpResponse {
     let Some(kind) = RecordKind::from_path(&kind) else {
         return json_response(
             StatusCode::NOT_FOUND,
             &serde_json::json!({"Error": "records are disks, instances, images, snapshots, key-pairs or kms-keys"}),
         );
+    };
+    // The body within `--max-body-bytes` and the shared body budget, as
+    // every body the server reads.
+    let (body, _budget) = match read_body(&app, &headers, body).await {
+        Ok(read) => read,
+        Err(e) => return admin_error(body_status(&e), &e.message()),
     };
     let patch = match serde_json::from_slice::<Unique>(&body) {
         Ok(Unique(patch)) => patch,

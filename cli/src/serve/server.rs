@@ -598,11 +598,11 @@ async fn admin_not_found(uri: Uri) -> HttpResponse {
     )
 }
 
-fn admin_error(status: StatusCode, message: &str) -> HttpResponse {
+pub(super) fn admin_error(status: StatusCode, message: &str) -> HttpResponse {
     json_response(status, &serde_json::json!({"Error": message}))
 }
 
-fn body_status(error: &ApiError) -> StatusCode {
+pub(super) fn body_status(error: &ApiError) -> StatusCode {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
@@ -613,13 +613,17 @@ fn kib(bytes: usize) -> usize {
 
 /// A body read, and its share of `--max-body-memory` (held until the
 /// request is answered).
-type ReadBody = (Bytes, Option<tokio::sync::OwnedSemaphorePermit>);
+pub(super) type ReadBody = (Bytes, Option<tokio::sync::OwnedSemaphorePermit>);
 
 /// Reads a body of at most `--max-body-bytes` within
 /// `--body-timeout-seconds`: a larger `Content-Length` is refused before a
 /// byte is read, a body without one is cut at the limit; and only if the
 /// bodies being read leave room for it in `--max-body-memory`.
-async fn read_body(app: &App, headers: &HeaderMap, body: Body) -> Result<ReadBody, ApiError> {
+pub(super) async fn read_body(
+    app: &App,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<ReadBody, ApiError> {
     let limits = &app.limits;
     let declared = headers
         .get(header::CONTENT_LENGTH)
