@@ -313,3 +313,128 @@ fn reason_phrases_are_rfc_9110s() {
         assert_eq!(reason_phrase(status), phrase, "{status}");
     }
 }
+
+/// `to_document` writes every serde shape a record can hold as its
+/// document (numbers of every width, a negative one as signed, floats,
+/// characters, unit variants as their names, newtypes as their content,
+/// tuples as lists, `None` fields left out), and refuses the shapes a
+/// response cannot carry, naming them.
+#[test]
+fn every_serde_shape_becomes_its_document_or_a_named_refusal() {
+    use reinit_disk::wire::{Document, EncodeError, to_document};
+
+    #[derive(serde::Serialize)]
+    enum Kind {
+        Plain,
+        Tagged(u8),
+        Pair(u8, u8),
+        Named { n: u8 },
+    }
+    #[derive(serde::Serialize)]
+    struct Wrapper(u16);
+    #[derive(serde::Serialize)]
+    struct Couple(u8, i8);
+    #[derive(serde::Serialize)]
+    struct Unit;
+    #[derive(serde::Serialize)]
+    struct All {
+        a: i8,
+        b: i16,
+        c: i32,
+        d: u8,
+        e: u16,
+        f: u32,
+        g: f32,
+        h: char,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        i: Option<u8>,
+        j: Option<u8>,
+        k: Kind,
+        l: Wrapper,
+        m: (u8, bool),
+        n: Couple,
+    }
+    let doc = to_document(&All {
+        a: -1,
+        b: 2,
+        c: -3,
+        d: 4,
+        e: 5,
+        f: 6,
+        g: 0.5,
+        h: 'x',
+        i: None,
+        j: Some(7),
+        k: Kind::Plain,
+        l: Wrapper(8),
+        m: (9, true),
+        n: Couple(10, -11),
+    })
+    .unwrap();
+    assert_eq!(
+        doc,
+        Document::Object(vec![
+            ("a", Document::Signed(-1)),
+            ("b", Document::Number(2)),
+            ("c", Document::Signed(-3)),
+            ("d", Document::Number(4)),
+            ("e", Document::Number(5)),
+            ("f", Document::Number(6)),
+            ("g", Document::Float(0.5)),
+            ("h", Document::Text("x".into())),
+            ("j", Document::Number(7)),
+            ("k", Document::Text("Plain".into())),
+            ("l", Document::Number(8)),
+            (
+                "m",
+                Document::List(vec![Document::Number(9), Document::Bool(true)])
+            ),
+            (
+                "n",
+                Document::List(vec![Document::Number(10), Document::Signed(-11)])
+            ),
+        ])
+    );
+    let refused = |e: EncodeError| e.to_string();
+    for (what, error) in [
+        (
+            "an enum variant with data",
+            to_document(&Kind::Tagged(1)).unwrap_err(),
+        ),
+        (
+            "an enum variant with data",
+            to_document(&Kind::Pair(1, 2)).unwrap_err(),
+        ),
+        (
+            "an enum variant with data",
+            to_document(&Kind::Named { n: 1 }).unwrap_err(),
+        ),
+        ("a unit struct", to_document(&Unit).unwrap_err()),
+        ("a unit", to_document(&()).unwrap_err()),
+        (
+            "a None outside a struct",
+            to_document(&None::<u8>).unwrap_err(),
+        ),
+        (
+            "a byte string",
+            to_document(serde_bytes_like()).unwrap_err(),
+        ),
+    ] {
+        let text = refused(error);
+        assert!(text.contains(what), "{what}: {text}");
+        assert!(text.contains("cannot be a response document"), "{text}");
+    }
+}
+
+/// A value serde writes as a byte string.
+fn serde_bytes_like() -> &'static Bytes {
+    &Bytes
+}
+
+struct Bytes;
+
+impl serde::Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(b"ab")
+    }
+}
