@@ -1,7 +1,7 @@
 //! [`evaluate`]: runs a revision's checks in the policy's order; the first
 //! that fails decides.
 
-use crate::catalogue::{CodeIndex, INTERNAL_ERROR};
+use crate::catalogue::{Code, CodeIndex, INTERNAL_ERROR};
 use crate::checks::{Attached, Check, CheckDecl, Described, Facts, Needs, Runner, Tells, Verdict};
 use crate::model::{DiskType, ImageOwnerAlias, InstanceStatus, Source};
 use crate::outcome::{Rejection, Target};
@@ -295,7 +295,7 @@ impl<'w, W: World + ?Sized, T: FnMut(Step<'_>)> Runner for Run<'_, 'w, W, T> {
 /// revision's constant and the code the check's, so the row is found at
 /// compile time.
 #[inline(always)]
-fn rejection(index: &CodeIndex, code: crate::Code, check: Check, decl: CheckDecl) -> Rejection {
+fn rejection(index: &CodeIndex, code: Code, check: Check, decl: CheckDecl) -> Rejection {
     let entry = index.get_for(code, decl.param);
     Rejection::new(entry.unwrap_or(&INTERNAL_ERROR), check)
 }

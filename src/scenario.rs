@@ -448,9 +448,9 @@ impl Scenario {
     /// The scenario's world as an [`InMemoryWorld`](crate::InMemoryWorld) (its disks,
     /// instances, images, snapshots, key pairs, KMS keys and account),
     /// validated first as [`Scenario::validate`] validates it.
-    pub fn to_world(&self) -> Result<crate::InMemoryWorld, ScenarioError> {
+    pub fn to_world(&self) -> Result<crate::in_memory::InMemoryWorld, ScenarioError> {
         self.validate()?;
-        let mut world = crate::InMemoryWorld::new();
+        let mut world = crate::in_memory::InMemoryWorld::new();
         let duplicate = |list: &str, e: crate::DuplicateId| ScenarioError::new(list, e.to_string());
         for disk in &self.disks {
             world

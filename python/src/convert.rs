@@ -13,8 +13,6 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use reinit_disk::scenario::path_name;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::errors::type_name;
-
 /// How deep a document may nest (serde_json refuses past 128 too).
 pub const MAX_DEPTH: usize = 128;
 
@@ -277,4 +275,12 @@ impl<'de, 'py> Visitor<'de> for Key<'py> {
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
         Ok(PyString::intern(self.0, v))
     }
+}
+
+/// The name of a Python value's type, for an error message.
+pub fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }

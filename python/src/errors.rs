@@ -67,11 +67,3 @@ pub fn duplicate(py: Python<'_>, e: &reinit_disk::DuplicateId) -> PyErr {
 pub fn transition(e: &reinit_disk::TransitionError) -> PyErr {
     TransitionError::new_err(e.to_string())
 }
-
-/// The name of a Python value's type, for an error message.
-pub fn type_name(value: &Bound<'_, PyAny>) -> String {
-    value
-        .get_type()
-        .name()
-        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
-}

@@ -43,7 +43,7 @@ pub fn document_text(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<St
         String::from_utf8(b.as_bytes().to_vec())
             .map_err(|e| scenario_error(py, ".", &format!("not valid UTF-8: {e}")))?
     } else {
-        let found = errors::type_name(document);
+        let found = convert::type_name(document);
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "expected a scenario as a dict, or JSON text as str or bytes; got {found}"
         )));

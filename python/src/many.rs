@@ -9,7 +9,7 @@ use reinit_disk::Revision;
 use reinit_disk::scenario::{MAX_INPUT_BYTES, Scenario, error_line};
 
 use crate::convert::json_to_py;
-use crate::errors::type_name;
+use crate::convert::type_name;
 use crate::revision_named;
 
 /// How many lines are read from the iterable, then decided at once with

@@ -8,7 +8,8 @@ use pyo3::types::{PyDict, PyString};
 use reinit_disk::scenario::path_name;
 use reinit_disk::{Param, Request};
 
-use crate::errors::{scenario_error, type_name};
+use crate::convert::type_name;
+use crate::errors::scenario_error;
 
 /// A request's parameters as given: each name and value a checked `str`
 /// (valid Unicode), in the dict's order.

@@ -5,19 +5,17 @@
 //! [`InstanceAction`]s). No I/O here: the HTTP glue (server.rs) reads the
 //! request and writes the response.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use super::describe::{self, boolean};
+use super::describe;
 use super::errors::ApiError;
+use super::records::{boolean, document, text};
 use super::store::Store;
-use reinit_disk::InMemoryWorld;
-use reinit_disk::ecs::{self, Defaults, Describer, Layout, device_among};
-use reinit_disk::model::{Disk, Instance, StoppedMode};
+use reinit_disk::model::StoppedMode;
 use reinit_disk::revision::Revision;
 use reinit_disk::wire::{
-    Document, EncodeError, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response,
-    encode_document, encode_error, encode_malformed, to_document,
+    Document, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response, encode_error,
+    encode_malformed,
 };
 use reinit_disk::{InstanceAction, Refusal};
 
@@ -209,15 +207,6 @@ pub fn error_response(format: Format, ids: &Ids<'_>, error: &ApiError) -> Respon
     }
 }
 
-pub(super) fn document(format: Format, root: &str, value: &Document) -> Result<Response, ApiError> {
-    let body = encode_document(format, root, value).map_err(ApiError::Encode)?;
-    Ok(Response {
-        status: 200,
-        format,
-        body,
-    })
-}
-
 fn reinit_disk(
     store: &Store,
     revision: Option<&'static Revision>,
@@ -310,48 +299,5 @@ fn instance_action(
         format,
         root,
         &Document::Object(vec![("RequestId", text(ids.request_id))]),
-    )
-}
-
-pub(super) fn text(value: &str) -> Document {
-    Document::Text(value.to_owned())
-}
-
-pub(super) fn count(n: usize) -> Document {
-    Document::Number(u64::try_from(n).unwrap_or(u64::MAX))
-}
-
-/// The world-level defaults of the records the server writes (docs/ecs.md):
-/// `cn-hangzhou`, `cn-hangzhou-i`, `ecs.g7.large`, ...
-pub(super) static DEFAULTS: LazyLock<Defaults> = LazyLock::new(Defaults::default);
-
-/// A disk of `world` as `DescribeDisks` shows it: the library's full ECS
-/// record (every field of the SDK's model; docs/ecs.md gives each
-/// default), its `Device` by its place among its instance's disks.
-pub fn disk_document(world: &InMemoryWorld, disk: &Disk) -> Result<Document, EncodeError> {
-    let device = disk
-        .instance_id
-        .as_deref()
-        .and_then(|i| device_among(world.disks_of(i), &disk.id))
-        .unwrap_or_default();
-    to_document(&Describer::with_layout(Layout::default(), &DEFAULTS).disk_at(disk, &device))
-}
-
-/// An instance of `world` as `DescribeInstances` shows it: the library's
-/// full ECS record, running its system disk's image, its addresses
-/// numbered by its place in the world.
-pub fn instance_document(
-    world: &InMemoryWorld,
-    instance: &Instance,
-) -> Result<Document, EncodeError> {
-    to_document(&instance_record(world, instance))
-}
-
-/// The full ECS record of `instance`, as [`instance_document`] writes it.
-pub(super) fn instance_record(world: &InMemoryWorld, instance: &Instance) -> ecs::Instance {
-    Describer::with_layout(Layout::default(), &DEFAULTS).instance_at(
-        instance,
-        describe::image_of(world, &instance.id),
-        world.instance_position(&instance.id).unwrap_or_default(),
     )
 }

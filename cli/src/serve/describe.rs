@@ -12,8 +12,11 @@
 
 use std::time::Duration;
 
-use super::actions::{DEFAULTS, count, disk_document, document, instance_record, text};
 use super::errors::ApiError;
+use super::records::{
+    DEFAULTS, boolean, count, disk_document, document, given, image_of, instance_document,
+    instance_record, text,
+};
 use super::store::{Store, Tokens};
 use reinit_disk::InMemoryWorld;
 use reinit_disk::ecs::portable;
@@ -37,23 +40,6 @@ fn zone_id() -> &'static str {
 
 /// The most ids `DiskIds` and `InstanceIds` take.
 const MAX_IDS: usize = 100;
-
-/// A parameter's value, `None` when absent or empty (as ECS reads an empty
-/// filter: not given).
-fn given<'p>(params: &'p Params<'_>, name: &str) -> Option<&'p str> {
-    params.get(name).filter(|v| !v.is_empty())
-}
-
-/// A boolean parameter: `true` or `false` (any case); anything else is
-/// refused with the common `InvalidParameter`, naming it.
-pub fn boolean(params: &Params<'_>, name: &'static str) -> Result<Option<bool>, ApiError> {
-    match given(params, name) {
-        None => Ok(None),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(_) => Err(ApiError::InvalidParameter(name)),
-    }
-}
 
 /// A list of ids as ECS takes it: a JSON array of strings in one parameter
 /// (`DiskIds=["d-1","d-2"]`); an empty array lists nothing.
@@ -455,19 +441,6 @@ pub fn describe_disks(
     )
 }
 
-/// The image an instance runs: its system disk's (empty if the world has
-/// none attached to it).
-pub fn image_of<'w>(world: &'w InMemoryWorld, instance_id: &'w str) -> &'w str {
-    world
-        .disks_of(instance_id)
-        .find(|d| d.disk_type() == DiskType::System)
-        .and_then(|d| match &d.source {
-            DiskSource::Image { image_id, .. } => Some(image_id.as_str()),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
 /// Whether `name` matches `pattern`, whose `*` stands for any run of
 /// characters (ECS's `InstanceName` filter).
 fn wildcard(pattern: &str, name: &str) -> bool {
@@ -572,7 +545,7 @@ pub fn describe_instances(
             candidates,
             |p| world.instance_at(p),
             |i| filter.keep(world, i),
-            |i| super::actions::instance_document(world, i),
+            |i| instance_document(world, i),
         )
     })?;
     respond(

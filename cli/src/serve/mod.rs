@@ -19,18 +19,19 @@ mod errors;
 mod log;
 mod persist;
 mod rate;
+mod records;
 mod server;
 mod signature;
 mod store;
 
 pub use actions::{
-    ACTIONS, CHANGING_ACTIONS, DRY_RUN_ACTIONS, Handled, changes_world, disk_document,
-    error_response, handle, instance_document,
+    ACTIONS, CHANGING_ACTIONS, DRY_RUN_ACTIONS, Handled, changes_world, error_response, handle,
 };
 pub use errors::{ApiError, SignatureError};
 pub use log::{Clean, LogSink};
 pub use persist::{StateFile, save as save_state};
 pub use rate::{MAX_RATE_LIMIT, RateLimit};
+pub use records::{disk_document, instance_document};
 pub use server::{Clock, Config, Limits, LogFormat, run, service};
 pub use signature::{
     AccessKeys, AdminToken, DEFAULT_NONCE_STORE_BYTES, MAX_NONCE_BYTES, MAX_SKEW_SECONDS,
