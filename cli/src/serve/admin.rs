@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response as HttpResponse;
 
 use super::actions::ACTIONS;
-use super::server::{App, admin_error, body_status, json_response, read_body};
+use super::app::{App, admin_error, body_status, read_body};
+use super::records::json_response;
 use super::store::{PatchError, RecordKind};
 
 /// `GET /_reinit-disk/health`: `{"Status":"ok","Version":..,"Revision":..,
@@ -67,7 +68,7 @@ pub(super) async fn patch_record(
         }
     };
     match app.store.patch(kind, &id, &patch, app.clock.now()) {
-        Ok(()) => match super::persist::admin_durable(&app).await {
+        Ok(()) => match super::persist::admin_durable(&*app).await {
             Some(failed) => failed,
             None => json_response(StatusCode::OK, &serde_json::json!({"Status": "patched"})),
         },

@@ -14,6 +14,7 @@
 
 mod actions;
 mod admin;
+mod app;
 mod describe;
 mod errors;
 mod log;
@@ -27,12 +28,13 @@ mod store;
 pub use actions::{
     ACTIONS, CHANGING_ACTIONS, DRY_RUN_ACTIONS, Handled, changes_world, error_response, handle,
 };
+pub use app::{Clock, Limits};
 pub use errors::{ApiError, SignatureError};
 pub use log::{Clean, LogSink};
 pub use persist::{StateFile, save as save_state};
 pub use rate::{MAX_RATE_LIMIT, RateLimit};
 pub use records::{disk_document, instance_document};
-pub use server::{Clock, Config, Limits, LogFormat, run, service};
+pub use server::{Config, LogFormat, run, service};
 pub use signature::{
     AccessKeys, AdminToken, DEFAULT_NONCE_STORE_BYTES, MAX_NONCE_BYTES, MAX_SKEW_SECONDS,
     NONCE_OVERHEAD_BYTES, Nonces, REQUIRED_SIGNED_HEADERS, verify,

@@ -24,10 +24,20 @@ use tokio::sync::watch;
 
 use super::actions::{self, Handled, error_response};
 use super::errors::ApiError;
-use super::server::App;
 use super::store::Store;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{Ids, Response};
+
+/// What the writer and the hooks read of the server's shared state (the
+/// server's `App` is one): the writer, the store, the clock.
+pub(super) trait Saved: Send + Sync + 'static {
+    /// The writer, with `--state`.
+    fn persist(&self) -> Option<&Persist>;
+    /// The store whose world is saved.
+    fn store(&self) -> &Store;
+    /// The server clock's now.
+    fn now(&self) -> std::time::Duration;
+}
 
 /// `--state FILE`: where the world is saved, and what was read from it at
 /// start (`None`: the file did not exist, the server starts from its
@@ -107,8 +117,8 @@ pub(super) fn open(state: Option<StateFile>, store: &Store) -> Result<Option<Per
 }
 
 /// Starts the writer thread of `app`, if it saves its state.
-pub(super) fn start(app: &Arc<App>) -> Result<(), String> {
-    let Some(persist) = &app.persist else {
+pub(super) fn start<A: Saved>(app: &Arc<A>) -> Result<(), String> {
+    let Some(persist) = app.persist() else {
         return Ok(());
     };
     let sender = persist
@@ -122,7 +132,7 @@ pub(super) fn start(app: &Arc<App>) -> Result<(), String> {
     let writer = Arc::clone(app);
     let handle = std::thread::Builder::new()
         .name("reinit-disk-state".to_owned())
-        .spawn(move || write_loop(&writer, &sender))
+        .spawn(move || write_loop(&*writer, &sender))
         .map_err(|e| format!("cannot start the --state writer: {e}"))?;
     *persist
         .thread
@@ -133,8 +143,8 @@ pub(super) fn start(app: &Arc<App>) -> Result<(), String> {
 
 /// The writer: waits to be asked, saves the latest snapshot, tells the
 /// waiting requests, until told to stop (then saves once more).
-fn write_loop(app: &App, sender: &watch::Sender<Written>) -> Result<(), String> {
-    let Some(persist) = &app.persist else {
+fn write_loop<A: Saved>(app: &A, sender: &watch::Sender<Written>) -> Result<(), String> {
+    let Some(persist) = app.persist() else {
         return Ok(());
     };
     let mut attempted = 0;
@@ -149,7 +159,7 @@ fn write_loop(app: &App, sender: &watch::Sender<Written>) -> Result<(), String> 
             }
             asked.stop
         };
-        let (version, scenario) = app.store.snapshot(app.clock.now());
+        let (version, scenario) = app.store().snapshot(app.now());
         attempted = version;
         let saved = save(&persist.path, &scenario);
         sender.send_modify(|written| match &saved {
@@ -168,11 +178,11 @@ fn write_loop(app: &App, sender: &watch::Sender<Written>) -> Result<(), String> 
 /// Waits until the store's changes so far are durable: `Ok` at once
 /// without `--state`; `Err` if the save that held them failed (or the
 /// writer is gone).
-pub(super) async fn durable(app: &App) -> Result<(), ()> {
-    let Some(persist) = &app.persist else {
+pub(super) async fn durable<A: Saved>(app: &A) -> Result<(), ()> {
+    let Some(persist) = app.persist() else {
         return Ok(());
     };
-    let version = app.store.version();
+    let version = app.store().version();
     persist.ask(version);
     let mut written = persist.written.clone();
     match written
@@ -188,8 +198,8 @@ pub(super) async fn durable(app: &App) -> Result<(), ()> {
 /// ([`actions::changes_world`]) gets its `response` once its change is
 /// durable, or `InternalError` if the save failed; any other request gets
 /// its response at once.
-pub(super) async fn acknowledged(
-    app: &App,
+pub(super) async fn acknowledged<A: Saved>(
+    app: &A,
     response: Response,
     mut handled: Handled,
     ids: &Ids<'_>,
@@ -204,9 +214,9 @@ pub(super) async fn acknowledged(
 
 /// The admin endpoints' hook, after a change (a patch, a new world, a
 /// reset): `None` once it is durable, else the 500 to answer.
-pub(super) async fn admin_durable(app: &App) -> Option<axum::response::Response> {
+pub(super) async fn admin_durable<A: Saved>(app: &A) -> Option<axum::response::Response> {
     durable(app).await.err().map(|()| {
-        super::server::json_response(
+        super::records::json_response(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
             &serde_json::json!({"Error": "the change is made but could not be saved to the --state file (the server's log says why)"}),
         )
@@ -215,8 +225,8 @@ pub(super) async fn admin_durable(app: &App) -> Option<axum::response::Response>
 
 /// The shutdown hook: once the server has stopped answering, saves the
 /// world a last time and stops the writer. The error is the line to print.
-pub(super) fn shut_down(app: &App) -> Result<(), String> {
-    let Some(persist) = &app.persist else {
+pub(super) fn shut_down<A: Saved>(app: &A) -> Result<(), String> {
+    let Some(persist) = app.persist() else {
         return Ok(());
     };
     persist
@@ -234,7 +244,7 @@ pub(super) fn shut_down(app: &App) -> Result<(), String> {
         Some(Ok(result)) => result,
         Some(Err(_)) => Err("the --state writer stopped unexpectedly".to_owned()),
         // Never started (an embedder's router): save here.
-        None => save(&persist.path, &app.store.to_scenario(app.clock.now())),
+        None => save(&persist.path, &app.store().to_scenario(app.now())),
     }
 }
 

@@ -97,3 +97,16 @@ pub fn image_of<'w>(world: &'w InMemoryWorld, instance_id: &'w str) -> &'w str {
         })
         .unwrap_or_default()
 }
+
+/// A JSON answer of the admin endpoints.
+pub(super) fn json_response(
+    status: axum::http::StatusCode,
+    body: &serde_json::Value,
+) -> axum::response::Response {
+    let mut response = axum::response::IntoResponse::into_response((status, body.to_string()));
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json;charset=utf-8"),
+    );
+    response
+}

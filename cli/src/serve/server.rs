@@ -23,9 +23,11 @@ use axum::routing::{get, patch, post, put};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::actions::{self, error_response};
+use super::app::{App, Clock, Limits, admin_error, body_status, kib, read_body};
 use super::errors::ApiError;
 use super::log::{Clean, LogSink};
 use super::rate::RateLimit;
+use super::records::json_response;
 use super::signature::{AccessKeys, AdminToken, Nonces};
 use super::store::{Store, Timings};
 use reinit_disk::revision::Revision;
@@ -39,73 +41,6 @@ pub enum LogFormat {
     Text,
     /// One JSON object a line.
     Json,
-}
-
-/// The clock the store's changes run on.
-#[derive(Debug)]
-pub enum Clock {
-    /// Real time since the server started.
-    Real(Instant),
-    /// Time moved by hand (`POST /_reinit-disk/clock?advance=SECONDS`),
-    /// in milliseconds: for tests, which then never sleep.
-    Manual(AtomicU64),
-}
-
-impl Clock {
-    /// Now, since the server started.
-    pub fn now(&self) -> Duration {
-        match self {
-            Self::Real(start) => start.elapsed(),
-            Self::Manual(millis) => Duration::from_millis(millis.load(Ordering::SeqCst)),
-        }
-    }
-}
-
-/// The bounds on what a client can make the server hold (docs/serve.md,
-/// "Security").
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// `--max-connections`: connections past it are closed as accepted.
-    pub max_connections: usize,
-    /// `--header-timeout-seconds`: a request's headers must arrive within
-    /// it (and a kept-alive connection's next request start within it).
-    pub header_timeout: Duration,
-    /// `--idle-timeout-seconds`: a connection on which no byte moves
-    /// either way for this long is closed (a stalled upload, a response
-    /// nobody reads).
-    pub idle_timeout: Duration,
-    /// `--body-timeout-seconds`: a request's whole body must arrive within
-    /// it.
-    pub body_timeout: Duration,
-    /// `--max-body-bytes`: a larger `Content-Length` is refused before
-    /// anything is read; a body without one is cut there.
-    pub max_body_bytes: usize,
-    /// `--max-body-memory`: what the bodies being read may hold together,
-    /// each counted by its `Content-Length` (or `max_body_bytes` without
-    /// one) from before its first byte is read; past it,
-    /// `ServiceUnavailable`.
-    pub max_body_memory: usize,
-    /// `--nonce-store-bytes`: what the signature nonces remembered may
-    /// cost.
-    pub nonce_store_bytes: usize,
-    /// `--shutdown-seconds`: how long a shutdown waits for the requests
-    /// in flight.
-    pub shutdown: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_connections: 512,
-            header_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(30),
-            body_timeout: Duration::from_secs(30),
-            max_body_bytes: 2 << 20,
-            max_body_memory: 64 << 20,
-            nonce_store_bytes: super::signature::DEFAULT_NONCE_STORE_BYTES,
-            shutdown: Duration::from_secs(10),
-        }
-    }
 }
 
 /// Everything `serve` is told.
@@ -133,23 +68,6 @@ pub struct Config {
     /// `--state FILE`: the world saved after every change and on shutdown
     /// (persist.rs), and what was read from the file at start.
     pub state: Option<super::persist::StateFile>,
-}
-
-/// What the handlers share.
-pub(super) struct App {
-    pub(super) store: Store,
-    pub(super) clock: Clock,
-    pub(super) revision: Option<&'static Revision>,
-    access_keys: AccessKeys,
-    admin_token: Option<AdminToken>,
-    nonces: Nonces,
-    rate_limit: Option<RateLimit>,
-    limits: Limits,
-    /// `--max-body-memory` in KiB, the bodies being read holding their
-    /// share.
-    body_budget: Arc<tokio::sync::Semaphore>,
-    /// `--state`: the writer's side (persist.rs).
-    pub(super) persist: Option<super::persist::Persist>,
 }
 
 /// The admin endpoints' prefix.
@@ -193,7 +111,7 @@ pub fn run(config: Config, scenario: Scenario) -> Result<(), String> {
     // not waited for.
     runtime.shutdown_background();
     // --state: the last save, once nothing more is answered.
-    let served = served.and(super::persist::shut_down(&app));
+    let served = served.and(super::persist::shut_down(&*app));
     let dropped = log.dropped();
     if dropped > 0 {
         log.finish(
@@ -493,15 +411,6 @@ fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-pub(super) fn json_response(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
-    let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=utf-8"),
-    );
-    response
-}
-
 async fn state(State(app): State<Arc<App>>) -> HttpResponse {
     let scenario = app.store.to_scenario(app.clock.now());
     match serde_json::to_value(&scenario) {
@@ -515,7 +424,7 @@ async fn state(State(app): State<Arc<App>>) -> HttpResponse {
 
 async fn reset(State(app): State<Arc<App>>) -> HttpResponse {
     match app.store.reset(app.clock.now()) {
-        Ok(()) => match super::persist::admin_durable(&app).await {
+        Ok(()) => match super::persist::admin_durable(&*app).await {
             Some(failed) => failed,
             None => json_response(StatusCode::OK, &serde_json::json!({"Status": "reset"})),
         },
@@ -553,7 +462,7 @@ async fn replace_world(
         Err(e) => return bad_document(&e),
     };
     match app.store.replace(scenario, app.clock.now()) {
-        Ok(()) => match super::persist::admin_durable(&app).await {
+        Ok(()) => match super::persist::admin_durable(&*app).await {
             Some(failed) => failed,
             None => json_response(StatusCode::OK, &serde_json::json!({"Status": "replaced"})),
         },
@@ -596,66 +505,6 @@ async fn admin_not_found(uri: Uri) -> HttpResponse {
             Clean(uri.path())
         ),
     )
-}
-
-pub(super) fn admin_error(status: StatusCode, message: &str) -> HttpResponse {
-    json_response(status, &serde_json::json!({"Error": message}))
-}
-
-pub(super) fn body_status(error: &ApiError) -> StatusCode {
-    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST)
-}
-
-/// `bytes` in whole KiB, rounded up.
-fn kib(bytes: usize) -> usize {
-    bytes.div_ceil(1024)
-}
-
-/// A body read, and its share of `--max-body-memory` (held until the
-/// request is answered).
-pub(super) type ReadBody = (Bytes, Option<tokio::sync::OwnedSemaphorePermit>);
-
-/// Reads a body of at most `--max-body-bytes` within
-/// `--body-timeout-seconds`: a larger `Content-Length` is refused before a
-/// byte is read, a body without one is cut at the limit; and only if the
-/// bodies being read leave room for it in `--max-body-memory`.
-pub(super) async fn read_body(
-    app: &App,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<ReadBody, ApiError> {
-    let limits = &app.limits;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > u64::try_from(limits.max_body_bytes).unwrap_or(u64::MAX)) {
-        return Err(ApiError::BodyTooLarge(limits.max_body_bytes));
-    }
-    // At most max_body_bytes here, so it fits a usize.
-    let share = declared.map_or(limits.max_body_bytes, |n| {
-        usize::try_from(n).unwrap_or(usize::MAX)
-    });
-    let permit = if share == 0 {
-        None
-    } else {
-        let kib = u32::try_from(kib(share)).map_err(|_| ApiError::ServiceUnavailable)?;
-        Some(
-            Arc::clone(&app.body_budget)
-                .try_acquire_many_owned(kib)
-                .map_err(|_| ApiError::ServiceUnavailable)?,
-        )
-    };
-    match tokio::time::timeout(
-        limits.body_timeout,
-        axum::body::to_bytes(body, limits.max_body_bytes),
-    )
-    .await
-    {
-        Ok(Ok(bytes)) => Ok((bytes, permit)),
-        Ok(Err(_)) => Err(ApiError::BodyTooLarge(limits.max_body_bytes)),
-        Err(_) => Err(ApiError::BodyTimeout),
-    }
 }
 
 /// Whether `host` (a `Host` header: a name or an address, and a port) is
@@ -900,7 +749,7 @@ async fn api(
         None => actions::handle(&app.store, app.revision, &http, now, &ids),
     };
     // --state: a change is answered once it is durable.
-    let (response, handled) = super::persist::acknowledged(&app, response, handled, &ids).await;
+    let (response, handled) = super::persist::acknowledged(&*app, response, handled, &ids).await;
     tracing::info!(
         action = %Clean(&handled.action),
         ids = %Clean(&handled.ids.join(",")),
