@@ -142,6 +142,21 @@ pub const fn portable(disk: &model::Disk) -> bool {
         )
 }
 
+/// `DeleteWithInstance`: a system disk is released with its instance, a
+/// data disk is not (the world does not say; docs/ecs.md).
+pub const fn delete_with_instance(disk: &model::Disk) -> bool {
+    matches!(disk.disk_type(), DiskType::System)
+}
+
+/// `SourceSnapshotId`: the snapshot the disk was created from, if any.
+pub fn source_snapshot(disk: &model::Disk) -> Option<&str> {
+    match &disk.source {
+        DiskSource::Image { snapshot_id, .. } => snapshot_id.as_deref(),
+        DiskSource::Snapshot { snapshot_id } => Some(snapshot_id),
+        DiskSource::Empty => None,
+    }
+}
+
 /// The device of the `n`th data disk of an instance (from 0):
 /// `/dev/xvdb` to `/dev/xvdz`, then `/dev/xvdaa`, `/dev/xvdab`, ... as
 /// Linux names them. The system disk is `/dev/xvda`.
@@ -326,7 +341,6 @@ impl<'d> Describer<'d> {
         let d = self.defaults;
         let disk_type = disk.disk_type();
         let size = disk_size(disk.category, disk_type);
-        let system = disk_type == DiskType::System;
         let instance_id = disk.instance_id.as_deref().unwrap_or_default();
         let device = if disk.instance_id.is_some() {
             device
@@ -352,17 +366,11 @@ impl<'d> Describer<'d> {
             } else {
                 Vec::new()
             };
-        let (image_id, source_snapshot_id) = match &disk.source {
-            DiskSource::Image {
-                image_id,
-                snapshot_id,
-            } => (
-                image_id.as_str(),
-                snapshot_id.as_deref().unwrap_or_default(),
-            ),
-            DiskSource::Snapshot { snapshot_id } => ("", snapshot_id.as_str()),
-            DiskSource::Empty => ("", ""),
+        let image_id = match &disk.source {
+            DiskSource::Image { image_id, .. } => image_id.as_str(),
+            DiskSource::Snapshot { .. } | DiskSource::Empty => "",
         };
+        let source_snapshot_id = source_snapshot(disk).unwrap_or_default();
         Disk {
             attached_time: if attached {
                 text(&d.creation_time)
@@ -386,7 +394,7 @@ impl<'d> Describer<'d> {
                 r#type: empty(),
             }),
             delete_auto_snapshot: Some(true),
-            delete_with_instance: Some(system),
+            delete_with_instance: Some(delete_with_instance(disk)),
             description: empty(),
             detached_time: empty(),
             device: text(device),

@@ -51,8 +51,8 @@ mod read;
 mod records;
 
 pub use describe::{
-    Defaults, Describer, Layout, device_among, device_name, disk_iops, disk_size, disk_throughput,
-    portable,
+    Defaults, Describer, Layout, delete_with_instance, device_among, device_name, disk_iops,
+    disk_size, disk_throughput, portable, source_snapshot,
 };
 pub use read::{Read, ReadError};
 pub use records::*;

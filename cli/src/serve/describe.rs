@@ -19,10 +19,8 @@ use super::records::{
 };
 use super::store::{Store, Tokens};
 use reinit_disk::InMemoryWorld;
-use reinit_disk::ecs::portable;
-use reinit_disk::model::{
-    Disk, DiskCategory, DiskSource, DiskStatus, DiskType, Instance, InstanceStatus,
-};
+use reinit_disk::ecs::{delete_with_instance, portable, source_snapshot};
+use reinit_disk::model::{Disk, DiskCategory, DiskStatus, DiskType, Instance, InstanceStatus};
 use reinit_disk::wire::{Document, Format, Ids, Params, Response};
 use reinit_disk::wire::{EncodeError, to_document};
 
@@ -310,21 +308,6 @@ fn respond(
 /// Whether `RegionId`, when given, is the world's region.
 fn in_region(params: &Params<'_>) -> bool {
     given(params, "RegionId").is_none_or(|r| r == region_id())
-}
-
-/// Whether a disk is released with its instance (the scenario format does
-/// not say): a system disk is, a data disk is not.
-pub fn delete_with_instance(disk: &Disk) -> bool {
-    disk.disk_type() == DiskType::System
-}
-
-/// The snapshot a disk was created from (`SourceSnapshotId`).
-pub fn source_snapshot(disk: &Disk) -> Option<&str> {
-    match &disk.source {
-        DiskSource::Image { snapshot_id, .. } => snapshot_id.as_deref(),
-        DiskSource::Snapshot { snapshot_id } => Some(snapshot_id),
-        DiskSource::Empty => None,
-    }
 }
 
 /// The filters `DescribeDisks` reads.

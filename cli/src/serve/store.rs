@@ -559,13 +559,6 @@ impl Store {
         read(&state.world, &mut state.tokens)
     }
 
-    /// `read` applied to the world as it is at `now`, under the store's
-    /// lock (what a `Describe*` answer's records need beyond the page:
-    /// the layout of devices and addresses, reinit_disk::ecs::Layout).
-    pub fn with_world<R>(&self, now: Duration, read: impl FnOnce(&InMemoryWorld) -> R) -> R {
-        read(&self.lock(now).world)
-    }
-
     /// The world as it is at `now`, as a scenario document (its policy the
     /// loaded one; no request), with its changes under way (`Changes`, the
     /// time left counted from `now`): loaded again, the changes resume.
