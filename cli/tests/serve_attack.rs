@@ -1114,6 +1114,121 @@ fn answers_read_slowly_go_on_and_answers_not_read_are_cut_at_the_idle_timeout() 
     assert!(read < expected, "{read} bytes: all of it was written");
 }
 
+/// Replaces the world by `count` data disks with long names (about 400
+/// bytes each in `/state`).
+fn large_world(server: &Server, count: usize) {
+    let disks: Vec<serde_json::Value> = (0..count)
+        .map(|n| serde_json::json!({"DiskId": format!("d-{n:07}-{}", "x".repeat(300)), "Type": "data", "Category": "cloud_essd", "Status": "Available"}))
+        .collect();
+    let world = serde_json::json!({ "Disks": disks }).to_string();
+    let reply = server.request(
+        "PUT",
+        "/_reinit-disk/world",
+        &[("Content-Type", "application/json")],
+        world.as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
+
+#[test]
+fn the_state_of_a_large_world_is_streamed_in_chunks_and_reads_back_whole() {
+    let server = Server::start(&["--world", WORLD, "--max-body-bytes", "16777216"]);
+    large_world(&server, 5_000);
+    let reply = server.request("GET", "/_reinit-disk/state", &[], b"");
+    assert_eq!(reply.status, 200);
+    let header = |name: &str| {
+        reply
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    // Streamed: no length known ahead, the text never built whole.
+    assert_eq!(header("transfer-encoding"), Some("chunked"));
+    assert_eq!(header("content-length"), None);
+    assert_eq!(
+        header("content-type"),
+        Some("application/json;charset=utf-8")
+    );
+    assert!(reply.body.len() > 1 << 20, "{} bytes", reply.body.len());
+    let state = reply.json();
+    let disks = state["Disks"].as_array().unwrap();
+    assert_eq!(disks.len(), 5_000);
+    assert!(
+        disks[4_999]["DiskId"]
+            .as_str()
+            .unwrap()
+            .starts_with("d-0004999-")
+    );
+    // And it loads back as the world it is.
+    let again = server.request(
+        "PUT",
+        "/_reinit-disk/world",
+        &[("Content-Type", "application/json")],
+        reply.body.as_bytes(),
+    );
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(
+        server.request("GET", "/_reinit-disk/state", &[], b"").body,
+        reply.body
+    );
+}
+
+#[test]
+fn state_documents_nobody_reads_hold_their_turn_only_until_the_idle_timeout() {
+    let server = Server::start(&[
+        "--world",
+        WORLD,
+        "--max-body-bytes",
+        "67108864",
+        "--max-body-memory",
+        "134217728",
+        "--idle-timeout-seconds",
+        "2",
+    ]);
+    // About 40 MB a document: more than the loopback's buffers hold, so a
+    // document nobody reads stays unwritten.
+    large_world(&server, 100_000);
+    let request =
+        "GET /_reinit-disk/state HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
+    // Three documents asked and never read: two write, one waits its turn.
+    let mut stalled: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&server.addr).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            stream
+        })
+        .collect();
+    let asked = Instant::now();
+    std::thread::sleep(Duration::from_millis(500));
+    // Meanwhile the server answers everything else.
+    let started = Instant::now();
+    assert_eq!(
+        server
+            .request("GET", "/_reinit-disk/health", &[], b"")
+            .status,
+        200
+    );
+    let page = server.get("Action=DescribeDisks&Format=JSON&PageSize=10");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    // The stalled ones are closed at the idle timeout, and their turns
+    // come back: a reader gets the whole document. (It asks 1.5 s after
+    // them, so that its own wait for a turn is well within its idle
+    // timeout.)
+    std::thread::sleep(Duration::from_millis(1500).saturating_sub(asked.elapsed()));
+    let reply = server.request("GET", "/_reinit-disk/state", &[], b"");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json()["Disks"].as_array().unwrap().len(), 100_000);
+    for stream in &mut stalled {
+        assert!(closed_within(stream, Duration::from_secs(10)), "still open");
+    }
+}
+
 // ---------------------------------------------------- shutdown and logs
 
 fn spawn(args: &[&str], stderr: Stdio) -> (Child, String) {

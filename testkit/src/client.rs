@@ -70,6 +70,29 @@ impl Client {
         self.read_reply()
     }
 
+    /// A `Transfer-Encoding: chunked` body, to its last (empty) chunk;
+    /// panics on a body cut short, which is what a test should see.
+    fn read_chunked(&mut self) -> Vec<u8> {
+        let mut body = Vec::new();
+        loop {
+            let mut size = String::new();
+            self.reader.read_line(&mut size).unwrap();
+            let size = size.trim_end();
+            let size = usize::from_str_radix(size.split(';').next().unwrap_or(size), 16)
+                .unwrap_or_else(|_| panic!("a chunk size, found {size:?} (the body was cut)"));
+            assert!(body.len() + size < 256 << 20, "a body over 256 MiB");
+            let start = body.len();
+            body.resize(start + size, 0);
+            self.reader.read_exact(&mut body[start..]).unwrap();
+            let mut end = String::new();
+            self.reader.read_line(&mut end).unwrap();
+            assert_eq!(end, "\r\n", "a chunk's end");
+            if size == 0 {
+                return body;
+            }
+        }
+    }
+
     pub fn read_reply(&mut self) -> Reply {
         let mut status_line = String::new();
         self.reader.read_line(&mut status_line).unwrap();
@@ -90,14 +113,22 @@ impl Client {
             let (name, value) = line.split_once(':').unwrap();
             headers.push((name.trim().to_owned(), value.trim().to_owned()));
         }
-        let length: usize = headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-            .map(|(_, v)| v.parse().unwrap())
-            .expect("a Content-Length");
-        assert!(length < 16 << 20, "a body of {length} bytes");
-        let mut body = vec![0; length];
-        self.reader.read_exact(&mut body).unwrap();
+        let chunked = headers.iter().any(|(n, v)| {
+            n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+        });
+        let body = if chunked {
+            self.read_chunked()
+        } else {
+            let length: usize = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                .map(|(_, v)| v.parse().unwrap())
+                .expect("a Content-Length or chunks");
+            assert!(length < 16 << 20, "a body of {length} bytes");
+            let mut body = vec![0; length];
+            self.reader.read_exact(&mut body).unwrap();
+            body
+        };
         Reply {
             status,
             headers,

@@ -102,7 +102,22 @@ pub(super) struct App {
     pub(super) body_budget: Arc<tokio::sync::Semaphore>,
     /// `--state`: the writer's side (persist.rs).
     pub(super) persist: Option<Persist>,
+    /// The `/state` documents being written at once ([`STATE_DOCUMENTS`]):
+    /// each holds a copy of the world until it is sent.
+    pub(super) state_documents: Arc<tokio::sync::Semaphore>,
 }
+
+/// How many `/state` documents are written at once; more requests wait
+/// their turn. Each holds one copy of the world (taken at one moment, so
+/// that the document is consistent) and [`CHUNKS_AHEAD`] chunks of its
+/// text, never the whole text.
+pub(super) const STATE_DOCUMENTS: usize = 2;
+
+/// The size of one chunk of a streamed document.
+const CHUNK_BYTES: usize = 64 << 10;
+
+/// How many chunks a streamed document writes ahead of the client.
+const CHUNKS_AHEAD: usize = 4;
 
 impl Saved for App {
     fn persist(&self) -> Option<&Persist> {
@@ -173,5 +188,94 @@ pub(super) async fn read_body(
         Ok(Ok(bytes)) => Ok((bytes, permit)),
         Ok(Err(_)) => Err(ApiError::BodyTooLarge(limits.max_body_bytes)),
         Err(_) => Err(ApiError::BodyTimeout),
+    }
+}
+
+/// A chunk of a streamed body, or the error that ends it early (the
+/// client then sees the body cut, not a well-formed document).
+type Chunk = Result<Bytes, std::io::Error>;
+
+/// `value` as a JSON answer (status 200) written as the client reads it:
+/// serialized on a blocking thread into [`CHUNK_BYTES`] chunks, at most
+/// [`CHUNKS_AHEAD`] ahead of the client, so the text is never held whole.
+/// `permit` (a [`STATE_DOCUMENTS`] turn) is held until the last chunk is
+/// sent or the client goes away.
+pub(super) fn json_stream<T: serde::Serialize + Send + 'static>(
+    value: T,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> HttpResponse {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Chunk>(CHUNKS_AHEAD);
+    tokio::task::spawn_blocking(move || {
+        let _turn = permit;
+        let mut writer = ChunkWriter {
+            sender,
+            buffer: Vec::with_capacity(CHUNK_BYTES),
+        };
+        let written = serde_json::to_writer(&mut writer, &value)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writer.send());
+        if let Err(e) = written {
+            // Serializing a scenario cannot fail but by the client going
+            // away (then nobody reads this); say it to a client that
+            // still reads, which sees the body cut.
+            let _ = writer.sender.blocking_send(Err(e));
+        }
+    });
+    let mut response = HttpResponse::new(Body::new(Chunks(receiver)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json;charset=utf-8"),
+    );
+    response
+}
+
+/// Writes into chunks of [`CHUNK_BYTES`], each sent once full.
+struct ChunkWriter {
+    sender: tokio::sync::mpsc::Sender<Chunk>,
+    buffer: Vec<u8>,
+}
+
+impl ChunkWriter {
+    /// Sends what is buffered; an error once the client has gone.
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK_BYTES));
+        self.sender
+            .blocking_send(Ok(Bytes::from(chunk)))
+            .map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away")
+            })
+    }
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The receiving end of a streamed body.
+struct Chunks(tokio::sync::mpsc::Receiver<Chunk>);
+
+impl http_body::Body for Chunks {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|chunk| chunk.map(|chunk| chunk.map(http_body::Frame::data)))
     }
 }

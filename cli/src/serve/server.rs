@@ -157,6 +157,7 @@ fn app(config: Config, scenario: Scenario) -> Result<Arc<App>, String> {
             kib(config.limits.max_body_memory).min(tokio::sync::Semaphore::MAX_PERMITS),
         )),
         persist,
+        state_documents: Arc::new(tokio::sync::Semaphore::new(super::app::STATE_DOCUMENTS)),
     });
     super::persist::start(&app)?;
     Ok(app)
@@ -411,15 +412,15 @@ fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
+/// `GET /_reinit-disk/state`: the world and its changes under way, read at
+/// one moment and streamed ([`super::app::json_stream`]): at most
+/// [`super::app::STATE_DOCUMENTS`] at once, each never held whole.
 async fn state(State(app): State<Arc<App>>) -> HttpResponse {
-    let scenario = app.store.to_scenario(app.clock.now());
-    match serde_json::to_value(&scenario) {
-        Ok(value) => json_response(StatusCode::OK, &value),
-        Err(e) => json_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &serde_json::json!({"Error": e.to_string()}),
-        ),
-    }
+    let Ok(turn) = Arc::clone(&app.state_documents).acquire_owned().await else {
+        // The semaphore is never closed.
+        return super::app::admin_error(StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    };
+    super::app::json_stream(app.store.to_scenario(app.clock.now()), turn)
 }
 
 async fn reset(State(app): State<Arc<App>>) -> HttpResponse {
