@@ -248,12 +248,11 @@ pub(super) fn shut_down<A: Saved>(app: &A) -> Result<(), String> {
     }
 }
 
-/// Saves `scenario` to `path` atomically: written to a temporary file in
+/// Saves `scenario` to `path` atomically (the text streamed, not built
+/// whole): written to a temporary file in
 /// the same directory, synced, renamed over `path`, the directory synced.
 /// The error names the file and says what failed.
 pub fn save(path: &Path, scenario: &Scenario) -> Result<(), String> {
-    let text = serde_json::to_vec(scenario)
-        .map_err(|e| format!("cannot write the state {}: {e}", path.display()))?;
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
@@ -271,9 +270,14 @@ pub fn save(path: &Path, scenario: &Scenario) -> Result<(), String> {
         .truncate(true)
         .open(&temporary)
         .map_err(|e| failed(&format!("create {}", temporary.display()), e))?;
-    file.write_all(&text)
-        .and_then(|()| file.write_all(b"\n"))
+    // Written as it is serialized, never held whole.
+    let mut writer = std::io::BufWriter::with_capacity(64 << 10, &mut file);
+    serde_json::to_writer(&mut writer, scenario)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writer.write_all(b"\n"))
+        .and_then(|()| writer.flush())
         .map_err(|e| failed(&format!("write {}", temporary.display()), e))?;
+    drop(writer);
     file.sync_all()
         .map_err(|e| failed(&format!("sync {}", temporary.display()), e))?;
     drop(file);
