@@ -144,3 +144,26 @@ def test_each_exchanges_request_is_what_the_official_sdk_sends(cli, tmp_path, re
         assert sent >= 15 and unsendable <= 2, (sent, unsendable)
     finally:
         capture.close()
+
+
+@pytest.mark.parametrize("revision", reinit_disk.REVISIONS)
+def test_the_harness_of_the_docs_replays_every_exchange_against_serve(cli, tmp_path, revision, capsys):
+    """docs/corpus.md's harness, as written there, against `reinit-disk
+    serve` (no keys, manual clock): no exchange differs."""
+    from conftest import ROOT
+    from test_serve_sdk import Server
+
+    text = (ROOT / "docs" / "corpus.md").read_text(encoding="utf-8")
+    block = text.split("### A harness against `reinit-disk serve`", 1)[1]
+    block = block.split("```python\n", 1)[1].split("```", 1)[0]
+    names = {}
+    exec(block, names)
+    lines, _ = corpus(cli, tmp_path, revision, "--format", "http")
+    exchanges = tmp_path / "exchanges.jsonl"
+    exchanges.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    server = Server(keys=False)
+    try:
+        failures = names["replay"](str(exchanges), f"http://{server.addr}")
+    finally:
+        server.close()
+    assert failures == 0, capsys.readouterr().out
