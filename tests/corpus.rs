@@ -129,5 +129,8 @@ fn the_sdk_request_is_what_the_python_sdk_sends() {
     assert_eq!(off.target(), "/?AutoStartInstance=False");
     assert_eq!(off.headers[0], ("x-acs-action", "X"));
     assert_eq!(SdkRequest::of(&[]).target(), "/");
-    assert_eq!(SdkRequest::of(&[]).headers[0], ("x-acs-action", "ReInitDisk"));
+    assert_eq!(
+        SdkRequest::of(&[]).headers[0],
+        ("x-acs-action", "ReInitDisk")
+    );
 }

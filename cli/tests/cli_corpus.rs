@@ -150,7 +150,13 @@ fn the_http_format_has_one_exchange_a_class_with_the_same_expected_decisions() {
         );
         assert_eq!(expected, expected_http, "{revision}");
         let explicit = run(
-            &["corpus", "--revision", revision.name, "--format", "scenarios"],
+            &[
+                "corpus",
+                "--revision",
+                revision.name,
+                "--format",
+                "scenarios",
+            ],
             b"",
         );
         assert_eq!(explicit.stdout, scenarios, "{revision}: the default format");

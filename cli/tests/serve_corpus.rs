@@ -75,7 +75,12 @@ fn serve_answers_every_http_exchange_of_each_revisions_corpus_as_the_corpus_expe
             );
 
             let want = &exchange["Response"];
-            assert_eq!(u64::from(got.status), want["Status"], "{what}: {}", got.body);
+            assert_eq!(
+                u64::from(got.status),
+                want["Status"],
+                "{what}: {}",
+                got.body
+            );
             assert_eq!(
                 got.header("content-type"),
                 want["ContentType"].as_str(),

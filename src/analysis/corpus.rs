@@ -358,5 +358,4 @@ mod http {
             .map(|entry| http_exchange(entry, policy))
             .collect()
     }
-
 }
