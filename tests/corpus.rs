@@ -21,10 +21,24 @@ use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{HttpRequest, Ids, respond};
 use reinit_disk::{Param, Policy, evaluate};
 
+/// Each revision's default policy, and the seed's with the knobs flipped
+/// (the policy file cli/tests/cli_corpus.rs gives `--policy`).
+fn policies() -> Vec<(String, Policy)> {
+    let mut all: Vec<(String, Policy)> = ALL
+        .iter()
+        .map(|r| (r.name.to_owned(), Policy::new(r)))
+        .collect();
+    let flipped = Scenario::from_json(
+        r#"{"Policy": {"Revision": "seed", "DeletedSnapshotCode": "OperationDenied", "ActiveOnNonPublicImage": "Reject"}}"#,
+    )
+    .unwrap();
+    all.push(("seed, knobs flipped".to_owned(), flipped.policy));
+    all
+}
+
 #[test]
 fn every_witness_of_each_revision_decides_in_process_as_the_corpus_expects() {
-    for revision in ALL {
-        let policy = Policy::new(revision);
+    for (revision, policy) in policies() {
         let entries = corpus(&policy);
         assert!(entries.len() >= 15, "{revision}: {} classes", entries.len());
         for entry in &entries {
@@ -46,8 +60,7 @@ fn every_witness_of_each_revision_decides_in_process_as_the_corpus_expects() {
 
 #[test]
 fn every_http_exchange_of_each_revision_is_the_wire_layers_answer_to_it() {
-    for revision in ALL {
-        let policy = Policy::new(revision);
+    for (revision, policy) in policies() {
         let entries = corpus(&policy);
         let exchanges = http_corpus(&policy).unwrap();
         assert_eq!(exchanges.len(), entries.len(), "{revision}");

@@ -29,11 +29,26 @@ fn serve_answers_every_http_exchange_of_each_revisions_corpus_as_the_corpus_expe
     let server = Server::start(&[]);
     let mut client = server.connect();
     let started = Instant::now();
-    for revision in ALL {
-        let out = run(
-            &["corpus", "--revision", revision.name, "--format", "http"],
-            b"",
-        );
+    // Each revision's default policy, and the seed's with the knobs flipped
+    // (a policy file): the world carries the policy, serve decides under it.
+    let dir = std::env::temp_dir().join(format!("reinit-disk-serve-corpus-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"Policy": {"Revision": "seed", "DeletedSnapshotCode": "OperationDenied", "ActiveOnNonPublicImage": "Reject"}}"#,
+    )
+    .unwrap();
+    let policy = policy.display().to_string();
+    let mut cases: Vec<(String, Vec<&str>)> = ALL
+        .iter()
+        .map(|r| (r.name.to_owned(), vec!["--revision", r.name]))
+        .collect();
+    cases.push(("seed, knobs flipped".to_owned(), vec!["--policy", &policy]));
+    for (revision, args) in &cases {
+        let mut all = vec!["corpus", "--format", "http"];
+        all.extend(args);
+        let out = run(&all, b"");
         assert_eq!(out.status.code(), Some(0), "{revision}");
         let lines = String::from_utf8(out.stdout).unwrap();
         let count = lines.lines().count();
