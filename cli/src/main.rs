@@ -184,7 +184,7 @@ enum Command {
         (Method, Path, Query, Headers, Body: what the Python SDK alibabacloud_ecs20140526 sends, \
         unsigned), and compare with Response (Status, ContentType, Code, Message, and Body byte for \
         byte once Response.RequestId is replaced by the RequestId the emulator answered).\n\n\
-        Exit status: 0, or 2 for a bad flag value, a policy file it cannot use or an --expected file it cannot write.")]
+        Exit status: 0; 2 for a bad flag value, a policy file it cannot use or an --expected file it cannot write; 1 if an HTTP exchange cannot be written (the library refuses to write one whose response contradicts its scenario's decision; none does).")]
     Corpus {
         /// A scenario-style file whose `Policy` decides (else the revision's
         /// default policy).
