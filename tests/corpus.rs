@@ -15,7 +15,9 @@
     reason = "test code: a failed assumption is a failed test"
 )]
 
-use reinit_disk::analysis::corpus::{SdkRequest, corpus, corpus_request_id, http_corpus};
+use reinit_disk::analysis::corpus::{
+    HttpCorpusError, SdkRequest, corpus, corpus_request_id, http_corpus, http_exchange,
+};
 use reinit_disk::revision::ALL;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::wire::{HttpRequest, Ids, respond};
@@ -146,4 +148,35 @@ fn the_sdk_request_is_what_the_python_sdk_sends() {
         SdkRequest::of(&[]).headers[0],
         ("x-acs-action", "ReInitDisk")
     );
+}
+
+#[test]
+fn an_entry_whose_decision_the_http_request_contradicts_is_refused() {
+    let policy = Policy::default();
+    let mut entry = corpus(&policy).into_iter().next().unwrap();
+    assert!(entry.decision.accepted);
+    let mut rejected = corpus(&policy)
+        .into_iter()
+        .find(|e| !e.decision.accepted)
+        .unwrap();
+    entry.decision = rejected.decision.clone();
+    let error = http_exchange(&entry, &policy).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        matches!(error, HttpCorpusError::Disagrees { class: 1, .. }),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("class 1: the SDK's request gets accepted, the scenario "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("the corpus would contradict itself"),
+        "{text}"
+    );
+    // The same entry with its own decision is written.
+    rejected.number = 7;
+    let exchange = http_exchange(&rejected, &policy).unwrap();
+    assert_eq!(exchange.class, 7);
+    assert_eq!(exchange.response.request_id, corpus_request_id(7));
 }

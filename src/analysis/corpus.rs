@@ -284,7 +284,9 @@ mod http {
         /// scenario (a value the SDK writes differently is read
         /// differently).
         #[error(
-            "class {class}: the SDK's request is decided {got:?}, the scenario {expected:?}: the corpus would contradict itself"
+            "class {class}: the SDK's request gets {}, the scenario {}: the corpus would contradict itself",
+            .got.unwrap_or("accepted"),
+            .expected.unwrap_or("accepted")
         )]
         Disagrees {
             /// The class's number.
