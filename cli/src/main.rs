@@ -169,22 +169,35 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::diff::Format::Text, value_name = "FORMAT")]
         format: cli::diff::Format,
     },
-    /// Print one witness scenario per decision class of a policy's space
-    /// (each fact at the values the checks tell apart), as JSON Lines that
-    /// `eval --lines` replays; `--expected` writes the decision of each, line
-    /// for line: a conformance corpus for another emulator (docs/corpus.md).
+    /// Print one witness per decision class of a policy's space (each fact
+    /// at the values the checks tell apart), as JSON Lines: scenarios that
+    /// `eval --lines` replays, or (`--format http`) the HTTP exchange an
+    /// official SDK has for each; `--expected` writes the decision of each,
+    /// line for line: a conformance corpus for another emulator
+    /// (docs/corpus.md).
     #[command(after_help = "Examples:\n  \
         reinit-disk corpus --revision seed --expected seed.expected.jsonl > seed.jsonl\n  \
-        reinit-disk eval --lines seed.jsonl | diff - seed.expected.jsonl\n\n\
-        Exit status: 0, or 2 for a policy file it cannot use or an --expected file it cannot write.")]
+        reinit-disk eval --lines seed.jsonl | diff - seed.expected.jsonl\n  \
+        reinit-disk corpus --revision 2025-02-27 --format http > exchanges.jsonl\n\n\
+        --format http: one line a class, {\"Class\", \"Description\", \"World\", \"Request\", \"Response\"}. \
+        Load World into the emulator (reinit-disk serve: PUT /_reinit-disk/world), send Request \
+        (Method, Path, Query, Headers, Body: what the Python SDK alibabacloud_ecs20140526 sends, \
+        unsigned), and compare with Response (Status, ContentType, Code, Message, and Body byte for \
+        byte once Response.RequestId is replaced by the RequestId the emulator answered).\n\n\
+        Exit status: 0; 2 for a bad flag value, a policy file it cannot use or an --expected file it cannot write; 1 if an HTTP exchange cannot be written (the library refuses to write one whose response contradicts its scenario's decision; none does).")]
     Corpus {
         /// A scenario-style file whose `Policy` decides (else the revision's
         /// default policy).
         #[arg(long, value_name = "FILE")]
         policy: Option<PathBuf>,
-        /// Where to write the expected decisions (JSON Lines).
+        /// Where to write the expected decisions (JSON Lines, line for line
+        /// with the corpus, whichever --format).
         #[arg(long, value_name = "FILE")]
         expected: Option<PathBuf>,
+        /// What a line is: `scenarios` (a scenario, for `eval --lines`) or
+        /// `http` (the world, the SDK's request and the exact response).
+        #[arg(long, value_enum, default_value_t = cli::corpus::Format::Scenarios, value_name = "FORMAT")]
+        format: cli::corpus::Format,
         #[command(flatten)]
         revision: RevisionArg,
     },
@@ -378,11 +391,13 @@ fn main() -> ExitCode {
         Command::Corpus {
             policy,
             expected,
+            format,
             revision,
         } => cli::corpus::run(&cli::corpus::Args {
             revision: revision.revision,
             policy: policy.as_deref(),
             expected: expected.as_deref(),
+            format,
         }),
         Command::Serve {
             world,

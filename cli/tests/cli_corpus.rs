@@ -110,3 +110,117 @@ fn each_revisions_corpus_gives_every_code_of_its_catalogue_but_a_dangling_instan
         }
     }
 }
+
+#[test]
+fn help_teaches_the_format_and_a_bad_value_names_the_accepted_ones() {
+    let help = run(&["corpus", "--help"], b"");
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8(help.stdout).unwrap();
+    for needle in [
+        "--format <FORMAT>",
+        "[default: scenarios]",
+        "- scenarios: ",
+        "- http: ",
+        "--format http",
+        "PUT /_reinit-disk/world",
+        "Response.RequestId",
+        "docs/corpus.md",
+    ] {
+        assert!(help.contains(needle), "no {needle:?} in:\n{help}");
+    }
+    for bad in ["HTTP", "json", ""] {
+        let out = run(&["corpus", "--format", bad], b"");
+        assert_eq!(out.status.code(), Some(2), "--format {bad:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("[possible values: scenarios, http]"),
+            "--format {bad:?}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn the_http_format_has_one_exchange_a_class_with_the_same_expected_decisions() {
+    for revision in ALL {
+        let (scenarios, expected) = corpus(revision.name, &["--revision", revision.name]);
+        let (http, expected_http) = corpus(
+            &format!("{}-http", revision.name),
+            &["--revision", revision.name, "--format", "http"],
+        );
+        assert_eq!(expected, expected_http, "{revision}");
+        let explicit = run(
+            &[
+                "corpus",
+                "--revision",
+                revision.name,
+                "--format",
+                "scenarios",
+            ],
+            b"",
+        );
+        assert_eq!(explicit.stdout, scenarios, "{revision}: the default format");
+        let (scenarios, http) = (
+            String::from_utf8(scenarios).unwrap(),
+            String::from_utf8(http).unwrap(),
+        );
+        let expected = String::from_utf8(expected).unwrap();
+        assert_eq!(http.lines().count(), scenarios.lines().count());
+        for (n, ((line, scenario), decision)) in http
+            .lines()
+            .zip(scenarios.lines())
+            .zip(expected.lines())
+            .enumerate()
+        {
+            let exchange: Value = serde_json::from_str(line).unwrap();
+            let scenario: Value = serde_json::from_str(scenario).unwrap();
+            let decision: Value = serde_json::from_str(decision).unwrap();
+            let mut keys: Vec<&str> = exchange
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort_unstable();
+            assert_eq!(
+                keys,
+                ["Class", "Description", "Request", "Response", "World"]
+            );
+            assert!(line.starts_with(r#"{"Class":"#), "{line}");
+            assert_eq!(exchange["Class"], n + 1);
+            assert_eq!(exchange["Description"], scenario["Description"]);
+            let mut world = scenario.clone();
+            world["Request"] = serde_json::json!({});
+            assert_eq!(exchange["World"], world, "{revision}: class {}", n + 1);
+            let response = &exchange["Response"];
+            assert_eq!(response["Status"], decision["HttpStatus"]);
+            assert_eq!(response["Code"], decision["Code"]);
+            assert_eq!(response["Message"], decision["Message"]);
+            assert_eq!(
+                response["RequestId"],
+                format!("00000000-0000-4000-8000-{:012}", n + 1)
+            );
+            // The request: the scenario's parameters, Action in the header.
+            let request = &exchange["Request"];
+            assert_eq!(
+                request["Headers"]["x-acs-action"],
+                scenario["Request"]["Action"]
+            );
+            let query = request["Query"].as_str().unwrap();
+            let sent: Vec<&str> = query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| p.split('=').next().unwrap())
+                .collect();
+            let mut given: Vec<&str> = scenario["Request"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .filter(|k| *k != "Action")
+                .collect();
+            given.sort_unstable();
+            assert_eq!(sent, given, "{revision}: class {}", n + 1);
+        }
+    }
+}

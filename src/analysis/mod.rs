@@ -37,10 +37,13 @@
 //!
 //! Built on it: [`diff()`] (two policies: every class of changed situations)
 //! and [`decision_classes`] (one policy: one witness per decision, a
-//! conformance corpus).
+//! conformance corpus; [`corpus`](mod@corpus) writes it as scenarios with
+//! their decisions and, with `wire`, as the official SDK's HTTP exchanges).
 
 mod witness;
 
+#[cfg(feature = "scenario")]
+pub mod corpus;
 pub mod diff;
 
 use std::collections::HashMap;

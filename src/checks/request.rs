@@ -14,9 +14,11 @@ pub(super) const ACTION: CheckDecl = CheckDecl {
     codes: &[Code::InvalidActionNotFound],
     needs: Needs::NOTHING,
     param: None,
+    // The other action is one ECS does not have: an emulator of more
+    // actions than this one answers `InvalidAction.NotFound` to it too.
     tells: &[Tells::Param(
         Param::Action,
-        &[Some(REINIT_DISK), Some("DescribeDisks")],
+        &[Some(REINIT_DISK), Some("NoSuchAction")],
     )],
     rule: action,
     describe: |f, out| match f.request().action {

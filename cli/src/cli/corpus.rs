@@ -1,16 +1,26 @@
-//! `reinit-disk corpus`: one witness scenario per decision class of a
-//! policy's space (the library's [`reinit_disk::analysis::decision_classes`]),
-//! as JSON Lines that `eval --lines` replays, and the decisions expected.
+//! `reinit-disk corpus`: one witness per decision class of a policy's
+//! space (the library's [`reinit_disk::analysis::corpus`]), as scenarios
+//! that `eval --lines` replays with the decisions expected, or as the
+//! official SDK's HTTP exchanges. The library builds both; this renders.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use reinit_disk::analysis::decision_classes;
-use reinit_disk::scenario::Decision;
+use reinit_disk::analysis::corpus::{corpus, http_exchange};
 use reinit_disk::{Policy, Revision};
 
 use super::{fail, load_scenario, print};
+
+/// What `corpus` writes on standard output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One scenario a line, as `eval --lines` reads them (docs/scenario.md).
+    Scenarios,
+    /// One HTTP exchange a line: the world to load, the request the
+    /// official Python SDK sends, the exact response (docs/corpus.md).
+    Http,
+}
 
 /// The arguments of `corpus`.
 pub struct Args<'a> {
@@ -20,9 +30,11 @@ pub struct Args<'a> {
     pub policy: Option<&'a Path>,
     /// `--expected`: where to write the expected decisions.
     pub expected: Option<&'a Path>,
+    /// `--format`.
+    pub format: Format,
 }
 
-/// Runs the command: the scenarios on standard output, the decisions to
+/// Runs the command: the corpus on standard output, the decisions to
 /// `--expected` (line for line).
 pub fn run(args: &Args<'_>) -> ExitCode {
     let policy = match args.policy {
@@ -32,34 +44,25 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         },
         None => args.revision.map_or_else(Policy::default, Policy::new),
     };
-    let (mut scenarios, mut decisions) = (String::new(), String::new());
-    for (n, class) in decision_classes(&policy).iter().enumerate() {
-        let mut scenario = class.witness.to_scenario(policy);
-        let decision = Decision::from(
-            &class
-                .decided
-                .as_ref()
-                .map(reinit_disk::OwnedTarget::as_target)
-                .map_err(|r| *r),
-        );
-        let answer = match (&decision.code, &decision.check) {
-            (Some(code), Some(check)) => format!("{code} by {check}"),
-            _ => "accepted".to_owned(),
+    let (mut lines, mut decisions) = (String::new(), String::new());
+    for entry in corpus(&policy) {
+        let line = match args.format {
+            Format::Scenarios => serde_json::to_string(&entry.scenario),
+            Format::Http => match http_exchange(&entry, &policy) {
+                Ok(exchange) => serde_json::to_string(&exchange),
+                Err(e) => {
+                    // No witness gives this (docs/corpus.md): a bug, not
+                    // a bad argument.
+                    let _ = fail(&format!("the HTTP corpus: {e}"));
+                    return ExitCode::FAILURE;
+                }
+            },
         };
-        scenario.description = Some(format!(
-            "class {}: {answer} ({} situations)",
-            n + 1,
-            class.situations
-        ));
-        let _ = writeln!(
-            scenarios,
-            "{}",
-            serde_json::to_string(&scenario).unwrap_or_default()
-        );
+        let _ = writeln!(lines, "{}", line.unwrap_or_default());
         let _ = writeln!(
             decisions,
             "{}",
-            serde_json::to_string(&decision).unwrap_or_default()
+            serde_json::to_string(&entry.decision).unwrap_or_default()
         );
     }
     if let Some(path) = args.expected {
@@ -67,5 +70,5 @@ pub fn run(args: &Args<'_>) -> ExitCode {
             return fail(&format!("--expected {}: {e}", path.display()));
         }
     }
-    print(scenarios.as_bytes(), "the corpus")
+    print(lines.as_bytes(), "the corpus")
 }
