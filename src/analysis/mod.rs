@@ -37,11 +37,16 @@
 //!
 //! Built on it: [`diff()`] (two policies: every class of changed situations)
 //! and [`decision_classes`] (one policy: one witness per decision, a
-//! conformance corpus).
+//! conformance corpus); with `scenario`, [`preflight`] (the decision on
+//! captured Describe* responses, every unknown fact at each of its
+//! classes).
 
 mod witness;
 
 pub mod diff;
+#[cfg(feature = "scenario")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scenario")))]
+pub mod preflight;
 
 use std::collections::HashMap;
 
