@@ -802,7 +802,6 @@ impl Situation {
                 image_owner_alias: owners.first().copied().unwrap_or(ImageOwnerAlias::System),
                 deleted: values.plain(Fact::ImageDeleted, false),
                 login_as_non_root_supported: values.plain(Fact::ImageNonRootSupported, true),
-                ..Image::default()
             };
             match listed {
                 Some(found) => {
