@@ -368,3 +368,38 @@ fn a_snapshot_of_the_disk_being_created_is_read_from_the_snapshots_listed() {
     assert!(situation.unknowns.is_empty(), "{:?}", situation.unknowns);
     assert_eq!(codes(&mut situation), [Some(Code::DiskCreatingSnapshot)]);
 }
+
+#[test]
+fn a_fact_only_a_later_revision_reads_is_unknown_only_under_that_revision() {
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        multi_attach: None,
+        encrypted: None,
+        ..system_disk()
+    });
+    captured.instances.records[0].read = Ok(ShownInstance {
+        hibernation_configured: None,
+        io_optimized: None,
+        login_as_non_root: None,
+        ..stopped_instance()
+    });
+    let facts = |revision: &'static Revision| -> Vec<String> {
+        build(&captured, revision)
+            .unknowns
+            .iter()
+            .map(|u| u.fact.clone())
+            .collect()
+    };
+    // The seed revision reads none of them: every situation is one.
+    assert_eq!(facts(&SEED), Vec::<String>::new());
+    assert_eq!(
+        facts(&V2025_02_27),
+        [
+            "disk d-1 MultiAttach",
+            "disk d-1 Encrypted, and its KMS key",
+            "instance i-1 HibernationOptions.Configured",
+            "instance i-1 IoOptimized",
+            "instance i-1 ImageOptions.LoginAsNonRoot"
+        ]
+    );
+}

@@ -15,9 +15,11 @@
 //! The values of an unknown fact are the classes of its axis in the
 //! policy's [`Space`]: the values the revision's checks declare they tell
 //! apart ([`CheckDecl::tells`](crate::checks::CheckDecl::tells)), each
-//! standing for every value the rules cannot tell from it. Nothing here
-//! lists a fact's values: a check that tells a new value apart adds it to
-//! the preflight through its declaration. Where one unknown covers several
+//! standing for every value the rules cannot tell from it; a fact is
+//! unknown only when the space has its axis (some check of the revision,
+//! or the target, reads it). Nothing here lists a fact's values: a check
+//! that tells a new value apart, or reads a fact the revisions did not,
+//! changes the preflight through its declaration. Where one unknown covers several
 //! facts that one check reads in turn (a KMS key's state, authorization and
 //! tag; a source snapshot's age and deletion), its values are the plainest
 //! class of each and every other class of one fact at a time: the check
@@ -323,6 +325,12 @@ impl Values {
             .unwrap_or_default()
     }
 
+    /// Whether a check of the policy (or the target) reads `fact`: only
+    /// then can it be unknown.
+    fn has(&self, fact: Fact) -> bool {
+        self.space.axis(fact, None).is_some()
+    }
+
     /// The classes of `fact`, through `pick`.
     fn of<T>(&self, fact: Fact, pick: impl Fn(Class) -> Option<T>) -> Vec<T> {
         self.classes(fact).into_iter().filter_map(pick).collect()
@@ -430,13 +438,13 @@ impl Situation {
         let disk_id = intent.disk_id.to_owned();
         let mut unknowns = Vec::new();
         let mut assumed = Vec::new();
-        if doc.instance_id.is_some() {
+        if doc.instance_id.is_some() && values.has(Fact::HasStarted) {
             assumed.push("an instance that is Stopped has been started at least once");
         }
-        if reads(Check::UserInWhiteList) {
+        if values.has(Fact::WhiteListed) {
             assumed.push("the account is in the volume white list");
         }
-        if system && reads(Check::NonRootRegionSupported) {
+        if system && values.has(Fact::RegionSupportsNonRoot) {
             assumed.push("the region supports logon as non-root");
         }
         if intent.password_given && reads(Check::PasswordValue) {
@@ -551,7 +559,7 @@ impl Situation {
                 },
             ));
         }
-        if doc.multi_attach.is_none() && reads(Check::NotMultiAttach) {
+        if doc.multi_attach.is_none() && values.has(Fact::MultiAttach) {
             unknowns.push(unknown_of(
                 format!("disk {disk_id} MultiAttach"),
                 in_disks.clone(),
@@ -565,7 +573,7 @@ impl Situation {
             ));
         }
         let mut kms_keys = Vec::new();
-        if reads(Check::KmsKeyUsable) && doc.encrypted != Some(false) {
+        if values.has(Fact::KeyState) && doc.encrypted != Some(false) {
             let key_id = doc
                 .kms_key_id
                 .clone()
@@ -678,7 +686,7 @@ impl Situation {
             ));
         }
         let mut snapshots = Vec::new();
-        if reads(Check::NoInstantAccessSnapshot) && instant_access != Told::No {
+        if values.has(Fact::InstantAccessSnapshot) && instant_access != Told::No {
             snapshots.push(Snapshot {
                 id: UNLISTED_SNAPSHOT.to_owned(),
                 source_disk_id: Some(disk_id.clone()),
@@ -810,7 +818,7 @@ impl Situation {
                         .login_as_non_root_supported
                         .unwrap_or(image.login_as_non_root_supported);
                     if found.login_as_non_root_supported.is_none()
-                        && reads(Check::NonRootImageSupported)
+                        && values.has(Fact::ImageNonRootSupported)
                     {
                         unknowns.push(unknown_of(
                             format!("image {image_id} LoginAsNonRootSupported"),
@@ -959,10 +967,7 @@ impl Situation {
             }
             let key_pair_or_password =
                 intent.key_pair_name.is_some_and(|n| !n.is_empty()) || intent.password_given;
-            if found.os_type.is_none()
-                && system
-                && key_pair_or_password
-                && reads(Check::KeyPairUsable)
+            if found.os_type.is_none() && system && key_pair_or_password && values.has(Fact::OsType)
             {
                 unknowns.push(unknown_of(
                     named("OSType"),
@@ -981,7 +986,7 @@ impl Situation {
             let flags: [(bool, bool, &str, Fact, SetFlag); 3] = [
                 (
                     found.hibernation_configured.is_none(),
-                    reads(Check::NotHibernationConfigured),
+                    values.has(Fact::Hibernation),
                     "HibernationOptions.Configured",
                     Fact::Hibernation,
                     |s, v| {
@@ -992,7 +997,7 @@ impl Situation {
                 ),
                 (
                     found.io_optimized.is_none(),
-                    reads(Check::IoOptimized),
+                    values.has(Fact::IoOptimized),
                     "IoOptimized",
                     Fact::IoOptimized,
                     |s, v| {
@@ -1003,7 +1008,7 @@ impl Situation {
                 ),
                 (
                     found.login_as_non_root.is_none(),
-                    system && reads(Check::NonRootImageSupported),
+                    system && values.has(Fact::LoginAsNonRoot),
                     "ImageOptions.LoginAsNonRoot",
                     Fact::LoginAsNonRoot,
                     |s, v| {
@@ -1040,7 +1045,7 @@ impl Situation {
                     name: name.to_owned(),
                 });
             }
-            if listed == Told::Unknown && system && reads(Check::KeyPairUsable) {
+            if listed == Told::Unknown && system && values.has(Fact::KeyPairListed) {
                 let owned = name.to_owned();
                 unknowns.push(Unknown {
                     fact: format!("key pair {name}"),
