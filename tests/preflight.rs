@@ -101,6 +101,7 @@ fn build(captured: &Captured, revision: &'static Revision) -> Situation {
 fn codes(situation: &mut Situation) -> Vec<Option<Code>> {
     situation
         .outcomes()
+        .unwrap()
         .iter()
         .map(|o| o.decision.code)
         .collect()
@@ -130,7 +131,7 @@ fn a_situation_whose_every_fact_is_shown_is_one_situation_decided_as_its_scenari
         assert!(situation.unknowns.is_empty(), "{:?}", situation.unknowns);
         assert_eq!(situation.count(), 1);
         let decided = situation.scenario.decide();
-        let outcomes = situation.outcomes();
+        let outcomes = situation.outcomes().unwrap();
         assert_eq!(outcomes.len(), 1);
         assert_eq!(outcomes[0].decision, decided);
         assert!(decided.accepted, "{decided:?}");
@@ -188,7 +189,12 @@ fn the_situations_are_the_product_of_the_unknown_facts_values_and_each_is_counte
         .map(|u| u.values.len() as u64)
         .product();
     assert_eq!(situation.count(), product);
-    let decided: u64 = situation.outcomes().iter().map(|o| o.situations).sum();
+    let decided: u64 = situation
+        .outcomes()
+        .unwrap()
+        .iter()
+        .map(|o| o.situations)
+        .sum();
     assert_eq!(decided, product);
 }
 
@@ -265,7 +271,7 @@ fn the_witness_of_an_outcome_changes_the_fewest_unknown_facts() {
     });
     captured.snapshots = None;
     let mut situation = build(&captured, &SEED);
-    let outcomes = situation.outcomes();
+    let outcomes = situation.outcomes().unwrap();
     let creating = outcomes
         .iter()
         .find(|o| o.decision.code == Some(Code::DiskCreatingSnapshot))

@@ -1122,9 +1122,16 @@ impl Situation {
 
     /// Decides every situation; the outcomes, in the order of the check
     /// that decides them (accepted last), each with its simplest witness.
-    /// The scenario is left at the first values.
-    pub fn outcomes(&mut self) -> Vec<Outcome> {
+    /// The scenario is left at the first values. Refuses more than
+    /// [`MAX_SITUATIONS`] situations, saying how many facts are unknown.
+    pub fn outcomes(&mut self) -> Result<Vec<Outcome>, String> {
         let total = self.count();
+        if total > MAX_SITUATIONS {
+            return Err(format!(
+                "{} facts the rules read are unknown, {total} situations to decide, over the limit of {MAX_SITUATIONS}: give the responses that show them",
+                self.unknowns.len()
+            ));
+        }
         let mut digits = vec![0usize; self.unknowns.len()];
         let mut outcomes: Vec<Outcome> = Vec::new();
         let key = |d: &Decision| -> (Option<Code>, Option<Check>) { (d.code, d.check) };
@@ -1168,7 +1175,7 @@ impl Situation {
                 .unwrap_or(usize::MAX)
         };
         outcomes.sort_by_key(|o| position(o));
-        outcomes
+        Ok(outcomes)
     }
 
     /// The values of the unknown facts at `digits` that are not their

@@ -27,8 +27,8 @@ use std::process::ExitCode;
 use reinit_disk::Policy;
 use reinit_disk::Revision;
 use reinit_disk::analysis::preflight::{
-    Captured, Intent, Listed, Listing, MAX_SITUATIONS, Outcome, ShownDisk, ShownImage,
-    ShownInstance, ShownSnapshot, Situation, SnapshotFacts,
+    Captured, Intent, Listed, Listing, Outcome, ShownDisk, ShownImage, ShownInstance,
+    ShownSnapshot, Situation, SnapshotFacts,
 };
 
 use super::explain::{Color, explain};
@@ -138,19 +138,15 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(s) => s,
         Err(message) => return fail(&message),
     };
-    let count = situation.count();
-    if count > MAX_SITUATIONS {
-        return fail(&format!(
-            "{} facts the rules read are unknown, {count} situations to decide, over the limit of {MAX_SITUATIONS}: give the responses that show them",
-            situation.unknowns.len()
-        ));
-    }
+    let outcomes = match situation.outcomes() {
+        Ok(outcomes) => outcomes,
+        Err(message) => return fail(&message),
+    };
     let colored = match args.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let outcomes = situation.outcomes();
     let text = match args.format {
         Format::Text => text(args, &situation, &outcomes, colored),
         Format::Json => match json_report(args, &situation, &outcomes) {
