@@ -7,7 +7,7 @@
 //! status, the disk's own locks, attachment, instance status, started flag,
 //! the instance's lock set, snapshot in progress and strategy. The disk's
 //! own locks are swept in two parts: the full sweep takes three of them
-//! (none, `security`, `financial`; about 10.4 million requests per policy),
+//! (none, `security`, `financial`; about 11.3 million requests per policy),
 //! and a separate slice takes nine (each reason alone, mixed sets, all
 //! five) against every status and attachment but only seven sources and two
 //! categories (about 1.5 million per policy).
@@ -17,7 +17,7 @@
 //! flipped:
 //!
 //! - the facts it shares with the seed revision, the new ones at their
-//!   defaults (the seed's full sweep under the later revision; about 10.4
+//!   defaults (the seed's full sweep under the later revision; about 11.3
 //!   million requests per policy);
 //! - the disk-side facts (multi-attach, encryption and the KMS key's state,
 //!   snapshots with instant access: 140 combinations) crossed with 360 base
@@ -37,6 +37,13 @@
 //! The exhaustive sweeps fix two orders per revision (the default and its
 //! reverse); tests/properties.rs tries any order.
 //!
+//! Where a sweep takes the values a check tells apart, it takes them from
+//! the declarations (the strategies from `TARGET_TELLS`, the source
+//! snapshot's ages from the analysis's classes of every revision's
+//! boundary); every other list sweeps wider than the declarations (every
+//! variant of an enum, edges the checks do not name), which is how it
+//! finds a declaration that misses a value.
+//!
 //! The analysis's space of each revision (src/analysis/, built from the
 //! values each check declares it tells apart) is held against the
 //! reference too: every region, at its witness and at random points of it,
@@ -52,18 +59,19 @@
 
 use std::collections::BTreeSet;
 
-use reinit_disk::analysis::Space;
+use reinit_disk::analysis::{Class, Space};
 use reinit_disk::answers::{
     ActiveOnNonPublicImage, Answers, DeletedImageCode, DeletedSnapshotCode, UnsupportedCategories,
 };
+use reinit_disk::checks::{Fact, Tells};
 use reinit_disk::model::{
     Account, CategorySet, CreationTime, Disk, DiskCategory, DiskSource, DiskStatus, DiskView,
     Image, ImageOwnerAlias, ImageView, Instance, InstanceStatus, InstanceView, KeyPair,
     KeyPairView, KeyState, KmsKey, KmsKeyView, LockReason, LockSet, MultiAttach, OsType, Snapshot,
     SnapshotView,
 };
-use reinit_disk::revision::{SEED, V2025_02_27};
-use reinit_disk::{Check, Code, Policy, Request, Revision, World};
+use reinit_disk::revision::{ALL, SEED, V2025_02_27};
+use reinit_disk::{Check, Code, Param, Policy, Request, Revision, TARGET_TELLS, World};
 use reinit_disk_testkit::reference::{
     Expected, RefPolicy, TOO_OLD_BEFORE_UNIX, TOO_OLD_BEFORE_UNIX_2025, observed, reference,
 };
@@ -166,16 +174,32 @@ fn agree(
     tally.count += 1;
 }
 
-/// The creation times swept: each revision's boundary, a second before
-/// and at it, in both the minute and the second forms, and far from both.
-const CREATION_TIMES: [&str; 6] = [
-    "2013-07-14T23:59:59Z",
-    "2013-07-15T00:00:00Z",
-    "2013-07-15T23:59Z",
-    "2013-07-16T00:00:00Z",
-    "2012-01-01T00:00:00Z",
-    "2020-01-01T00:00:00Z",
-];
+/// The creation times swept: the classes the analysis gives the source
+/// snapshot's age over every revision (each revision's too-old boundary and
+/// the second before it, from the revisions themselves), then what no class
+/// names: a time written in minutes, and times far from both boundaries.
+fn creation_times() -> Vec<CreationTime> {
+    let policies: Vec<Policy> = ALL.iter().map(|r| Policy::new(r)).collect();
+    let space = Space::new(&policies);
+    let axis = space.axis(Fact::TooOldBoundary, None).unwrap();
+    let mut all: Vec<CreationTime> = space.axes()[axis]
+        .classes
+        .iter()
+        .map(|c| match c {
+            Class::Created(t) => *t,
+            other => panic!("a creation time's class is a time: {other:?}"),
+        })
+        .collect();
+    assert!(all.len() >= 2 * ALL.len(), "{all:?}");
+    for beyond in [
+        "2013-07-15T23:59Z",
+        "2012-01-01T00:00:00Z",
+        "2020-01-01T00:00:00Z",
+    ] {
+        all.push(beyond.parse().unwrap());
+    }
+    all
+}
 
 /// Every source a disk can have, in every state its image or snapshot can be in.
 fn sources() -> Vec<(DiskSource, Option<Image>, Option<Snapshot>)> {
@@ -202,11 +226,11 @@ fn sources() -> Vec<(DiskSource, Option<Image>, Option<Snapshot>)> {
             all.push((image.clone(), Some(i), None));
         }
     }
-    for time in CREATION_TIMES {
+    for creation_time in creation_times() {
         for deleted in [false, true] {
             let s = Snapshot {
                 id: "s-1".into(),
-                creation_time: time.parse::<CreationTime>().unwrap(),
+                creation_time,
                 deleted,
                 ..Default::default()
             };
@@ -356,8 +380,17 @@ impl Domain {
     }
 }
 
-/// The strategies every sweep tries.
-const STRATEGIES: [Option<&str>; 3] = [None, Some("Active"), Some("Deactive")];
+/// The strategies every sweep tries: the values the target tells apart
+/// (`TARGET_TELLS`: not given, `Active`, `Deactive`).
+fn strategies() -> &'static [Option<&'static str>] {
+    TARGET_TELLS
+        .iter()
+        .find_map(|t| match t {
+            Tells::Param(Param::SecurityEnhancementStrategy, values) => Some(*values),
+            _ => None,
+        })
+        .unwrap()
+}
 
 /// Runs every combination of `domain` through `evaluate` under `policy` and
 /// through the reference under `expected` (the new facts and parameters at
@@ -386,7 +419,7 @@ fn sweep(domain: &Domain, policy: &Policy, expected: &RefPolicy) -> Tally {
                                 snapshot: snapshot.clone(),
                                 ..Default::default()
                             };
-                            for strategy in STRATEGIES {
+                            for strategy in strategies().iter().copied() {
                                 let request = Request {
                                     security_enhancement_strategy: strategy,
                                     ..Request::new("d-1")
@@ -668,7 +701,7 @@ fn disk_side_slice(policy: &Policy) -> Tally {
     let mut tally = Tally::default();
     for base in bases() {
         for world in disk_side(&base) {
-            for strategy in STRATEGIES {
+            for strategy in strategies().iter().copied() {
                 let request = Request {
                     security_enhancement_strategy: strategy,
                     ..Request::new("d-1")
@@ -690,7 +723,7 @@ fn instance_side_slice(policy: &Policy) -> Tally {
         for world in instance_side(&base) {
             for key_pair_name in KEY_PAIRS {
                 for (n, password) in PASSWORDS.into_iter().enumerate() {
-                    for strategy in STRATEGIES {
+                    for strategy in strategies().iter().copied() {
                         let request = Request {
                             security_enhancement_strategy: strategy,
                             password,
@@ -961,9 +994,10 @@ fn the_seed_revision_agrees_with_the_reference_on_every_combination_under_its_de
         &Policy::new(&reinit_disk::revision::SEED),
         &RefPolicy::documented_default_of("seed"),
     );
-    // 23 sources x 13 categories x 6 statuses x 3 disk lock sets x 322
-    // attachments x 2 x 3 strategies.
-    assert_eq!(tally.count, 23 * 13 * 6 * 3 * 322 * 2 * 3);
+    // 25 sources (3 bare, 8 images, 7 creation times x 2 snapshots) x 13
+    // categories x 6 statuses x 3 disk lock sets x 322 attachments x 2 x 3
+    // strategies.
+    assert_eq!(tally.count, 25 * 13 * 6 * 3 * 322 * 2 * 3);
     assert_eq!(tally.count, domain.size());
     // Every world code the default policy can give is given somewhere.
     let expected: BTreeSet<Code> = [

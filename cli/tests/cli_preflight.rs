@@ -841,7 +841,7 @@ fn preflight_reports_unknown_image_with_every_code_it_could_lead_to() {
     assert_eq!(
         report["Unknown"],
         json!([{"Fact": "image m-1", "Why": "no --images response",
-                "Values": ["exists", "deleted (not shared)", "deleted, shared by another account"]}])
+                "Values": ["exists", "deleted (public)", "deleted, shared by another account", "deleted (not shared)"]}])
     );
     assert_eq!(
         outcome_codes(&report),
@@ -915,7 +915,7 @@ fn preflight_reports_the_unlisted_instance_of_an_in_use_disk_with_every_code_it_
         when(outcome(&report, Some("IncorrectInstanceStatus"))),
         [(
             "instance i-1 Status".to_owned(),
-            "Running (or any status but Stopped)".to_owned()
+            "Pending (or any status but Stopped)".to_owned()
         )]
     );
     // 2 statuses x 3 lock sets.
@@ -1166,13 +1166,13 @@ fn preflight_decides_every_situation_of_the_worst_case_within_the_documented_bou
         .iter()
         .map(|o| o["Situations"].as_u64().unwrap())
         .sum();
-    // docs/cli.md: "it is 245,760".
-    assert_eq!(situations, 245_760);
+    // docs/cli.md: "it is 307,200".
+    assert_eq!(situations, 307_200);
     let doc = std::fs::read_to_string(
         Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/cli.md"),
     )
     .unwrap();
-    assert!(doc.contains("it is 245,760"));
+    assert!(doc.contains("it is 307,200"));
 }
 
 // ------------------------------------------------------ the text output
@@ -1193,7 +1193,7 @@ fn preflight_text_prints_the_explanation_then_the_unknown_facts_and_outcomes() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("Preflight of disk d-1 (revision seed): 1 fact the rules read is unknown; 3 situations decided, 3 possible outcomes."));
+    assert!(lines[0].starts_with("Preflight of disk d-1 (revision seed): 1 fact the rules read is unknown; 4 situations decided, 3 possible outcomes."));
     let at = |prefix: &str| {
         lines
             .iter()
@@ -1204,7 +1204,7 @@ fn preflight_text_prints_the_explanation_then_the_unknown_facts_and_outcomes() {
     assert!(at("Decision:") < at("Unknown facts"));
     assert!(at("Unknown facts") < at("Possible outcomes"));
     assert!(text.contains(
-        "  - rejected (403) by check source-image-exists: SharedImageDeleted, in 1 of 3 situations, when image m-1: deleted, shared by another account\n"
+        "  - rejected (403) by check source-image-exists: SharedImageDeleted, in 1 of 4 situations, when image m-1: deleted, shared by another account\n"
     ));
 }
 

@@ -38,13 +38,18 @@
 //! Built on it: [`diff()`] (two policies: every class of changed situations)
 //! and [`decision_classes`] (one policy: one witness per decision, a
 //! conformance corpus; [`corpus`](mod@corpus) writes it as scenarios with
-//! their decisions and, with `wire`, as the official SDK's HTTP exchanges).
+//! their decisions and, with `wire`, as the official SDK's HTTP exchanges);
+//! with `scenario`, [`preflight`] (the decision on captured Describe*
+//! responses, every unknown fact at each of its classes).
 
 mod witness;
 
 #[cfg(feature = "scenario")]
 pub mod corpus;
 pub mod diff;
+#[cfg(feature = "scenario")]
+#[cfg_attr(docsrs, doc(cfg(feature = "scenario")))]
+pub mod preflight;
 
 use std::collections::HashMap;
 

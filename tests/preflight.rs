@@ -1,0 +1,411 @@
+//! The preflight (src/analysis/preflight.rs), in process: captured
+//! Describe* responses, the unknown facts they leave, their values taken
+//! from the analysis space, and every outcome those lead to.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failed assumption is a failed test"
+)]
+
+use reinit_disk::analysis::preflight::{
+    Captured, Intent, Listed, Listing, ShownDisk, ShownImage, ShownInstance, ShownSnapshot,
+    Situation, SnapshotFacts,
+};
+use reinit_disk::analysis::{Class, Space};
+use reinit_disk::checks::Fact;
+use reinit_disk::model::{
+    CreationTime, DiskCategory, DiskStatus, DiskType, ImageOwnerAlias, InstanceStatus, LockSet,
+    MultiAttach, OsType,
+};
+use reinit_disk::revision::{SEED, V2025_02_27};
+use reinit_disk::{Check, Code, Policy, Revision};
+
+fn listing<T>(file: &str, records: Vec<(&str, Result<T, String>)>) -> Listing<T> {
+    Listing {
+        file: file.to_owned(),
+        complete: true,
+        records: records
+            .into_iter()
+            .map(|(id, read)| Listed {
+                id: id.to_owned(),
+                read,
+            })
+            .collect(),
+    }
+}
+
+/// A system disk of a stopped instance, every field the rules read shown.
+fn system_disk() -> ShownDisk {
+    ShownDisk {
+        path: "Disks.Disk[0]".to_owned(),
+        disk_type: DiskType::System,
+        category: Some(DiskCategory::CloudEssd),
+        status: Some(DiskStatus::InUse),
+        instance_id: Some("i-1".to_owned()),
+        image_id: Some("m-1".to_owned()),
+        source_snapshot_id: None,
+        multi_attach: Some(MultiAttach::Disabled),
+        encrypted: Some(false),
+        kms_key_id: None,
+        locks: Some(LockSet::EMPTY),
+    }
+}
+
+fn stopped_instance() -> ShownInstance {
+    ShownInstance {
+        status: Some(InstanceStatus::Stopped),
+        os_type: Some(OsType::Linux),
+        hibernation_configured: Some(false),
+        io_optimized: Some(true),
+        login_as_non_root: Some(false),
+        locks: Some(LockSet::EMPTY),
+    }
+}
+
+/// Every response given, every fact shown: one situation.
+fn known() -> Captured {
+    Captured {
+        disks: listing("disks.json", vec![("d-1", Ok(system_disk()))]),
+        instances: listing("instances.json", vec![("i-1", Ok(stopped_instance()))]),
+        images: Some(listing(
+            "images.json",
+            vec![(
+                "m-1",
+                Ok(ShownImage {
+                    owner: Some(ImageOwnerAlias::System),
+                    login_as_non_root_supported: Some(true),
+                }),
+            )],
+        )),
+        snapshots: Some(listing("snapshots.json", vec![])),
+        key_pairs: Some(listing("key-pairs.json", vec![])),
+    }
+}
+
+fn intent(disk_id: &str) -> Intent<'_> {
+    Intent {
+        disk_id,
+        password_given: false,
+        key_pair_name: None,
+        auto_start: false,
+    }
+}
+
+fn build(captured: &Captured, revision: &'static Revision) -> Situation {
+    Situation::build(captured, &intent("d-1"), revision).unwrap()
+}
+
+/// The codes of every outcome, in the order the preflight gives them.
+fn codes(situation: &mut Situation) -> Vec<Option<Code>> {
+    situation
+        .outcomes()
+        .unwrap()
+        .iter()
+        .map(|o| o.decision.code)
+        .collect()
+}
+
+/// The values of the unknown fact named `fact`.
+fn values<'s>(situation: &'s Situation, fact: &str) -> Vec<&'s str> {
+    let unknown = situation
+        .unknowns
+        .iter()
+        .find(|u| u.fact == fact)
+        .unwrap_or_else(|| panic!("no unknown {fact}: {:?}", situation.unknowns));
+    unknown.values.iter().map(|c| c.label.as_str()).collect()
+}
+
+/// The classes of `fact`'s axis in `revision`'s space.
+fn classes(revision: &'static Revision, fact: Fact) -> Vec<Class> {
+    let space = Space::new(&[Policy::new(revision)]);
+    let axis = space.axis(fact, None).unwrap();
+    space.axes()[axis].classes.clone()
+}
+
+#[test]
+fn a_situation_whose_every_fact_is_shown_is_one_situation_decided_as_its_scenario() {
+    for revision in [&SEED, &V2025_02_27] {
+        let mut situation = build(&known(), revision);
+        assert!(situation.unknowns.is_empty(), "{:?}", situation.unknowns);
+        assert_eq!(situation.count(), 1);
+        let decided = situation.scenario.decide();
+        let outcomes = situation.outcomes().unwrap();
+        assert_eq!(outcomes.len(), 1);
+        assert_eq!(outcomes[0].decision, decided);
+        assert!(decided.accepted, "{decided:?}");
+    }
+}
+
+#[test]
+fn an_unknown_fact_takes_one_value_per_class_of_its_axis_in_the_space() {
+    let mut captured = known();
+    captured.instances = listing("instances.json", vec![]);
+    captured.disks.records[0].read = Ok(ShownDisk {
+        category: None,
+        ..system_disk()
+    });
+    for revision in [&SEED, &V2025_02_27] {
+        let situation = build(&captured, revision);
+        let statuses = values(&situation, "instance i-1 Status");
+        assert_eq!(
+            statuses.len(),
+            classes(revision, Fact::InstanceStatus).len()
+        );
+        assert_eq!(statuses[0], "Stopped");
+        let categories = values(&situation, "disk d-1 Category");
+        let expected: Vec<String> = classes(revision, Fact::Category)
+            .into_iter()
+            .map(|c| match c {
+                Class::Category(c) => c.to_string(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(categories, expected);
+    }
+}
+
+#[test]
+fn a_status_the_checks_do_not_name_stands_for_every_status_but_those_they_name() {
+    let mut captured = known();
+    captured.instances = listing("instances.json", vec![]);
+    let situation = build(&captured, &SEED);
+    assert_eq!(
+        values(&situation, "instance i-1 Status"),
+        ["Stopped", "Pending (or any status but Stopped)"]
+    );
+}
+
+#[test]
+fn the_situations_are_the_product_of_the_unknown_facts_values_and_each_is_counted_once() {
+    let mut captured = known();
+    captured.instances = listing("instances.json", vec![]);
+    captured.images = None;
+    let mut situation = build(&captured, &V2025_02_27);
+    let product: u64 = situation
+        .unknowns
+        .iter()
+        .map(|u| u.values.len() as u64)
+        .product();
+    assert_eq!(situation.count(), product);
+    let decided: u64 = situation
+        .outcomes()
+        .unwrap()
+        .iter()
+        .map(|o| o.situations)
+        .sum();
+    assert_eq!(decided, product);
+}
+
+#[test]
+fn an_unlisted_instance_leads_to_every_code_of_the_instance_checks_it_could_fail() {
+    let mut captured = known();
+    captured.instances = listing("instances.json", vec![]);
+    let mut situation = build(&captured, &SEED);
+    assert_eq!(
+        codes(&mut situation),
+        [
+            Some(Code::InstanceLockedForSecurity),
+            Some(Code::InstanceExpiredOrInArrears),
+            Some(Code::IncorrectInstanceStatus),
+            None
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_kms_key_leads_to_every_code_its_check_declares() {
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        encrypted: Some(true),
+        kms_key_id: Some("key-1".to_owned()),
+        ..system_disk()
+    });
+    let mut situation = build(&captured, &V2025_02_27);
+    let found = codes(&mut situation);
+    for code in Check::KmsKeyUsable.decl().codes {
+        assert!(found.contains(&Some(*code)), "{code}: {found:?}");
+    }
+    // One value per class of the key, one fact at a time: the plainest,
+    // then each other class of its state, its authorization, its tag.
+    let expected = classes(&V2025_02_27, Fact::KeyState).len()
+        + classes(&V2025_02_27, Fact::KmsAuthorized).len()
+        + classes(&V2025_02_27, Fact::KmsTagged).len()
+        - 2;
+    assert_eq!(
+        values(&situation, "KMS key key-1 of disk d-1").len(),
+        expected
+    );
+}
+
+#[test]
+fn an_unlisted_image_is_there_or_deleted_with_each_owner_class_of_the_space() {
+    let mut captured = known();
+    captured.images = None;
+    let mut situation = build(&captured, &SEED);
+    let owners = classes(&SEED, Fact::ImageOwner).len();
+    assert_eq!(values(&situation, "image m-1").len(), 1 + owners);
+    assert_eq!(
+        codes(&mut situation),
+        [
+            Some(Code::InvalidDiskIdOperationNotSupported),
+            Some(Code::SharedImageDeleted),
+            None
+        ]
+    );
+}
+
+#[test]
+fn the_witness_of_an_outcome_changes_the_fewest_unknown_facts() {
+    // A data disk whose snapshots are not given: a snapshot of it may be
+    // being created, and its source snapshot may be anything. A snapshot
+    // being created refuses whatever the source snapshot: the witness
+    // changes that fact only.
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: None,
+        source_snapshot_id: Some("s-1".to_owned()),
+        ..system_disk()
+    });
+    captured.snapshots = None;
+    let mut situation = build(&captured, &SEED);
+    let outcomes = situation.outcomes().unwrap();
+    let creating = outcomes
+        .iter()
+        .find(|o| o.decision.code == Some(Code::DiskCreatingSnapshot))
+        .unwrap();
+    assert_eq!(creating.situations, 3);
+    assert_eq!(
+        situation.changed(&creating.witness),
+        [("a snapshot of disk d-1 is being created", "yes")]
+    );
+    let accepted = outcomes.iter().find(|o| o.decision.accepted).unwrap();
+    assert!(situation.changed(&accepted.witness).is_empty());
+}
+
+#[test]
+fn a_source_snapshot_not_listed_is_on_each_side_of_the_revisions_boundary_or_deleted() {
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: None,
+        source_snapshot_id: Some("s-1".to_owned()),
+        ..system_disk()
+    });
+    captured.snapshots = None;
+    for revision in [&SEED, &V2025_02_27] {
+        let mut situation = build(&captured, revision);
+        let boundary = revision.too_old_before;
+        assert_eq!(
+            values(&situation, "snapshot s-1"),
+            [
+                format!("exists, created on or after {boundary}"),
+                format!("exists, created before {boundary} (too old)"),
+                "deleted".to_owned()
+            ]
+        );
+        let found = codes(&mut situation);
+        assert!(
+            found.contains(&Some(Code::InvalidSnapshotTooOld)),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&Some(Code::InvalidSourceSnapshot)),
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_disk_the_responses_do_not_list_is_an_error_naming_the_file_and_the_disks_listed() {
+    let error = Situation::build(&known(), &intent("d-9"), &SEED).unwrap_err();
+    assert_eq!(
+        error,
+        "disks.json: Disks.Disk: no disk \"d-9\" (it lists \"d-1\"); give the DescribeDisks response that lists it"
+    );
+}
+
+#[test]
+fn a_record_that_cannot_be_read_stops_the_preflight_only_when_the_preflight_reads_it() {
+    let mut captured = known();
+    captured.instances.records.push(Listed {
+        id: "i-other".to_owned(),
+        read: Err("instances.json: Instances.Instance[1].Status: not a status".to_owned()),
+    });
+    captured.snapshots = Some(listing(
+        "snapshots.json",
+        vec![(
+            "s-other",
+            Ok(ShownSnapshot {
+                source_disk_id: Some("d-other".to_owned()),
+                facts: Err("snapshots.json: Snapshots.Snapshot[0].Status: strange".to_owned()),
+            }),
+        )],
+    ));
+    assert!(Situation::build(&captured, &intent("d-1"), &SEED).is_ok());
+    captured.instances.records[0].read =
+        Err("instances.json: Instances.Instance[0].Status: not a status".to_owned());
+    assert_eq!(
+        Situation::build(&captured, &intent("d-1"), &SEED).unwrap_err(),
+        "instances.json: Instances.Instance[0].Status: not a status"
+    );
+}
+
+#[test]
+fn a_snapshot_of_the_disk_being_created_is_read_from_the_snapshots_listed() {
+    let mut captured = known();
+    captured.snapshots = Some(listing(
+        "snapshots.json",
+        vec![(
+            "s-own",
+            Ok(ShownSnapshot {
+                source_disk_id: Some("d-1".to_owned()),
+                facts: Ok(SnapshotFacts {
+                    creation_time: Some(CreationTime::MIN),
+                    progressing: Some(true),
+                    instant_access: Some(false),
+                }),
+            }),
+        )],
+    ));
+    let mut situation = build(&captured, &SEED);
+    assert!(situation.unknowns.is_empty(), "{:?}", situation.unknowns);
+    assert_eq!(codes(&mut situation), [Some(Code::DiskCreatingSnapshot)]);
+}
+
+#[test]
+fn a_fact_only_a_later_revision_reads_is_unknown_only_under_that_revision() {
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        multi_attach: None,
+        encrypted: None,
+        ..system_disk()
+    });
+    captured.instances.records[0].read = Ok(ShownInstance {
+        hibernation_configured: None,
+        io_optimized: None,
+        login_as_non_root: None,
+        ..stopped_instance()
+    });
+    let facts = |revision: &'static Revision| -> Vec<String> {
+        build(&captured, revision)
+            .unknowns
+            .iter()
+            .map(|u| u.fact.clone())
+            .collect()
+    };
+    // The seed revision reads none of them: every situation is one.
+    assert_eq!(facts(&SEED), Vec::<String>::new());
+    assert_eq!(
+        facts(&V2025_02_27),
+        [
+            "disk d-1 MultiAttach",
+            "disk d-1 Encrypted, and its KMS key",
+            "instance i-1 HibernationOptions.Configured",
+            "instance i-1 IoOptimized",
+            "instance i-1 ImageOptions.LoginAsNonRoot"
+        ]
+    );
+}
