@@ -281,6 +281,7 @@ impl fmt::Display for Origin {
 
 /// One answer's fields, as read (private: the kinds are told apart after).
 #[derive(Deserialize)]
+#[serde(expecting = "a Describe* answer (an object)")]
 struct Page {
     #[serde(rename = "Disks", default)]
     disks: Option<List<Disk, DiskTag>>,
@@ -588,7 +589,12 @@ impl Answers {
                 path: origin.path.clone(),
                 field: kind.id_field(),
                 id: Echo(id).to_string(),
-                first: first.to_string(),
+                // The same file: its path alone.
+                first: if first.file == origin.file {
+                    first.path.clone()
+                } else {
+                    first.to_string()
+                },
             }),
             None => {
                 self.ids.insert((kind, id.to_owned()), origin.clone());
@@ -864,7 +870,9 @@ pub fn from_dir(dir: &Path, max_bytes: u64) -> Result<Capture, CaptureError> {
 /// One answer or a list of them, with the JSON path of any error.
 fn parse(file: &str, text: &str) -> Result<Pages, CaptureError> {
     let error = |path: String, e: &serde_json::Error| {
-        let message = if e.is_syntax() || e.is_eof() {
+        let message = if e.to_string().starts_with("number out of range") {
+            format!("a number too large to read ({e})")
+        } else if e.is_syntax() || e.is_eof() {
             format!("not valid JSON: {e}")
         } else {
             e.to_string()
@@ -875,24 +883,15 @@ fn parse(file: &str, text: &str) -> Result<Pages, CaptureError> {
             message,
         }
     };
-    let first = text.trim_start().chars().next();
+    let list = text.trim_start().starts_with('[');
     let mut json = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
     let pages = {
         let de = serde_path_to_error::Deserializer::new(&mut json, &mut track);
-        match first {
-            Some('[') => Vec::<Page>::deserialize(de).map(Pages::Many),
-            Some('{') => Page::deserialize(de).map(Pages::One),
-            _ => {
-                return Err(CaptureError::Unrecognised {
-                    file: file.to_owned(),
-                    path: ".".to_owned(),
-                    found: match first {
-                        None => "an empty document".to_owned(),
-                        Some(c) => format!("a document that starts with {}", Echo(&c.to_string())),
-                    },
-                });
-            }
+        if list {
+            Vec::<Page>::deserialize(de).map(Pages::Many)
+        } else {
+            Page::deserialize(de).map(Pages::One)
         }
     };
     let pages = pages.map_err(|e| error(track.path().to_string(), &e))?;

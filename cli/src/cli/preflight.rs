@@ -12,7 +12,6 @@
 //! says which facts are read from where, and why.
 
 mod documents;
-mod pruned;
 mod situation;
 
 use std::ffi::OsString;
