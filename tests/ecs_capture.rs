@@ -497,7 +497,7 @@ fn every_shipped_world_written_as_answers_and_read_back_decides_as_the_scenario(
                 .unwrap_or_else(|e| panic!("{what}: {e}"));
         let mut read = capture.scenario;
         read.request.clone_from(&original.request);
-        read.policy = original.policy.clone();
+        read.policy = original.policy;
         assert_eq!(read.decide(), original.decide(), "{what}");
         compared += 1;
     }

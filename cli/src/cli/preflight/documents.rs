@@ -24,12 +24,13 @@ use reinit_disk::model::{
 
 use strum::VariantArray;
 
-/// One record of a response, as the SDK types it.
+/// One record of a response, as the SDK types it (boxed: the records
+/// differ in size by hundreds of bytes).
 enum Item {
-    Disk(ecs::Disk),
-    Instance(ecs::Instance),
-    Image(ecs::Image),
-    Snapshot(ecs::Snapshot),
+    Disk(Box<ecs::Disk>),
+    Instance(Box<ecs::Instance>),
+    Image(Box<ecs::Image>),
+    Snapshot(Box<ecs::Snapshot>),
     /// A key pair: only its name is read, and that is its id.
     KeyPair,
 }
@@ -101,14 +102,26 @@ impl Response {
         }
         let complete = answers.complete(kind);
         let records: Vec<(String, Item, Option<String>)> = match kind {
-            AnswerKind::Disks => take(answers.disks, |r| r.disk_id.clone(), Item::Disk),
-            AnswerKind::Instances => {
-                take(answers.instances, |r| r.instance_id.clone(), Item::Instance)
-            }
-            AnswerKind::Images => take(answers.images, |r| r.image_id.clone(), Item::Image),
-            AnswerKind::Snapshots => {
-                take(answers.snapshots, |r| r.snapshot_id.clone(), Item::Snapshot)
-            }
+            AnswerKind::Disks => take(
+                answers.disks,
+                |r| r.disk_id.clone(),
+                |r| Item::Disk(Box::new(r)),
+            ),
+            AnswerKind::Instances => take(
+                answers.instances,
+                |r| r.instance_id.clone(),
+                |r| Item::Instance(Box::new(r)),
+            ),
+            AnswerKind::Images => take(
+                answers.images,
+                |r| r.image_id.clone(),
+                |r| Item::Image(Box::new(r)),
+            ),
+            AnswerKind::Snapshots => take(
+                answers.snapshots,
+                |r| r.snapshot_id.clone(),
+                |r| Item::Snapshot(Box::new(r)),
+            ),
             _ => take(
                 answers.key_pairs,
                 |r| r.key_pair_name.clone(),
