@@ -503,3 +503,72 @@ fn every_shipped_world_written_as_answers_and_read_back_decides_as_the_scenario(
     }
     assert!(compared > 120, "{compared} scenarios compared");
 }
+
+/// A valid answer's text with one cut, one byte replaced and one fragment
+/// inserted: the hostile inputs the reader meets.
+fn mangled() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let answer =
+        disks(json!([system_disk(), {"DiskId": "d-2", "Type": "data", "Status": "Available"}]));
+    let fragments = prop::sample::select(vec![
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ":",
+        "\"",
+        "null",
+        "1e400",
+        "-1",
+        "true",
+        "\"Disks\"",
+        "\"Disk\"",
+        "\"DiskId\"",
+        "\"Instances\"",
+        "{\"Disk\":[]}",
+        "[[[[",
+        "\u{feff}",
+        "\\u0000",
+    ]);
+    (
+        0..answer.len(),
+        0..answer.len(),
+        any::<u8>(),
+        fragments,
+        any::<bool>(),
+    )
+        .prop_map(move |(cut, at, byte, fragment, list)| {
+            let mut bytes = answer.clone().into_bytes();
+            if let Some(b) = bytes.get_mut(at) {
+                *b = if byte.is_ascii() { byte } else { b'x' };
+            }
+            let mut text = String::from_utf8(bytes).unwrap();
+            let cut = (0..=cut)
+                .rev()
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(0);
+            text.insert_str(cut, fragment);
+            if list { format!("[{text}]") } else { text }
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+    #[test]
+    fn a_mangled_answer_is_read_or_refused_naming_its_file_never_a_panic(text in mangled()) {
+        let i = instances(json!([instance()]));
+        match capture::from_documents([("i.json", i.as_str()), ("mangled.json", text.as_str())]) {
+            Ok(c) => c.scenario.validate().unwrap(),
+            Err(e) => {
+                let e = e.to_string();
+                proptest::prop_assert!(
+                    e.starts_with("mangled.json: ")
+                        || e.starts_with("the world read from")
+                        || e.starts_with("no DescribeDisks answer"),
+                    "{e}"
+                );
+            }
+        }
+    }
+}
