@@ -99,11 +99,15 @@ fn disk_ids(world: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Saves the server's DescribeDisks pages (a JSON list, 5 a page) and its
+/// Saves the server's DescribeDisks pages (a JSON list, 5 a page, or `size`) and its
 /// DescribeInstances answer (one page) in `dir`, under names that do not
 /// say what they hold.
 fn capture(server: &Server, dir: &Path) -> (PathBuf, PathBuf) {
-    let disks = pages(server, "DescribeDisks", 5);
+    capture_in_pages_of(server, dir, 5)
+}
+
+fn capture_in_pages_of(server: &Server, dir: &Path, size: usize) -> (PathBuf, PathBuf) {
+    let disks = pages(server, "DescribeDisks", size);
     assert!(disks.len() > 1, "the disks come in several pages");
     let instances = pages(server, "DescribeInstances", 100);
     assert_eq!(instances.len(), 1);
@@ -124,6 +128,10 @@ fn serve_describe_decides_every_disk_as_the_world_it_was_captured_from() {
 
     let original = Server::start(&["--world", world_file.to_str().unwrap()]);
     capture(&original, &answers);
+    // Before any re-init changes it.
+    let before = original
+        .request("GET", "/_reinit-disk/state", &[], b"")
+        .json();
     let ids = disk_ids(&world());
     let expected: Vec<_> = ids.iter().map(|d| decide(&original, d)).collect();
     // The world tells its disks apart: many decisions, not one.
@@ -142,6 +150,9 @@ fn serve_describe_decides_every_disk_as_the_world_it_was_captured_from() {
         .request("GET", "/_reinit-disk/state", &[], b"")
         .json();
     assert_eq!(disk_ids(&state), ids);
+    // The disks and instances read back are the world's, fact for fact.
+    assert_eq!(state["Disks"], before["Disks"]);
+    assert_eq!(state["Instances"], before["Instances"]);
     for (disk, expected) in ids.iter().zip(&expected) {
         assert_eq!(&decide(&described, disk), expected, "{disk}");
     }
@@ -156,6 +167,33 @@ fn serve_describe_decides_every_disk_as_the_world_it_was_captured_from() {
         "{log}"
     );
     assert!(log.contains("CreatingSnapshot"), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_describe_round_trips_the_shipped_serve_world() {
+    let dir = temp_dir("shipped");
+    let world: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/serve-world.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let original = Server::start(&["--world", "examples/serve-world.json"]);
+    capture_in_pages_of(&original, &dir, 2);
+    let ids = disk_ids(&world);
+    let expected: Vec<_> = ids.iter().map(|d| decide(&original, d)).collect();
+    let described = Server::start(&[
+        "--describe",
+        dir.to_str().unwrap(),
+        "--revision",
+        "2025-02-27",
+    ]);
+    for (disk, expected) in ids.iter().zip(&expected) {
+        assert_eq!(&decide(&described, disk), expected, "{disk}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -393,7 +393,7 @@ pub struct Answers {
     pub kinds: Vec<Kind>,
     /// The kinds of which a page's `TotalCount` says there are more records
     /// than the pages read hold together, after every page is read (see
-    /// [`Answers::incomplete`]).
+    /// [`Answers::complete`]).
     totals: Vec<(Kind, u64)>,
     /// Every id read, by kind: where it was first read.
     ids: HashMap<(Kind, String), Origin>,
