@@ -82,6 +82,19 @@ fn pages(server: &Server, action: &str, size: usize) -> Vec<Value> {
     panic!("{action}: more than 100 pages");
 }
 
+/// The server's log once it holds `text` (its standard error is read by
+/// another thread), or as it is after 5 s.
+fn log_with(server: &Server, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let log = server.log();
+        if log.contains(text) || std::time::Instant::now() > deadline {
+            return log;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// `ReInitDisk` on `disk`: (HTTP status, code, message).
 fn decide(server: &Server, disk: &str) -> (u16, String, String) {
     let reply = server.get(&format!("Action=ReInitDisk&Format=JSON&DiskId={disk}"));
@@ -157,7 +170,7 @@ fn serve_describe_decides_every_disk_as_the_world_it_was_captured_from() {
         assert_eq!(&decide(&described, disk), expected, "{disk}");
     }
     // The facts the answers lack are reported at start.
-    let log = described.log();
+    let log = log_with(&described, "facts the captured answers do not give");
     assert!(
         log.contains("facts the captured answers do not give"),
         "{log}"
@@ -326,4 +339,73 @@ fn serve_help_teaches_describe() {
         help.contains("reinit-disk serve --describe captured/"),
         "{help}"
     );
+}
+
+#[test]
+fn serve_describe_on_the_shipped_answers_decides_as_preflight_does() {
+    // examples/describe/ holds one real-shaped answer of each kind: the
+    // account is the one fact they do not give.
+    let server = Server::start(&[
+        "--describe",
+        "examples/describe",
+        "--revision",
+        "2025-02-27",
+    ]);
+    let log = log_with(&server, "the captured answers do not give");
+    assert!(
+        log.contains("--describe examples/describe: 1 fact the captured answers do not give"),
+        "{log}"
+    );
+    let disks: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/describe/DescribeDisks.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<String> = disks["Disks"]["Disk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["DiskId"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    for disk in ids {
+        let (status, code, message) = decide(&server, &disk);
+        let out = common::cli::run(
+            &[
+                "preflight",
+                "--format",
+                "json",
+                "--revision",
+                "2025-02-27",
+                "--disk-id",
+                &disk,
+                "--disks",
+                "examples/describe/DescribeDisks.json",
+                "--instances",
+                "examples/describe/DescribeInstances.json",
+                "--images",
+                "examples/describe/DescribeImages.json",
+                "--snapshots",
+                "examples/describe/DescribeSnapshots.json",
+                "--key-pairs",
+                "examples/describe/DescribeKeyPairs.json",
+            ],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(0), "{disk}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let decision = &report["Decision"];
+        assert_eq!(
+            (
+                decision["HttpStatus"].as_u64().unwrap(),
+                decision["Code"].as_str().unwrap_or_default(),
+                decision["Message"].as_str().unwrap_or_default(),
+            ),
+            (u64::from(status), code.as_str(), message.as_str()),
+            "{disk}: {report}"
+        );
+    }
 }
