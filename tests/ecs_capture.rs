@@ -420,6 +420,20 @@ fn a_directory_is_read_file_by_file_in_the_order_of_their_names() {
         .to_string();
     assert!(err.contains("d.json: not valid UTF-8"), "{err}");
 
+    // At most MAX_FILES files.
+    let many = temp_dir("many");
+    for n in 0..=capture::MAX_FILES {
+        fs::write(many.join(format!("{n:05}.json")), "{}").unwrap();
+    }
+    let err = capture::from_dir(&many, MAX_FILE_BYTES)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with(": more than 4096 files: a directory of captured answers holds at most 4096"),
+        "{err}"
+    );
+    let _ = fs::remove_dir_all(&many);
+
     let err = capture::from_dir(Path::new("/nonexistent/captures"), MAX_FILE_BYTES)
         .unwrap_err()
         .to_string();
