@@ -313,6 +313,20 @@ fn wrong_types_and_bad_json_are_refused_with_the_file_and_the_path() {
 }
 
 #[test]
+fn a_huge_value_of_the_wrong_type_is_echoed_capped_on_one_line() {
+    let i = instances(json!([instance()]));
+    let value = format!("{}\n{}", "x".repeat(100_000), "y".repeat(10));
+    let d = json!({"Disks": {"Disk": [{"DiskId": "d-1", "Size": value}]}}).to_string();
+    let err = error(&[("i.json", &i), ("d.json", &d)]);
+    assert!(
+        err.starts_with("d.json: Disks.Disk[0].Size: invalid type: string \"xxx"),
+        "{err}"
+    );
+    assert!(err.len() < 2_000, "{} bytes", err.len());
+    assert!(!err.contains('\n'), "{err}");
+}
+
+#[test]
 fn a_record_the_model_cannot_hold_is_refused_with_its_file_and_path() {
     let i = instances(json!([instance()]));
     for (record, expected) in [

@@ -880,7 +880,9 @@ fn parse(file: &str, text: &str) -> Result<Pages, CaptureError> {
         CaptureError::Json {
             file: file.to_owned(),
             path,
-            message,
+            // A value quoted in serde's message is cut, and the message
+            // kept on one line.
+            message: crate::echo::cap_message(&message),
         }
     };
     let list = text.trim_start().starts_with('[');
