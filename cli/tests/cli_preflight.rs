@@ -1361,6 +1361,10 @@ fn preflight_refuses_responses_of_the_wrong_shape_with_the_json_path() {
             r#"{"Disks": {"Disk": []}, "Instances": {"Instance": []}}"#,
             ".: an object with several lists (Disks, Instances)",
         ),
+        (
+            r#"[{"Disks": {"Disk": []}}, {"Instances": {"Instance": []}}]"#,
+            "a DescribeInstances page among the DescribeDisks pages",
+        ),
     ] {
         let mut args = vec![
             "preflight".to_owned(),
