@@ -324,6 +324,15 @@ fn a_huge_value_of_the_wrong_type_is_echoed_capped_on_one_line() {
     );
     assert!(err.len() < 2_000, "{} bytes", err.len());
     assert!(!err.contains('\n'), "{err}");
+    // A huge key on the path to the error: quoted, capped.
+    let d = format!(
+        r#"{{"Disks": {{"Disk": [{{"DiskId": "d-1", "{}\n": [1, }}"#,
+        "k".repeat(100_000)
+    );
+    let err = error(&[("i.json", &i), ("d.json", &d)]);
+    assert!(err.starts_with("d.json: Disks.Disk[0].\"kkk"), "{err}");
+    assert!(err.len() < 2_000, "{} bytes", err.len());
+    assert!(!err.contains('\n'), "{err}");
 }
 
 #[test]

@@ -896,7 +896,9 @@ fn parse(file: &str, text: &str) -> Result<Pages, CaptureError> {
             Page::deserialize(de).map(Pages::One)
         }
     };
-    let pages = pages.map_err(|e| error(track.path().to_string(), &e))?;
+    // A key in the path is quoted and capped when it is not plain, as a
+    // scenario's error paths are.
+    let pages = pages.map_err(|e| error(crate::scenario::path_text(&track.path()), &e))?;
     json.end().map_err(|e| error(".".to_owned(), &e))?;
     Ok(pages)
 }
