@@ -506,7 +506,7 @@ impl Scenario {
 /// document. A field name that is empty, or holds anything but letters,
 /// digits, `-` and `_`, is quoted and capped (`Request."a b"`,
 /// `Disks[0].""`), so that a path is always one short line.
-fn path_text(path: &Path) -> String {
+pub(crate) fn path_text(path: &Path) -> String {
     let mut out = String::new();
     for segment in path {
         if let Segment::Seq { index } = segment {

@@ -213,16 +213,30 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         reinit-disk serve --world world.json --addr 127.0.0.1:8080\n  \
         reinit-disk serve --addr 127.0.0.1:0 --access-key LTAI-test:secret --rate-limit 500/60\n  \
-        reinit-disk serve --world world.json --state state.json\n\n\
+        reinit-disk serve --world world.json --state state.json\n  \
+        reinit-disk serve --describe captured/ --revision 2025-02-27\n\n\
+        With --describe, captured/ holds answers saved with `aliyun ecs DescribeDisks --RegionId cn-hangzhou > captured/disks.json` \
+        (and DescribeInstances, DescribeImages, DescribeSnapshots, DescribeKeyPairs; any file names; one answer or a JSON list of \
+        pages each); the facts they do not give are listed on standard error with the default each took (docs/serve.md, \
+        \"A world from captured answers\").\n\n\
         Point an SDK at http://ADDRESS (protocol HTTP); the admin endpoints are under /_reinit-disk/ \
         (health, state, reset, world, clock). docs/serve.md describes every action and flag.\n\n\
         Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered (at most \
-        --shutdown-seconds later; at once on a second signal); 1 it cannot listen; 2 a flag, a world or a --state file it cannot use (with one line on standard error naming it).")]
+        --shutdown-seconds later; at once on a second signal); 1 it cannot listen; 2 a flag, a world, a --describe directory or a --state file it cannot use (with one line on standard error naming it).")]
     Serve {
         /// The scenario file whose world (and policy) the server starts
         /// from; an empty world when absent.
         #[arg(long, value_name = "FILE")]
         world: Option<PathBuf>,
+        /// A directory of captured ECS answers (DescribeDisks and
+        /// DescribeInstances, and DescribeImages, DescribeSnapshots and
+        /// DescribeKeyPairs if there), as `aliyun ecs Describe...` prints
+        /// them, one answer or a JSON list of pages a file, each recognised
+        /// by its content: the world the server starts from, instead of
+        /// --world. The facts the answers do not give are listed on
+        /// standard error at start, each with the default it took.
+        #[arg(long, value_name = "DIR", conflicts_with = "world")]
+        describe: Option<PathBuf>,
         /// Where to listen: IP:PORT, or HOST:PORT (`localhost:8080`,
         /// resolved once); port 0 picks a free one.
         #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080", value_parser = cli::serve::parse_addr)]
@@ -401,6 +415,7 @@ fn main() -> ExitCode {
         }),
         Command::Serve {
             world,
+            describe,
             addr,
             revision,
             reinit_seconds,
@@ -414,6 +429,7 @@ fn main() -> ExitCode {
             limits,
         } => cli::serve::run(&cli::serve::Args {
             world: world.as_deref(),
+            describe: describe.as_deref(),
             addr,
             revision: revision.revision,
             seconds: [reinit_seconds, start_seconds, stop_seconds],

@@ -593,17 +593,18 @@ fn preflight_rejects_a_security_locked_instance_in_ecs_instance_lock_shape() {
 }
 
 #[test]
-fn preflight_rejects_a_financially_locked_instance_given_as_a_plain_lock_list() {
-    rejects(
-        &BOTH,
-        "d-1",
-        Flags::default(),
-        |d| {
-            edit(&mut d.instances, "InstanceId", "i-1", |x| {
-                x["OperationLocks"] = json!([{"LockReason": "financial"}]);
-            });
-        },
-        "InstanceExpiredOrInArrears",
+fn preflight_refuses_a_plain_lock_list_which_is_not_the_shape_ecs_prints() {
+    // The SDK's record is `{"LockReason": [{"LockReason": ..}]}`: a plain
+    // list is refused at its path (it was read before the responses were
+    // read through the SDK's records, issue 20).
+    let mut docs = world();
+    edit(&mut docs.instances, "InstanceId", "i-1", |x| {
+        x["OperationLocks"] = json!([{"LockReason": "financial"}]);
+    });
+    let err = refused_docs(&docs, "d-1");
+    assert!(
+        err.contains("instances.json: Instances.Instance[0].OperationLocks[0]: invalid type"),
+        "{err}"
     );
 }
 
@@ -1310,19 +1311,27 @@ fn preflight_refuses_responses_of_the_wrong_shape_with_the_json_path() {
     let dir = case_dir();
     let docs = world();
     for (text, path) in [
-        (r#"[1, 2]"#, ".: a list found"),
-        (r#"{"Disks": [{"DiskId": "d-1"}]}"#, "Disks: a list found"),
+        // A list is a list of pages (answers): each an object.
+        (
+            r#"[1, 2]"#,
+            "[0]: invalid type: integer `1`, expected a Describe* answer (an object)",
+        ),
+        (r#"[]"#, ".: an empty list of answers"),
+        (
+            r#"{"Disks": [{"DiskId": "d-1"}]}"#,
+            "Disks: invalid type: sequence, expected an object {\"Disk\": [...]}",
+        ),
         (
             r#"{"Disks": {"Disk": {"DiskId": "d-1"}}}"#,
-            "Disks.Disk: an object found",
+            "Disks.Disk: invalid type: map, expected a sequence",
         ),
         (
             r#"{"Disks": {"Disk": ["d-1"]}}"#,
-            "Disks.Disk[0]: the string \"d-1\" found, expected an object",
+            "Disks.Disk[0]: invalid type: string \"d-1\", expected struct Disk",
         ),
         (
             r#"{"Disks": {"Disk": [{"DiskId": 7}]}}"#,
-            "Disks.Disk[0].DiskId: the number 7 found, expected a string",
+            "Disks.Disk[0].DiskId: invalid type: integer `7`, expected a string",
         ),
         (
             r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "system"}]}}"#,
@@ -1334,19 +1343,27 @@ fn preflight_refuses_responses_of_the_wrong_shape_with_the_json_path() {
         ),
         (
             r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "data", "Encrypted": "yes"}]}}"#,
-            "Disks.Disk[0].Encrypted: the string \"yes\" found, expected true or false",
+            "Disks.Disk[0].Encrypted: invalid type: string \"yes\", expected a boolean",
         ),
         (
             r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "data", "OperationLocks": "none"}]}}"#,
-            "Disks.Disk[0].OperationLocks: the string \"none\" found",
-        ),
-        (
-            r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "data", "OperationLocks": {"Locks": []}}]}}"#,
-            "Disks.Disk[0].OperationLocks: an object of another shape",
+            "Disks.Disk[0].OperationLocks: invalid type: string \"none\", expected struct DiskOperationLocks",
         ),
         (
             r#"{"TotalCount": "2", "Disks": {"Disk": []}}"#,
-            "TotalCount: the string \"2\" found, expected a whole number",
+            "TotalCount: invalid type: string \"2\", expected u64",
+        ),
+        (
+            r#"{"Code": "Forbidden.RAM", "Message": "..."}"#,
+            ".: an ECS error answer (Code \"Forbidden.RAM\"): expected a DescribeDisks response",
+        ),
+        (
+            r#"{"Disks": {"Disk": []}, "Instances": {"Instance": []}}"#,
+            ".: an object with several lists (Disks, Instances)",
+        ),
+        (
+            r#"[{"Disks": {"Disk": []}}, {"Instances": {"Instance": []}}]"#,
+            "a DescribeInstances page among the DescribeDisks pages",
         ),
     ] {
         let mut args = vec![
@@ -1375,20 +1392,10 @@ fn preflight_refuses_an_unknown_enum_value_with_the_path_and_the_accepted_values
 
     let mut docs = world();
     edit(&mut docs.instances, "InstanceId", "i-1", |x| {
-        x["OperationLocks"] = json!([{"LockReason": "Weird"}]);
-    });
-    let err = refused_docs(&docs, "d-1");
-    assert!(err.contains("instances.json: Instances.Instance[0].OperationLocks[0].LockReason: \"Weird\" is not a lock reason: expected one of security, financial, recycling, dedicatedhostfinancial, refunded"), "{err}");
-
-    let mut docs = world();
-    edit(&mut docs.instances, "InstanceId", "i-1", |x| {
         x["OperationLocks"] = json!({"LockReason": [{"LockReason": "Weird"}]});
     });
     let err = refused_docs(&docs, "d-1");
-    assert!(
-        err.contains("Instances.Instance[0].OperationLocks.LockReason[0].LockReason: \"Weird\""),
-        "{err}"
-    );
+    assert!(err.contains("instances.json: Instances.Instance[0].OperationLocks.LockReason[0].LockReason: \"Weird\" is not a lock reason: expected one of security, financial, recycling, dedicatedhostfinancial, refunded"), "{err}");
 
     let mut docs = world();
     edit(docs.snapshots.as_mut().unwrap(), "SnapshotId", "s-9", |x| {
@@ -1406,10 +1413,21 @@ fn preflight_ignores_strange_values_in_records_it_does_not_read() {
         x["Status"] = json!("Weird")
     });
     edit(&mut docs.disks, "DiskId", "d-1", |x| {
-        x["Size"] = json!("forty");
         x["Future"] = json!({"Deep": [[[{"x": null}]]]});
     });
     decided(&docs, "d-1", "seed", Flags::default(), None);
+    // A field of the SDK's record holding the wrong type is refused, even
+    // one no rule reads: the record is read whole, as the SDK types it.
+    edit(&mut docs.disks, "DiskId", "d-1", |x| {
+        x["Size"] = json!("forty")
+    });
+    let err = refused_docs(&docs, "d-1");
+    assert!(
+        err.contains(
+            "disks.json: Disks.Disk[0].Size: invalid type: string \"forty\", expected i64"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -1455,7 +1473,7 @@ fn preflight_refuses_a_field_given_twice_in_a_record_it_reads() {
     );
     let err = refused(&args);
     assert!(
-        err.contains("twice.json: Disks.Disk[0]: the field Status is given twice"),
+        err.contains("twice.json: Disks.Disk[0]: duplicate field `Status`"),
         "{err}"
     );
 }
@@ -1480,10 +1498,11 @@ fn preflight_refuses_a_missing_file_naming_its_flag_and_path() {
 }
 
 #[test]
-fn preflight_reads_huge_numbers_it_does_not_need_and_refuses_those_it_does() {
+fn preflight_skips_huge_numbers_in_unknown_fields_and_refuses_those_in_the_records() {
     let dir = case_dir();
     let docs = world();
-    let disks = r#"{"TotalCount": 1, "Disks": {"Disk": [{"DiskId": "d-1", "Type": "system", "ImageId": "m-1", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "Size": 1e400, "IOPS": 123456789012345678901234567890, "Throughput": -1e999}]}}"#;
+    // Fields the SDK's record does not have are skipped unread.
+    let disks = r#"{"TotalCount": 1, "Disks": {"Disk": [{"DiskId": "d-1", "Type": "system", "ImageId": "m-1", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "FutureSize": 1e400, "FutureIOPS": 123456789012345678901234567890, "FutureThroughput": -1e999}]}}"#;
     let mut args = vec![
         "preflight".to_owned(),
         "--format".to_owned(),
@@ -1501,18 +1520,27 @@ fn preflight_reads_huge_numbers_it_does_not_need_and_refuses_those_it_does() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // In a field of the record, read or not, they are refused at the path.
     for (text, path) in [
         (
             r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "data", "Status": 1e400}]}}"#,
             "Disks.Disk[0].Status: a number too large to read",
         ),
         (
+            r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "data", "Size": 1e400}]}}"#,
+            "Disks.Disk[0].Size: a number too large to read",
+        ),
+        (
+            r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "data", "IOPS": 123456789012345678901234567890}]}}"#,
+            "Disks.Disk[0].IOPS: invalid type: floating point `1.2345678901234568e+29`, expected i64",
+        ),
+        (
             r#"{"TotalCount": 1e30, "Disks": {"Disk": []}}"#,
-            "TotalCount: the number 1e+30 found, expected a whole number",
+            "TotalCount: invalid type: floating point `1e+30`, expected u64",
         ),
         (
             r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "data", "Status": 12345678901234567890123}]}}"#,
-            "Disks.Disk[0].Status: the number",
+            "Disks.Disk[0].Status: invalid type: floating point",
         ),
     ] {
         args[6] = write(&dir, "huge.json", text);

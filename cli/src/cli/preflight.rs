@@ -16,7 +16,6 @@
     reason = "Response::get: the library looks records up since the preflight's analysis moved there; documents.rs gives way to src/ecs/'s reader (issue 22)"
 )]
 mod documents;
-mod pruned;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;

@@ -148,6 +148,8 @@ pub fn parse_addr(text: &str) -> Result<std::net::SocketAddr, String> {
 pub struct Args<'a> {
     /// `--world`.
     pub world: Option<&'a Path>,
+    /// `--describe`: a directory of captured answers.
+    pub describe: Option<&'a Path>,
     /// `--addr`.
     pub addr: std::net::SocketAddr,
     /// `--revision`.
@@ -171,12 +173,14 @@ pub struct Args<'a> {
 /// Runs the server: exit 0 after a shutdown signal, 2 for a flag, a
 /// world or a `--state` file it cannot use, 1 if it cannot listen.
 pub fn run(args: &Args<'_>) -> ExitCode {
-    let scenario = match args.world {
-        Some(path) => match load_scenario(Some(path), args.revision) {
-            Ok(scenario) => scenario,
-            Err(message) => return fail(&message),
-        },
-        None => Scenario::default(),
+    let loaded = match (args.world, args.describe) {
+        (Some(path), _) => load_scenario(Some(path), args.revision),
+        (None, Some(dir)) => load_described(dir, args.revision),
+        (None, None) => Ok(Scenario::default()),
+    };
+    let scenario = match loaded {
+        Ok(scenario) => scenario,
+        Err(message) => return fail(&message),
     };
     let state = match args
         .state
@@ -241,6 +245,38 @@ pub fn run(args: &Args<'_>) -> ExitCode {
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `--describe DIR`: the world of the captured answers in DIR (each file
+/// at most `--max-input-bytes`), under `revision` when given; the facts
+/// they lack are printed on standard error, one a line, before the server
+/// starts.
+fn load_described(dir: &Path, revision: Option<&'static Revision>) -> Result<Scenario, String> {
+    use std::io::Write as _;
+    let shown = dir.display();
+    let capture = reinit_disk::ecs::capture::from_dir(dir, super::max_input_bytes())
+        .map_err(|e| format!("--describe {shown}: {e}"))?;
+    let mut report = format!(
+        "reinit-disk: --describe {shown}: {} {} the captured answers do not give, each taken as docs/serve.md says:\n",
+        capture.missing.len(),
+        if capture.missing.len() == 1 {
+            "fact"
+        } else {
+            "facts"
+        }
+    );
+    for missing in &capture.missing {
+        report.push_str(&super::terminal_safe(format!("  - {missing}")));
+        report.push('\n');
+    }
+    let _ = std::io::stderr().write_all(report.as_bytes());
+    match revision {
+        Some(revision) => capture
+            .scenario
+            .with_revision(revision)
+            .map_err(|e| format!("--revision {revision} does not fit --describe {shown}: {e}")),
+        None => Ok(capture.scenario),
     }
 }
 

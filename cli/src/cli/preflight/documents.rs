@@ -1,279 +1,152 @@
 //! The Describe* responses, read as the official CLI and SDKs print them
-//! (`{"Disks": {"Disk": [...]}, "TotalCount": .., "RequestId": ..}`), down to
-//! the fields the rules read; every other field is ignored.
+//! (`{"Disks": {"Disk": [...]}, "TotalCount": .., "RequestId": ..}`, or a
+//! JSON list of such pages) through the library's captured-answer reader
+//! (`reinit_disk::ecs::capture`): each record is one of the SDK's records
+//! (`reinit_disk::ecs::Disk`, ...), every field typed as the SDK types it.
 //!
 //! A field the rules read that a record lacks is `None` (an unknown fact,
-//! not an error); a field of the wrong type, or an enum value ECS does not
-//! have, is an error naming the file, the JSON path and the accepted values.
-//! Only the records the preflight reads are read past their id: a strange
-//! value in another disk's record does not stop a preflight of this one.
+//! not an error); a field of the wrong type (anywhere in a record), or an
+//! enum value ECS does not have (in a record the preflight reads), is an
+//! error naming the file, the JSON path and the accepted values. Only the
+//! records the preflight reads are read past their id: a strange value in
+//! another disk's `Status` does not stop a preflight of this one.
 
 use std::collections::HashMap;
 use std::str::FromStr;
 
 use reinit_disk::echo::Echo;
+use reinit_disk::ecs;
+use reinit_disk::ecs::capture::{Answers, CaptureError, Kind as AnswerKind};
 use reinit_disk::model::{
     CreationTime, DiskCategory, DiskStatus, DiskType, ImageOwnerAlias, InstanceStatus, LockReason,
     LockSet, MultiAttach, OsType,
 };
-use serde_json::{Map, Value};
 
-use super::pruned::{self, Schema};
 use strum::VariantArray;
 
-/// One Describe* response: its file's name, and its records by id.
+/// One record of a response, as the SDK types it (boxed: the records
+/// differ in size by hundreds of bytes).
+enum Item {
+    Disk(Box<ecs::Disk>),
+    Instance(Box<ecs::Instance>),
+    Image(Box<ecs::Image>),
+    Snapshot(Box<ecs::Snapshot>),
+    /// A key pair: only its name is read, and that is its id.
+    KeyPair,
+}
+
+/// One Describe* response (one page, or a list of pages): its file's name,
+/// and its records by id.
 pub(super) struct Response {
     /// The file, as errors name it.
     pub file: String,
-    /// The records, in document order.
-    records: Vec<Value>,
-    /// Where each record is (`Disks.Disk[3]`), in document order.
-    paths: Vec<String>,
+    /// The records and where each is (`Disks.Disk[3]`, `[1].Disks.Disk[0]`),
+    /// in document order.
+    records: Vec<(String, Item)>,
     /// The position of each id in `records`.
     by_id: HashMap<String, usize>,
     /// Whether the response lists every record its query matched: false
-    /// when `TotalCount` says there are more than this page holds.
+    /// when a `TotalCount` says there are more than the pages hold.
     pub complete: bool,
 }
 
-/// What a Describe* response is: its outer and inner keys and the field
-/// that names a record (`Disks`, `Disk`, `DiskId`).
+/// What a Describe* response is.
 #[derive(Clone, Copy)]
-pub(super) struct Kind {
-    action: &'static str,
-    /// What to keep of the response.
-    schema: Schema,
-    outer: &'static str,
-    inner: &'static str,
-    id: &'static str,
-}
+pub(super) struct Kind(AnswerKind);
 
-pub(super) const DISKS: Kind = Kind {
-    action: "DescribeDisks",
-    schema: top!("Disks", "Disk", DISK_FIELDS),
-    outer: "Disks",
-    inner: "Disk",
-    id: "DiskId",
-};
-pub(super) const INSTANCES: Kind = Kind {
-    action: "DescribeInstances",
-    schema: top!("Instances", "Instance", INSTANCE_FIELDS),
-    outer: "Instances",
-    inner: "Instance",
-    id: "InstanceId",
-};
-pub(super) const IMAGES: Kind = Kind {
-    action: "DescribeImages",
-    schema: top!("Images", "Image", IMAGE_FIELDS),
-    outer: "Images",
-    inner: "Image",
-    id: "ImageId",
-};
-pub(super) const SNAPSHOTS: Kind = Kind {
-    action: "DescribeSnapshots",
-    schema: top!("Snapshots", "Snapshot", SNAPSHOT_FIELDS),
-    outer: "Snapshots",
-    inner: "Snapshot",
-    id: "SnapshotId",
-};
-pub(super) const KEY_PAIRS: Kind = Kind {
-    action: "DescribeKeyPairs",
-    schema: top!("KeyPairs", "KeyPair", KEY_PAIR_FIELDS),
-    outer: "KeyPairs",
-    inner: "KeyPair",
-    id: "KeyPairName",
-};
-
-/// The fields the rules read, of each kind of record.
-const DISK_FIELDS: &[(&str, Schema)] = &[
-    ("DiskId", Schema::Leaf),
-    ("Type", Schema::Leaf),
-    ("Category", Schema::Leaf),
-    ("Status", Schema::Leaf),
-    ("InstanceId", Schema::Leaf),
-    ("ImageId", Schema::Leaf),
-    ("SourceSnapshotId", Schema::Leaf),
-    ("MultiAttach", Schema::Leaf),
-    ("Encrypted", Schema::Leaf),
-    ("KMSKeyId", Schema::Leaf),
-    ("OperationLocks", LOCKS),
-    (
-        "Attachments",
-        Schema::Fields(&[(
-            "Attachment",
-            Schema::Fields(&[("InstanceId", Schema::Leaf)]),
-        )]),
-    ),
-];
-const INSTANCE_FIELDS: &[(&str, Schema)] = &[
-    ("InstanceId", Schema::Leaf),
-    ("Status", Schema::Leaf),
-    ("OSType", Schema::Leaf),
-    ("IoOptimized", Schema::Leaf),
-    (
-        "HibernationOptions",
-        Schema::Fields(&[("Configured", Schema::Leaf)]),
-    ),
-    (
-        "ImageOptions",
-        Schema::Fields(&[("LoginAsNonRoot", Schema::Leaf)]),
-    ),
-    ("OperationLocks", LOCKS),
-];
-const IMAGE_FIELDS: &[(&str, Schema)] = &[
-    ("ImageId", Schema::Leaf),
-    ("ImageOwnerAlias", Schema::Leaf),
-    ("LoginAsNonRootSupported", Schema::Leaf),
-];
-const SNAPSHOT_FIELDS: &[(&str, Schema)] = &[
-    ("SnapshotId", Schema::Leaf),
-    ("SourceDiskId", Schema::Leaf),
-    ("CreationTime", Schema::Leaf),
-    ("Status", Schema::Leaf),
-    ("InstantAccess", Schema::Leaf),
-];
-const KEY_PAIR_FIELDS: &[(&str, Schema)] = &[("KeyPairName", Schema::Leaf)];
-
-/// `OperationLocks` in either shape: `{"OperationLock": [{"LockReason":
-/// ..}]}` (or `{"LockReason": [..]}`), or the list itself.
-const LOCKS: Schema = Schema::Keys(&[("OperationLock", LOCK), ("LockReason", LOCK)]);
-const LOCK: Schema = Schema::Fields(&[("LockReason", Schema::Leaf)]);
-
-/// A response's schema: `TotalCount`, the list under `outer`, and whether
-/// the other kinds' lists are there (to say what a misplaced response is;
-/// `Fields` takes the first entry of a name, so its own list is read).
-macro_rules! top {
-    ($outer:literal, $inner:literal, $fields:expr) => {
-        Schema::Fields(&[
-            ("TotalCount", Schema::Leaf),
-            ($outer, Schema::Fields(&[($inner, Schema::Fields($fields))])),
-            ("Disks", Schema::Skip),
-            ("Instances", Schema::Skip),
-            ("Images", Schema::Skip),
-            ("Snapshots", Schema::Skip),
-            ("KeyPairs", Schema::Skip),
-        ])
-    };
-}
-use top;
-
-const ALL_KINDS: [Kind; 5] = [DISKS, INSTANCES, IMAGES, SNAPSHOTS, KEY_PAIRS];
+pub(super) const DISKS: Kind = Kind(AnswerKind::Disks);
+pub(super) const INSTANCES: Kind = Kind(AnswerKind::Instances);
+pub(super) const IMAGES: Kind = Kind(AnswerKind::Images);
+pub(super) const SNAPSHOTS: Kind = Kind(AnswerKind::Snapshots);
+pub(super) const KEY_PAIRS: Kind = Kind(AnswerKind::KeyPairs);
 
 impl Response {
     /// Parses `text`, the content of `file`, as a `kind` response.
     pub fn parse(kind: Kind, file: &str, text: &str) -> Result<Self, String> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let document = pruned::read(text, kind.schema).map_err(|e| {
-            if e.starts_with("not valid JSON") {
-                format!("{file}: {e} (expected a {} response)", kind.action)
-            } else {
-                format!("{file}: {e}")
-            }
-        })?;
+        let Kind(kind) = kind;
+        let (outer, inner) = kind.list();
         let shape = format!(
-            "expected a {} response, {{\"{}\": {{\"{}\": [...]}}, ...}}",
-            kind.action, kind.outer, kind.inner
+            "expected a {} response, {{\"{outer}\": {{\"{inner}\": [...]}}, ...}}",
+            kind.action()
         );
-        let Value::Object(mut top) = document else {
-            return Err(format!(
-                "{file}: .: {} found, {shape}",
-                type_name(&document)
-            ));
-        };
-        let complete = match top.get("TotalCount") {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => match n.as_u64() {
-                Some(total) => Some(total),
-                None => {
-                    return Err(format!(
-                        "{file}: TotalCount: the number {n} found, expected a whole number of records"
-                    ));
-                }
-            },
-            Some(other) => {
-                return Err(format!(
-                    "{file}: TotalCount: {} found, expected a whole number of records",
-                    type_name(other)
-                ));
+        let mut answers = Answers::new();
+        answers.add(file, text).map_err(|e| match e {
+            CaptureError::Json {
+                file,
+                path: _,
+                message,
+            } if message.starts_with("not valid JSON") => {
+                format!("{file}: {message} (expected a {} response)", kind.action())
             }
-        };
-        let Some(outer) = top.remove(kind.outer) else {
-            let looks_like = ALL_KINDS
-                .iter()
-                .find(|k| top.contains_key(k.outer))
-                .map(|k| format!(" (this looks like a {} response)", k.action))
+            CaptureError::Unrecognised { file, path, found } => {
+                format!("{file}: {path}: {found}: {shape}")
+            }
+            other => other.to_string(),
+        })?;
+        if !answers.kinds.contains(&kind) {
+            let looks_like = answers
+                .kinds
+                .first()
+                .map(|k| format!(" (this looks like a {} response)", k.action()))
                 .unwrap_or_default();
             return Err(format!(
-                "{file}: .: no \"{}\" field{looks_like}: {shape}",
-                kind.outer
+                "{file}: .: no \"{outer}\" field{looks_like}: {shape}"
             ));
-        };
-        let records = match outer {
-            Value::Object(mut inner) => match inner.remove(kind.inner) {
-                Some(Value::Array(records)) => records,
-                Some(other) => {
-                    return Err(format!(
-                        "{file}: {}.{}: {} found, {shape}",
-                        kind.outer,
-                        kind.inner,
-                        type_name(&other)
-                    ));
-                }
-                None => {
-                    return Err(format!(
-                        "{file}: {}: no \"{}\" field, {shape}",
-                        kind.outer, kind.inner
-                    ));
-                }
-            },
-            other => {
-                return Err(format!(
-                    "{file}: {}: {} found, {shape}",
-                    kind.outer,
-                    type_name(&other)
-                ));
-            }
+        }
+        if let Some(other) = answers.kinds.iter().find(|k| **k != kind) {
+            return Err(format!(
+                "{file}: a {} page among the {} pages: {shape}",
+                other.action(),
+                kind.action()
+            ));
+        }
+        let complete = answers.complete(kind);
+        let records: Vec<(String, Item, Option<String>)> = match kind {
+            AnswerKind::Disks => take(
+                answers.disks,
+                |r| r.disk_id.clone(),
+                |r| Item::Disk(Box::new(r)),
+            ),
+            AnswerKind::Instances => take(
+                answers.instances,
+                |r| r.instance_id.clone(),
+                |r| Item::Instance(Box::new(r)),
+            ),
+            AnswerKind::Images => take(
+                answers.images,
+                |r| r.image_id.clone(),
+                |r| Item::Image(Box::new(r)),
+            ),
+            AnswerKind::Snapshots => take(
+                answers.snapshots,
+                |r| r.snapshot_id.clone(),
+                |r| Item::Snapshot(Box::new(r)),
+            ),
+            _ => take(
+                answers.key_pairs,
+                |r| r.key_pair_name.clone(),
+                |_| Item::KeyPair,
+            ),
         };
         let mut by_id = HashMap::new();
-        let mut paths = Vec::with_capacity(records.len());
-        for (i, record) in records.iter().enumerate() {
-            let path = format!("{}.{}[{i}]", kind.outer, kind.inner);
-            let Value::Object(fields) = record else {
-                return Err(format!(
-                    "{file}: {path}: {} found, expected an object",
-                    type_name(record)
-                ));
-            };
-            let id = match fields.get(kind.id) {
-                Some(Value::String(id)) if !id.is_empty() => id.clone(),
-                Some(Value::String(_)) => {
-                    return Err(format!("{file}: {path}.{}: an id cannot be empty", kind.id));
+        let mut kept = Vec::with_capacity(records.len());
+        for (i, (path, item, id)) in records.into_iter().enumerate() {
+            let field = kind.id_field();
+            match id {
+                Some(id) if !id.is_empty() => {
+                    // Duplicates were refused by the reader.
+                    by_id.insert(id, i);
                 }
-                Some(other) => {
-                    return Err(format!(
-                        "{file}: {path}.{}: {} found, expected a string",
-                        kind.id,
-                        type_name(other)
-                    ));
+                Some(_) => {
+                    return Err(format!("{file}: {path}.{field}: an id cannot be empty"));
                 }
-                None => return Err(format!("{file}: {path}: no {} field", kind.id)),
-            };
-            if let Some(first) = by_id.insert(id.clone(), i) {
-                return Err(format!(
-                    "{file}: {path}.{}: duplicate id {} (also {}.{}[{first}])",
-                    kind.id,
-                    Echo(&id),
-                    kind.outer,
-                    kind.inner
-                ));
+                None => return Err(format!("{file}: {path}: no {field} field")),
             }
-            paths.push(path);
+            kept.push((path, item));
         }
-        let complete = complete.is_none_or(|total| total <= records.len() as u64);
         Ok(Self {
             file: file.to_owned(),
-            records,
-            paths,
+            records: kept,
             by_id,
             complete,
         })
@@ -282,25 +155,21 @@ impl Response {
     /// The record whose id is `id`, as a reader of its fields.
     pub fn get(&self, id: &str) -> Option<Record<'_>> {
         let i = *self.by_id.get(id)?;
+        let (path, item) = self.records.get(i)?;
         Some(Record {
             file: &self.file,
-            path: self.paths.get(i)?,
-            fields: self.records.get(i)?.as_object()?,
+            path,
+            item,
         })
     }
 
     /// Every record, in document order.
     pub fn iter(&self) -> impl Iterator<Item = Record<'_>> {
-        self.records
-            .iter()
-            .zip(&self.paths)
-            .filter_map(|(record, path)| {
-                Some(Record {
-                    file: &self.file,
-                    path,
-                    fields: record.as_object()?,
-                })
-            })
+        self.records.iter().map(|(path, item)| Record {
+            file: &self.file,
+            path,
+            item,
+        })
     }
 
     /// The ids, in document order (for an error that lists them).
@@ -312,6 +181,21 @@ impl Response {
     }
 }
 
+/// The records of one kind with their paths and ids.
+fn take<R>(
+    records: Vec<(ecs::capture::Origin, R)>,
+    id: impl Fn(&R) -> Option<String>,
+    item: impl Fn(R) -> Item,
+) -> Vec<(String, Item, Option<String>)> {
+    records
+        .into_iter()
+        .map(|(origin, record)| {
+            let id = id(&record);
+            (origin.path, item(record), id)
+        })
+        .collect()
+}
+
 /// One record of a response: reads its fields, naming the file and the
 /// path in every error.
 #[derive(Clone, Copy)]
@@ -319,7 +203,7 @@ pub(super) struct Record<'a> {
     file: &'a str,
     /// `Disks.Disk[0]`.
     pub path: &'a str,
-    fields: &'a Map<String, Value>,
+    item: &'a Item,
 }
 
 impl Record<'_> {
@@ -327,96 +211,22 @@ impl Record<'_> {
         format!("{}: {}.{field}: {message}", self.file, self.path)
     }
 
-    /// The field at `field` (dotted: `HibernationOptions.Configured`);
-    /// `None` when it, or an object on the way, is absent or null.
-    fn value(&self, field: &str) -> Result<Option<&Value>, String> {
-        let mut value: Option<&Value> = None;
-        let mut fields = self.fields;
-        let mut walked = String::new();
-        for part in field.split('.') {
-            if let Some(v) = value {
-                match v {
-                    Value::Object(inner) => fields = inner,
-                    other => {
-                        return Err(self.error(
-                            &walked,
-                            format_args!("{} found, expected an object", type_name(other)),
-                        ));
-                    }
-                }
-            }
-            if !walked.is_empty() {
-                walked.push('.');
-            }
-            walked.push_str(part);
-            match fields.get(part) {
-                None | Some(Value::Null) => return Ok(None),
-                Some(v) => value = Some(v),
-            }
-        }
-        Ok(value)
+    fn not_a(&self, what: &str) -> String {
+        format!("{}: {}: not {what}", self.file, self.path)
     }
 
-    /// A string field; `None` when absent, null or empty (ECS prints `""`
-    /// for a field that has no value, as `InstanceId` of a detached disk).
-    pub fn string(&self, field: &str) -> Result<Option<&str>, String> {
-        match self.value(field)? {
-            None => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(self.error(
-                field,
-                format_args!("{} found, expected a string", type_name(other)),
-            )),
-        }
-    }
-
-    /// The `InstanceId` of the first of `Attachments.Attachment`, if any.
-    pub fn first_attachment(&self) -> Result<Option<&str>, String> {
-        let field = "Attachments.Attachment";
-        match self.value(field)? {
-            None => Ok(None),
-            Some(Value::Array(list)) => match list.first() {
-                None => Ok(None),
-                Some(Value::Object(a)) => match a.get("InstanceId") {
-                    None | Some(Value::Null) => Ok(None),
-                    Some(Value::String(id)) if id.is_empty() => Ok(None),
-                    Some(Value::String(id)) => Ok(Some(id)),
-                    Some(other) => Err(self.error(
-                        &format!("{field}[0].InstanceId"),
-                        format_args!("{} found, expected a string", type_name(other)),
-                    )),
-                },
-                Some(other) => Err(self.error(
-                    &format!("{field}[0]"),
-                    format_args!("{} found, expected an object", type_name(other)),
-                )),
-            },
-            Some(other) => Err(self.error(
-                field,
-                format_args!("{} found, expected a list", type_name(other)),
-            )),
-        }
-    }
-
-    /// A Boolean field (`true`/`false`, as ECS's JSON prints them).
-    pub fn boolean(&self, field: &str) -> Result<Option<bool>, String> {
-        match self.value(field)? {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(other) => Err(self.error(
-                field,
-                format_args!("{} found, expected true or false", type_name(other)),
-            )),
-        }
-    }
-
-    /// An enum field, spelled as ECS spells it.
-    pub fn enumerated<T>(&self, field: &str, what: &str) -> Result<Option<T>, String>
+    /// An enum field, spelled as ECS spells it; `None` when absent or
+    /// empty.
+    fn enumerated<T>(
+        &self,
+        field: &str,
+        text: Option<&String>,
+        what: &str,
+    ) -> Result<Option<T>, String>
     where
         T: FromStr + VariantArray + Copy + Into<&'static str>,
     {
-        let Some(text) = self.string(field)? else {
+        let Some(text) = string(text) else {
             return Ok(None);
         };
         text.parse().map(Some).map_err(|_| {
@@ -431,64 +241,21 @@ impl Record<'_> {
         })
     }
 
-    /// A `CreationTime`.
-    pub fn creation_time(&self, field: &str) -> Result<Option<CreationTime>, String> {
-        let Some(text) = self.string(field)? else {
+    /// `OperationLocks`' reasons (`None` when the field is absent), at
+    /// `list` (`OperationLocks.OperationLock`).
+    fn locks<'r>(
+        &self,
+        list: &str,
+        reasons: Option<impl Iterator<Item = Option<&'r String>>>,
+    ) -> Result<Option<LockSet>, String> {
+        let Some(reasons) = reasons else {
             return Ok(None);
         };
-        text.parse()
-            .map(Some)
-            .map_err(|e: reinit_disk::model::CreationTimeError| self.error(field, e))
-    }
-
-    /// `OperationLocks`, in either of ECS's shapes: an object holding one
-    /// list (`{"OperationLock": [{"LockReason": "financial"}]}` in
-    /// DescribeDisks, `{"LockReason": [{"LockReason": "security"}]}` in
-    /// DescribeInstances), or the list itself (`[{"LockReason": "..."}]`).
-    pub fn locks(&self, field: &str) -> Result<Option<LockSet>, String> {
-        let shapes = "expected [{\"LockReason\": \"...\"}] or {\"OperationLock\": [...]} (or {\"LockReason\": [...]})";
-        let (list, list_path) = match self.value(field)? {
-            None => return Ok(None),
-            Some(Value::Array(list)) => (list, field.to_owned()),
-            Some(Value::Object(inner)) => {
-                let mut lists = inner.iter().filter(|(key, _)| {
-                    key.as_str() == "OperationLock" || key.as_str() == "LockReason"
-                });
-                match (lists.next(), lists.next()) {
-                    (None, _) if inner.is_empty() => return Ok(Some(LockSet::EMPTY)),
-                    (Some((key, Value::Array(list))), None) => (list, format!("{field}.{key}")),
-                    (Some((_, Value::Null)), None) => return Ok(Some(LockSet::EMPTY)),
-                    _ => {
-                        return Err(
-                            self.error(field, format_args!("an object of another shape: {shapes}"))
-                        );
-                    }
-                }
-            }
-            Some(other) => {
-                return Err(self.error(field, format_args!("{} found, {shapes}", type_name(other))));
-            }
-        };
         let mut locks = LockSet::EMPTY;
-        for (i, lock) in list.iter().enumerate() {
-            let at = format!("{list_path}[{i}].LockReason");
-            let reason = match lock.as_object().and_then(|o| o.get("LockReason")) {
-                Some(Value::String(reason)) => reason,
-                Some(other) => {
-                    return Err(self.error(
-                        &at,
-                        format_args!("{} found, expected a string", type_name(other)),
-                    ));
-                }
-                None => {
-                    return Err(self.error(
-                        &format!("{list_path}[{i}]"),
-                        format_args!(
-                            "{} found, expected {{\"LockReason\": \"...\"}}",
-                            type_name(lock)
-                        ),
-                    ));
-                }
+        for (i, reason) in reasons.enumerate() {
+            let at = format!("{list}[{i}].LockReason");
+            let Some(reason) = reason else {
+                return Err(self.error(&at, "missing: a lock names its reason"));
             };
             let reason: LockReason = reason.parse().map_err(|_| {
                 self.error(
@@ -506,6 +273,12 @@ impl Record<'_> {
     }
 }
 
+/// A string field; `None` when absent or empty (ECS prints `""` for a
+/// field that has no value, as `InstanceId` of a detached disk).
+fn string(value: Option<&String>) -> Option<&str> {
+    value.map(String::as_str).filter(|s| !s.is_empty())
+}
+
 /// `In_use, Available, ...`: an enum's values as ECS spells them.
 fn accepted<T: VariantArray + Copy + Into<&'static str>>() -> String {
     T::VARIANTS
@@ -513,18 +286,6 @@ fn accepted<T: VariantArray + Copy + Into<&'static str>>() -> String {
         .map(|v| (*v).into())
         .collect::<Vec<&str>>()
         .join(", ")
-}
-
-/// What a JSON value is, for an error: `a string "x"`, `the number 5`, ...
-fn type_name(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string {}", Echo(s)),
-        Value::Array(_) => "a list".to_owned(),
-        Value::Object(_) => "an object".to_owned(),
-    }
 }
 
 /// A disk of DescribeDisks, down to what the rules read.
@@ -544,15 +305,18 @@ pub(super) struct DiskDoc {
 
 impl DiskDoc {
     pub fn read(r: Record<'_>) -> Result<Self, String> {
+        let Item::Disk(d) = r.item else {
+            return Err(r.not_a("a disk"));
+        };
         let disk_type = r
-            .enumerated::<DiskType>("Type", "a disk Type")?
+            .enumerated::<DiskType>("Type", d.r#type.as_ref(), "a disk Type")?
             .ok_or_else(|| {
                 r.error(
                     "Type",
                     "missing: a disk is a system or a data disk, and the rules depend on which",
                 )
             })?;
-        let image_id = r.string("ImageId")?.map(str::to_owned);
+        let image_id = string(d.image_id.as_ref()).map(str::to_owned);
         if disk_type == DiskType::System && image_id.is_none() {
             return Err(r.error(
                 "ImageId",
@@ -561,11 +325,15 @@ impl DiskDoc {
         }
         // A multi-attach disk shows its instances under Attachments, its
         // InstanceId empty: the first attachment stands for it.
-        let instance_id = match r.string("InstanceId")? {
-            Some(id) => Some(id.to_owned()),
-            None => r.first_attachment()?.map(str::to_owned),
-        };
-        let status = r.enumerated("Status", "a disk Status")?;
+        let instance_id = string(d.instance_id.as_ref())
+            .or_else(|| {
+                d.attachments
+                    .as_ref()
+                    .and_then(|a| a.attachment.first())
+                    .and_then(|a| string(a.instance_id.as_ref()))
+            })
+            .map(str::to_owned);
+        let status = r.enumerated("Status", d.status.as_ref(), "a disk Status")?;
         if status == Some(DiskStatus::InUse) && instance_id.is_none() {
             return Err(r.error(
                 "InstanceId",
@@ -575,17 +343,26 @@ impl DiskDoc {
         Ok(Self {
             path: r.path.to_owned(),
             disk_type,
-            category: r.enumerated("Category", "a disk Category")?,
+            category: r.enumerated("Category", d.category.as_ref(), "a disk Category")?,
             status,
             instance_id,
             // A data disk's ImageId is the image of the instance it was
             // made with, if any: the rules do not read it.
             image_id: image_id.filter(|_| disk_type == DiskType::System),
-            source_snapshot_id: r.string("SourceSnapshotId")?.map(str::to_owned),
-            multi_attach: r.enumerated("MultiAttach", "a MultiAttach value")?,
-            encrypted: r.boolean("Encrypted")?,
-            kms_key_id: r.string("KMSKeyId")?.map(str::to_owned),
-            locks: r.locks("OperationLocks")?,
+            source_snapshot_id: string(d.source_snapshot_id.as_ref()).map(str::to_owned),
+            multi_attach: r.enumerated(
+                "MultiAttach",
+                d.multi_attach.as_ref(),
+                "a MultiAttach value",
+            )?,
+            encrypted: d.encrypted,
+            kms_key_id: string(d.kms_key_id.as_ref()).map(str::to_owned),
+            locks: r.locks(
+                "OperationLocks.OperationLock",
+                d.operation_locks
+                    .as_ref()
+                    .map(|l| l.operation_lock.iter().map(|l| l.lock_reason.as_ref())),
+            )?,
         })
     }
 }
@@ -602,13 +379,21 @@ pub(super) struct InstanceDoc {
 
 impl InstanceDoc {
     pub fn read(r: Record<'_>) -> Result<Self, String> {
+        let Item::Instance(i) = r.item else {
+            return Err(r.not_a("an instance"));
+        };
         Ok(Self {
-            status: r.enumerated("Status", "an instance Status")?,
-            os_type: r.enumerated("OSType", "an OSType")?,
-            hibernation_configured: r.boolean("HibernationOptions.Configured")?,
-            io_optimized: r.boolean("IoOptimized")?,
-            login_as_non_root: r.boolean("ImageOptions.LoginAsNonRoot")?,
-            locks: r.locks("OperationLocks")?,
+            status: r.enumerated("Status", i.status.as_ref(), "an instance Status")?,
+            os_type: r.enumerated("OSType", i.os_type.as_ref(), "an OSType")?,
+            hibernation_configured: i.hibernation_options.as_ref().and_then(|h| h.configured),
+            io_optimized: i.io_optimized,
+            login_as_non_root: i.image_options.as_ref().and_then(|o| o.login_as_non_root),
+            locks: r.locks(
+                "OperationLocks.LockReason",
+                i.operation_locks
+                    .as_ref()
+                    .map(|l| l.lock_reason.iter().map(|l| l.lock_reason.as_ref())),
+            )?,
         })
     }
 }
@@ -621,9 +406,16 @@ pub(super) struct ImageDoc {
 
 impl ImageDoc {
     pub fn read(r: Record<'_>) -> Result<Self, String> {
+        let Item::Image(i) = r.item else {
+            return Err(r.not_a("an image"));
+        };
         Ok(Self {
-            owner: r.enumerated("ImageOwnerAlias", "an ImageOwnerAlias")?,
-            login_as_non_root_supported: r.boolean("LoginAsNonRootSupported")?,
+            owner: r.enumerated(
+                "ImageOwnerAlias",
+                i.image_owner_alias.as_ref(),
+                "an ImageOwnerAlias",
+            )?,
+            login_as_non_root_supported: i.login_as_non_root_supported,
         })
     }
 }
@@ -651,23 +443,28 @@ pub(super) struct SnapshotDoc {
 
 impl SnapshotDoc {
     pub fn read(r: Record<'_>) -> Result<Self, String> {
+        let Item::Snapshot(s) = r.item else {
+            return Err(r.not_a("a snapshot"));
+        };
+        let creation_time =
+            match string(s.creation_time.as_ref()) {
+                None => None,
+                Some(text) => Some(text.parse().map_err(
+                    |e: reinit_disk::model::CreationTimeError| r.error("CreationTime", e),
+                )?),
+            };
         Ok(Self {
-            creation_time: r.creation_time("CreationTime")?,
-            status: r.enumerated("Status", "a snapshot Status")?,
-            instant_access: r.boolean("InstantAccess")?,
+            creation_time,
+            status: r.enumerated("Status", s.status.as_ref(), "a snapshot Status")?,
+            instant_access: s.instant_access,
         })
     }
 
     /// The id of the disk it was made from, if the record says.
     pub fn source_disk_id<'r>(r: &Record<'r>) -> Result<Option<&'r str>, String> {
-        match r.fields.get("SourceDiskId") {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(r.error(
-                "SourceDiskId",
-                format_args!("{} found, expected a string", type_name(other)),
-            )),
+        match r.item {
+            Item::Snapshot(s) => Ok(string(s.source_disk_id.as_ref())),
+            _ => Err(r.not_a("a snapshot")),
         }
     }
 }
