@@ -11,10 +11,6 @@
 //! to, each with the unknown facts that lead there. docs/cli.md,
 //! `## preflight`, says which facts are read from where, and why.
 
-#[expect(
-    dead_code,
-    reason = "Response::get: the library looks records up since the preflight's analysis moved there; documents.rs gives way to src/ecs/'s reader (issue 22)"
-)]
 mod documents;
 
 use std::ffi::OsString;

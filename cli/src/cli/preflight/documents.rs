@@ -152,17 +152,6 @@ impl Response {
         })
     }
 
-    /// The record whose id is `id`, as a reader of its fields.
-    pub fn get(&self, id: &str) -> Option<Record<'_>> {
-        let i = *self.by_id.get(id)?;
-        let (path, item) = self.records.get(i)?;
-        Some(Record {
-            file: &self.file,
-            path,
-            item,
-        })
-    }
-
     /// Every record, in document order.
     pub fn iter(&self) -> impl Iterator<Item = Record<'_>> {
         self.records.iter().map(|(path, item)| Record {
