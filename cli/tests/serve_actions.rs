@@ -797,6 +797,20 @@ fn patch_sets_facts_of_one_record_validated_as_a_scenario_record() {
             "{body}: {got}"
         );
     }
+    // A value of the wrong type is refused as the value it is: the patch
+    // is read number for number, not turned into something else first.
+    for (body, found) in [
+        (r#"{"Status": -1}"#, "integer `-1`"),
+        (r#"{"Status": 7}"#, "integer `7`"),
+        (r#"{"Status": 1.5}"#, "floating point `1.5`"),
+        (r#"{"Status": true}"#, "boolean `true`"),
+    ] {
+        let (status, got) = patch(&server, "/_reinit-disk/disks/d-sys-1", body);
+        assert_eq!(status, 400, "{body}: {got}");
+        let error = got["Error"].as_str().unwrap();
+        assert!(error.contains(found), "{body}: {error}");
+        assert_eq!(got["Path"], "Status", "{body}: {got}");
+    }
     assert_eq!(disk(&server, "d-sys-1")["Status"], "In_use");
     assert_eq!(patch(&server, "/_reinit-disk/disks/d-404", "{}").0, 404);
     assert_eq!(patch(&server, "/_reinit-disk/volumes/d-sys-1", "{}").0, 404);

@@ -1151,6 +1151,14 @@ fn the_state_of_a_large_world_is_streamed_in_chunks_and_reads_back_whole() {
         Some("application/json;charset=utf-8")
     );
     assert!(reply.body.len() > 1 << 20, "{} bytes", reply.body.len());
+    // In chunks of 64 KiB, the last one what is left.
+    let (last, full) = reply.chunks.split_last().unwrap();
+    assert!(
+        full.iter().all(|&n| n >= 64 << 10 && n < 65 << 10),
+        "{:?}",
+        reply.chunks
+    );
+    assert!(*last <= 65 << 10, "{last}");
     let state = reply.json();
     let disks = state["Disks"].as_array().unwrap();
     assert_eq!(disks.len(), 5_000);

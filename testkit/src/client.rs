@@ -18,6 +18,10 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The size of each chunk of a `Transfer-Encoding: chunked` body, in
+    /// order, the last (empty) one left out; empty for a body read by its
+    /// `Content-Length`.
+    pub chunks: Vec<usize>,
 }
 
 impl Reply {
@@ -72,7 +76,7 @@ impl Client {
 
     /// A `Transfer-Encoding: chunked` body, to its last (empty) chunk;
     /// panics on a body cut short, which is what a test should see.
-    fn read_chunked(&mut self) -> Vec<u8> {
+    fn read_chunked(&mut self, chunks: &mut Vec<usize>) -> Vec<u8> {
         let mut body = Vec::new();
         loop {
             let mut size = String::new();
@@ -90,6 +94,7 @@ impl Client {
             if size == 0 {
                 return body;
             }
+            chunks.push(size);
         }
     }
 
@@ -116,8 +121,9 @@ impl Client {
         let chunked = headers.iter().any(|(n, v)| {
             n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
         });
+        let mut chunks = Vec::new();
         let body = if chunked {
-            self.read_chunked()
+            self.read_chunked(&mut chunks)
         } else {
             let length: usize = headers
                 .iter()
@@ -132,6 +138,7 @@ impl Client {
         Reply {
             status,
             headers,
+            chunks,
             body: String::from_utf8(body).unwrap(),
         }
     }
