@@ -238,6 +238,15 @@ enum Command {
         /// How long an instance stays `Stopping`.
         #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
         stop_seconds: f64,
+        /// How long a disk stays `Attaching`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        attach_seconds: f64,
+        /// How long a disk stays `Detaching`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        detach_seconds: f64,
+        /// How long a snapshot takes (the disk creating it meanwhile).
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        snapshot_seconds: f64,
         /// An access key, `ID:SECRET` (repeatable): with any, every request
         /// must be signed (ACS3-HMAC-SHA256 or HMAC-SHA1 1.0) by one of them.
         #[arg(long = "access-key", value_name = "ID:SECRET")]
@@ -406,6 +415,9 @@ fn main() -> ExitCode {
             reinit_seconds,
             start_seconds,
             stop_seconds,
+            attach_seconds,
+            detach_seconds,
+            snapshot_seconds,
             access_keys,
             rate_limit,
             log_format,
@@ -416,7 +428,14 @@ fn main() -> ExitCode {
             world: world.as_deref(),
             addr,
             revision: revision.revision,
-            seconds: [reinit_seconds, start_seconds, stop_seconds],
+            seconds: [
+                reinit_seconds,
+                start_seconds,
+                stop_seconds,
+                attach_seconds,
+                detach_seconds,
+                snapshot_seconds,
+            ],
             access_keys: &access_keys,
             rate_limit: rate_limit.as_deref(),
             log_format,

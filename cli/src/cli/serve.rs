@@ -152,8 +152,9 @@ pub struct Args<'a> {
     pub addr: std::net::SocketAddr,
     /// `--revision`.
     pub revision: Option<&'static Revision>,
-    /// `--reinit-seconds`, `--start-seconds`, `--stop-seconds`.
-    pub seconds: [f64; 3],
+    /// `--reinit-seconds`, `--start-seconds`, `--stop-seconds`,
+    /// `--attach-seconds`, `--detach-seconds`, `--snapshot-seconds`.
+    pub seconds: [f64; 6],
     /// `--access-key`.
     pub access_keys: &'a [String],
     /// `--rate-limit`.
@@ -210,13 +211,16 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(token) => token,
         Err(message) => return fail(&message),
     };
-    let [reinit, start, stop] = args.seconds.map(Duration::from_secs_f64);
+    let [reinit, start, stop, attach, detach, snapshot] = args.seconds.map(Duration::from_secs_f64);
     let config = Config {
         addr: args.addr,
         timings: Timings {
             reinit,
             start,
             stop,
+            attach,
+            detach,
+            snapshot,
         },
         revision: args.revision,
         access_keys,
