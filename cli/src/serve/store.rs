@@ -277,6 +277,22 @@ fn now_of<'w, T: Clone + 'w>(loaded: &[T], current: impl Fn(&T) -> Option<&'w T>
         .collect()
 }
 
+/// The snapshots of `world` as a scenario lists them: those `loaded` had,
+/// in its order, as they are now, then those made since
+/// (`CreateSnapshot`), by id.
+fn snapshots_now(loaded: &Scenario, world: &InMemoryWorld) -> Vec<reinit_disk::model::Snapshot> {
+    let mut snapshots = now_of(&loaded.snapshots, |s| world.snapshot_record(&s.id));
+    let had: HashSet<&str> = loaded.snapshots.iter().map(|s| s.id.as_str()).collect();
+    let mut made: Vec<_> = world
+        .snapshots()
+        .filter(|s| !had.contains(s.id.as_str()))
+        .cloned()
+        .collect();
+    made.sort_by(|a, b| a.id.cmp(&b.id));
+    snapshots.extend(made);
+    snapshots
+}
+
 /// `duration` in whole milliseconds, rounded up.
 fn millis_up(duration: Duration) -> u64 {
     let nanos = duration.as_nanos();
@@ -738,7 +754,7 @@ impl Store {
             disks: world.disks().cloned().collect(),
             instances: world.instances().cloned().collect(),
             images: now_of(&loaded.images, |i| world.image_record(&i.id)),
-            snapshots: now_of(&loaded.snapshots, |s| world.snapshot_record(&s.id)),
+            snapshots: snapshots_now(loaded, world),
             key_pairs: now_of(&loaded.key_pairs, |k| world.key_pair_record(&k.name)),
             kms_keys: now_of(&loaded.kms_keys, |k| world.kms_key_record(&k.id)),
             account: world.account(),
