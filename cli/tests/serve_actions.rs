@@ -1447,3 +1447,90 @@ fn describe_snapshots_filters_and_pages_as_ecs_documents_them() {
     seen.extend(ids(&rest));
     assert_eq!(seen.len(), 13);
 }
+
+#[test]
+fn a_world_loaded_attaching_detaching_or_creating_a_snapshot_settles_after_its_time() {
+    let server = Server::start(&[
+        "--attach-seconds",
+        "1",
+        "--detach-seconds",
+        "2",
+        "--snapshot-seconds",
+        "3",
+    ]);
+    let world = r#"{
+      "Disks": [
+        {"DiskId": "d-a", "Type": "data", "Category": "cloud_essd", "Status": "Attaching", "InstanceId": "i-1"},
+        {"DiskId": "d-d", "Type": "data", "Category": "cloud_essd", "Status": "Detaching", "InstanceId": "i-1"},
+        {"DiskId": "d-s", "Type": "data", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "CreatingSnapshot": true}
+      ],
+      "Instances": [{"InstanceId": "i-1", "Status": "Stopped", "HasStarted": true}]
+    }"#;
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], world.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let listed = ok(&server, "Action=DescribeSnapshots");
+    assert_eq!(
+        listed["Snapshots"]["Snapshot"][0]["SnapshotId"], "s-progressing-d-s",
+        "{listed}"
+    );
+    assert_eq!(
+        listed["Snapshots"]["Snapshot"][0]["Status"], "progressing",
+        "{listed}"
+    );
+    server.advance(1.0);
+    assert_eq!(disk(&server, "d-a")["Status"], "In_use");
+    assert_eq!(disk(&server, "d-d")["Status"], "Detaching");
+    server.advance(1.0);
+    let d = disk(&server, "d-d");
+    assert_eq!(
+        (&d["Status"], &d["InstanceId"]),
+        (&json!("Available"), &json!(""))
+    );
+    assert_error(
+        &server,
+        "Action=ReInitDisk&DiskId=d-s",
+        403,
+        "DiskCreatingSnapshot",
+        "The operation is denied due to a snapshot of the specified disk is not completed yet.",
+    );
+    server.advance(1.0);
+    let listed = ok(&server, "Action=DescribeSnapshots&Status=accomplished");
+    assert_eq!(
+        listed["Snapshots"]["Snapshot"][0]["SnapshotId"], "s-progressing-d-s",
+        "{listed}"
+    );
+    ok(&server, "Action=ReInitDisk&DiskId=d-s");
+}
+
+#[test]
+fn a_patch_that_sets_creating_snapshot_drops_the_snapshot_under_way() {
+    let server = disk_server(&[]);
+    let made = ok(&server, "Action=CreateSnapshot&DiskId=d-sys-2");
+    let id = made["SnapshotId"].as_str().unwrap().to_owned();
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"CreatingSnapshot": false}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    // No longer in progress: not listed, and never made.
+    let listed = ok(&server, "Action=DescribeSnapshots&Status=progressing");
+    assert_eq!(listed["TotalCount"], 0, "{listed}");
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"CreatingSnapshot": true}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    server.advance(10.0);
+    let query = format!("Action=DescribeSnapshots&SnapshotIds=%5B%22{id}%22%5D");
+    assert_eq!(ok(&server, &query)["TotalCount"], 0);
+    // The disk set creating one by hand stays so, as a patch leaves it.
+    assert_error(
+        &server,
+        "Action=CreateSnapshot&DiskId=d-sys-2",
+        403,
+        "IncorrectDiskStatus.CreatingSnapshot",
+        "A previous snapshot creation is in process.",
+    );
+}
