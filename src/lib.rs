@@ -102,7 +102,7 @@ pub use request::{ACTION, Param, ParamSet, Request, SecurityEnhancementStrategy}
 pub use revision::Revision;
 pub use transition::{
     Applied, DeleteRefusal, DiskAction, DiskRefusal, InstanceAction, Refusal, SNAPSHOT_TIME,
-    Scheduled, Stage, Transition, Wait, WorldMut, WorldStatus, delete_snapshot,
+    Scheduled, Stage, SystemDiskDetach, Transition, Wait, WorldMut, WorldStatus, delete_snapshot,
     progressing_snapshot_id,
 };
 pub use world::World;

@@ -649,6 +649,8 @@ pub enum DiskAction<'a> {
     Detach {
         /// The instance it must be attached to.
         instance_id: &'a str,
+        /// Whether a system disk is detached (docs/open-questions.md 35).
+        system_disk: SystemDiskDetach,
     },
     /// The disk creates a snapshot (`CreatingSnapshot`, which a
     /// `ReInitDisk` meanwhile is refused for), then the snapshot
@@ -657,6 +659,21 @@ pub enum DiskAction<'a> {
         /// The id of the snapshot made.
         snapshot_id: &'a str,
     },
+}
+
+/// How `DetachDisk` treats a system disk: ECS's reference pages differ
+/// (docs/open-questions.md 35).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SystemDiskDetach {
+    /// Refused with `DiskTypeViolation`, as DetachDisk's 2020 page lists
+    /// (the default).
+    #[default]
+    Refused,
+    /// Detached from a `Stopped` instance only (`IncorrectInstanceStatus`
+    /// otherwise), as today's DetachDisk page says ("The instance from
+    /// which you want to detach a system disk must be in the Stopped
+    /// state").
+    WhenStopped,
 }
 
 /// Why a disk action is refused.
@@ -675,7 +692,8 @@ pub enum DiskRefusal {
     /// `DetachDisk`: the disk is not attached to the instance named
     /// (`DependencyViolation`).
     NotAttachedToInstance,
-    /// `DetachDisk` of a system disk (`DiskTypeViolation`).
+    /// `DetachDisk` of a system disk under [`SystemDiskDetach::Refused`]
+    /// (`DiskTypeViolation`).
     SystemDisk,
     /// The instance is not in a status the action takes
     /// (`IncorrectInstanceStatus`).
@@ -708,14 +726,15 @@ impl DiskAction<'_> {
     /// not locked for security; then
     /// - attach: the disk is `Available`; the instance `Running` or
     ///   `Stopped` (a system disk: `Stopped`);
-    /// - detach: the disk is `In_use`, on that instance, a data disk; the
-    ///   instance `Running` or `Stopped`;
+    /// - detach: the disk is `In_use`, on that instance; a data disk from
+    ///   an instance `Running` or `Stopped`, a system disk refused or, under
+    ///   [`SystemDiskDetach::WhenStopped`], from a `Stopped` instance;
     /// - snapshot: no snapshot of the disk in progress; the disk `In_use`
     ///   or `Available`; its instance, if any, `Running` or `Stopped`.
     pub fn check<W: World + ?Sized>(self, world: &W, disk_id: &str) -> Result<(), DiskRefusal> {
         let disk = world.disk(disk_id).ok_or(DiskRefusal::DiskNotFound)?;
         let instance_id = match self {
-            Self::Attach { instance_id } | Self::Detach { instance_id } => Some(instance_id),
+            Self::Attach { instance_id } | Self::Detach { instance_id, .. } => Some(instance_id),
             Self::CreateSnapshot { .. } => disk.instance_id,
         };
         let instance = match instance_id {
@@ -739,17 +758,26 @@ impl DiskAction<'_> {
                     return Err(DiskRefusal::IncorrectInstanceStatus);
                 }
             }
-            Self::Detach { instance_id } => {
+            Self::Detach {
+                instance_id,
+                system_disk,
+            } => {
                 if disk.status != DiskStatus::InUse {
                     return Err(DiskRefusal::IncorrectDiskStatus);
                 }
                 if disk.instance_id != Some(instance_id) {
                     return Err(DiskRefusal::NotAttachedToInstance);
                 }
-                if disk.disk_type() == DiskType::System {
-                    return Err(DiskRefusal::SystemDisk);
-                }
-                if !instance_status.is_some_and(settled) {
+                let takes = match (disk.disk_type(), system_disk) {
+                    (DiskType::System, SystemDiskDetach::Refused) => {
+                        return Err(DiskRefusal::SystemDisk);
+                    }
+                    (DiskType::System, SystemDiskDetach::WhenStopped) => {
+                        instance_status == Some(InstanceStatus::Stopped)
+                    }
+                    (DiskType::Data, _) => instance_status.is_some_and(settled),
+                };
+                if !takes {
                     return Err(DiskRefusal::IncorrectInstanceStatus);
                 }
             }

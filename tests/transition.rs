@@ -615,8 +615,8 @@ mod machine {
     use super::world;
     use reinit_disk::model::{DiskStatus, InstanceStatus, LockReason, LockSet};
     use reinit_disk::{
-        Applied, DiskAction, DiskRefusal, InstanceAction, Refusal, Scheduled, Wait, WorldMut,
-        WorldStatus,
+        Applied, DiskAction, DiskRefusal, InstanceAction, Refusal, Scheduled, SystemDiskDetach,
+        Wait, WorldMut, WorldStatus,
     };
 
     fn instance_status(w: &reinit_disk::InMemoryWorld) -> InstanceStatus {
@@ -812,7 +812,10 @@ mod machine {
     #[test]
     fn detach_takes_an_in_use_data_disk_through_detaching_to_available_on_no_instance() {
         let mut w = world();
-        let detach = DiskAction::Detach { instance_id: "i-1" };
+        let detach = DiskAction::Detach {
+            instance_id: "i-1",
+            system_disk: SystemDiskDetach::Refused,
+        };
         let end = detach.begin(&mut w, "d-empty").unwrap().unwrap();
         assert_eq!(
             end,
@@ -839,7 +842,10 @@ mod machine {
     #[test]
     fn detach_refuses_another_instances_disk_a_system_disk_and_a_passing_instance() {
         let mut w = with_free_disk();
-        let detach = |i| DiskAction::Detach { instance_id: i };
+        let detach = |i| DiskAction::Detach {
+            instance_id: i,
+            system_disk: SystemDiskDetach::Refused,
+        };
         assert_eq!(
             detach("i-1").check(&w, "d-free"),
             Err(DiskRefusal::IncorrectDiskStatus)
@@ -858,6 +864,25 @@ mod machine {
             detach("i-1").check(&w, "d-empty"),
             Err(DiskRefusal::IncorrectInstanceStatus)
         );
+        // Under today's rule, a system disk leaves a stopped instance only.
+        let today = |i| DiskAction::Detach {
+            instance_id: i,
+            system_disk: SystemDiskDetach::WhenStopped,
+        };
+        assert_eq!(
+            today("i-1").check(&w, "d-sys"),
+            Err(DiskRefusal::IncorrectInstanceStatus)
+        );
+        w.set_instance_status("i-1", InstanceStatus::Running)
+            .unwrap();
+        assert_eq!(
+            today("i-1").check(&w, "d-sys"),
+            Err(DiskRefusal::IncorrectInstanceStatus)
+        );
+        assert_eq!(today("i-1").check(&w, "d-empty"), Ok(()));
+        w.set_instance_status("i-1", InstanceStatus::Stopped)
+            .unwrap();
+        assert_eq!(today("i-1").check(&w, "d-sys"), Ok(()));
         // A re-initializing disk is not In_use: refused for its status.
         w.set_instance_status("i-1", InstanceStatus::Stopped)
             .unwrap();

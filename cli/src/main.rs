@@ -247,6 +247,10 @@ enum Command {
         /// How long a snapshot takes (the disk creating it meanwhile).
         #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
         snapshot_seconds: f64,
+        /// How `DetachDisk` treats a system disk: `refused`
+        /// (`DiskTypeViolation`) or `when-stopped` (today's page).
+        #[arg(long, value_enum, default_value_t = cli::serve::SystemDiskDetachArg::Refused, value_name = "RULE")]
+        system_disk_detach: cli::serve::SystemDiskDetachArg,
         /// An access key, `ID:SECRET` (repeatable): with any, every request
         /// must be signed (ACS3-HMAC-SHA256 or HMAC-SHA1 1.0) by one of them.
         #[arg(long = "access-key", value_name = "ID:SECRET")]
@@ -418,6 +422,7 @@ fn main() -> ExitCode {
             attach_seconds,
             detach_seconds,
             snapshot_seconds,
+            system_disk_detach,
             access_keys,
             rate_limit,
             log_format,
@@ -441,6 +446,7 @@ fn main() -> ExitCode {
             log_format,
             manual_clock,
             state: state.as_deref(),
+            system_disk_detach,
             limits: &limits,
         }),
         Command::Table { revision } => cli::table::run(revision),

@@ -1534,3 +1534,33 @@ fn a_patch_that_sets_creating_snapshot_drops_the_snapshot_under_way() {
         "A previous snapshot creation is in process.",
     );
 }
+
+#[test]
+fn with_system_disk_detach_when_stopped_a_system_disk_leaves_only_a_stopped_instance() {
+    let server = disk_server(&["--system-disk-detach", "when-stopped"]);
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-sys-1&InstanceId=i-1",
+        403,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+    ok(&server, "Action=DetachDisk&DiskId=d-sys-2&InstanceId=i-2");
+    server.advance(2.0);
+    let d = disk(&server, "d-sys-2");
+    assert_eq!(
+        (&d["Status"], &d["InstanceId"]),
+        (&json!("Available"), &json!(""))
+    );
+    // Back onto a stopped instance only.
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-sys-2&InstanceId=i-1",
+        400,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+    ok(&server, "Action=AttachDisk&DiskId=d-sys-2&InstanceId=i-2");
+    server.advance(2.0);
+    assert_eq!(disk(&server, "d-sys-2")["Status"], "In_use");
+}

@@ -4,7 +4,8 @@
 //! StopInstance, StartInstance, RebootInstance, ReInitDisk (with and without
 //! AutoStartInstance), AttachDisk, DetachDisk, CreateSnapshot and clock
 //! advances: the same answers, statuses, attachments and snapshots at every
-//! step; no disk `ReIniting` on a `Running` or `Starting` instance; nothing
+//! step, under either rule for a system disk's detach; no disk `ReIniting`
+//! on a `Running` or `Starting` instance; nothing
 //! left in a passing status (nor a snapshot in progress) once its time has
 //! passed; no accepted change lost (every accepted snapshot made).
 //! 10,000 interleavings by default (`PROPTEST_CASES` overrides). And a
@@ -25,7 +26,7 @@ use proptest::prelude::*;
 use reinit_disk::model::{DiskStatus, InstanceStatus};
 use reinit_disk::policy::Policy;
 use reinit_disk::scenario::Scenario;
-use reinit_disk::{DiskAction, DiskRefusal, InstanceAction, Refusal, Request};
+use reinit_disk::{DiskAction, DiskRefusal, InstanceAction, Refusal, Request, SystemDiskDetach};
 use reinit_disk_cli::serve::{Store, Timings};
 
 const REINIT_MS: u64 = 2_000;
@@ -44,7 +45,9 @@ const DISKS: [(&str, Option<usize>); 4] = [
     ("d-2", Some(1)),
     ("d-3", None),
 ];
-/// Which disks are system disks (never detached, so never attached again).
+/// Which disks are system disks (detached only under
+/// `SystemDiskDetach::WhenStopped`, from a stopped instance, and attached
+/// only to a stopped one).
 const SYSTEM: [bool; 4] = [true, false, true, false];
 const INSTANCES: [&str; 2] = ["i-0", "i-1"];
 
@@ -134,6 +137,7 @@ fn run(store: &Store, model: &mut Model, step: &Step, now: Duration) -> Result<(
         Step::Detach(d, i) => {
             let action = DiskAction::Detach {
                 instance_id: INSTANCES[*i],
+                system_disk: store.system_disk_detach(),
             };
             let got = store.disk_action(action, DISKS[*d].0, now, false);
             prop_assert_eq!(got, model.detach(*d, *i), "detach {} {}", d, i);
@@ -169,6 +173,8 @@ struct Model {
     creating: [bool; 4],
     /// How many snapshots were made.
     made: usize,
+    /// How a system disk is detached.
+    system_disk_detach: SystemDiskDetach,
     instances: [InstanceStatus; 2],
     due: BTreeMap<(u64, u64), Due>,
     seq: u64,
@@ -177,7 +183,7 @@ struct Model {
 }
 
 impl Model {
-    fn new(running: [bool; 2]) -> Self {
+    fn new(running: [bool; 2], system_disk_detach: SystemDiskDetach) -> Self {
         let status = |r| {
             if r {
                 InstanceStatus::Running
@@ -195,6 +201,7 @@ impl Model {
             attached: DISKS.map(|(_, i)| i),
             creating: [false; 4],
             made: 0,
+            system_disk_detach,
             instances: [status(running[0]), status(running[1])],
             due: BTreeMap::new(),
             seq: 0,
@@ -249,10 +256,12 @@ impl Model {
         if self.attached[d] != Some(i) {
             return Err(DiskRefusal::NotAttachedToInstance);
         }
-        if SYSTEM[d] {
-            return Err(DiskRefusal::SystemDisk);
-        }
-        if !self.settled(i) {
+        let takes = match (SYSTEM[d], self.system_disk_detach) {
+            (true, SystemDiskDetach::Refused) => return Err(DiskRefusal::SystemDisk),
+            (true, SystemDiskDetach::WhenStopped) => self.instances[i] == InstanceStatus::Stopped,
+            (false, _) => self.settled(i),
+        };
+        if !takes {
             return Err(DiskRefusal::IncorrectInstanceStatus);
         }
         self.disks[d] = DiskStatus::Detaching;
@@ -476,10 +485,12 @@ proptest! {
     #[test]
     fn the_store_follows_the_reference_model_in_any_interleaving(
         running in any::<[bool; 2]>(),
+        today in any::<bool>(),
         steps in proptest::collection::vec(step(), 1..40),
     ) {
-        let store = Store::new(world(running), TIMINGS).unwrap();
-        let mut model = Model::new(running);
+        let rule = if today { SystemDiskDetach::WhenStopped } else { SystemDiskDetach::Refused };
+        let store = Store::new(world(running), TIMINGS).unwrap().with_system_disk_detach(rule);
+        let mut model = Model::new(running, rule);
         for step in &steps {
             let now = Duration::from_millis(model.now);
             run(&store, &mut model, step, now)?;
@@ -508,11 +519,13 @@ proptest! {
     #[test]
     fn a_saved_state_loaded_into_a_new_store_goes_on_as_the_model_does(
         running in any::<[bool; 2]>(),
+        today in any::<bool>(),
         steps in proptest::collection::vec(step(), 1..40),
         cut in any::<prop::sample::Index>(),
     ) {
-        let store = Store::new(world(running), TIMINGS).unwrap();
-        let mut model = Model::new(running);
+        let rule = if today { SystemDiskDetach::WhenStopped } else { SystemDiskDetach::Refused };
+        let store = Store::new(world(running), TIMINGS).unwrap().with_system_disk_detach(rule);
+        let mut model = Model::new(running, rule);
         let cut = cut.index(steps.len());
         let mut resumed: Option<(Store, u64)> = None;
         for (n, step) in steps.iter().enumerate() {
@@ -521,7 +534,8 @@ proptest! {
                 let text = serde_json::to_string(&saved).unwrap();
                 let loaded = Scenario::from_json(&text).unwrap();
                 prop_assert_eq!(&loaded, &saved);
-                resumed = Some((Store::new(loaded, TIMINGS).unwrap(), model.now));
+                let store = Store::new(loaded, TIMINGS).unwrap().with_system_disk_detach(rule);
+                resumed = Some((store, model.now));
             }
             let (active, offset) = match &resumed {
                 Some((store, offset)) => (store, *offset),

@@ -22,6 +22,16 @@ pub enum LogFormatArg {
     Json,
 }
 
+/// `--system-disk-detach`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SystemDiskDetachArg {
+    /// `DiskTypeViolation`, as DetachDisk's 2020 reference page lists.
+    #[default]
+    Refused,
+    /// Detached from a `Stopped` instance, as today's page says.
+    WhenStopped,
+}
+
 /// The most seconds a change may take: a day.
 const MAX_SECONDS: f64 = 86_400.0;
 
@@ -165,6 +175,8 @@ pub struct Args<'a> {
     pub manual_clock: bool,
     /// `--state`.
     pub state: Option<&'a Path>,
+    /// `--system-disk-detach`.
+    pub system_disk_detach: SystemDiskDetachArg,
     /// The bounds and `--admin-token`.
     pub limits: &'a LimitArgs,
 }
@@ -233,6 +245,10 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         manual_clock: args.manual_clock,
         state,
         limits: args.limits.limits(),
+        system_disk_detach: match args.system_disk_detach {
+            SystemDiskDetachArg::Refused => reinit_disk::SystemDiskDetach::Refused,
+            SystemDiskDetachArg::WhenStopped => reinit_disk::SystemDiskDetach::WhenStopped,
+        },
     };
     match serve(config, scenario) {
         Ok(()) => ExitCode::SUCCESS,

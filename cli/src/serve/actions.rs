@@ -406,7 +406,10 @@ fn disk_action(
         let _ = boolean(params, "Force")?;
         DiskAction::Attach { instance_id }
     } else {
-        DiskAction::Detach { instance_id }
+        DiskAction::Detach {
+            instance_id,
+            system_disk: store.system_disk_detach(),
+        }
     };
     store
         .disk_action(action, disk_id, now, false)

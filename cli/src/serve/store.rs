@@ -21,7 +21,7 @@ use reinit_disk::scenario::{ChangeUnderWay, Scenario, ScenarioError};
 use reinit_disk::wire::{Exchange, ExchangeError, HttpRequest, Ids, exchange};
 use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut};
 use reinit_disk::{Check, InMemoryWorld, Request, TransitionError, decide_and_begin};
-use reinit_disk::{DeleteRefusal, DiskAction, DiskRefusal, delete_snapshot};
+use reinit_disk::{DeleteRefusal, DiskAction, DiskRefusal, SystemDiskDetach, delete_snapshot};
 use reinit_disk::{OwnedTarget, Rejection, World as _};
 
 /// How long each change takes.
@@ -347,6 +347,8 @@ pub struct Store {
     /// `v` holds every change counted up to `v` (`--state`'s group
     /// commit).
     version: AtomicU64,
+    /// How `DetachDisk` treats a system disk (`--system-disk-detach`).
+    system_disk_detach: SystemDiskDetach,
 }
 
 impl Store {
@@ -366,7 +368,21 @@ impl Store {
             loaded: scenario,
             timings,
             version: AtomicU64::new(0),
+            system_disk_detach: SystemDiskDetach::default(),
         })
+    }
+
+    /// The same store, `DetachDisk` treating a system disk as `rule` says
+    /// (`--system-disk-detach`; default [`SystemDiskDetach::Refused`]).
+    #[must_use]
+    pub fn with_system_disk_detach(mut self, rule: SystemDiskDetach) -> Self {
+        self.system_disk_detach = rule;
+        self
+    }
+
+    /// How `DetachDisk` treats a system disk.
+    pub const fn system_disk_detach(&self) -> SystemDiskDetach {
+        self.system_disk_detach
     }
 
     /// How many changes requests have made so far (an accepted
