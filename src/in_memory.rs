@@ -8,9 +8,9 @@ use foldhash::fast::FixedState;
 use crate::catalogue::INTERNAL_ERROR;
 use crate::checks::Check;
 use crate::model::{
-    Account, Disk, DiskStatus, DiskView, Image, ImageView, Instance, InstanceStatus, InstanceView,
-    KeyPair, KeyPairView, KmsKey, KmsKeyView, LockReason, Snapshot, SnapshotView, Source,
-    StoppedMode,
+    Account, Disk, DiskStatus, DiskType, DiskView, Image, ImageView, Instance, InstanceStatus,
+    InstanceView, KeyPair, KeyPairView, KmsKey, KmsKeyView, LockReason, Snapshot, SnapshotView,
+    Source, StoppedMode,
 };
 use crate::outcome::{OwnedTarget, Rejection};
 use crate::policy::Policy;
@@ -132,6 +132,12 @@ pub enum TransitionError {
     /// No such instance.
     #[error("instance {0:?} does not exist")]
     UnknownInstance(String),
+    /// No such snapshot.
+    #[error("snapshot {0:?} does not exist")]
+    UnknownSnapshot(String),
+    /// A snapshot id that is already taken.
+    #[error("snapshot id {0:?} is already taken")]
+    SnapshotTaken(String),
     /// Only a disk being re-initialized can settle.
     #[error("disk {disk_id:?} is {status}, not ReIniting: there is no re-init to settle")]
     NotReIniting {
@@ -496,6 +502,16 @@ impl WorldStatus for InMemoryWorld {
         self.instance_record(instance_id)
             .is_some_and(|i| i.operation_locks.contains(LockReason::Security))
     }
+    fn creating_snapshot(&self, disk_id: &str) -> bool {
+        self.disk_record(disk_id)
+            .is_some_and(|d| d.creating_snapshot)
+    }
+    /// One test a disk: a scan of the world.
+    fn snapshot_used_by_disk(&self, snapshot_id: &str) -> bool {
+        self.disks.iter().any(|d| {
+            d.source.as_source().id() == Some(snapshot_id) && d.disk_type() == DiskType::Data
+        })
+    }
 }
 
 impl WorldMut for InMemoryWorld {
@@ -534,6 +550,62 @@ impl WorldMut for InMemoryWorld {
             .instance_mut(instance_id)
             .ok_or_else(|| TransitionError::UnknownInstance(instance_id.to_owned()))?;
         instance.set_status(status);
+        Ok(())
+    }
+
+    /// Attaches the disk to `instance_id` (or to nothing), keeping the index
+    /// of each instance's disks ([`Self::disks_of`]) up to date.
+    fn set_disk_instance(
+        &mut self,
+        disk_id: &str,
+        instance_id: Option<&str>,
+    ) -> Result<(), TransitionError> {
+        let position = self
+            .disk_position(disk_id)
+            .ok_or_else(|| TransitionError::UnknownDisk(disk_id.to_owned()))?;
+        if let Some(instance_id) = instance_id {
+            let positions = self
+                .instance_disks
+                .entry(instance_id.to_owned())
+                .or_default();
+            if !positions.contains(&position) {
+                positions.push(position);
+                positions.sort_unstable();
+            }
+        }
+        let disk = self
+            .disks
+            .get_mut(position)
+            .ok_or_else(|| TransitionError::UnknownDisk(disk_id.to_owned()))?;
+        disk.instance_id = instance_id.map(str::to_owned);
+        Ok(())
+    }
+
+    fn set_creating_snapshot(
+        &mut self,
+        disk_id: &str,
+        creating: bool,
+    ) -> Result<(), TransitionError> {
+        let disk = self
+            .disk_mut(disk_id)
+            .ok_or_else(|| TransitionError::UnknownDisk(disk_id.to_owned()))?;
+        disk.creating_snapshot = creating;
+        Ok(())
+    }
+
+    /// Adds the snapshot; one whose id is taken is refused
+    /// ([`TransitionError::SnapshotTaken`]).
+    fn add_snapshot(&mut self, snapshot: Snapshot) -> Result<(), TransitionError> {
+        let id = snapshot.id.clone();
+        self.insert_snapshot(snapshot)
+            .map_err(|_| TransitionError::SnapshotTaken(id))
+    }
+
+    fn delete_snapshot(&mut self, snapshot_id: &str) -> Result<(), TransitionError> {
+        let mut snapshot = self
+            .snapshot_mut(snapshot_id)
+            .ok_or_else(|| TransitionError::UnknownSnapshot(snapshot_id.to_owned()))?;
+        snapshot.deleted = true;
         Ok(())
     }
 

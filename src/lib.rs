@@ -101,6 +101,8 @@ pub use reinit::decide_and_begin;
 pub use request::{ACTION, Param, ParamSet, Request, SecurityEnhancementStrategy};
 pub use revision::Revision;
 pub use transition::{
-    Applied, InstanceAction, Refusal, Scheduled, Stage, Transition, Wait, WorldMut, WorldStatus,
+    Applied, DeleteRefusal, DiskAction, DiskRefusal, InstanceAction, Refusal, SNAPSHOT_TIME,
+    Scheduled, Stage, SystemDiskDetach, Transition, Wait, WorldMut, WorldStatus, delete_snapshot,
+    progressing_snapshot_id,
 };
 pub use world::World;

@@ -368,6 +368,12 @@ impl Scenario {
                 Scheduled::Disk { id, .. } => {
                     ("Disk", "DiskId", id, disks.contains_key(id.as_str()))
                 }
+                Scheduled::Detached { id } => {
+                    ("Detached", "DiskId", id, disks.contains_key(id.as_str()))
+                }
+                Scheduled::Snapshot { id, .. } => {
+                    ("Snapshot", "DiskId", id, disks.contains_key(id.as_str()))
+                }
                 Scheduled::Instance { id, .. } => (
                     "Instance",
                     "InstanceId",

@@ -10,7 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DiskStatus, InstanceStatus, StoppedMode};
+use crate::model::{
+    CreationTime, DiskStatus, DiskType, InstanceStatus, LockReason, Snapshot, StoppedMode,
+};
+use crate::world::World;
 
 /// One stage of a transition: the statuses the disk and its instance take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -184,6 +187,34 @@ pub trait WorldMut {
         let _ = (instance_id, mode);
         Ok(())
     }
+    /// Sets the instance the disk `disk_id` is attached to (`AttachDisk`,
+    /// `DetachDisk`). By default the store does not keep it.
+    fn set_disk_instance(
+        &mut self,
+        disk_id: &str,
+        instance_id: Option<&str>,
+    ) -> Result<(), Self::Error> {
+        let _ = (disk_id, instance_id);
+        Ok(())
+    }
+    /// Sets whether a snapshot of the disk `disk_id` is being created
+    /// (`CreateSnapshot`). By default the store does not keep it.
+    fn set_creating_snapshot(&mut self, disk_id: &str, creating: bool) -> Result<(), Self::Error> {
+        let _ = (disk_id, creating);
+        Ok(())
+    }
+    /// Adds the snapshot a `CreateSnapshot` made. By default the store does
+    /// not keep it.
+    fn add_snapshot(&mut self, snapshot: Snapshot) -> Result<(), Self::Error> {
+        let _ = snapshot;
+        Ok(())
+    }
+    /// Marks the snapshot `snapshot_id` deleted (`DeleteSnapshot`). By
+    /// default the store does not keep it.
+    fn delete_snapshot(&mut self, snapshot_id: &str) -> Result<(), Self::Error> {
+        let _ = snapshot_id;
+        Ok(())
+    }
 }
 
 /// What a store reads before it changes a status: the guards of the
@@ -201,6 +232,18 @@ pub trait WorldStatus {
     /// (`OperationLocks` has `security`): then it is not stopped, started
     /// or rebooted.
     fn locked_for_security(&self, instance_id: &str) -> bool;
+    /// Whether a snapshot of the disk `disk_id` is being created (the guard
+    /// of [`Scheduled::Snapshot`]; default no).
+    fn creating_snapshot(&self, disk_id: &str) -> bool {
+        let _ = disk_id;
+        false
+    }
+    /// Whether a disk was created from the snapshot `snapshot_id`
+    /// (`DeleteSnapshot`'s `SnapshotCreatedDisk`; default no).
+    fn snapshot_used_by_disk(&self, snapshot_id: &str) -> bool {
+        let _ = snapshot_id;
+        false
+    }
 }
 
 /// An action on an instance: `StopInstance`, `StartInstance`,
@@ -243,6 +286,13 @@ pub enum Wait {
     Start,
     /// An instance stopping (`Stopping` to `Stopped`).
     Stop,
+    /// A disk attaching (`Attaching` to `In_use`).
+    Attach,
+    /// A disk detaching (`Detaching` to `Available`).
+    Detach,
+    /// A snapshot being created (the disk's `CreatingSnapshot` to the
+    /// snapshot made).
+    Snapshot,
 }
 
 impl InstanceAction {
@@ -365,6 +415,39 @@ pub enum Scheduled {
         #[serde(rename = "InstanceId")]
         id: String,
     },
+    /// A `DetachDisk`: the disk `id` goes `Available`, attached to nothing,
+    /// if it is still `Detaching`.
+    Detached {
+        /// The disk.
+        #[serde(rename = "DiskId")]
+        id: String,
+    },
+    /// A `CreateSnapshot`: the snapshot `snapshot_id` of the disk `id` is
+    /// made (it exists, its `SourceDiskId` the disk, made at
+    /// [`SNAPSHOT_TIME`]) and the disk no longer creates a snapshot, if it
+    /// still does.
+    Snapshot {
+        /// The disk.
+        #[serde(rename = "DiskId")]
+        id: String,
+        /// The snapshot being made.
+        #[serde(rename = "SnapshotId")]
+        snapshot_id: String,
+    },
+}
+
+/// `CreationTime` of a snapshot `CreateSnapshot` makes: the model has no
+/// clock, so every one is dated `2024-01-01T00:00:00Z`, the date
+/// docs/ecs.md gives the records the world does not date (after every
+/// revision's too-old boundary, so a disk made from it re-inits).
+pub const SNAPSHOT_TIME: CreationTime =
+    CreationTime::of(time::macros::datetime!(2024-01-01 00:00:00 UTC));
+
+/// The id of the snapshot in progress of a disk loaded with
+/// `CreatingSnapshot` and no change under way for it: `s-progressing-`
+/// and the disk's id (as `ecs::Describer::creating_snapshot` lists it).
+pub fn progressing_snapshot_id(disk_id: &str) -> String {
+    format!("s-progressing-{disk_id}")
 }
 
 /// What applying a [`Scheduled`] change did.
@@ -404,21 +487,43 @@ impl Scheduled {
 
     /// The change that settles a disk found `status` with no change under
     /// way for it (a world loaded in the middle of a re-init): a
-    /// `ReIniting` disk goes `In_use` after [`Wait::Reinit`]. Every other
-    /// status stays as it is (`Attaching`, `Detaching` and `Creating` are
-    /// statuses no action of the model enters or leaves).
+    /// `ReIniting` disk goes `In_use` after [`Wait::Reinit`], an
+    /// `Attaching` one `In_use` after [`Wait::Attach`], a `Detaching` one
+    /// `Available` (attached to nothing) after [`Wait::Detach`]. Every other
+    /// status stays as it is (`Creating` is a status no action of the model
+    /// enters or leaves).
     pub fn settling_disk(id: &str, status: DiskStatus) -> Option<(Wait, Self)> {
-        match status {
-            DiskStatus::ReIniting => Some((
-                Wait::Reinit,
-                Self::Disk {
+        let (wait, expects) = match status {
+            DiskStatus::ReIniting => (Wait::Reinit, DiskStatus::ReIniting),
+            DiskStatus::Attaching => (Wait::Attach, DiskStatus::Attaching),
+            DiskStatus::Detaching => {
+                return Some((Wait::Detach, Self::Detached { id: id.to_owned() }));
+            }
+            _ => return None,
+        };
+        Some((
+            wait,
+            Self::Disk {
+                id: id.to_owned(),
+                expects,
+                then: DiskStatus::InUse,
+            },
+        ))
+    }
+
+    /// The change that ends the snapshot in progress of a disk found
+    /// creating one with no change under way for it: the snapshot
+    /// [`progressing_snapshot_id`] is made after [`Wait::Snapshot`].
+    pub fn settling_snapshot(id: &str, creating_snapshot: bool) -> Option<(Wait, Self)> {
+        creating_snapshot.then(|| {
+            (
+                Wait::Snapshot,
+                Self::Snapshot {
                     id: id.to_owned(),
-                    expects: DiskStatus::ReIniting,
-                    then: DiskStatus::InUse,
+                    snapshot_id: progressing_snapshot_id(id),
                 },
-            )),
-            _ => None,
-        }
+            )
+        })
     }
 
     /// The change that settles an instance found `status` with no change
@@ -469,13 +574,34 @@ impl Scheduled {
                 Err(Refusal::DiskReIniting) => Ok(Applied::Deferred),
                 Err(_) => Ok(Applied::Dropped),
             },
+            Self::Detached { id } => {
+                if world.disk_status(id) != Some(DiskStatus::Detaching) {
+                    return Ok(Applied::Dropped);
+                }
+                world.set_disk_instance(id, None)?;
+                world.set_disk_status(id, DiskStatus::Available)?;
+                Ok(Applied::Done(None))
+            }
+            Self::Snapshot { id, snapshot_id } => {
+                if !world.creating_snapshot(id) {
+                    return Ok(Applied::Dropped);
+                }
+                world.add_snapshot(Snapshot {
+                    id: snapshot_id.clone(),
+                    creation_time: SNAPSHOT_TIME,
+                    source_disk_id: Some(id.clone()),
+                    ..Snapshot::default()
+                })?;
+                world.set_creating_snapshot(id, false)?;
+                Ok(Applied::Done(None))
+            }
         }
     }
 
     /// The disk this change is to, if it is to a disk.
     pub fn disk_id(&self) -> Option<&str> {
         match self {
-            Self::Disk { id, .. } => Some(id),
+            Self::Disk { id, .. } | Self::Detached { id } | Self::Snapshot { id, .. } => Some(id),
             Self::Instance { .. } | Self::AutoStart { .. } => None,
         }
     }
@@ -484,7 +610,7 @@ impl Scheduled {
     pub fn instance_id(&self) -> Option<&str> {
         match self {
             Self::Instance { id, .. } | Self::AutoStart { id } => Some(id),
-            Self::Disk { .. } => None,
+            Self::Disk { .. } | Self::Detached { .. } | Self::Snapshot { .. } => None,
         }
     }
 
@@ -504,4 +630,239 @@ impl Scheduled {
             _ => None,
         }
     }
+}
+
+/// An action on a disk: `AttachDisk`, `DetachDisk`, `CreateSnapshot`. Each
+/// is checked against the disk and its instance, moves the disk to the
+/// status (or the fact) it is in meanwhile at once, and returns the
+/// guarded change that ends it after its [`Wait`] (docs/serve.md gives the
+/// source of each rule, and marks the ones chosen where ECS is silent).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DiskAction<'a> {
+    /// `Available` → `Attaching` → `In_use`, attached to `instance_id`
+    /// (its `InstanceId` from the start).
+    Attach {
+        /// The instance.
+        instance_id: &'a str,
+    },
+    /// `In_use` → `Detaching` → `Available`, from `instance_id`.
+    Detach {
+        /// The instance it must be attached to.
+        instance_id: &'a str,
+        /// Whether a system disk is detached (docs/open-questions.md 35).
+        system_disk: SystemDiskDetach,
+    },
+    /// The disk creates a snapshot (`CreatingSnapshot`, which a
+    /// `ReInitDisk` meanwhile is refused for), then the snapshot
+    /// `snapshot_id` exists, its `SourceDiskId` the disk.
+    CreateSnapshot {
+        /// The id of the snapshot made.
+        snapshot_id: &'a str,
+    },
+}
+
+/// How `DetachDisk` treats a system disk: ECS's reference pages differ
+/// (docs/open-questions.md 35).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SystemDiskDetach {
+    /// Refused with `DiskTypeViolation`, as DetachDisk's 2020 page lists
+    /// (the default).
+    #[default]
+    Refused,
+    /// Detached from a `Stopped` instance only (`IncorrectInstanceStatus`
+    /// otherwise), as today's DetachDisk page says ("The instance from
+    /// which you want to detach a system disk must be in the Stopped
+    /// state").
+    WhenStopped,
+}
+
+/// Why a disk action is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DiskRefusal {
+    /// No such disk (`InvalidDiskId.NotFound`).
+    DiskNotFound,
+    /// No such instance (`InvalidInstanceId.NotFound`).
+    InstanceNotFound,
+    /// The instance is locked for security reasons
+    /// (`InstanceLockedForSecurity`).
+    LockedForSecurity,
+    /// The disk is not in a status the action takes
+    /// (`IncorrectDiskStatus`).
+    IncorrectDiskStatus,
+    /// `DetachDisk`: the disk is not attached to the instance named
+    /// (`DependencyViolation`).
+    NotAttachedToInstance,
+    /// `DetachDisk` of a system disk under [`SystemDiskDetach::Refused`]
+    /// (`DiskTypeViolation`).
+    SystemDisk,
+    /// The instance is not in a status the action takes
+    /// (`IncorrectInstanceStatus`).
+    IncorrectInstanceStatus,
+    /// `CreateSnapshot` while a snapshot of the disk is being created
+    /// (`IncorrectDiskStatus.CreatingSnapshot`).
+    SnapshotInProgress,
+}
+
+/// Whether an instance in `status` takes a disk attached or detached, or a
+/// snapshot of its disk: `Running` or `Stopped` (AttachDisk's and
+/// DetachDisk's API references).
+const fn settled(status: InstanceStatus) -> bool {
+    matches!(status, InstanceStatus::Running | InstanceStatus::Stopped)
+}
+
+impl DiskAction<'_> {
+    /// How long the action takes.
+    pub const fn wait(self) -> Wait {
+        match self {
+            Self::Attach { .. } => Wait::Attach,
+            Self::Detach { .. } => Wait::Detach,
+            Self::CreateSnapshot { .. } => Wait::Snapshot,
+        }
+    }
+
+    /// Whether the action would be accepted for `disk_id` now (what a
+    /// `DryRun` answers), changing nothing. In order: the disk exists; the
+    /// instance named exists (`CreateSnapshot`: the disk's, if any) and is
+    /// not locked for security; then
+    /// - attach: the disk is `Available`; the instance `Running` or
+    ///   `Stopped` (a system disk: `Stopped`);
+    /// - detach: the disk is `In_use`, on that instance; a data disk from
+    ///   an instance `Running` or `Stopped`, a system disk refused or, under
+    ///   [`SystemDiskDetach::WhenStopped`], from a `Stopped` instance;
+    /// - snapshot: no snapshot of the disk in progress; the disk `In_use`
+    ///   or `Available`; its instance, if any, `Running` or `Stopped`.
+    pub fn check<W: World + ?Sized>(self, world: &W, disk_id: &str) -> Result<(), DiskRefusal> {
+        let disk = world.disk(disk_id).ok_or(DiskRefusal::DiskNotFound)?;
+        let instance_id = match self {
+            Self::Attach { instance_id } | Self::Detach { instance_id, .. } => Some(instance_id),
+            Self::CreateSnapshot { .. } => disk.instance_id,
+        };
+        let instance = match instance_id {
+            Some(id) => Some(world.instance(id).ok_or(DiskRefusal::InstanceNotFound)?),
+            None => None,
+        };
+        if instance.is_some_and(|i| i.operation_locks.contains(LockReason::Security)) {
+            return Err(DiskRefusal::LockedForSecurity);
+        }
+        let instance_status = instance.map(|i| i.status);
+        match self {
+            Self::Attach { .. } => {
+                if disk.status != DiskStatus::Available {
+                    return Err(DiskRefusal::IncorrectDiskStatus);
+                }
+                let takes = match disk.disk_type() {
+                    DiskType::System => instance_status == Some(InstanceStatus::Stopped),
+                    DiskType::Data => instance_status.is_some_and(settled),
+                };
+                if !takes {
+                    return Err(DiskRefusal::IncorrectInstanceStatus);
+                }
+            }
+            Self::Detach {
+                instance_id,
+                system_disk,
+            } => {
+                if disk.status != DiskStatus::InUse {
+                    return Err(DiskRefusal::IncorrectDiskStatus);
+                }
+                if disk.instance_id != Some(instance_id) {
+                    return Err(DiskRefusal::NotAttachedToInstance);
+                }
+                let takes = match (disk.disk_type(), system_disk) {
+                    (DiskType::System, SystemDiskDetach::Refused) => {
+                        return Err(DiskRefusal::SystemDisk);
+                    }
+                    (DiskType::System, SystemDiskDetach::WhenStopped) => {
+                        instance_status == Some(InstanceStatus::Stopped)
+                    }
+                    (DiskType::Data, _) => instance_status.is_some_and(settled),
+                };
+                if !takes {
+                    return Err(DiskRefusal::IncorrectInstanceStatus);
+                }
+            }
+            Self::CreateSnapshot { .. } => {
+                if disk.creating_snapshot {
+                    return Err(DiskRefusal::SnapshotInProgress);
+                }
+                if !matches!(disk.status, DiskStatus::InUse | DiskStatus::Available) {
+                    return Err(DiskRefusal::IncorrectDiskStatus);
+                }
+                if instance_status.is_some_and(|s| !settled(s)) {
+                    return Err(DiskRefusal::IncorrectInstanceStatus);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the action and, accepted, begins it on `disk_id` (attach: the
+    /// disk `Attaching` on its instance; detach: `Detaching`; snapshot: the
+    /// disk creating a snapshot); returns the guarded change to schedule
+    /// after [`Self::wait`].
+    pub fn begin<W: World + WorldMut + ?Sized>(
+        self,
+        world: &mut W,
+        disk_id: &str,
+    ) -> Result<Result<Scheduled, DiskRefusal>, W::Error> {
+        if let Err(refusal) = self.check(world, disk_id) {
+            return Ok(Err(refusal));
+        }
+        let id = disk_id.to_owned();
+        Ok(Ok(match self {
+            Self::Attach { instance_id } => {
+                world.set_disk_instance(disk_id, Some(instance_id))?;
+                world.set_disk_status(disk_id, DiskStatus::Attaching)?;
+                Scheduled::Disk {
+                    id,
+                    expects: DiskStatus::Attaching,
+                    then: DiskStatus::InUse,
+                }
+            }
+            Self::Detach { .. } => {
+                world.set_disk_status(disk_id, DiskStatus::Detaching)?;
+                Scheduled::Detached { id }
+            }
+            Self::CreateSnapshot { snapshot_id } => {
+                world.set_creating_snapshot(disk_id, true)?;
+                Scheduled::Snapshot {
+                    id,
+                    snapshot_id: snapshot_id.to_owned(),
+                }
+            }
+        }))
+    }
+}
+
+/// Why `DeleteSnapshot` is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeleteRefusal {
+    /// No such snapshot, or deleted (`InvalidSnapshotId.NotFound`).
+    NotFound,
+    /// A disk was created from it and `Force` was not given
+    /// (`SnapshotCreatedDisk`).
+    CreatedDisk,
+}
+
+/// `DeleteSnapshot` of `snapshot_id`: checked (it exists and is not
+/// deleted; unless `force`, no disk was created from it), then marked
+/// deleted at once (kept as a tombstone, so that a disk created from it
+/// gets `InvalidSourceSnapshot` from `ReInitDisk`). With `dry_run`, only
+/// checked.
+pub fn delete_snapshot<W: World + WorldStatus + WorldMut + ?Sized>(
+    world: &mut W,
+    snapshot_id: &str,
+    force: bool,
+    dry_run: bool,
+) -> Result<Result<(), DeleteRefusal>, W::Error> {
+    if world.snapshot(snapshot_id).is_none_or(|s| s.deleted) {
+        return Ok(Err(DeleteRefusal::NotFound));
+    }
+    if !force && world.snapshot_used_by_disk(snapshot_id) {
+        return Ok(Err(DeleteRefusal::CreatedDisk));
+    }
+    if !dry_run {
+        world.delete_snapshot(snapshot_id)?;
+    }
+    Ok(Ok(()))
 }

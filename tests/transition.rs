@@ -614,7 +614,10 @@ fn an_owned_target_keeps_the_new_fields_and_an_old_record_reads_with_their_defau
 mod machine {
     use super::world;
     use reinit_disk::model::{DiskStatus, InstanceStatus, LockReason, LockSet};
-    use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut, WorldStatus};
+    use reinit_disk::{
+        Applied, DiskAction, DiskRefusal, InstanceAction, Refusal, Scheduled, SystemDiskDetach,
+        Wait, WorldMut, WorldStatus,
+    };
 
     fn instance_status(w: &reinit_disk::InMemoryWorld) -> InstanceStatus {
         w.instance_status("i-1").unwrap()
@@ -711,6 +714,263 @@ mod machine {
         // An auto-start that finds the instance started already: dropped.
         assert_eq!(start.apply(&mut w).unwrap(), Applied::Dropped);
     }
+
+    /// A world with a second instance, `i-2` (`Running`), and an
+    /// unattached data disk `d-free`.
+    fn with_free_disk() -> reinit_disk::InMemoryWorld {
+        let mut w = world();
+        w.insert_instance(reinit_disk::model::Instance {
+            id: "i-2".into(),
+            status: InstanceStatus::Running,
+            ..Default::default()
+        })
+        .unwrap();
+        w.insert_disk(reinit_disk::model::Disk {
+            id: "d-free".into(),
+            status: DiskStatus::Available,
+            ..Default::default()
+        })
+        .unwrap();
+        w
+    }
+
+    #[test]
+    fn attach_takes_an_available_disk_through_attaching_to_in_use_on_its_instance() {
+        let mut w = with_free_disk();
+        let attach = DiskAction::Attach { instance_id: "i-2" };
+        assert_eq!(attach.wait(), Wait::Attach);
+        let end = attach.begin(&mut w, "d-free").unwrap().unwrap();
+        let disk = w.disk_record("d-free").unwrap();
+        assert_eq!(disk.status, DiskStatus::Attaching);
+        assert_eq!(disk.instance_id.as_deref(), Some("i-2"));
+        // Listed among its instance's disks from the start.
+        assert!(w.disks_of("i-2").any(|d| d.id == "d-free"));
+        assert_eq!(end.apply(&mut w).unwrap(), Applied::Done(None));
+        assert_eq!(w.disk_status("d-free"), Some(DiskStatus::InUse));
+        // Attached now: a second attach is refused for its status.
+        assert_eq!(
+            attach.check(&w, "d-free"),
+            Err(DiskRefusal::IncorrectDiskStatus)
+        );
+    }
+
+    #[test]
+    fn attach_refuses_a_missing_disk_then_a_missing_or_locked_instance_then_the_disk_then_the_instance_status()
+     {
+        let mut w = with_free_disk();
+        let attach = |i| DiskAction::Attach { instance_id: i };
+        assert_eq!(
+            attach("i-404").check(&w, "d-404"),
+            Err(DiskRefusal::DiskNotFound)
+        );
+        assert_eq!(
+            attach("i-404").check(&w, "d-free"),
+            Err(DiskRefusal::InstanceNotFound)
+        );
+        // d-sys is In_use: its status is told after the lock.
+        w.instance_mut("i-2").unwrap().operation_locks = LockSet::EMPTY.with(LockReason::Security);
+        assert_eq!(
+            attach("i-2").check(&w, "d-sys"),
+            Err(DiskRefusal::LockedForSecurity)
+        );
+        w.instance_mut("i-2").unwrap().operation_locks = LockSet::EMPTY;
+        assert_eq!(
+            attach("i-2").check(&w, "d-sys"),
+            Err(DiskRefusal::IncorrectDiskStatus)
+        );
+        for passing in [
+            InstanceStatus::Starting,
+            InstanceStatus::Stopping,
+            InstanceStatus::Pending,
+        ] {
+            w.set_instance_status("i-2", passing).unwrap();
+            assert_eq!(
+                attach("i-2").check(&w, "d-free"),
+                Err(DiskRefusal::IncorrectInstanceStatus),
+                "{passing}"
+            );
+        }
+        // Refused: nothing changed.
+        assert_eq!(w.disk_status("d-free"), Some(DiskStatus::Available));
+    }
+
+    #[test]
+    fn a_system_disk_attaches_only_to_a_stopped_instance() {
+        let mut w = with_free_disk();
+        w.set_disk_status("d-sys", DiskStatus::Available).unwrap();
+        w.set_disk_instance("d-sys", None).unwrap();
+        assert_eq!(
+            DiskAction::Attach { instance_id: "i-2" }.check(&w, "d-sys"),
+            Err(DiskRefusal::IncorrectInstanceStatus)
+        );
+        assert_eq!(
+            DiskAction::Attach { instance_id: "i-1" }.check(&w, "d-sys"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn detach_takes_an_in_use_data_disk_through_detaching_to_available_on_no_instance() {
+        let mut w = world();
+        let detach = DiskAction::Detach {
+            instance_id: "i-1",
+            system_disk: SystemDiskDetach::Refused,
+        };
+        let end = detach.begin(&mut w, "d-empty").unwrap().unwrap();
+        assert_eq!(
+            end,
+            Scheduled::Detached {
+                id: "d-empty".into()
+            }
+        );
+        let disk = w.disk_record("d-empty").unwrap();
+        assert_eq!(
+            (disk.status, disk.instance_id.as_deref()),
+            (DiskStatus::Detaching, Some("i-1"))
+        );
+        assert_eq!(end.apply(&mut w).unwrap(), Applied::Done(None));
+        let disk = w.disk_record("d-empty").unwrap();
+        assert_eq!(
+            (disk.status, disk.instance_id.as_deref()),
+            (DiskStatus::Available, None)
+        );
+        assert!(!w.disks_of("i-1").any(|d| d.id == "d-empty"));
+        // Applied again, it finds the disk changed: dropped.
+        assert_eq!(end.apply(&mut w).unwrap(), Applied::Dropped);
+    }
+
+    #[test]
+    fn detach_refuses_another_instances_disk_a_system_disk_and_a_passing_instance() {
+        let mut w = with_free_disk();
+        let detach = |i| DiskAction::Detach {
+            instance_id: i,
+            system_disk: SystemDiskDetach::Refused,
+        };
+        assert_eq!(
+            detach("i-1").check(&w, "d-free"),
+            Err(DiskRefusal::IncorrectDiskStatus)
+        );
+        assert_eq!(
+            detach("i-2").check(&w, "d-empty"),
+            Err(DiskRefusal::NotAttachedToInstance)
+        );
+        assert_eq!(
+            detach("i-1").check(&w, "d-sys"),
+            Err(DiskRefusal::SystemDisk)
+        );
+        w.set_instance_status("i-1", InstanceStatus::Stopping)
+            .unwrap();
+        assert_eq!(
+            detach("i-1").check(&w, "d-empty"),
+            Err(DiskRefusal::IncorrectInstanceStatus)
+        );
+        // Under today's rule, a system disk leaves a stopped instance only.
+        let today = |i| DiskAction::Detach {
+            instance_id: i,
+            system_disk: SystemDiskDetach::WhenStopped,
+        };
+        assert_eq!(
+            today("i-1").check(&w, "d-sys"),
+            Err(DiskRefusal::IncorrectInstanceStatus)
+        );
+        w.set_instance_status("i-1", InstanceStatus::Running)
+            .unwrap();
+        assert_eq!(
+            today("i-1").check(&w, "d-sys"),
+            Err(DiskRefusal::IncorrectInstanceStatus)
+        );
+        assert_eq!(today("i-1").check(&w, "d-empty"), Ok(()));
+        w.set_instance_status("i-1", InstanceStatus::Stopped)
+            .unwrap();
+        assert_eq!(today("i-1").check(&w, "d-sys"), Ok(()));
+        // A re-initializing disk is not In_use: refused for its status.
+        w.set_instance_status("i-1", InstanceStatus::Stopped)
+            .unwrap();
+        w.set_disk_status("d-empty", DiskStatus::ReIniting).unwrap();
+        assert_eq!(
+            detach("i-1").check(&w, "d-empty"),
+            Err(DiskRefusal::IncorrectDiskStatus)
+        );
+    }
+
+    #[test]
+    fn a_snapshot_in_progress_refuses_the_reinit_then_exists_with_its_source_disk() {
+        use reinit_disk::{Code, Policy, Request, World, evaluate};
+        let mut w = world();
+        let create = DiskAction::CreateSnapshot {
+            snapshot_id: "s-new",
+        };
+        assert_eq!(create.wait(), Wait::Snapshot);
+        let end = create.begin(&mut w, "d-empty").unwrap().unwrap();
+        assert!(w.creating_snapshot("d-empty"));
+        assert_eq!(
+            create.check(&w, "d-empty"),
+            Err(DiskRefusal::SnapshotInProgress)
+        );
+        for policy in [Policy::default(), Policy::new(&reinit_disk::revision::SEED)] {
+            let refused = evaluate(&Request::new("d-empty"), &w, &policy).unwrap_err();
+            assert_eq!(refused.code(), Code::DiskCreatingSnapshot);
+        }
+        assert!(w.snapshot("s-new").is_none());
+        assert_eq!(end.apply(&mut w).unwrap(), Applied::Done(None));
+        assert!(!w.creating_snapshot("d-empty"));
+        let made = w.snapshot_record("s-new").unwrap();
+        assert_eq!(made.source_disk_id.as_deref(), Some("d-empty"));
+        assert_eq!(made.creation_time, reinit_disk::SNAPSHOT_TIME);
+        assert!(!made.deleted);
+        // Its end again: the disk no longer creates one, dropped.
+        assert_eq!(end.apply(&mut w).unwrap(), Applied::Dropped);
+    }
+
+    #[test]
+    fn a_snapshot_is_refused_for_a_disk_in_a_passing_status_or_on_a_locked_or_passing_instance() {
+        let mut w = world();
+        let create = DiskAction::CreateSnapshot {
+            snapshot_id: "s-new",
+        };
+        assert_eq!(create.check(&w, "d-404"), Err(DiskRefusal::DiskNotFound));
+        w.set_disk_status("d-empty", DiskStatus::ReIniting).unwrap();
+        assert_eq!(
+            create.check(&w, "d-empty"),
+            Err(DiskRefusal::IncorrectDiskStatus)
+        );
+        w.set_disk_status("d-empty", DiskStatus::InUse).unwrap();
+        w.set_instance_status("i-1", InstanceStatus::Starting)
+            .unwrap();
+        assert_eq!(
+            create.check(&w, "d-empty"),
+            Err(DiskRefusal::IncorrectInstanceStatus)
+        );
+        w.instance_mut("i-1").unwrap().operation_locks = LockSet::EMPTY.with(LockReason::Security);
+        assert_eq!(
+            create.check(&w, "d-empty"),
+            Err(DiskRefusal::LockedForSecurity)
+        );
+    }
+
+    #[test]
+    fn delete_snapshot_marks_it_deleted_and_refuses_one_a_disk_was_made_from_unless_forced() {
+        use reinit_disk::{DeleteRefusal, delete_snapshot};
+        let mut w = world();
+        // d-snap was made from s-1.
+        assert_eq!(
+            delete_snapshot(&mut w, "s-1", false, false).unwrap(),
+            Err(DeleteRefusal::CreatedDisk)
+        );
+        assert_eq!(
+            delete_snapshot(&mut w, "s-404", true, false).unwrap(),
+            Err(DeleteRefusal::NotFound)
+        );
+        // A dry run changes nothing.
+        assert_eq!(delete_snapshot(&mut w, "s-1", true, true).unwrap(), Ok(()));
+        assert!(!w.snapshot_record("s-1").unwrap().deleted);
+        assert_eq!(delete_snapshot(&mut w, "s-1", true, false).unwrap(), Ok(()));
+        assert!(w.snapshot_record("s-1").unwrap().deleted);
+        assert_eq!(
+            delete_snapshot(&mut w, "s-1", true, false).unwrap(),
+            Err(DeleteRefusal::NotFound)
+        );
+    }
 }
 
 /// Issue 21: a record loaded in a transitional status with no change under
@@ -730,15 +990,39 @@ fn a_record_loaded_in_a_transitional_status_has_a_change_that_settles_it() {
             }
         ))
     );
+    assert_eq!(
+        Scheduled::settling_disk("d-1", DiskStatus::Attaching),
+        Some((
+            Wait::Attach,
+            Scheduled::Disk {
+                id: "d-1".into(),
+                expects: DiskStatus::Attaching,
+                then: DiskStatus::InUse,
+            }
+        ))
+    );
+    assert_eq!(
+        Scheduled::settling_disk("d-1", DiskStatus::Detaching),
+        Some((Wait::Detach, Scheduled::Detached { id: "d-1".into() }))
+    );
     for status in [
         DiskStatus::InUse,
         DiskStatus::Available,
-        DiskStatus::Attaching,
-        DiskStatus::Detaching,
         DiskStatus::Creating,
     ] {
         assert_eq!(Scheduled::settling_disk("d-1", status), None, "{status}");
     }
+    assert_eq!(
+        Scheduled::settling_snapshot("d-1", true),
+        Some((
+            Wait::Snapshot,
+            Scheduled::Snapshot {
+                id: "d-1".into(),
+                snapshot_id: "s-progressing-d-1".into(),
+            }
+        ))
+    );
+    assert_eq!(Scheduled::settling_snapshot("d-1", false), None);
     let settles = |status| Scheduled::settling_instance("i-1", status);
     let to = |wait, expects, then| {
         Some((

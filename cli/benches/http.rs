@@ -139,6 +139,7 @@ fn main() {
         log_format: LogFormat::Text,
         manual_clock: false,
         state: None,
+        system_disk_detach: reinit_disk::SystemDiskDetach::default(),
         limits: Limits::default(),
     };
     let served = service(config, fleet()).unwrap();

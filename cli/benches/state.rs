@@ -65,6 +65,9 @@ fn run(runtime: &tokio::runtime::Runtime, size: usize, state: Option<PathBuf>) -
             reinit: Duration::ZERO,
             start: Duration::ZERO,
             stop: Duration::ZERO,
+            attach: Duration::ZERO,
+            detach: Duration::ZERO,
+            snapshot: Duration::ZERO,
         },
         revision: None,
         access_keys: AccessKeys::default(),
@@ -73,6 +76,7 @@ fn run(runtime: &tokio::runtime::Runtime, size: usize, state: Option<PathBuf>) -
         log_format: LogFormat::Text,
         manual_clock: false,
         state: state.map(|path| StateFile { path, saved: None }),
+        system_disk_detach: reinit_disk::SystemDiskDetach::default(),
         limits: Limits::default(),
     };
     let served = service(config, world(size)).unwrap();

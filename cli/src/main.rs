@@ -252,6 +252,19 @@ enum Command {
         /// How long an instance stays `Stopping`.
         #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
         stop_seconds: f64,
+        /// How long a disk stays `Attaching`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        attach_seconds: f64,
+        /// How long a disk stays `Detaching`.
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        detach_seconds: f64,
+        /// How long a snapshot takes (the disk creating it meanwhile).
+        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
+        snapshot_seconds: f64,
+        /// How `DetachDisk` treats a system disk: `refused`
+        /// (`DiskTypeViolation`) or `when-stopped` (today's page).
+        #[arg(long, value_enum, default_value_t = cli::serve::SystemDiskDetachArg::Refused, value_name = "RULE")]
+        system_disk_detach: cli::serve::SystemDiskDetachArg,
         /// An access key, `ID:SECRET` (repeatable): with any, every request
         /// must be signed (ACS3-HMAC-SHA256 or HMAC-SHA1 1.0) by one of them.
         #[arg(long = "access-key", value_name = "ID:SECRET")]
@@ -421,6 +434,10 @@ fn main() -> ExitCode {
             reinit_seconds,
             start_seconds,
             stop_seconds,
+            attach_seconds,
+            detach_seconds,
+            snapshot_seconds,
+            system_disk_detach,
             access_keys,
             rate_limit,
             log_format,
@@ -432,12 +449,20 @@ fn main() -> ExitCode {
             describe: describe.as_deref(),
             addr,
             revision: revision.revision,
-            seconds: [reinit_seconds, start_seconds, stop_seconds],
+            seconds: [
+                reinit_seconds,
+                start_seconds,
+                stop_seconds,
+                attach_seconds,
+                detach_seconds,
+                snapshot_seconds,
+            ],
             access_keys: &access_keys,
             rate_limit: rate_limit.as_deref(),
             log_format,
             manual_clock,
             state: state.as_deref(),
+            system_disk_detach,
             limits: &limits,
         }),
         Command::Table { revision } => cli::table::run(revision),

@@ -956,3 +956,625 @@ fn a_patch_over_the_body_limit_is_refused_before_it_is_read() {
     );
     assert_eq!(status, 200, "{reply}");
 }
+
+/// A world for the disk and snapshot actions: `i-1` running with a system
+/// disk and a data disk made from `s-1`, `i-2` stopped with a system disk,
+/// `i-lock` stopped and locked for security with a data disk, an
+/// unattached data disk `d-free`, an unattached system disk `d-sys-free`,
+/// and `s-2`, made from `d-data-1`, from which no disk was made.
+const DISK_WORLD: &str = r#"{
+  "Disks": [
+    {"DiskId": "d-sys-1", "Type": "system", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "ImageId": "m-1"},
+    {"DiskId": "d-data-1", "Type": "data", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "SourceSnapshotId": "s-1"},
+    {"DiskId": "d-sys-2", "Type": "system", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-2", "ImageId": "m-1"},
+    {"DiskId": "d-lock", "Type": "data", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-lock"},
+    {"DiskId": "d-free", "Type": "data", "Category": "cloud_essd", "Status": "Available"},
+    {"DiskId": "d-sys-free", "Type": "system", "Category": "cloud_essd", "Status": "Available", "ImageId": "m-1"}
+  ],
+  "Instances": [
+    {"InstanceId": "i-1", "Status": "Running", "HasStarted": true},
+    {"InstanceId": "i-2", "Status": "Stopped", "HasStarted": true},
+    {"InstanceId": "i-lock", "Status": "Stopped", "HasStarted": true, "OperationLocks": ["security"]}
+  ],
+  "Images": [{"ImageId": "m-1", "ImageOwnerAlias": "system"}],
+  "Snapshots": [
+    {"SnapshotId": "s-1", "CreationTime": "2024-01-01T00:00:00Z"},
+    {"SnapshotId": "s-2", "CreationTime": "2024-02-01T00:00:00Z", "SourceDiskId": "d-data-1"}
+  ]
+}"#;
+
+fn disk_server(args: &[&str]) -> Server {
+    let server = Server::start(args);
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], DISK_WORLD.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    server
+}
+
+fn ok(server: &Server, query: &str) -> Value {
+    let (status, body) = get(server, query);
+    assert_eq!(status, 200, "{query}: {body}");
+    body
+}
+
+#[test]
+fn attach_and_detach_move_a_disk_through_attaching_and_detaching_in_json_and_xml() {
+    let server = disk_server(&["--attach-seconds", "3", "--detach-seconds", "4"]);
+    // XML by default, under the action's response element; AttachDisk's
+    // model has no DryRun, so it is not read: the disk is attached.
+    let reply = server.get("Action=AttachDisk&DiskId=d-free&InstanceId=i-1&DryRun=true");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(
+        reply.body.contains("<AttachDiskResponse>"),
+        "{}",
+        reply.body
+    );
+    let d = disk(&server, "d-free");
+    assert_eq!(
+        (&d["Status"], &d["InstanceId"]),
+        (&json!("Attaching"), &json!("i-1"))
+    );
+    // Meanwhile it is neither attached again nor detached.
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-free&InstanceId=i-2",
+        403,
+        "IncorrectDiskStatus",
+        "The operation is not supported in this status.",
+    );
+    server.advance(2.9);
+    assert_eq!(disk(&server, "d-free")["Status"], "Attaching");
+    server.advance(0.1);
+    let d = disk(&server, "d-free");
+    assert_eq!(
+        (&d["Status"], &d["InstanceId"]),
+        (&json!("In_use"), &json!("i-1"))
+    );
+    let listed = ok(&server, "Action=DescribeDisks&InstanceId=i-1");
+    assert_eq!(listed["TotalCount"], 3, "{listed}");
+
+    let body = ok(&server, "Action=DetachDisk&DiskId=d-free&InstanceId=i-1");
+    assert!(body["RequestId"].is_string(), "{body}");
+    assert_eq!(disk(&server, "d-free")["Status"], "Detaching");
+    server.advance(3.9);
+    assert_eq!(disk(&server, "d-free")["Status"], "Detaching");
+    server.advance(0.1);
+    let d = disk(&server, "d-free");
+    assert_eq!(
+        (&d["Status"], &d["InstanceId"]),
+        (&json!("Available"), &json!(""))
+    );
+    let listed = ok(&server, "Action=DescribeDisks&InstanceId=i-1");
+    assert_eq!(listed["TotalCount"], 2, "{listed}");
+}
+
+#[test]
+fn attach_answers_each_error_of_its_api_reference() {
+    let server = disk_server(&[]);
+    let missing = |name: &str| {
+        format!(
+            "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+        )
+    };
+    assert_error(
+        &server,
+        "Action=AttachDisk&InstanceId=i-1",
+        400,
+        "MissingParameter",
+        &missing("DiskId"),
+    );
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-free",
+        400,
+        "MissingParameter",
+        &missing("InstanceId"),
+    );
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-404&InstanceId=i-1",
+        404,
+        "InvalidDiskId.NotFound",
+        "The specified disk does not exist.",
+    );
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-free&InstanceId=i-404",
+        404,
+        "InvalidInstanceId.NotFound",
+        "The specified InstanceId does not exist.",
+    );
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-free&InstanceId=i-lock",
+        403,
+        "InstanceLockedForSecurity",
+        "The instance is locked due to security.",
+    );
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-data-1&InstanceId=i-2",
+        403,
+        "IncorrectDiskStatus",
+        "The operation is not supported in this status.",
+    );
+    // A system disk only onto a stopped instance (400 on AttachDisk's page).
+    let incorrect = "The current status of the resource does not support this operation.";
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-sys-free&InstanceId=i-1",
+        400,
+        "IncorrectInstanceStatus",
+        incorrect,
+    );
+    // A data disk onto an instance that is stopping.
+    ok(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-free&InstanceId=i-1",
+        400,
+        "IncorrectInstanceStatus",
+        incorrect,
+    );
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-free&InstanceId=i-2&DeleteWithInstance=soon",
+        400,
+        "InvalidParameter",
+        "The specified parameter \"DeleteWithInstance\" is not valid.",
+    );
+    // None of them changed the disk.
+    assert_eq!(disk(&server, "d-free")["Status"], "Available");
+}
+
+#[test]
+fn detach_answers_each_error_of_its_api_reference() {
+    let server = disk_server(&[]);
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-404&InstanceId=i-1",
+        404,
+        "InvalidDiskId.NotFound",
+        "The specified DiskId does not exist.",
+    );
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-data-1&InstanceId=i-404",
+        404,
+        "InvalidInstanceId.NotFound",
+        "The specified InstanceId does not exist.",
+    );
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-lock&InstanceId=i-lock",
+        403,
+        "InstanceLockedForSecurity",
+        "The instance is locked due to security.",
+    );
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-free&InstanceId=i-1",
+        403,
+        "IncorrectDiskStatus",
+        "The current disk status does not support this operation.",
+    );
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-data-1&InstanceId=i-2",
+        403,
+        "DependencyViolation",
+        "The specified disk has not been attached on the specified instance.",
+    );
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-sys-2&InstanceId=i-2",
+        403,
+        "DiskTypeViolation",
+        "The specified disk is a system disk and cannot support the operation.",
+    );
+    ok(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-data-1&InstanceId=i-1",
+        403,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+    // A disk re-initializing is not In_use: not detached.
+    server.advance(2.0);
+    ok(&server, "Action=ReInitDisk&DiskId=d-data-1");
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-data-1&InstanceId=i-1",
+        403,
+        "IncorrectDiskStatus",
+        "The current disk status does not support this operation.",
+    );
+    assert_eq!(disk(&server, "d-data-1")["Status"], "ReIniting");
+}
+
+#[test]
+fn a_snapshot_in_progress_refuses_the_reinit_then_exists_with_its_source_disk() {
+    let server = disk_server(&["--snapshot-seconds", "3"]);
+    let made = ok(&server, "Action=CreateSnapshot&DiskId=d-sys-2");
+    let id = made["SnapshotId"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("s-"), "{made}");
+    // ReInitDisk meanwhile: the revision's code for a snapshot in progress.
+    assert_error(
+        &server,
+        "Action=ReInitDisk&DiskId=d-sys-2",
+        403,
+        "DiskCreatingSnapshot",
+        "The operation is denied due to a snapshot of the specified disk is not completed yet.",
+    );
+    assert_error(
+        &server,
+        "Action=CreateSnapshot&DiskId=d-sys-2",
+        403,
+        "IncorrectDiskStatus.CreatingSnapshot",
+        "A previous snapshot creation is in process.",
+    );
+    let query = format!("Action=DescribeSnapshots&SnapshotIds=%5B%22{id}%22%5D");
+    let listed = ok(&server, &query);
+    let snapshot = &listed["Snapshots"]["Snapshot"][0];
+    assert_eq!(
+        (
+            &snapshot["Status"],
+            &snapshot["SourceDiskId"],
+            &snapshot["Progress"]
+        ),
+        (&json!("progressing"), &json!("d-sys-2"), &json!("0%")),
+        "{listed}"
+    );
+    assert_error(
+        &server,
+        &format!("Action=DeleteSnapshot&SnapshotId={id}"),
+        403,
+        "Operation.Conflict",
+        "The operation may conflicts with others, please retry later.",
+    );
+    server.advance(3.0);
+    let listed = ok(&server, &query);
+    let snapshot = &listed["Snapshots"]["Snapshot"][0];
+    assert_eq!(
+        (
+            &snapshot["Status"],
+            &snapshot["SourceDiskId"],
+            &snapshot["SnapshotId"]
+        ),
+        (&json!("accomplished"), &json!("d-sys-2"), &json!(id)),
+        "{listed}"
+    );
+    ok(&server, "Action=ReInitDisk&DiskId=d-sys-2");
+    // In XML too: RequestId, then SnapshotId.
+    server.advance(2.0);
+    let reply = server.get("Action=CreateSnapshot&DiskId=d-free");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(
+        reply.body.contains("<CreateSnapshotResponse>"),
+        "{}",
+        reply.body
+    );
+    let request = reply.body.find("<RequestId>").unwrap();
+    let snapshot = reply.body.find("<SnapshotId>").unwrap();
+    assert!(request < snapshot, "{}", reply.body);
+}
+
+#[test]
+fn create_snapshot_answers_each_error_of_its_api_reference() {
+    let server = disk_server(&[]);
+    assert_error(
+        &server,
+        "Action=CreateSnapshot",
+        400,
+        "MissingParameter",
+        "The input parameter \"DiskId\" that is mandatory for processing this request is not supplied.",
+    );
+    assert_error(
+        &server,
+        "Action=CreateSnapshot&DiskId=d-404",
+        404,
+        "InvalidDiskId.NotFound",
+        "The specified DiskId does not exist.",
+    );
+    assert_error(
+        &server,
+        "Action=CreateSnapshot&DiskId=d-lock",
+        403,
+        "InstanceLockedForSecurity",
+        "The disk attached instance is locked due to security.",
+    );
+    ok(&server, "Action=AttachDisk&DiskId=d-free&InstanceId=i-2");
+    assert_error(
+        &server,
+        "Action=CreateSnapshot&DiskId=d-free",
+        403,
+        "IncorrectDiskStatus",
+        "The current disk status does not support this operation.",
+    );
+    ok(&server, "Action=StopInstance&InstanceId=i-1");
+    assert_error(
+        &server,
+        "Action=CreateSnapshot&DiskId=d-data-1",
+        400,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+}
+
+#[test]
+fn delete_snapshot_answers_each_error_of_its_api_reference_and_deletes() {
+    let server = disk_server(&[]);
+    assert_error(
+        &server,
+        "Action=DeleteSnapshot",
+        400,
+        "MissingParameter",
+        "The input parameter SnapshotId that is mandatory for processing this request is not supplied.",
+    );
+    assert_error(
+        &server,
+        "Action=DeleteSnapshot&SnapshotId=s-404",
+        404,
+        "InvalidSnapshotId.NotFound",
+        "The specified snapshot is not found",
+    );
+    assert_error(
+        &server,
+        "Action=DeleteSnapshot&SnapshotId=s-1",
+        403,
+        "SnapshotCreatedDisk",
+        "The snapshot has been used to create disk(s).",
+    );
+    let reply = server.get("Action=DeleteSnapshot&SnapshotId=s-2");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(
+        reply.body.contains("<DeleteSnapshotResponse>"),
+        "{}",
+        reply.body
+    );
+    ok(&server, "Action=DeleteSnapshot&SnapshotId=s-1&Force=true");
+    let listed = ok(&server, "Action=DescribeSnapshots");
+    assert_eq!(listed["TotalCount"], 0, "{listed}");
+    assert_error(
+        &server,
+        "Action=DeleteSnapshot&SnapshotId=s-2",
+        404,
+        "InvalidSnapshotId.NotFound",
+        "The specified snapshot is not found",
+    );
+    // d-data-1 was made from s-1, now deleted: its re-init is refused.
+    ok(&server, "Action=StopInstance&InstanceId=i-1");
+    server.advance(2.0);
+    let (status, body) = get(&server, "Action=ReInitDisk&DiskId=d-data-1");
+    assert_eq!(
+        (status, &body["Code"]),
+        (403, &json!("InvalidSourceSnapshot")),
+        "{body}"
+    );
+}
+
+#[test]
+fn describe_snapshots_filters_and_pages_as_ecs_documents_them() {
+    let server = disk_server(&[]);
+    let ids = |body: &Value| -> Vec<String> {
+        body["Snapshots"]["Snapshot"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["SnapshotId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = ok(&server, "Action=DescribeSnapshots");
+    assert_eq!(ids(&all), ["s-1", "s-2"]);
+    assert_eq!(
+        (&all["TotalCount"], &all["PageNumber"], &all["PageSize"]),
+        (&json!(2), &json!(1), &json!(10))
+    );
+    assert_eq!(all["Snapshots"]["Snapshot"][1]["Status"], "accomplished");
+    assert_eq!(
+        ids(&ok(&server, "Action=DescribeSnapshots&DiskId=d-data-1")),
+        ["s-2"]
+    );
+    assert_eq!(
+        ids(&ok(&server, "Action=DescribeSnapshots&InstanceId=i-1")),
+        ["s-2"]
+    );
+    assert_eq!(
+        ids(&ok(&server, "Action=DescribeSnapshots&SourceDiskType=Data")),
+        ["s-2"]
+    );
+    assert!(
+        ids(&ok(
+            &server,
+            "Action=DescribeSnapshots&SourceDiskType=system"
+        ))
+        .is_empty()
+    );
+    assert!(ids(&ok(&server, "Action=DescribeSnapshots&Status=progressing")).is_empty());
+    assert_eq!(
+        ids(&ok(&server, "Action=DescribeSnapshots&Status=accomplished")).len(),
+        2
+    );
+    assert!(ids(&ok(&server, "Action=DescribeSnapshots&SnapshotType=auto")).is_empty());
+    assert!(ids(&ok(&server, "Action=DescribeSnapshots&RegionId=cn-beijing")).is_empty());
+    let page = ok(&server, "Action=DescribeSnapshots&PageSize=1&PageNumber=2");
+    assert_eq!(
+        (ids(&page), &page["TotalCount"]),
+        (vec!["s-2".to_owned()], &json!(2))
+    );
+    assert_error(
+        &server,
+        "Action=DescribeSnapshots&Status=done",
+        404,
+        "InvalidStatus.NotFound",
+        "The specified Status is not found",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeSnapshots&SnapshotType=manual",
+        404,
+        "InvalidSnapshotType.NotFound",
+        "The specified SnapshotType is not found",
+    );
+    let many: Vec<String> = (0..101).map(|i| format!("s-{i}")).collect();
+    let many = serde_json::to_string(&many)
+        .unwrap()
+        .replace('"', "%22")
+        .replace('[', "%5B")
+        .replace(']', "%5D")
+        .replace(',', "%2C");
+    assert_error(
+        &server,
+        &format!("Action=DescribeSnapshots&SnapshotIds={many}"),
+        403,
+        "InvalidSnapshotIds.Malformed",
+        "The amount of specified snapshot Ids exceeds the limit.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeSnapshots&DryRun=true",
+        400,
+        "DryRunOperation",
+        DRY_RUN,
+    );
+    // By token: MaxResults 10 to 100.
+    assert_error(
+        &server,
+        "Action=DescribeSnapshots&MaxResults=5",
+        400,
+        "InvalidParameter.MaxResults",
+        "The specified parameter MaxResults is not valid.",
+    );
+    for _ in 0..11 {
+        ok(&server, "Action=CreateSnapshot&DiskId=d-sys-1");
+        server.advance(2.0);
+    }
+    let first = ok(&server, "Action=DescribeSnapshots&MaxResults=10");
+    let token = first["NextToken"].as_str().unwrap().to_owned();
+    assert_eq!((ids(&first).len(), &first["TotalCount"]), (10, &json!(13)));
+    let rest = ok(
+        &server,
+        &format!("Action=DescribeSnapshots&MaxResults=10&NextToken={token}"),
+    );
+    assert_eq!((ids(&rest).len(), &rest["NextToken"]), (3, &json!("")));
+    let mut seen: HashSet<String> = ids(&first).into_iter().collect();
+    seen.extend(ids(&rest));
+    assert_eq!(seen.len(), 13);
+}
+
+#[test]
+fn a_world_loaded_attaching_detaching_or_creating_a_snapshot_settles_after_its_time() {
+    let server = Server::start(&[
+        "--attach-seconds",
+        "1",
+        "--detach-seconds",
+        "2",
+        "--snapshot-seconds",
+        "3",
+    ]);
+    let world = r#"{
+      "Disks": [
+        {"DiskId": "d-a", "Type": "data", "Category": "cloud_essd", "Status": "Attaching", "InstanceId": "i-1"},
+        {"DiskId": "d-d", "Type": "data", "Category": "cloud_essd", "Status": "Detaching", "InstanceId": "i-1"},
+        {"DiskId": "d-s", "Type": "data", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "CreatingSnapshot": true}
+      ],
+      "Instances": [{"InstanceId": "i-1", "Status": "Stopped", "HasStarted": true}]
+    }"#;
+    let reply = server.request("PUT", "/_reinit-disk/world", &[], world.as_bytes());
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let listed = ok(&server, "Action=DescribeSnapshots");
+    assert_eq!(
+        listed["Snapshots"]["Snapshot"][0]["SnapshotId"], "s-progressing-d-s",
+        "{listed}"
+    );
+    assert_eq!(
+        listed["Snapshots"]["Snapshot"][0]["Status"], "progressing",
+        "{listed}"
+    );
+    server.advance(1.0);
+    assert_eq!(disk(&server, "d-a")["Status"], "In_use");
+    assert_eq!(disk(&server, "d-d")["Status"], "Detaching");
+    server.advance(1.0);
+    let d = disk(&server, "d-d");
+    assert_eq!(
+        (&d["Status"], &d["InstanceId"]),
+        (&json!("Available"), &json!(""))
+    );
+    assert_error(
+        &server,
+        "Action=ReInitDisk&DiskId=d-s",
+        403,
+        "DiskCreatingSnapshot",
+        "The operation is denied due to a snapshot of the specified disk is not completed yet.",
+    );
+    server.advance(1.0);
+    let listed = ok(&server, "Action=DescribeSnapshots&Status=accomplished");
+    assert_eq!(
+        listed["Snapshots"]["Snapshot"][0]["SnapshotId"], "s-progressing-d-s",
+        "{listed}"
+    );
+    ok(&server, "Action=ReInitDisk&DiskId=d-s");
+}
+
+#[test]
+fn a_patch_that_sets_creating_snapshot_drops_the_snapshot_under_way() {
+    let server = disk_server(&[]);
+    let made = ok(&server, "Action=CreateSnapshot&DiskId=d-sys-2");
+    let id = made["SnapshotId"].as_str().unwrap().to_owned();
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"CreatingSnapshot": false}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    // No longer in progress: not listed, and never made.
+    let listed = ok(&server, "Action=DescribeSnapshots&Status=progressing");
+    assert_eq!(listed["TotalCount"], 0, "{listed}");
+    let (status, body) = patch(
+        &server,
+        "/_reinit-disk/disks/d-sys-2",
+        r#"{"CreatingSnapshot": true}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    server.advance(10.0);
+    let query = format!("Action=DescribeSnapshots&SnapshotIds=%5B%22{id}%22%5D");
+    assert_eq!(ok(&server, &query)["TotalCount"], 0);
+    // The disk set creating one by hand stays so, as a patch leaves it.
+    assert_error(
+        &server,
+        "Action=CreateSnapshot&DiskId=d-sys-2",
+        403,
+        "IncorrectDiskStatus.CreatingSnapshot",
+        "A previous snapshot creation is in process.",
+    );
+}
+
+#[test]
+fn with_system_disk_detach_when_stopped_a_system_disk_leaves_only_a_stopped_instance() {
+    let server = disk_server(&["--system-disk-detach", "when-stopped"]);
+    assert_error(
+        &server,
+        "Action=DetachDisk&DiskId=d-sys-1&InstanceId=i-1",
+        403,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+    ok(&server, "Action=DetachDisk&DiskId=d-sys-2&InstanceId=i-2");
+    server.advance(2.0);
+    let d = disk(&server, "d-sys-2");
+    assert_eq!(
+        (&d["Status"], &d["InstanceId"]),
+        (&json!("Available"), &json!(""))
+    );
+    // Back onto a stopped instance only.
+    assert_error(
+        &server,
+        "Action=AttachDisk&DiskId=d-sys-2&InstanceId=i-1",
+        400,
+        "IncorrectInstanceStatus",
+        "The current status of the resource does not support this operation.",
+    );
+    ok(&server, "Action=AttachDisk&DiskId=d-sys-2&InstanceId=i-2");
+    server.advance(2.0);
+    assert_eq!(disk(&server, "d-sys-2")["Status"], "In_use");
+}

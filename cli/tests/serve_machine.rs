@@ -1,10 +1,13 @@
-//! The store's one state machine (the library's `InstanceAction` and
-//! `Scheduled` values, timed by the store) against a simple reference model
-//! written here, over random interleavings of StopInstance, StartInstance,
-//! RebootInstance, ReInitDisk (with and without AutoStartInstance) and
-//! clock advances: the same answers and the same statuses at every step; no
-//! disk `ReIniting` on a `Running` or `Starting` instance; nothing left in
-//! a passing status once its time has passed; no accepted change lost.
+//! The store's one state machine (the library's `InstanceAction`,
+//! `DiskAction` and `Scheduled` values, timed by the store) against a
+//! simple reference model written here, over random interleavings of
+//! StopInstance, StartInstance, RebootInstance, ReInitDisk (with and without
+//! AutoStartInstance), AttachDisk, DetachDisk, CreateSnapshot and clock
+//! advances: the same answers, statuses, attachments and snapshots at every
+//! step, under either rule for a system disk's detach; no disk `ReIniting`
+//! on a `Running` or `Starting` instance; nothing
+//! left in a passing status (nor a snapshot in progress) once its time has
+//! passed; no accepted change lost (every accepted snapshot made).
 //! 10,000 interleavings by default (`PROPTEST_CASES` overrides). And a
 //! state saved at any step and loaded into a new store goes on as the
 //! model does (2,500 interleavings).
@@ -23,17 +26,39 @@ use proptest::prelude::*;
 use reinit_disk::model::{DiskStatus, InstanceStatus};
 use reinit_disk::policy::Policy;
 use reinit_disk::scenario::Scenario;
-use reinit_disk::{InstanceAction, Refusal, Request};
+use reinit_disk::{DiskAction, DiskRefusal, InstanceAction, Refusal, Request, SystemDiskDetach};
 use reinit_disk_cli::serve::{Store, Timings};
 
 const REINIT_MS: u64 = 2_000;
 const START_MS: u64 = 1_000;
 const STOP_MS: u64 = 1_500;
+const ATTACH_MS: u64 = 700;
+const DETACH_MS: u64 = 900;
+const SNAPSHOT_MS: u64 = 2_500;
 
 /// Two instances: `i-0` with a system disk `d-0` and a data disk `d-1`,
-/// `i-1` with a system disk `d-2`.
-const DISKS: [(&str, usize); 3] = [("d-0", 0), ("d-1", 0), ("d-2", 1)];
+/// `i-1` with a system disk `d-2`; `d-3`, a data disk attached to none.
+/// (The disk's instance as loaded; attach and detach change it.)
+const DISKS: [(&str, Option<usize>); 4] = [
+    ("d-0", Some(0)),
+    ("d-1", Some(0)),
+    ("d-2", Some(1)),
+    ("d-3", None),
+];
+/// Which disks are system disks (detached only under
+/// `SystemDiskDetach::WhenStopped`, from a stopped instance, and attached
+/// only to a stopped one).
+const SYSTEM: [bool; 4] = [true, false, true, false];
 const INSTANCES: [&str; 2] = ["i-0", "i-1"];
+
+const TIMINGS: Timings = Timings {
+    reinit: Duration::from_millis(REINIT_MS),
+    start: Duration::from_millis(START_MS),
+    stop: Duration::from_millis(STOP_MS),
+    attach: Duration::from_millis(ATTACH_MS),
+    detach: Duration::from_millis(DETACH_MS),
+    snapshot: Duration::from_millis(SNAPSHOT_MS),
+};
 
 fn world(running: [bool; 2]) -> Scenario {
     let status = |r: bool| if r { "Running" } else { "Stopped" };
@@ -42,7 +67,8 @@ fn world(running: [bool; 2]) -> Scenario {
             "Disks": [
                 {"DiskId": "d-0", "Type": "system", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-0", "ImageId": "m-1"},
                 {"DiskId": "d-1", "Type": "data", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-0"},
-                {"DiskId": "d-2", "Type": "system", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "ImageId": "m-1"}
+                {"DiskId": "d-2", "Type": "system", "Category": "cloud_essd", "Status": "In_use", "InstanceId": "i-1", "ImageId": "m-1"},
+                {"DiskId": "d-3", "Type": "data", "Category": "cloud_essd", "Status": "Available"}
             ],
             "Instances": [
                 {"InstanceId": "i-0", "Status": status(running[0])},
@@ -59,6 +85,9 @@ fn world(running: [bool; 2]) -> Scenario {
 enum Step {
     Instance(InstanceAction, usize),
     ReInit(usize, bool),
+    Attach(usize, usize),
+    Detach(usize, usize),
+    Snapshot(usize),
     Advance(u64),
 }
 
@@ -72,9 +101,53 @@ fn step() -> impl Strategy<Value = Step> {
             ][a];
             Step::Instance(action, i)
         }),
-        (0..3usize, any::<bool>()).prop_map(|(d, auto)| Step::ReInit(d, auto)),
+        (0..4usize, any::<bool>()).prop_map(|(d, auto)| Step::ReInit(d, auto)),
+        (0..4usize, 0..2usize).prop_map(|(d, i)| Step::Attach(d, i)),
+        (0..4usize, 0..2usize).prop_map(|(d, i)| Step::Detach(d, i)),
+        (0..4usize).prop_map(Step::Snapshot),
         prop_oneof![0..10u64, 0..3_000u64].prop_map(Step::Advance),
     ]
+}
+
+/// Runs `step` on `store` at `now` and on `model`: their answers must be
+/// the same.
+fn run(store: &Store, model: &mut Model, step: &Step, now: Duration) -> Result<(), TestCaseError> {
+    let policy = Policy::default();
+    match step {
+        Step::Advance(ms) => model.advance(model.now + ms),
+        Step::Instance(action, i) => {
+            let got = store.instance_action(*action, INSTANCES[*i], now, false, None);
+            prop_assert_eq!(got, model.instance(*action, *i), "{:?} {}", action, i);
+        }
+        Step::ReInit(d, auto) => {
+            let mut request = Request::new(DISKS[*d].0);
+            if *auto {
+                request.auto_start_instance = Some("true");
+            }
+            let got = store.reinit(&request, &policy, now);
+            prop_assert_eq!(got.is_ok(), model.reinit(*d, *auto), "{:?}", got);
+        }
+        Step::Attach(d, i) => {
+            let action = DiskAction::Attach {
+                instance_id: INSTANCES[*i],
+            };
+            let got = store.disk_action(action, DISKS[*d].0, now, false);
+            prop_assert_eq!(got, model.attach(*d, *i), "attach {} {}", d, i);
+        }
+        Step::Detach(d, i) => {
+            let action = DiskAction::Detach {
+                instance_id: INSTANCES[*i],
+                system_disk: store.system_disk_detach(),
+            };
+            let got = store.disk_action(action, DISKS[*d].0, now, false);
+            prop_assert_eq!(got, model.detach(*d, *i), "detach {} {}", d, i);
+        }
+        Step::Snapshot(d) => {
+            let got = store.create_snapshot(DISKS[*d].0, now, false).map(|_| ());
+            prop_assert_eq!(got, model.snapshot(*d), "snapshot {}", d);
+        }
+    }
+    Ok(())
 }
 
 /// What the reference model schedules.
@@ -83,6 +156,9 @@ enum Due {
     Disk(usize),
     Instance(usize, InstanceStatus, InstanceStatus),
     AutoStart(usize),
+    Attached(usize),
+    Detached(usize),
+    Snapshot(usize),
 }
 
 /// The reference model: statuses and a list of due changes, applied in
@@ -90,7 +166,15 @@ enum Due {
 /// the status it expects.
 #[derive(Clone, Debug)]
 struct Model {
-    disks: [DiskStatus; 3],
+    disks: [DiskStatus; 4],
+    /// Each disk's instance.
+    attached: [Option<usize>; 4],
+    /// Whether a snapshot of each disk is being made.
+    creating: [bool; 4],
+    /// How many snapshots were made.
+    made: usize,
+    /// How a system disk is detached.
+    system_disk_detach: SystemDiskDetach,
     instances: [InstanceStatus; 2],
     due: BTreeMap<(u64, u64), Due>,
     seq: u64,
@@ -99,7 +183,7 @@ struct Model {
 }
 
 impl Model {
-    fn new(running: [bool; 2]) -> Self {
+    fn new(running: [bool; 2], system_disk_detach: SystemDiskDetach) -> Self {
         let status = |r| {
             if r {
                 InstanceStatus::Running
@@ -108,7 +192,16 @@ impl Model {
             }
         };
         Self {
-            disks: [DiskStatus::InUse; 3],
+            disks: [
+                DiskStatus::InUse,
+                DiskStatus::InUse,
+                DiskStatus::InUse,
+                DiskStatus::Available,
+            ],
+            attached: DISKS.map(|(_, i)| i),
+            creating: [false; 4],
+            made: 0,
+            system_disk_detach,
             instances: [status(running[0]), status(running[1])],
             due: BTreeMap::new(),
             seq: 0,
@@ -123,10 +216,72 @@ impl Model {
     }
 
     fn reiniting(&self, instance: usize) -> bool {
-        DISKS
+        self.attached
             .iter()
             .zip(self.disks)
-            .any(|((_, i), s)| *i == instance && s == DiskStatus::ReIniting)
+            .any(|(i, s)| *i == Some(instance) && s == DiskStatus::ReIniting)
+    }
+
+    /// An instance a disk may be attached to or detached from, or snapshot
+    /// on: `Running` or `Stopped`.
+    fn settled(&self, i: usize) -> bool {
+        matches!(
+            self.instances[i],
+            InstanceStatus::Running | InstanceStatus::Stopped
+        )
+    }
+
+    fn attach(&mut self, d: usize, i: usize) -> Result<(), DiskRefusal> {
+        if self.disks[d] != DiskStatus::Available {
+            return Err(DiskRefusal::IncorrectDiskStatus);
+        }
+        let takes = if SYSTEM[d] {
+            self.instances[i] == InstanceStatus::Stopped
+        } else {
+            self.settled(i)
+        };
+        if !takes {
+            return Err(DiskRefusal::IncorrectInstanceStatus);
+        }
+        self.disks[d] = DiskStatus::Attaching;
+        self.attached[d] = Some(i);
+        self.schedule(self.now + ATTACH_MS, Due::Attached(d));
+        Ok(())
+    }
+
+    fn detach(&mut self, d: usize, i: usize) -> Result<(), DiskRefusal> {
+        if self.disks[d] != DiskStatus::InUse {
+            return Err(DiskRefusal::IncorrectDiskStatus);
+        }
+        if self.attached[d] != Some(i) {
+            return Err(DiskRefusal::NotAttachedToInstance);
+        }
+        let takes = match (SYSTEM[d], self.system_disk_detach) {
+            (true, SystemDiskDetach::Refused) => return Err(DiskRefusal::SystemDisk),
+            (true, SystemDiskDetach::WhenStopped) => self.instances[i] == InstanceStatus::Stopped,
+            (false, _) => self.settled(i),
+        };
+        if !takes {
+            return Err(DiskRefusal::IncorrectInstanceStatus);
+        }
+        self.disks[d] = DiskStatus::Detaching;
+        self.schedule(self.now + DETACH_MS, Due::Detached(d));
+        Ok(())
+    }
+
+    fn snapshot(&mut self, d: usize) -> Result<(), DiskRefusal> {
+        if self.creating[d] {
+            return Err(DiskRefusal::SnapshotInProgress);
+        }
+        if !matches!(self.disks[d], DiskStatus::InUse | DiskStatus::Available) {
+            return Err(DiskRefusal::IncorrectDiskStatus);
+        }
+        if self.attached[d].is_some_and(|i| !self.settled(i)) {
+            return Err(DiskRefusal::IncorrectInstanceStatus);
+        }
+        self.creating[d] = true;
+        self.schedule(self.now + SNAPSHOT_MS, Due::Snapshot(d));
+        Ok(())
     }
 
     fn start(&mut self, i: usize, at: u64) -> Result<(), Refusal> {
@@ -170,10 +325,15 @@ impl Model {
     }
 
     /// ReInitDisk as the engine decides it for this world: the disk
-    /// `In_use`, its instance `Stopped`.
+    /// `In_use`, no snapshot of it in progress, its instance `Stopped`.
     fn reinit(&mut self, d: usize, auto: bool) -> bool {
-        let i = DISKS[d].1;
-        if self.disks[d] != DiskStatus::InUse || self.instances[i] != InstanceStatus::Stopped {
+        let Some(i) = self.attached[d] else {
+            return false;
+        };
+        if self.disks[d] != DiskStatus::InUse
+            || self.creating[d]
+            || self.instances[i] != InstanceStatus::Stopped
+        {
             return false;
         }
         self.disks[d] = DiskStatus::ReIniting;
@@ -195,10 +355,27 @@ impl Model {
                 Due::Disk(d) => {
                     if self.disks[d] == DiskStatus::ReIniting {
                         self.disks[d] = DiskStatus::InUse;
-                        let i = DISKS[d].1;
+                        let i = self.attached[d].unwrap();
                         if self.waiting.remove(&i) {
                             self.schedule(at, Due::AutoStart(i));
                         }
+                    }
+                }
+                Due::Attached(d) => {
+                    if self.disks[d] == DiskStatus::Attaching {
+                        self.disks[d] = DiskStatus::InUse;
+                    }
+                }
+                Due::Detached(d) => {
+                    if self.disks[d] == DiskStatus::Detaching {
+                        self.disks[d] = DiskStatus::Available;
+                        self.attached[d] = None;
+                    }
+                }
+                Due::Snapshot(d) => {
+                    if self.creating[d] {
+                        self.creating[d] = false;
+                        self.made += 1;
                     }
                 }
                 Due::Instance(i, expects, then) => {
@@ -217,30 +394,82 @@ impl Model {
     }
 }
 
-fn statuses(store: &Store, now: u64) -> ([DiskStatus; 3], [InstanceStatus; 2]) {
+/// What the store and the model are compared on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Seen {
+    disks: [DiskStatus; 4],
+    attached: [Option<usize>; 4],
+    creating: [bool; 4],
+    made: usize,
+    instances: [InstanceStatus; 2],
+}
+
+impl Model {
+    fn seen(&self) -> Seen {
+        Seen {
+            disks: self.disks,
+            attached: self.attached,
+            creating: self.creating,
+            made: self.made,
+            instances: self.instances,
+        }
+    }
+}
+
+/// The snapshots the world loaded with.
+const LOADED_SNAPSHOTS: usize = 0;
+
+fn statuses(store: &Store, now: u64) -> Seen {
     store.read(Duration::from_millis(now), |world, _| {
-        let disk = |id| world.disk_record(id).unwrap().status;
+        let disk = |d: usize| world.disk_record(DISKS[d].0).unwrap();
         let instance = |id| world.instance_record(id).unwrap().status;
-        (
-            [disk("d-0"), disk("d-1"), disk("d-2")],
-            [instance(INSTANCES[0]), instance(INSTANCES[1])],
-        )
+        let index = |id: &str| INSTANCES.iter().position(|i| *i == id).unwrap();
+        Seen {
+            disks: [0, 1, 2, 3].map(|d| disk(d).status),
+            attached: [0, 1, 2, 3].map(|d| disk(d).instance_id.as_deref().map(index)),
+            creating: [0, 1, 2, 3].map(|d| disk(d).creating_snapshot),
+            made: world.snapshots().count() - LOADED_SNAPSHOTS,
+            instances: [instance(INSTANCES[0]), instance(INSTANCES[1])],
+        }
     })
 }
 
-fn check_invariants(disks: [DiskStatus; 3], instances: [InstanceStatus; 2]) {
-    for ((id, i), status) in DISKS.iter().zip(disks) {
-        if status == DiskStatus::ReIniting {
+fn check_invariants(seen: &Seen) {
+    for (d, status) in seen.disks.iter().enumerate() {
+        if *status == DiskStatus::ReIniting {
+            let i = seen.attached[d].unwrap();
             assert!(
                 !matches!(
-                    instances[*i],
+                    seen.instances[i],
                     InstanceStatus::Running | InstanceStatus::Starting
                 ),
-                "{id} ReIniting on a {} instance",
-                instances[*i]
+                "{} ReIniting on a {} instance",
+                DISKS[d].0,
+                seen.instances[i]
             );
         }
     }
+}
+
+/// Long after the last change was due: nothing passing, no snapshot in
+/// progress.
+fn check_settled(seen: &Seen) -> Result<(), TestCaseError> {
+    prop_assert!(
+        seen.disks
+            .iter()
+            .all(|s| matches!(s, DiskStatus::InUse | DiskStatus::Available)),
+        "{:?}",
+        seen.disks
+    );
+    prop_assert!(seen.creating.iter().all(|c| !c), "{:?}", seen.creating);
+    prop_assert!(
+        seen.instances
+            .iter()
+            .all(|s| matches!(s, InstanceStatus::Running | InstanceStatus::Stopped)),
+        "{:?}",
+        seen.instances
+    );
+    Ok(())
 }
 
 fn cases() -> u32 {
@@ -256,50 +485,26 @@ proptest! {
     #[test]
     fn the_store_follows_the_reference_model_in_any_interleaving(
         running in any::<[bool; 2]>(),
+        today in any::<bool>(),
         steps in proptest::collection::vec(step(), 1..40),
     ) {
-        let timings = Timings {
-            reinit: Duration::from_millis(REINIT_MS),
-            start: Duration::from_millis(START_MS),
-            stop: Duration::from_millis(STOP_MS),
-        };
-        let store = Store::new(world(running), timings).unwrap();
-        let policy = Policy::default();
-        let mut model = Model::new(running);
+        let rule = if today { SystemDiskDetach::WhenStopped } else { SystemDiskDetach::Refused };
+        let store = Store::new(world(running), TIMINGS).unwrap().with_system_disk_detach(rule);
+        let mut model = Model::new(running, rule);
         for step in &steps {
-            match step {
-                Step::Advance(ms) => model.advance(model.now + ms),
-                Step::Instance(action, i) => {
-                    let now = Duration::from_millis(model.now);
-                    let got = store.instance_action(*action, INSTANCES[*i], now, false, None);
-                    prop_assert_eq!(got, model.instance(*action, *i), "{:?} {}", action, i);
-                }
-                Step::ReInit(d, auto) => {
-                    let mut request = Request::new(DISKS[*d].0);
-                    if *auto {
-                        request.auto_start_instance = Some("true");
-                    }
-                    let got = store.reinit(&request, &policy, Duration::from_millis(model.now));
-                    prop_assert_eq!(got.is_ok(), model.reinit(*d, *auto), "{:?}", got);
-                }
-            }
-            let (disks, instances) = statuses(&store, model.now);
-            prop_assert_eq!((disks, instances), (model.disks, model.instances), "after {:?}", step);
-            check_invariants(disks, instances);
+            let now = Duration::from_millis(model.now);
+            run(&store, &mut model, step, now)?;
+            let seen = statuses(&store, model.now);
+            prop_assert_eq!(&seen, &model.seen(), "after {:?}", step);
+            check_invariants(&seen);
         }
-        // Long after the last change was due, nothing is passing.
-        let end = model.now + 100 * (REINIT_MS + START_MS + STOP_MS);
+        // Long after the last change was due, nothing is passing, and every
+        // snapshot accepted is made.
+        let end = model.now + 100 * (REINIT_MS + START_MS + STOP_MS + SNAPSHOT_MS);
         model.advance(end);
-        let (disks, instances) = statuses(&store, end);
-        prop_assert_eq!((disks, instances), (model.disks, model.instances));
-        prop_assert!(disks.iter().all(|s| *s == DiskStatus::InUse), "{:?}", disks);
-        prop_assert!(
-            instances
-                .iter()
-                .all(|s| matches!(s, InstanceStatus::Running | InstanceStatus::Stopped)),
-            "{:?}",
-            instances
-        );
+        let seen = statuses(&store, end);
+        prop_assert_eq!(&seen, &model.seen());
+        check_settled(&seen)?;
     }
 }
 
@@ -314,17 +519,13 @@ proptest! {
     #[test]
     fn a_saved_state_loaded_into_a_new_store_goes_on_as_the_model_does(
         running in any::<[bool; 2]>(),
+        today in any::<bool>(),
         steps in proptest::collection::vec(step(), 1..40),
         cut in any::<prop::sample::Index>(),
     ) {
-        let timings = Timings {
-            reinit: Duration::from_millis(REINIT_MS),
-            start: Duration::from_millis(START_MS),
-            stop: Duration::from_millis(STOP_MS),
-        };
-        let store = Store::new(world(running), timings).unwrap();
-        let policy = Policy::default();
-        let mut model = Model::new(running);
+        let rule = if today { SystemDiskDetach::WhenStopped } else { SystemDiskDetach::Refused };
+        let store = Store::new(world(running), TIMINGS).unwrap().with_system_disk_detach(rule);
+        let mut model = Model::new(running, rule);
         let cut = cut.index(steps.len());
         let mut resumed: Option<(Store, u64)> = None;
         for (n, step) in steps.iter().enumerate() {
@@ -333,35 +534,24 @@ proptest! {
                 let text = serde_json::to_string(&saved).unwrap();
                 let loaded = Scenario::from_json(&text).unwrap();
                 prop_assert_eq!(&loaded, &saved);
-                resumed = Some((Store::new(loaded, timings).unwrap(), model.now));
+                let store = Store::new(loaded, TIMINGS).unwrap().with_system_disk_detach(rule);
+                resumed = Some((store, model.now));
             }
             let (active, offset) = match &resumed {
                 Some((store, offset)) => (store, *offset),
                 None => (&store, 0),
             };
             let now = Duration::from_millis(model.now - offset);
-            match step {
-                Step::Advance(ms) => model.advance(model.now + ms),
-                Step::Instance(action, i) => {
-                    let got = active.instance_action(*action, INSTANCES[*i], now, false, None);
-                    prop_assert_eq!(got, model.instance(*action, *i), "{:?} {}", action, i);
-                }
-                Step::ReInit(d, auto) => {
-                    let mut request = Request::new(DISKS[*d].0);
-                    if *auto {
-                        request.auto_start_instance = Some("true");
-                    }
-                    let got = active.reinit(&request, &policy, now);
-                    prop_assert_eq!(got.is_ok(), model.reinit(*d, *auto), "{:?}", got);
-                }
-            }
+            run(active, &mut model, step, now)?;
             let got = statuses(active, model.now - offset);
-            prop_assert_eq!(got, (model.disks, model.instances), "after {:?} (saved before step {})", step, cut);
+            prop_assert_eq!(&got, &model.seen(), "after {:?} (saved before step {})", step, cut);
         }
-        let end = model.now + 100 * (REINIT_MS + START_MS + STOP_MS);
+        let end = model.now + 100 * (REINIT_MS + START_MS + STOP_MS + SNAPSHOT_MS);
         model.advance(end);
         let (active, offset) = resumed.as_ref().map_or((&store, 0), |(s, o)| (s, *o));
-        prop_assert_eq!(statuses(active, end - offset), (model.disks, model.instances));
+        let seen = statuses(active, end - offset);
+        prop_assert_eq!(&seen, &model.seen());
+        check_settled(&seen)?;
     }
 }
 
@@ -370,12 +560,7 @@ proptest! {
 /// disk settles, not before and not never.
 #[test]
 fn an_auto_start_waits_for_the_last_disk_and_is_not_lost() {
-    let timings = Timings {
-        reinit: Duration::from_millis(REINIT_MS),
-        start: Duration::from_millis(START_MS),
-        stop: Duration::from_millis(STOP_MS),
-    };
-    let store = Store::new(world([false, false]), timings).unwrap();
+    let store = Store::new(world([false, false]), TIMINGS).unwrap();
     let policy = Policy::default();
     let mut first = Request::new("d-0");
     first.auto_start_instance = Some("true");
@@ -384,14 +569,13 @@ fn an_auto_start_waits_for_the_last_disk_and_is_not_lost() {
         .reinit(&Request::new("d-1"), &policy, Duration::from_millis(1_500))
         .unwrap();
     let at = |ms| statuses(&store, ms);
-    assert_eq!(at(2_000).1[0], InstanceStatus::Stopped);
-    assert_eq!(at(3_499).1[0], InstanceStatus::Stopped);
+    assert_eq!(at(2_000).instances[0], InstanceStatus::Stopped);
+    assert_eq!(at(3_499).instances[0], InstanceStatus::Stopped);
+    let settled = at(3_500);
+    assert_eq!(&settled.disks[..3], &[DiskStatus::InUse; 3]);
     assert_eq!(
-        at(3_500),
-        (
-            [DiskStatus::InUse; 3],
-            [InstanceStatus::Starting, InstanceStatus::Stopped]
-        )
+        settled.instances,
+        [InstanceStatus::Starting, InstanceStatus::Stopped]
     );
-    assert_eq!(at(4_500).1[0], InstanceStatus::Running);
+    assert_eq!(at(4_500).instances[0], InstanceStatus::Running);
 }

@@ -49,6 +49,7 @@ fn router(keys: bool) -> axum::Router {
             ..Limits::default()
         },
         state: None,
+        system_disk_detach: reinit_disk::SystemDiskDetach::default(),
     };
     let scenario = Scenario::from_json(WORLD).expect("the fuzz world is valid");
     service(config, scenario).expect("the router builds")

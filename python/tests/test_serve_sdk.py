@@ -177,6 +177,49 @@ def test_the_current_sdk_runs_the_whole_flow(server):
     assert new_instance_status(client, "i-2") == "Running"
 
 
+def test_the_current_sdk_attaches_detaches_and_snapshots_through_its_models(server):
+    """Issue 20, item 5: DetachDisk and AttachDisk through Detaching and
+    Attaching, CreateSnapshot refusing the re-init meanwhile (the SDK's own
+    exception with the revision's code), DescribeSnapshots' records read
+    into the SDK's model with every field, DeleteSnapshot and its error."""
+    from alibabacloud_ecs20140526 import models as m
+    from Tea.exceptions import TeaException
+
+    client = new_client(server)
+    client.detach_disk(m.DetachDiskRequest(disk_id="d-data-1", instance_id="i-1"))
+    assert new_disk_status(client, "d-data-1") == "Detaching"
+    server.advance(2)
+    assert new_disk_status(client, "d-data-1") == "Available"
+    client.attach_disk(m.AttachDiskRequest(disk_id="d-data-1", instance_id="i-2"))
+    assert new_disk_status(client, "d-data-1") == "Attaching"
+    server.advance(2)
+    body = client.describe_disks(m.DescribeDisksRequest(region_id="cn-hangzhou", instance_id="i-2")).body
+    assert [(d.disk_id, d.status, d.device) for d in body.disks.disk] == [
+        ("d-data-1", "In_use", "/dev/xvdb"), ("d-sys-2", "In_use", "/dev/xvda")]
+
+    snapshot_id = client.create_snapshot(m.CreateSnapshotRequest(disk_id="d-data-1")).body.snapshot_id
+    assert snapshot_id.startswith("s-")
+    with pytest.raises(TeaException) as raised:
+        client.re_init_disk(m.ReInitDiskRequest(disk_id="d-data-1"))
+    assert (raised.value.code, raised.value.data["statusCode"]) == ("DiskCreatingSnapshot", 403)
+    request = m.DescribeSnapshotsRequest(region_id="cn-hangzhou", disk_id="d-data-1")
+    snapshots = client.describe_snapshots(request).body.snapshots.snapshot
+    assert [(s.snapshot_id, s.status) for s in snapshots] == [(snapshot_id, "progressing")]
+    server.advance(2)
+    snapshots = client.describe_snapshots(request).body.snapshots.snapshot
+    assert [(s.snapshot_id, s.status, s.source_disk_id) for s in snapshots] == [
+        (snapshot_id, "accomplished", "d-data-1")]
+    assert_every_field("Snapshot", snapshots[0].to_map())
+    client.re_init_disk(m.ReInitDiskRequest(disk_id="d-data-1"))
+
+    with pytest.raises(TeaException) as raised:
+        client.delete_snapshot(m.DeleteSnapshotRequest(snapshot_id="s-1"))
+    assert (raised.value.code, raised.value.data["statusCode"]) == ("SnapshotCreatedDisk", 403)
+    client.delete_snapshot(m.DeleteSnapshotRequest(snapshot_id=snapshot_id))
+    left = client.describe_snapshots(m.DescribeSnapshotsRequest(region_id="cn-hangzhou")).body
+    assert [s.snapshot_id for s in left.snapshots.snapshot] == ["s-1"]
+
+
 def fields_of(path):
     """The SDK model's fields at `path` (tests/ecs-fields.txt, which
     test_ecs_fields.py holds to the installed SDK)."""

@@ -749,6 +749,19 @@ impl<'d> Describer<'d> {
         })
     }
 
+    /// The snapshot `snapshot_id` of the disk `disk_id`, still being made
+    /// (`CreateSnapshot`), as `DescribeSnapshots` lists it: `Status`
+    /// `progressing`, `Progress` `0%`, `Available` false.
+    pub fn snapshot_in_progress(&self, snapshot_id: &str, disk_id: &str) -> Snapshot {
+        self.snapshot_record(
+            snapshot_id,
+            self.defaults.creation_time.clone(),
+            Some(disk_id),
+            false,
+            false,
+        )
+    }
+
     fn snapshot_record(
         &self,
         id: &str,

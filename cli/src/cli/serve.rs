@@ -22,6 +22,16 @@ pub enum LogFormatArg {
     Json,
 }
 
+/// `--system-disk-detach`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SystemDiskDetachArg {
+    /// `DiskTypeViolation`, as DetachDisk's 2020 reference page lists.
+    #[default]
+    Refused,
+    /// Detached from a `Stopped` instance, as today's page says.
+    WhenStopped,
+}
+
 /// The most seconds a change may take: a day.
 const MAX_SECONDS: f64 = 86_400.0;
 
@@ -154,8 +164,9 @@ pub struct Args<'a> {
     pub addr: std::net::SocketAddr,
     /// `--revision`.
     pub revision: Option<&'static Revision>,
-    /// `--reinit-seconds`, `--start-seconds`, `--stop-seconds`.
-    pub seconds: [f64; 3],
+    /// `--reinit-seconds`, `--start-seconds`, `--stop-seconds`,
+    /// `--attach-seconds`, `--detach-seconds`, `--snapshot-seconds`.
+    pub seconds: [f64; 6],
     /// `--access-key`.
     pub access_keys: &'a [String],
     /// `--rate-limit`.
@@ -166,6 +177,8 @@ pub struct Args<'a> {
     pub manual_clock: bool,
     /// `--state`.
     pub state: Option<&'a Path>,
+    /// `--system-disk-detach`.
+    pub system_disk_detach: SystemDiskDetachArg,
     /// The bounds and `--admin-token`.
     pub limits: &'a LimitArgs,
 }
@@ -214,13 +227,16 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(token) => token,
         Err(message) => return fail(&message),
     };
-    let [reinit, start, stop] = args.seconds.map(Duration::from_secs_f64);
+    let [reinit, start, stop, attach, detach, snapshot] = args.seconds.map(Duration::from_secs_f64);
     let config = Config {
         addr: args.addr,
         timings: Timings {
             reinit,
             start,
             stop,
+            attach,
+            detach,
+            snapshot,
         },
         revision: args.revision,
         access_keys,
@@ -233,6 +249,10 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         manual_clock: args.manual_clock,
         state,
         limits: args.limits.limits(),
+        system_disk_detach: match args.system_disk_detach {
+            SystemDiskDetachArg::Refused => reinit_disk::SystemDiskDetach::Refused,
+            SystemDiskDetachArg::WhenStopped => reinit_disk::SystemDiskDetach::WhenStopped,
+        },
     };
     match serve(config, scenario) {
         Ok(()) => ExitCode::SUCCESS,

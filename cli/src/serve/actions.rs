@@ -2,14 +2,16 @@
 //! store and the time: `ReInitDisk` (decided by the engine), the
 //! `Describe*` calls a client polls (describe.rs), `StopInstance`,
 //! `StartInstance` and `RebootInstance` (the library's
-//! [`InstanceAction`]s). No I/O here: the HTTP glue (server.rs) reads the
+//! [`InstanceAction`]s), `AttachDisk`, `DetachDisk` and `CreateSnapshot`
+//! (its [`DiskAction`]s), `DeleteSnapshot` (its [`delete_snapshot`]
+//! rule, through the store). No I/O here: the HTTP glue (server.rs) reads the
 //! request and writes the response.
 
 use std::time::Duration;
 
 use super::describe;
 use super::errors::ApiError;
-use super::records::{boolean, document, text};
+use super::records::{boolean, document, given, text};
 use super::store::Store;
 use reinit_disk::model::StoppedMode;
 use reinit_disk::revision::Revision;
@@ -17,7 +19,9 @@ use reinit_disk::wire::{
     Document, ErrorBody, ExchangeError, Format, HttpRequest, Ids, Params, Response, encode_error,
     encode_malformed,
 };
-use reinit_disk::{InstanceAction, Refusal};
+use reinit_disk::{DeleteRefusal, DiskAction, DiskRefusal, InstanceAction, Refusal};
+
+use super::store::SnapshotRefusal;
 
 /// What one request did, for the log line: the action, the ids it named,
 /// and the code it answered with (`None`: success).
@@ -32,7 +36,7 @@ pub struct Handled {
 }
 
 /// The actions, by name.
-pub const ACTIONS: [&str; 8] = [
+pub const ACTIONS: [&str; 13] = [
     "ReInitDisk",
     "DescribeDisks",
     "DescribeInstances",
@@ -41,28 +45,40 @@ pub const ACTIONS: [&str; 8] = [
     "StopInstance",
     "StartInstance",
     "RebootInstance",
+    "AttachDisk",
+    "DetachDisk",
+    "CreateSnapshot",
+    "DeleteSnapshot",
+    "DescribeSnapshots",
 ];
 
 /// The actions whose request model in the official SDK
 /// (alibabacloud-ecs20140526 7.11.8) has a `DryRun` field: each answers a
 /// dry run that would be accepted with `DryRunOperation` and changes
-/// nothing. (`ReInitDisk`, `DescribeInstanceStatus` and
-/// `DescribeInstanceAttribute` have none: their `DryRun` is not read.)
-pub const DRY_RUN_ACTIONS: [&str; 5] = [
+/// nothing. (`ReInitDisk`, `DescribeInstanceStatus`,
+/// `DescribeInstanceAttribute`, `AttachDisk`, `DetachDisk`,
+/// `CreateSnapshot` and `DeleteSnapshot` have none: their `DryRun` is not
+/// read.)
+pub const DRY_RUN_ACTIONS: [&str; 6] = [
     "DescribeDisks",
     "DescribeInstances",
     "StopInstance",
     "StartInstance",
     "RebootInstance",
+    "DescribeSnapshots",
 ];
 
 /// The actions that change the world when they succeed (a dry run
 /// answers `DryRunOperation`, an error: neither changes anything).
-pub const CHANGING_ACTIONS: [&str; 4] = [
+pub const CHANGING_ACTIONS: [&str; 8] = [
     "ReInitDisk",
     "StopInstance",
     "StartInstance",
     "RebootInstance",
+    "AttachDisk",
+    "DetachDisk",
+    "CreateSnapshot",
+    "DeleteSnapshot",
 ];
 
 /// Whether the request `handled` describes changed the world: one of
@@ -159,6 +175,13 @@ pub fn handle(
             InstanceAction::Reboot,
             dry_run,
         ),
+        "AttachDisk" => disk_action(store, &params, format, now, ids, named, &ATTACH),
+        "DetachDisk" => disk_action(store, &params, format, now, ids, named, &DETACH),
+        "CreateSnapshot" => create_snapshot(store, &params, format, now, ids, named),
+        "DeleteSnapshot" => delete_snapshot(store, &params, format, now, ids, named),
+        "DescribeSnapshots" => {
+            describe::describe_snapshots(store, &params, format, now, ids, dry_run, named)
+        }
         _ => Err(ApiError::ActionNotFound),
     });
     (finish(result, format, ids, &mut handled), handled)
@@ -298,6 +321,155 @@ fn instance_action(
     document(
         format,
         root,
+        &Document::Object(vec![("RequestId", text(ids.request_id))]),
+    )
+}
+
+/// A disk action's texts, each copied from its API reference's error codes
+/// (docs/serve.md gives the source of each).
+struct DiskTexts {
+    /// The action, and its response's root element.
+    action: &'static str,
+    root: &'static str,
+    /// `InvalidDiskId.NotFound`'s message.
+    not_found: &'static str,
+    /// `InstanceLockedForSecurity`'s message.
+    locked: &'static str,
+    /// `IncorrectDiskStatus`'s message.
+    disk_status: &'static str,
+    /// `IncorrectInstanceStatus`'s HTTP status.
+    instance_status: u16,
+}
+
+const ATTACH: DiskTexts = DiskTexts {
+    action: "AttachDisk",
+    root: "AttachDiskResponse",
+    not_found: "The specified disk does not exist.",
+    locked: "The instance is locked due to security.",
+    disk_status: "The operation is not supported in this status.",
+    instance_status: 400,
+};
+
+const DETACH: DiskTexts = DiskTexts {
+    action: "DetachDisk",
+    root: "DetachDiskResponse",
+    not_found: "The specified DiskId does not exist.",
+    locked: "The instance is locked due to security.",
+    disk_status: "The current disk status does not support this operation.",
+    instance_status: 403,
+};
+
+const SNAPSHOT: DiskTexts = DiskTexts {
+    action: "CreateSnapshot",
+    root: "CreateSnapshotResponse",
+    not_found: "The specified DiskId does not exist.",
+    locked: "The disk attached instance is locked due to security.",
+    disk_status: "The current disk status does not support this operation.",
+    instance_status: 400,
+};
+
+/// The error of a disk action's refusal, in its action's texts.
+fn disk_error(refusal: DiskRefusal, texts: &DiskTexts) -> ApiError {
+    match refusal {
+        DiskRefusal::DiskNotFound => ApiError::DiskNotFound(texts.not_found),
+        DiskRefusal::InstanceNotFound => ApiError::InstanceNotFound,
+        DiskRefusal::LockedForSecurity => ApiError::DiskInstanceLocked(texts.locked),
+        DiskRefusal::IncorrectDiskStatus => ApiError::IncorrectDiskStatus(texts.disk_status),
+        DiskRefusal::NotAttachedToInstance => ApiError::DependencyViolation,
+        DiskRefusal::SystemDisk => ApiError::DiskTypeViolation,
+        DiskRefusal::IncorrectInstanceStatus => ApiError::DiskInstanceStatus(texts.instance_status),
+        DiskRefusal::SnapshotInProgress => ApiError::CreatingSnapshot,
+    }
+}
+
+/// `AttachDisk` or `DetachDisk`: `DiskId` and `InstanceId` required (in
+/// that order); `DeleteWithInstance` (both), `Bootable` and `Force`
+/// (attach) read as booleans and not kept; `Device`, `KeyPairName`,
+/// `Password` not read. No `DryRun` in their SDK models.
+fn disk_action(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    named: &mut Vec<String>,
+    texts: &DiskTexts,
+) -> Result<Response, ApiError> {
+    let disk_id = given(params, "DiskId").ok_or(ApiError::MissingParameter("DiskId"))?;
+    let instance_id =
+        given(params, "InstanceId").ok_or(ApiError::MissingParameter("InstanceId"))?;
+    named.push(disk_id.to_owned());
+    named.push(instance_id.to_owned());
+    let _ = boolean(params, "DeleteWithInstance")?;
+    let action = if texts.action == "AttachDisk" {
+        let _ = boolean(params, "Bootable")?;
+        let _ = boolean(params, "Force")?;
+        DiskAction::Attach { instance_id }
+    } else {
+        DiskAction::Detach {
+            instance_id,
+            system_disk: store.system_disk_detach(),
+        }
+    };
+    store
+        .disk_action(action, disk_id, now, false)
+        .map_err(|r| disk_error(r, texts))?;
+    document(
+        format,
+        texts.root,
+        &Document::Object(vec![("RequestId", text(ids.request_id))]),
+    )
+}
+
+/// `CreateSnapshot`: `DiskId` required; the snapshot's id answered
+/// (`RequestId`, then `SnapshotId`, as the SDK's model writes them). Its
+/// name, description, retention, `InstantAccess` and tags are not read.
+fn create_snapshot(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let disk_id = given(params, "DiskId").ok_or(ApiError::MissingParameter("DiskId"))?;
+    named.push(disk_id.to_owned());
+    let snapshot_id = store
+        .create_snapshot(disk_id, now, false)
+        .map_err(|r| disk_error(r, &SNAPSHOT))?;
+    named.push(snapshot_id.clone());
+    document(
+        format,
+        SNAPSHOT.root,
+        &Document::Object(vec![
+            ("RequestId", text(ids.request_id)),
+            ("SnapshotId", Document::Text(snapshot_id)),
+        ]),
+    )
+}
+
+/// `DeleteSnapshot`: `SnapshotId` required, `Force` (`true`/`false`).
+fn delete_snapshot(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let snapshot_id = given(params, "SnapshotId").ok_or(ApiError::MissingSnapshotId)?;
+    named.push(snapshot_id.to_owned());
+    let force = boolean(params, "Force")?.unwrap_or(false);
+    store
+        .delete_snapshot(snapshot_id, force, now, false)
+        .map_err(|e| match e {
+            SnapshotRefusal::InProgress => ApiError::OperationConflict,
+            SnapshotRefusal::Refused(DeleteRefusal::NotFound) => ApiError::SnapshotNotFound,
+            SnapshotRefusal::Refused(DeleteRefusal::CreatedDisk) => ApiError::SnapshotCreatedDisk,
+        })?;
+    document(
+        format,
+        "DeleteSnapshotResponse",
         &Document::Object(vec![("RequestId", text(ids.request_id))]),
     )
 }

@@ -19,7 +19,7 @@ use super::records::{
 };
 use super::store::{Store, Tokens};
 use reinit_disk::InMemoryWorld;
-use reinit_disk::ecs::{delete_with_instance, portable, source_snapshot};
+use reinit_disk::ecs::{Describer, Layout, delete_with_instance, portable, source_snapshot};
 use reinit_disk::model::{Disk, DiskCategory, DiskStatus, DiskType, Instance, InstanceStatus};
 use reinit_disk::wire::{Document, Format, Ids, Params, Response};
 use reinit_disk::wire::{EncodeError, to_document};
@@ -102,6 +102,13 @@ const INSTANCES: Limits = Limits {
     action: "DescribeInstances",
     page_max: 100,
     results: 1..=100,
+    clamp: false,
+};
+
+const SNAPSHOTS: Limits = Limits {
+    action: "DescribeSnapshots",
+    page_max: 100,
+    results: 10..=100,
     clamp: false,
 };
 
@@ -419,6 +426,151 @@ pub fn describe_disks(
         ids,
         "DescribeDisks",
         ("Disks", "Disk"),
+        &paging,
+        listed,
+    )
+}
+
+/// A snapshot `DescribeSnapshots` lists: made (the world's record) or
+/// still being made (its id and its disk's).
+enum Listing<'w> {
+    Made(&'w reinit_disk::model::Snapshot),
+    InProgress(&'w str, &'w str),
+}
+
+impl Listing<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Self::Made(s) => &s.id,
+            Self::InProgress(id, _) => id,
+        }
+    }
+
+    fn disk_id(&self) -> Option<&str> {
+        match self {
+            Self::Made(s) => s.source_disk_id.as_deref(),
+            Self::InProgress(_, disk) => Some(disk),
+        }
+    }
+
+    fn done(&self) -> bool {
+        matches!(self, Self::Made(_))
+    }
+}
+
+/// `DescribeSnapshots`' `Status`: `progressing`, `accomplished`, `failed`
+/// or `all` (any case); `None` for all.
+fn snapshot_status(params: &Params<'_>) -> Result<Option<&'static str>, ApiError> {
+    match given(params, "Status") {
+        None => Ok(None),
+        Some(v) => ["progressing", "accomplished", "failed", "all"]
+            .into_iter()
+            .find(|s| s.eq_ignore_ascii_case(v))
+            .map(|s| (s != "all").then_some(s))
+            .ok_or(ApiError::InvalidInstanceStatus),
+    }
+}
+
+/// `DescribeSnapshots`: the world's snapshots (not deleted) and those
+/// still being made, ordered by id, each the library's full ECS record,
+/// filtered by `SnapshotIds`, `DiskId`, `InstanceId`, `SourceDiskType`,
+/// `Status` and `SnapshotType`, and paged as `DescribeDisks` is.
+pub fn describe_snapshots(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    dry_run: bool,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let snapshot_ids = id_list(
+        params,
+        "SnapshotIds",
+        ApiError::InvalidParameter("SnapshotIds"),
+        ApiError::TooManySnapshotIds,
+    )?;
+    let disk_id = given(params, "DiskId");
+    let instance_id = given(params, "InstanceId");
+    let source_disk_type = match given(params, "SourceDiskType") {
+        None => None,
+        Some(v) if v.eq_ignore_ascii_case("system") => Some(DiskType::System),
+        Some(v) if v.eq_ignore_ascii_case("data") => Some(DiskType::Data),
+        Some(_) => return Err(ApiError::InvalidParameter("SourceDiskType")),
+    };
+    let status = snapshot_status(params)?;
+    // Every snapshot is one a user made (`SnapshotType` `user`).
+    let user = match given(params, "SnapshotType") {
+        None => true,
+        Some(v) if v.eq_ignore_ascii_case("all") || v.eq_ignore_ascii_case("user") => true,
+        Some(v) if v.eq_ignore_ascii_case("auto") => false,
+        Some(_) => return Err(ApiError::InvalidSnapshotType),
+    };
+    let paging = SNAPSHOTS.paging(params)?;
+    named.extend(snapshot_ids.iter().flatten().cloned());
+    named.extend(disk_id.map(str::to_owned));
+    if dry_run {
+        return Err(dry_run_answer(store, now, &SNAPSHOTS, &paging));
+    }
+    let region = in_region(params);
+    let unfiltered = snapshot_ids.is_none()
+        && disk_id.is_none()
+        && instance_id.is_none()
+        && source_disk_type.is_none()
+        && status.is_none()
+        && user;
+    let listed = store.read_snapshots(now, |world: &InMemoryWorld, pending, tokens| {
+        let mut all: Vec<Listing<'_>> = world
+            .snapshots()
+            .filter(|s| !s.deleted)
+            .map(Listing::Made)
+            .chain(
+                pending
+                    .iter()
+                    .map(|(disk, id)| Listing::InProgress(id.as_str(), disk.as_str())),
+            )
+            .collect();
+        all.sort_by(|a, b| a.id().cmp(b.id()));
+        let keep = |s: &Listing<'_>| {
+            let disk = s.disk_id().and_then(|d| world.disk_record(d));
+            user && snapshot_ids
+                .as_ref()
+                .is_none_or(|ids| ids.iter().any(|i| i == s.id()))
+                && disk_id.is_none_or(|d| s.disk_id() == Some(d))
+                && instance_id
+                    .is_none_or(|i| disk.and_then(|d| d.instance_id.as_deref()) == Some(i))
+                && source_disk_type.is_none_or(|t| disk.map(Disk::disk_type) == Some(t))
+                && status.is_none_or(|st| (st == "accomplished") == s.done() && st != "failed")
+        };
+        let candidates = match (region, unfiltered) {
+            (false, _) => Some(Vec::new()),
+            (true, true) => None,
+            (true, false) => Some((0..all.len()).collect()),
+        };
+        let describer = Describer::with_layout(Layout::default(), &DEFAULTS);
+        list(
+            &SNAPSHOTS,
+            &paging,
+            tokens,
+            all.len(),
+            candidates,
+            |p| all.get(p),
+            keep,
+            |s| match s {
+                Listing::Made(snapshot) => {
+                    to_document(&describer.snapshot(snapshot).unwrap_or_default())
+                }
+                Listing::InProgress(id, disk) => {
+                    to_document(&describer.snapshot_in_progress(id, disk))
+                }
+            },
+        )
+    })?;
+    respond(
+        format,
+        ids,
+        "DescribeSnapshots",
+        ("Snapshots", "Snapshot"),
         &paging,
         listed,
     )

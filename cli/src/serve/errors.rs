@@ -45,6 +45,40 @@ pub enum ApiError {
     InvalidDiskStatus,
     /// `DescribeInstances`' `Status` that is no instance status.
     InvalidInstanceStatus,
+    /// A disk action on a disk the world lacks: the message of the
+    /// action's page (`AttachDisk`: `The specified disk does not exist.`;
+    /// `DetachDisk`, `CreateSnapshot`: `The specified DiskId does not
+    /// exist.`).
+    DiskNotFound(&'static str),
+    /// A disk action on a disk whose instance is locked for security
+    /// reasons: the message of the action's page.
+    DiskInstanceLocked(&'static str),
+    /// A disk action on a disk in a status it does not take: the message
+    /// of the action's page.
+    IncorrectDiskStatus(&'static str),
+    /// A disk action on an instance in a status it does not take: the
+    /// HTTP status of the action's page (`AttachDisk` and
+    /// `CreateSnapshot` 400, `DetachDisk` 403).
+    DiskInstanceStatus(u16),
+    /// `DetachDisk` of a disk not attached to the instance named.
+    DependencyViolation,
+    /// `DetachDisk` of a system disk.
+    DiskTypeViolation,
+    /// `CreateSnapshot` while a snapshot of the disk is being made.
+    CreatingSnapshot,
+    /// `DeleteSnapshot` without `SnapshotId` (its page's own text).
+    MissingSnapshotId,
+    /// `DeleteSnapshot` of a snapshot the world lacks, or deleted.
+    SnapshotNotFound,
+    /// `DeleteSnapshot` of a snapshot a disk was created from, without
+    /// `Force`.
+    SnapshotCreatedDisk,
+    /// `DeleteSnapshot` of a snapshot still being made.
+    OperationConflict,
+    /// `DescribeSnapshots`' `SnapshotIds` with more than 100 ids.
+    TooManySnapshotIds,
+    /// `DescribeSnapshots`' `SnapshotType` that is none of ECS's.
+    InvalidSnapshotType,
     /// Past `--rate-limit`.
     Throttling,
     /// A `Content-Length`, or a body as it arrives, over `--max-body-bytes`
@@ -125,6 +159,19 @@ impl ApiError {
             Self::InvalidCategory => "InvalidCategory.ValueNotSupported",
             Self::InvalidDiskStatus => "InvalidStatus.ValueNotSupported",
             Self::InvalidInstanceStatus => "InvalidStatus.NotFound",
+            Self::DiskNotFound(_) => "InvalidDiskId.NotFound",
+            Self::DiskInstanceLocked(_) => "InstanceLockedForSecurity",
+            Self::IncorrectDiskStatus(_) => "IncorrectDiskStatus",
+            Self::DiskInstanceStatus(_) => "IncorrectInstanceStatus",
+            Self::DependencyViolation => "DependencyViolation",
+            Self::DiskTypeViolation => "DiskTypeViolation",
+            Self::CreatingSnapshot => "IncorrectDiskStatus.CreatingSnapshot",
+            Self::MissingSnapshotId => "MissingParameter",
+            Self::SnapshotNotFound => "InvalidSnapshotId.NotFound",
+            Self::SnapshotCreatedDisk => "SnapshotCreatedDisk",
+            Self::OperationConflict => "Operation.Conflict",
+            Self::TooManySnapshotIds => "InvalidSnapshotIds.Malformed",
+            Self::InvalidSnapshotType => "InvalidSnapshotType.NotFound",
             Self::Throttling => "Throttling",
             Self::BodyTooLarge(_) => "RequestTooLarge",
             Self::BodyTimeout => "RequestTimeout",
@@ -152,7 +199,21 @@ impl ApiError {
     /// The HTTP status.
     pub const fn status(&self) -> u16 {
         match self {
-            Self::ActionNotFound | Self::InstanceNotFound | Self::InvalidInstanceStatus => 404,
+            Self::ActionNotFound
+            | Self::InstanceNotFound
+            | Self::InvalidInstanceStatus
+            | Self::DiskNotFound(_)
+            | Self::SnapshotNotFound
+            | Self::InvalidSnapshotType => 404,
+            Self::DiskInstanceStatus(status) => *status,
+            Self::DiskInstanceLocked(_)
+            | Self::IncorrectDiskStatus(_)
+            | Self::DependencyViolation
+            | Self::DiskTypeViolation
+            | Self::CreatingSnapshot
+            | Self::SnapshotCreatedDisk
+            | Self::OperationConflict
+            | Self::TooManySnapshotIds => 403,
             Self::IncorrectInstanceStatus
             | Self::DiskError
             | Self::InstanceLockedForSecurity
@@ -203,6 +264,29 @@ impl ApiError {
             Self::InvalidCategory => "The specified disk category is not supported.".to_owned(),
             Self::InvalidDiskStatus => "The specified disk status is not supported.".to_owned(),
             Self::InvalidInstanceStatus => "The specified Status is not found".to_owned(),
+            Self::DiskNotFound(message)
+            | Self::DiskInstanceLocked(message)
+            | Self::IncorrectDiskStatus(message) => (*message).to_owned(),
+            Self::DiskInstanceStatus(_) => {
+                "The current status of the resource does not support this operation.".to_owned()
+            }
+            Self::DependencyViolation => {
+                "The specified disk has not been attached on the specified instance.".to_owned()
+            }
+            Self::DiskTypeViolation => {
+                "The specified disk is a system disk and cannot support the operation.".to_owned()
+            }
+            Self::CreatingSnapshot => "A previous snapshot creation is in process.".to_owned(),
+            Self::MissingSnapshotId => "The input parameter SnapshotId that is mandatory for processing this request is not supplied.".to_owned(),
+            Self::SnapshotNotFound => "The specified snapshot is not found".to_owned(),
+            Self::SnapshotCreatedDisk => "The snapshot has been used to create disk(s).".to_owned(),
+            Self::OperationConflict => {
+                "The operation may conflicts with others, please retry later.".to_owned()
+            }
+            Self::TooManySnapshotIds => {
+                "The amount of specified snapshot Ids exceeds the limit.".to_owned()
+            }
+            Self::InvalidSnapshotType => "The specified SnapshotType is not found".to_owned(),
             Self::Throttling => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
             Self::BodyTooLarge(limit) => {
                 format!("The request body is larger than the {limit} bytes the server accepts.")

@@ -39,4 +39,4 @@ pub use signature::{
     AccessKeys, AdminToken, DEFAULT_NONCE_STORE_BYTES, MAX_NONCE_BYTES, MAX_SKEW_SECONDS,
     NONCE_OVERHEAD_BYTES, Nonces, REQUIRED_SIGNED_HEADERS, verify,
 };
-pub use store::{PatchError, RecordKind, Store, Timings, Tokens};
+pub use store::{PatchError, RecordKind, SnapshotRefusal, Store, Timings, Tokens};

@@ -68,6 +68,8 @@ pub struct Config {
     /// `--state FILE`: the world saved after every change and on shutdown
     /// (persist.rs), and what was read from the file at start.
     pub state: Option<super::persist::StateFile>,
+    /// `--system-disk-detach`: how `DetachDisk` treats a system disk.
+    pub system_disk_detach: reinit_disk::SystemDiskDetach,
 }
 
 /// The admin endpoints' prefix.
@@ -138,7 +140,9 @@ pub fn service(config: Config, scenario: Scenario) -> Result<Router, String> {
 /// What the handlers share, built from `config`, and the `--state` writer
 /// started.
 fn app(config: Config, scenario: Scenario) -> Result<Arc<App>, String> {
-    let store = Store::new(scenario, config.timings).map_err(|e| format!("invalid world: {e}"))?;
+    let store = Store::new(scenario, config.timings)
+        .map_err(|e| format!("invalid world: {e}"))?
+        .with_system_disk_detach(config.system_disk_detach);
     let persist = super::persist::open(config.state, &store)?;
     let app = Arc::new(App {
         store,

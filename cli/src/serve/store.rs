@@ -21,6 +21,7 @@ use reinit_disk::scenario::{ChangeUnderWay, Scenario, ScenarioError};
 use reinit_disk::wire::{Exchange, ExchangeError, HttpRequest, Ids, exchange};
 use reinit_disk::{Applied, InstanceAction, Refusal, Scheduled, Wait, WorldMut};
 use reinit_disk::{Check, InMemoryWorld, Request, TransitionError, decide_and_begin};
+use reinit_disk::{DeleteRefusal, DiskAction, DiskRefusal, SystemDiskDetach, delete_snapshot};
 use reinit_disk::{OwnedTarget, Rejection, World as _};
 
 /// How long each change takes.
@@ -32,6 +33,13 @@ pub struct Timings {
     pub start: Duration,
     /// An instance stopping: `Stopping` to `Stopped` (`--stop-seconds`).
     pub stop: Duration,
+    /// A disk attaching: `Attaching` to `In_use` (`--attach-seconds`).
+    pub attach: Duration,
+    /// A disk detaching: `Detaching` to `Available` (`--detach-seconds`).
+    pub detach: Duration,
+    /// A snapshot being made: the disk `CreatingSnapshot` until the
+    /// snapshot exists (`--snapshot-seconds`).
+    pub snapshot: Duration,
 }
 
 impl Timings {
@@ -41,6 +49,9 @@ impl Timings {
             Wait::Reinit => self.reinit,
             Wait::Start => self.start,
             Wait::Stop => self.stop,
+            Wait::Attach => self.attach,
+            Wait::Detach => self.detach,
+            Wait::Snapshot => self.snapshot,
         }
     }
 }
@@ -51,6 +62,9 @@ impl Default for Timings {
             reinit: Duration::from_secs(2),
             start: Duration::from_secs(2),
             stop: Duration::from_secs(2),
+            attach: Duration::from_secs(2),
+            detach: Duration::from_secs(2),
+            snapshot: Duration::from_secs(2),
         }
     }
 }
@@ -99,6 +113,8 @@ struct State {
     deferred: HashSet<String>,
     /// The `NextToken`s issued.
     tokens: Tokens,
+    /// The number in the id of the next snapshot `CreateSnapshot` makes.
+    next_snapshot: u64,
 }
 
 impl State {
@@ -140,6 +156,21 @@ impl State {
         }
     }
 
+    /// Whether `snapshot_id` is a snapshot in progress (a `CreateSnapshot`
+    /// whose change is under way, its disk still creating it).
+    fn pending_snapshot(&self, snapshot_id: &str) -> bool {
+        self.due.iter().any(|d| match &d.change {
+            Scheduled::Snapshot { id, snapshot_id: s } => {
+                s == snapshot_id
+                    && self
+                        .world
+                        .disk_record(id)
+                        .is_some_and(|d| d.creating_snapshot)
+            }
+            _ => false,
+        })
+    }
+
     /// Schedules `change` at `at`.
     fn schedule(&mut self, at: Duration, change: Scheduled) {
         let seq = self.seq;
@@ -167,13 +198,18 @@ impl State {
             seq: 0,
             deferred: HashSet::new(),
             tokens: Tokens::default(),
+            next_snapshot: 0,
         };
         let mut disks: HashSet<&str> = HashSet::new();
         let mut instances: HashSet<&str> = HashSet::new();
+        let mut snapshotting: HashSet<&str> = HashSet::new();
         for under_way in &changes {
             match &under_way.change {
-                Scheduled::Disk { id, .. } => {
+                Scheduled::Disk { id, .. } | Scheduled::Detached { id } => {
                     disks.insert(id);
+                }
+                Scheduled::Snapshot { id, .. } => {
+                    snapshotting.insert(id);
                 }
                 Scheduled::Instance { id, .. } => {
                     instances.insert(id);
@@ -182,12 +218,16 @@ impl State {
             }
         }
         let mut settling = Vec::new();
-        for disk in state
-            .world
-            .disks()
-            .filter(|d| !disks.contains(d.id.as_str()))
-        {
-            settling.extend(Scheduled::settling_disk(&disk.id, disk.status));
+        for disk in state.world.disks() {
+            if !disks.contains(disk.id.as_str()) {
+                settling.extend(Scheduled::settling_disk(&disk.id, disk.status));
+            }
+            if !snapshotting.contains(disk.id.as_str()) {
+                settling.extend(Scheduled::settling_snapshot(
+                    &disk.id,
+                    disk.creating_snapshot,
+                ));
+            }
         }
         for instance in state
             .world
@@ -235,6 +275,22 @@ fn now_of<'w, T: Clone + 'w>(loaded: &[T], current: impl Fn(&T) -> Option<&'w T>
         .iter()
         .map(|r| current(r).unwrap_or(r).clone())
         .collect()
+}
+
+/// The snapshots of `world` as a scenario lists them: those `loaded` had,
+/// in its order, as they are now, then those made since
+/// (`CreateSnapshot`), by id.
+fn snapshots_now(loaded: &Scenario, world: &InMemoryWorld) -> Vec<reinit_disk::model::Snapshot> {
+    let mut snapshots = now_of(&loaded.snapshots, |s| world.snapshot_record(&s.id));
+    let had: HashSet<&str> = loaded.snapshots.iter().map(|s| s.id.as_str()).collect();
+    let mut made: Vec<_> = world
+        .snapshots()
+        .filter(|s| !had.contains(s.id.as_str()))
+        .cloned()
+        .collect();
+    made.sort_by(|a, b| a.id.cmp(&b.id));
+    snapshots.extend(made);
+    snapshots
 }
 
 /// `duration` in whole milliseconds, rounded up.
@@ -291,6 +347,8 @@ pub struct Store {
     /// `v` holds every change counted up to `v` (`--state`'s group
     /// commit).
     version: AtomicU64,
+    /// How `DetachDisk` treats a system disk (`--system-disk-detach`).
+    system_disk_detach: SystemDiskDetach,
 }
 
 impl Store {
@@ -310,7 +368,21 @@ impl Store {
             loaded: scenario,
             timings,
             version: AtomicU64::new(0),
+            system_disk_detach: SystemDiskDetach::default(),
         })
+    }
+
+    /// The same store, `DetachDisk` treating a system disk as `rule` says
+    /// (`--system-disk-detach`; default [`SystemDiskDetach::Refused`]).
+    #[must_use]
+    pub fn with_system_disk_detach(mut self, rule: SystemDiskDetach) -> Self {
+        self.system_disk_detach = rule;
+        self
+    }
+
+    /// How `DetachDisk` treats a system disk.
+    pub const fn system_disk_detach(&self) -> SystemDiskDetach {
+        self.system_disk_detach
     }
 
     /// How many changes requests have made so far (an accepted
@@ -436,6 +508,118 @@ impl Store {
         Ok(())
     }
 
+    /// `AttachDisk` or `DetachDisk` of the disk `disk_id` at `now`, as the
+    /// library's [`DiskAction`] decides it: begun (its end scheduled), or,
+    /// with `dry_run`, only checked.
+    pub fn disk_action(
+        &self,
+        action: DiskAction<'_>,
+        disk_id: &str,
+        now: Duration,
+        dry_run: bool,
+    ) -> Result<(), DiskRefusal> {
+        let mut state = self.lock(now);
+        if dry_run {
+            return action.check(&state.world, disk_id);
+        }
+        let next = match action.begin(&mut state.world, disk_id) {
+            Ok(next) => next?,
+            // The disk was just read under this lock: cannot happen.
+            Err(_) => return Err(DiskRefusal::DiskNotFound),
+        };
+        state.schedule(now + self.timings.of(action.wait()), next);
+        self.changed(&state);
+        Ok(())
+    }
+
+    /// `CreateSnapshot` of the disk `disk_id` at `now`: the library's
+    /// [`DiskAction::CreateSnapshot`] with a new snapshot id (`s-` and 20
+    /// hexadecimal digits, none the world or a snapshot in progress has),
+    /// which it returns; with `dry_run`, only checked (an empty id).
+    pub fn create_snapshot(
+        &self,
+        disk_id: &str,
+        now: Duration,
+        dry_run: bool,
+    ) -> Result<String, DiskRefusal> {
+        let mut state = self.lock(now);
+        let probe = DiskAction::CreateSnapshot { snapshot_id: "" };
+        if dry_run {
+            return probe.check(&state.world, disk_id).map(|()| String::new());
+        }
+        probe.check(&state.world, disk_id)?;
+        let snapshot_id = loop {
+            state.next_snapshot = state.next_snapshot.wrapping_add(1);
+            let id = format!("s-{:020x}", state.next_snapshot);
+            if state.world.snapshot_record(&id).is_none() && !state.pending_snapshot(&id) {
+                break id;
+            }
+        };
+        let action = DiskAction::CreateSnapshot {
+            snapshot_id: &snapshot_id,
+        };
+        let next = match action.begin(&mut state.world, disk_id) {
+            Ok(next) => next?,
+            Err(_) => return Err(DiskRefusal::DiskNotFound),
+        };
+        state.schedule(now + self.timings.of(action.wait()), next);
+        self.changed(&state);
+        Ok(snapshot_id)
+    }
+
+    /// `DeleteSnapshot` of `snapshot_id` at `now` (the library's
+    /// [`delete_snapshot`]); a snapshot still in progress is refused with
+    /// [`SnapshotRefusal::InProgress`]. With `dry_run`, only checked.
+    pub fn delete_snapshot(
+        &self,
+        snapshot_id: &str,
+        force: bool,
+        now: Duration,
+        dry_run: bool,
+    ) -> Result<(), SnapshotRefusal> {
+        let mut state = self.lock(now);
+        if state.pending_snapshot(snapshot_id) {
+            return Err(SnapshotRefusal::InProgress);
+        }
+        match delete_snapshot(&mut state.world, snapshot_id, force, dry_run) {
+            Ok(Ok(())) => {}
+            Ok(Err(refusal)) => return Err(SnapshotRefusal::Refused(refusal)),
+            Err(_) => return Err(SnapshotRefusal::Refused(DeleteRefusal::NotFound)),
+        }
+        if !dry_run {
+            self.changed(&state);
+        }
+        Ok(())
+    }
+
+    /// Reads the world at `now` with the snapshots in progress (each its
+    /// disk's id and its own, in the order they fall due) and the
+    /// `NextToken`s issued, under the store's lock (`DescribeSnapshots`).
+    pub fn read_snapshots<R>(
+        &self,
+        now: Duration,
+        read: impl FnOnce(&InMemoryWorld, &[(String, String)], &mut Tokens) -> R,
+    ) -> R {
+        let mut state = self.lock(now);
+        let state = &mut *state;
+        let mut due: Vec<&Due> = state.due.iter().collect();
+        due.sort_by_key(|d| (d.at, d.seq));
+        let pending: Vec<(String, String)> = due
+            .into_iter()
+            .filter_map(|d| match &d.change {
+                Scheduled::Snapshot { id, snapshot_id } => Some((id.clone(), snapshot_id.clone())),
+                _ => None,
+            })
+            .filter(|(disk, _)| {
+                state
+                    .world
+                    .disk_record(disk)
+                    .is_some_and(|d| d.creating_snapshot)
+            })
+            .collect();
+        read(&state.world, &pending, &mut state.tokens)
+    }
+
     /// Sets facts of one record (`PATCH /_reinit-disk/KIND/ID`): `patch` is
     /// a JSON object of the record's fields in the scenario format, laid
     /// over the record as it is at `now`; the result is validated as a
@@ -497,6 +681,7 @@ impl Store {
                 PatchError::Invalid(ScenarioError::new(path, e.message))
             })?;
         let sets_status = fields.contains_key("Status");
+        let sets_snapshot = kind == RecordKind::Disk && fields.contains_key("CreatingSnapshot");
         let replaced = match kind {
             RecordKind::Disk => scenario
                 .disks
@@ -531,9 +716,15 @@ impl Store {
         if replaced != Some(true) {
             return Err(PatchError::NotFound);
         }
-        if sets_status {
+        if sets_status || sets_snapshot {
             let concerns = |change: &Scheduled| match kind {
-                RecordKind::Disk => change.disk_id() == Some(id),
+                RecordKind::Disk => {
+                    change.disk_id() == Some(id)
+                        && match change {
+                            Scheduled::Snapshot { .. } => sets_snapshot,
+                            _ => sets_status,
+                        }
+                }
                 RecordKind::Instance => change.instance_id() == Some(id),
                 RecordKind::Image
                 | RecordKind::Snapshot
@@ -579,7 +770,7 @@ impl Store {
             disks: world.disks().cloned().collect(),
             instances: world.instances().cloned().collect(),
             images: now_of(&loaded.images, |i| world.image_record(&i.id)),
-            snapshots: now_of(&loaded.snapshots, |s| world.snapshot_record(&s.id)),
+            snapshots: snapshots_now(loaded, world),
             key_pairs: now_of(&loaded.key_pairs, |k| world.key_pair_record(&k.name)),
             kms_keys: now_of(&loaded.kms_keys, |k| world.kms_key_record(&k.id)),
             account: world.account(),
@@ -660,6 +851,15 @@ impl RecordKind {
             Self::KmsKey => "KeyId",
         }
     }
+}
+
+/// Why `DeleteSnapshot` is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnapshotRefusal {
+    /// The snapshot is still being made (`Operation.Conflict`).
+    InProgress,
+    /// The library's refusal.
+    Refused(DeleteRefusal),
 }
 
 /// Why a patch is refused.
