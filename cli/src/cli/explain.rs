@@ -24,6 +24,17 @@ pub enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether standard output is coloured.
+    pub fn on(self) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
 /// How one check ended.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -75,15 +86,10 @@ pub fn run(
         Ok(s) => s,
         Err(message) => return fail(&message),
     };
-    let colored = match color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
     let text = if all {
-        explain_all(&scenario, colored)
+        explain_all(&scenario, color.on())
     } else {
-        explain(&scenario, colored)
+        explain(&scenario, color.on())
     };
     print(text.as_bytes(), "the explanation")
 }

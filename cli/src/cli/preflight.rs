@@ -4,34 +4,26 @@
 //! DescribeSnapshots, DescribeKeyPairs), as the official CLI and SDKs print
 //! them.
 //!
-//! The responses are read here ([`documents`]); the library's
-//! [`reinit_disk::analysis::preflight`] makes of them a scenario (the world
+//! The files are read here; the library reads them as Describe* answers
+//! ([`Captured::from_documents`]), makes of them a scenario (the world
 //! `explain` and `eval` read) and decides it once per class of every
-//! unknown fact; this module renders every outcome those situations lead
-//! to, each with the unknown facts that lead there. docs/cli.md,
+//! unknown fact ([`reinit_disk::analysis::preflight`]); this module renders
+//! every outcome those situations lead to, each with the unknown facts that
+//! lead there. docs/cli.md,
 //! `## preflight`, says which facts are read from where, and why.
-
-mod documents;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::Path;
 use std::process::ExitCode;
 
 use reinit_disk::Policy;
 use reinit_disk::Revision;
-use reinit_disk::analysis::preflight::{
-    Captured, Intent, Listed, Listing, Outcome, ShownDisk, ShownImage, ShownInstance,
-    ShownSnapshot, Situation, SnapshotFacts,
-};
+use reinit_disk::analysis::preflight::{Captured, Document, Documents, Intent, Outcome, Situation};
 
 use super::explain::{Color, explain};
 use super::{fail, max_input_bytes, print, read_input};
-use documents::{
-    DISKS, DiskDoc, IMAGES, INSTANCES, ImageDoc, InstanceDoc, KEY_PAIRS, Kind, Record, Response,
-    SNAPSHOTS, SnapshotDoc, SnapshotStatus,
-};
 
 /// How to print the preflight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -137,13 +129,8 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(outcomes) => outcomes,
         Err(message) => return fail(&message),
     };
-    let colored = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
     let text = match args.format {
-        Format::Text => text(args, &situation, &outcomes, colored),
+        Format::Text => text(args, &situation, &outcomes, args.color.on()),
         Format::Json => match json_report(args, &situation, &outcomes) {
             Ok(line) => line,
             Err(message) => {
@@ -158,111 +145,25 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     print(text.as_bytes(), "the preflight")
 }
 
-/// Reads the response at `path` as a `kind` response, each record through
-/// `shown` (its error kept with the record: the library reads only the
-/// records the preflight needs).
-fn read<T>(
-    kind: Kind,
-    flag: &str,
-    path: &Path,
-    shown: fn(Record<'_>) -> Result<T, String>,
-) -> Result<Listing<T>, String> {
-    let (name, text) =
-        read_input(Some(path), max_input_bytes()).map_err(|e| format!("{flag}: {e}"))?;
-    let response = Response::parse(kind, &name, &text)?;
-    // Every record has an id and is an object (`parse` refuses the rest):
-    // the ids and the records go in the same document order.
-    let records = response
-        .ids()
-        .into_iter()
-        .zip(response.iter())
-        .map(|(id, record)| Listed {
-            id: id.to_owned(),
-            read: shown(record),
-        })
-        .collect();
-    Ok(Listing {
-        file: response.file,
-        complete: response.complete,
-        records,
-    })
-}
-
-fn disk(r: Record<'_>) -> Result<ShownDisk, String> {
-    // Every field named: one the reader adds is not dropped unseen.
-    let DiskDoc {
-        path,
-        disk_type,
-        category,
-        status,
-        instance_id,
-        image_id,
-        source_snapshot_id,
-        multi_attach,
-        encrypted,
-        kms_key_id,
-        locks,
-    } = DiskDoc::read(r)?;
-    Ok(ShownDisk {
-        path,
-        disk_type,
-        category,
-        status,
-        instance_id,
-        image_id,
-        source_snapshot_id,
-        multi_attach,
-        encrypted,
-        kms_key_id,
-        locks,
-    })
-}
-
-fn instance(r: Record<'_>) -> Result<ShownInstance, String> {
-    let i = InstanceDoc::read(r)?;
-    Ok(ShownInstance {
-        status: i.status,
-        os_type: i.os_type,
-        hibernation_configured: i.hibernation_configured,
-        io_optimized: i.io_optimized,
-        login_as_non_root: i.login_as_non_root,
-        locks: i.locks,
-    })
-}
-
-fn image(r: Record<'_>) -> Result<ShownImage, String> {
-    let i = ImageDoc::read(r)?;
-    Ok(ShownImage {
-        owner: i.owner,
-        login_as_non_root_supported: i.login_as_non_root_supported,
-    })
-}
-
-fn snapshot(r: Record<'_>) -> Result<ShownSnapshot, String> {
-    Ok(ShownSnapshot {
-        source_disk_id: SnapshotDoc::source_disk_id(&r)?.map(str::to_owned),
-        facts: SnapshotDoc::read(r).map(|s| SnapshotFacts {
-            creation_time: s.creation_time,
-            progressing: s.status.map(|st| st == SnapshotStatus::Progressing),
-            instant_access: s.instant_access,
-        }),
-    })
-}
-
 fn load(args: &Args<'_>, revision: &'static Revision) -> Result<Situation, String> {
-    let captured = Captured {
-        disks: read(DISKS, "--disks", args.disks, disk)?,
-        instances: read(INSTANCES, "--instances", args.instances, instance)?,
-        images: (args.images)
-            .map(|p| read(IMAGES, "--images", p, image))
-            .transpose()?,
-        snapshots: (args.snapshots)
-            .map(|p| read(SNAPSHOTS, "--snapshots", p, snapshot))
-            .transpose()?,
-        key_pairs: (args.key_pairs)
-            .map(|p| read(KEY_PAIRS, "--key-pairs", p, |_| Ok(())))
-            .transpose()?,
+    let read = |flag: &str, path: &Path| {
+        read_input(Some(path), max_input_bytes()).map_err(|e| format!("{flag}: {e}"))
     };
+    let optional = |flag: &str, path: Option<&Path>| path.map(|p| read(flag, p)).transpose();
+    let (disks, instances) = (
+        read("--disks", args.disks)?,
+        read("--instances", args.instances)?,
+    );
+    let images = optional("--images", args.images)?;
+    let snapshots = optional("--snapshots", args.snapshots)?;
+    let key_pairs = optional("--key-pairs", args.key_pairs)?;
+    let captured = Captured::from_documents(&Documents {
+        disks: document(&disks),
+        instances: document(&instances),
+        images: images.as_ref().map(document),
+        snapshots: snapshots.as_ref().map(document),
+        key_pairs: key_pairs.as_ref().map(document),
+    })?;
     let intent = Intent {
         disk_id: args.disk_id,
         password_given: args.password_given,
@@ -270,6 +171,11 @@ fn load(args: &Args<'_>, revision: &'static Revision) -> Result<Situation, Strin
         auto_start: args.auto_start,
     };
     Situation::build(&captured, &intent, revision)
+}
+
+/// A file read ([`read_input`]'s name and text) as the library reads it.
+fn document((file, text): &(String, String)) -> Document<'_> {
+    Document { file, text }
 }
 
 /// The text report.
