@@ -88,8 +88,8 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     };
     let report = compare(&from, &to);
     let text = match args.format {
-        Format::Text => report.text(),
-        Format::Markdown => report.markdown(),
+        Format::Text => report.render(false),
+        Format::Markdown => report.render(true),
         Format::Json => report.json(),
     };
     // Exit 1 means "something changes" here: an output that cannot be
@@ -171,33 +171,32 @@ fn replay_hint(from: &Side, to: &Side) -> String {
     }
 }
 
-impl Report {
-    /// What was not enumerated, said plainly.
-    fn limits() -> [&'static str; 3] {
-        [
-            "Worlds the scenario format refuses (a disk naming an instance, image, snapshot or KMS key that is not listed): InternalError is only reachable there.",
-            "Values beyond the classes the checks declare they tell apart (each declared value stands for every value its check cannot tell from it; docs/cli.md, \"diff\").",
-            "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1, one KMS key, one key pair (a DiskId that is not d-1 is the missing disk).",
-        ]
-    }
+/// What was not enumerated, said plainly.
+const LIMITS: [&str; 3] = [
+    "Worlds the scenario format refuses (a disk naming an instance, image, snapshot or KMS key that is not listed): InternalError is only reachable there.",
+    "Values beyond the classes the checks declare they tell apart (each declared value stands for every value its check cannot tell from it; docs/cli.md, \"diff\").",
+    "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1, one KMS key, one key pair (a DiskId that is not d-1 is the missing disk).",
+];
 
-    fn summary(&self) -> String {
-        let changed: u64 = self.classes.iter().map(|c| c.situations).sum();
-        format!(
-            "{} → {}: {} of {} situations change, in {} classes.",
-            self.from,
-            self.to,
-            changed,
-            self.situations,
-            self.classes.len()
-        )
+impl Report {
+    /// How many situations change.
+    fn changed(&self) -> u64 {
+        self.classes.iter().map(|c| c.situations).sum()
     }
 
     /// Plain text, or Markdown (with a table of the classes by old and
     /// new answer first: a reviewer's summary).
-    fn render(&self, markdown: bool) -> String {
+    pub fn render(&self, markdown: bool) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.summary());
+        let _ = writeln!(
+            out,
+            "{} → {}: {} of {} situations change, in {} classes.",
+            self.from,
+            self.to,
+            self.changed(),
+            self.situations,
+            self.classes.len()
+        );
         if markdown {
             let mut groups: Vec<(String, String, usize, u64)> = Vec::new();
             for class in &self.classes {
@@ -248,20 +247,10 @@ impl Report {
         if markdown {
             let _ = writeln!(out);
         }
-        for limit in Self::limits() {
+        for limit in LIMITS {
             let _ = writeln!(out, "- {limit}");
         }
         out
-    }
-
-    /// Plain text.
-    pub fn text(&self) -> String {
-        self.render(false)
-    }
-
-    /// Markdown.
-    pub fn markdown(&self) -> String {
-        self.render(true)
     }
 
     /// One JSON object.
@@ -278,15 +267,14 @@ impl Report {
                 })
             })
             .collect();
-        let changed: u64 = self.classes.iter().map(|c| c.situations).sum();
         let doc = serde_json::json!({
             "From": self.from,
             "To": self.to,
             "Situations": self.situations,
-            "Changed": changed,
+            "Changed": self.changed(),
             "ReplayFrom": self.replay_from,
             "Classes": classes,
-            "NotEnumerated": Self::limits(),
+            "NotEnumerated": LIMITS,
         });
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');

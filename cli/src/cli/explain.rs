@@ -97,50 +97,72 @@ pub fn run(
 /// The explanation of a scenario's decision: each check's verdict and the
 /// facts it read, as the trace reports them (the world is not read again).
 pub fn explain(scenario: &Scenario, colored: bool) -> String {
-    let request = scenario.request();
     let policy = &scenario.policy;
-    let mut steps: Vec<(Verdict, String)> = Vec::new();
-    let outcome = evaluate_traced(&request, scenario, policy, |step| {
-        steps.push((
-            step.verdict,
-            super::terminal_safe(step.describe().to_string()),
-        ));
+    let mut out = head(scenario, "");
+    let mut n = 0;
+    let outcome = evaluate_traced(&scenario.request(), scenario, policy, |step| {
+        let status = match step.verdict {
+            Verdict::Pass => Status::Passed,
+            Verdict::Fail(_) => Status::Failed,
+            // A verdict a later engine adds (Verdict is non-exhaustive)
+            // shows as not applicable until this command learns it.
+            _ => Status::NotApplicable,
+        };
+        n += 1;
+        check_line(
+            &mut out,
+            colored,
+            n,
+            step.check,
+            status,
+            &step.describe().to_string(),
+        );
     });
-    let paint = |status: Status, text: &str| paint(colored, status, text);
-
-    let mut out = String::new();
-    let _ = writeln!(out, "Request: {}", describe_request(scenario));
-    let _ = writeln!(
-        out,
-        "Checks, in policy order (revision {}):",
-        policy.revision()
-    );
-    let checks: Vec<Check> = policy
+    let checks = policy
         .revision()
         .request_checks
         .iter()
-        .chain(policy.order())
-        .copied()
-        .collect();
-    for (i, check) in checks.iter().enumerate() {
-        let (status, facts) = match steps.get(i) {
-            Some((Verdict::Pass, facts)) => (Status::Passed, facts.as_str()),
-            Some((Verdict::Fail(_), facts)) => (Status::Failed, facts.as_str()),
-            // A verdict a later engine adds (Verdict is non-exhaustive)
-            // shows as not applicable until this command learns it.
-            Some((_, facts)) => (Status::NotApplicable, facts.as_str()),
-            None => (Status::NotReached, ""),
-        };
-        let label = paint(status, &format!("{:<14}", status.label()));
-        let line = format!("{:>3}. {:<28}  {label}  {facts}", i + 1, check.name());
-        let _ = writeln!(out, "{}", line.trim_end());
+        .chain(policy.order());
+    for check in checks.skip(n) {
+        n += 1;
+        check_line(&mut out, colored, n, *check, Status::NotReached, "");
     }
-    let decision = match &outcome {
-        Ok(target) => paint(Status::Passed, &describe_accepted(target)),
-        Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
+    decision_line(&mut out, colored, &outcome);
+    out
+}
+
+/// The first two lines: the request, and the checks' title (`all`: what
+/// follows the revision).
+fn head(scenario: &Scenario, all: &str) -> String {
+    format!(
+        "Request: {}\nChecks, in policy order (revision {}){all}:\n",
+        describe_request(scenario),
+        scenario.policy.revision()
+    )
+}
+
+/// One check's line: its place, name, status and the facts it read.
+fn check_line(
+    out: &mut String,
+    colored: bool,
+    n: usize,
+    check: Check,
+    status: Status,
+    facts: &str,
+) {
+    let label = paint(colored, status, &format!("{:<14}", status.label()));
+    let facts = super::terminal_safe(facts.to_owned());
+    let line = format!("{n:>3}. {:<28}  {label}  {facts}", check.name());
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+/// The decision's line.
+fn decision_line(out: &mut String, colored: bool, outcome: &Result<Target<'_>, Rejection>) {
+    let decision = match outcome {
+        Ok(target) => paint(colored, Status::Passed, &describe_accepted(target)),
+        Err(rejection) => paint(colored, Status::Failed, &describe_rejected(rejection)),
     };
     let _ = writeln!(out, "Decision: {decision}");
-    out
 }
 
 /// `text` in `status`'s colour when `colored`.
@@ -159,21 +181,11 @@ fn paint(colored: bool, status: Status, text: &str) -> String {
 /// lines after it say what else fails, and which checks could not run for
 /// want of a fact an earlier failure reported missing.
 pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
-    let request = scenario.request();
-    let policy = &scenario.policy;
-    let paint = |status: Status, text: &str| paint(colored, status, text);
-
-    let mut out = String::new();
-    let _ = writeln!(out, "Request: {}", describe_request(scenario));
-    let _ = writeln!(
-        out,
-        "Checks, in policy order (revision {}), every one run (--all):",
-        policy.revision()
-    );
+    let mut out = head(scenario, ", every one run (--all)");
     let mut decided = false;
     let mut also_failed: Vec<(Check, reinit_disk::Code)> = Vec::new();
     let mut n = 0usize;
-    let outcome = evaluate_all(&request, scenario, policy, |step| {
+    let outcome = evaluate_all(&scenario.request(), scenario, &scenario.policy, |step| {
         n = n.saturating_add(1);
         let missing = step.missing();
         let status = match step.verdict {
@@ -187,25 +199,14 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
             // NotApplicable, or a verdict a later engine adds.
             _ => Status::NotApplicable,
         };
-        if status == Status::Failed {
-            decided = true;
+        decided |= status == Status::Failed;
+        let mut facts = step.describe().to_string();
+        if let (Status::CouldNotRun, Some(missing)) = (status, missing) {
+            let _ = write!(facts, " (needs {missing}, which the world does not have)");
         }
-        let described = super::terminal_safe(step.describe().to_string());
-        let facts_text = match (status, missing) {
-            (Status::CouldNotRun, Some(missing)) => {
-                format!("{described} (needs {missing}, which the world does not have)")
-            }
-            _ => described,
-        };
-        let label = paint(status, &format!("{:<14}", status.label()));
-        let line = format!("{n:>3}. {:<28}  {label}  {facts_text}", step.check.name());
-        let _ = writeln!(out, "{}", line.trim_end());
+        check_line(&mut out, colored, n, step.check, status, &facts);
     });
-    let decision = match &outcome {
-        Ok(target) => paint(Status::Passed, &describe_accepted(target)),
-        Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
-    };
-    let _ = writeln!(out, "Decision: {decision}");
+    decision_line(&mut out, colored, &outcome);
     // (A rejection that no check made, the target's InternalError, has
     // nothing to add.)
     if let (Err(rejection), true) = (&outcome, decided) {
