@@ -14,7 +14,6 @@
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
-use std::io;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -129,18 +128,11 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(outcomes) => outcomes,
         Err(message) => return fail(&message),
     };
+    let report = report(args, &situation, &outcomes);
     let text = match args.format {
-        Format::Text => text(args, &situation, &outcomes, args.color.on()),
-        Format::Json => match json_report(args, &situation, &outcomes) {
-            Ok(line) => line,
-            Err(message) => {
-                let _ = io::Write::write_all(
-                    &mut io::stderr(),
-                    format!("reinit-disk: {message}\n").as_bytes(),
-                );
-                return ExitCode::FAILURE;
-            }
-        },
+        Format::Text => text(&report, &situation, args.color.on()),
+        // Strings, numbers and enums only: it always serializes.
+        Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
     };
     print(text.as_bytes(), "the preflight")
 }
@@ -178,77 +170,67 @@ fn document((file, text): &(String, String)) -> Document<'_> {
     Document { file, text }
 }
 
-/// The text report.
-fn text(args: &Args<'_>, situation: &Situation, outcomes: &[Outcome], colored: bool) -> String {
+/// The text report: `explain`'s explanation of the situation's scenario
+/// between the report's lines.
+fn text(report: &Report<'_>, situation: &Situation, colored: bool) -> String {
     let mut out = String::new();
-    let revision = situation.scenario.policy.revision();
-    let unknown = situation.unknowns.len();
-    if unknown == 0 {
+    let disk = super::terminal_safe(report.disk_id.to_owned());
+    let (revision, unknown) = (report.revision, report.unknown.len());
+    let count = situation.count();
+    if report.known {
         let _ = writeln!(
             out,
-            "Preflight of disk {} (revision {revision}): every fact the rules read is known.",
-            super::terminal_safe(args.disk_id.to_owned())
+            "Preflight of disk {disk} (revision {revision}): every fact the rules read is known."
         );
     } else {
         let _ = writeln!(
             out,
-            "Preflight of disk {} (revision {revision}): {unknown} {} the rules read {} unknown; {} situations decided, {} possible {}.",
-            super::terminal_safe(args.disk_id.to_owned()),
+            "Preflight of disk {disk} (revision {revision}): {unknown} {} the rules read {} unknown; {count} situations decided, {} possible {}.\nExplained with every unknown fact at its first value:",
             plural(unknown, "fact", "facts"),
-            if unknown == 1 { "is" } else { "are" },
-            situation.count(),
-            outcomes.len(),
-            plural(outcomes.len(), "outcome", "outcomes"),
+            plural(unknown, "is", "are"),
+            report.outcomes.len(),
+            plural(report.outcomes.len(), "outcome", "outcomes"),
         );
-        let _ = writeln!(out, "Explained with every unknown fact at its first value:");
     }
     out.push_str(&explain(&situation.scenario, colored));
-    if !situation.assumed.is_empty() {
-        let _ = writeln!(
-            out,
-            "Assumed (no Describe* response shows it): {}.",
-            super::terminal_safe(situation.assumed.join("; "))
-        );
+    if !report.assumed.is_empty() {
+        let assumed = super::terminal_safe(report.assumed.join("; "));
+        let _ = writeln!(out, "Assumed (no Describe* response shows it): {assumed}.");
     }
-    if unknown == 0 {
+    if report.known {
         return out;
     }
     let _ = writeln!(
         out,
         "Unknown facts (their values, the first assumed above):"
     );
-    for u in &situation.unknowns {
-        let values: Vec<&str> = u.values.iter().map(|c| c.label.as_str()).collect();
-        let line = format!("  - {} ({}): {}", u.fact, u.why, values.join(" | "));
+    for u in &report.unknown {
+        let line = format!("  - {} ({}): {}", u.fact, u.why, u.values.join(" | "));
         let _ = writeln!(out, "{}", super::terminal_safe(line));
     }
     let _ = writeln!(
         out,
         "Possible outcomes (each with the fewest unknown facts away from their first value that lead to it):"
     );
-    for o in outcomes {
-        let d = &o.decision;
-        let what = match (d.code, d.check) {
+    for o in &report.outcomes {
+        let what = match (o.code, o.check) {
             (Some(code), Some(check)) => {
-                format!("rejected ({}) by check {check}: {code}", d.http_status)
+                format!("rejected ({}) by check {check}: {code}", o.http_status)
             }
             _ => "accepted (200)".to_owned(),
         };
-        let changed = situation.changed(&o.witness);
-        let when = if changed.is_empty() {
+        let when = if o.when.is_empty() {
             "with every unknown fact at its first value".to_owned()
         } else {
-            let parts: Vec<String> = changed
-                .iter()
-                .map(|(fact, value)| format!("{fact}: {value}"))
+            let parts: Vec<String> = (o.when.iter())
+                .map(|v| format!("{}: {}", v.fact, v.value))
                 .collect();
             super::terminal_safe(format!("when {}", parts.join("; ")))
         };
+        let situations = o.situations;
         let _ = writeln!(
             out,
-            "  - {what}, in {} of {} situations, {when}",
-            o.situations,
-            situation.count()
+            "  - {what}, in {situations} of {count} situations, {when}"
         );
     }
     out
@@ -258,7 +240,8 @@ fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
     if n == 1 { one } else { many }
 }
 
-/// The JSON report: one object on one line, its fields in this order.
+/// The report, as JSON prints it (one object on one line, its fields in
+/// this order) and as the text renders it.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Report<'a> {
@@ -300,45 +283,31 @@ struct Value<'a> {
     value: &'a str,
 }
 
-fn json_report(
-    args: &Args<'_>,
-    situation: &Situation,
-    outcomes: &[Outcome],
-) -> Result<String, String> {
-    let report = Report {
+fn report<'a>(args: &Args<'a>, situation: &'a Situation, outcomes: &[Outcome]) -> Report<'a> {
+    Report {
         disk_id: args.disk_id,
         revision: situation.scenario.policy.revision().name,
         known: situation.unknowns.is_empty(),
         decision: situation.scenario.decide(),
-        unknown: situation
-            .unknowns
-            .iter()
+        unknown: (situation.unknowns.iter())
             .map(|u| UnknownFact {
                 fact: &u.fact,
                 why: &u.why,
                 values: u.values.iter().map(|c| c.label.as_str()).collect(),
             })
             .collect(),
-        outcomes: outcomes
-            .iter()
+        outcomes: (outcomes.iter())
             .map(|o| OutcomeReport {
                 accepted: o.decision.accepted,
                 http_status: o.decision.http_status,
                 code: o.decision.code,
                 check: o.decision.check,
                 situations: o.situations,
-                when: situation
-                    .changed(&o.witness)
-                    .into_iter()
+                when: (situation.changed(&o.witness).into_iter())
                     .map(|(fact, value)| Value { fact, value })
                     .collect(),
             })
             .collect(),
         assumed: &situation.assumed,
-    };
-    // Strings, numbers and enums only: it always serializes.
-    let mut line =
-        serde_json::to_string(&report).map_err(|e| format!("cannot write the preflight: {e}"))?;
-    line.push('\n');
-    Ok(line)
+    }
 }
