@@ -4,7 +4,6 @@
 //! this module reads the sides and renders what it found.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,7 +11,7 @@ use reinit_disk::analysis::{self, Change, Decided};
 use reinit_disk::scenario::{Decision, Scenario};
 use reinit_disk::{Policy, Revision};
 
-use super::{load_scenario, stdout_was_closed};
+use super::load_scenario;
 
 /// How `diff` prints what changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -94,20 +93,12 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     };
     // Exit 1 means "something changes" here: an output that cannot be
     // written is 2, as diff(1) has it (a closed standard output too).
-    if stdout_was_closed() {
-        return super::fail("cannot write the diff: standard output is closed");
-    }
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) if report.classes.is_empty() => ExitCode::SUCCESS,
-        Ok(()) => ExitCode::FAILURE,
-        // A reader that goes away ends the run quietly, as everywhere.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => super::fail(&format!("cannot write the diff to standard output: {e}")),
-    }
+    let done = if report.classes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
+    super::print_then(text.as_bytes(), "the diff", done, ExitCode::from(2))
 }
 
 /// One class, as printed.
