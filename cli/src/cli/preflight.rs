@@ -63,37 +63,20 @@ pub struct Args<'a> {
     pub format: Format,
 }
 
-/// The options of `preflight` (tests/cli_preflight.rs holds this list
-/// equal to `--help`'s): what may follow `--password-given`.
-const OPTIONS: &[&str] = &[
-    "--disk-id",
-    "--disks",
-    "--instances",
-    "--images",
-    "--snapshots",
-    "--key-pairs",
-    "--revision",
-    "--password-given",
-    "--key-pair-name",
-    "--auto-start",
-    "--color",
-    "--format",
-    "--max-input-bytes",
-    "--help",
-    "-h",
-];
-
 /// Refuses a value given to `--password-given` (`--password-given=...`, or
 /// any word after it that is not an option of `preflight`) before the
 /// arguments are parsed, without showing it: the flag says a password will
 /// be sent and never takes one, and the parser's error would echo the word
-/// it refuses.
-pub fn refuse_password_value(args: &[OsString]) -> Option<ExitCode> {
+/// it refuses. `options`: `preflight`'s options as its parser declares
+/// them (`--disk-id`, `-h`), those that may follow `--password-given`.
+pub fn refuse_password_value(args: &[OsString], options: &[String]) -> Option<ExitCode> {
     let is_option = |word: &OsString| {
         word.to_str().is_some_and(|w| {
-            OPTIONS
-                .iter()
-                .any(|o| w == *o || w.strip_prefix(o).is_some_and(|rest| rest.starts_with('=')))
+            (options.iter()).any(|o| {
+                w == o
+                    || w.strip_prefix(o.as_str())
+                        .is_some_and(|r| r.starts_with('='))
+            })
         })
     };
     let mut words = args.iter().skip_while(|a| *a != "preflight").skip(1);
