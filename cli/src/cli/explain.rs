@@ -183,7 +183,7 @@ fn paint(colored: bool, status: Status, text: &str) -> String {
 pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
     let mut out = head(scenario, ", every one run (--all)");
     let mut decided = false;
-    let mut also_failed: Vec<(Check, reinit_disk::Code)> = Vec::new();
+    let mut also_failed: Vec<String> = Vec::new();
     let mut n = 0usize;
     let outcome = evaluate_all(&scenario.request(), scenario, &scenario.policy, |step| {
         n = n.saturating_add(1);
@@ -192,7 +192,7 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
             Verdict::Pass => Status::Passed,
             Verdict::Fail(_) if !decided => Status::Failed,
             Verdict::Fail(code) => {
-                also_failed.push((step.check, code));
+                also_failed.push(format!("{} ({code})", step.check));
                 Status::AlsoFailed
             }
             Verdict::NotApplicable if decided && missing.is_some() => Status::CouldNotRun,
@@ -210,23 +210,13 @@ pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
     // (A rejection that no check made, the target's InternalError, has
     // nothing to add.)
     if let (Err(rejection), true) = (&outcome, decided) {
-        let others: Vec<String> = also_failed
-            .iter()
-            .map(|(check, code)| format!("{check} ({code})"))
-            .collect();
-        let after = if others.is_empty() {
-            "no other check fails".to_owned()
-        } else {
-            format!(
-                "{} more {} after it: {}",
-                others.len(),
-                if others.len() == 1 {
-                    "check fails"
-                } else {
-                    "checks fail"
-                },
-                others.join(", ")
-            )
+        let after = match also_failed.len() {
+            0 => "no other check fails".to_owned(),
+            n => format!(
+                "{n} more {} after it: {}",
+                super::plural(n, "check fails", "checks fail"),
+                also_failed.join(", ")
+            ),
         };
         let _ = writeln!(
             out,

@@ -53,6 +53,11 @@ pub fn terminal_safe(text: String) -> String {
     safe
 }
 
+/// `one` when `n` is 1, else `many`.
+pub fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
+}
+
 /// Sets the most bytes a scenario may have (`--max-input-bytes`).
 pub fn set_max_input_bytes(limit: u64) {
     MAX_INPUT_BYTES.store(limit, Ordering::Relaxed);

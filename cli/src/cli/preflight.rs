@@ -22,7 +22,7 @@ use reinit_disk::Revision;
 use reinit_disk::analysis::preflight::{Captured, Document, Documents, Intent, Outcome, Situation};
 
 use super::explain::{Color, explain};
-use super::{fail, max_input_bytes, print, read_input};
+use super::{fail, max_input_bytes, plural, print, read_input};
 
 /// How to print the preflight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -217,10 +217,6 @@ fn text(report: &Report<'_>, situation: &Situation, colored: bool) -> String {
         );
     }
     out
-}
-
-fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
-    if n == 1 { one } else { many }
 }
 
 /// The report, as JSON prints it (one object on one line, its fields in
