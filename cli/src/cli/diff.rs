@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use reinit_disk::analysis::{self, Change, Decided};
+use reinit_disk::analysis::{self, Change};
 use reinit_disk::scenario::{Decision, Scenario};
 use reinit_disk::{Policy, Revision};
 
@@ -120,24 +120,14 @@ pub struct Report {
     classes: Vec<Class>,
 }
 
-/// A decision as the scenario format writes it.
-fn decision(decided: &Decided) -> Decision {
-    Decision::from(
-        &decided
-            .as_ref()
-            .map(reinit_disk::OwnedTarget::as_target)
-            .map_err(|r| *r),
-    )
-}
-
 /// Compares the two sides (the library decides; this keeps what it prints).
 pub fn compare(from: &Side, to: &Side) -> Report {
     let found = analysis::diff(&from.policy, &to.policy);
     let class = |change: &Change| Class {
         situations: change.situations,
         witness: change.witness.to_scenario(to.policy),
-        from: decision(&change.from),
-        to: decision(&change.to),
+        from: Decision::from(&change.from),
+        to: Decision::from(&change.to),
     };
     Report {
         replay_from: replay_hint(from, to),
