@@ -50,25 +50,15 @@ enum Status {
 }
 
 impl Status {
-    const fn label(self) -> &'static str {
+    /// Its label, and its ANSI style: green, bold red, red, yellow, dim.
+    const fn look(self) -> (&'static str, &'static str) {
         match self {
-            Self::Passed => "passed",
-            Self::Failed => "failed",
-            Self::NotApplicable => "not applicable",
-            Self::NotReached => "not reached",
-            Self::AlsoFailed => "also failed",
-            Self::CouldNotRun => "could not run",
-        }
-    }
-
-    /// The ANSI style: green, bold red, yellow, dim.
-    const fn style(self) -> &'static str {
-        match self {
-            Self::Passed => "\x1b[32m",
-            Self::Failed => "\x1b[1;31m",
-            Self::AlsoFailed => "\x1b[31m",
-            Self::NotApplicable => "\x1b[33m",
-            Self::NotReached | Self::CouldNotRun => "\x1b[2m",
+            Self::Passed => ("passed", "\x1b[32m"),
+            Self::Failed => ("failed", "\x1b[1;31m"),
+            Self::AlsoFailed => ("also failed", "\x1b[31m"),
+            Self::NotApplicable => ("not applicable", "\x1b[33m"),
+            Self::NotReached => ("not reached", "\x1b[2m"),
+            Self::CouldNotRun => ("could not run", "\x1b[2m"),
         }
     }
 }
@@ -150,7 +140,7 @@ fn check_line(
     status: Status,
     facts: &str,
 ) {
-    let label = paint(colored, status, &format!("{:<14}", status.label()));
+    let label = paint(colored, status, &format!("{:<14}", status.look().0));
     let facts = super::terminal_safe(facts.to_owned());
     let line = format!("{n:>3}. {:<28}  {label}  {facts}", check.name());
     let _ = writeln!(out, "{}", line.trim_end());
@@ -168,7 +158,7 @@ fn decision_line(out: &mut String, colored: bool, outcome: &Result<Target<'_>, R
 /// `text` in `status`'s colour when `colored`.
 fn paint(colored: bool, status: Status, text: &str) -> String {
     if colored {
-        format!("{}{text}{RESET}", status.style())
+        format!("{}{text}{RESET}", status.look().1)
     } else {
         text.to_owned()
     }
