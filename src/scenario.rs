@@ -829,6 +829,14 @@ pub struct Decision {
     pub target: Option<OwnedTarget>,
 }
 
+/// A decision made earlier and kept owned (the analysis's
+/// [`Decided`](crate::analysis::Decided)).
+impl From<&Result<OwnedTarget, Rejection>> for Decision {
+    fn from(result: &Result<OwnedTarget, Rejection>) -> Self {
+        Self::from(&result.as_ref().map(OwnedTarget::as_target).map_err(|r| *r))
+    }
+}
+
 impl From<&Result<Target<'_>, Rejection>> for Decision {
     fn from(result: &Result<Target<'_>, Rejection>) -> Self {
         match result {

@@ -10,8 +10,8 @@
 )]
 
 use reinit_disk::analysis::preflight::{
-    Captured, Intent, Listed, Listing, ShownDisk, ShownImage, ShownInstance, ShownSnapshot,
-    Situation, SnapshotFacts,
+    Captured, Document, Documents, Intent, Listed, Listing, ShownDisk, ShownImage, ShownInstance,
+    ShownSnapshot, Situation, SnapshotFacts,
 };
 use reinit_disk::analysis::{Class, Space};
 use reinit_disk::checks::Fact;
@@ -408,4 +408,131 @@ fn a_fact_only_a_later_revision_reads_is_unknown_only_under_that_revision() {
             "instance i-1 ImageOptions.LoginAsNonRoot"
         ]
     );
+}
+
+/// The answers of `known()`, as the official CLI prints them.
+const DISKS: &str = r#"{"Disks": {"Disk": [
+    {"DiskId": "d-1", "Type": "system", "Category": "cloud_essd", "Status": "In_use",
+     "InstanceId": "i-1", "ImageId": "m-1", "MultiAttach": "Disabled", "Encrypted": false,
+     "OperationLocks": {"OperationLock": []}},
+    {"DiskId": "d-2", "Type": "data", "Status": "Weird", "InstanceId": "",
+     "Attachments": {"Attachment": [{"InstanceId": "i-2"}]}, "ImageId": "m-9"}
+]}, "TotalCount": 2, "RequestId": "r-1"}"#;
+const INSTANCES: &str = r#"[{"Instances": {"Instance": [{"InstanceId": "i-1", "Status": "Stopped",
+    "OSType": "linux", "HibernationOptions": {"Configured": false}, "IoOptimized": true,
+    "ImageOptions": {"LoginAsNonRoot": false}, "OperationLocks": {"LockReason": []}}]},
+    "TotalCount": 3}]"#;
+const IMAGES: &str = r#"{"Images": {"Image": [{"ImageId": "m-1", "ImageOwnerAlias": "system",
+    "LoginAsNonRootSupported": true}]}}"#;
+const SNAPSHOTS: &str = r#"{"Snapshots": {"Snapshot": [{"SnapshotId": "s-1", "SourceDiskId": "d-1",
+    "Status": "progressing", "CreationTime": "2024-05-01T00:00:00Z", "InstantAccess": false},
+    {"SnapshotId": "s-2", "SourceDiskId": "d-2", "Status": "done"}]}}"#;
+const KEY_PAIRS: &str = r#"{"KeyPairs": {"KeyPair": [{"KeyPairName": "kp-1"}]}}"#;
+
+fn documents<'a>(disks: &'a str) -> Documents<'a> {
+    let document = |file, text| Document { file, text };
+    Documents {
+        disks: document("disks.json", disks),
+        instances: document("instances.json", INSTANCES),
+        images: Some(document("images.json", IMAGES)),
+        snapshots: Some(document("snapshots.json", SNAPSHOTS)),
+        key_pairs: Some(document("key-pairs.json", KEY_PAIRS)),
+    }
+}
+
+#[test]
+fn captured_answers_are_read_down_to_what_the_rules_read() {
+    let captured = Captured::from_documents(&documents(DISKS)).unwrap();
+    let disk = captured.disks.get("d-1").unwrap().read.as_ref().unwrap();
+    assert_eq!(disk.path, "Disks.Disk[0]");
+    assert_eq!(disk.disk_type, DiskType::System);
+    assert_eq!(disk.category, Some(DiskCategory::CloudEssd));
+    assert_eq!(disk.status, Some(DiskStatus::InUse));
+    assert_eq!(disk.instance_id.as_deref(), Some("i-1"));
+    assert_eq!(disk.image_id.as_deref(), Some("m-1"));
+    assert_eq!(disk.multi_attach, Some(MultiAttach::Disabled));
+    assert_eq!(
+        (disk.encrypted, disk.locks),
+        (Some(false), Some(LockSet::EMPTY))
+    );
+    assert!(captured.disks.complete);
+    // A second page of instances is not given: the listing is not complete.
+    assert!(!captured.instances.complete);
+    let instance = captured
+        .instances
+        .get("i-1")
+        .unwrap()
+        .read
+        .as_ref()
+        .unwrap();
+    assert_eq!(instance.status, Some(InstanceStatus::Stopped));
+    assert_eq!(instance.os_type, Some(OsType::Linux));
+    assert_eq!(instance.locks, Some(LockSet::EMPTY));
+    let image = captured.images.as_ref().unwrap().get("m-1").unwrap();
+    assert_eq!(
+        image.read.as_ref().unwrap().owner,
+        Some(ImageOwnerAlias::System)
+    );
+    let snapshots = captured.snapshots.as_ref().unwrap();
+    let s1 = snapshots.get("s-1").unwrap().read.as_ref().unwrap();
+    assert_eq!(s1.source_disk_id.as_deref(), Some("d-1"));
+    assert_eq!(s1.facts.as_ref().unwrap().progressing, Some(true));
+    let ids: Vec<&str> = (captured.key_pairs.as_ref().unwrap().records.iter())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids, ["kp-1"]);
+    // Read as the hand-written `known()` is, with a snapshot being created.
+    let mut situation = build(&captured, &SEED);
+    assert!(situation.unknowns.is_empty(), "{:?}", situation.unknowns);
+    assert_eq!(codes(&mut situation), [Some(Code::DiskCreatingSnapshot)]);
+}
+
+#[test]
+fn a_record_the_preflight_reads_is_refused_by_file_path_and_field_and_others_only_when_read() {
+    let captured = Captured::from_documents(&documents(DISKS)).unwrap();
+    // d-2's strange Status and s-2's are kept with their records.
+    let d2 = captured
+        .disks
+        .get("d-2")
+        .unwrap()
+        .read
+        .as_ref()
+        .unwrap_err();
+    assert_eq!(
+        d2,
+        "disks.json: Disks.Disk[1].Status: \"Weird\" is not a disk Status: expected one of In_use, Available, Attaching, Detaching, Creating, ReIniting"
+    );
+    let s2 = captured.snapshots.as_ref().unwrap().get("s-2").unwrap();
+    assert_eq!(
+        s2.read.as_ref().unwrap().facts.as_ref().unwrap_err(),
+        "snapshots.json: Snapshots.Snapshot[1].Status: \"done\" is not a snapshot Status: expected one of progressing, accomplished, failed"
+    );
+    assert!(Situation::build(&captured, &intent("d-1"), &SEED).is_ok());
+    assert_eq!(
+        Situation::build(&captured, &intent("d-2"), &SEED).unwrap_err(),
+        d2.as_str()
+    );
+    for (disks, error) in [
+        (
+            INSTANCES,
+            "disks.json: .: no \"Disks\" field (this looks like a DescribeInstances response): expected a DescribeDisks response, {\"Disks\": {\"Disk\": [...]}, ...}",
+        ),
+        (
+            r#"{"Disks": {"Disk": [{"DiskId": ""}]}}"#,
+            "disks.json: Disks.Disk[0].DiskId: an id cannot be empty",
+        ),
+        (
+            r#"{"Disks": {"Disk": [{"Type": "data"}]}}"#,
+            "disks.json: Disks.Disk[0]: no DiskId field",
+        ),
+        (
+            "{",
+            "disks.json: not valid JSON: EOF while parsing an object at line 1 column 1 (expected a DescribeDisks response)",
+        ),
+    ] {
+        assert_eq!(
+            Captured::from_documents(&documents(disks)).unwrap_err(),
+            error
+        );
+    }
 }

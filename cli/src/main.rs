@@ -5,7 +5,7 @@ mod cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use cli::explain::Color;
 use reinit_disk::Revision;
@@ -371,10 +371,32 @@ struct PreflightArgs {
     format: cli::preflight::Format,
 }
 
+/// `preflight`'s options, long and short, as clap declares them (with the
+/// global ones and `--help`).
+fn preflight_options() -> Vec<String> {
+    let mut command = Cli::command();
+    command.build();
+    let Some(preflight) = command.find_subcommand("preflight") else {
+        return Vec::new();
+    };
+    let long = preflight
+        .get_arguments()
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")));
+    let short = preflight
+        .get_arguments()
+        .filter_map(|a| a.get_short().map(|s| format!("-{s}")));
+    long.chain(short).collect()
+}
+
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if let Some(code) = cli::preflight::refuse_password_value(&args) {
-        return code;
+    if args
+        .iter()
+        .any(|a| a == "--password-given" || a.to_string_lossy().starts_with("--password-given="))
+    {
+        if let Some(code) = cli::preflight::refuse_password_value(&args, &preflight_options()) {
+            return code;
+        }
     }
     let cli = Cli::parse_from(args);
     cli::set_max_input_bytes(cli.max_input_bytes);

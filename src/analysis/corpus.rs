@@ -6,7 +6,6 @@
 //! first, and the exact response. `reinit-disk corpus` renders them
 //! (docs/corpus.md).
 
-use crate::outcome::OwnedTarget;
 use crate::policy::Policy;
 use crate::scenario::{Decision, Scenario};
 
@@ -44,13 +43,7 @@ pub fn corpus(policy: &Policy) -> Vec<Entry> {
         .enumerate()
         .map(|(at, class)| {
             let number = at.saturating_add(1);
-            let decision = Decision::from(
-                &class
-                    .decided
-                    .as_ref()
-                    .map(OwnedTarget::as_target)
-                    .map_err(|r| *r),
-            );
+            let decision = Decision::from(&class.decided);
             let answer = match (&decision.code, &decision.check) {
                 (Some(code), Some(check)) => format!("{code} by {check}"),
                 _ => "accepted".to_owned(),

@@ -3,7 +3,8 @@
 //! read that those responses do not show left unknown.
 //!
 //! The input is what the responses show ([`Captured`]: each record down to
-//! the fields the rules read, a field absent from its record `None`) and
+//! the fields the rules read, a field absent from its record `None`; read
+//! from the answers' text by [`Captured::from_documents`]) and
 //! what the operator will send ([`Intent`]). [`Situation::build`] makes of
 //! them a scenario (the world `explain` and `eval` read) and the list of
 //! [`Unknown`] facts, each with its values, the first the one assumed when a
@@ -30,6 +31,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+
+#[cfg(feature = "ecs")]
+mod read;
+#[cfg(feature = "ecs")]
+pub use read::{Document, Documents};
 
 use crate::analysis::{Class, Space};
 use crate::checks::{Fact, Tells};

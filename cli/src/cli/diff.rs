@@ -4,15 +4,14 @@
 //! this module reads the sides and renders what it found.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use reinit_disk::analysis::{self, Change, Decided};
+use reinit_disk::analysis::{self, Change};
 use reinit_disk::scenario::{Decision, Scenario};
 use reinit_disk::{Policy, Revision};
 
-use super::{load_scenario, stdout_was_closed};
+use super::load_scenario;
 
 /// How `diff` prints what changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -88,26 +87,18 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     };
     let report = compare(&from, &to);
     let text = match args.format {
-        Format::Text => report.text(),
-        Format::Markdown => report.markdown(),
+        Format::Text => report.render(false),
+        Format::Markdown => report.render(true),
         Format::Json => report.json(),
     };
     // Exit 1 means "something changes" here: an output that cannot be
     // written is 2, as diff(1) has it (a closed standard output too).
-    if stdout_was_closed() {
-        return super::fail("cannot write the diff: standard output is closed");
-    }
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) if report.classes.is_empty() => ExitCode::SUCCESS,
-        Ok(()) => ExitCode::FAILURE,
-        // A reader that goes away ends the run quietly, as everywhere.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => super::fail(&format!("cannot write the diff to standard output: {e}")),
-    }
+    let done = if report.classes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
+    super::print_then(text.as_bytes(), "the diff", done, ExitCode::from(2))
 }
 
 /// One class, as printed.
@@ -129,24 +120,14 @@ pub struct Report {
     classes: Vec<Class>,
 }
 
-/// A decision as the scenario format writes it.
-fn decision(decided: &Decided) -> Decision {
-    Decision::from(
-        &decided
-            .as_ref()
-            .map(reinit_disk::OwnedTarget::as_target)
-            .map_err(|r| *r),
-    )
-}
-
 /// Compares the two sides (the library decides; this keeps what it prints).
 pub fn compare(from: &Side, to: &Side) -> Report {
     let found = analysis::diff(&from.policy, &to.policy);
     let class = |change: &Change| Class {
         situations: change.situations,
         witness: change.witness.to_scenario(to.policy),
-        from: decision(&change.from),
-        to: decision(&change.to),
+        from: Decision::from(&change.from),
+        to: Decision::from(&change.to),
     };
     Report {
         replay_from: replay_hint(from, to),
@@ -171,33 +152,32 @@ fn replay_hint(from: &Side, to: &Side) -> String {
     }
 }
 
-impl Report {
-    /// What was not enumerated, said plainly.
-    fn limits() -> [&'static str; 3] {
-        [
-            "Worlds the scenario format refuses (a disk naming an instance, image, snapshot or KMS key that is not listed): InternalError is only reachable there.",
-            "Values beyond the classes the checks declare they tell apart (each declared value stands for every value its check cannot tell from it; docs/cli.md, \"diff\").",
-            "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1, one KMS key, one key pair (a DiskId that is not d-1 is the missing disk).",
-        ]
-    }
+/// What was not enumerated, said plainly.
+const LIMITS: [&str; 3] = [
+    "Worlds the scenario format refuses (a disk naming an instance, image, snapshot or KMS key that is not listed): InternalError is only reachable there.",
+    "Values beyond the classes the checks declare they tell apart (each declared value stands for every value its check cannot tell from it; docs/cli.md, \"diff\").",
+    "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1, one KMS key, one key pair (a DiskId that is not d-1 is the missing disk).",
+];
 
-    fn summary(&self) -> String {
-        let changed: u64 = self.classes.iter().map(|c| c.situations).sum();
-        format!(
-            "{} → {}: {} of {} situations change, in {} classes.",
-            self.from,
-            self.to,
-            changed,
-            self.situations,
-            self.classes.len()
-        )
+impl Report {
+    /// How many situations change.
+    fn changed(&self) -> u64 {
+        self.classes.iter().map(|c| c.situations).sum()
     }
 
     /// Plain text, or Markdown (with a table of the classes by old and
     /// new answer first: a reviewer's summary).
-    fn render(&self, markdown: bool) -> String {
+    pub fn render(&self, markdown: bool) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.summary());
+        let _ = writeln!(
+            out,
+            "{} → {}: {} of {} situations change, in {} classes.",
+            self.from,
+            self.to,
+            self.changed(),
+            self.situations,
+            self.classes.len()
+        );
         if markdown {
             let mut groups: Vec<(String, String, usize, u64)> = Vec::new();
             for class in &self.classes {
@@ -248,20 +228,10 @@ impl Report {
         if markdown {
             let _ = writeln!(out);
         }
-        for limit in Self::limits() {
+        for limit in LIMITS {
             let _ = writeln!(out, "- {limit}");
         }
         out
-    }
-
-    /// Plain text.
-    pub fn text(&self) -> String {
-        self.render(false)
-    }
-
-    /// Markdown.
-    pub fn markdown(&self) -> String {
-        self.render(true)
     }
 
     /// One JSON object.
@@ -278,15 +248,14 @@ impl Report {
                 })
             })
             .collect();
-        let changed: u64 = self.classes.iter().map(|c| c.situations).sum();
         let doc = serde_json::json!({
             "From": self.from,
             "To": self.to,
             "Situations": self.situations,
-            "Changed": changed,
+            "Changed": self.changed(),
             "ReplayFrom": self.replay_from,
             "Classes": classes,
-            "NotEnumerated": Self::limits(),
+            "NotEnumerated": LIMITS,
         });
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');

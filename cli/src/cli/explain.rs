@@ -24,6 +24,17 @@ pub enum Color {
     Never,
 }
 
+impl Color {
+    /// Whether standard output is coloured.
+    pub fn on(self) -> bool {
+        match self {
+            Self::Always => true,
+            Self::Never => false,
+            Self::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
 /// How one check ended.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Status {
@@ -39,25 +50,15 @@ enum Status {
 }
 
 impl Status {
-    const fn label(self) -> &'static str {
+    /// Its label, and its ANSI style: green, bold red, red, yellow, dim.
+    const fn look(self) -> (&'static str, &'static str) {
         match self {
-            Self::Passed => "passed",
-            Self::Failed => "failed",
-            Self::NotApplicable => "not applicable",
-            Self::NotReached => "not reached",
-            Self::AlsoFailed => "also failed",
-            Self::CouldNotRun => "could not run",
-        }
-    }
-
-    /// The ANSI style: green, bold red, yellow, dim.
-    const fn style(self) -> &'static str {
-        match self {
-            Self::Passed => "\x1b[32m",
-            Self::Failed => "\x1b[1;31m",
-            Self::AlsoFailed => "\x1b[31m",
-            Self::NotApplicable => "\x1b[33m",
-            Self::NotReached | Self::CouldNotRun => "\x1b[2m",
+            Self::Passed => ("passed", "\x1b[32m"),
+            Self::Failed => ("failed", "\x1b[1;31m"),
+            Self::AlsoFailed => ("also failed", "\x1b[31m"),
+            Self::NotApplicable => ("not applicable", "\x1b[33m"),
+            Self::NotReached => ("not reached", "\x1b[2m"),
+            Self::CouldNotRun => ("could not run", "\x1b[2m"),
         }
     }
 }
@@ -75,15 +76,10 @@ pub fn run(
         Ok(s) => s,
         Err(message) => return fail(&message),
     };
-    let colored = match color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
     let text = if all {
-        explain_all(&scenario, colored)
+        explain_all(&scenario, color.on())
     } else {
-        explain(&scenario, colored)
+        explain(&scenario, color.on())
     };
     print(text.as_bytes(), "the explanation")
 }
@@ -91,56 +87,78 @@ pub fn run(
 /// The explanation of a scenario's decision: each check's verdict and the
 /// facts it read, as the trace reports them (the world is not read again).
 pub fn explain(scenario: &Scenario, colored: bool) -> String {
-    let request = scenario.request();
     let policy = &scenario.policy;
-    let mut steps: Vec<(Verdict, String)> = Vec::new();
-    let outcome = evaluate_traced(&request, scenario, policy, |step| {
-        steps.push((
-            step.verdict,
-            super::terminal_safe(step.describe().to_string()),
-        ));
+    let mut out = head(scenario, "");
+    let mut n = 0;
+    let outcome = evaluate_traced(&scenario.request(), scenario, policy, |step| {
+        let status = match step.verdict {
+            Verdict::Pass => Status::Passed,
+            Verdict::Fail(_) => Status::Failed,
+            // A verdict a later engine adds (Verdict is non-exhaustive)
+            // shows as not applicable until this command learns it.
+            _ => Status::NotApplicable,
+        };
+        n += 1;
+        check_line(
+            &mut out,
+            colored,
+            n,
+            step.check,
+            status,
+            &step.describe().to_string(),
+        );
     });
-    let paint = |status: Status, text: &str| paint(colored, status, text);
-
-    let mut out = String::new();
-    let _ = writeln!(out, "Request: {}", describe_request(scenario));
-    let _ = writeln!(
-        out,
-        "Checks, in policy order (revision {}):",
-        policy.revision()
-    );
-    let checks: Vec<Check> = policy
+    let checks = policy
         .revision()
         .request_checks
         .iter()
-        .chain(policy.order())
-        .copied()
-        .collect();
-    for (i, check) in checks.iter().enumerate() {
-        let (status, facts) = match steps.get(i) {
-            Some((Verdict::Pass, facts)) => (Status::Passed, facts.as_str()),
-            Some((Verdict::Fail(_), facts)) => (Status::Failed, facts.as_str()),
-            // A verdict a later engine adds (Verdict is non-exhaustive)
-            // shows as not applicable until this command learns it.
-            Some((_, facts)) => (Status::NotApplicable, facts.as_str()),
-            None => (Status::NotReached, ""),
-        };
-        let label = paint(status, &format!("{:<14}", status.label()));
-        let line = format!("{:>3}. {:<28}  {label}  {facts}", i + 1, check.name());
-        let _ = writeln!(out, "{}", line.trim_end());
+        .chain(policy.order());
+    for check in checks.skip(n) {
+        n += 1;
+        check_line(&mut out, colored, n, *check, Status::NotReached, "");
     }
-    let decision = match &outcome {
-        Ok(target) => paint(Status::Passed, &describe_accepted(target)),
-        Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
+    decision_line(&mut out, colored, &outcome);
+    out
+}
+
+/// The first two lines: the request, and the checks' title (`all`: what
+/// follows the revision).
+fn head(scenario: &Scenario, all: &str) -> String {
+    format!(
+        "Request: {}\nChecks, in policy order (revision {}){all}:\n",
+        describe_request(scenario),
+        scenario.policy.revision()
+    )
+}
+
+/// One check's line: its place, name, status and the facts it read.
+fn check_line(
+    out: &mut String,
+    colored: bool,
+    n: usize,
+    check: Check,
+    status: Status,
+    facts: &str,
+) {
+    let label = paint(colored, status, &format!("{:<14}", status.look().0));
+    let facts = super::terminal_safe(facts.to_owned());
+    let line = format!("{n:>3}. {:<28}  {label}  {facts}", check.name());
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+/// The decision's line.
+fn decision_line(out: &mut String, colored: bool, outcome: &Result<Target<'_>, Rejection>) {
+    let decision = match outcome {
+        Ok(target) => paint(colored, Status::Passed, &describe_accepted(target)),
+        Err(rejection) => paint(colored, Status::Failed, &describe_rejected(rejection)),
     };
     let _ = writeln!(out, "Decision: {decision}");
-    out
 }
 
 /// `text` in `status`'s colour when `colored`.
 fn paint(colored: bool, status: Status, text: &str) -> String {
     if colored {
-        format!("{}{text}{RESET}", status.style())
+        format!("{}{text}{RESET}", status.look().1)
     } else {
         text.to_owned()
     }
@@ -153,73 +171,42 @@ fn paint(colored: bool, status: Status, text: &str) -> String {
 /// lines after it say what else fails, and which checks could not run for
 /// want of a fact an earlier failure reported missing.
 pub fn explain_all(scenario: &Scenario, colored: bool) -> String {
-    let request = scenario.request();
-    let policy = &scenario.policy;
-    let paint = |status: Status, text: &str| paint(colored, status, text);
-
-    let mut out = String::new();
-    let _ = writeln!(out, "Request: {}", describe_request(scenario));
-    let _ = writeln!(
-        out,
-        "Checks, in policy order (revision {}), every one run (--all):",
-        policy.revision()
-    );
+    let mut out = head(scenario, ", every one run (--all)");
     let mut decided = false;
-    let mut also_failed: Vec<(Check, reinit_disk::Code)> = Vec::new();
+    let mut also_failed: Vec<String> = Vec::new();
     let mut n = 0usize;
-    let outcome = evaluate_all(&request, scenario, policy, |step| {
+    let outcome = evaluate_all(&scenario.request(), scenario, &scenario.policy, |step| {
         n = n.saturating_add(1);
         let missing = step.missing();
         let status = match step.verdict {
             Verdict::Pass => Status::Passed,
             Verdict::Fail(_) if !decided => Status::Failed,
             Verdict::Fail(code) => {
-                also_failed.push((step.check, code));
+                also_failed.push(format!("{} ({code})", step.check));
                 Status::AlsoFailed
             }
             Verdict::NotApplicable if decided && missing.is_some() => Status::CouldNotRun,
             // NotApplicable, or a verdict a later engine adds.
             _ => Status::NotApplicable,
         };
-        if status == Status::Failed {
-            decided = true;
+        decided |= status == Status::Failed;
+        let mut facts = step.describe().to_string();
+        if let (Status::CouldNotRun, Some(missing)) = (status, missing) {
+            let _ = write!(facts, " (needs {missing}, which the world does not have)");
         }
-        let described = super::terminal_safe(step.describe().to_string());
-        let facts_text = match (status, missing) {
-            (Status::CouldNotRun, Some(missing)) => {
-                format!("{described} (needs {missing}, which the world does not have)")
-            }
-            _ => described,
-        };
-        let label = paint(status, &format!("{:<14}", status.label()));
-        let line = format!("{n:>3}. {:<28}  {label}  {facts_text}", step.check.name());
-        let _ = writeln!(out, "{}", line.trim_end());
+        check_line(&mut out, colored, n, step.check, status, &facts);
     });
-    let decision = match &outcome {
-        Ok(target) => paint(Status::Passed, &describe_accepted(target)),
-        Err(rejection) => paint(Status::Failed, &describe_rejected(rejection)),
-    };
-    let _ = writeln!(out, "Decision: {decision}");
+    decision_line(&mut out, colored, &outcome);
     // (A rejection that no check made, the target's InternalError, has
     // nothing to add.)
     if let (Err(rejection), true) = (&outcome, decided) {
-        let others: Vec<String> = also_failed
-            .iter()
-            .map(|(check, code)| format!("{check} ({code})"))
-            .collect();
-        let after = if others.is_empty() {
-            "no other check fails".to_owned()
-        } else {
-            format!(
-                "{} more {} after it: {}",
-                others.len(),
-                if others.len() == 1 {
-                    "check fails"
-                } else {
-                    "checks fail"
-                },
-                others.join(", ")
-            )
+        let after = match also_failed.len() {
+            0 => "no other check fails".to_owned(),
+            n => format!(
+                "{n} more {} after it: {}",
+                super::plural(n, "check fails", "checks fail"),
+                also_failed.join(", ")
+            ),
         };
         let _ = writeln!(
             out,

@@ -53,6 +53,11 @@ pub fn terminal_safe(text: String) -> String {
     safe
 }
 
+/// `one` when `n` is 1, else `many`.
+pub fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
+}
+
 /// Sets the most bytes a scenario may have (`--max-input-bytes`).
 pub fn set_max_input_bytes(limit: u64) {
     MAX_INPUT_BYTES.store(limit, Ordering::Relaxed);
@@ -105,13 +110,26 @@ pub fn stdout_closed(what: &str) -> ExitCode {
 /// it: exit status 0, or what [`write_failed`] says. Standard output closed
 /// when the program started counts as an error ([`stdout_was_closed`]).
 pub fn print(bytes: &[u8], what: &str) -> ExitCode {
+    print_then(bytes, what, ExitCode::SUCCESS, ExitCode::FAILURE)
+}
+
+/// [`print`], with the exit statuses of a command whose own are others
+/// (`diff`'s): `done` once written, `failed` when standard output is closed
+/// or cannot be written (with the same messages); a reader gone is still
+/// [`EXIT_READER_GONE`].
+pub fn print_then(bytes: &[u8], what: &str, done: ExitCode, failed: ExitCode) -> ExitCode {
     if stdout_was_closed() {
-        return stdout_closed(what);
+        let _ = stdout_closed(what);
+        return failed;
     }
     let mut stdout = io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => write_failed(what, &e),
+        Ok(()) => done,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_READER_GONE),
+        Err(e) => {
+            let _ = write_failed(what, &e);
+            failed
+        }
     }
 }
 

@@ -4,34 +4,25 @@
 //! DescribeSnapshots, DescribeKeyPairs), as the official CLI and SDKs print
 //! them.
 //!
-//! The responses are read here ([`documents`]); the library's
-//! [`reinit_disk::analysis::preflight`] makes of them a scenario (the world
+//! The files are read here; the library reads them as Describe* answers
+//! ([`Captured::from_documents`]), makes of them a scenario (the world
 //! `explain` and `eval` read) and decides it once per class of every
-//! unknown fact; this module renders every outcome those situations lead
-//! to, each with the unknown facts that lead there. docs/cli.md,
+//! unknown fact ([`reinit_disk::analysis::preflight`]); this module renders
+//! every outcome those situations lead to, each with the unknown facts that
+//! lead there. docs/cli.md,
 //! `## preflight`, says which facts are read from where, and why.
-
-mod documents;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
-use std::io::{self, IsTerminal};
 use std::path::Path;
 use std::process::ExitCode;
 
 use reinit_disk::Policy;
 use reinit_disk::Revision;
-use reinit_disk::analysis::preflight::{
-    Captured, Intent, Listed, Listing, Outcome, ShownDisk, ShownImage, ShownInstance,
-    ShownSnapshot, Situation, SnapshotFacts,
-};
+use reinit_disk::analysis::preflight::{Captured, Document, Documents, Intent, Outcome, Situation};
 
 use super::explain::{Color, explain};
-use super::{fail, max_input_bytes, print, read_input};
-use documents::{
-    DISKS, DiskDoc, IMAGES, INSTANCES, ImageDoc, InstanceDoc, KEY_PAIRS, Kind, Record, Response,
-    SNAPSHOTS, SnapshotDoc, SnapshotStatus,
-};
+use super::{fail, max_input_bytes, plural, print, read_input};
 
 /// How to print the preflight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -72,37 +63,20 @@ pub struct Args<'a> {
     pub format: Format,
 }
 
-/// The options of `preflight` (tests/cli_preflight.rs holds this list
-/// equal to `--help`'s): what may follow `--password-given`.
-const OPTIONS: &[&str] = &[
-    "--disk-id",
-    "--disks",
-    "--instances",
-    "--images",
-    "--snapshots",
-    "--key-pairs",
-    "--revision",
-    "--password-given",
-    "--key-pair-name",
-    "--auto-start",
-    "--color",
-    "--format",
-    "--max-input-bytes",
-    "--help",
-    "-h",
-];
-
 /// Refuses a value given to `--password-given` (`--password-given=...`, or
 /// any word after it that is not an option of `preflight`) before the
 /// arguments are parsed, without showing it: the flag says a password will
 /// be sent and never takes one, and the parser's error would echo the word
-/// it refuses.
-pub fn refuse_password_value(args: &[OsString]) -> Option<ExitCode> {
+/// it refuses. `options`: `preflight`'s options as its parser declares
+/// them (`--disk-id`, `-h`), those that may follow `--password-given`.
+pub fn refuse_password_value(args: &[OsString], options: &[String]) -> Option<ExitCode> {
     let is_option = |word: &OsString| {
         word.to_str().is_some_and(|w| {
-            OPTIONS
-                .iter()
-                .any(|o| w == *o || w.strip_prefix(o).is_some_and(|rest| rest.starts_with('=')))
+            (options.iter()).any(|o| {
+                w == o
+                    || w.strip_prefix(o.as_str())
+                        .is_some_and(|r| r.starts_with('='))
+            })
         })
     };
     let mut words = args.iter().skip_while(|a| *a != "preflight").skip(1);
@@ -137,132 +111,34 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(outcomes) => outcomes,
         Err(message) => return fail(&message),
     };
-    let colored = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let report = report(args, &situation, &outcomes);
     let text = match args.format {
-        Format::Text => text(args, &situation, &outcomes, colored),
-        Format::Json => match json_report(args, &situation, &outcomes) {
-            Ok(line) => line,
-            Err(message) => {
-                let _ = io::Write::write_all(
-                    &mut io::stderr(),
-                    format!("reinit-disk: {message}\n").as_bytes(),
-                );
-                return ExitCode::FAILURE;
-            }
-        },
+        Format::Text => text(&report, &situation, args.color.on()),
+        // Strings, numbers and enums only: it always serializes.
+        Format::Json => serde_json::to_string(&report).unwrap_or_default() + "\n",
     };
     print(text.as_bytes(), "the preflight")
 }
 
-/// Reads the response at `path` as a `kind` response, each record through
-/// `shown` (its error kept with the record: the library reads only the
-/// records the preflight needs).
-fn read<T>(
-    kind: Kind,
-    flag: &str,
-    path: &Path,
-    shown: fn(Record<'_>) -> Result<T, String>,
-) -> Result<Listing<T>, String> {
-    let (name, text) =
-        read_input(Some(path), max_input_bytes()).map_err(|e| format!("{flag}: {e}"))?;
-    let response = Response::parse(kind, &name, &text)?;
-    // Every record has an id and is an object (`parse` refuses the rest):
-    // the ids and the records go in the same document order.
-    let records = response
-        .ids()
-        .into_iter()
-        .zip(response.iter())
-        .map(|(id, record)| Listed {
-            id: id.to_owned(),
-            read: shown(record),
-        })
-        .collect();
-    Ok(Listing {
-        file: response.file,
-        complete: response.complete,
-        records,
-    })
-}
-
-fn disk(r: Record<'_>) -> Result<ShownDisk, String> {
-    // Every field named: one the reader adds is not dropped unseen.
-    let DiskDoc {
-        path,
-        disk_type,
-        category,
-        status,
-        instance_id,
-        image_id,
-        source_snapshot_id,
-        multi_attach,
-        encrypted,
-        kms_key_id,
-        locks,
-    } = DiskDoc::read(r)?;
-    Ok(ShownDisk {
-        path,
-        disk_type,
-        category,
-        status,
-        instance_id,
-        image_id,
-        source_snapshot_id,
-        multi_attach,
-        encrypted,
-        kms_key_id,
-        locks,
-    })
-}
-
-fn instance(r: Record<'_>) -> Result<ShownInstance, String> {
-    let i = InstanceDoc::read(r)?;
-    Ok(ShownInstance {
-        status: i.status,
-        os_type: i.os_type,
-        hibernation_configured: i.hibernation_configured,
-        io_optimized: i.io_optimized,
-        login_as_non_root: i.login_as_non_root,
-        locks: i.locks,
-    })
-}
-
-fn image(r: Record<'_>) -> Result<ShownImage, String> {
-    let i = ImageDoc::read(r)?;
-    Ok(ShownImage {
-        owner: i.owner,
-        login_as_non_root_supported: i.login_as_non_root_supported,
-    })
-}
-
-fn snapshot(r: Record<'_>) -> Result<ShownSnapshot, String> {
-    Ok(ShownSnapshot {
-        source_disk_id: SnapshotDoc::source_disk_id(&r)?.map(str::to_owned),
-        facts: SnapshotDoc::read(r).map(|s| SnapshotFacts {
-            creation_time: s.creation_time,
-            progressing: s.status.map(|st| st == SnapshotStatus::Progressing),
-            instant_access: s.instant_access,
-        }),
-    })
-}
-
 fn load(args: &Args<'_>, revision: &'static Revision) -> Result<Situation, String> {
-    let captured = Captured {
-        disks: read(DISKS, "--disks", args.disks, disk)?,
-        instances: read(INSTANCES, "--instances", args.instances, instance)?,
-        images: (args.images)
-            .map(|p| read(IMAGES, "--images", p, image))
-            .transpose()?,
-        snapshots: (args.snapshots)
-            .map(|p| read(SNAPSHOTS, "--snapshots", p, snapshot))
-            .transpose()?,
-        key_pairs: (args.key_pairs)
-            .map(|p| read(KEY_PAIRS, "--key-pairs", p, |_| Ok(())))
-            .transpose()?,
+    let read = |flag: &str, path: &Path| {
+        read_input(Some(path), max_input_bytes()).map_err(|e| format!("{flag}: {e}"))
     };
+    let optional = |flag: &str, path: Option<&Path>| path.map(|p| read(flag, p)).transpose();
+    let (disks, instances) = (
+        read("--disks", args.disks)?,
+        read("--instances", args.instances)?,
+    );
+    let images = optional("--images", args.images)?;
+    let snapshots = optional("--snapshots", args.snapshots)?;
+    let key_pairs = optional("--key-pairs", args.key_pairs)?;
+    let captured = Captured::from_documents(&Documents {
+        disks: document(&disks),
+        instances: document(&instances),
+        images: images.as_ref().map(document),
+        snapshots: snapshots.as_ref().map(document),
+        key_pairs: key_pairs.as_ref().map(document),
+    })?;
     let intent = Intent {
         disk_id: args.disk_id,
         password_given: args.password_given,
@@ -272,87 +148,79 @@ fn load(args: &Args<'_>, revision: &'static Revision) -> Result<Situation, Strin
     Situation::build(&captured, &intent, revision)
 }
 
-/// The text report.
-fn text(args: &Args<'_>, situation: &Situation, outcomes: &[Outcome], colored: bool) -> String {
+/// A file read ([`read_input`]'s name and text) as the library reads it.
+fn document((file, text): &(String, String)) -> Document<'_> {
+    Document { file, text }
+}
+
+/// The text report: `explain`'s explanation of the situation's scenario
+/// between the report's lines.
+fn text(report: &Report<'_>, situation: &Situation, colored: bool) -> String {
     let mut out = String::new();
-    let revision = situation.scenario.policy.revision();
-    let unknown = situation.unknowns.len();
-    if unknown == 0 {
+    let disk = super::terminal_safe(report.disk_id.to_owned());
+    let (revision, unknown) = (report.revision, report.unknown.len());
+    let count = situation.count();
+    if report.known {
         let _ = writeln!(
             out,
-            "Preflight of disk {} (revision {revision}): every fact the rules read is known.",
-            super::terminal_safe(args.disk_id.to_owned())
+            "Preflight of disk {disk} (revision {revision}): every fact the rules read is known."
         );
     } else {
         let _ = writeln!(
             out,
-            "Preflight of disk {} (revision {revision}): {unknown} {} the rules read {} unknown; {} situations decided, {} possible {}.",
-            super::terminal_safe(args.disk_id.to_owned()),
+            "Preflight of disk {disk} (revision {revision}): {unknown} {} the rules read {} unknown; {count} situations decided, {} possible {}.\nExplained with every unknown fact at its first value:",
             plural(unknown, "fact", "facts"),
-            if unknown == 1 { "is" } else { "are" },
-            situation.count(),
-            outcomes.len(),
-            plural(outcomes.len(), "outcome", "outcomes"),
+            plural(unknown, "is", "are"),
+            report.outcomes.len(),
+            plural(report.outcomes.len(), "outcome", "outcomes"),
         );
-        let _ = writeln!(out, "Explained with every unknown fact at its first value:");
     }
     out.push_str(&explain(&situation.scenario, colored));
-    if !situation.assumed.is_empty() {
-        let _ = writeln!(
-            out,
-            "Assumed (no Describe* response shows it): {}.",
-            super::terminal_safe(situation.assumed.join("; "))
-        );
+    if !report.assumed.is_empty() {
+        let assumed = super::terminal_safe(report.assumed.join("; "));
+        let _ = writeln!(out, "Assumed (no Describe* response shows it): {assumed}.");
     }
-    if unknown == 0 {
+    if report.known {
         return out;
     }
     let _ = writeln!(
         out,
         "Unknown facts (their values, the first assumed above):"
     );
-    for u in &situation.unknowns {
-        let values: Vec<&str> = u.values.iter().map(|c| c.label.as_str()).collect();
-        let line = format!("  - {} ({}): {}", u.fact, u.why, values.join(" | "));
+    for u in &report.unknown {
+        let line = format!("  - {} ({}): {}", u.fact, u.why, u.values.join(" | "));
         let _ = writeln!(out, "{}", super::terminal_safe(line));
     }
     let _ = writeln!(
         out,
         "Possible outcomes (each with the fewest unknown facts away from their first value that lead to it):"
     );
-    for o in outcomes {
-        let d = &o.decision;
-        let what = match (d.code, d.check) {
+    for o in &report.outcomes {
+        let what = match (o.code, o.check) {
             (Some(code), Some(check)) => {
-                format!("rejected ({}) by check {check}: {code}", d.http_status)
+                format!("rejected ({}) by check {check}: {code}", o.http_status)
             }
             _ => "accepted (200)".to_owned(),
         };
-        let changed = situation.changed(&o.witness);
-        let when = if changed.is_empty() {
+        let when = if o.when.is_empty() {
             "with every unknown fact at its first value".to_owned()
         } else {
-            let parts: Vec<String> = changed
-                .iter()
-                .map(|(fact, value)| format!("{fact}: {value}"))
+            let parts: Vec<String> = (o.when.iter())
+                .map(|v| format!("{}: {}", v.fact, v.value))
                 .collect();
             super::terminal_safe(format!("when {}", parts.join("; ")))
         };
+        let situations = o.situations;
         let _ = writeln!(
             out,
-            "  - {what}, in {} of {} situations, {when}",
-            o.situations,
-            situation.count()
+            "  - {what}, in {situations} of {count} situations, {when}"
         );
     }
     out
 }
 
-fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
-    if n == 1 { one } else { many }
-}
-
-/// The JSON report: one object on one line, its fields in this order.
+/// The report, as JSON prints it (one object on one line, its fields in
+/// this order) and as the text renders it.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Report<'a> {
@@ -394,45 +262,31 @@ struct Value<'a> {
     value: &'a str,
 }
 
-fn json_report(
-    args: &Args<'_>,
-    situation: &Situation,
-    outcomes: &[Outcome],
-) -> Result<String, String> {
-    let report = Report {
+fn report<'a>(args: &Args<'a>, situation: &'a Situation, outcomes: &[Outcome]) -> Report<'a> {
+    Report {
         disk_id: args.disk_id,
         revision: situation.scenario.policy.revision().name,
         known: situation.unknowns.is_empty(),
         decision: situation.scenario.decide(),
-        unknown: situation
-            .unknowns
-            .iter()
+        unknown: (situation.unknowns.iter())
             .map(|u| UnknownFact {
                 fact: &u.fact,
                 why: &u.why,
                 values: u.values.iter().map(|c| c.label.as_str()).collect(),
             })
             .collect(),
-        outcomes: outcomes
-            .iter()
+        outcomes: (outcomes.iter())
             .map(|o| OutcomeReport {
                 accepted: o.decision.accepted,
                 http_status: o.decision.http_status,
                 code: o.decision.code,
                 check: o.decision.check,
                 situations: o.situations,
-                when: situation
-                    .changed(&o.witness)
-                    .into_iter()
+                when: (situation.changed(&o.witness).into_iter())
                     .map(|(fact, value)| Value { fact, value })
                     .collect(),
             })
             .collect(),
         assumed: &situation.assumed,
-    };
-    // Strings, numbers and enums only: it always serializes.
-    let mut line =
-        serde_json::to_string(&report).map_err(|e| format!("cannot write the preflight: {e}"))?;
-    line.push('\n');
-    Ok(line)
+    }
 }
