@@ -1154,7 +1154,7 @@ fn the_state_of_a_large_world_is_streamed_in_chunks_and_reads_back_whole() {
     // In chunks of 64 KiB, the last one what is left.
     let (last, full) = reply.chunks.split_last().unwrap();
     assert!(
-        full.iter().all(|&n| n >= 64 << 10 && n < 65 << 10),
+        full.iter().all(|n| (64 << 10..65 << 10).contains(n)),
         "{:?}",
         reply.chunks
     );
