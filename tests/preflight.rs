@@ -61,6 +61,7 @@ fn stopped_instance() -> ShownInstance {
         io_optimized: Some(true),
         login_as_non_root: Some(false),
         locks: Some(LockSet::EMPTY),
+        has_started: Some(true),
     }
 }
 
@@ -534,5 +535,41 @@ fn a_record_the_preflight_reads_is_refused_by_file_path_and_field_and_others_onl
             Captured::from_documents(&documents(disks)).unwrap_err(),
             error
         );
+    }
+}
+
+#[test]
+fn an_instance_whose_start_time_is_empty_never_started_and_one_without_it_is_assumed_started() {
+    const ASSUMED: &str = "an instance that is Stopped has been started at least once";
+    for revision in [&SEED, &V2025_02_27] {
+        // StartTime shown, not empty: started, nothing assumed.
+        let started = build(&known(), revision);
+        assert!(!started.assumed.contains(&ASSUMED), "{:?}", started.assumed);
+        assert!(started.scenario.decide().accepted);
+        // StartTime shown empty: never started, as the world says.
+        let mut captured = known();
+        captured.instances.records[0].read = Ok(ShownInstance {
+            has_started: Some(false),
+            ..stopped_instance()
+        });
+        let never = build(&captured, revision);
+        assert!(!never.assumed.contains(&ASSUMED), "{:?}", never.assumed);
+        assert!(!never.scenario.instances[0].has_started);
+        let decided = never.scenario.decide();
+        assert!(!decided.accepted, "{}: {decided:?}", revision.name);
+        // No StartTime: assumed started, and said so first.
+        captured.instances.records[0].read = Ok(ShownInstance {
+            has_started: None,
+            ..stopped_instance()
+        });
+        let assumed = build(&captured, revision);
+        assert_eq!(
+            assumed.assumed.first(),
+            Some(&ASSUMED),
+            "{:?}",
+            assumed.assumed
+        );
+        assert!(assumed.scenario.instances[0].has_started);
+        assert!(assumed.scenario.decide().accepted);
     }
 }

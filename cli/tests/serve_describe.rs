@@ -210,9 +210,6 @@ fn serve_describe_round_trips_the_shipped_serve_world() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The disks whose instance never started: preflight assumes it has.
-const PREFLIGHT_ASSUMES_STARTED: &[&str] = &["d-never-started"];
-
 #[test]
 fn preflight_decides_every_disk_of_the_captured_answers_as_the_server_did() {
     let dir = temp_dir("preflight");
@@ -254,23 +251,14 @@ fn preflight_decides_every_disk_of_the_captured_answers_as_the_server_did() {
             decision["Message"].as_str().unwrap_or_default().to_owned(),
         );
         let served = (u64::from(status), code, message);
-        if PREFLIGHT_ASSUMES_STARTED.contains(&disk.as_str()) {
-            // Preflight does not read StartTime: it assumes, and says so,
-            // that a Stopped instance has started (situation.rs, open).
-            // When it reads it, this disk joins the others.
-            assert_ne!(
-                got, served,
-                "{disk}: remove it from PREFLIGHT_ASSUMES_STARTED"
-            );
-            assert!(
-                report["Assumed"]
-                    .to_string()
-                    .contains("has been started at least once"),
-                "{disk}: {report}"
-            );
-        } else {
-            assert_eq!(got, served, "{disk}: {report}");
-        }
+        assert_eq!(got, served, "{disk}: {report}");
+        // Every instance's StartTime is in the answers: nothing assumed of it.
+        assert!(
+            !report["Assumed"]
+                .to_string()
+                .contains("has been started at least once"),
+            "{disk}: {report}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

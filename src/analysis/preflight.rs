@@ -145,6 +145,9 @@ pub struct ShownInstance {
     pub login_as_non_root: Option<bool>,
     /// `OperationLocks`.
     pub locks: Option<LockSet>,
+    /// Whether it has ever started: `StartTime` not empty (ECS writes the
+    /// last start there, and nothing before the first).
+    pub has_started: Option<bool>,
 }
 
 /// An image of DescribeImages, down to what the rules read.
@@ -444,9 +447,6 @@ impl Situation {
         let disk_id = intent.disk_id.to_owned();
         let mut unknowns = Vec::new();
         let mut assumed = Vec::new();
-        if doc.instance_id.is_some() && values.has(Fact::HasStarted) {
-            assumed.push("an instance that is Stopped has been started at least once");
-        }
         if values.has(Fact::WhiteListed) {
             assumed.push("the account is in the volume white list");
         }
@@ -906,6 +906,13 @@ impl Situation {
                 None => format!("{} does not list {instance_id}", captured.instances.file),
             };
             let found = found.cloned().unwrap_or_default();
+            if found.has_started.is_none() && values.has(Fact::HasStarted) {
+                // Said first, as it is the first fact of the instance.
+                assumed.insert(
+                    0,
+                    "an instance that is Stopped has been started at least once",
+                );
+            }
             let instance_statuses: Vec<InstanceStatus> =
                 values.of(Fact::InstanceStatus, |c| match c {
                     Class::InstanceStatus(s) => Some(s),
@@ -935,6 +942,7 @@ impl Situation {
                 login_as_non_root: found
                     .login_as_non_root
                     .unwrap_or_else(|| values.plain(Fact::LoginAsNonRoot, false)),
+                has_started: found.has_started.unwrap_or(true),
                 ..Instance::default()
             };
             let named = |field: &str| format!("instance {instance_id} {field}");

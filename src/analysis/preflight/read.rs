@@ -313,6 +313,7 @@ fn instance(at: &At<'_>, i: &Instance) -> Result<ShownInstance, String> {
             (i.operation_locks.as_ref())
                 .map(|l| l.lock_reason.iter().map(|l| l.lock_reason.as_ref())),
         )?,
+        has_started: i.start_time.as_ref().map(|t| !t.is_empty()),
     })
 }
 
