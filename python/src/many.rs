@@ -2,6 +2,7 @@
 //! released.
 
 use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError, TryLockError};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyIterator, PyString};
@@ -19,9 +20,18 @@ const CHUNK: usize = 256;
 /// The decisions on an iterable of scenario lines, in order: an iterator of
 /// dicts, each the decision ``reinit-disk eval`` prints, or
 /// ``{"Error": "...", "Line": N}`` for a line that is not a valid scenario
-/// (as ``reinit-disk eval --lines`` prints it).
-#[pyclass(module = "reinit_disk")]
+/// (as ``reinit-disk eval --lines`` prints it). One iterator may be shared
+/// between threads: each decision is given to one of them, once.
+#[pyclass(module = "reinit_disk", frozen)]
 pub struct Decisions {
+    /// Taken by one thread at a time; a thread that finds it taken waits
+    /// with the GIL released (the holder may be deciding without it).
+    state: Mutex<State>,
+}
+
+/// What the iterator has left: the lines, and the decisions made and not
+/// yet given.
+struct State {
     lines: Option<Py<PyIterator>>,
     revision: Option<&'static Revision>,
     ready: VecDeque<String>,
@@ -61,18 +71,29 @@ impl Decisions {
         slf
     }
 
-    fn __next__<'py>(&mut self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        if self.ready.is_empty() {
-            self.fill(py)?;
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let mut state = loop {
+            match self.state.try_lock() {
+                Ok(state) => break state,
+                Err(TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
+                // Another thread has it: wait for it without the GIL, then
+                // try again (the GIL first, then the state, always).
+                Err(TryLockError::WouldBlock) => py.detach(|| {
+                    drop(self.state.lock().unwrap_or_else(PoisonError::into_inner));
+                }),
+            }
+        };
+        if state.ready.is_empty() {
+            state.fill(py)?;
         }
-        match self.ready.pop_front() {
+        match state.ready.pop_front() {
             Some(json) => json_to_py(py, &json).map(Some),
             None => Ok(None),
         }
     }
 }
 
-impl Decisions {
+impl State {
     /// Reads up to [`CHUNK`] lines and decides them with the GIL released.
     fn fill(&mut self, py: Python<'_>) -> PyResult<()> {
         let Some(lines) = &self.lines else {
@@ -133,9 +154,11 @@ pub fn evaluate_many(lines: &Bound<'_, PyAny>, revision: Option<&str>) -> PyResu
     let revision = revision.map(revision_named).transpose()?;
     let iter = lines.try_iter()?;
     Ok(Decisions {
-        lines: Some(iter.unbind()),
-        revision,
-        ready: VecDeque::new(),
-        next_line: 1,
+        state: Mutex::new(State {
+            lines: Some(iter.unbind()),
+            revision,
+            ready: VecDeque::new(),
+            next_line: 1,
+        }),
     })
 }

@@ -119,3 +119,31 @@ def test_evaluate_many_in_threads_matches_one_thread():
     for t in threads:
         t.join()
     assert all(r == expected for r in results)
+
+
+def test_one_evaluate_many_iterator_shared_between_threads_gives_each_decision_once():
+    # Issue 21: threads sharing one iterator raised "RuntimeError: Already
+    # borrowed" while another decided a chunk with the GIL released.
+    lines = [json.dumps({"Request": {"Action": "ReInitDisk", "DiskId": f"d-{n}"}})
+             for n in range(3000)]
+    decisions = reinit_disk.evaluate_many(lines)
+    got = [[] for _ in range(4)]
+    errors = []
+
+    def worker(n):
+        try:
+            for decision in decisions:
+                got[n].append(decision)
+        except Exception as e:  # noqa: BLE001 - the test reports any
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    every = [d for part in got for d in part]
+    assert len(every) == 3000
+    assert all(d["Code"] == "InvalidDiskId.NotFound" for d in every)
