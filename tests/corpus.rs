@@ -180,3 +180,37 @@ fn an_entry_whose_decision_the_http_request_contradicts_is_refused() {
     assert_eq!(exchange.class, 7);
     assert_eq!(exchange.response.request_id, corpus_request_id(7));
 }
+
+#[test]
+fn each_class_is_described_by_its_number_answer_and_count_and_carries_a_fixed_request_id() {
+    // The RequestId a harness swaps for the one it got: ECS's UUID form,
+    // the class number in its last 12 digits.
+    assert_eq!(corpus_request_id(1), "00000000-0000-4000-8000-000000000001");
+    assert_eq!(
+        corpus_request_id(58),
+        "00000000-0000-4000-8000-000000000058"
+    );
+    for (revision, policy) in policies() {
+        let entries = corpus(&policy);
+        let mut refused = 0;
+        for entry in &entries {
+            let description = entry.scenario.description.as_deref().unwrap();
+            let answer = match (&entry.decision.code, &entry.decision.check) {
+                (Some(code), Some(check)) => {
+                    refused += 1;
+                    format!("{code} by {check}")
+                }
+                _ => "accepted".to_owned(),
+            };
+            assert_eq!(
+                description,
+                format!(
+                    "class {}: {answer} ({} situations)",
+                    entry.number, entry.class.situations
+                ),
+                "{revision}"
+            );
+        }
+        assert!(refused > 0 && refused < entries.len(), "{revision}");
+    }
+}

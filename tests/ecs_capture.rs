@@ -303,6 +303,10 @@ fn wrong_types_and_bad_json_are_refused_with_the_file_and_the_path() {
             "x.json: .: not valid JSON: trailing characters",
         ),
         (
+            r#"{"Disks": ["d-1"]}"#,
+            "x.json: Disks: invalid type: sequence, expected an object {\"Disk\": [...]}",
+        ),
+        (
             r#"{"TotalCount": -1, "Disks": {"Disk": []}}"#,
             "x.json: TotalCount: invalid value: integer `-1`, expected u64",
         ),
@@ -426,7 +430,18 @@ fn a_directory_is_read_file_by_file_in_the_order_of_their_names() {
     let ids: Vec<&str> = c.scenario.disks.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(ids, ["d-1", "d-2"]);
 
-    // Bounded: a file over the limit is refused, naming it.
+    // Bounded: a file of exactly the limit is read, one over it is
+    // refused, naming it.
+    let largest = ["a.json", "b.json", "c"]
+        .iter()
+        .map(|f| fs::metadata(dir.join(f)).unwrap().len())
+        .max()
+        .unwrap();
+    assert!(capture::from_dir(&dir, largest).is_ok());
+    assert!(matches!(
+        capture::from_dir(&dir, largest - 1),
+        Err(CaptureError::TooLarge { .. })
+    ));
     let err = capture::from_dir(&dir, 64).unwrap_err();
     assert!(
         matches!(err, CaptureError::TooLarge { limit: 64, .. }),
