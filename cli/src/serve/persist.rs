@@ -248,15 +248,21 @@ pub(super) fn shut_down<A: Saved>(app: &A) -> Result<(), String> {
     }
 }
 
+/// The directory `path` is in, to sync after a rename: `.` for a bare file
+/// name (whose parent is the empty path, which cannot be opened).
+fn directory_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Saves `scenario` to `path` atomically (the text streamed, not built
 /// whole): written to a temporary file in
 /// the same directory, synced, renamed over `path`, the directory synced.
 /// The error names the file and says what failed.
 pub fn save(path: &Path, scenario: &Scenario) -> Result<(), String> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
+    let directory = directory_of(path);
     let name = path
         .file_name()
         .map_or_else(|| "state".into(), |n| n.to_string_lossy().into_owned());
@@ -287,4 +293,20 @@ pub fn save(path: &Path, scenario: &Scenario) -> Result<(), String> {
         .and_then(|d| d.sync_all())
         .map_err(|e| failed(&format!("sync the directory {}", directory.display()), e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_file_name_is_synced_in_the_current_directory() {
+        assert_eq!(directory_of(Path::new("state.json")), PathBuf::from("."));
+        assert_eq!(directory_of(Path::new("/")), PathBuf::from("."));
+        assert_eq!(directory_of(Path::new("a/state.json")), PathBuf::from("a"));
+        assert_eq!(
+            directory_of(Path::new("/tmp/s.json")),
+            PathBuf::from("/tmp")
+        );
+    }
 }
