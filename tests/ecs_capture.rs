@@ -624,3 +624,38 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn an_unlisted_record_named_by_two_disks_is_added_once_with_its_documented_default() {
+    let shared = |id: &str| {
+        json!({"DiskId": id, "Type": "data", "Category": "cloud_essd", "Status": "Available",
+               "SourceSnapshotId": "s-1", "Encrypted": true, "KMSKeyId": "key-1",
+               "MultiAttach": "Disabled", "OperationLocks": {"OperationLock": []}})
+    };
+    let capture = capture::from_documents([
+        (
+            "d.json",
+            disks(json!([shared("d-1"), shared("d-2")])).as_str(),
+        ),
+        ("i.json", instances(json!([])).as_str()),
+    ])
+    .unwrap();
+    let s = &capture.scenario;
+    assert_eq!(s.snapshots.len(), 1, "{:?}", s.snapshots);
+    assert_eq!(s.kms_keys.len(), 1, "{:?}", s.kms_keys);
+    // The snapshot's CreationTime is the documented default (not the
+    // model's 1970, which would make every such snapshot too old).
+    assert_eq!(
+        s.snapshots[0].creation_time,
+        "2024-01-01T00:00:00Z".parse().unwrap()
+    );
+    for record in ["snapshot \"s-1\" listed", "KMS key \"key-1\" listed"] {
+        let lines = capture
+            .missing
+            .iter()
+            .filter(|m| m.to_string().starts_with(record))
+            .count();
+        assert_eq!(lines, 1, "{record}");
+    }
+    s.validate().unwrap();
+}
