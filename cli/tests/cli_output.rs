@@ -80,8 +80,13 @@ fn a_closed_pipe_in_a_shell_pipeline_is_quiet_for_the_commands_that_read_no_inpu
     // The writer waits until `true` has exited, so that its reader is gone.
     let dir = std::env::temp_dir().join(format!("reinit-disk-pipe-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for command in ["table", "rules"] {
-        let status = dir.join(format!("{command}.status"));
+    // `diff` too (issue 21: it exited 1, its "changes" status, when its
+    // reader had gone).
+    for (n, command) in ["table", "rules", "diff --from seed --to 2025-02-27"]
+        .iter()
+        .enumerate()
+    {
+        let status = dir.join(format!("{n}.status"));
         let out = Command::new("sh")
             .arg("-c")
             .arg(format!(
