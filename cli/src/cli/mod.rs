@@ -113,7 +113,7 @@ pub fn print(bytes: &[u8], what: &str) -> ExitCode {
     print_then(bytes, what, ExitCode::SUCCESS, ExitCode::FAILURE)
 }
 
-/// [`print`], with the exit statuses of a command whose own are others
+/// [`print()`], with the exit statuses of a command whose own are others
 /// (`diff`'s): `done` once written, `failed` when standard output is closed
 /// or cannot be written (with the same messages); a reader gone is still
 /// [`EXIT_READER_GONE`].
