@@ -16,8 +16,8 @@ use reinit_disk::analysis::preflight::{
 use reinit_disk::analysis::{Class, Space};
 use reinit_disk::checks::Fact;
 use reinit_disk::model::{
-    CreationTime, DiskCategory, DiskStatus, DiskType, ImageOwnerAlias, InstanceStatus, LockSet,
-    MultiAttach, OsType,
+    CreationTime, DiskCategory, DiskStatus, DiskType, ImageOwnerAlias, InstanceStatus, LockReason,
+    LockSet, MultiAttach, OsType,
 };
 use reinit_disk::revision::{SEED, V2025_02_27};
 use reinit_disk::{Check, Code, Policy, Revision};
@@ -530,6 +530,11 @@ fn a_record_the_preflight_reads_is_refused_by_file_path_and_field_and_others_onl
             "{",
             "disks.json: not valid JSON: EOF while parsing an object at line 1 column 1 (expected a DescribeDisks response)",
         ),
+        // A field of the wrong type: its path, not "not valid JSON".
+        (
+            r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Size": "forty"}]}}"#,
+            "disks.json: Disks.Disk[0].Size: invalid type: string \"forty\", expected i64 at line 1 column 53",
+        ),
     ] {
         assert_eq!(
             Captured::from_documents(&documents(disks)).unwrap_err(),
@@ -572,4 +577,19 @@ fn an_instance_whose_start_time_is_empty_never_started_and_one_without_it_is_ass
         assert!(assumed.scenario.instances[0].has_started);
         assert!(assumed.scenario.decide().accepted);
     }
+}
+
+#[test]
+fn the_locks_of_a_captured_disk_and_instance_are_read() {
+    let disks = r#"{"Disks": {"Disk": [{"DiskId": "d-1", "Type": "system", "Category": "cloud_essd",
+        "Status": "In_use", "InstanceId": "i-1", "ImageId": "m-1",
+        "OperationLocks": {"OperationLock": [{"LockReason": "financial"}]}}]}}"#;
+    let captured = Captured::from_documents(&documents(disks)).unwrap();
+    let disk = captured.disks.get("d-1").unwrap().read.as_ref().unwrap();
+    assert_eq!(disk.locks, Some(LockSet::EMPTY.with(LockReason::Financial)));
+    let mut situation = build(&captured, &SEED);
+    assert_eq!(
+        codes(&mut situation),
+        [Some(Code::InstanceExpiredOrInArrears)]
+    );
 }
