@@ -593,3 +593,28 @@ fn the_locks_of_a_captured_disk_and_instance_are_read() {
         [Some(Code::InstanceExpiredOrInArrears)]
     );
 }
+
+#[test]
+fn a_system_disk_without_its_image_or_an_in_use_disk_without_its_instance_is_refused_at_the_field()
+{
+    let disks = r#"{"Disks": {"Disk": [
+        {"DiskId": "d-1", "Type": "system", "Status": "In_use", "InstanceId": "i-1"},
+        {"DiskId": "d-2", "Type": "data", "Status": "In_use", "InstanceId": ""},
+        {"DiskId": "d-3", "Type": "data", "Status": "Available", "InstanceId": ""}]}}"#;
+    let captured = Captured::from_documents(&documents(disks)).unwrap();
+    let read = |id: &str| captured.disks.get(id).unwrap().read.clone();
+    assert_eq!(
+        read("d-1").unwrap_err(),
+        "disks.json: Disks.Disk[0].ImageId: missing: a system disk comes from an image (DescribeDisks shows its ImageId)"
+    );
+    assert_eq!(
+        read("d-2").unwrap_err(),
+        "disks.json: Disks.Disk[1].InstanceId: missing: a disk whose Status is In_use is attached, and DescribeDisks shows its InstanceId (or Attachments)"
+    );
+    // Available with an empty InstanceId is a detached disk, as ECS shows it.
+    let d3 = read("d-3").unwrap();
+    assert_eq!(
+        (d3.status, d3.instance_id),
+        (Some(DiskStatus::Available), None)
+    );
+}
