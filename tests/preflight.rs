@@ -618,3 +618,25 @@ fn a_system_disk_without_its_image_or_an_in_use_disk_without_its_instance_is_ref
         (Some(DiskStatus::Available), None)
     );
 }
+
+#[test]
+fn an_instance_start_time_is_read_as_whether_it_ever_started() {
+    let instances = r#"{"Instances": {"Instance": [
+        {"InstanceId": "i-1", "Status": "Stopped", "StartTime": "2024-06-03T08:16Z"},
+        {"InstanceId": "i-2", "Status": "Stopped", "StartTime": ""},
+        {"InstanceId": "i-3", "Status": "Stopped"}]}}"#;
+    let mut docs = documents(DISKS);
+    docs.instances = Document {
+        file: "instances.json",
+        text: instances,
+    };
+    let captured = Captured::from_documents(&docs).unwrap();
+    let started = |id: &str| {
+        let listed = captured.instances.get(id).unwrap();
+        listed.read.as_ref().unwrap().has_started
+    };
+    assert_eq!(
+        [started("i-1"), started("i-2"), started("i-3")],
+        [Some(true), Some(false), None]
+    );
+}
