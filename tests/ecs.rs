@@ -827,3 +827,13 @@ fn facts_that_are_not_defaults_read_back_and_a_key_without_encryption_is_refused
     let refused = keyed.to_model(None).unwrap_err();
     assert!(refused.to_string().contains("KMS"), "{refused}");
 }
+
+#[test]
+fn the_default_creation_time_is_the_instant_a_snapshot_made_by_the_model_carries() {
+    // One date for every record the world does not date: the describer's
+    // default, the snapshots CreateSnapshot makes, the unlisted snapshots
+    // of captured answers.
+    let default: reinit_disk::model::CreationTime =
+        Defaults::default().creation_time.parse().unwrap();
+    assert_eq!(default, reinit_disk::SNAPSHOT_TIME);
+}

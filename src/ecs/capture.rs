@@ -714,10 +714,8 @@ impl Answers {
                 format!("no {kind} answer ({by})")
             }
         };
-        let creation_time = super::Defaults::default()
-            .creation_time
-            .parse::<model::CreationTime>()
-            .unwrap_or(model::CreationTime::EPOCH);
+        // Defaults::creation_time's instant (tests/ecs.rs holds them equal).
+        let creation_time = crate::transition::SNAPSHOT_TIME;
         for ((origin, _), disk) in self.disks.iter().zip(scenario.disks.clone()) {
             if let Some(id) = &disk.instance_id {
                 if !scenario.instances.iter().any(|i| &i.id == id) {
