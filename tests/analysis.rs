@@ -19,7 +19,7 @@ use reinit_disk::answers::{
 use reinit_disk::checks::Fact;
 use reinit_disk::model::{CategorySet, DiskCategory};
 use reinit_disk::revision::{ALL, SEED, V2025_02_27};
-use reinit_disk::{Code, Policy, Revision, Verdict, evaluate, evaluate_all};
+use reinit_disk::{Code, Policy, Revision, Verdict, evaluate, evaluate_all, evaluate_traced};
 
 /// Every answer its alternative, some categories more refused, the world
 /// checks reversed.
@@ -281,11 +281,24 @@ fn evaluate_all_decides_as_evaluate_and_reports_every_check_in_order() {
         space.explore(&[policy], |leaf| {
             let witness = space.witness(&leaf.point);
             let request = witness.request();
-            let mut steps = Vec::new();
+            let (mut steps, mut described) = (Vec::new(), Vec::new());
             let all = evaluate_all(&request, &witness, &policy, |step| {
                 steps.push((step.check, step.verdict));
+                described.push((step.check, step.verdict, step.describe().to_string()));
             });
             assert_eq!(all, evaluate(&request, &witness, &policy));
+            // Up to the deciding check, the trace of `evaluate` is the same
+            // steps with the same facts read (explain prints both alike).
+            let mut traced = Vec::new();
+            let decided = evaluate_traced(&request, &witness, &policy, |step| {
+                traced.push((step.check, step.verdict, step.describe().to_string()));
+            });
+            assert_eq!(decided, all);
+            assert_eq!(traced, described[..traced.len()]);
+            assert!(
+                matches!(traced.last(), Some((_, Verdict::Fail(_), _)))
+                    || traced.len() == steps.len()
+            );
             let ran: Vec<_> = steps.iter().map(|(c, _)| *c).collect();
             assert_eq!(ran, checks);
             let first = steps.iter().find(|(_, v)| matches!(v, Verdict::Fail(_)));

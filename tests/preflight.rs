@@ -287,6 +287,73 @@ fn the_witness_of_an_outcome_changes_the_fewest_unknown_facts() {
 }
 
 #[test]
+fn the_report_lists_each_unknown_fact_with_its_values_and_each_outcome_with_what_leads_there() {
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: None,
+        source_snapshot_id: Some("s-1".to_owned()),
+        ..system_disk()
+    });
+    captured.snapshots = None;
+    let mut situation = build(&captured, &SEED);
+    let outcomes = situation.outcomes().unwrap();
+    let report = situation.report("d-1", &outcomes);
+    assert_eq!((report.disk_id, report.revision), ("d-1", "seed"));
+    assert!(!report.known);
+    assert_eq!(report.decision, situation.scenario.decide());
+    assert_eq!(report.assumed, situation.assumed.as_slice());
+    let unknown: Vec<(&str, &str, Vec<&str>)> = (report.unknown.iter())
+        .map(|u| (u.fact, u.why, u.values.clone()))
+        .collect();
+    let expected: Vec<(&str, &str, Vec<&str>)> = (situation.unknowns.iter())
+        .map(|u| (u.fact.as_str(), u.why.as_str(), values(&situation, &u.fact)))
+        .collect();
+    assert_eq!(unknown, expected);
+    assert_eq!(report.outcomes.len(), outcomes.len());
+    for (shown, outcome) in report.outcomes.iter().zip(&outcomes) {
+        let decision = &outcome.decision;
+        assert_eq!(
+            (shown.accepted, shown.http_status, shown.code, shown.check),
+            (
+                decision.accepted,
+                decision.http_status,
+                decision.code,
+                decision.check
+            )
+        );
+        assert_eq!(shown.situations, outcome.situations);
+        let when: Vec<(&str, &str)> = shown.when.iter().map(|v| (v.fact, v.value)).collect();
+        assert_eq!(when, situation.changed(&outcome.witness));
+    }
+    let creating = (report.outcomes.iter())
+        .find(|o| o.code == Some(Code::DiskCreatingSnapshot))
+        .unwrap();
+    assert_eq!(creating.http_status, 403);
+    assert_eq!(creating.when.len(), 1);
+    // One JSON object, its fields in ECS's casing and in this order.
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(
+        json.starts_with(r#"{"DiskId":"d-1","Revision":"seed","Known":false,"Decision":{"#),
+        "{json}"
+    );
+    assert!(json.contains(r#""Unknown":[{"Fact":"#), "{json}");
+    assert!(
+        json.contains(
+            r#""When":[{"Fact":"a snapshot of disk d-1 is being created","Value":"yes"}]"#
+        ),
+        "{json}"
+    );
+    // Every fact known: one outcome, nothing unknown.
+    let mut situation = build(&known(), &SEED);
+    let outcomes = situation.outcomes().unwrap();
+    let report = situation.report("d-1", &outcomes);
+    assert!(report.known && report.unknown.is_empty());
+    assert_eq!(report.outcomes.len(), 1);
+    assert!(report.outcomes[0].accepted && report.outcomes[0].when.is_empty());
+}
+
+#[test]
 fn a_source_snapshot_not_listed_is_on_each_side_of_the_revisions_boundary_or_deleted() {
     let mut captured = known();
     captured.disks.records[0].read = Ok(ShownDisk {

@@ -9,5 +9,6 @@
 
 #![forbid(unsafe_code)]
 
+pub mod io;
 pub mod lines;
 pub mod serve;

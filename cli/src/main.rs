@@ -223,69 +223,7 @@ enum Command {
         (health, state, reset, world, clock). docs/serve.md describes every action and flag.\n\n\
         Exit status: 0 after SIGINT or SIGTERM, once the requests in flight are answered (at most \
         --shutdown-seconds later; at once on a second signal); 1 it cannot listen; 2 a flag, a world, a --describe directory or a --state file it cannot use (with one line on standard error naming it).")]
-    Serve {
-        /// The scenario file whose world (and policy) the server starts
-        /// from; an empty world when absent.
-        #[arg(long, value_name = "FILE")]
-        world: Option<PathBuf>,
-        /// A directory of captured ECS answers (DescribeDisks and
-        /// DescribeInstances, and DescribeImages, DescribeSnapshots and
-        /// DescribeKeyPairs if there), as `aliyun ecs Describe...` prints
-        /// them, one answer or a JSON list of pages a file, each recognised
-        /// by its content: the world the server starts from, instead of
-        /// --world. The facts the answers do not give are listed on
-        /// standard error at start, each with the default it took.
-        #[arg(long, value_name = "DIR", conflicts_with = "world")]
-        describe: Option<PathBuf>,
-        /// Where to listen: IP:PORT, or HOST:PORT (`localhost:8080`,
-        /// resolved once); port 0 picks a free one.
-        #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080", value_parser = cli::serve::parse_addr)]
-        addr: std::net::SocketAddr,
-        #[command(flatten)]
-        revision: RevisionArg,
-        /// How long a disk stays `ReIniting`.
-        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
-        reinit_seconds: f64,
-        /// How long an instance stays `Starting`.
-        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
-        start_seconds: f64,
-        /// How long an instance stays `Stopping`.
-        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
-        stop_seconds: f64,
-        /// How long a disk stays `Attaching`.
-        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
-        attach_seconds: f64,
-        /// How long a disk stays `Detaching`.
-        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
-        detach_seconds: f64,
-        /// How long a snapshot takes (the disk creating it meanwhile).
-        #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = cli::serve::parse_seconds)]
-        snapshot_seconds: f64,
-        /// How `DetachDisk` treats a system disk: `refused`
-        /// (`DiskTypeViolation`) or `when-stopped` (today's page).
-        #[arg(long, value_enum, default_value_t = cli::serve::SystemDiskDetachArg::Refused, value_name = "RULE")]
-        system_disk_detach: cli::serve::SystemDiskDetachArg,
-        /// An access key, `ID:SECRET` (repeatable): with any, every request
-        /// must be signed (ACS3-HMAC-SHA256 or HMAC-SHA1 1.0) by one of them.
-        #[arg(long = "access-key", value_name = "ID:SECRET")]
-        access_keys: Vec<String>,
-        /// At most N requests every SECONDS (`500/60`); past it, `Throttling`.
-        #[arg(long, value_name = "N/SECONDS")]
-        rate_limit: Option<String>,
-        /// How the log lines are written.
-        #[arg(long, value_enum, default_value_t = cli::serve::LogFormatArg::Text, value_name = "FORMAT")]
-        log_format: cli::serve::LogFormatArg,
-        /// Time moves only when told to (`POST /_reinit-disk/clock?advance=SECONDS`): for tests.
-        #[arg(long)]
-        manual_clock: bool,
-        /// Keep the world in FILE: loaded at start if it exists (instead of
-        /// --world), saved atomically after every change (answered once
-        /// durable) and on shutdown, with the changes under way.
-        #[arg(long, value_name = "FILE")]
-        state: Option<PathBuf>,
-        #[command(flatten)]
-        limits: cli::serve::LimitArgs,
-    },
+    Serve(Box<reinit_disk_cli::serve::Flags>),
     /// Print the decision table as Markdown: every check in order, the code
     /// it answers with, the HTTP status and the exact message.
     #[command(after_help = concat!(
@@ -448,45 +386,7 @@ fn main() -> ExitCode {
             expected: expected.as_deref(),
             format,
         }),
-        Command::Serve {
-            world,
-            describe,
-            addr,
-            revision,
-            reinit_seconds,
-            start_seconds,
-            stop_seconds,
-            attach_seconds,
-            detach_seconds,
-            snapshot_seconds,
-            system_disk_detach,
-            access_keys,
-            rate_limit,
-            log_format,
-            manual_clock,
-            state,
-            limits,
-        } => cli::serve::run(&cli::serve::Args {
-            world: world.as_deref(),
-            describe: describe.as_deref(),
-            addr,
-            revision: revision.revision,
-            seconds: [
-                reinit_seconds,
-                start_seconds,
-                stop_seconds,
-                attach_seconds,
-                detach_seconds,
-                snapshot_seconds,
-            ],
-            access_keys: &access_keys,
-            rate_limit: rate_limit.as_deref(),
-            log_format,
-            manual_clock,
-            state: state.as_deref(),
-            system_disk_detach,
-            limits: &limits,
-        }),
+        Command::Serve(flags) => reinit_disk_cli::serve::run_flags(&flags),
         Command::Table { revision } => cli::table::run(revision),
         Command::Rules { revision } => cli::rules::run(revision),
         Command::Preflight(a) => cli::preflight::run(&cli::preflight::Args {

@@ -392,3 +392,97 @@ fn explain_escapes_control_characters_from_the_input() {
         );
     }
 }
+
+/// Every shipped test scenario (its path and text) under every revision
+/// that fits it, as `--revision` names it.
+fn shipped() -> Vec<(String, String, &'static str)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios");
+    let mut all = Vec::new();
+    for dir in std::fs::read_dir(&root).unwrap() {
+        for file in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.display().to_string();
+            if !name.ends_with(".json") || name.ends_with(".expected.json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let scenario = reinit_disk::scenario::Scenario::from_json(&text).unwrap();
+            for revision in reinit_disk::revision::ALL {
+                if scenario.clone().with_revision(revision).is_ok() {
+                    all.push((name.clone(), text.clone(), revision.name));
+                }
+            }
+        }
+    }
+    assert!(all.len() > 300, "{} scenarios", all.len());
+    all
+}
+
+/// The status column of a check line.
+fn status(line: &str) -> &str {
+    let rest = line.get(35..).unwrap_or("");
+    rest.get(..14).unwrap_or(rest).trim_end()
+}
+
+#[test]
+fn explain_all_agrees_with_explain_up_to_the_deciding_check_and_on_the_decision() {
+    let lines = |args: &[&str], text: &str| -> Vec<String> {
+        let out = run(args, text);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    for (name, text, revision) in shipped() {
+        let name = format!("{name} under {revision}");
+        let plain = lines(&["explain", "--revision", revision], &text);
+        let all = lines(&["explain", "--all", "--revision", revision], &text);
+        // Request line, then one line a check, then the decision.
+        assert_eq!(plain[0], all[0], "{name}");
+        let checks = plain.len() - 3;
+        let decision = plain.len() - 1;
+        assert_eq!(plain[decision], all[decision], "{name}");
+        let decider = (2..2 + checks).find(|&i| status(&plain[i]) == "failed");
+        for i in 2..2 + checks {
+            match decider {
+                // Up to the deciding check (included), the same line.
+                Some(d) if i <= d => assert_eq!(plain[i], all[i], "{name}"),
+                // After it, every check ran.
+                Some(_) => {
+                    assert_eq!(status(&plain[i]), "not reached", "{name}");
+                    assert!(
+                        ["passed", "also failed", "not applicable", "could not run"]
+                            .contains(&status(&all[i])),
+                        "{name}: {}",
+                        all[i]
+                    );
+                }
+                None => assert_eq!(plain[i], all[i], "{name}"),
+            }
+        }
+        // Exactly one check decides, and it is the engine's.
+        let failed = all.iter().filter(|l| status(l) == "failed").count();
+        match decider {
+            Some(d) => {
+                assert_eq!(failed, 1, "{name}");
+                let check = all[d].split_whitespace().nth(1).unwrap();
+                assert!(
+                    all[decision].contains(&format!("by check {check}:")),
+                    "{name}"
+                );
+                assert!(
+                    all[decision + 1].starts_with(&format!(
+                        "The first failure decides (ECS answers with {check} alone)"
+                    )),
+                    "{name}"
+                );
+            }
+            None => {
+                assert_eq!(failed, 0, "{name}");
+                assert_eq!(all.len(), plain.len(), "{name}");
+            }
+        }
+    }
+}

@@ -176,6 +176,7 @@ pub struct Leaf {
 }
 
 /// The finite space of situations the rules of some policies tell apart.
+/// What it does not hold is [`Space::NOT_ENUMERATED`].
 #[derive(Clone, Debug)]
 pub struct Space {
     axes: Vec<Axis>,
@@ -306,6 +307,14 @@ fn key_of(tells: &Tells) -> Key {
 }
 
 impl Space {
+    /// What no space holds, said plainly (a report of an analysis ends
+    /// with it: `reinit-disk diff`'s "Not enumerated").
+    pub const NOT_ENUMERATED: [&'static str; 3] = [
+        "Worlds the scenario format refuses (a disk naming an instance, image, snapshot or KMS key that is not listed): InternalError is only reachable there.",
+        "Values beyond the classes the checks declare they tell apart (each declared value stands for every value its check cannot tell from it; docs/cli.md, \"diff\").",
+        "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1, one KMS key, one key pair (a DiskId that is not d-1 is the missing disk).",
+    ];
+
     /// The space of `policies`: every fact some check of their revisions
     /// (or the target) reads, with the classes they tell apart; the
     /// too-old boundaries of their revisions; the categories as their

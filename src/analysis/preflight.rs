@@ -34,8 +34,10 @@ use std::fmt;
 
 #[cfg(feature = "ecs")]
 mod read;
+mod report;
 #[cfg(feature = "ecs")]
 pub use read::{Document, Documents};
+pub use report::{FactValue, OutcomeReport, Report, UnknownFact};
 
 use crate::analysis::{Class, Space};
 use crate::checks::{Fact, Tells};

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use reinit_disk::analysis::{self, Change};
+use reinit_disk::analysis::{self, Change, Space};
 use reinit_disk::scenario::{Decision, Scenario};
 use reinit_disk::{Policy, Revision};
 
@@ -101,23 +101,31 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     super::print_then(text.as_bytes(), "the diff", done, ExitCode::from(2))
 }
 
-/// One class, as printed.
+/// One class, as printed (and as `--format json` writes it).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 struct Class {
     situations: u64,
-    /// The witness under the new side's policy.
-    witness: Scenario,
     from: Decision,
     to: Decision,
+    /// The witness under the new side's policy.
+    witness: Scenario,
 }
 
-/// Everything `diff` found, ready to render.
+/// Everything `diff` found, ready to render (`--format json` writes it
+/// whole, its fields in this order).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Report {
-    /// How to decide a witness as the old side.
-    replay_from: String,
     from: String,
     to: String,
     situations: u64,
+    /// How many situations change.
+    changed: u64,
+    /// How to decide a witness as the old side.
+    replay_from: String,
     classes: Vec<Class>,
+    not_enumerated: [&'static str; 3],
 }
 
 /// Compares the two sides (the library decides; this keeps what it prints).
@@ -130,11 +138,13 @@ pub fn compare(from: &Side, to: &Side) -> Report {
         to: Decision::from(&change.to),
     };
     Report {
-        replay_from: replay_hint(from, to),
         from: from.label.clone(),
         to: to.label.clone(),
         situations: found.situations,
+        changed: found.changed(),
+        replay_from: replay_hint(from, to),
         classes: found.changes.iter().map(class).collect(),
+        not_enumerated: Space::NOT_ENUMERATED,
     }
 }
 
@@ -152,19 +162,7 @@ fn replay_hint(from: &Side, to: &Side) -> String {
     }
 }
 
-/// What was not enumerated, said plainly.
-const LIMITS: [&str; 3] = [
-    "Worlds the scenario format refuses (a disk naming an instance, image, snapshot or KMS key that is not listed): InternalError is only reachable there.",
-    "Values beyond the classes the checks declare they tell apart (each declared value stands for every value its check cannot tell from it; docs/cli.md, \"diff\").",
-    "Ids other than one disk d-1, one instance i-1, one image m-1, one snapshot s-1, one KMS key, one key pair (a DiskId that is not d-1 is the missing disk).",
-];
-
 impl Report {
-    /// How many situations change.
-    fn changed(&self) -> u64 {
-        self.classes.iter().map(|c| c.situations).sum()
-    }
-
     /// Plain text, or Markdown (with a table of the classes by old and
     /// new answer first: a reviewer's summary).
     pub fn render(&self, markdown: bool) -> String {
@@ -174,7 +172,7 @@ impl Report {
             "{} → {}: {} of {} situations change, in {} classes.",
             self.from,
             self.to,
-            self.changed(),
+            self.changed,
             self.situations,
             self.classes.len()
         );
@@ -228,7 +226,7 @@ impl Report {
         if markdown {
             let _ = writeln!(out);
         }
-        for limit in LIMITS {
+        for limit in Space::NOT_ENUMERATED {
             let _ = writeln!(out, "- {limit}");
         }
         out
@@ -236,30 +234,8 @@ impl Report {
 
     /// One JSON object.
     pub fn json(&self) -> String {
-        let classes: Vec<serde_json::Value> = self
-            .classes
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "Situations": c.situations,
-                    "From": c.from,
-                    "To": c.to,
-                    "Witness": c.witness,
-                })
-            })
-            .collect();
-        let doc = serde_json::json!({
-            "From": self.from,
-            "To": self.to,
-            "Situations": self.situations,
-            "Changed": self.changed(),
-            "ReplayFrom": self.replay_from,
-            "Classes": classes,
-            "NotEnumerated": LIMITS,
-        });
-        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        text.push('\n');
-        text
+        // Strings, numbers and scenarios: it always serializes.
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 }
 

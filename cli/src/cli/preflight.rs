@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use reinit_disk::Policy;
 use reinit_disk::Revision;
-use reinit_disk::analysis::preflight::{Captured, Document, Documents, Intent, Outcome, Situation};
+use reinit_disk::analysis::preflight::{Captured, Document, Documents, Intent, Report, Situation};
 
 use super::explain::{Color, explain};
 use super::{fail, max_input_bytes, plural, print, read_input};
@@ -111,7 +111,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(outcomes) => outcomes,
         Err(message) => return fail(&message),
     };
-    let report = report(args, &situation, &outcomes);
+    let report = situation.report(args.disk_id, &outcomes);
     let text = match args.format {
         Format::Text => text(&report, &situation, args.color.on()),
         // Strings, numbers and enums only: it always serializes.
@@ -217,76 +217,4 @@ fn text(report: &Report<'_>, situation: &Situation, colored: bool) -> String {
         );
     }
     out
-}
-
-/// The report, as JSON prints it (one object on one line, its fields in
-/// this order) and as the text renders it.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Report<'a> {
-    disk_id: &'a str,
-    revision: &'static str,
-    /// Whether every fact the rules read is known (one situation).
-    known: bool,
-    /// The decision, as `eval` prints it, with every unknown fact at its
-    /// first value.
-    decision: reinit_disk::scenario::Decision,
-    unknown: Vec<UnknownFact<'a>>,
-    outcomes: Vec<OutcomeReport<'a>>,
-    assumed: &'a [&'static str],
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct UnknownFact<'a> {
-    fact: &'a str,
-    why: &'a str,
-    values: Vec<&'a str>,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct OutcomeReport<'a> {
-    accepted: bool,
-    http_status: u16,
-    code: Option<reinit_disk::Code>,
-    check: Option<reinit_disk::Check>,
-    situations: u64,
-    when: Vec<Value<'a>>,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Value<'a> {
-    fact: &'a str,
-    value: &'a str,
-}
-
-fn report<'a>(args: &Args<'a>, situation: &'a Situation, outcomes: &[Outcome]) -> Report<'a> {
-    Report {
-        disk_id: args.disk_id,
-        revision: situation.scenario.policy.revision().name,
-        known: situation.unknowns.is_empty(),
-        decision: situation.scenario.decide(),
-        unknown: (situation.unknowns.iter())
-            .map(|u| UnknownFact {
-                fact: &u.fact,
-                why: &u.why,
-                values: u.values.iter().map(|c| c.label.as_str()).collect(),
-            })
-            .collect(),
-        outcomes: (outcomes.iter())
-            .map(|o| OutcomeReport {
-                accepted: o.decision.accepted,
-                http_status: o.decision.http_status,
-                code: o.decision.code,
-                check: o.decision.check,
-                situations: o.situations,
-                when: (situation.changed(&o.witness).into_iter())
-                    .map(|(fact, value)| Value { fact, value })
-                    .collect(),
-            })
-            .collect(),
-        assumed: &situation.assumed,
-    }
 }

@@ -17,6 +17,7 @@ mod admin;
 mod app;
 mod describe;
 mod errors;
+mod flags;
 mod log;
 mod persist;
 mod rate;
@@ -30,6 +31,7 @@ pub use actions::{
 };
 pub use app::{Clock, Limits};
 pub use errors::{ApiError, SignatureError};
+pub use flags::{Flags, LimitArgs, LogFormatArg, SystemDiskDetachArg, run_flags};
 pub use log::{Clean, LogSink};
 pub use persist::{StateFile, save as save_state};
 pub use rate::{MAX_RATE_LIMIT, RateLimit};

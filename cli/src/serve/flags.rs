@@ -1,17 +1,19 @@
-//! `reinit-disk serve`: the flags, then the server (src/serve/).
+//! `reinit-disk serve`'s flags, checked, and the server started from them.
 
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use reinit_disk::Revision;
-use reinit_disk::scenario::Scenario;
-use reinit_disk_cli::serve::{
+use super::{
     AccessKeys, AdminToken, Config, Limits, LogFormat, RateLimit, StateFile, Timings, run as serve,
     save_state,
 };
+use reinit_disk::Revision;
+use reinit_disk::scenario::Scenario;
 
-use super::{fail, load_scenario};
+use std::path::PathBuf;
+
+use crate::io::{fail, load_scenario};
 
 /// `--log-format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -154,39 +156,83 @@ pub fn parse_addr(text: &str) -> Result<std::net::SocketAddr, String> {
     }
 }
 
-/// The arguments of `serve`.
-pub struct Args<'a> {
-    /// `--world`.
-    pub world: Option<&'a Path>,
-    /// `--describe`: a directory of captured answers.
-    pub describe: Option<&'a Path>,
-    /// `--addr`.
+/// The flags of `reinit-disk serve`, each declared once: the binary
+/// flattens them into its `serve` command, and a program that embeds the
+/// endpoint can flatten them into its own (`#[command(flatten)]`) to take
+/// the same flags with the same checks, then call [`run_flags`].
+#[derive(Debug, clap::Args)]
+pub struct Flags {
+    /// The scenario file whose world (and policy) the server starts
+    /// from; an empty world when absent.
+    #[arg(long, value_name = "FILE")]
+    pub world: Option<PathBuf>,
+    /// A directory of captured ECS answers (DescribeDisks and
+    /// DescribeInstances, and DescribeImages, DescribeSnapshots and
+    /// DescribeKeyPairs if there), as `aliyun ecs Describe...` prints
+    /// them, one answer or a JSON list of pages a file, each recognised
+    /// by its content: the world the server starts from, instead of
+    /// --world. The facts the answers do not give are listed on
+    /// standard error at start, each with the default it took.
+    #[arg(long, value_name = "DIR", conflicts_with = "world")]
+    pub describe: Option<PathBuf>,
+    /// Where to listen: IP:PORT, or HOST:PORT (`localhost:8080`,
+    /// resolved once); port 0 picks a free one.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     pub addr: std::net::SocketAddr,
-    /// `--revision`.
+    /// The API revision that decides, instead of the world's
+    /// `Policy.Revision` (which is `2025-02-27`, the newest, when it names
+    /// none): `2025-02-27` or `seed`.
+    #[arg(long, value_name = "NAME", value_parser = crate::io::parse_revision)]
     pub revision: Option<&'static Revision>,
-    /// `--reinit-seconds`, `--start-seconds`, `--stop-seconds`,
-    /// `--attach-seconds`, `--detach-seconds`, `--snapshot-seconds`.
-    pub seconds: [f64; 6],
-    /// `--access-key`.
-    pub access_keys: &'a [String],
-    /// `--rate-limit`.
-    pub rate_limit: Option<&'a str>,
-    /// `--log-format`.
-    pub log_format: LogFormatArg,
-    /// `--manual-clock`.
-    pub manual_clock: bool,
-    /// `--state`.
-    pub state: Option<&'a Path>,
-    /// `--system-disk-detach`.
+    /// How long a disk stays `ReIniting`.
+    #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = parse_seconds)]
+    pub reinit_seconds: f64,
+    /// How long an instance stays `Starting`.
+    #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = parse_seconds)]
+    pub start_seconds: f64,
+    /// How long an instance stays `Stopping`.
+    #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = parse_seconds)]
+    pub stop_seconds: f64,
+    /// How long a disk stays `Attaching`.
+    #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = parse_seconds)]
+    pub attach_seconds: f64,
+    /// How long a disk stays `Detaching`.
+    #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = parse_seconds)]
+    pub detach_seconds: f64,
+    /// How long a snapshot takes (the disk creating it meanwhile).
+    #[arg(long, value_name = "S", default_value_t = 2.0, value_parser = parse_seconds)]
+    pub snapshot_seconds: f64,
+    /// How `DetachDisk` treats a system disk: `refused`
+    /// (`DiskTypeViolation`) or `when-stopped` (today's page).
+    #[arg(long, value_enum, default_value_t = SystemDiskDetachArg::Refused, value_name = "RULE")]
     pub system_disk_detach: SystemDiskDetachArg,
+    /// An access key, `ID:SECRET` (repeatable): with any, every request
+    /// must be signed (ACS3-HMAC-SHA256 or HMAC-SHA1 1.0) by one of them.
+    #[arg(long = "access-key", value_name = "ID:SECRET")]
+    pub access_keys: Vec<String>,
+    /// At most N requests every SECONDS (`500/60`); past it, `Throttling`.
+    #[arg(long, value_name = "N/SECONDS")]
+    pub rate_limit: Option<String>,
+    /// How the log lines are written.
+    #[arg(long, value_enum, default_value_t = LogFormatArg::Text, value_name = "FORMAT")]
+    pub log_format: LogFormatArg,
+    /// Time moves only when told to (`POST /_reinit-disk/clock?advance=SECONDS`): for tests.
+    #[arg(long)]
+    pub manual_clock: bool,
+    /// Keep the world in FILE: loaded at start if it exists (instead of
+    /// --world), saved atomically after every change (answered once
+    /// durable) and on shutdown, with the changes under way.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// The bounds and `--admin-token`.
-    pub limits: &'a LimitArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Runs the server: exit 0 after a shutdown signal, 2 for a flag, a
 /// world or a `--state` file it cannot use, 1 if it cannot listen.
-pub fn run(args: &Args<'_>) -> ExitCode {
-    let loaded = match (args.world, args.describe) {
+pub fn run_flags(args: &Flags) -> ExitCode {
+    let loaded = match (args.world.as_deref(), args.describe.as_deref()) {
         (Some(path), _) => load_scenario(Some(path), args.revision),
         (None, Some(dir)) => load_described(dir, args.revision),
         (None, None) => Ok(Scenario::default()),
@@ -197,6 +243,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
     };
     let state = match args
         .state
+        .as_deref()
         .map(|path| open_state(path, &scenario, args.revision))
     {
         Some(Ok(state)) => Some(state),
@@ -207,7 +254,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(keys) => keys,
         Err(message) => return fail(&message),
     };
-    let rate_limit = match args.rate_limit.map(RateLimit::parse).transpose() {
+    let rate_limit = match args.rate_limit.as_deref().map(RateLimit::parse).transpose() {
         Ok(limit) => limit,
         Err(message) => return fail(&message),
     };
@@ -227,7 +274,15 @@ pub fn run(args: &Args<'_>) -> ExitCode {
         Ok(token) => token,
         Err(message) => return fail(&message),
     };
-    let [reinit, start, stop, attach, detach, snapshot] = args.seconds.map(Duration::from_secs_f64);
+    let [reinit, start, stop, attach, detach, snapshot] = [
+        args.reinit_seconds,
+        args.start_seconds,
+        args.stop_seconds,
+        args.attach_seconds,
+        args.detach_seconds,
+        args.snapshot_seconds,
+    ]
+    .map(Duration::from_secs_f64);
     let config = Config {
         addr: args.addr,
         timings: Timings {
@@ -275,7 +330,7 @@ pub fn run(args: &Args<'_>) -> ExitCode {
 fn load_described(dir: &Path, revision: Option<&'static Revision>) -> Result<Scenario, String> {
     use std::io::Write as _;
     let shown = dir.display();
-    let capture = reinit_disk::ecs::capture::from_dir(dir, super::max_input_bytes())
+    let capture = reinit_disk::ecs::capture::from_dir(dir, crate::io::max_input_bytes())
         .map_err(|e| format!("--describe {shown}: {e}"))?;
     let mut report = format!(
         "reinit-disk: --describe {shown}: {} {} the captured answers do not give, each taken as docs/serve.md says:\n",
@@ -287,7 +342,7 @@ fn load_described(dir: &Path, revision: Option<&'static Revision>) -> Result<Sce
         }
     );
     for missing in &capture.missing {
-        report.push_str(&super::terminal_safe(format!("  - {missing}")));
+        report.push_str(&crate::io::terminal_safe(format!("  - {missing}")));
         report.push('\n');
     }
     let _ = std::io::stderr().write_all(report.as_bytes());
