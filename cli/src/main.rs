@@ -202,10 +202,9 @@ enum Command {
         revision: RevisionArg,
     },
     /// Serve an ECS endpoint for the world of a scenario file (empty without
-    /// one): ReInitDisk, DescribeDisks, DescribeInstances,
-    /// DescribeInstanceStatus, DescribeInstanceAttribute, StopInstance,
-    /// StartInstance and RebootInstance, in JSON and XML, with statuses that
-    /// change in time.
+    /// one): ReInitDisk, the Describe* calls around it, and the instance,
+    /// disk and snapshot actions (GET /_reinit-disk/health lists every
+    /// one), in JSON and XML, with statuses that change in time.
     /// Prints the bound address first, then one log line a request on
     /// standard error; stops on SIGINT or SIGTERM once the requests in
     /// flight are answered, within --shutdown-seconds (exit 0; a second

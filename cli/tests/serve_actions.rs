@@ -1578,3 +1578,124 @@ fn with_system_disk_detach_when_stopped_a_system_disk_leaves_only_a_stopped_inst
     server.advance(2.0);
     assert_eq!(disk(&server, "d-sys-2")["Status"], "In_use");
 }
+
+#[test]
+fn describe_images_lists_the_images_not_deleted_filtered_and_paged_as_ecs_documents_them() {
+    let server = Server::start(&[]);
+    let world = json!({
+        "Images": [
+            {"ImageId": "m-sys", "ImageOwnerAlias": "system"},
+            {"ImageId": "m-own", "ImageOwnerAlias": "self"},
+            {"ImageId": "m-gone", "ImageOwnerAlias": "self", "Deleted": true},
+            {"ImageId": "m-shop", "ImageOwnerAlias": "marketplace"},
+            {"ImageId": "m-shared", "ImageOwnerAlias": "others"}
+        ]
+    });
+    let reply = server.request(
+        "PUT",
+        "/_reinit-disk/world",
+        &[],
+        world.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let ids = |body: &Value| -> Vec<String> {
+        body["Images"]["Image"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["ImageId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // By default: system, self and others, not marketplace; never a
+    // deleted image; ordered by id.
+    let all = ok(&server, "Action=DescribeImages&RegionId=cn-hangzhou");
+    assert_eq!(ids(&all), ["m-own", "m-shared", "m-sys"]);
+    assert_eq!(
+        (
+            &all["TotalCount"],
+            &all["PageNumber"],
+            &all["PageSize"],
+            &all["RegionId"]
+        ),
+        (&json!(3), &json!(1), &json!(10), &json!("cn-hangzhou"))
+    );
+    let own = &all["Images"]["Image"][0];
+    assert_eq!(
+        (&own["ImageOwnerAlias"], &own["Status"], &own["OSType"]),
+        (&json!("self"), &json!("Available"), &json!("linux"))
+    );
+    let query = |q: &str| ids(&ok(&server, &format!("Action=DescribeImages&{q}")));
+    assert_eq!(query("ImageOwnerAlias=marketplace"), ["m-shop"]);
+    assert_eq!(query("ImageOwnerAlias=self"), ["m-own"]);
+    assert_eq!(query("ImageId=m-own,m-shop,m-gone"), ["m-own"]);
+    assert_eq!(query("ImageName=m-shared"), ["m-shared"]);
+    assert_eq!(query("OSType=linux").len(), 3);
+    assert!(query("OSType=windows").is_empty());
+    assert!(query("Architecture=i386").is_empty());
+    assert!(query("SnapshotId=s-1").is_empty());
+    assert!(query("Status=Creating,CreateFailed").is_empty());
+    assert_eq!(query("Status=Creating,Available").len(), 3);
+    assert!(query("RegionId=cn-beijing").is_empty());
+    // Paged by number only: MaxResults and NextToken are not among its
+    // parameters and are not read.
+    let page = ok(&server, "Action=DescribeImages&PageSize=2&PageNumber=2");
+    assert_eq!(
+        (ids(&page), &page["TotalCount"]),
+        (vec!["m-sys".to_owned()], &json!(3))
+    );
+    let tokens = ok(&server, "Action=DescribeImages&MaxResults=1&NextToken=x");
+    assert_eq!(
+        (ids(&tokens).len(), &tokens["NextToken"]),
+        (3, &Value::Null)
+    );
+    assert_error(
+        &server,
+        "Action=DescribeImages&PageSize=101",
+        400,
+        "InvalidParam.PageSize",
+        "The specified parameter is invalid.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeImages&OSType=beos",
+        404,
+        "InvalidOSType",
+        "The specified OSType is not valid",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeImages&ImageOwnerAlias=nobody",
+        400,
+        "InvalidParameter",
+        "The specified parameter \"ImageOwnerAlias\" is not valid.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeImages&Status=Gone",
+        400,
+        "InvalidParameter",
+        "The specified parameter \"Status\" is not valid.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeImages&DryRun=true",
+        400,
+        "DryRunOperation",
+        DRY_RUN,
+    );
+    // In XML, under DescribeImagesResponse.
+    let reply = server.get("Action=DescribeImages&ImageId=m-sys");
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .body
+            .contains("<DescribeImagesResponse><Images><Image>"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("<RegionId>cn-hangzhou</RegionId>"),
+        "{}",
+        reply.body
+    );
+}

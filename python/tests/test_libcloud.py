@@ -116,6 +116,20 @@ def volume_state(driver, disk_id):
     return found.state
 
 
+def test_libcloud_lists_the_worlds_images_by_page_and_by_id(driver):
+    """`list_images` pages DescribeImages by PageNumber (reading TotalCount)
+    and joins `ex_image_ids` with commas, as ECS takes ImageId."""
+    images = driver.list_images()
+    expected = [i["ImageId"] for i in world()["Images"] if not i.get("Deleted")]
+    assert sorted(i.id for i in images) == sorted(expected)
+    for image in images:
+        assert image.name == image.id
+        assert image.extra["image_owner_alias"] == "system"
+        assert image.extra["os_type"] == "linux"
+        assert image.extra["disk_device_mappings"]["device"] == "/dev/xvda"
+    assert [i.id for i in driver.list_images(ex_image_ids=[expected[0], "m-none"])] == expected[:1]
+
+
 def test_libcloud_stops_reinits_through_its_signed_connection_and_starts(driver):
     i1 = node(driver, "i-1")
     assert driver.stop_node(i1) is True  # the driver's own wait for Stopped

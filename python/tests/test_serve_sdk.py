@@ -220,6 +220,25 @@ def test_the_current_sdk_attaches_detaches_and_snapshots_through_its_models(serv
     assert [s.snapshot_id for s in left.snapshots.snapshot] == ["s-1"]
 
 
+def test_the_current_sdk_reads_describe_images_into_its_model_with_every_field(server):
+    """DescribeImages through the SDK's model: each image the world holds,
+    every field the model declares, and its DryRun answered as ECS does."""
+    from alibabacloud_ecs20140526 import models as m
+    from Tea.exceptions import TeaException
+
+    client = new_client(server)
+    body = client.describe_images(m.DescribeImagesRequest(region_id="cn-hangzhou")).body
+    assert (body.total_count, body.page_number, body.page_size, body.region_id) == (1, 1, 10, "cn-hangzhou")
+    assert [(i.image_id, i.image_owner_alias, i.status) for i in body.images.image] == [
+        ("m-ubuntu", "system", "Available")]
+    assert_every_field("Image", body.images.image[0].to_map())
+    request = m.DescribeImagesRequest(region_id="cn-hangzhou", image_owner_alias="self")
+    assert client.describe_images(request).body.images.image == []
+    with pytest.raises(TeaException) as raised:
+        client.describe_images(m.DescribeImagesRequest(region_id="cn-hangzhou", dry_run=True))
+    assert (raised.value.code, raised.value.data["statusCode"]) == ("DryRunOperation", 400)
+
+
 def fields_of(path):
     """The SDK model's fields at `path` (tests/ecs-fields.txt, which
     test_ecs_fields.py holds to the installed SDK)."""

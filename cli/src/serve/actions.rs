@@ -36,7 +36,7 @@ pub struct Handled {
 }
 
 /// The actions, by name.
-pub const ACTIONS: [&str; 13] = [
+pub const ACTIONS: [&str; 14] = [
     "ReInitDisk",
     "DescribeDisks",
     "DescribeInstances",
@@ -50,6 +50,7 @@ pub const ACTIONS: [&str; 13] = [
     "CreateSnapshot",
     "DeleteSnapshot",
     "DescribeSnapshots",
+    "DescribeImages",
 ];
 
 /// The actions whose request model in the official SDK
@@ -59,13 +60,14 @@ pub const ACTIONS: [&str; 13] = [
 /// `DescribeInstanceAttribute`, `AttachDisk`, `DetachDisk`,
 /// `CreateSnapshot` and `DeleteSnapshot` have none: their `DryRun` is not
 /// read.)
-pub const DRY_RUN_ACTIONS: [&str; 6] = [
+pub const DRY_RUN_ACTIONS: [&str; 7] = [
     "DescribeDisks",
     "DescribeInstances",
     "StopInstance",
     "StartInstance",
     "RebootInstance",
     "DescribeSnapshots",
+    "DescribeImages",
 ];
 
 /// The actions that change the world when they succeed (a dry run
@@ -181,6 +183,9 @@ pub fn handle(
         "DeleteSnapshot" => delete_snapshot(store, &params, format, now, ids, named),
         "DescribeSnapshots" => {
             describe::describe_snapshots(store, &params, format, now, ids, dry_run, named)
+        }
+        "DescribeImages" => {
+            describe::describe_images(store, &params, format, now, ids, dry_run, named)
         }
         _ => Err(ApiError::ActionNotFound),
     });

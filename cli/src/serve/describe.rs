@@ -1,7 +1,7 @@
 //! The `Describe*` actions: `DescribeDisks` and `DescribeInstances` with
 //! ECS's filters and both of its ways of paging (`PageNumber`/`PageSize`,
-//! `MaxResults`/`NextToken`), `DescribeInstanceStatus` and
-//! `DescribeInstanceAttribute`. No I/O; docs/serve.md gives the source of
+//! `MaxResults`/`NextToken`), `DescribeInstanceStatus`,
+//! `DescribeInstanceAttribute`, `DescribeSnapshots` and `DescribeImages`. No I/O; docs/serve.md gives the source of
 //! every range, default and error.
 //!
 //! A page is read under the store's lock straight from the world's records
@@ -20,7 +20,9 @@ use super::records::{
 use super::store::{Store, Tokens};
 use reinit_disk::InMemoryWorld;
 use reinit_disk::ecs::{Describer, Layout, delete_with_instance, portable, source_snapshot};
-use reinit_disk::model::{Disk, DiskCategory, DiskStatus, DiskType, Instance, InstanceStatus};
+use reinit_disk::model::{
+    Disk, DiskCategory, DiskStatus, DiskType, Image, ImageOwnerAlias, Instance, InstanceStatus,
+};
 use reinit_disk::wire::{Document, Format, Ids, Params, Response};
 use reinit_disk::wire::{EncodeError, to_document};
 
@@ -84,8 +86,10 @@ struct Limits {
     action: &'static str,
     /// `PageSize`'s maximum (its minimum is 1, its default 10).
     page_max: u64,
-    /// `MaxResults`' range.
-    results: core::ops::RangeInclusive<u64>,
+    /// `MaxResults`' range; `None` for a listing paged by number only
+    /// (`MaxResults` and `NextToken` are not among its parameters, so they
+    /// are not read).
+    results: Option<core::ops::RangeInclusive<u64>>,
     /// Whether a `MaxResults` out of range is brought into it (`DescribeDisks`
     /// documents so) rather than refused.
     clamp: bool,
@@ -94,28 +98,35 @@ struct Limits {
 const DISKS: Limits = Limits {
     action: "DescribeDisks",
     page_max: 100,
-    results: 10..=500,
+    results: Some(10..=500),
     clamp: true,
 };
 
 const INSTANCES: Limits = Limits {
     action: "DescribeInstances",
     page_max: 100,
-    results: 1..=100,
+    results: Some(1..=100),
     clamp: false,
 };
 
 const SNAPSHOTS: Limits = Limits {
     action: "DescribeSnapshots",
     page_max: 100,
-    results: 10..=100,
+    results: Some(10..=100),
+    clamp: false,
+};
+
+const IMAGES: Limits = Limits {
+    action: "DescribeImages",
+    page_max: 100,
+    results: None,
     clamp: false,
 };
 
 const INSTANCE_STATUSES: Limits = Limits {
     action: "DescribeInstanceStatus",
     page_max: 50,
-    results: 1..=50,
+    results: Some(1..=50),
     clamp: false,
 };
 
@@ -123,9 +134,8 @@ impl Limits {
     /// The paging `params` ask for: by token when `MaxResults` or
     /// `NextToken` is given, else by page.
     fn paging(&self, params: &Params<'_>) -> Result<Paging, ApiError> {
-        let max = given(params, "MaxResults");
-        let token = given(params, "NextToken");
-        if max.is_some() || token.is_some() {
+        let (max, token) = (given(params, "MaxResults"), given(params, "NextToken"));
+        if let (Some(results), true) = (&self.results, max.is_some() || token.is_some()) {
             let max = match max {
                 None => 10,
                 Some(text) => {
@@ -133,8 +143,8 @@ impl Limits {
                         .parse::<u64>()
                         .map_err(|_| ApiError::InvalidMaxResults)?;
                     if self.clamp {
-                        n.clamp(*self.results.start(), *self.results.end())
-                    } else if self.results.contains(&n) {
+                        n.clamp(*results.start(), *results.end())
+                    } else if results.contains(&n) {
                         n
                     } else {
                         return Err(ApiError::InvalidMaxResults);
@@ -303,6 +313,9 @@ fn respond(
                 text(listed.next.as_deref().unwrap_or_default()),
             ));
         }
+    }
+    if action == "DescribeImages" {
+        fields.push(("RegionId", text(region_id())));
     }
     fields.push(("RequestId", text(ids.request_id)));
     document(
@@ -571,6 +584,128 @@ pub fn describe_snapshots(
         ids,
         "DescribeSnapshots",
         ("Snapshots", "Snapshot"),
+        &paging,
+        listed,
+    )
+}
+
+/// `DescribeImages`' `ImageOwnerAlias`: the owners listed. Absent, ECS
+/// lists `system`, `self` and `others` (not `marketplace`).
+fn image_owners(params: &Params<'_>) -> Result<Vec<ImageOwnerAlias>, ApiError> {
+    use ImageOwnerAlias::{Marketplace, Others, SelfOwned, System};
+    match given(params, "ImageOwnerAlias") {
+        None => Ok(vec![System, SelfOwned, Others]),
+        Some(v) => [System, SelfOwned, Others, Marketplace]
+            .into_iter()
+            .find(|o| <&str>::from(*o).eq_ignore_ascii_case(v))
+            .map(|o| vec![o])
+            .ok_or(ApiError::InvalidParameter("ImageOwnerAlias")),
+    }
+}
+
+/// The image statuses ECS names (`Status`, comma-separated; default
+/// `Available`).
+const IMAGE_STATUSES: [&str; 6] = [
+    "Creating",
+    "Waiting",
+    "Available",
+    "UnAvailable",
+    "CreateFailed",
+    "Deprecated",
+];
+
+/// `DescribeImages`: the world's images (not deleted), ordered by id, each the library's full ECS record
+/// (`reinit_disk::ecs::Describer::image`), filtered by `ImageId` (ids
+/// separated by commas), `ImageName`, `ImageOwnerAlias`, `OSType`,
+/// `Architecture`, `SnapshotId` and `Status`, and paged by
+/// `PageNumber`/`PageSize` (at most 100). Every image the world holds is
+/// `Available`, `linux`, `x86_64`, made from no snapshot, named as its id.
+pub fn describe_images(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    dry_run: bool,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let image_ids: Option<Vec<&str>> = given(params, "ImageId").map(|v| {
+        v.split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .collect()
+    });
+    let image_name = given(params, "ImageName");
+    let owners = image_owners(params)?;
+    let os_type = match given(params, "OSType") {
+        None => None,
+        Some(v) if v.eq_ignore_ascii_case("linux") || v.eq_ignore_ascii_case("windows") => {
+            Some(v.eq_ignore_ascii_case("linux"))
+        }
+        Some(_) => return Err(ApiError::InvalidOsType),
+    };
+    let architecture = given(params, "Architecture");
+    let snapshot_id = given(params, "SnapshotId");
+    let available = match given(params, "Status") {
+        None => true,
+        Some(v) => {
+            let mut available = false;
+            for status in v.split(',').map(str::trim) {
+                let known = IMAGE_STATUSES
+                    .iter()
+                    .find(|s| s.eq_ignore_ascii_case(status));
+                match known {
+                    Some(s) => available |= *s == "Available",
+                    None => return Err(ApiError::InvalidParameter("Status")),
+                }
+            }
+            available
+        }
+    };
+    let paging = IMAGES.paging(params)?;
+    named.extend(image_ids.iter().flatten().map(|i| (*i).to_owned()));
+    if dry_run {
+        return Err(ApiError::DryRunOperation);
+    }
+    let region = in_region(params);
+    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+        let mut all: Vec<&Image> = world.images().filter(|i| !i.deleted).collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        let keep = |image: &&Image| {
+            available
+                && snapshot_id.is_none()
+                && os_type != Some(false)
+                && architecture.is_none_or(|a| a == "x86_64")
+                && owners.contains(&image.image_owner_alias)
+                && image_ids
+                    .as_ref()
+                    .is_none_or(|ids| ids.contains(&image.id.as_str()))
+                && image_name.is_none_or(|n| n == image.id)
+        };
+        // Always filtered: even unasked, the owner filter leaves out the
+        // marketplace's images. A world holds few images.
+        let candidates = Some(if region {
+            (0..all.len()).collect()
+        } else {
+            Vec::new()
+        });
+        let describer = Describer::with_layout(Layout::default(), &DEFAULTS);
+        list(
+            &IMAGES,
+            &paging,
+            tokens,
+            all.len(),
+            candidates,
+            |p| all.get(p),
+            keep,
+            |image| to_document(&describer.image(image).unwrap_or_default()),
+        )
+    })?;
+    respond(
+        format,
+        ids,
+        "DescribeImages",
+        ("Images", "Image"),
         &paging,
         listed,
     )

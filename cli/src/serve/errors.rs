@@ -79,6 +79,8 @@ pub enum ApiError {
     TooManySnapshotIds,
     /// `DescribeSnapshots`' `SnapshotType` that is none of ECS's.
     InvalidSnapshotType,
+    /// `DescribeImages`' `OSType` that is neither `linux` nor `windows`.
+    InvalidOsType,
     /// Past `--rate-limit`.
     Throttling,
     /// A `Content-Length`, or a body as it arrives, over `--max-body-bytes`
@@ -172,6 +174,7 @@ impl ApiError {
             Self::OperationConflict => "Operation.Conflict",
             Self::TooManySnapshotIds => "InvalidSnapshotIds.Malformed",
             Self::InvalidSnapshotType => "InvalidSnapshotType.NotFound",
+            Self::InvalidOsType => "InvalidOSType",
             Self::Throttling => "Throttling",
             Self::BodyTooLarge(_) => "RequestTooLarge",
             Self::BodyTimeout => "RequestTimeout",
@@ -204,7 +207,8 @@ impl ApiError {
             | Self::InvalidInstanceStatus
             | Self::DiskNotFound(_)
             | Self::SnapshotNotFound
-            | Self::InvalidSnapshotType => 404,
+            | Self::InvalidSnapshotType
+            | Self::InvalidOsType => 404,
             Self::DiskInstanceStatus(status) => *status,
             Self::DiskInstanceLocked(_)
             | Self::IncorrectDiskStatus(_)
@@ -287,6 +291,7 @@ impl ApiError {
                 "The amount of specified snapshot Ids exceeds the limit.".to_owned()
             }
             Self::InvalidSnapshotType => "The specified SnapshotType is not found".to_owned(),
+            Self::InvalidOsType => "The specified OSType is not valid".to_owned(),
             Self::Throttling => "You have made too many requests within a short time; your request is denied due to request throttling.".to_owned(),
             Self::BodyTooLarge(limit) => {
                 format!("The request body is larger than the {limit} bytes the server accepts.")
