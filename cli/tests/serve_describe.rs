@@ -397,3 +397,43 @@ fn serve_describe_on_the_shipped_answers_decides_as_preflight_does() {
         );
     }
 }
+
+#[test]
+fn serve_describe_round_trips_the_images_and_snapshots_the_server_describes() {
+    let dir = temp_dir("every-kind");
+    let world_file = dir.join("world.json");
+    std::fs::write(&world_file, world().to_string()).unwrap();
+    let answers = dir.join("answers");
+    std::fs::create_dir_all(&answers).unwrap();
+    let original = Server::start(&["--world", world_file.to_str().unwrap()]);
+    capture(&original, &answers);
+    for (action, file) in [("DescribeImages", "c.json"), ("DescribeSnapshots", "d.json")] {
+        let answer = pages(&original, action, 10);
+        std::fs::write(answers.join(file), serde_json::to_string(&answer).unwrap()).unwrap();
+    }
+    let before = original
+        .request("GET", "/_reinit-disk/state", &[], b"")
+        .json();
+    let ids = disk_ids(&world());
+    let expected: Vec<_> = ids.iter().map(|d| decide(&original, d)).collect();
+    let described = Server::start(&[
+        "--describe",
+        answers.to_str().unwrap(),
+        "--revision",
+        "2025-02-27",
+    ]);
+    let state = described
+        .request("GET", "/_reinit-disk/state", &[], b"")
+        .json();
+    for kind in ["Disks", "Instances", "Images", "Snapshots"] {
+        assert_eq!(state[kind], before[kind], "{kind}");
+    }
+    for (disk, expected) in ids.iter().zip(&expected) {
+        assert_eq!(&decide(&described, disk), expected, "{disk}");
+    }
+    // The image and the snapshot are read from their answers now.
+    let log = log_with(&described, "facts the captured answers do not give");
+    assert!(!log.contains("no DescribeImages answer"), "{log}");
+    assert!(!log.contains("no DescribeSnapshots answer"), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
