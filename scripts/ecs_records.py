@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes src/ecs/records.rs from the installed official SDK's models.
 
-The record types of `DescribeDisks`, `DescribeInstances`, `DescribeImages`
-and `DescribeSnapshots` (alibabacloud-ecs20140526): every field each model's
+The record types of `DescribeDisks`, `DescribeInstances`, `DescribeImages`,
+`DescribeSnapshots` and `DescribeKeyPairs` (alibabacloud-ecs20140526): every field each model's
 `to_map` writes, in that order, with the SDK's type and its first comment
 line. Run from the workspace root with the SDK's Python:
 
@@ -25,6 +25,7 @@ RECORDS = [
     ("Instance", "DescribeInstancesResponseBodyInstancesInstance", "_describe_instances_response_body.py"),
     ("Image", "DescribeImagesResponseBodyImagesImage", "_describe_images_response_body.py"),
     ("Snapshot", "DescribeSnapshotsResponseBodySnapshotsSnapshot", "_describe_snapshots_response_body.py"),
+    ("KeyPair", "DescribeKeyPairsResponseBodyKeyPairsKeyPair", "_describe_key_pairs_response_body.py"),
 ]
 SCALARS = {"str": "String", "int": "i64", "bool": "bool", "float": "f64"}
 SNAKE = {"CurrentOSNVMeSupported": "current_os_nvme_supported", "VSwitchId": "vswitch_id"}

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use reinit_disk::InMemoryWorld;
 use reinit_disk::ecs::{self, Defaults, Describer, ReadError};
 use reinit_disk::model::{
-    Disk, DiskCategory, DiskSource, DiskStatus, DiskType, Image, Instance, InstanceStatus,
+    Disk, DiskCategory, DiskSource, DiskStatus, DiskType, Image, Instance, InstanceStatus, KeyPair,
     LockReason, LockSet, MultiAttach, OsType, Snapshot,
 };
 use reinit_disk::scenario::Scenario;
@@ -147,6 +147,10 @@ fn sample_world() -> InMemoryWorld {
         ..Snapshot::default()
     })
     .unwrap();
+    w.insert_key_pair(KeyPair {
+        name: "deploy".into(),
+    })
+    .unwrap();
     w
 }
 
@@ -174,6 +178,10 @@ fn every_record_has_every_field_of_the_sdk_model_in_its_order() {
         let snapshot = describer.snapshot(s).unwrap();
         objects("Snapshot", &to_document(&snapshot).unwrap(), &mut seen);
     }
+    for k in world.key_pairs() {
+        let key_pair = describer.key_pair(k);
+        objects("KeyPair", &to_document(&key_pair).unwrap(), &mut seen);
+    }
     let sdk = sdk_fields();
     for (path, keys) in &seen {
         assert_eq!(
@@ -195,6 +203,7 @@ fn every_record_has_every_field_of_the_sdk_model_in_its_order() {
             "Instance.NetworkInterfaces.NetworkInterface.Ipv6PrefixSets.Ipv6PrefixSet",
             "Instance.NetworkInterfaces.NetworkInterface.Ipv6Sets.Ipv6Set",
             "Instance.Tags.Tag",
+            "KeyPair.Tags.Tag",
             "Snapshot.Tags.Tag",
         ]
     );
@@ -202,6 +211,26 @@ fn every_record_has_every_field_of_the_sdk_model_in_its_order() {
     assert_eq!(sdk["Instance"].len(), 69);
     assert_eq!(sdk["Image"].len(), 35);
     assert_eq!(sdk["Snapshot"].len(), 30);
+    assert_eq!(sdk["KeyPair"].len(), 6);
+}
+
+#[test]
+fn a_key_pairs_fingerprint_is_32_hex_digits_made_from_its_name_alone() {
+    let print = reinit_disk::ecs::key_pair_fingerprint("deploy");
+    assert_eq!(print.len(), 32);
+    assert!(
+        print
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
+    assert_eq!(print, reinit_disk::ecs::key_pair_fingerprint("deploy"));
+    assert_ne!(print, reinit_disk::ecs::key_pair_fingerprint("deploy2"));
+    assert_ne!(print, reinit_disk::ecs::key_pair_fingerprint(""));
+    // FNV-1a's 128-bit offset basis, for the empty name.
+    assert_eq!(
+        reinit_disk::ecs::key_pair_fingerprint(""),
+        "6c62272e07bb014262b821756295c58d"
+    );
 }
 
 /// Every scenario file of tests/scenarios/ (decisions excluded).

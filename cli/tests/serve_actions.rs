@@ -1699,3 +1699,79 @@ fn describe_images_lists_the_images_not_deleted_filtered_and_paged_as_ecs_docume
         reply.body
     );
 }
+
+#[test]
+fn describe_key_pairs_lists_the_accounts_key_pairs_by_name_pattern_and_page() {
+    let server = Server::start(&[]);
+    let world = json!({
+        "KeyPairs": [
+            {"KeyPairName": "web-deploy"},
+            {"KeyPairName": "admin"},
+            {"KeyPairName": "web"}
+        ]
+    });
+    let reply = server.request(
+        "PUT",
+        "/_reinit-disk/world",
+        &[],
+        world.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let names = |body: &Value| -> Vec<String> {
+        body["KeyPairs"]["KeyPair"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["KeyPairName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = ok(&server, "Action=DescribeKeyPairs&RegionId=cn-hangzhou");
+    assert_eq!(names(&all), ["admin", "web", "web-deploy"]);
+    assert_eq!(
+        (&all["TotalCount"], &all["PageNumber"], &all["PageSize"]),
+        (&json!(3), &json!(1), &json!(10))
+    );
+    let admin = &all["KeyPairs"]["KeyPair"][0];
+    let print = reinit_disk::ecs::key_pair_fingerprint("admin");
+    assert_eq!(admin["KeyPairFingerPrint"], json!(print));
+    assert_eq!(admin["CreationTime"], "2024-01-01T00:00:00Z");
+    assert!(admin.get("PublicKey").is_none(), "{admin}");
+    let with_key = ok(&server, "Action=DescribeKeyPairs&IncludePublicKey=true");
+    assert_eq!(with_key["KeyPairs"]["KeyPair"][0]["PublicKey"], "");
+    let query = |q: &str| names(&ok(&server, &format!("Action=DescribeKeyPairs&{q}")));
+    assert_eq!(query("KeyPairName=web"), ["web"]);
+    assert_eq!(query("KeyPairName=web*"), ["web", "web-deploy"]);
+    assert_eq!(query("KeyPairName=*deploy"), ["web-deploy"]);
+    assert_eq!(query("KeyPairName=*e*"), ["web", "web-deploy"]);
+    assert_eq!(query(&format!("KeyPairFingerPrint={print}")), ["admin"]);
+    assert!(query("RegionId=cn-beijing").is_empty());
+    let page = ok(&server, "Action=DescribeKeyPairs&PageSize=2&PageNumber=2");
+    assert_eq!(
+        (names(&page), &page["TotalCount"]),
+        (vec!["web-deploy".to_owned()], &json!(3))
+    );
+    assert_error(
+        &server,
+        "Action=DescribeKeyPairs&PageSize=51",
+        400,
+        "InvalidParam.PageSize",
+        "The specified parameter is invalid.",
+    );
+    assert_error(
+        &server,
+        "Action=DescribeKeyPairs&IncludePublicKey=maybe",
+        400,
+        "InvalidParameter",
+        "The specified parameter \"IncludePublicKey\" is not valid.",
+    );
+    // Its model has no DryRun: it is not read.
+    assert_eq!(query("DryRun=true").len(), 3);
+    let reply = server.get("Action=DescribeKeyPairs&KeyPairName=admin");
+    assert!(
+        reply
+            .body
+            .contains("<DescribeKeyPairsResponse><KeyPairs><KeyPair>"),
+        "{}",
+        reply.body
+    );
+}

@@ -49,6 +49,7 @@ fn world() -> Value {
         "Images": [{"ImageId": "m-1", "ImageOwnerAlias": "system"}],
         "Snapshots": [{"SnapshotId": "s-1", "CreationTime": "2024-01-01T00:00:00Z"}],
         "KmsKeys": [{"KeyId": "key-1"}],
+        "KeyPairs": [{"KeyPairName": "deploy"}, {"KeyPairName": "admin"}],
         "Policy": {"Revision": "2025-02-27"}
     })
 }
@@ -399,7 +400,7 @@ fn serve_describe_on_the_shipped_answers_decides_as_preflight_does() {
 }
 
 #[test]
-fn serve_describe_round_trips_the_images_and_snapshots_the_server_describes() {
+fn serve_describe_round_trips_the_images_snapshots_and_key_pairs_the_server_describes() {
     let dir = temp_dir("every-kind");
     let world_file = dir.join("world.json");
     std::fs::write(&world_file, world().to_string()).unwrap();
@@ -407,7 +408,11 @@ fn serve_describe_round_trips_the_images_and_snapshots_the_server_describes() {
     std::fs::create_dir_all(&answers).unwrap();
     let original = Server::start(&["--world", world_file.to_str().unwrap()]);
     capture(&original, &answers);
-    for (action, file) in [("DescribeImages", "c.json"), ("DescribeSnapshots", "d.json")] {
+    for (action, file) in [
+        ("DescribeImages", "c.json"),
+        ("DescribeSnapshots", "d.json"),
+        ("DescribeKeyPairs", "e.json"),
+    ] {
         let answer = pages(&original, action, 10);
         std::fs::write(answers.join(file), serde_json::to_string(&answer).unwrap()).unwrap();
     }
@@ -428,6 +433,16 @@ fn serve_describe_round_trips_the_images_and_snapshots_the_server_describes() {
     for kind in ["Disks", "Instances", "Images", "Snapshots"] {
         assert_eq!(state[kind], before[kind], "{kind}");
     }
+    // The key pairs as a set: the server lists them by name.
+    let names = |doc: &Value| -> Vec<String> {
+        let mut names: Vec<String> = (doc["KeyPairs"].as_array().unwrap().iter())
+            .map(|k| k["KeyPairName"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&state), ["admin", "deploy"]);
+    assert_eq!(names(&state), names(&before));
     for (disk, expected) in ids.iter().zip(&expected) {
         assert_eq!(&decide(&described, disk), expected, "{disk}");
     }
@@ -435,5 +450,6 @@ fn serve_describe_round_trips_the_images_and_snapshots_the_server_describes() {
     let log = log_with(&described, "facts the captured answers do not give");
     assert!(!log.contains("no DescribeImages answer"), "{log}");
     assert!(!log.contains("no DescribeSnapshots answer"), "{log}");
+    assert!(!log.contains("no DescribeKeyPairs answer"), "{log}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -36,6 +36,7 @@ def test_the_records_count_the_sdk_models_fields():
         ("Instance", models.DescribeInstancesResponseBodyInstancesInstance),
         ("Image", models.DescribeImagesResponseBodyImagesImage),
         ("Snapshot", models.DescribeSnapshotsResponseBodySnapshotsSnapshot),
+        ("KeyPair", models.DescribeKeyPairsResponseBodyKeyPairsKeyPair),
     ]:
         # The model's own parameters, one per field.
         assert len(fields[path]) == model.__init__.__code__.co_argcount - 1, path

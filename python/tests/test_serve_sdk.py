@@ -239,6 +239,24 @@ def test_the_current_sdk_reads_describe_images_into_its_model_with_every_field(s
     assert (raised.value.code, raised.value.data["statusCode"]) == ("DryRunOperation", 400)
 
 
+def test_the_current_sdk_reads_describe_key_pairs_into_its_model_with_every_field(server):
+    """DescribeKeyPairs through the SDK's model: the world's key pairs by
+    name pattern, every field the model declares once PublicKey is asked."""
+    from alibabacloud_ecs20140526 import models as m
+
+    client = new_client(server)
+    world = json.loads(WORLD.read_text(encoding="utf-8"))
+    names = sorted(k["KeyPairName"] for k in world.get("KeyPairs", []))
+    body = client.describe_key_pairs(m.DescribeKeyPairsRequest(region_id="cn-hangzhou")).body
+    assert [k.key_pair_name for k in body.key_pairs.key_pair] == names
+    assert body.total_count == len(names)
+    request = m.DescribeKeyPairsRequest(region_id="cn-hangzhou", include_public_key=True)
+    pairs = client.describe_key_pairs(request).body.key_pairs.key_pair
+    for pair in pairs:
+        assert len(pair.key_pair_finger_print) == 32
+        assert_every_field("KeyPair", pair.to_map())
+
+
 def fields_of(path):
     """The SDK model's fields at `path` (tests/ecs-fields.txt, which
     test_ecs_fields.py holds to the installed SDK)."""

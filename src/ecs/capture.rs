@@ -55,21 +55,8 @@ pub const MAX_FILES: usize = 4096;
 const KINDS: &str = "a DescribeDisks, DescribeInstances, DescribeImages, DescribeSnapshots or DescribeKeyPairs answer: an object with one of Disks, Instances, Images, Snapshots, KeyPairs";
 
 /// A key pair as `DescribeKeyPairs` lists it (`KeyPairs.KeyPair[]`): the
-/// one field the engine reads. Written by hand: the records generated from
-/// the SDK (records.rs) are the four the `Describe*` actions of serve
-/// write; a key pair's other fields (`KeyPairFingerPrint`, `CreationTime`,
-/// `Tags`, ...) are ignored.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct KeyPair {
-    /// `KeyPairName`.
-    #[serde(
-        rename = "KeyPairName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key_pair_name: Option<String>,
-}
+/// record generated from the SDK, of which the engine reads the name.
+pub use super::records::KeyPair;
 
 /// The kind of an answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -15,7 +15,7 @@ use super::records::{
     InstanceNetworkInterfaceIpv6Sets, InstanceNetworkInterfacePrivateIpSet,
     InstanceNetworkInterfacePrivateIpSets, InstanceNetworkInterfaces, InstanceOperationLocks,
     InstancePrivateDnsNameOptions, InstanceSecurityGroupIds, InstanceSecurityOptions,
-    InstanceVpcAttributes, IpAddresses, Snapshot, Tags,
+    InstanceVpcAttributes, IpAddresses, KeyPair, Snapshot, Tags,
 };
 use crate::in_memory::InMemoryWorld;
 use crate::model::{self, DiskCategory, DiskSource, DiskType, LockSet, OsType};
@@ -717,6 +717,23 @@ impl<'d> Describer<'d> {
         })
     }
 
+    /// The key pair as `DescribeKeyPairs` returns it: its name, the
+    /// defaults' `CreationTime` and resource group, no tags, an empty
+    /// `PublicKey` (the world holds none; ECS gives it only when asked with
+    /// `IncludePublicKey`), and a fingerprint made from its name
+    /// ([`key_pair_fingerprint`]).
+    pub fn key_pair(&self, key_pair: &model::KeyPair) -> KeyPair {
+        let d = self.defaults;
+        KeyPair {
+            creation_time: text(&d.creation_time),
+            key_pair_finger_print: Some(key_pair_fingerprint(&key_pair.name)),
+            key_pair_name: text(&key_pair.name),
+            public_key: empty(),
+            resource_group_id: text(&d.resource_group_id),
+            tags: Some(Tags::default()),
+        }
+    }
+
     /// The snapshot as `DescribeSnapshots` returns it; `None` for a
     /// deleted one, which `DescribeSnapshots` does not list.
     pub fn snapshot(&self, snapshot: &model::Snapshot) -> Option<Snapshot> {
@@ -823,4 +840,19 @@ fn instance_locks(locks: LockSet) -> Vec<InstanceLockReason> {
             lock_reason: text(r.into()),
         })
         .collect()
+}
+
+/// A key pair's `KeyPairFingerPrint` when the world gives none: 32
+/// lower-case hex digits, as ECS's MD5 fingerprints are, made from the
+/// name by 128-bit FNV-1a, so that the same name always has the same
+/// fingerprint and two names (almost) never share one. It fingerprints no
+/// key: the world holds no public key.
+pub fn key_pair_fingerprint(name: &str) -> String {
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let mut hash: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for byte in name.bytes() {
+        hash ^= u128::from(byte);
+        hash = hash.wrapping_mul(PRIME);
+    }
+    format!("{hash:032x}")
 }

@@ -1,6 +1,6 @@
-//! ECS's own records: the disk, instance, image and snapshot as
-//! `DescribeDisks`, `DescribeInstances`, `DescribeImages` and
-//! `DescribeSnapshots` return them.
+//! ECS's own records: the disk, instance, image, snapshot and key pair as
+//! `DescribeDisks`, `DescribeInstances`, `DescribeImages`,
+//! `DescribeSnapshots` and `DescribeKeyPairs` return them.
 //!
 //! Every field the official SDK's models declare (alibabacloud-ecs20140526),
 //! in the order its `to_map` writes them, PascalCase as ECS spells them,
@@ -55,7 +55,7 @@ mod records;
 
 pub use describe::{
     Defaults, Describer, Layout, delete_with_instance, device_among, device_name, disk_iops,
-    disk_size, disk_throughput, portable, source_snapshot,
+    disk_size, disk_throughput, key_pair_fingerprint, portable, source_snapshot,
 };
 pub use read::{Read, ReadError};
 pub use records::*;

@@ -1891,3 +1891,43 @@ pub struct Snapshot {
     #[serde(rename = "Usage", default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<String>,
 }
+
+/// `DescribeKeyPairsResponseBodyKeyPairsKeyPair` in the official SDK: 6 fields, in the order its `to_map` writes them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct KeyPair {
+    /// `CreationTime` (SDK `str`).
+    #[serde(
+        rename = "CreationTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub creation_time: Option<String>,
+    /// `KeyPairFingerPrint` (SDK `str`).
+    #[serde(
+        rename = "KeyPairFingerPrint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key_pair_finger_print: Option<String>,
+    /// `KeyPairName` (SDK `str`).
+    #[serde(
+        rename = "KeyPairName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub key_pair_name: Option<String>,
+    /// `PublicKey` (SDK `str`).
+    #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// `ResourceGroupId` (SDK `str`).
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
+    /// `Tags` (SDK `DescribeKeyPairsResponseBodyKeyPairsKeyPairTags`).
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+}

@@ -36,7 +36,7 @@ pub struct Handled {
 }
 
 /// The actions, by name.
-pub const ACTIONS: [&str; 14] = [
+pub const ACTIONS: [&str; 15] = [
     "ReInitDisk",
     "DescribeDisks",
     "DescribeInstances",
@@ -51,6 +51,7 @@ pub const ACTIONS: [&str; 14] = [
     "DeleteSnapshot",
     "DescribeSnapshots",
     "DescribeImages",
+    "DescribeKeyPairs",
 ];
 
 /// The actions whose request model in the official SDK
@@ -58,7 +59,7 @@ pub const ACTIONS: [&str; 14] = [
 /// dry run that would be accepted with `DryRunOperation` and changes
 /// nothing. (`ReInitDisk`, `DescribeInstanceStatus`,
 /// `DescribeInstanceAttribute`, `AttachDisk`, `DetachDisk`,
-/// `CreateSnapshot` and `DeleteSnapshot` have none: their `DryRun` is not
+/// `CreateSnapshot`, `DeleteSnapshot` and `DescribeKeyPairs` have none: their `DryRun` is not
 /// read.)
 pub const DRY_RUN_ACTIONS: [&str; 7] = [
     "DescribeDisks",
@@ -187,6 +188,7 @@ pub fn handle(
         "DescribeImages" => {
             describe::describe_images(store, &params, format, now, ids, dry_run, named)
         }
+        "DescribeKeyPairs" => describe::describe_key_pairs(store, &params, format, now, ids, named),
         _ => Err(ApiError::ActionNotFound),
     });
     (finish(result, format, ids, &mut handled), handled)

@@ -1,7 +1,8 @@
 //! The `Describe*` actions: `DescribeDisks` and `DescribeInstances` with
 //! ECS's filters and both of its ways of paging (`PageNumber`/`PageSize`,
 //! `MaxResults`/`NextToken`), `DescribeInstanceStatus`,
-//! `DescribeInstanceAttribute`, `DescribeSnapshots` and `DescribeImages`. No I/O; docs/serve.md gives the source of
+//! `DescribeInstanceAttribute`, `DescribeSnapshots`, `DescribeImages` and
+//! `DescribeKeyPairs`. No I/O; docs/serve.md gives the source of
 //! every range, default and error.
 //!
 //! A page is read under the store's lock straight from the world's records
@@ -19,9 +20,12 @@ use super::records::{
 };
 use super::store::{Store, Tokens};
 use reinit_disk::InMemoryWorld;
-use reinit_disk::ecs::{Describer, Layout, delete_with_instance, portable, source_snapshot};
+use reinit_disk::ecs::{
+    Describer, Layout, delete_with_instance, key_pair_fingerprint, portable, source_snapshot,
+};
 use reinit_disk::model::{
     Disk, DiskCategory, DiskStatus, DiskType, Image, ImageOwnerAlias, Instance, InstanceStatus,
+    KeyPair,
 };
 use reinit_disk::wire::{Document, Format, Ids, Params, Response};
 use reinit_disk::wire::{EncodeError, to_document};
@@ -119,6 +123,13 @@ const SNAPSHOTS: Limits = Limits {
 const IMAGES: Limits = Limits {
     action: "DescribeImages",
     page_max: 100,
+    results: None,
+    clamp: false,
+};
+
+const KEY_PAIRS: Limits = Limits {
+    action: "DescribeKeyPairs",
+    page_max: 50,
     results: None,
     clamp: false,
 };
@@ -706,6 +717,66 @@ pub fn describe_images(
         ids,
         "DescribeImages",
         ("Images", "Image"),
+        &paging,
+        listed,
+    )
+}
+
+/// `DescribeKeyPairs`: the account's key pairs, ordered by name, each the
+/// library's full record (`reinit_disk::ecs::Describer::key_pair`; its
+/// `PublicKey` only with `IncludePublicKey=true`, empty: the world holds
+/// none), filtered by `KeyPairName` (`*` any run of characters) and
+/// `KeyPairFingerPrint`, and paged by `PageNumber`/`PageSize` (at most
+/// 50). Its SDK model has no `DryRun`.
+pub fn describe_key_pairs(
+    store: &Store,
+    params: &Params<'_>,
+    format: Format,
+    now: Duration,
+    ids: &Ids<'_>,
+    named: &mut Vec<String>,
+) -> Result<Response, ApiError> {
+    let name = given(params, "KeyPairName");
+    let fingerprint = given(params, "KeyPairFingerPrint");
+    let public_key = boolean(params, "IncludePublicKey")?.unwrap_or(false);
+    let paging = KEY_PAIRS.paging(params)?;
+    named.extend(name.map(str::to_owned));
+    let region = in_region(params);
+    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+        let mut all: Vec<&KeyPair> = world.key_pairs().collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        let keep = |key_pair: &&KeyPair| {
+            name.is_none_or(|pattern| wildcard(pattern, &key_pair.name))
+                && fingerprint.is_none_or(|f| f == key_pair_fingerprint(&key_pair.name))
+        };
+        let candidates = match (region, name.is_none() && fingerprint.is_none()) {
+            (false, _) => Some(Vec::new()),
+            (true, true) => None,
+            (true, false) => Some((0..all.len()).collect()),
+        };
+        let describer = Describer::with_layout(Layout::default(), &DEFAULTS);
+        list(
+            &KEY_PAIRS,
+            &paging,
+            tokens,
+            all.len(),
+            candidates,
+            |p| all.get(p),
+            keep,
+            |key_pair| {
+                let mut record = describer.key_pair(key_pair);
+                if !public_key {
+                    record.public_key = None;
+                }
+                to_document(&record)
+            },
+        )
+    })?;
+    respond(
+        format,
+        ids,
+        "DescribeKeyPairs",
+        ("KeyPairs", "KeyPair"),
         &paging,
         listed,
     )
