@@ -95,11 +95,59 @@ pub struct ChangeUnderWay {
     rename_all = "PascalCase"
 )]
 struct ChangeUnderWayFields {
+    #[serde(deserialize_with = "millis")]
     in_millis: u64,
     change: Scheduled,
 }
 
 crate::map_only::map_only!(ChangeUnderWay, ChangeUnderWayFields, "a change under way");
+
+/// `InMillis`: a whole number of milliseconds from 0 to `u64::MAX`,
+/// refused as what it is otherwise (a JSON reader takes an integer past
+/// `u64::MAX` for a float: it is said to be out of range, not "a floating
+/// point").
+fn millis<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct Millis;
+    const EXPECTED: &str = "milliseconds, a whole number from 0 to 18446744073709551615";
+    impl Visitor<'_> for Millis {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(EXPECTED)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v)
+                .map_err(|_| E::custom(format_args!("{v} is below 0; expected {EXPECTED}")))
+        }
+
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a whole number from 0 to below 2^64, checked just before"
+        )]
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+            // 2^64, the first whole number past `u64::MAX`.
+            const PAST_MAX: f64 = 18_446_744_073_709_551_616.0;
+            let why = if v.fract() != 0.0 || !v.is_finite() {
+                "not a whole number"
+            } else if v < 0.0 {
+                "below 0"
+            } else if v >= PAST_MAX {
+                "too large"
+            } else {
+                // `1e3`: a whole number written as a float.
+                return Ok(v as u64);
+            };
+            Err(E::custom(format_args!("{v} is {why}; expected {EXPECTED}")))
+        }
+    }
+    deserializer.deserialize_u64(Millis)
+}
 
 /// The serialized shape of [`Scenario`], field for field: serde's derive
 /// sits here, on a private type, so that the helper functions it makes

@@ -445,3 +445,27 @@ fn a_revision_of_the_wrong_type_is_refused_with_the_accepted_names() {
         says(&error, &["a revision name, one of seed, 2025-02-27"]);
     }
 }
+
+#[test]
+fn a_change_under_way_whose_in_millis_is_no_whole_number_of_milliseconds_says_what_it_is() {
+    let change = |millis: &str| {
+        format!(
+            r#"{{"Disks":[{{"DiskId":"d-1","Type":"data","Category":"cloud_essd","Status":"ReIniting","InstanceId":"i-1"}}],"Instances":[{{"InstanceId":"i-1","Status":"Stopped"}}],"Changes":[{{"InMillis":{millis},"Change":{{"Disk":{{"DiskId":"d-1","Expects":"ReIniting","Then":"In_use"}}}}}}]}}"#
+        )
+    };
+    let expected = "expected milliseconds, a whole number from 0 to 18446744073709551615";
+    for (millis, what) in [
+        ("18446744073709551616", "18446744073709552000 is too large"),
+        ("-1", "-1 is below 0"),
+        ("-2e3", "-2000 is below 0"),
+        ("1.5", "1.5 is not a whole number"),
+    ] {
+        let error = Scenario::from_json(&change(millis)).unwrap_err().to_string();
+        says(&error, &["Changes[0].InMillis", what, expected]);
+    }
+    // A whole number, however written, and the largest one are taken.
+    for (millis, taken) in [("1e3", 1000), ("18446744073709551615", u64::MAX), ("0", 0)] {
+        let scenario = Scenario::from_json(&change(millis)).unwrap();
+        assert_eq!(scenario.changes[0].in_millis, taken, "{millis}");
+    }
+}
