@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use reinit_disk::analysis::{Answer, Leaf, Space, diff};
+use reinit_disk::analysis::{Answer, Class, Leaf, Space, diff};
 use reinit_disk::answers::{
     ActiveOnNonPublicImage, Answers, DeletedImageCode, DeletedSnapshotCode, UnsupportedCategories,
 };
@@ -366,4 +366,54 @@ fn the_seed_space_holds_no_fact_of_a_parameter_the_seed_revision_ignores() {
     assert!(seed.axis(Fact::KeyPairListed, None).is_none());
     let both = Space::new(&[Policy::new(&SEED), Policy::new(&V2025_02_27)]);
     assert!(both.axis(Fact::KeyPairListed, None).is_some());
+}
+
+#[test]
+fn a_lock_axis_holds_every_set_of_the_declared_reasons_the_plainest_first_each_alone_in_declared_order()
+ {
+    use reinit_disk::checks::Tells;
+    use reinit_disk::model::{LockReason, LockSet};
+    for revision in ALL {
+        let policy = Policy::new(revision);
+        let space = Space::new(&[policy]);
+        for fact in [Fact::DiskLocks, Fact::InstanceLocks] {
+            // The reasons the checks declare, in the order they declare them.
+            let mut reasons: Vec<LockReason> = Vec::new();
+            for check in revision.checks() {
+                for tells in check.decl().tells {
+                    let named: &[LockReason] = match (fact, tells) {
+                        (Fact::DiskLocks, Tells::DiskLocks(r))
+                        | (Fact::InstanceLocks, Tells::InstanceLocks(r)) => r,
+                        _ => &[],
+                    };
+                    for r in named {
+                        if !reasons.contains(r) {
+                            reasons.push(*r);
+                        }
+                    }
+                }
+            }
+            let Some(axis) = space.axis(fact, None) else {
+                assert!(reasons.is_empty(), "{revision} {fact}");
+                continue;
+            };
+            let classes = &space.axes()[axis].classes;
+            assert_eq!(classes.len(), 1 << reasons.len(), "{revision} {fact}");
+            assert_eq!(
+                classes[0],
+                Class::Locks(LockSet::EMPTY),
+                "{revision} {fact}"
+            );
+            let alone: Vec<Class> = (reasons.iter())
+                .map(|r| Class::Locks(LockSet::EMPTY.with(*r)))
+                .collect();
+            assert_eq!(classes[1..=reasons.len()], alone[..], "{revision} {fact}");
+            let all = reasons.iter().fold(LockSet::EMPTY, |set, r| set.with(*r));
+            assert_eq!(
+                classes.last(),
+                Some(&Class::Locks(all)),
+                "{revision} {fact}"
+            );
+        }
+    }
 }

@@ -460,7 +460,9 @@ fn a_change_under_way_whose_in_millis_is_no_whole_number_of_milliseconds_says_wh
         ("-2e3", "-2000 is below 0"),
         ("1.5", "1.5 is not a whole number"),
     ] {
-        let error = Scenario::from_json(&change(millis)).unwrap_err().to_string();
+        let error = Scenario::from_json(&change(millis))
+            .unwrap_err()
+            .to_string();
         says(&error, &["Changes[0].InMillis", what, expected]);
     }
     // A whole number, however written, and the largest one are taken.
