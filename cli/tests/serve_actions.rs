@@ -1775,3 +1775,28 @@ fn describe_key_pairs_lists_the_accounts_key_pairs_by_name_pattern_and_page() {
         reply.body
     );
 }
+
+#[test]
+fn every_served_action_is_documented_in_docs_serve_md_and_named_in_the_readme() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let serve_md = std::fs::read_to_string(root.join("docs/serve.md")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for action in reinit_disk_cli::serve::ACTIONS {
+        assert!(
+            serve_md.contains(&format!("\n| `{action}` |")),
+            "docs/serve.md has no row for {action}"
+        );
+        assert!(
+            readme.contains(&format!("`{action}`")),
+            "README.md does not name {action}"
+        );
+    }
+    // And every action the SDK's model gives a DryRun reads it there.
+    for action in reinit_disk_cli::serve::DRY_RUN_ACTIONS {
+        let row = serve_md
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{action}` |")))
+            .unwrap();
+        assert!(row.contains("`DryRun`"), "{action}: {row}");
+    }
+}
