@@ -417,3 +417,87 @@ fn a_lock_axis_holds_every_set_of_the_declared_reasons_the_plainest_first_each_a
         }
     }
 }
+
+#[test]
+fn a_points_distance_counts_the_axes_it_has_away_from_their_first_class_where_they_exist() {
+    for policy in policies() {
+        let space = Space::new(&[policy]);
+        let n = space.axes().len();
+        let plainest = vec![0u8; n];
+        assert_eq!(space.distance(&plainest), 0);
+        let mut counted = Vec::new();
+        let (mut present, mut absent) = (0, 0);
+        for axis in 0..n {
+            if space.axes()[axis].classes.len() < 2 {
+                continue;
+            }
+            let mut point = plainest.clone();
+            point[axis] = 1;
+            let expected = u32::from(space.exists(&point, axis));
+            assert_eq!(space.distance(&point), expected, "axis {axis}");
+            if expected == 1 {
+                present += 1;
+                counted.push(axis);
+            } else {
+                absent += 1;
+            }
+        }
+        // Both kinds are there: axes of the plainest situation, and axes
+        // that exist only under another's value (an instance's facts).
+        assert!(present >= 2 && absent >= 1, "{present} {absent}");
+        let mut two = plainest.clone();
+        for axis in counted.iter().take(2) {
+            two[*axis] = 1;
+        }
+        assert_eq!(space.distance(&two), 2);
+    }
+}
+
+/// A revision of the seed's with three world checks: a space small enough
+/// to take point by point in a moment.
+fn small() -> &'static Revision {
+    Box::leak(Box::new(Revision {
+        name: "small",
+        title: "a test revision with three world checks",
+        catalogue: SEED.catalogue,
+        index: SEED.index,
+        params: SEED.params,
+        reads: SEED.reads,
+        request_checks: SEED.request_checks,
+        world_checks: &[
+            reinit_disk::Check::DiskExists,
+            reinit_disk::Check::DiskInUse,
+            reinit_disk::Check::InstanceStopped,
+        ],
+        too_old_before: SEED.too_old_before,
+        default_strategy: None,
+    }))
+}
+
+#[test]
+fn every_point_of_a_small_space_is_decided_as_its_regions_say_and_listed_once() {
+    // every_point_of_the_seed_space_is_decided_as_its_regions_say, on a
+    // space of a few thousand points.
+    let policy = Policy::new(small());
+    let space = Space::new(&[policy]);
+    let points = space.points();
+    assert_eq!(points.len() as u64, space.size());
+    assert!(points.len() > 10, "{}", points.len());
+    assert_eq!(points.first(), Some(&vec![0u8; space.axes().len()]));
+    let distinct: BTreeSet<&Vec<u8>> = points.iter().collect();
+    assert_eq!(distinct.len(), points.len());
+    let mut by_regions: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    space.explore(&[policy], |leaf| {
+        *by_regions.entry(key(&leaf.decided)).or_default() += leaf.situations;
+    });
+    let mut by_points: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    for point in &points {
+        let witness = space.witness(point);
+        let request = witness.request();
+        let decided =
+            vec![evaluate(&request, &witness, &policy).map(reinit_disk::Target::into_owned)];
+        *by_points.entry(key(&decided)).or_default() += 1;
+    }
+    assert_eq!(by_regions, by_points);
+    assert!(by_points.len() >= 3, "{by_points:?}");
+}
