@@ -501,3 +501,76 @@ fn every_point_of_a_small_space_is_decided_as_its_regions_say_and_listed_once() 
     assert_eq!(by_regions, by_points);
     assert!(by_points.len() >= 3, "{by_points:?}");
 }
+
+#[test]
+fn each_decision_classs_witness_is_the_first_found_of_its_fewest_facts_away() {
+    use reinit_disk::analysis::{Decided, Witness};
+    for policy in policies() {
+        let space = Space::new(&[policy]);
+        // (decision, fewest facts away, its first witness, leaves at that
+        // distance, whether a later leaf was farther)
+        let mut best: Vec<(Decided, u32, Witness, u32, bool)> = Vec::new();
+        space.explore(&[policy], |leaf| {
+            let decided = leaf.decided[0].clone();
+            match best.iter_mut().find(|b| b.0 == decided) {
+                Some(b) if leaf.distance < b.1 => {
+                    *b = (decided, leaf.distance, space.witness(&leaf.point), 1, true);
+                }
+                Some(b) if leaf.distance == b.1 => b.3 += 1,
+                Some(b) => b.4 = true,
+                None => best.push((decided, leaf.distance, space.witness(&leaf.point), 1, false)),
+            }
+        });
+        let classes = reinit_disk::analysis::decision_classes(&policy);
+        assert_eq!(classes.len(), best.len(), "{policy:?}");
+        for (class, (decided, _, witness, _, _)) in classes.iter().zip(&best) {
+            assert_eq!(&class.decided, decided);
+            assert_eq!(&class.witness, witness, "{decided:?}");
+        }
+        // The choice is tested: some class has a farther leaf after its
+        // first, and some has two leaves at its fewest.
+        assert!(best.iter().any(|b| b.4), "{policy:?}");
+        assert!(best.iter().any(|b| b.3 > 1), "{policy:?}");
+    }
+}
+
+#[test]
+fn the_category_axis_has_one_class_per_way_the_policies_split_the_categories() {
+    use reinit_disk::model::DiskCategory;
+    use strum::VariantArray as _;
+    let seed = Policy::new(&SEED);
+    for sides in [
+        vec![seed],
+        vec![seed, every_knob_flipped(&SEED)],
+        vec![Policy::new(&V2025_02_27), seed],
+    ] {
+        let space = Space::new(&sides);
+        let axis = space.axis(Fact::Category, None).unwrap();
+        let classes = &space.axes()[axis].classes;
+        // The ways: which sides refuse a category; the first category of
+        // each way stands for it, those fewest refuse first.
+        let way = |c: DiskCategory| -> Vec<bool> {
+            sides
+                .iter()
+                .map(|p| p.answers.unsupported_categories.contains(c))
+                .collect()
+        };
+        let mut expected: Vec<(Vec<bool>, DiskCategory)> = Vec::new();
+        for c in DiskCategory::VARIANTS {
+            if !expected.iter().any(|(w, _)| *w == way(*c)) {
+                expected.push((way(*c), *c));
+            }
+        }
+        expected.sort_by_key(|(w, _)| w.iter().filter(|b| **b).count());
+        let expected: Vec<Class> = expected
+            .into_iter()
+            .map(|(_, c)| Class::Category(c))
+            .collect();
+        assert_eq!(classes, &expected, "{sides:?}");
+        assert!(classes.len() >= 2, "{sides:?}");
+        let Class::Category(first) = classes[0] else {
+            panic!("{classes:?}")
+        };
+        assert!(way(first).iter().all(|b| !b), "the supported first");
+    }
+}
