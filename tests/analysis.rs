@@ -238,6 +238,10 @@ fn diff_of_seed_to_2025_has_a_class_for_every_code_only_2025_answers() {
     for code in &only_2025 {
         assert!(shown.contains(code), "no class answers {code}");
     }
+    // What changes is the classes' situations together: some, not all.
+    let sum: u64 = d.changes.iter().map(|c| c.situations).sum();
+    assert_eq!(d.changed(), sum);
+    assert!(sum > 1 && sum < d.situations, "{sum} of {}", d.situations);
 }
 
 #[test]
