@@ -578,3 +578,36 @@ fn the_category_axis_has_one_class_per_way_the_policies_split_the_categories() {
         assert!(way(first).iter().all(|b| !b), "the supported first");
     }
 }
+
+#[test]
+fn each_class_of_a_diff_has_the_first_found_of_its_fewest_facts_away_for_witness() {
+    use reinit_disk::analysis::Witness;
+    let sides = [Policy::new(&SEED), Policy::new(&V2025_02_27)];
+    let space = Space::new(&sides);
+    // (the pair of answers, fewest facts away, first witness there, leaves
+    // at that distance, whether a later leaf was farther)
+    let mut best: Vec<((Answer, Answer), u32, Witness, u32, bool)> = Vec::new();
+    space.explore(&sides, |leaf| {
+        let key = (Answer::of(&leaf.decided[0]), Answer::of(&leaf.decided[1]));
+        if key.0 == key.1 {
+            return;
+        }
+        match best.iter_mut().find(|b| b.0 == key) {
+            Some(b) if leaf.distance < b.1 => {
+                *b = (key, leaf.distance, space.witness(&leaf.point), 1, b.4);
+            }
+            Some(b) if leaf.distance == b.1 => b.3 += 1,
+            Some(b) => b.4 = true,
+            None => best.push((key, leaf.distance, space.witness(&leaf.point), 1, false)),
+        }
+    });
+    let d = diff(&sides[0], &sides[1]);
+    assert_eq!(d.changes.len(), best.len());
+    for change in &d.changes {
+        let key = (Answer::of(&change.from), Answer::of(&change.to));
+        let (_, distance, witness, _, _) = best.iter().find(|b| b.0 == key).unwrap();
+        assert_eq!(change.distance, *distance, "{key:?}");
+        assert_eq!(&change.witness, witness, "{key:?}");
+    }
+    assert!(best.iter().any(|b| b.3 > 1) && best.iter().any(|b| b.4));
+}
