@@ -707,3 +707,84 @@ fn an_instance_start_time_is_read_as_whether_it_ever_started() {
         [Some(true), Some(false), None]
     );
 }
+
+/// `known()` with a complete snapshots listing of `snapshots`.
+fn with_snapshots(snapshots: Vec<(&str, Option<&str>, Option<bool>)>) -> Captured {
+    let mut captured = known();
+    let records = snapshots
+        .into_iter()
+        .map(|(id, disk, progressing)| {
+            (
+                id,
+                Ok(ShownSnapshot {
+                    source_disk_id: disk.map(str::to_owned),
+                    facts: Ok(SnapshotFacts {
+                        creation_time: Some(CreationTime::MIN),
+                        progressing,
+                        instant_access: Some(false),
+                    }),
+                }),
+            )
+        })
+        .collect();
+    captured.snapshots = Some(listing("snapshots.json", records));
+    captured
+}
+
+/// Whether the preflight of `captured` leaves "a snapshot of disk d-1 is
+/// being created" unknown.
+fn creating_unknown(captured: &Captured) -> bool {
+    let situation = build(captured, &V2025_02_27);
+    situation
+        .unknowns
+        .iter()
+        .any(|u| u.fact == "a snapshot of disk d-1 is being created")
+}
+
+#[test]
+fn whether_a_snapshot_of_the_disk_is_being_created_is_read_from_a_complete_listing() {
+    // The disk's own snapshot, done: known, no snapshot under way.
+    let done = with_snapshots(vec![("s-9", Some("d-1"), Some(false))]);
+    assert!(!creating_unknown(&done));
+    let mut situation = build(&done, &V2025_02_27);
+    assert_eq!(situation.count(), 1);
+    assert!(situation.outcomes().unwrap()[0].decision.accepted);
+    // One under way: known, refused.
+    let under_way = with_snapshots(vec![("s-9", Some("d-1"), Some(true))]);
+    assert!(!creating_unknown(&under_way));
+    let mut situation = build(&under_way, &V2025_02_27);
+    assert_eq!(codes(&mut situation), [Some(Code::DiskCreatingSnapshot)]);
+    // A snapshot that does not say its disk, or whose status is not
+    // shown: unknown, even in a complete listing.
+    for unsure in [
+        with_snapshots(vec![("s-9", None, Some(true))]),
+        with_snapshots(vec![("s-9", Some("d-1"), None)]),
+        with_snapshots(vec![
+            ("s-8", Some("d-1"), Some(false)),
+            ("s-9", None, Some(true)),
+        ]),
+    ] {
+        assert!(creating_unknown(&unsure), "{:?}", unsure.snapshots);
+    }
+    // A snapshot that does not say its disk but is done tells nothing
+    // either way; another disk's snapshots say nothing of this one.
+    assert!(!creating_unknown(&with_snapshots(vec![(
+        "s-9",
+        None,
+        Some(false)
+    )])));
+    assert!(!creating_unknown(&with_snapshots(vec![(
+        "s-9",
+        Some("d-2"),
+        Some(true)
+    )])));
+}
+
+#[test]
+fn a_choice_shows_its_label_when_debugged() {
+    let mut captured = known();
+    captured.snapshots = None;
+    let situation = build(&captured, &SEED);
+    let shown = format!("{:?}", situation.unknowns);
+    assert!(shown.contains(r#"Choice { label: "yes", .. }"#), "{shown}");
+}
