@@ -393,6 +393,72 @@ fn a_disk_the_responses_do_not_list_is_an_error_naming_the_file_and_the_disks_li
         error,
         "disks.json: Disks.Disk: no disk \"d-9\" (it lists \"d-1\"); give the DescribeDisks response that lists it"
     );
+    // None listed; ten shown whole; past ten, the first ten and "...".
+    let with_disks = |n: usize| {
+        let mut captured = known();
+        captured.disks = listing(
+            "disks.json",
+            (0..n)
+                .map(|i| (&*format!("d-{i:02}").leak(), Ok(system_disk())))
+                .collect(),
+        );
+        Situation::build(&captured, &intent("d-99"), &SEED).unwrap_err()
+    };
+    assert!(
+        with_disks(0).contains("(it lists no disk)"),
+        "{}",
+        with_disks(0)
+    );
+    let ten = with_disks(10);
+    assert!(ten.contains("\"d-09\")") && !ten.contains("..."), "{ten}");
+    let eleven = with_disks(11);
+    assert!(
+        eleven.contains("\"d-08\", \"d-09\", ...)") && !eleven.contains("d-10"),
+        "{eleven}"
+    );
+}
+
+#[test]
+fn an_unknown_lock_set_takes_none_then_each_reason_the_checks_tell_apart_once() {
+    for revision in [&SEED, &V2025_02_27] {
+        let mut captured = known();
+        captured.disks.records[0].read = Ok(ShownDisk {
+            locks: None,
+            ..system_disk()
+        });
+        captured.instances.records[0].read = Ok(ShownInstance {
+            locks: None,
+            ..stopped_instance()
+        });
+        let situation = build(&captured, revision);
+        for (fact, axis) in [
+            ("disk d-1 OperationLocks", Fact::DiskLocks),
+            ("instance i-1 OperationLocks", Fact::InstanceLocks),
+        ] {
+            let shown = values(&situation, fact);
+            let alone: Vec<String> = classes(revision, axis)
+                .into_iter()
+                .filter_map(|c| match c {
+                    Class::Locks(set) if set.iter().count() == 1 => set.iter().next(),
+                    _ => None,
+                })
+                .map(|r| {
+                    if r == LockReason::Financial {
+                        "financial (or any overdue-payment lock)".to_owned()
+                    } else {
+                        r.to_string()
+                    }
+                })
+                .collect();
+            let mut expected = vec!["none".to_owned()];
+            expected.extend(alone);
+            assert_eq!(shown, expected, "{revision}");
+            let mut distinct = shown.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), shown.len(), "{revision}: {shown:?}");
+        }
+    }
 }
 
 #[test]
@@ -787,4 +853,27 @@ fn a_choice_shows_its_label_when_debugged() {
     let situation = build(&captured, &SEED);
     let shown = format!("{:?}", situation.unknowns);
     assert!(shown.contains(r#"Choice { label: "yes", .. }"#), "{shown}");
+}
+
+#[test]
+fn a_password_given_is_assumed_well_formed_only_where_the_revision_checks_it() {
+    let with_password = Intent {
+        password_given: true,
+        ..intent("d-1")
+    };
+    let assumed = |revision: &'static Revision| {
+        Situation::build(&known(), &with_password, revision)
+            .unwrap()
+            .assumed
+            .contains(&"the password is well-formed for the instance")
+    };
+    assert!(assumed(&V2025_02_27));
+    assert!(!assumed(&SEED));
+    // Without one, nothing is assumed of it.
+    let situation = build(&known(), &V2025_02_27);
+    assert!(
+        !situation
+            .assumed
+            .contains(&"the password is well-formed for the instance")
+    );
 }
