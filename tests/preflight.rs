@@ -877,3 +877,97 @@ fn a_password_given_is_assumed_well_formed_only_where_the_revision_checks_it() {
             .contains(&"the password is well-formed for the instance")
     );
 }
+
+#[test]
+fn the_scenarios_disk_is_the_shown_disk_its_source_by_its_type() {
+    let disk_of = |shown: ShownDisk| {
+        let mut captured = known();
+        captured.disks.records[0].read = Ok(shown);
+        build(&captured, &V2025_02_27).scenario.disks[0].clone()
+    };
+    // The shown category, not the default.
+    let disk = disk_of(ShownDisk {
+        category: Some(DiskCategory::CloudEfficiency),
+        ..system_disk()
+    });
+    assert_eq!(disk.category, DiskCategory::CloudEfficiency);
+    // A data disk is made from its snapshot even when it shows an image.
+    let data = ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: Some("m-1".to_owned()),
+        source_snapshot_id: Some("s-1".to_owned()),
+        ..system_disk()
+    };
+    assert_eq!(
+        disk_of(data.clone()).source,
+        reinit_disk::model::DiskSource::Snapshot {
+            snapshot_id: "s-1".to_owned()
+        }
+    );
+    // A data disk that shows only an image was made empty.
+    let from_image_only = ShownDisk {
+        source_snapshot_id: None,
+        ..data
+    };
+    assert_eq!(
+        disk_of(from_image_only).source,
+        reinit_disk::model::DiskSource::Empty
+    );
+    // A system disk is made from its image, never from a snapshot it shows.
+    let system = disk_of(ShownDisk {
+        source_snapshot_id: Some("s-1".to_owned()),
+        ..system_disk()
+    });
+    assert!(
+        matches!(system.source, reinit_disk::model::DiskSource::Image { ref image_id, .. } if image_id == "m-1"),
+        "{:?}",
+        system.source
+    );
+    let no_image = disk_of(ShownDisk {
+        image_id: None,
+        source_snapshot_id: Some("s-1".to_owned()),
+        ..system_disk()
+    });
+    assert_eq!(no_image.source, reinit_disk::model::DiskSource::Empty);
+}
+
+#[test]
+fn an_attached_disks_unknown_status_takes_each_status_the_checks_tell_apart_for_an_attached_disk() {
+    for revision in [&SEED, &V2025_02_27] {
+        let mut captured = known();
+        captured.disks.records[0].read = Ok(ShownDisk {
+            status: None,
+            ..system_disk()
+        });
+        let situation = build(&captured, revision);
+        let expected: Vec<String> = classes(revision, Fact::Attachment)
+            .into_iter()
+            .filter_map(|c| match c {
+                Class::Attachment {
+                    status,
+                    attached: true,
+                } => Some(status.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(expected.len() >= 2, "{expected:?}");
+        assert_eq!(
+            values(&situation, "disk d-1 Status"),
+            expected,
+            "{revision}"
+        );
+    }
+}
+
+#[test]
+fn logon_as_non_root_in_the_region_is_assumed_for_a_system_disk_only() {
+    let region = "the region supports logon as non-root";
+    assert!(build(&known(), &V2025_02_27).assumed.contains(&region));
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: None,
+        ..system_disk()
+    });
+    assert!(!build(&captured, &V2025_02_27).assumed.contains(&region));
+}
