@@ -885,12 +885,32 @@ fn the_scenarios_disk_is_the_shown_disk_its_source_by_its_type() {
         captured.disks.records[0].read = Ok(shown);
         build(&captured, &V2025_02_27).scenario.disks[0].clone()
     };
-    // The shown category, not the default.
+    // Each fact shown, none the default.
     let disk = disk_of(ShownDisk {
         category: Some(DiskCategory::CloudEfficiency),
+        status: Some(DiskStatus::ReIniting),
+        multi_attach: Some(MultiAttach::Enabled),
+        locks: Some(LockSet::EMPTY.with(LockReason::Financial)),
         ..system_disk()
     });
+    assert_eq!(disk.id, "d-1");
     assert_eq!(disk.category, DiskCategory::CloudEfficiency);
+    assert_eq!(disk.status, DiskStatus::ReIniting);
+    assert_eq!(disk.instance_id.as_deref(), Some("i-1"));
+    assert_eq!(disk.multi_attach, MultiAttach::Enabled);
+    assert_eq!(
+        disk.operation_locks,
+        LockSet::EMPTY.with(LockReason::Financial)
+    );
+    // A status not shown: In_use on an instance, else Available.
+    let unattached = disk_of(ShownDisk {
+        status: None,
+        instance_id: None,
+        disk_type: DiskType::Data,
+        image_id: None,
+        ..system_disk()
+    });
+    assert_eq!(unattached.status, DiskStatus::Available);
     // A data disk is made from its snapshot even when it shows an image.
     let data = ShownDisk {
         disk_type: DiskType::Data,
