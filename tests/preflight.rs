@@ -991,3 +991,48 @@ fn logon_as_non_root_in_the_region_is_assumed_for_a_system_disk_only() {
     });
     assert!(!build(&captured, &V2025_02_27).assumed.contains(&region));
 }
+
+#[test]
+fn a_snapshot_of_the_disk_with_instant_access_is_in_the_world_where_the_revision_reads_it() {
+    let with_instant = |instant: Option<bool>| {
+        let mut captured = with_snapshots(vec![("s-9", Some("d-1"), Some(false))]);
+        if let Some(listing) = captured.snapshots.as_mut() {
+            if let Ok(shown) = listing.records[0].read.as_mut() {
+                if let Ok(facts) = shown.facts.as_mut() {
+                    facts.instant_access = instant;
+                }
+            }
+        }
+        captured
+    };
+    let instant_fact = "a snapshot of disk d-1 has InstantAccess";
+    // Shown with instant access: the world has a snapshot of the disk
+    // with it, known.
+    let situation = build(&with_instant(Some(true)), &V2025_02_27);
+    let made: Vec<_> = (situation.scenario.snapshots.iter())
+        .filter(|s| s.source_disk_id.as_deref() == Some("d-1"))
+        .collect();
+    assert_eq!(made.len(), 1, "{:?}", situation.scenario.snapshots);
+    assert!(made[0].instant_access);
+    assert!(!situation.unknowns.iter().any(|u| u.fact == instant_fact));
+    // Shown without: no such snapshot.
+    let situation = build(&with_instant(Some(false)), &V2025_02_27);
+    assert!(
+        !(situation.scenario.snapshots.iter()).any(|s| s.source_disk_id.as_deref() == Some("d-1"))
+    );
+    // Not shown: a snapshot of the disk, its instant access unknown (no
+    // at first).
+    let situation = build(&with_instant(None), &V2025_02_27);
+    let made: Vec<_> = (situation.scenario.snapshots.iter())
+        .filter(|s| s.source_disk_id.as_deref() == Some("d-1"))
+        .collect();
+    assert_eq!(made.len(), 1);
+    assert!(!made[0].instant_access);
+    assert_eq!(values(&situation, instant_fact), ["no", "yes"]);
+    // The seed revision reads no instant access: no snapshot, no unknown.
+    let situation = build(&with_instant(None), &SEED);
+    assert!(
+        !(situation.scenario.snapshots.iter()).any(|s| s.source_disk_id.as_deref() == Some("d-1"))
+    );
+    assert!(!situation.unknowns.iter().any(|u| u.fact == instant_fact));
+}
