@@ -247,6 +247,12 @@ fn an_unlisted_image_is_there_or_deleted_with_each_owner_class_of_the_space() {
     let mut situation = build(&captured, &SEED);
     let owners = classes(&SEED, Fact::ImageOwner).len();
     assert_eq!(values(&situation, "image m-1").len(), 1 + owners);
+    // Each deleted one is named by whose it is.
+    let shown = values(&situation, "image m-1");
+    assert_eq!(shown[0], "exists");
+    for label in ["deleted, shared by another account", "deleted (public)"] {
+        assert!(shown.contains(&label), "{shown:?}");
+    }
     assert_eq!(
         codes(&mut situation),
         [
@@ -1035,4 +1041,57 @@ fn a_snapshot_of_the_disk_with_instant_access_is_in_the_world_where_the_revision
         !(situation.scenario.snapshots.iter()).any(|s| s.source_disk_id.as_deref() == Some("d-1"))
     );
     assert!(!situation.unknowns.iter().any(|u| u.fact == instant_fact));
+}
+
+#[test]
+fn an_unlisted_source_snapshot_is_first_taken_not_too_old_and_not_deleted() {
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: None,
+        source_snapshot_id: Some("s-1".to_owned()),
+        ..system_disk()
+    });
+    captured.snapshots = Some(listing("snapshots.json", vec![]));
+    for revision in [&SEED, &V2025_02_27] {
+        let situation = build(&captured, revision);
+        let source = (situation.scenario.snapshots.iter())
+            .find(|s| s.id == "s-1")
+            .unwrap();
+        let first = match classes(revision, Fact::TooOldBoundary)[0] {
+            Class::Created(t) => t,
+            ref other => panic!("{other:?}"),
+        };
+        assert_eq!(source.creation_time, first, "{revision}");
+        assert!(
+            source.creation_time >= revision.too_old_before,
+            "{revision}"
+        );
+        assert!(!source.deleted, "{revision}");
+    }
+}
+
+#[test]
+fn an_instances_unknown_os_type_takes_each_os_the_checks_tell_apart_when_a_logon_is_set() {
+    let mut captured = known();
+    captured.instances.records[0].read = Ok(ShownInstance {
+        os_type: None,
+        ..stopped_instance()
+    });
+    let with_password = Intent {
+        password_given: true,
+        ..intent("d-1")
+    };
+    let situation = Situation::build(&captured, &with_password, &V2025_02_27).unwrap();
+    let expected: Vec<String> = classes(&V2025_02_27, Fact::OsType)
+        .into_iter()
+        .filter_map(|c| match c {
+            Class::OsType(os) => Some(os.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(expected.len() >= 2, "{expected:?}");
+    assert_eq!(values(&situation, "instance i-1 OSType"), expected);
+    let first = expected[0].clone();
+    assert_eq!(situation.scenario.instances[0].os_type.to_string(), first);
 }
