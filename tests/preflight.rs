@@ -1095,3 +1095,92 @@ fn an_instances_unknown_os_type_takes_each_os_the_checks_tell_apart_when_a_logon
     let first = expected[0].clone();
     assert_eq!(situation.scenario.instances[0].os_type.to_string(), first);
 }
+
+#[test]
+fn the_scenarios_instance_is_the_shown_instance_fact_for_fact() {
+    let mut captured = known();
+    captured.instances.records[0].read = Ok(ShownInstance {
+        status: Some(InstanceStatus::Running),
+        os_type: Some(OsType::Windows),
+        hibernation_configured: Some(true),
+        io_optimized: Some(false),
+        login_as_non_root: Some(true),
+        locks: Some(LockSet::EMPTY.with(LockReason::Security)),
+        has_started: Some(false),
+    });
+    let situation = build(&captured, &V2025_02_27);
+    let instance = &situation.scenario.instances[0];
+    assert_eq!(instance.id, "i-1");
+    assert_eq!(instance.status, InstanceStatus::Running);
+    assert_eq!(instance.os_type, OsType::Windows);
+    assert!(instance.hibernation_configured);
+    assert!(!instance.io_optimized);
+    assert!(instance.login_as_non_root);
+    assert_eq!(
+        instance.operation_locks,
+        LockSet::EMPTY.with(LockReason::Security)
+    );
+    assert!(!instance.has_started);
+}
+
+#[test]
+fn a_key_pair_named_empty_is_no_key_pair_and_an_os_is_unknown_only_for_a_logon() {
+    let mut captured = known();
+    captured.instances.records[0].read = Ok(ShownInstance {
+        os_type: None,
+        ..stopped_instance()
+    });
+    let os_unknown = |intent: &Intent<'_>| {
+        Situation::build(&captured, intent, &V2025_02_27)
+            .unwrap()
+            .unknowns
+            .iter()
+            .any(|u| u.fact == "instance i-1 OSType")
+    };
+    assert!(!os_unknown(&intent("d-1")));
+    assert!(!os_unknown(&Intent {
+        key_pair_name: Some(""),
+        ..intent("d-1")
+    }));
+    assert!(os_unknown(&Intent {
+        key_pair_name: Some("kp-1"),
+        ..intent("d-1")
+    }));
+    assert!(os_unknown(&Intent {
+        password_given: true,
+        ..intent("d-1")
+    }));
+    // An empty KeyPairName names no key pair to look up.
+    let situation = Situation::build(
+        &known(),
+        &Intent {
+            key_pair_name: Some(""),
+            ..intent("d-1")
+        },
+        &V2025_02_27,
+    )
+    .unwrap();
+    assert!(situation.scenario.key_pairs.is_empty());
+    assert!(
+        !situation
+            .unknowns
+            .iter()
+            .any(|u| u.fact.contains("key pair"))
+    );
+    // A named one the key pairs response lists is the account's.
+    let mut captured = known();
+    captured.key_pairs = Some(listing("key-pairs.json", vec![("kp-1", Ok(()))]));
+    let situation = Situation::build(
+        &captured,
+        &Intent {
+            key_pair_name: Some("kp-1"),
+            ..intent("d-1")
+        },
+        &V2025_02_27,
+    )
+    .unwrap();
+    let names: Vec<&str> = (situation.scenario.key_pairs.iter())
+        .map(|k| k.name.as_str())
+        .collect();
+    assert_eq!(names, ["kp-1"]);
+}

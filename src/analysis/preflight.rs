@@ -738,10 +738,11 @@ impl Situation {
                 },
                 None => None,
             };
+            // Not deleted at first: a yes-or-no fact's plainest value is
+            // no; the deleted value is one of the choices below.
             let mut snapshot = Snapshot {
                 id: snapshot_id.clone(),
                 creation_time: times.first().copied().unwrap_or(boundary),
-                deleted: values.plain(Fact::SnapshotDeleted, false),
                 ..Snapshot::default()
             };
             let id = snapshot_id.clone();
