@@ -586,7 +586,8 @@ fn each_class_of_a_diff_has_the_first_found_of_its_fewest_facts_away_for_witness
     let space = Space::new(&sides);
     // (the pair of answers, fewest facts away, first witness there, leaves
     // at that distance, whether a later leaf was farther)
-    let mut best: Vec<((Answer, Answer), u32, Witness, u32, bool)> = Vec::new();
+    type Best = ((Answer, Answer), u32, Witness, u32, bool);
+    let mut best: Vec<Best> = Vec::new();
     space.explore(&sides, |leaf| {
         let key = (Answer::of(&leaf.decided[0]), Answer::of(&leaf.decided[1]));
         if key.0 == key.1 {

@@ -1184,3 +1184,137 @@ fn a_key_pair_named_empty_is_no_key_pair_and_an_os_is_unknown_only_for_a_logon()
         .collect();
     assert_eq!(names, ["kp-1"]);
 }
+
+#[test]
+fn a_key_pair_is_known_listed_or_not_from_a_complete_listing_and_else_unknown_on_a_system_disk() {
+    let with_key = Intent {
+        key_pair_name: Some("kp-1"),
+        ..intent("d-1")
+    };
+    let outcome = |key_pairs: Option<Listing<()>>, disk: ShownDisk, revision: &'static Revision| {
+        let mut captured = known();
+        captured.key_pairs = key_pairs;
+        captured.disks.records[0].read = Ok(disk);
+        let situation = Situation::build(&captured, &with_key, revision).unwrap();
+        let names: Vec<String> = (situation.scenario.key_pairs.iter())
+            .map(|k| k.name.clone())
+            .collect();
+        let unknown = (situation.unknowns.iter())
+            .find(|u| u.fact == "key pair kp-1")
+            .map(|u| u.why.clone());
+        (names, unknown)
+    };
+    let complete = |names: &[&str]| {
+        Some(listing(
+            "key-pairs.json",
+            names.iter().map(|n| (*n, Ok(()))).collect(),
+        ))
+    };
+    let partial = {
+        let mut l = listing("key-pairs.json", vec![("kp-2", Ok(()))]);
+        l.complete = false;
+        Some(l)
+    };
+    let kp = vec!["kp-1".to_owned()];
+    // Listed: known to exist.
+    assert_eq!(
+        outcome(complete(&["kp-1"]), system_disk(), &V2025_02_27),
+        (kp.clone(), None)
+    );
+    // A complete listing without it: known not to exist.
+    assert_eq!(
+        outcome(complete(&["kp-2"]), system_disk(), &V2025_02_27),
+        (vec![], None)
+    );
+    // A partial listing without it, or none: unknown (it exists at first).
+    let (names, why) = outcome(partial.clone(), system_disk(), &V2025_02_27);
+    assert_eq!(names, kp);
+    assert!(why.unwrap().contains("TotalCount"));
+    let (names, why) = outcome(None, system_disk(), &V2025_02_27);
+    assert_eq!(names, kp);
+    assert_eq!(why.as_deref(), Some("no --key-pairs response"));
+    // Only a system disk's key pair matters, and only where the revision
+    // reads it.
+    let data = ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: None,
+        ..system_disk()
+    };
+    assert_eq!(outcome(None, data, &V2025_02_27).1, None);
+    assert_eq!(outcome(None, system_disk(), &SEED).1, None);
+}
+
+#[test]
+fn each_outcomes_witness_is_the_first_situation_of_its_fewest_unknown_facts_away() {
+    let mut captured = known();
+    captured.disks.records[0].read = Ok(ShownDisk {
+        disk_type: DiskType::Data,
+        image_id: None,
+        source_snapshot_id: Some("s-1".to_owned()),
+        status: None,
+        locks: None,
+        ..system_disk()
+    });
+    captured.snapshots = None;
+    captured.instances.records[0].read = Ok(ShownInstance {
+        status: None,
+        locks: None,
+        ..stopped_instance()
+    });
+    let mut situation = build(&captured, &V2025_02_27);
+    let total = situation.count();
+    assert!(total > 50, "{total}");
+    // The situations in the preflight's order (the first fact fastest),
+    // each outcome's first at its fewest facts away from the first values.
+    let sizes: Vec<usize> = situation.unknowns.iter().map(|u| u.values.len()).collect();
+    let mut digits = vec![0usize; sizes.len()];
+    // (the outcome, its fewest facts away, its first witness there, its
+    // situations)
+    type First = (
+        (Option<Code>, Option<reinit_disk::Check>),
+        usize,
+        Vec<usize>,
+        u64,
+    );
+    let mut first: Vec<First> = Vec::new();
+    for _ in 0..total {
+        let d = situation.at(&digits).decide();
+        let key = (d.code, d.check);
+        let changed = digits.iter().filter(|x| **x != 0).count();
+        match first.iter_mut().find(|f| f.0 == key) {
+            Some(f) => {
+                f.3 += 1;
+                if changed < f.1 {
+                    f.1 = changed;
+                    f.2.clone_from(&digits);
+                }
+            }
+            None => first.push((key, changed, digits.clone(), 1)),
+        }
+        for (digit, size) in digits.iter_mut().zip(&sizes) {
+            *digit += 1;
+            if *digit < *size {
+                break;
+            }
+            *digit = 0;
+        }
+    }
+    let outcomes = situation.outcomes().unwrap();
+    assert_eq!(outcomes.len(), first.len());
+    for outcome in &outcomes {
+        let key = (outcome.decision.code, outcome.decision.check);
+        let f = first.iter().find(|f| f.0 == key).unwrap();
+        assert_eq!(outcome.witness, f.2, "{key:?}");
+        assert_eq!(outcome.situations, f.3, "{key:?}");
+    }
+    // Two facts lead alone to the same outcome (the disk's and the
+    // instance's financial lock): the first of them is the witness.
+    let arrears = (outcomes.iter())
+        .find(|o| o.decision.code == Some(Code::InstanceExpiredOrInArrears))
+        .unwrap();
+    assert_eq!(situation.changed(&arrears.witness).len(), 1);
+    assert_eq!(
+        situation.changed(&arrears.witness)[0].0,
+        "disk d-1 OperationLocks"
+    );
+}
