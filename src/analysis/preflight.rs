@@ -1143,12 +1143,7 @@ impl Situation {
     /// [`MAX_SITUATIONS`] situations, saying how many facts are unknown.
     pub fn outcomes(&mut self) -> Result<Vec<Outcome>, String> {
         let total = self.count();
-        if total > MAX_SITUATIONS {
-            return Err(format!(
-                "{} facts the rules read are unknown, {total} situations to decide, over the limit of {MAX_SITUATIONS}: give the responses that show them",
-                self.unknowns.len()
-            ));
-        }
+        within_limit(total, self.unknowns.len())?;
         let mut digits = vec![0usize; self.unknowns.len()];
         let mut outcomes: Vec<Outcome> = Vec::new();
         let key = |d: &Decision| -> (Option<Code>, Option<Check>) { (d.code, d.check) };
@@ -1205,6 +1200,18 @@ impl Situation {
             .filter_map(|(u, &d)| Some((u.fact.as_str(), u.values.get(d)?.label.as_str())))
             .collect()
     }
+}
+
+/// `Ok` when `total` situations may be decided (at most
+/// [`MAX_SITUATIONS`]); else the refusal, with how many facts (`unknown`)
+/// are unknown.
+fn within_limit(total: u64, unknown: usize) -> Result<(), String> {
+    if total > MAX_SITUATIONS {
+        return Err(format!(
+            "{unknown} facts the rules read are unknown, {total} situations to decide, over the limit of {MAX_SITUATIONS}: give the responses that show them"
+        ));
+    }
+    Ok(())
 }
 
 /// An unknown lock set: none, or one of `reasons`.
@@ -1272,4 +1279,23 @@ fn own_snapshots(captured: &Captured, disk_id: &str) -> Result<(Told, Told, Stri
         )
     };
     Ok((creating, instant, why))
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "test code: a failed assumption is a failed test"
+)]
+mod tests {
+    use super::{MAX_SITUATIONS, within_limit};
+
+    #[test]
+    fn at_most_max_situations_are_decided_and_more_are_refused_saying_how_many() {
+        assert_eq!(within_limit(0, 0), Ok(()));
+        assert_eq!(within_limit(MAX_SITUATIONS, 20), Ok(()));
+        assert_eq!(
+            within_limit(MAX_SITUATIONS + 1, 21).unwrap_err(),
+            "21 facts the rules read are unknown, 1048577 situations to decide, over the limit of 1048576: give the responses that show them"
+        );
+    }
 }
