@@ -181,6 +181,37 @@ def main():
                 print(f'    #[serde(rename = "{key}", default, skip_serializing_if = "Option::is_none")]')
                 print(f"    pub {field}: Option<{ty}>,")
         print("}")
+        if rust in [r for r, _, _ in RECORDS]:
+            # The top-level records: a record's own fields over another's
+            # (src/ecs/fields.rs: a scenario's ECS fields over the
+            # describer's defaults).
+            print()
+            print(f"impl {rust} {{")
+            print("    /// `other`'s fields over this record's: each field `other` sets")
+            print("    /// (`Some`, or a list that is not empty) replaces this one's.")
+            print("    pub fn overlay(&mut self, other: Self) {")
+            for key, field, ty, is_list, comment, annotation in fields:
+                if is_list:
+                    print(f"        if !other.{field}.is_empty() {{")
+                else:
+                    print(f"        if other.{field}.is_some() {{")
+                print(f"            self.{field} = other.{field};")
+                print("        }")
+            print("    }")
+            print()
+            print("    /// Unsets the field named `field` (as ECS spells it); whether it was")
+            print("    /// set.")
+            print("    pub fn clear(&mut self, field: &str) -> bool {")
+            print("        match field {")
+            for key, field, ty, is_list, comment, annotation in fields:
+                if is_list:
+                    print(f'            "{key}" => !core::mem::take(&mut self.{field}).is_empty(),')
+                else:
+                    print(f'            "{key}" => self.{field}.take().is_some(),')
+            print("            _ => false,")
+            print("        }")
+            print("    }")
+            print("}")
 
 
 main()

@@ -38,3 +38,45 @@ macro_rules! map_only {
 }
 
 pub(crate) use map_only;
+
+/// The field names serde's derive declares for a struct, read from its
+/// `Deserialize` impl (the `fields` it hands `deserialize_struct`), so that
+/// a list of a record's keys is never written again by hand.
+/// `deserialize` is the derive's entry point, called with a deserializer
+/// that records the names and stops there; a type that does not
+/// deserialize as a struct gives no names.
+pub(crate) fn struct_fields<T>(
+    deserialize: impl FnOnce(FieldNames<'_>) -> Result<T, serde::de::value::Error>,
+) -> &'static [&'static str] {
+    let names = core::cell::Cell::new(&[][..]);
+    // The deserializer always fails: it reads the names, not a value.
+    let _ = deserialize(FieldNames(&names));
+    names.get()
+}
+
+/// The deserializer of [`struct_fields`].
+pub(crate) struct FieldNames<'a>(&'a core::cell::Cell<&'static [&'static str]>);
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.set(fields);
+        Err(serde::de::Error::custom("field names read"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}

@@ -24,6 +24,7 @@ use serde_path_to_error::{Path, Segment};
 use crate::catalogue::Code;
 use crate::checks::Check;
 use crate::echo::{Echo, cap_message};
+use crate::ecs::{Entry, Fields, Kind, Records};
 use crate::engine::evaluate;
 use crate::model::{
     Account, Disk, DiskSource, DiskStatus, DiskView, Image, ImageView, Instance, InstanceView,
@@ -39,7 +40,7 @@ use crate::world::World;
 /// A request and the world it runs against.
 ///
 /// Its `Debug` never shows a `Password` value.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Scenario {
     /// `Description`: what the scenario shows, for the reader; not read.
     pub description: Option<String>,
@@ -63,6 +64,10 @@ pub struct Scenario {
     /// `Policy`: the revision, the order of its checks, and the answers to
     /// the pages' open questions (default `{}`: the seed revision).
     pub policy: Policy,
+    /// ECS's own fields of the records (`"DiskName"`, `"Size"`, `"ZoneId"`
+    /// on a disk; [`Fields`]): written in each record beside the model's
+    /// keys, kept here by id, each stored once.
+    pub ecs: Fields,
     /// `Changes`: the changes under way (a re-init settling, an instance
     /// stopping or starting), each with the time left until it falls due,
     /// as `reinit-disk serve` saves them (`GET /_reinit-disk/state`,
@@ -149,38 +154,127 @@ fn millis<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::E
     deserializer.deserialize_u64(Millis)
 }
 
-/// The serialized shape of [`Scenario`], field for field: serde's derive
-/// sits here, on a private type, so that the helper functions it makes
-/// (`serialize`, `deserialize`) are not public API; `map_only!` gives
-/// `Scenario` its `Serialize` and `Deserialize`.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Scenario", deny_unknown_fields, rename_all = "PascalCase")]
-struct ScenarioFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+/// The serialized shape of [`Scenario`], as it is read: each record with
+/// its ECS fields ([`Entry`]), split into the model's record and
+/// [`Scenario::ecs`] once read. [`DocumentRef`] is the same shape, written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "PascalCase")]
+struct Document {
+    #[serde(default)]
     description: Option<String>,
     #[serde(default, deserialize_with = "parameters_once")]
     request: BTreeMap<String, String>,
     #[serde(default)]
-    disks: Vec<Disk>,
+    disks: Vec<Entry<Disk>>,
     #[serde(default)]
-    instances: Vec<Instance>,
+    instances: Vec<Entry<Instance>>,
     #[serde(default)]
-    images: Vec<Image>,
+    images: Vec<Entry<Image>>,
     #[serde(default)]
-    snapshots: Vec<Snapshot>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    key_pairs: Vec<KeyPair>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    snapshots: Vec<Entry<Snapshot>>,
+    #[serde(default)]
+    key_pairs: Vec<Entry<KeyPair>>,
+    #[serde(default)]
     kms_keys: Vec<KmsKey>,
-    #[serde(default, skip_serializing_if = "is_default_account")]
+    #[serde(default)]
     account: Account,
     #[serde(default)]
     policy: Policy,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     changes: Vec<ChangeUnderWay>,
 }
 
-crate::map_only::map_only!(Scenario, ScenarioFields, "a scenario");
+/// [`Document`] as it is written, borrowed from the scenario: each record
+/// its model's fields, then its ECS fields.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DocumentRef<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: &'a Option<String>,
+    request: &'a BTreeMap<String, String>,
+    disks: Records<'a, Disk>,
+    instances: Records<'a, Instance>,
+    images: Records<'a, Image>,
+    snapshots: Records<'a, Snapshot>,
+    #[serde(skip_serializing_if = "Records::is_empty")]
+    key_pairs: Records<'a, KeyPair>,
+    #[serde(skip_serializing_if = "<[KmsKey]>::is_empty")]
+    kms_keys: &'a [KmsKey],
+    #[serde(skip_serializing_if = "is_default_account")]
+    account: &'a Account,
+    policy: &'a Policy,
+    #[serde(skip_serializing_if = "<[ChangeUnderWay]>::is_empty")]
+    changes: &'a [ChangeUnderWay],
+}
+
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        DocumentRef {
+            description: &self.description,
+            request: &self.request,
+            disks: Records::new(&self.disks, &self.ecs),
+            instances: Records::new(&self.instances, &self.ecs),
+            images: Records::new(&self.images, &self.ecs),
+            snapshots: Records::new(&self.snapshots, &self.ecs),
+            key_pairs: Records::new(&self.key_pairs, &self.ecs),
+            kms_keys: &self.kms_keys,
+            account: &self.account,
+            policy: &self.policy,
+            changes: &self.changes,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = Document;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a scenario (a JSON object)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Document, A::Error> {
+                Document::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        let document = deserializer.deserialize_map(ObjectVisitor)?;
+        let mut ecs = Fields::default();
+        let disks = split(document.disks, &mut ecs);
+        let instances = split(document.instances, &mut ecs);
+        let images = split(document.images, &mut ecs);
+        let snapshots = split(document.snapshots, &mut ecs);
+        let key_pairs = split(document.key_pairs, &mut ecs);
+        Ok(Self {
+            description: document.description,
+            request: document.request,
+            disks,
+            instances,
+            images,
+            snapshots,
+            key_pairs,
+            kms_keys: document.kms_keys,
+            account: document.account,
+            policy: document.policy,
+            changes: document.changes,
+            ecs,
+        })
+    }
+}
+
+/// The model's records of `entries`, their ECS fields put in `ecs` (a
+/// record with none has no entry there).
+fn split<M: Kind>(entries: Vec<Entry<M>>, ecs: &mut Fields) -> Vec<M> {
+    entries
+        .into_iter()
+        .map(|entry| {
+            if entry.ecs != M::Ecs::default() {
+                M::of_mut(ecs).insert(entry.model.id().to_owned(), entry.ecs);
+            }
+            entry.model
+        })
+        .collect()
+}
 
 #[expect(
     clippy::trivially_copy_pass_by_ref,
@@ -216,6 +310,7 @@ impl fmt::Debug for Scenario {
             .field("account", &self.account)
             .field("policy", &self.policy)
             .field("changes", &self.changes)
+            .field("ecs", &self.ecs)
             .finish()
     }
 }

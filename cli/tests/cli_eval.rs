@@ -173,9 +173,30 @@ fn an_unknown_top_level_field_is_refused_with_the_known_ones() {
 #[test]
 fn an_unknown_field_inside_a_disk_is_refused() {
     assert_refused(
-        &with(|s| s["Disks"][0]["Size"] = json!(40)),
-        "Disks[0].Size",
-        &["unknown field `Size`", "`DiskId`", "`SourceSnapshotId`"],
+        &with(|s| s["Disks"][0]["Sise"] = json!(40)),
+        "Disks[0].Sise",
+        &[
+            "unknown field `Sise`",
+            "`DiskId`",
+            "`SourceSnapshotId`",
+            "other fields of ECS's DescribeDisks record",
+        ],
+    );
+    // A field of ECS's record spelled in another case is named.
+    assert_refused(
+        &with(|s| s["Disks"][0]["size"] = json!(40)),
+        "Disks[0].size",
+        &["unknown field `size`", "did you mean `Size`?"],
+    );
+}
+
+#[test]
+fn a_disk_field_written_from_the_facts_is_refused() {
+    // `Device` follows the disk's attachment: the describer writes it.
+    assert_refused(
+        &with(|s| s["Disks"][0]["Device"] = json!("/dev/xvdz")),
+        "Disks[0].Device",
+        &["`Device` is written from a disk's facts", "cannot be given"],
     );
 }
 

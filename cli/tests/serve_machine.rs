@@ -420,7 +420,7 @@ impl Model {
 const LOADED_SNAPSHOTS: usize = 0;
 
 fn statuses(store: &Store, now: u64) -> Seen {
-    store.read(Duration::from_millis(now), |world, _| {
+    store.read(Duration::from_millis(now), |world, _, _| {
         let disk = |d: usize| world.disk_record(DISKS[d].0).unwrap();
         let instance = |id| world.instance_record(id).unwrap().status;
         let index = |id: &str| INSTANCES.iter().position(|i| *i == id).unwrap();

@@ -167,7 +167,7 @@ fn fleet(n: usize) -> Scenario {
 }
 
 fn statuses(store: &Store, now: Duration) -> Vec<String> {
-    store.read(now, |world, _| {
+    store.read(now, |world, _, _| {
         world.disks().map(|d| d.status.to_string()).collect()
     })
 }
@@ -210,7 +210,7 @@ fn describe_by_ids_lists_each_named_disk_once_in_the_loaded_order() {
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-    store.read(Duration::ZERO, |world, _| {
+    store.read(Duration::ZERO, |world, _, _| {
         let listed: Vec<&str> = world.disks_named(&ids).map(|d| d.id.as_str()).collect();
         assert_eq!(listed, ["d-3", "d-7", "d-49"]);
         let listed: Vec<&str> = world

@@ -210,7 +210,7 @@ mod http {
     /// One class's HTTP exchange: the world to load, the SDK's request and
     /// the exact response. Serialized as one line of `reinit-disk corpus
     /// --format http` (docs/corpus.md).
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize)]
     #[serde(rename_all = "PascalCase")]
     #[non_exhaustive]
     pub struct HttpExchange {

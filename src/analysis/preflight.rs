@@ -1105,6 +1105,7 @@ impl Situation {
             account: Account::DEFAULT,
             policy: Policy::new(revision),
             changes: Vec::new(),
+            ecs: crate::ecs::Fields::default(),
         };
         // Every value of every unknown fact keeps the scenario valid (each
         // id a disk names is listed); checked on the first values.

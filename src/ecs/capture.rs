@@ -629,16 +629,25 @@ impl Answers {
         for (origin, record) in &self.snapshots {
             let read = record.to_model().map_err(|e| record_error(origin, e))?;
             note_absent(&mut missing, "snapshot", origin, &read.record, &read.absent);
+            scenario
+                .ecs
+                .set_snapshot(read.record.id.clone(), record.clone());
             scenario.snapshots.push(read.record);
         }
         for (origin, record) in &self.images {
             let read = record.to_model().map_err(|e| record_error(origin, e))?;
             note_absent(&mut missing, "image", origin, &read.record, &read.absent);
+            scenario
+                .ecs
+                .set_image(read.record.id.clone(), record.clone());
             scenario.images.push(read.record);
         }
         for (origin, record) in &self.instances {
             let read = record.to_model().map_err(|e| record_error(origin, e))?;
             note_absent(&mut missing, "instance", origin, &read.record, &read.absent);
+            scenario
+                .ecs
+                .set_instance(read.record.id.clone(), record.clone());
             scenario.instances.push(read.record);
         }
         for (origin, record) in &self.disks {
@@ -646,6 +655,9 @@ impl Answers {
                 .to_model(snapshots_given.then_some(snapshot_records.as_slice()))
                 .map_err(|e| record_error(origin, e))?;
             note_absent(&mut missing, "disk", origin, &read.record, &read.absent);
+            scenario
+                .ecs
+                .set_disk(read.record.id.clone(), record.clone());
             scenario.disks.push(read.record);
         }
         for (origin, record) in &self.key_pairs {
@@ -654,6 +666,7 @@ impl Answers {
                 .as_deref()
                 .filter(|n| !n.is_empty())
                 .ok_or_else(|| record_error(origin, ReadError::MissingId("KeyPairName")))?;
+            scenario.ecs.set_key_pair(name, record.clone());
             scenario.key_pairs.push(model::KeyPair {
                 name: name.to_owned(),
             });

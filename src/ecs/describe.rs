@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::fields::Fields;
 use super::records::{
     Disk, DiskAttachment, DiskAttachments, DiskDataSource, DiskMountInstance, DiskMountInstances,
     DiskOperationLock, DiskOperationLocks, DiskPlacement, Image, ImageDetectionOptions,
@@ -102,14 +103,15 @@ pub const fn disk_size(category: DiskCategory, disk_type: DiskType) -> i64 {
 /// `IOPS` of a disk of `size` GiB: the baseline formula of its category
 /// (ESSD at PL1, the default level), 0 where docs/ecs.md gives none.
 pub const fn disk_iops(category: DiskCategory, size: i64) -> i64 {
-    let (base, per_gib, max) = match category {
+    let (base, per_gib, max): (i64, i64, i64) = match category {
         DiskCategory::CloudEssd | DiskCategory::CloudAuto => (1800, 50, 50_000),
         DiskCategory::CloudSsd => (1800, 30, 25_000),
         DiskCategory::CloudEfficiency => (1800, 8, 5000),
         DiskCategory::CloudEssdEntry => (1800, 8, 6000),
         _ => return 0,
     };
-    let iops = base + per_gib * size;
+    // Saturating: a size a scenario gives may be any whole number.
+    let iops = base.saturating_add(per_gib.saturating_mul(size));
     if iops < max { iops } else { max }
 }
 
@@ -117,14 +119,14 @@ pub const fn disk_iops(category: DiskCategory, size: i64) -> i64 {
 /// formula, 0 where docs/ecs.md gives none.
 pub const fn disk_throughput(category: DiskCategory, size: i64) -> i64 {
     // base + size / divisor, at most max.
-    let (base, divisor, max) = match category {
+    let (base, divisor, max): (i64, i64, i64) = match category {
         DiskCategory::CloudEssd | DiskCategory::CloudAuto => (120, 2, 350),
         DiskCategory::CloudSsd => (120, 2, 300),
         DiskCategory::CloudEfficiency => (100, 7, 140),
         DiskCategory::CloudEssdEntry => (100, 7, 150),
         _ => return 0,
     };
-    let throughput = base + size / divisor;
+    let throughput = base.saturating_add(size / divisor);
     if throughput < max { throughput } else { max }
 }
 
@@ -283,6 +285,36 @@ impl Layout {
     }
 }
 
+/// The fields of a `DescribeDisks` record written from the disk's facts
+/// beyond the model's own keys: they follow its attachment (its
+/// `InstanceId` and the world's order), so a record cannot be given them
+/// ([`super::Kind::FACTS`]).
+pub const DISK_FACTS: &[&str] = &[
+    "AttachedTime",
+    "Attachments",
+    "Device",
+    "MountInstanceNum",
+    "MountInstances",
+];
+
+/// The fields of a `DescribeInstances` record written from the instance's
+/// facts beyond the model's own keys: its system disk's image, whether it
+/// has started, its hibernation and logon options.
+pub const INSTANCE_FACTS: &[&str] = &["HibernationOptions", "ImageId", "ImageOptions", "StartTime"];
+
+/// The fields of a `DescribeImages` record written from the image's facts
+/// beyond the model's own keys: `IsPublic` follows `ImageOwnerAlias`.
+pub const IMAGE_FACTS: &[&str] = &["IsPublic"];
+
+/// The fields of a `DescribeSnapshots` record written from the snapshot's
+/// facts beyond the model's own keys: a snapshot of the world is done
+/// (`accomplished`, `100%`, available); one being made is another record.
+pub const SNAPSHOT_FACTS: &[&str] = &["Available", "Progress", "Status"];
+
+/// The fields of a `DescribeKeyPairs` record written from the key pair's
+/// facts beyond the model's own keys: none.
+pub const KEY_PAIR_FACTS: &[&str] = &[];
+
 /// Writes the full ECS record of a world's records: each fact the world
 /// holds, and [`Defaults`] and [`Layout`] for the rest. Deterministic: the
 /// same world and defaults give the same records.
@@ -290,6 +322,7 @@ impl Layout {
 pub struct Describer<'d> {
     defaults: &'d Defaults,
     layout: Layout,
+    fields: Option<&'d Fields>,
 }
 
 fn text(value: &str) -> Option<String> {
@@ -325,7 +358,20 @@ impl<'d> Describer<'d> {
 
     /// A describer that places disks and instances by `layout`.
     pub const fn with_layout(layout: Layout, defaults: &'d Defaults) -> Self {
-        Self { defaults, layout }
+        Self {
+            defaults,
+            layout,
+            fields: None,
+        }
+    }
+
+    /// The same describer, writing each record's own ECS fields
+    /// ([`Fields`]: a scenario's `"DiskName"`, a captured answer's `Size`)
+    /// over its defaults; the facts stay the model's.
+    #[must_use]
+    pub const fn with_fields(mut self, fields: &'d Fields) -> Self {
+        self.fields = Some(fields);
+        self
     }
 
     /// The disk as `DescribeDisks` returns it, its device from the
@@ -340,7 +386,11 @@ impl<'d> Describer<'d> {
     pub fn disk_at(&self, disk: &model::Disk, device: &str) -> Disk {
         let d = self.defaults;
         let disk_type = disk.disk_type();
-        let size = disk_size(disk.category, disk_type);
+        let given = self.fields.and_then(|f| f.disk(&disk.id));
+        // A size given is the size IOPS and throughput follow.
+        let size = given
+            .and_then(|g| g.size)
+            .unwrap_or_else(|| disk_size(disk.category, disk_type));
         let instance_id = disk.instance_id.as_deref().unwrap_or_default();
         let device = if disk.instance_id.is_some() {
             device
@@ -371,7 +421,7 @@ impl<'d> Describer<'d> {
             DiskSource::Snapshot { .. } | DiskSource::Empty => "",
         };
         let source_snapshot_id = source_snapshot(disk).unwrap_or_default();
-        Disk {
+        let mut record = Disk {
             attached_time: if attached {
                 text(&d.creation_time)
             } else {
@@ -444,7 +494,11 @@ impl<'d> Describer<'d> {
             throughput_write: Some(0),
             r#type: text(disk_type.into()),
             zone_id: text(&d.zone_id),
+        };
+        if let Some(given) = given {
+            record.overlay(given.clone());
         }
+        record
     }
 
     /// The instance as `DescribeInstances` returns it, its image and
@@ -491,7 +545,7 @@ impl<'d> Describer<'d> {
             ),
         };
         let stopped_mode = instance.stopped_mode_shown();
-        Instance {
+        let mut record = Instance {
             additional_info: Some(InstanceAdditionalInfo {
                 enable_high_density_mode: Some(false),
                 managed_host_id: empty(),
@@ -642,7 +696,11 @@ impl<'d> Describer<'d> {
                 vpc_id: text(&d.vpc_id),
             }),
             zone_id: text(&d.zone_id),
+        };
+        if let Some(given) = self.fields.and_then(|f| f.instance(&instance.id)) {
+            record.overlay(given.clone());
         }
+        record
     }
 
     /// The image as `DescribeImages` returns it; `None` for a deleted one,
@@ -653,7 +711,7 @@ impl<'d> Describer<'d> {
         }
         let d = self.defaults;
         let owner: &str = image.image_owner_alias.into();
-        Some(Image {
+        let mut record = Image {
             architecture: text("x86_64"),
             boot_mode: text("UEFI-Preferred"),
             creation_time: text(&d.creation_time),
@@ -714,7 +772,11 @@ impl<'d> Describer<'d> {
             tags: Some(Tags::default()),
             usable: Some(true),
             usage: text("instance"),
-        })
+        };
+        if let Some(given) = self.fields.and_then(|f| f.image(&image.id)) {
+            record.overlay(given.clone());
+        }
+        Some(record)
     }
 
     /// The key pair as `DescribeKeyPairs` returns it: its name, the
@@ -724,14 +786,18 @@ impl<'d> Describer<'d> {
     /// ([`key_pair_fingerprint`]).
     pub fn key_pair(&self, key_pair: &model::KeyPair) -> KeyPair {
         let d = self.defaults;
-        KeyPair {
+        let mut record = KeyPair {
             creation_time: text(&d.creation_time),
             key_pair_finger_print: Some(key_pair_fingerprint(&key_pair.name)),
             key_pair_name: text(&key_pair.name),
             public_key: empty(),
             resource_group_id: text(&d.resource_group_id),
             tags: Some(Tags::default()),
+        };
+        if let Some(given) = self.fields.and_then(|f| f.key_pair(&key_pair.name)) {
+            record.overlay(given.clone());
         }
+        record
     }
 
     /// The snapshot as `DescribeSnapshots` returns it; `None` for a
@@ -740,13 +806,17 @@ impl<'d> Describer<'d> {
         if snapshot.deleted {
             return None;
         }
-        Some(self.snapshot_record(
+        let mut record = self.snapshot_record(
             &snapshot.id,
             snapshot.creation_time.to_string(),
             snapshot.source_disk_id.as_deref(),
             snapshot.instant_access,
             true,
-        ))
+        );
+        if let Some(given) = self.fields.and_then(|f| f.snapshot(&snapshot.id)) {
+            record.overlay(given.clone());
+        }
+        Some(record)
     }
 
     /// For a disk of which a snapshot is being created

@@ -419,6 +419,227 @@ pub struct Disk {
     pub zone_id: Option<String>,
 }
 
+impl Disk {
+    /// `other`'s fields over this record's: each field `other` sets
+    /// (`Some`, or a list that is not empty) replaces this one's.
+    pub fn overlay(&mut self, other: Self) {
+        if other.attached_time.is_some() {
+            self.attached_time = other.attached_time;
+        }
+        if other.attachments.is_some() {
+            self.attachments = other.attachments;
+        }
+        if other.auto_snapshot_policy_id.is_some() {
+            self.auto_snapshot_policy_id = other.auto_snapshot_policy_id;
+        }
+        if other.bdf_id.is_some() {
+            self.bdf_id = other.bdf_id;
+        }
+        if other.bursting_enabled.is_some() {
+            self.bursting_enabled = other.bursting_enabled;
+        }
+        if other.category.is_some() {
+            self.category = other.category;
+        }
+        if other.creation_time.is_some() {
+            self.creation_time = other.creation_time;
+        }
+        if other.data_source.is_some() {
+            self.data_source = other.data_source;
+        }
+        if other.delete_auto_snapshot.is_some() {
+            self.delete_auto_snapshot = other.delete_auto_snapshot;
+        }
+        if other.delete_with_instance.is_some() {
+            self.delete_with_instance = other.delete_with_instance;
+        }
+        if other.description.is_some() {
+            self.description = other.description;
+        }
+        if other.detached_time.is_some() {
+            self.detached_time = other.detached_time;
+        }
+        if other.device.is_some() {
+            self.device = other.device;
+        }
+        if other.disk_charge_type.is_some() {
+            self.disk_charge_type = other.disk_charge_type;
+        }
+        if other.disk_id.is_some() {
+            self.disk_id = other.disk_id;
+        }
+        if other.disk_name.is_some() {
+            self.disk_name = other.disk_name;
+        }
+        if other.enable_auto_snapshot.is_some() {
+            self.enable_auto_snapshot = other.enable_auto_snapshot;
+        }
+        if other.enable_automated_snapshot_policy.is_some() {
+            self.enable_automated_snapshot_policy = other.enable_automated_snapshot_policy;
+        }
+        if other.encrypted.is_some() {
+            self.encrypted = other.encrypted;
+        }
+        if other.expired_time.is_some() {
+            self.expired_time = other.expired_time;
+        }
+        if other.iops.is_some() {
+            self.iops = other.iops;
+        }
+        if other.iops_read.is_some() {
+            self.iops_read = other.iops_read;
+        }
+        if other.iops_write.is_some() {
+            self.iops_write = other.iops_write;
+        }
+        if other.image_id.is_some() {
+            self.image_id = other.image_id;
+        }
+        if other.instance_id.is_some() {
+            self.instance_id = other.instance_id;
+        }
+        if other.kms_key_id.is_some() {
+            self.kms_key_id = other.kms_key_id;
+        }
+        if other.mount_instance_num.is_some() {
+            self.mount_instance_num = other.mount_instance_num;
+        }
+        if other.mount_instances.is_some() {
+            self.mount_instances = other.mount_instances;
+        }
+        if other.multi_attach.is_some() {
+            self.multi_attach = other.multi_attach;
+        }
+        if other.operation_locks.is_some() {
+            self.operation_locks = other.operation_locks;
+        }
+        if other.performance_level.is_some() {
+            self.performance_level = other.performance_level;
+        }
+        if other.placement.is_some() {
+            self.placement = other.placement;
+        }
+        if other.portable.is_some() {
+            self.portable = other.portable;
+        }
+        if other.product_code.is_some() {
+            self.product_code = other.product_code;
+        }
+        if other.provisioned_iops.is_some() {
+            self.provisioned_iops = other.provisioned_iops;
+        }
+        if other.region_id.is_some() {
+            self.region_id = other.region_id;
+        }
+        if other.resource_group_id.is_some() {
+            self.resource_group_id = other.resource_group_id;
+        }
+        if other.serial_number.is_some() {
+            self.serial_number = other.serial_number;
+        }
+        if other.size.is_some() {
+            self.size = other.size;
+        }
+        if other.source_disk_id.is_some() {
+            self.source_disk_id = other.source_disk_id;
+        }
+        if other.source_snapshot_id.is_some() {
+            self.source_snapshot_id = other.source_snapshot_id;
+        }
+        if other.status.is_some() {
+            self.status = other.status;
+        }
+        if other.storage_cluster_id.is_some() {
+            self.storage_cluster_id = other.storage_cluster_id;
+        }
+        if other.storage_set_id.is_some() {
+            self.storage_set_id = other.storage_set_id;
+        }
+        if other.storage_set_partition_number.is_some() {
+            self.storage_set_partition_number = other.storage_set_partition_number;
+        }
+        if other.tags.is_some() {
+            self.tags = other.tags;
+        }
+        if other.throughput.is_some() {
+            self.throughput = other.throughput;
+        }
+        if other.throughput_read.is_some() {
+            self.throughput_read = other.throughput_read;
+        }
+        if other.throughput_write.is_some() {
+            self.throughput_write = other.throughput_write;
+        }
+        if other.r#type.is_some() {
+            self.r#type = other.r#type;
+        }
+        if other.zone_id.is_some() {
+            self.zone_id = other.zone_id;
+        }
+    }
+
+    /// Unsets the field named `field` (as ECS spells it); whether it was
+    /// set.
+    pub fn clear(&mut self, field: &str) -> bool {
+        match field {
+            "AttachedTime" => self.attached_time.take().is_some(),
+            "Attachments" => self.attachments.take().is_some(),
+            "AutoSnapshotPolicyId" => self.auto_snapshot_policy_id.take().is_some(),
+            "BdfId" => self.bdf_id.take().is_some(),
+            "BurstingEnabled" => self.bursting_enabled.take().is_some(),
+            "Category" => self.category.take().is_some(),
+            "CreationTime" => self.creation_time.take().is_some(),
+            "DataSource" => self.data_source.take().is_some(),
+            "DeleteAutoSnapshot" => self.delete_auto_snapshot.take().is_some(),
+            "DeleteWithInstance" => self.delete_with_instance.take().is_some(),
+            "Description" => self.description.take().is_some(),
+            "DetachedTime" => self.detached_time.take().is_some(),
+            "Device" => self.device.take().is_some(),
+            "DiskChargeType" => self.disk_charge_type.take().is_some(),
+            "DiskId" => self.disk_id.take().is_some(),
+            "DiskName" => self.disk_name.take().is_some(),
+            "EnableAutoSnapshot" => self.enable_auto_snapshot.take().is_some(),
+            "EnableAutomatedSnapshotPolicy" => {
+                self.enable_automated_snapshot_policy.take().is_some()
+            }
+            "Encrypted" => self.encrypted.take().is_some(),
+            "ExpiredTime" => self.expired_time.take().is_some(),
+            "IOPS" => self.iops.take().is_some(),
+            "IOPSRead" => self.iops_read.take().is_some(),
+            "IOPSWrite" => self.iops_write.take().is_some(),
+            "ImageId" => self.image_id.take().is_some(),
+            "InstanceId" => self.instance_id.take().is_some(),
+            "KMSKeyId" => self.kms_key_id.take().is_some(),
+            "MountInstanceNum" => self.mount_instance_num.take().is_some(),
+            "MountInstances" => self.mount_instances.take().is_some(),
+            "MultiAttach" => self.multi_attach.take().is_some(),
+            "OperationLocks" => self.operation_locks.take().is_some(),
+            "PerformanceLevel" => self.performance_level.take().is_some(),
+            "Placement" => self.placement.take().is_some(),
+            "Portable" => self.portable.take().is_some(),
+            "ProductCode" => self.product_code.take().is_some(),
+            "ProvisionedIops" => self.provisioned_iops.take().is_some(),
+            "RegionId" => self.region_id.take().is_some(),
+            "ResourceGroupId" => self.resource_group_id.take().is_some(),
+            "SerialNumber" => self.serial_number.take().is_some(),
+            "Size" => self.size.take().is_some(),
+            "SourceDiskId" => self.source_disk_id.take().is_some(),
+            "SourceSnapshotId" => self.source_snapshot_id.take().is_some(),
+            "Status" => self.status.take().is_some(),
+            "StorageClusterId" => self.storage_cluster_id.take().is_some(),
+            "StorageSetId" => self.storage_set_id.take().is_some(),
+            "StorageSetPartitionNumber" => self.storage_set_partition_number.take().is_some(),
+            "Tags" => self.tags.take().is_some(),
+            "Throughput" => self.throughput.take().is_some(),
+            "ThroughputRead" => self.throughput_read.take().is_some(),
+            "ThroughputWrite" => self.throughput_write.take().is_some(),
+            "Type" => self.r#type.take().is_some(),
+            "ZoneId" => self.zone_id.take().is_some(),
+            _ => false,
+        }
+    }
+}
+
 /// `DescribeInstancesResponseBodyInstancesInstanceAdditionalInfo` in the official SDK: 3 fields, in the order its `to_map` writes them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1364,6 +1585,297 @@ pub struct Instance {
     pub zone_id: Option<String>,
 }
 
+impl Instance {
+    /// `other`'s fields over this record's: each field `other` sets
+    /// (`Some`, or a list that is not empty) replaces this one's.
+    pub fn overlay(&mut self, other: Self) {
+        if other.additional_info.is_some() {
+            self.additional_info = other.additional_info;
+        }
+        if other.auto_release_time.is_some() {
+            self.auto_release_time = other.auto_release_time;
+        }
+        if other.clock_options.is_some() {
+            self.clock_options = other.clock_options;
+        }
+        if other.cluster_id.is_some() {
+            self.cluster_id = other.cluster_id;
+        }
+        if other.cpu.is_some() {
+            self.cpu = other.cpu;
+        }
+        if other.cpu_options.is_some() {
+            self.cpu_options = other.cpu_options;
+        }
+        if other.creation_time.is_some() {
+            self.creation_time = other.creation_time;
+        }
+        if other.credit_specification.is_some() {
+            self.credit_specification = other.credit_specification;
+        }
+        if other.dedicated_host_attribute.is_some() {
+            self.dedicated_host_attribute = other.dedicated_host_attribute;
+        }
+        if other.dedicated_instance_attribute.is_some() {
+            self.dedicated_instance_attribute = other.dedicated_instance_attribute;
+        }
+        if other.deletion_protection.is_some() {
+            self.deletion_protection = other.deletion_protection;
+        }
+        if other.deployment_set_group_no.is_some() {
+            self.deployment_set_group_no = other.deployment_set_group_no;
+        }
+        if other.deployment_set_id.is_some() {
+            self.deployment_set_id = other.deployment_set_id;
+        }
+        if other.description.is_some() {
+            self.description = other.description;
+        }
+        if other.device_available.is_some() {
+            self.device_available = other.device_available;
+        }
+        if other.ecs_capacity_reservation_attr.is_some() {
+            self.ecs_capacity_reservation_attr = other.ecs_capacity_reservation_attr;
+        }
+        if other.eip_address.is_some() {
+            self.eip_address = other.eip_address;
+        }
+        if other.enable_nvs.is_some() {
+            self.enable_nvs = other.enable_nvs;
+        }
+        if other.expired_time.is_some() {
+            self.expired_time = other.expired_time;
+        }
+        if other.gpu_amount.is_some() {
+            self.gpu_amount = other.gpu_amount;
+        }
+        if other.gpu_spec.is_some() {
+            self.gpu_spec = other.gpu_spec;
+        }
+        if other.hibernation_options.is_some() {
+            self.hibernation_options = other.hibernation_options;
+        }
+        if other.host_name.is_some() {
+            self.host_name = other.host_name;
+        }
+        if other.hpc_cluster_id.is_some() {
+            self.hpc_cluster_id = other.hpc_cluster_id;
+        }
+        if other.isp.is_some() {
+            self.isp = other.isp;
+        }
+        if other.image_id.is_some() {
+            self.image_id = other.image_id;
+        }
+        if other.image_options.is_some() {
+            self.image_options = other.image_options;
+        }
+        if other.inner_ip_address.is_some() {
+            self.inner_ip_address = other.inner_ip_address;
+        }
+        if other.instance_charge_type.is_some() {
+            self.instance_charge_type = other.instance_charge_type;
+        }
+        if other.instance_id.is_some() {
+            self.instance_id = other.instance_id;
+        }
+        if other.instance_name.is_some() {
+            self.instance_name = other.instance_name;
+        }
+        if other.instance_network_type.is_some() {
+            self.instance_network_type = other.instance_network_type;
+        }
+        if other.instance_type.is_some() {
+            self.instance_type = other.instance_type;
+        }
+        if other.instance_type_family.is_some() {
+            self.instance_type_family = other.instance_type_family;
+        }
+        if other.internet_charge_type.is_some() {
+            self.internet_charge_type = other.internet_charge_type;
+        }
+        if other.internet_max_bandwidth_in.is_some() {
+            self.internet_max_bandwidth_in = other.internet_max_bandwidth_in;
+        }
+        if other.internet_max_bandwidth_out.is_some() {
+            self.internet_max_bandwidth_out = other.internet_max_bandwidth_out;
+        }
+        if other.io_optimized.is_some() {
+            self.io_optimized = other.io_optimized;
+        }
+        if other.key_pair_name.is_some() {
+            self.key_pair_name = other.key_pair_name;
+        }
+        if other.local_storage_amount.is_some() {
+            self.local_storage_amount = other.local_storage_amount;
+        }
+        if other.local_storage_capacity.is_some() {
+            self.local_storage_capacity = other.local_storage_capacity;
+        }
+        if other.memory.is_some() {
+            self.memory = other.memory;
+        }
+        if other.metadata_options.is_some() {
+            self.metadata_options = other.metadata_options;
+        }
+        if other.network_interfaces.is_some() {
+            self.network_interfaces = other.network_interfaces;
+        }
+        if other.os_name.is_some() {
+            self.os_name = other.os_name;
+        }
+        if other.os_name_en.is_some() {
+            self.os_name_en = other.os_name_en;
+        }
+        if other.os_type.is_some() {
+            self.os_type = other.os_type;
+        }
+        if other.operation_locks.is_some() {
+            self.operation_locks = other.operation_locks;
+        }
+        if other.private_dns_name_options.is_some() {
+            self.private_dns_name_options = other.private_dns_name_options;
+        }
+        if other.public_ip_address.is_some() {
+            self.public_ip_address = other.public_ip_address;
+        }
+        if other.rdma_ip_address.is_some() {
+            self.rdma_ip_address = other.rdma_ip_address;
+        }
+        if other.recyclable.is_some() {
+            self.recyclable = other.recyclable;
+        }
+        if other.region_id.is_some() {
+            self.region_id = other.region_id;
+        }
+        if other.resource_group_id.is_some() {
+            self.resource_group_id = other.resource_group_id;
+        }
+        if other.sale_cycle.is_some() {
+            self.sale_cycle = other.sale_cycle;
+        }
+        if other.security_group_ids.is_some() {
+            self.security_group_ids = other.security_group_ids;
+        }
+        if other.security_options.is_some() {
+            self.security_options = other.security_options;
+        }
+        if other.serial_number.is_some() {
+            self.serial_number = other.serial_number;
+        }
+        if other.spot_duration.is_some() {
+            self.spot_duration = other.spot_duration;
+        }
+        if other.spot_interruption_behavior.is_some() {
+            self.spot_interruption_behavior = other.spot_interruption_behavior;
+        }
+        if other.spot_price_limit.is_some() {
+            self.spot_price_limit = other.spot_price_limit;
+        }
+        if other.spot_strategy.is_some() {
+            self.spot_strategy = other.spot_strategy;
+        }
+        if other.start_time.is_some() {
+            self.start_time = other.start_time;
+        }
+        if other.status.is_some() {
+            self.status = other.status;
+        }
+        if other.stopped_mode.is_some() {
+            self.stopped_mode = other.stopped_mode;
+        }
+        if other.tags.is_some() {
+            self.tags = other.tags;
+        }
+        if other.vlan_id.is_some() {
+            self.vlan_id = other.vlan_id;
+        }
+        if other.vpc_attributes.is_some() {
+            self.vpc_attributes = other.vpc_attributes;
+        }
+        if other.zone_id.is_some() {
+            self.zone_id = other.zone_id;
+        }
+    }
+
+    /// Unsets the field named `field` (as ECS spells it); whether it was
+    /// set.
+    pub fn clear(&mut self, field: &str) -> bool {
+        match field {
+            "AdditionalInfo" => self.additional_info.take().is_some(),
+            "AutoReleaseTime" => self.auto_release_time.take().is_some(),
+            "ClockOptions" => self.clock_options.take().is_some(),
+            "ClusterId" => self.cluster_id.take().is_some(),
+            "Cpu" => self.cpu.take().is_some(),
+            "CpuOptions" => self.cpu_options.take().is_some(),
+            "CreationTime" => self.creation_time.take().is_some(),
+            "CreditSpecification" => self.credit_specification.take().is_some(),
+            "DedicatedHostAttribute" => self.dedicated_host_attribute.take().is_some(),
+            "DedicatedInstanceAttribute" => self.dedicated_instance_attribute.take().is_some(),
+            "DeletionProtection" => self.deletion_protection.take().is_some(),
+            "DeploymentSetGroupNo" => self.deployment_set_group_no.take().is_some(),
+            "DeploymentSetId" => self.deployment_set_id.take().is_some(),
+            "Description" => self.description.take().is_some(),
+            "DeviceAvailable" => self.device_available.take().is_some(),
+            "EcsCapacityReservationAttr" => self.ecs_capacity_reservation_attr.take().is_some(),
+            "EipAddress" => self.eip_address.take().is_some(),
+            "EnableNVS" => self.enable_nvs.take().is_some(),
+            "ExpiredTime" => self.expired_time.take().is_some(),
+            "GPUAmount" => self.gpu_amount.take().is_some(),
+            "GPUSpec" => self.gpu_spec.take().is_some(),
+            "HibernationOptions" => self.hibernation_options.take().is_some(),
+            "HostName" => self.host_name.take().is_some(),
+            "HpcClusterId" => self.hpc_cluster_id.take().is_some(),
+            "ISP" => self.isp.take().is_some(),
+            "ImageId" => self.image_id.take().is_some(),
+            "ImageOptions" => self.image_options.take().is_some(),
+            "InnerIpAddress" => self.inner_ip_address.take().is_some(),
+            "InstanceChargeType" => self.instance_charge_type.take().is_some(),
+            "InstanceId" => self.instance_id.take().is_some(),
+            "InstanceName" => self.instance_name.take().is_some(),
+            "InstanceNetworkType" => self.instance_network_type.take().is_some(),
+            "InstanceType" => self.instance_type.take().is_some(),
+            "InstanceTypeFamily" => self.instance_type_family.take().is_some(),
+            "InternetChargeType" => self.internet_charge_type.take().is_some(),
+            "InternetMaxBandwidthIn" => self.internet_max_bandwidth_in.take().is_some(),
+            "InternetMaxBandwidthOut" => self.internet_max_bandwidth_out.take().is_some(),
+            "IoOptimized" => self.io_optimized.take().is_some(),
+            "KeyPairName" => self.key_pair_name.take().is_some(),
+            "LocalStorageAmount" => self.local_storage_amount.take().is_some(),
+            "LocalStorageCapacity" => self.local_storage_capacity.take().is_some(),
+            "Memory" => self.memory.take().is_some(),
+            "MetadataOptions" => self.metadata_options.take().is_some(),
+            "NetworkInterfaces" => self.network_interfaces.take().is_some(),
+            "OSName" => self.os_name.take().is_some(),
+            "OSNameEn" => self.os_name_en.take().is_some(),
+            "OSType" => self.os_type.take().is_some(),
+            "OperationLocks" => self.operation_locks.take().is_some(),
+            "PrivateDnsNameOptions" => self.private_dns_name_options.take().is_some(),
+            "PublicIpAddress" => self.public_ip_address.take().is_some(),
+            "RdmaIpAddress" => self.rdma_ip_address.take().is_some(),
+            "Recyclable" => self.recyclable.take().is_some(),
+            "RegionId" => self.region_id.take().is_some(),
+            "ResourceGroupId" => self.resource_group_id.take().is_some(),
+            "SaleCycle" => self.sale_cycle.take().is_some(),
+            "SecurityGroupIds" => self.security_group_ids.take().is_some(),
+            "SecurityOptions" => self.security_options.take().is_some(),
+            "SerialNumber" => self.serial_number.take().is_some(),
+            "SpotDuration" => self.spot_duration.take().is_some(),
+            "SpotInterruptionBehavior" => self.spot_interruption_behavior.take().is_some(),
+            "SpotPriceLimit" => self.spot_price_limit.take().is_some(),
+            "SpotStrategy" => self.spot_strategy.take().is_some(),
+            "StartTime" => self.start_time.take().is_some(),
+            "Status" => self.status.take().is_some(),
+            "StoppedMode" => self.stopped_mode.take().is_some(),
+            "Tags" => self.tags.take().is_some(),
+            "VlanId" => self.vlan_id.take().is_some(),
+            "VpcAttributes" => self.vpc_attributes.take().is_some(),
+            "ZoneId" => self.zone_id.take().is_some(),
+            _ => false,
+        }
+    }
+}
+
 /// `DescribeImagesResponseBodyImagesImageDetectionOptionsItemsItem` in the official SDK: 4 fields, in the order its `to_map` writes them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1712,6 +2224,161 @@ pub struct Image {
     pub usage: Option<String>,
 }
 
+impl Image {
+    /// `other`'s fields over this record's: each field `other` sets
+    /// (`Some`, or a list that is not empty) replaces this one's.
+    pub fn overlay(&mut self, other: Self) {
+        if other.architecture.is_some() {
+            self.architecture = other.architecture;
+        }
+        if other.boot_mode.is_some() {
+            self.boot_mode = other.boot_mode;
+        }
+        if other.creation_time.is_some() {
+            self.creation_time = other.creation_time;
+        }
+        if other.description.is_some() {
+            self.description = other.description;
+        }
+        if other.detection_options.is_some() {
+            self.detection_options = other.detection_options;
+        }
+        if other.disk_device_mappings.is_some() {
+            self.disk_device_mappings = other.disk_device_mappings;
+        }
+        if other.features.is_some() {
+            self.features = other.features;
+        }
+        if other.image_family.is_some() {
+            self.image_family = other.image_family;
+        }
+        if other.image_id.is_some() {
+            self.image_id = other.image_id;
+        }
+        if other.image_name.is_some() {
+            self.image_name = other.image_name;
+        }
+        if other.image_owner_alias.is_some() {
+            self.image_owner_alias = other.image_owner_alias;
+        }
+        if other.image_owner_id.is_some() {
+            self.image_owner_id = other.image_owner_id;
+        }
+        if other.image_version.is_some() {
+            self.image_version = other.image_version;
+        }
+        if other.is_copied.is_some() {
+            self.is_copied = other.is_copied;
+        }
+        if other.is_public.is_some() {
+            self.is_public = other.is_public;
+        }
+        if other.is_self_shared.is_some() {
+            self.is_self_shared = other.is_self_shared;
+        }
+        if other.is_subscribed.is_some() {
+            self.is_subscribed = other.is_subscribed;
+        }
+        if other.is_support_cloudinit.is_some() {
+            self.is_support_cloudinit = other.is_support_cloudinit;
+        }
+        if other.is_support_io_optimized.is_some() {
+            self.is_support_io_optimized = other.is_support_io_optimized;
+        }
+        if other.license_type.is_some() {
+            self.license_type = other.license_type;
+        }
+        if other.login_as_non_root_supported.is_some() {
+            self.login_as_non_root_supported = other.login_as_non_root_supported;
+        }
+        if other.os_name.is_some() {
+            self.os_name = other.os_name;
+        }
+        if other.os_name_en.is_some() {
+            self.os_name_en = other.os_name_en;
+        }
+        if other.os_type.is_some() {
+            self.os_type = other.os_type;
+        }
+        if other.platform.is_some() {
+            self.platform = other.platform;
+        }
+        if other.product_code.is_some() {
+            self.product_code = other.product_code;
+        }
+        if other.progress.is_some() {
+            self.progress = other.progress;
+        }
+        if other.resource_group_id.is_some() {
+            self.resource_group_id = other.resource_group_id;
+        }
+        if other.secure_boot_options.is_some() {
+            self.secure_boot_options = other.secure_boot_options;
+        }
+        if other.size.is_some() {
+            self.size = other.size;
+        }
+        if other.status.is_some() {
+            self.status = other.status;
+        }
+        if other.supplier_name.is_some() {
+            self.supplier_name = other.supplier_name;
+        }
+        if other.tags.is_some() {
+            self.tags = other.tags;
+        }
+        if other.usable.is_some() {
+            self.usable = other.usable;
+        }
+        if other.usage.is_some() {
+            self.usage = other.usage;
+        }
+    }
+
+    /// Unsets the field named `field` (as ECS spells it); whether it was
+    /// set.
+    pub fn clear(&mut self, field: &str) -> bool {
+        match field {
+            "Architecture" => self.architecture.take().is_some(),
+            "BootMode" => self.boot_mode.take().is_some(),
+            "CreationTime" => self.creation_time.take().is_some(),
+            "Description" => self.description.take().is_some(),
+            "DetectionOptions" => self.detection_options.take().is_some(),
+            "DiskDeviceMappings" => self.disk_device_mappings.take().is_some(),
+            "Features" => self.features.take().is_some(),
+            "ImageFamily" => self.image_family.take().is_some(),
+            "ImageId" => self.image_id.take().is_some(),
+            "ImageName" => self.image_name.take().is_some(),
+            "ImageOwnerAlias" => self.image_owner_alias.take().is_some(),
+            "ImageOwnerId" => self.image_owner_id.take().is_some(),
+            "ImageVersion" => self.image_version.take().is_some(),
+            "IsCopied" => self.is_copied.take().is_some(),
+            "IsPublic" => self.is_public.take().is_some(),
+            "IsSelfShared" => self.is_self_shared.take().is_some(),
+            "IsSubscribed" => self.is_subscribed.take().is_some(),
+            "IsSupportCloudinit" => self.is_support_cloudinit.take().is_some(),
+            "IsSupportIoOptimized" => self.is_support_io_optimized.take().is_some(),
+            "LicenseType" => self.license_type.take().is_some(),
+            "LoginAsNonRootSupported" => self.login_as_non_root_supported.take().is_some(),
+            "OSName" => self.os_name.take().is_some(),
+            "OSNameEn" => self.os_name_en.take().is_some(),
+            "OSType" => self.os_type.take().is_some(),
+            "Platform" => self.platform.take().is_some(),
+            "ProductCode" => self.product_code.take().is_some(),
+            "Progress" => self.progress.take().is_some(),
+            "ResourceGroupId" => self.resource_group_id.take().is_some(),
+            "SecureBootOptions" => self.secure_boot_options.take().is_some(),
+            "Size" => self.size.take().is_some(),
+            "Status" => self.status.take().is_some(),
+            "SupplierName" => self.supplier_name.take().is_some(),
+            "Tags" => self.tags.take().is_some(),
+            "Usable" => self.usable.take().is_some(),
+            "Usage" => self.usage.take().is_some(),
+            _ => false,
+        }
+    }
+}
+
 /// `DescribeSnapshotsResponseBodySnapshotsSnapshot` in the official SDK: 30 fields, in the order its `to_map` writes them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1892,6 +2559,141 @@ pub struct Snapshot {
     pub usage: Option<String>,
 }
 
+impl Snapshot {
+    /// `other`'s fields over this record's: each field `other` sets
+    /// (`Some`, or a list that is not empty) replaces this one's.
+    pub fn overlay(&mut self, other: Self) {
+        if other.available.is_some() {
+            self.available = other.available;
+        }
+        if other.category.is_some() {
+            self.category = other.category;
+        }
+        if other.creation_time.is_some() {
+            self.creation_time = other.creation_time;
+        }
+        if other.description.is_some() {
+            self.description = other.description;
+        }
+        if other.encrypted.is_some() {
+            self.encrypted = other.encrypted;
+        }
+        if other.full_snapshot_size_in_bytes.is_some() {
+            self.full_snapshot_size_in_bytes = other.full_snapshot_size_in_bytes;
+        }
+        if other.instant_access.is_some() {
+            self.instant_access = other.instant_access;
+        }
+        if other.instant_access_retention_days.is_some() {
+            self.instant_access_retention_days = other.instant_access_retention_days;
+        }
+        if other.kms_key_id.is_some() {
+            self.kms_key_id = other.kms_key_id;
+        }
+        if other.last_modified_time.is_some() {
+            self.last_modified_time = other.last_modified_time;
+        }
+        if other.product_code.is_some() {
+            self.product_code = other.product_code;
+        }
+        if other.progress.is_some() {
+            self.progress = other.progress;
+        }
+        if other.region_id.is_some() {
+            self.region_id = other.region_id;
+        }
+        if other.remain_time.is_some() {
+            self.remain_time = other.remain_time;
+        }
+        if other.resource_group_id.is_some() {
+            self.resource_group_id = other.resource_group_id;
+        }
+        if other.retention_days.is_some() {
+            self.retention_days = other.retention_days;
+        }
+        if other.snapshot_id.is_some() {
+            self.snapshot_id = other.snapshot_id;
+        }
+        if other.snapshot_link_id.is_some() {
+            self.snapshot_link_id = other.snapshot_link_id;
+        }
+        if other.snapshot_name.is_some() {
+            self.snapshot_name = other.snapshot_name;
+        }
+        if other.snapshot_sn.is_some() {
+            self.snapshot_sn = other.snapshot_sn;
+        }
+        if other.snapshot_type.is_some() {
+            self.snapshot_type = other.snapshot_type;
+        }
+        if other.source_disk_id.is_some() {
+            self.source_disk_id = other.source_disk_id;
+        }
+        if other.source_disk_size.is_some() {
+            self.source_disk_size = other.source_disk_size;
+        }
+        if other.source_disk_type.is_some() {
+            self.source_disk_type = other.source_disk_type;
+        }
+        if other.source_region_id.is_some() {
+            self.source_region_id = other.source_region_id;
+        }
+        if other.source_snapshot_id.is_some() {
+            self.source_snapshot_id = other.source_snapshot_id;
+        }
+        if other.source_storage_type.is_some() {
+            self.source_storage_type = other.source_storage_type;
+        }
+        if other.status.is_some() {
+            self.status = other.status;
+        }
+        if other.tags.is_some() {
+            self.tags = other.tags;
+        }
+        if other.usage.is_some() {
+            self.usage = other.usage;
+        }
+    }
+
+    /// Unsets the field named `field` (as ECS spells it); whether it was
+    /// set.
+    pub fn clear(&mut self, field: &str) -> bool {
+        match field {
+            "Available" => self.available.take().is_some(),
+            "Category" => self.category.take().is_some(),
+            "CreationTime" => self.creation_time.take().is_some(),
+            "Description" => self.description.take().is_some(),
+            "Encrypted" => self.encrypted.take().is_some(),
+            "FullSnapshotSizeInBytes" => self.full_snapshot_size_in_bytes.take().is_some(),
+            "InstantAccess" => self.instant_access.take().is_some(),
+            "InstantAccessRetentionDays" => self.instant_access_retention_days.take().is_some(),
+            "KMSKeyId" => self.kms_key_id.take().is_some(),
+            "LastModifiedTime" => self.last_modified_time.take().is_some(),
+            "ProductCode" => self.product_code.take().is_some(),
+            "Progress" => self.progress.take().is_some(),
+            "RegionId" => self.region_id.take().is_some(),
+            "RemainTime" => self.remain_time.take().is_some(),
+            "ResourceGroupId" => self.resource_group_id.take().is_some(),
+            "RetentionDays" => self.retention_days.take().is_some(),
+            "SnapshotId" => self.snapshot_id.take().is_some(),
+            "SnapshotLinkId" => self.snapshot_link_id.take().is_some(),
+            "SnapshotName" => self.snapshot_name.take().is_some(),
+            "SnapshotSN" => self.snapshot_sn.take().is_some(),
+            "SnapshotType" => self.snapshot_type.take().is_some(),
+            "SourceDiskId" => self.source_disk_id.take().is_some(),
+            "SourceDiskSize" => self.source_disk_size.take().is_some(),
+            "SourceDiskType" => self.source_disk_type.take().is_some(),
+            "SourceRegionId" => self.source_region_id.take().is_some(),
+            "SourceSnapshotId" => self.source_snapshot_id.take().is_some(),
+            "SourceStorageType" => self.source_storage_type.take().is_some(),
+            "Status" => self.status.take().is_some(),
+            "Tags" => self.tags.take().is_some(),
+            "Usage" => self.usage.take().is_some(),
+            _ => false,
+        }
+    }
+}
+
 /// `DescribeKeyPairsResponseBodyKeyPairsKeyPair` in the official SDK: 6 fields, in the order its `to_map` writes them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1930,4 +2732,43 @@ pub struct KeyPair {
     /// `Tags` (SDK `DescribeKeyPairsResponseBodyKeyPairsKeyPairTags`).
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
+}
+
+impl KeyPair {
+    /// `other`'s fields over this record's: each field `other` sets
+    /// (`Some`, or a list that is not empty) replaces this one's.
+    pub fn overlay(&mut self, other: Self) {
+        if other.creation_time.is_some() {
+            self.creation_time = other.creation_time;
+        }
+        if other.key_pair_finger_print.is_some() {
+            self.key_pair_finger_print = other.key_pair_finger_print;
+        }
+        if other.key_pair_name.is_some() {
+            self.key_pair_name = other.key_pair_name;
+        }
+        if other.public_key.is_some() {
+            self.public_key = other.public_key;
+        }
+        if other.resource_group_id.is_some() {
+            self.resource_group_id = other.resource_group_id;
+        }
+        if other.tags.is_some() {
+            self.tags = other.tags;
+        }
+    }
+
+    /// Unsets the field named `field` (as ECS spells it); whether it was
+    /// set.
+    pub fn clear(&mut self, field: &str) -> bool {
+        match field {
+            "CreationTime" => self.creation_time.take().is_some(),
+            "KeyPairFingerPrint" => self.key_pair_finger_print.take().is_some(),
+            "KeyPairName" => self.key_pair_name.take().is_some(),
+            "PublicKey" => self.public_key.take().is_some(),
+            "ResourceGroupId" => self.resource_group_id.take().is_some(),
+            "Tags" => self.tags.take().is_some(),
+            _ => false,
+        }
+    }
 }

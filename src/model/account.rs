@@ -26,6 +26,15 @@ struct KeyPairFields {
 crate::map_only::map_only!(KeyPair, KeyPairFields, "a key pair");
 
 impl KeyPair {
+    /// The keys a key pair record is read from in a scenario, as its serde derive
+    /// declares them (the rest of a record's keys are ECS's own fields:
+    /// `crate::ecs::Fields`).
+    pub(crate) fn record_keys() -> &'static [&'static str] {
+        crate::map_only::struct_fields(|d| KeyPairFields::deserialize(d))
+    }
+}
+
+impl KeyPair {
     /// The key pair as the checks read it.
     pub fn view(&self) -> KeyPairView<'_> {
         KeyPairView::new(&self.name)

@@ -500,6 +500,15 @@ struct DiskRecord {
 
 crate::map_only::map_only!(DiskRecord, DiskRecord, "a disk");
 
+impl Disk {
+    /// The keys a disk record is read from in a scenario, as its serde derive
+    /// declares them (the rest of a record's keys are ECS's own fields:
+    /// `crate::ecs::Fields`).
+    pub(crate) fn record_keys() -> &'static [&'static str] {
+        crate::map_only::struct_fields(|d| DiskRecord::deserialize(d))
+    }
+}
+
 #[expect(
     clippy::trivially_copy_pass_by_ref,
     reason = "serde's skip_serializing_if passes a reference"

@@ -96,6 +96,15 @@ impl Default for Image {
 crate::map_only::map_only!(Image, ImageFields, "an image");
 
 impl Image {
+    /// The keys an image record is read from in a scenario, as its serde derive
+    /// declares them (the rest of a record's keys are ECS's own fields:
+    /// `crate::ecs::Fields`).
+    pub(crate) fn record_keys() -> &'static [&'static str] {
+        crate::map_only::struct_fields(|d| ImageFields::deserialize(d))
+    }
+}
+
+impl Image {
     /// The image as the checks read it.
     pub fn view(&self) -> ImageView<'_> {
         ImageView::new(&self.id, self.image_owner_alias)

@@ -311,6 +311,15 @@ impl Default for Instance {
 crate::map_only::map_only!(Instance, InstanceFields, "an instance");
 
 impl Instance {
+    /// The keys an instance record is read from in a scenario, as its serde derive
+    /// declares them (the rest of a record's keys are ECS's own fields:
+    /// `crate::ecs::Fields`).
+    pub(crate) fn record_keys() -> &'static [&'static str] {
+        crate::map_only::struct_fields(|d| InstanceFields::deserialize(d))
+    }
+}
+
+impl Instance {
     /// Puts the instance in `status`: a `Running` instance has started, so
     /// `has_started` becomes `true` with it (and stays so: stopping does
     /// not undo a start). Every world's `set_instance_status` goes through

@@ -196,6 +196,15 @@ impl Snapshot {
 crate::map_only::map_only!(Snapshot, SnapshotFields, "a snapshot");
 
 impl Snapshot {
+    /// The keys a snapshot record is read from in a scenario, as its serde derive
+    /// declares them (the rest of a record's keys are ECS's own fields:
+    /// `crate::ecs::Fields`).
+    pub(crate) fn record_keys() -> &'static [&'static str] {
+        crate::map_only::struct_fields(|d| SnapshotFields::deserialize(d))
+    }
+}
+
+impl Snapshot {
     /// The snapshot as the checks read it.
     pub fn view(&self) -> SnapshotView<'_> {
         SnapshotView::new(&self.id, self.creation_time).with_deleted(self.deleted)

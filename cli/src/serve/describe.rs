@@ -21,7 +21,7 @@ use super::records::{
 use super::store::{Store, Tokens};
 use reinit_disk::InMemoryWorld;
 use reinit_disk::ecs::{
-    Describer, Layout, delete_with_instance, key_pair_fingerprint, portable, source_snapshot,
+    self, Describer, Fields, Layout, delete_with_instance, portable, source_snapshot,
 };
 use reinit_disk::model::{
     Disk, DiskCategory, DiskStatus, DiskType, Image, ImageOwnerAlias, Instance, InstanceStatus,
@@ -36,10 +36,28 @@ fn region_id() -> &'static str {
     &DEFAULTS.region_id
 }
 
-/// The zone every disk and instance is in (`Defaults::zone_id`; the
-/// scenario format has no zone yet).
+/// The zone of a disk or an instance that was given none
+/// (`Defaults::zone_id`).
 fn zone_id() -> &'static str {
     &DEFAULTS.zone_id
+}
+
+/// The zone of the disk `id`: its own `ZoneId` ([`Fields`]), or
+/// [`zone_id`].
+fn disk_zone<'a>(fields: &'a Fields, id: &str) -> &'a str {
+    fields
+        .disk(id)
+        .and_then(|g| g.zone_id.as_deref())
+        .unwrap_or(zone_id())
+}
+
+/// The zone of the instance `id`: its own `ZoneId` ([`Fields`]), or
+/// [`zone_id`].
+fn instance_zone<'a>(fields: &'a Fields, id: &str) -> &'a str {
+    fields
+        .instance(id)
+        .and_then(|g| g.zone_id.as_deref())
+        .unwrap_or(zone_id())
 }
 
 /// The most ids `DiskIds` and `InstanceIds` take.
@@ -275,7 +293,7 @@ fn dry_run_answer(store: &Store, now: Duration, limits: &Limits, paging: &Paging
     let unissued = match paging {
         Paging::Tokens {
             token: Some(token), ..
-        } => store.read(now, |_, tokens| {
+        } => store.read(now, |_, _, tokens| {
             tokens.resume(limits.action, token).is_none()
         }),
         _ => false,
@@ -384,23 +402,35 @@ impl<'p> DiskFilter<'p> {
             && self.delete_with_instance.is_none()
     }
 
-    fn keep(&self, d: &Disk) -> bool {
+    /// Whether `d` passes, its ECS fields (`fields`) read where the
+    /// record shows them (`ZoneId`, `DiskName`, `Portable`,
+    /// `DeleteWithInstance`), as `DescribeDisks` writes the disk.
+    fn keep(&self, fields: &Fields, d: &Disk) -> bool {
+        let given = fields.disk(&d.id);
         self.instance_id
             .is_none_or(|i| d.instance_id.as_deref() == Some(i))
-            && self.zone_id.is_none_or(|z| z == zone_id())
+            && self.zone_id.is_none_or(|z| z == disk_zone(fields, &d.id))
             && self.disk_type.is_none_or(|t| d.disk_type() == t)
             && self.category.is_none_or(|c| d.category == c)
             && self.status.is_none_or(|s| d.status == s)
-            // Every disk's name is empty: a name given matches none.
-            && self.disk_name.is_none()
-            && self.portable.is_none_or(|p| portable(d) == p)
+            // A disk given no name has an empty one: a name asked for
+            // matches none.
+            && self.disk_name.is_none_or(|n| {
+                given.and_then(|g| g.disk_name.as_deref()) == Some(n)
+            })
+            && self.portable.is_none_or(|p| {
+                given.and_then(|g| g.portable).unwrap_or_else(|| portable(d)) == p
+            })
             && self.encrypted.is_none_or(|e| d.kms_key_id.is_some() == e)
             && self
                 .snapshot_id
                 .is_none_or(|s| source_snapshot(d) == Some(s))
-            && self
-                .delete_with_instance
-                .is_none_or(|w| delete_with_instance(d) == w)
+            && self.delete_with_instance.is_none_or(|w| {
+                given
+                    .and_then(|g| g.delete_with_instance)
+                    .unwrap_or_else(|| delete_with_instance(d))
+                    == w
+            })
     }
 }
 
@@ -427,7 +457,7 @@ pub fn describe_disks(
         return Err(dry_run_answer(store, now, &DISKS, &paging));
     }
     let region = in_region(params);
-    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+    let listed = store.read(now, |world: &InMemoryWorld, fields, tokens| {
         let candidates = match (&disk_ids, region) {
             (_, false) => Some(Vec::new()),
             (Some(ids), true) => Some(positions(ids, |id| world.disk_position(id))),
@@ -441,8 +471,8 @@ pub fn describe_disks(
             world.disk_count(),
             candidates,
             |p| world.disk_at(p),
-            |d| filter.keep(d),
-            |d| disk_document(world, d),
+            |d| filter.keep(fields, d),
+            |d| disk_document(world, fields, d),
         )
     })?;
     respond(
@@ -543,7 +573,7 @@ pub fn describe_snapshots(
         && source_disk_type.is_none()
         && status.is_none()
         && user;
-    let listed = store.read_snapshots(now, |world: &InMemoryWorld, pending, tokens| {
+    let listed = store.read_snapshots(now, |world: &InMemoryWorld, fields, pending, tokens| {
         let mut all: Vec<Listing<'_>> = world
             .snapshots()
             .filter(|s| !s.deleted)
@@ -571,7 +601,7 @@ pub fn describe_snapshots(
             (true, true) => None,
             (true, false) => Some((0..all.len()).collect()),
         };
-        let describer = Describer::with_layout(Layout::default(), &DEFAULTS);
+        let describer = Describer::with_layout(Layout::default(), &DEFAULTS).with_fields(fields);
         list(
             &SNAPSHOTS,
             &paging,
@@ -657,20 +687,20 @@ pub fn describe_images(
     };
     let architecture = given(params, "Architecture");
     let snapshot_id = given(params, "SnapshotId");
-    let available = match given(params, "Status") {
-        None => true,
+    let statuses: Vec<&str> = match given(params, "Status") {
+        None => vec!["Available"],
         Some(v) => {
-            let mut available = false;
+            let mut statuses = Vec::new();
             for status in v.split(',').map(str::trim) {
                 let known = IMAGE_STATUSES
                     .iter()
                     .find(|s| s.eq_ignore_ascii_case(status));
                 match known {
-                    Some(s) => available |= *s == "Available",
+                    Some(s) => statuses.push(*s),
                     None => return Err(ApiError::InvalidParameter("Status")),
                 }
             }
-            available
+            statuses
         }
     };
     let paging = IMAGES.paging(params)?;
@@ -679,19 +709,39 @@ pub fn describe_images(
         return Err(ApiError::DryRunOperation);
     }
     let region = in_region(params);
-    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
-        let mut all: Vec<&Image> = world.images().filter(|i| !i.deleted).collect();
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        let keep = |image: &&Image| {
-            available
-                && snapshot_id.is_none()
-                && os_type != Some(false)
-                && architecture.is_none_or(|a| a == "x86_64")
+    let listed = store.read(now, |world: &InMemoryWorld, fields, tokens| {
+        let mut images: Vec<&Image> = world.images().filter(|i| !i.deleted).collect();
+        images.sort_by(|a, b| a.id.cmp(&b.id));
+        // Each image as `DescribeImages` writes it (a world holds few): the
+        // filters read the record, its own fields ([`Fields`]) included.
+        let describer = Describer::with_layout(Layout::default(), &DEFAULTS).with_fields(fields);
+        let all: Vec<(&Image, ecs::Image)> = images
+            .into_iter()
+            .filter_map(|i| describer.image(i).map(|record| (i, record)))
+            .collect();
+        let keep = |(image, record): &(&Image, ecs::Image)| {
+            let shown = |field: &Option<String>| field.as_deref().unwrap_or_default().to_owned();
+            statuses.iter().any(|s| shown(&record.status) == *s)
+                && snapshot_id.is_none_or(|s| {
+                    record.disk_device_mappings.as_ref().is_some_and(|m| {
+                        m.disk_device_mapping
+                            .iter()
+                            .any(|d| d.snapshot_id.as_deref() == Some(s))
+                    })
+                })
+                && os_type.is_none_or(|linux| {
+                    shown(&record.os_type).eq_ignore_ascii_case(if linux {
+                        "linux"
+                    } else {
+                        "windows"
+                    })
+                })
+                && architecture.is_none_or(|a| shown(&record.architecture) == a)
                 && owners.contains(&image.image_owner_alias)
                 && image_ids
                     .as_ref()
                     .is_none_or(|ids| ids.contains(&image.id.as_str()))
-                && image_name.is_none_or(|n| n == image.id)
+                && image_name.is_none_or(|n| shown(&record.image_name) == n)
         };
         // Always filtered: even unasked, the owner filter leaves out the
         // marketplace's images. A world holds few images.
@@ -700,7 +750,6 @@ pub fn describe_images(
         } else {
             Vec::new()
         });
-        let describer = Describer::with_layout(Layout::default(), &DEFAULTS);
         list(
             &IMAGES,
             &paging,
@@ -709,7 +758,7 @@ pub fn describe_images(
             candidates,
             |p| all.get(p),
             keep,
-            |image| to_document(&describer.image(image).unwrap_or_default()),
+            |(_, record)| to_document(record),
         )
     })?;
     respond(
@@ -742,19 +791,27 @@ pub fn describe_key_pairs(
     let paging = KEY_PAIRS.paging(params)?;
     named.extend(name.map(str::to_owned));
     let region = in_region(params);
-    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
-        let mut all: Vec<&KeyPair> = world.key_pairs().collect();
-        all.sort_by(|a, b| a.name.cmp(&b.name));
-        let keep = |key_pair: &&KeyPair| {
-            name.is_none_or(|pattern| wildcard(pattern, &key_pair.name))
-                && fingerprint.is_none_or(|f| f == key_pair_fingerprint(&key_pair.name))
+    let listed = store.read(now, |world: &InMemoryWorld, fields, tokens| {
+        let mut key_pairs: Vec<&KeyPair> = world.key_pairs().collect();
+        key_pairs.sort_by(|a, b| a.name.cmp(&b.name));
+        // Each key pair as `DescribeKeyPairs` writes it: the fingerprint
+        // filter reads the record's (a captured one's own, or one made
+        // from the name).
+        let describer = Describer::with_layout(Layout::default(), &DEFAULTS).with_fields(fields);
+        let all: Vec<ecs::KeyPair> = key_pairs
+            .into_iter()
+            .map(|k| describer.key_pair(k))
+            .collect();
+        let keep = |record: &ecs::KeyPair| {
+            name.is_none_or(|pattern| {
+                wildcard(pattern, record.key_pair_name.as_deref().unwrap_or_default())
+            }) && fingerprint.is_none_or(|f| record.key_pair_finger_print.as_deref() == Some(f))
         };
         let candidates = match (region, name.is_none() && fingerprint.is_none()) {
             (false, _) => Some(Vec::new()),
             (true, true) => None,
             (true, false) => Some((0..all.len()).collect()),
         };
-        let describer = Describer::with_layout(Layout::default(), &DEFAULTS);
         list(
             &KEY_PAIRS,
             &paging,
@@ -763,8 +820,8 @@ pub fn describe_key_pairs(
             candidates,
             |p| all.get(p),
             keep,
-            |key_pair| {
-                let mut record = describer.key_pair(key_pair);
+            |record| {
+                let mut record = record.clone();
                 if !public_key {
                     record.public_key = None;
                 }
@@ -837,14 +894,25 @@ impl<'p> InstanceFilter<'p> {
             && self.instance_type.is_none()
     }
 
-    fn keep(&self, world: &InMemoryWorld, i: &Instance) -> bool {
-        self.zone_id.is_none_or(|z| z == zone_id())
+    /// Whether `i` passes, its ECS fields (`fields`) read where the
+    /// record shows them (`ZoneId`, `InstanceName`, `InstanceType`), as
+    /// `DescribeInstances` writes the instance.
+    fn keep(&self, world: &InMemoryWorld, fields: &Fields, i: &Instance) -> bool {
+        let given = fields.instance(&i.id);
+        self.zone_id.is_none_or(|z| z == instance_zone(fields, &i.id))
             && self.status.is_none_or(|s| i.status == s)
-            // An instance's name is its id (docs/ecs.md).
-            && self.instance_name.is_none_or(|n| wildcard(n, &i.id))
+            // An instance given no name is named as its id (docs/ecs.md).
+            && self.instance_name.is_none_or(|n| {
+                wildcard(n, given.and_then(|g| g.instance_name.as_deref()).unwrap_or(&i.id))
+            })
             && self.image_id.is_none_or(|m| image_of(world, &i.id) == m)
-            // Every instance is of the world's one type (docs/ecs.md).
-            && self.instance_type.is_none_or(|t| t == DEFAULTS.instance_type)
+            // An instance given no type is of the world's default type
+            // (docs/ecs.md).
+            && self.instance_type.is_none_or(|t| {
+                t == given
+                    .and_then(|g| g.instance_type.as_deref())
+                    .unwrap_or(&DEFAULTS.instance_type)
+            })
     }
 }
 
@@ -871,7 +939,7 @@ pub fn describe_instances(
         return Err(dry_run_answer(store, now, &INSTANCES, &paging));
     }
     let region = in_region(params);
-    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+    let listed = store.read(now, |world: &InMemoryWorld, fields, tokens| {
         let candidates = match (&instance_ids, region) {
             (_, false) => Some(Vec::new()),
             (Some(ids), true) => Some(positions(ids, |id| world.instance_position(id))),
@@ -885,8 +953,8 @@ pub fn describe_instances(
             world.instance_count(),
             candidates,
             |p| world.instance_at(p),
-            |i| filter.keep(world, i),
-            |i| instance_document(world, i),
+            |i| filter.keep(world, fields, i),
+            |i| instance_document(world, fields, i),
         )
     })?;
     respond(
@@ -934,12 +1002,13 @@ pub fn describe_instance_status(
         pages => pages,
     };
     named.extend(instance_ids.iter().flatten().cloned());
-    let region = in_region(params) && zone.is_none_or(|z| z == zone_id());
-    let listed = store.read(now, |world: &InMemoryWorld, tokens| {
+    let region = in_region(params);
+    let listed = store.read(now, |world: &InMemoryWorld, fields, tokens| {
         let candidates = match (&instance_ids, region) {
             (_, false) => Some(Vec::new()),
             (Some(ids), true) => Some(positions(ids, |id| world.instance_position(id))),
-            (None, true) => None,
+            (None, true) if zone.is_none() => None,
+            (None, true) => Some((0..world.instance_count()).collect()),
         };
         list(
             &INSTANCE_STATUSES,
@@ -948,7 +1017,7 @@ pub fn describe_instance_status(
             world.instance_count(),
             candidates,
             |p| world.instance_at(p),
-            |_| true,
+            |i| zone.is_none_or(|z| z == instance_zone(fields, &i.id)),
             |i| {
                 Ok(Document::Object(vec![
                     ("InstanceId", text(&i.id)),
@@ -1034,8 +1103,10 @@ pub fn describe_instance_attribute(
 ) -> Result<Response, ApiError> {
     let id = given(params, "InstanceId").ok_or(ApiError::MissingParameter("InstanceId"))?;
     named.push(id.to_owned());
-    let found = store.read(now, |world: &InMemoryWorld, _| {
-        world.instance_record(id).map(|i| instance_record(world, i))
+    let found = store.read(now, |world: &InMemoryWorld, fields, _| {
+        world
+            .instance_record(id)
+            .map(|i| instance_record(world, fields, i))
     });
     let Some(record) = found else {
         return Err(ApiError::InstanceNotFound);

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use super::errors::ApiError;
 use reinit_disk::InMemoryWorld;
-use reinit_disk::ecs::{self, Defaults, Describer, Layout, device_among};
+use reinit_disk::ecs::{self, Defaults, Describer, Fields, Layout, device_among};
 use reinit_disk::model::{Disk, DiskSource, DiskType, Instance};
 use reinit_disk::wire::{
     Document, EncodeError, Format, Params, Response, encode_document, to_document,
@@ -40,13 +40,21 @@ pub(super) static DEFAULTS: LazyLock<Defaults> = LazyLock::new(Defaults::default
 /// A disk of `world` as `DescribeDisks` shows it: the library's full ECS
 /// record (every field of the SDK's model; docs/ecs.md gives each
 /// default), its `Device` by its place among its instance's disks.
-pub fn disk_document(world: &InMemoryWorld, disk: &Disk) -> Result<Document, EncodeError> {
+pub fn disk_document(
+    world: &InMemoryWorld,
+    fields: &Fields,
+    disk: &Disk,
+) -> Result<Document, EncodeError> {
     let device = disk
         .instance_id
         .as_deref()
         .and_then(|i| device_among(world.disks_of(i), &disk.id))
         .unwrap_or_default();
-    to_document(&Describer::with_layout(Layout::default(), &DEFAULTS).disk_at(disk, &device))
+    to_document(
+        &Describer::with_layout(Layout::default(), &DEFAULTS)
+            .with_fields(fields)
+            .disk_at(disk, &device),
+    )
 }
 
 /// An instance of `world` as `DescribeInstances` shows it: the library's
@@ -54,18 +62,25 @@ pub fn disk_document(world: &InMemoryWorld, disk: &Disk) -> Result<Document, Enc
 /// numbered by its place in the world.
 pub fn instance_document(
     world: &InMemoryWorld,
+    fields: &Fields,
     instance: &Instance,
 ) -> Result<Document, EncodeError> {
-    to_document(&instance_record(world, instance))
+    to_document(&instance_record(world, fields, instance))
 }
 
 /// The full ECS record of `instance`, as [`instance_document`] writes it.
-pub(super) fn instance_record(world: &InMemoryWorld, instance: &Instance) -> ecs::Instance {
-    Describer::with_layout(Layout::default(), &DEFAULTS).instance_at(
-        instance,
-        image_of(world, &instance.id),
-        world.instance_position(&instance.id).unwrap_or_default(),
-    )
+pub(super) fn instance_record(
+    world: &InMemoryWorld,
+    fields: &Fields,
+    instance: &Instance,
+) -> ecs::Instance {
+    Describer::with_layout(Layout::default(), &DEFAULTS)
+        .with_fields(fields)
+        .instance_at(
+            instance,
+            image_of(world, &instance.id),
+            world.instance_position(&instance.id).unwrap_or_default(),
+        )
 }
 
 /// A parameter's value, `None` when absent or empty (as ECS reads an empty

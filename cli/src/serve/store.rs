@@ -14,6 +14,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use reinit_disk::catalogue::INTERNAL_ERROR;
+use reinit_disk::ecs::{Fields, Kind, entry_to_serialize};
 use reinit_disk::model::StoppedMode;
 use reinit_disk::policy::Policy;
 use reinit_disk::revision::Revision;
@@ -102,6 +103,11 @@ impl Eq for Due {}
 /// The world and the changes under way.
 struct State {
     world: InMemoryWorld,
+    /// ECS's own fields of the world's records (a scenario's `"DiskName"`,
+    /// a capture's `Size`): what the records show beyond the model's facts.
+    fields: Fields,
+    /// The scenario the world was loaded from (its `Ecs` fields moved to
+    /// `fields`).
     scenario: Scenario,
     /// The changes under way, earliest first: a call finds what is due in
     /// constant time, whatever the number under way.
@@ -191,8 +197,10 @@ impl State {
         timings: &Timings,
     ) -> Self {
         let changes = std::mem::take(&mut scenario.changes);
+        let fields = std::mem::take(&mut scenario.ecs);
         let mut state = Self {
             world,
+            fields,
             scenario,
             due: BinaryHeap::new(),
             seq: 0,
@@ -291,6 +299,11 @@ fn snapshots_now(loaded: &Scenario, world: &InMemoryWorld) -> Vec<reinit_disk::m
     made.sort_by(|a, b| a.id.cmp(&b.id));
     snapshots.extend(made);
     snapshots
+}
+
+/// `record` as a scenario writes it, with its ECS fields in `fields`.
+fn entry_to_value<M: Kind>(record: &M, fields: &Fields) -> serde_json::Result<serde_json::Value> {
+    serde_json::to_value(entry_to_serialize(record, fields))
 }
 
 /// `duration` in whole milliseconds, rounded up.
@@ -598,7 +611,7 @@ impl Store {
     pub fn read_snapshots<R>(
         &self,
         now: Duration,
-        read: impl FnOnce(&InMemoryWorld, &[(String, String)], &mut Tokens) -> R,
+        read: impl FnOnce(&InMemoryWorld, &Fields, &[(String, String)], &mut Tokens) -> R,
     ) -> R {
         let mut state = self.lock(now);
         let state = &mut *state;
@@ -617,7 +630,7 @@ impl Store {
                     .is_some_and(|d| d.creating_snapshot)
             })
             .collect();
-        read(&state.world, &pending, &mut state.tokens)
+        read(&state.world, &state.fields, &pending, &mut state.tokens)
     }
 
     /// Sets facts of one record (`PATCH /_reinit-disk/KIND/ID`): `patch` is
@@ -640,15 +653,19 @@ impl Store {
                 "a patch is a JSON object of the record's fields, as a scenario spells them",
             )));
         };
-        let mut state = self.lock(now);
+        let mut guard = self.lock(now);
+        let state: &mut State = &mut guard;
         let world = &mut state.world;
+        // The record as a scenario writes it: the model's fields, then its
+        // ECS fields.
+        let own = &state.fields;
         let current = match kind {
-            RecordKind::Disk => world.disk_record(id).map(serde_json::to_value),
-            RecordKind::Instance => world.instance_record(id).map(serde_json::to_value),
-            RecordKind::Image => world.image_mut(id).map(|i| serde_json::to_value(&*i)),
-            RecordKind::Snapshot => world.snapshot_mut(id).map(|s| serde_json::to_value(&*s)),
-            RecordKind::KeyPair => world.key_pair_mut(id).map(|k| serde_json::to_value(&*k)),
-            RecordKind::KmsKey => world.kms_key_mut(id).map(|k| serde_json::to_value(&*k)),
+            RecordKind::Disk => world.disk_record(id).map(|r| entry_to_value(r, own)),
+            RecordKind::Instance => world.instance_record(id).map(|r| entry_to_value(r, own)),
+            RecordKind::Image => world.image_record(id).map(|r| entry_to_value(r, own)),
+            RecordKind::Snapshot => world.snapshot_record(id).map(|r| entry_to_value(r, own)),
+            RecordKind::KeyPair => world.key_pair_record(id).map(|r| entry_to_value(r, own)),
+            RecordKind::KmsKey => world.kms_key_record(id).map(serde_json::to_value),
         };
         let Some(Ok(serde_json::Value::Object(mut record))) = current else {
             return Err(PatchError::NotFound);
@@ -716,6 +733,28 @@ impl Store {
         if replaced != Some(true) {
             return Err(PatchError::NotFound);
         }
+        // The record's ECS fields are the patched record's, all of them (a
+        // field patched to `null` is unset).
+        let given = &scenario.ecs;
+        let own = &mut state.fields;
+        match kind {
+            RecordKind::Disk => {
+                own.set_disk(id, given.disk(id).cloned().unwrap_or_default());
+            }
+            RecordKind::Instance => {
+                own.set_instance(id, given.instance(id).cloned().unwrap_or_default());
+            }
+            RecordKind::Image => {
+                own.set_image(id, given.image(id).cloned().unwrap_or_default());
+            }
+            RecordKind::Snapshot => {
+                own.set_snapshot(id, given.snapshot(id).cloned().unwrap_or_default());
+            }
+            RecordKind::KeyPair => {
+                own.set_key_pair(id, given.key_pair(id).cloned().unwrap_or_default());
+            }
+            RecordKind::KmsKey => {}
+        }
         if sets_status || sets_snapshot {
             let concerns = |change: &Scheduled| match kind {
                 RecordKind::Disk => {
@@ -737,17 +776,21 @@ impl Store {
                 state.deferred.remove(id);
             }
         }
-        self.changed(&state);
+        self.changed(state);
         Ok(())
     }
 
     /// Reads the world as it is at `now`, under the store's lock, with the
     /// `NextToken`s issued: `read` pages a listing without copying the
     /// records that are not on the page.
-    pub fn read<R>(&self, now: Duration, read: impl FnOnce(&InMemoryWorld, &mut Tokens) -> R) -> R {
+    pub fn read<R>(
+        &self,
+        now: Duration,
+        read: impl FnOnce(&InMemoryWorld, &Fields, &mut Tokens) -> R,
+    ) -> R {
         let mut state = self.lock(now);
         let state = &mut *state;
-        read(&state.world, &mut state.tokens)
+        read(&state.world, &state.fields, &mut state.tokens)
     }
 
     /// The world as it is at `now`, as a scenario document (its policy the
@@ -776,6 +819,7 @@ impl Store {
             account: world.account(),
             policy: loaded.policy,
             changes: state.changes_under_way(now),
+            ecs: state.fields.clone(),
         }
     }
 
