@@ -45,6 +45,7 @@ pub(crate) use map_only;
 /// `deserialize` is the derive's entry point, called with a deserializer
 /// that records the names and stops there; a type that does not
 /// deserialize as a struct gives no names.
+#[cfg(feature = "ecs")]
 pub(crate) fn struct_fields<T>(
     deserialize: impl FnOnce(FieldNames<'_>) -> Result<T, serde::de::value::Error>,
 ) -> &'static [&'static str] {
@@ -55,8 +56,10 @@ pub(crate) fn struct_fields<T>(
 }
 
 /// The deserializer of [`struct_fields`].
+#[cfg(feature = "ecs")]
 pub(crate) struct FieldNames<'a>(&'a core::cell::Cell<&'static [&'static str]>);
 
+#[cfg(feature = "ecs")]
 impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
     type Error = serde::de::value::Error;
 

@@ -4,6 +4,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use reinit_disk::ecs::{Entry, Fields, entry_to_serialize};
 use reinit_disk::model::Disk;
 use reinit_disk::scenario::{Scenario, check_disk};
 use reinit_disk::{DuplicateId, InMemoryWorld, OwnedTarget, Policy, World as _};
@@ -20,6 +21,9 @@ use crate::{MAX_INPUT_BYTES, document_text, policy_of};
 pub struct State {
     pub world: InMemoryWorld,
     pub policy: Policy,
+    /// ECS's own fields of the records (a disk's `DiskName`, `Size`): kept
+    /// by id, written back by `to_scenario`, `disk` and `instance`.
+    pub fields: Fields,
 }
 
 /// An ECS region's resources, held in memory, to decide and apply
@@ -47,9 +51,13 @@ impl PyWorld {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn with(world: InMemoryWorld, policy: Policy) -> Self {
+    fn with(world: InMemoryWorld, policy: Policy, fields: Fields) -> Self {
         Self {
-            state: Mutex::new(State { world, policy }),
+            state: Mutex::new(State {
+                world,
+                policy,
+                fields,
+            }),
         }
     }
 
@@ -64,8 +72,11 @@ impl PyWorld {
         take: impl FnOnce(&mut Scenario) -> Option<T>,
         insert: fn(&mut InMemoryWorld, T) -> Result<(), DuplicateId>,
     ) -> PyResult<()> {
-        let value = record(py, field, dict, take)?;
-        insert(&mut self.lock().world, value).map_err(|e| duplicate(py, &e))
+        let (value, fields) = record(py, field, dict, take)?;
+        let mut state = self.lock();
+        insert(&mut state.world, value).map_err(|e| duplicate(py, &e))?;
+        state.fields.append(fields);
+        Ok(())
     }
 
     /// A call's policy: the one it names, else the world's (`None` here).
@@ -110,22 +121,29 @@ fn record_json(py: Python<'_>, record: &Bound<'_, PyDict>) -> PyResult<String> {
 }
 
 /// The one record of `field` a record `dict` is, read by the scenario's
-/// parser and taken out of the scenario by `take`.
+/// parser and taken out of the scenario by `take`, with its ECS fields.
 fn record<T>(
     py: Python<'_>,
     field: &str,
     record: &Bound<'_, PyDict>,
     take: impl FnOnce(&mut Scenario) -> Option<T>,
-) -> PyResult<T> {
+) -> PyResult<(T, Fields)> {
     let mut scenario = parse_in_scenario(py, field, true, &record_json(py, record)?)?;
-    take(&mut scenario).ok_or_else(|| scenario_error(py, ".", &format!("not one of {field}")))
+    let fields = std::mem::take(&mut scenario.ecs);
+    take(&mut scenario)
+        .map(|value| (value, fields))
+        .ok_or_else(|| scenario_error(py, ".", &format!("not one of {field}")))
 }
 
 /// Serializes `value` and reads it back as Python objects.
 fn to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_string(value)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot serialize: {e}")))?;
-    json_to_py(py, &json)
+    json_to_py(py, &record_text(value)?)
+}
+
+/// `value` as JSON text.
+fn record_text<T: Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(format!("cannot serialize: {e}")))
 }
 
 #[pymethods]
@@ -141,7 +159,7 @@ impl PyWorld {
     #[pyo3(signature = (policy = None))]
     fn new(py: Python<'_>, policy: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let policy = policy_of(py, policy, Policy::default())?;
-        Ok(Self::with(InMemoryWorld::new(), policy))
+        Ok(Self::with(InMemoryWorld::new(), policy, Fields::default()))
     }
 
     /// The world of a scenario (a dict or JSON text): its disks, instances,
@@ -159,7 +177,7 @@ impl PyWorld {
         let text = document_text(py, scenario)?;
         let scenario = Scenario::from_json(&text).map_err(|e| from_scenario(py, &e))?;
         let world = scenario.to_world().map_err(|e| from_scenario(py, &e))?;
-        Ok(Self::with(world, scenario.policy))
+        Ok(Self::with(world, scenario.policy, scenario.ecs))
     }
 
     /// Adds a disk, spelled as in a scenario's ``Disks``. Raises
@@ -181,8 +199,8 @@ impl PyWorld {
         let json = record_json(py, disk)?;
         // A disk alone (its ids need not be listed yet): read by serde, and
         // by the scenario's parser to say where and why when it is not one.
-        let disk: Disk = match serde_json::from_str(&json) {
-            Ok(disk) => disk,
+        let Entry { model: disk, ecs } = match serde_json::from_str::<Entry<Disk>>(&json) {
+            Ok(entry) => entry,
             Err(_) => {
                 return Err(parse_in_scenario(py, "Disks", true, &json)
                     .err()
@@ -190,10 +208,14 @@ impl PyWorld {
             }
         };
         check_disk(&disk).map_err(|e| from_scenario(py, &e))?;
-        self.lock()
+        let id = disk.id.clone();
+        let mut state = self.lock();
+        state
             .world
             .insert_disk(disk)
-            .map_err(|e| duplicate(py, &e))
+            .map_err(|e| duplicate(py, &e))?;
+        state.fields.set_disk(id, ecs);
+        Ok(())
     }
 
     /// Adds an instance, spelled as in a scenario's ``Instances``.
@@ -379,8 +401,15 @@ impl PyWorld {
     /// >>> world.disk("d-1")["Status"], world.disk("d-2")
     /// ('Available', None)
     fn disk<'py>(&self, py: Python<'py>, disk_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let disk = self.lock().world.disk_mut(disk_id).map(|d| d.clone());
-        disk.map(|d| to_py(py, &d)).transpose()
+        // Written under the lock, read into Python objects after it.
+        let json = {
+            let state = self.lock();
+            state
+                .world
+                .disk_record(disk_id)
+                .map(|d| record_text(&entry_to_serialize(d, &state.fields)))
+        };
+        json.map(|j| j.and_then(|j| json_to_py(py, &j))).transpose()
     }
 
     /// The instance ``instance_id`` as a scenario spells it, or ``None``.
@@ -394,12 +423,14 @@ impl PyWorld {
         py: Python<'py>,
         instance_id: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let instance = self
-            .lock()
-            .world
-            .instance_mut(instance_id)
-            .map(|i| i.clone());
-        instance.map(|i| to_py(py, &i)).transpose()
+        let json = {
+            let state = self.lock();
+            state
+                .world
+                .instance_record(instance_id)
+                .map(|i| record_text(&entry_to_serialize(i, &state.fields)))
+        };
+        json.map(|j| j.and_then(|j| json_to_py(py, &j))).transpose()
     }
 
     /// The world as a scenario ``dict`` (each list sorted by id; an empty
@@ -424,6 +455,7 @@ impl PyWorld {
                 kms_keys: w.kms_keys().cloned().collect(),
                 account: w.account(),
                 policy: state.policy,
+                ecs: state.fields.clone(),
                 ..Scenario::default()
             };
             s.disks.sort_by(|a, b| a.id.cmp(&b.id));

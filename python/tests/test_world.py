@@ -147,3 +147,33 @@ def test_one_evaluate_many_iterator_shared_between_threads_gives_each_decision_o
     every = [d for part in got for d in part]
     assert len(every) == 3000
     assert all(d["Code"] == "InvalidDiskId.NotFound" for d in every)
+
+
+def test_ecs_fields_on_a_record_are_kept_and_written_back():
+    world = reinit_disk.World()
+    world.add_instance({"InstanceId": "i-1", "Status": "Stopped", "InstanceName": "web"})
+    world.add_disk({"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+                    "Status": "In_use", "InstanceId": "i-1", "DiskName": "data", "Size": 100})
+    assert world.disk("d-1")["DiskName"] == "data"
+    assert world.disk("d-1")["Size"] == 100
+    assert world.instance("i-1")["InstanceName"] == "web"
+    scenario = world.to_scenario()
+    assert scenario["Disks"][0]["Size"] == 100
+    again = reinit_disk.World.from_scenario(scenario)
+    assert again.to_scenario() == scenario
+    # They do not change a decision.
+    assert world.evaluate({"DiskId": "d-1"})["Accepted"]
+
+
+def test_a_field_written_from_the_facts_or_unknown_is_refused_naming_it():
+    world = reinit_disk.World()
+    for field, says in [("Device", "written from a disk's facts"), ("Sise", "unknown field")]:
+        try:
+            world.add_disk({"DiskId": "d-1", "Type": "data", "Category": "cloud_essd",
+                            "Status": "Available", field: "x"})
+        except reinit_disk.ScenarioError as e:
+            assert e.path == field, e
+            assert says in str(e), e
+        else:
+            raise AssertionError(f"{field} accepted")
+    assert world.disk("d-1") is None

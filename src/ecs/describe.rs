@@ -285,36 +285,6 @@ impl Layout {
     }
 }
 
-/// The fields of a `DescribeDisks` record written from the disk's facts
-/// beyond the model's own keys: they follow its attachment (its
-/// `InstanceId` and the world's order), so a record cannot be given them
-/// ([`super::Kind::FACTS`]).
-pub const DISK_FACTS: &[&str] = &[
-    "AttachedTime",
-    "Attachments",
-    "Device",
-    "MountInstanceNum",
-    "MountInstances",
-];
-
-/// The fields of a `DescribeInstances` record written from the instance's
-/// facts beyond the model's own keys: its system disk's image, whether it
-/// has started, its hibernation and logon options.
-pub const INSTANCE_FACTS: &[&str] = &["HibernationOptions", "ImageId", "ImageOptions", "StartTime"];
-
-/// The fields of a `DescribeImages` record written from the image's facts
-/// beyond the model's own keys: `IsPublic` follows `ImageOwnerAlias`.
-pub const IMAGE_FACTS: &[&str] = &["IsPublic"];
-
-/// The fields of a `DescribeSnapshots` record written from the snapshot's
-/// facts beyond the model's own keys: a snapshot of the world is done
-/// (`accomplished`, `100%`, available); one being made is another record.
-pub const SNAPSHOT_FACTS: &[&str] = &["Available", "Progress", "Status"];
-
-/// The fields of a `DescribeKeyPairs` record written from the key pair's
-/// facts beyond the model's own keys: none.
-pub const KEY_PAIR_FACTS: &[&str] = &[];
-
 /// Writes the full ECS record of a world's records: each fact the world
 /// holds, and [`Defaults`] and [`Layout`] for the rest. Deterministic: the
 /// same world and defaults give the same records.

@@ -27,6 +27,36 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::records::{Disk, Image, Instance, KeyPair, Snapshot};
 use crate::model;
 
+/// The fields of a `DescribeDisks` record written from the disk's facts
+/// beyond the model's own keys: they follow its attachment (its
+/// `InstanceId` and the world's order), so a record cannot be given them
+/// ([`Kind::FACTS`]).
+pub const DISK_FACTS: &[&str] = &[
+    "AttachedTime",
+    "Attachments",
+    "Device",
+    "MountInstanceNum",
+    "MountInstances",
+];
+
+/// The fields of a `DescribeInstances` record written from the instance's
+/// facts beyond the model's own keys: its system disk's image, whether it
+/// has started, its hibernation and logon options.
+pub const INSTANCE_FACTS: &[&str] = &["HibernationOptions", "ImageId", "ImageOptions", "StartTime"];
+
+/// The fields of a `DescribeImages` record written from the image's facts
+/// beyond the model's own keys: `IsPublic` follows `ImageOwnerAlias`.
+pub const IMAGE_FACTS: &[&str] = &["IsPublic"];
+
+/// The fields of a `DescribeSnapshots` record written from the snapshot's
+/// facts beyond the model's own keys: a snapshot of the world is done
+/// (`accomplished`, `100%`, available); one being made is another record.
+pub const SNAPSHOT_FACTS: &[&str] = &["Available", "Progress", "Status"];
+
+/// The fields of a `DescribeKeyPairs` record written from the key pair's
+/// facts beyond the model's own keys: none.
+pub const KEY_PAIR_FACTS: &[&str] = &[];
+
 /// ECS's own fields of a world's records, by record id: for each kind, the
 /// fields a record was given beyond the model's facts (never one of the
 /// model's own keys, never a field written from the facts). A record with
@@ -103,6 +133,12 @@ macro_rules! kinds {
                 }
             )*
 
+            /// Moves every record's fields of `other` into this one (a
+            /// record in both takes `other`'s).
+            pub fn append(&mut self, other: Self) {
+                $(self.$list.extend(other.$list);)*
+            }
+
             /// Whether no record has an ECS field.
             pub fn is_empty(&self) -> bool {
                 true $(&& self.$list.is_empty())*
@@ -154,15 +190,15 @@ macro_rules! kinds {
 
 kinds! {
     model::Disk => Disk, disks, disk, set_disk, id, "a disk", "DescribeDisks",
-        super::describe::DISK_FACTS;
+        DISK_FACTS;
     model::Instance => Instance, instances, instance, set_instance, id, "an instance",
-        "DescribeInstances", super::describe::INSTANCE_FACTS;
+        "DescribeInstances", INSTANCE_FACTS;
     model::Image => Image, images, image, set_image, id, "an image", "DescribeImages",
-        super::describe::IMAGE_FACTS;
+        IMAGE_FACTS;
     model::Snapshot => Snapshot, snapshots, snapshot, set_snapshot, id, "a snapshot",
-        "DescribeSnapshots", super::describe::SNAPSHOT_FACTS;
+        "DescribeSnapshots", SNAPSHOT_FACTS;
     model::KeyPair => KeyPair, key_pairs, key_pair, set_key_pair, name, "a key pair",
-        "DescribeKeyPairs", super::describe::KEY_PAIR_FACTS;
+        "DescribeKeyPairs", KEY_PAIR_FACTS;
 }
 
 /// A record as a scenario writes it: the model's record and its ECS fields.
@@ -378,11 +414,13 @@ struct EntryRef<'a, M, E> {
 }
 
 /// A list of records as a scenario writes it, each with its ECS fields.
+#[cfg(feature = "scenario")]
 pub(crate) struct Records<'a, M> {
     list: &'a [M],
     fields: &'a Fields,
 }
 
+#[cfg(feature = "scenario")]
 impl<'a, M> Records<'a, M> {
     /// The records `list`, their ECS fields in `fields`.
     pub(crate) const fn new(list: &'a [M], fields: &'a Fields) -> Self {
@@ -395,6 +433,7 @@ impl<'a, M> Records<'a, M> {
     }
 }
 
+#[cfg(feature = "scenario")]
 impl<M: Kind> Serialize for Records<'_, M> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let of = M::of(self.fields);

@@ -55,12 +55,14 @@ mod read;
 mod records;
 
 pub use describe::{
-    DISK_FACTS, Defaults, Describer, IMAGE_FACTS, INSTANCE_FACTS, KEY_PAIR_FACTS, Layout,
-    SNAPSHOT_FACTS, delete_with_instance, device_among, device_name, disk_iops, disk_size,
-    disk_throughput, key_pair_fingerprint, portable, source_snapshot,
+    Defaults, Describer, Layout, delete_with_instance, device_among, device_name, disk_iops,
+    disk_size, disk_throughput, key_pair_fingerprint, portable, source_snapshot,
 };
 #[cfg(feature = "scenario")]
 pub(crate) use fields::Records;
-pub use fields::{Entry, Fields, Kind, entry_to_serialize};
+pub use fields::{
+    DISK_FACTS, Entry, Fields, IMAGE_FACTS, INSTANCE_FACTS, KEY_PAIR_FACTS, Kind, SNAPSHOT_FACTS,
+    entry_to_serialize,
+};
 pub use read::{Read, ReadError};
 pub use records::*;

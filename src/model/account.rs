@@ -25,6 +25,7 @@ struct KeyPairFields {
 
 crate::map_only::map_only!(KeyPair, KeyPairFields, "a key pair");
 
+#[cfg(feature = "ecs")]
 impl KeyPair {
     /// The keys a key pair record is read from in a scenario, as its serde derive
     /// declares them (the rest of a record's keys are ECS's own fields:

@@ -500,6 +500,7 @@ struct DiskRecord {
 
 crate::map_only::map_only!(DiskRecord, DiskRecord, "a disk");
 
+#[cfg(feature = "ecs")]
 impl Disk {
     /// The keys a disk record is read from in a scenario, as its serde derive
     /// declares them (the rest of a record's keys are ECS's own fields:

@@ -95,6 +95,7 @@ impl Default for Image {
 
 crate::map_only::map_only!(Image, ImageFields, "an image");
 
+#[cfg(feature = "ecs")]
 impl Image {
     /// The keys an image record is read from in a scenario, as its serde derive
     /// declares them (the rest of a record's keys are ECS's own fields:

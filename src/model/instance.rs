@@ -310,6 +310,7 @@ impl Default for Instance {
 
 crate::map_only::map_only!(Instance, InstanceFields, "an instance");
 
+#[cfg(feature = "ecs")]
 impl Instance {
     /// The keys an instance record is read from in a scenario, as its serde derive
     /// declares them (the rest of a record's keys are ECS's own fields:

@@ -195,6 +195,7 @@ impl Snapshot {
 
 crate::map_only::map_only!(Snapshot, SnapshotFields, "a snapshot");
 
+#[cfg(feature = "ecs")]
 impl Snapshot {
     /// The keys a snapshot record is read from in a scenario, as its serde derive
     /// declares them (the rest of a record's keys are ECS's own fields:
