@@ -351,3 +351,90 @@ fn each_disk_fact_follows_the_disks_attachment() {
         assert_ne!(on[fact], off[fact], "{fact}");
     }
 }
+
+/// Every field of `full` (a record with each field set) is cleared by its
+/// name alone, and laid over an empty record by `overlay` alone: the
+/// generated `clear` and `overlay` know every field (src/ecs/records.rs).
+fn clear_and_overlay_know_every_field<M: Kind>(full: &M::Ecs)
+where
+    M::Ecs: std::fmt::Debug,
+{
+    let all = serde_json::to_value(full).unwrap();
+    let all = all.as_object().unwrap();
+    assert_eq!(all.len(), M::ecs_keys().len(), "{}: a full record", M::WHAT);
+    for name in M::ecs_keys() {
+        let mut cleared = full.clone();
+        M::clear(&mut cleared, name);
+        let left = serde_json::to_value(&cleared).unwrap();
+        assert_eq!(left.get(name), None, "{}: {name} cleared", M::WHAT);
+        assert_eq!(left.as_object().unwrap().len(), all.len() - 1, "{name}");
+        // The same field alone, laid over an empty record.
+        let mut one = full.clone();
+        for other in M::ecs_keys().iter().filter(|k| *k != name) {
+            M::clear(&mut one, other);
+        }
+        let mut laid = M::Ecs::default();
+        M::overlay(&mut laid, one);
+        let laid = serde_json::to_value(&laid).unwrap();
+        assert_eq!(laid.as_object().unwrap().len(), 1, "{name}: {laid}");
+        assert_eq!(laid.get(name), all.get(*name), "{name}");
+        // An empty record laid over a full one changes nothing.
+        let mut kept = full.clone();
+        M::overlay(&mut kept, M::Ecs::default());
+        assert_eq!(&kept, full);
+    }
+    let mut unknown = full.clone();
+    M::clear(&mut unknown, "NotAField");
+    assert_eq!(&unknown, full);
+}
+
+#[test]
+fn clear_and_overlay_know_every_field_of_every_record() {
+    let scenario = parse(&world()).unwrap();
+    let world = scenario.to_world().unwrap();
+    let defaults = Defaults::default();
+    let describer = Describer::new(&world, &defaults);
+    clear_and_overlay_know_every_field::<Disk>(&describer.disk(world.disk_record("d-1").unwrap()));
+    clear_and_overlay_know_every_field::<Instance>(
+        &describer.instance(world.instance_record("i-1").unwrap()),
+    );
+    clear_and_overlay_know_every_field::<Image>(
+        &describer.image(world.image_record("m-1").unwrap()).unwrap(),
+    );
+    clear_and_overlay_know_every_field::<Snapshot>(
+        &describer
+            .snapshot(world.snapshot_record("s-1").unwrap())
+            .unwrap(),
+    );
+    clear_and_overlay_know_every_field::<KeyPair>(
+        &describer.key_pair(world.key_pair_record("kp-1").unwrap()),
+    );
+    // `clear` says whether the field was set.
+    let mut disk = describer.disk(world.disk_record("d-1").unwrap());
+    assert!(disk.clear("Size"));
+    assert!(!disk.clear("Size"));
+    assert!(!disk.clear("NotAField"));
+}
+
+#[test]
+fn a_float_field_reads_back_as_the_same_float() {
+    for price in [0.1 + 0.2, 5e-324, f64::MAX, 0.98, -0.0] {
+        let mut doc = world();
+        doc["Instances"][0]["SpotPriceLimit"] = json!(price);
+        let scenario = parse(&doc).unwrap();
+        let again = parse(&serde_json::to_value(&scenario).unwrap()).unwrap();
+        assert_eq!(again, scenario, "{price}");
+        let text = serde_json::to_string(&scenario).unwrap();
+        let again = Scenario::from_json(&text).unwrap();
+        assert_eq!(
+            again
+                .ecs
+                .instance("i-1")
+                .unwrap()
+                .spot_price_limit
+                .map(f64::to_bits),
+            Some(price.to_bits()),
+            "{price}"
+        );
+    }
+}
