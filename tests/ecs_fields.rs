@@ -438,3 +438,15 @@ fn a_float_field_reads_back_as_the_same_float() {
         );
     }
 }
+
+#[test]
+fn a_scenarios_debug_shows_its_ecs_fields_and_never_a_password() {
+    let mut doc = world();
+    doc["Request"]["Password"] = json!("Secret#123");
+    let scenario = parse(&doc).unwrap();
+    let shown = format!("{scenario:?}");
+    assert!(shown.contains("web-data"), "{shown}");
+    assert!(shown.contains("ecs.g8i.xlarge"), "{shown}");
+    assert!(!shown.contains("Secret#123"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}

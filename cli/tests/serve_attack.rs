@@ -1459,3 +1459,49 @@ fn with_standard_error_read_every_line_is_written_and_nothing_said_dropped() {
     );
     assert!(!text.contains("dropped"), "{text}");
 }
+
+#[test]
+fn a_body_cut_short_is_answered_incomplete_not_too_large() {
+    let server = Server::start(&[]);
+    let mut cut = TcpStream::connect(&server.addr).unwrap();
+    cut.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    cut.write_all(
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nAction=Describe",
+    )
+    .unwrap();
+    cut.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut answer = String::new();
+    let _ = cut.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("IncompleteBody"), "{answer}");
+    assert!(
+        answer.contains("The request body ended before the length it declared."),
+        "{answer}"
+    );
+    // A body past the limit is still too large.
+    let big = Server::start(&["--max-body-bytes", "16"]);
+    let reply = big.request(
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"Action=DescribeDisks&Format=JSON",
+    );
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    // So is a chunked one, which declares no length: it is cut as it
+    // passes the limit.
+    let mut chunked = TcpStream::connect(&big.addr).unwrap();
+    chunked
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    chunked
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n20\r\nAction=DescribeDisks&Format=JSON\r\n0\r\n\r\n",
+        )
+        .unwrap();
+    let mut answer = String::new();
+    let _ = chunked.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("RequestTooLarge"), "{answer}");
+    // And the server answers the next request.
+    assert_eq!(server.get("Action=DescribeDisks&Format=JSON").status, 200);
+}

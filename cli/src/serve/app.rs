@@ -186,9 +186,26 @@ pub(super) async fn read_body(
     .await
     {
         Ok(Ok(bytes)) => Ok((bytes, permit)),
-        Ok(Err(_)) => Err(ApiError::BodyTooLarge(limits.max_body_bytes)),
+        // Past the limit as it arrives (a chunked body, or one longer than
+        // its `Content-Length`); any other error is a body cut short.
+        Ok(Err(e)) if over_limit(&e) => Err(ApiError::BodyTooLarge(limits.max_body_bytes)),
+        Ok(Err(_)) => Err(ApiError::BodyCut),
         Err(_) => Err(ApiError::BodyTimeout),
     }
+}
+
+/// Whether reading a body failed on its length limit (the error
+/// `http_body_util::Limited` gives, somewhere in the chain), not on the
+/// connection.
+fn over_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// A chunk of a streamed body, or the error that ends it early (the

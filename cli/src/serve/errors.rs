@@ -88,6 +88,9 @@ pub enum ApiError {
     BodyTooLarge(usize),
     /// A body that did not arrive within `--body-timeout-seconds`.
     BodyTimeout,
+    /// A body cut before its end: the connection broke, or the client
+    /// closed its side before the `Content-Length` it declared.
+    BodyCut,
     /// A method other than `GET` or `POST`.
     UnsupportedHttpMethod,
     /// The bodies being read already hold `--max-body-memory`.
@@ -178,6 +181,7 @@ impl ApiError {
             Self::Throttling => "Throttling",
             Self::BodyTooLarge(_) => "RequestTooLarge",
             Self::BodyTimeout => "RequestTimeout",
+            Self::BodyCut => "IncompleteBody",
             Self::UnsupportedHttpMethod => "UnsupportedHTTPMethod",
             Self::ServiceUnavailable => "ServiceUnavailable",
             Self::Signature(e) => match e {
@@ -297,6 +301,9 @@ impl ApiError {
                 format!("The request body is larger than the {limit} bytes the server accepts.")
             }
             Self::BodyTimeout => "The request body did not arrive in time.".to_owned(),
+            Self::BodyCut => {
+                "The request body ended before the length it declared.".to_owned()
+            }
             Self::UnsupportedHttpMethod => "This http method is not supported.".to_owned(),
             Self::ServiceUnavailable => {
                 "The request has failed due to a temporary failure of the server.".to_owned()

@@ -733,7 +733,7 @@ async fn api(
     }
     let closing = matches!(
         refused,
-        Some(ApiError::BodyTooLarge(_) | ApiError::BodyTimeout)
+        Some(ApiError::BodyTooLarge(_) | ApiError::BodyTimeout | ApiError::BodyCut)
     );
     let (response, handled) = match refused {
         Some(error) => {
