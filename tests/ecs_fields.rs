@@ -450,3 +450,26 @@ fn a_scenarios_debug_shows_its_ecs_fields_and_never_a_password() {
     assert!(!shown.contains("Secret#123"), "{shown}");
     assert!(shown.contains("<redacted>"), "{shown}");
 }
+
+#[test]
+fn a_record_that_is_not_an_object_is_refused_as_what_it_is() {
+    let mut doc = world();
+    doc["Disks"][0] = json!("d-1");
+    let e = parse(&doc).unwrap_err();
+    assert!(e.starts_with("Disks[0]: invalid type: string"), "{e}");
+    assert!(e.contains("expected a disk (a JSON object)"), "{e}");
+    let mut doc = world();
+    doc["KeyPairs"][0] = json!(["kp-1"]);
+    let e = parse(&doc).unwrap_err();
+    assert!(e.contains("expected a key pair (a JSON object)"), "{e}");
+}
+
+#[test]
+fn a_scenario_without_key_pairs_writes_no_key_pairs() {
+    let mut doc = world();
+    doc.as_object_mut().unwrap().remove("KeyPairs");
+    let text = serde_json::to_string(&parse(&doc).unwrap()).unwrap();
+    assert!(!text.contains("KeyPairs"), "{text}");
+    let text = serde_json::to_string(&parse(&world()).unwrap()).unwrap();
+    assert!(text.contains("\"KeyPairs\":[{"), "{text}");
+}
