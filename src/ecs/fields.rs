@@ -13,8 +13,10 @@
 //! facts ([`Kind::FACTS`]: a disk's `Device` follows its attachment) is
 //! refused, as is any other key, naming both lists.
 //!
-//! [`Describer`](super::Describer) writes a record's defaults, then these
-//! fields over them ([`super::Disk::overlay`]), then the facts.
+//! [`Describer::with_fields`](super::Describer::with_fields) writes a
+//! record in full, then these fields over it ([`super::Disk::overlay`]):
+//! they never hold one of the model's keys or a fact, so the facts stay the
+//! model's.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -71,7 +73,9 @@ pub struct Fields {
 }
 
 /// A kind of record that carries ECS's own fields: the model's record and
-/// its ECS type.
+/// its ECS type. Implemented for the five kinds this module names
+/// (`model::Disk`, `Instance`, `Image`, `Snapshot`, `KeyPair`); generic
+/// code reads through it.
 pub trait Kind: Sized + Serialize + for<'de> Deserialize<'de> {
     /// The record's ECS type.
     type Ecs: Clone + Default + PartialEq + Serialize + for<'de> Deserialize<'de>;
