@@ -1800,3 +1800,35 @@ fn every_served_action_is_documented_in_docs_serve_md_and_named_in_the_readme() 
         assert!(row.contains("`DryRun`"), "{action}: {row}");
     }
 }
+
+#[test]
+fn describe_snapshots_tells_one_in_progress_from_one_done_and_reads_its_types_in_any_case() {
+    let server = disk_server(&["--snapshot-seconds", "3"]);
+    let made = ok(&server, "Action=CreateSnapshot&DiskId=d-sys-2");
+    let id = made["SnapshotId"].as_str().unwrap().to_owned();
+    let ids = |query: &str| -> Vec<String> {
+        ok(&server, &format!("Action=DescribeSnapshots&{query}"))["Snapshots"]["Snapshot"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["SnapshotId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("Status=progressing"), [id.clone()]);
+    assert_eq!(ids("Status=accomplished"), ["s-1", "s-2"]);
+    assert_eq!(ids("Status=all").len(), 3);
+    // `SnapshotType`: `all` and `user` (any case) list every snapshot.
+    for kind in ["all", "User", "ALL", "user"] {
+        assert_eq!(ids(&format!("SnapshotType={kind}")).len(), 3, "{kind}");
+    }
+    assert_eq!(ids("SourceDiskType=DATA"), ["s-2"]);
+    assert_eq!(ids("SourceDiskType=System"), [id]);
+    // Neither `System` nor `Data`: refused, naming it.
+    assert_error(
+        &server,
+        "Action=DescribeSnapshots&SourceDiskType=boot",
+        400,
+        "InvalidParameter",
+        "The specified parameter \"SourceDiskType\" is not valid.",
+    );
+}

@@ -192,6 +192,10 @@ fn describe_images_and_key_pairs_filter_on_the_records_own_fields() {
         )
     };
     assert_eq!(pairs("KeyPairFingerPrint=ab12"), ["kp-1"]);
+    // `*` patterns: the end must match too.
+    assert_eq!(pairs("KeyPairName=kp*2"), ["kp-2"]);
+    assert!(pairs("KeyPairName=kp*9").is_empty());
+    assert_eq!(pairs("KeyPairName=*p-*"), ["kp-1", "kp-2"]);
     let made = reinit_disk::ecs::key_pair_fingerprint("kp-2");
     assert_eq!(pairs(&format!("KeyPairFingerPrint={made}")), ["kp-2"]);
 }
