@@ -158,6 +158,29 @@ fn describe_instances_shows_an_instances_own_fields_and_filters_on_them() {
         ),
         ["i-other"]
     );
+    // `InstanceId.N`, as the SDKs send a list: those instances, at most 100.
+    assert_eq!(
+        ids(
+            &server,
+            "Action=DescribeInstanceStatus&InstanceId.1=i-other",
+            "InstanceStatuses",
+            "InstanceStatus",
+            "InstanceId"
+        ),
+        ["i-other"]
+    );
+    let hundred: String = (1..=100)
+        .map(|n| format!("&InstanceId.{n}=i-web"))
+        .collect();
+    assert_eq!(
+        get(&server, &format!("Action=DescribeInstanceStatus{hundred}"))["TotalCount"],
+        1
+    );
+    let reply = server.get(&format!(
+        "Action=DescribeInstanceStatus{hundred}&InstanceId.101=i-web&Format=JSON"
+    ));
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(reply.json()["Code"], "InvalidInstanceIds.Malformed");
     let attribute = get(&server, "Action=DescribeInstanceAttribute&InstanceId=i-web");
     assert_eq!(attribute["InstanceName"], "web-1");
     assert_eq!(attribute["ZoneId"], "cn-hangzhou-k");
