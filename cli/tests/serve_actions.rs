@@ -1814,7 +1814,7 @@ fn describe_snapshots_tells_one_in_progress_from_one_done_and_reads_its_types_in
             .map(|s| s["SnapshotId"].as_str().unwrap().to_owned())
             .collect()
     };
-    assert_eq!(ids("Status=progressing"), [id.clone()]);
+    assert_eq!(ids("Status=progressing"), std::slice::from_ref(&id));
     assert_eq!(ids("Status=accomplished"), ["s-1", "s-2"]);
     assert_eq!(ids("Status=all").len(), 3);
     // `SnapshotType`: `all` and `user` (any case) list every snapshot.
