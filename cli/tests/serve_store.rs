@@ -222,3 +222,25 @@ fn describe_by_ids_lists_each_named_disk_once_in_the_loaded_order() {
         assert_eq!(world.disks().count(), 50);
     });
 }
+
+#[test]
+fn the_store_remembers_its_latest_next_tokens_and_forgets_the_oldest_past_its_cap() {
+    use reinit_disk_cli::serve::Tokens;
+    let mut tokens = Tokens::default();
+    let first = tokens.issue("DescribeDisks", 10);
+    let second = tokens.issue("DescribeDisks", 20);
+    assert_ne!(first, second);
+    assert_eq!(tokens.resume("DescribeDisks", &first), Some(10));
+    assert_eq!(tokens.resume("DescribeDisks", &second), Some(20));
+    // A token answers only the action it was issued for.
+    assert_eq!(tokens.resume("DescribeInstances", &first), None);
+    // Past the cap, the oldest is forgotten first.
+    for n in 2..Tokens::CAP {
+        tokens.issue("DescribeDisks", n);
+    }
+    assert_eq!(tokens.resume("DescribeDisks", &first), Some(10));
+    let newest = tokens.issue("DescribeDisks", 7);
+    assert_eq!(tokens.resume("DescribeDisks", &first), None);
+    assert_eq!(tokens.resume("DescribeDisks", &second), Some(20));
+    assert_eq!(tokens.resume("DescribeDisks", &newest), Some(7));
+}
