@@ -27,7 +27,7 @@ use reinit_disk::model::{DiskStatus, InstanceStatus};
 use reinit_disk::policy::Policy;
 use reinit_disk::scenario::Scenario;
 use reinit_disk::{DiskAction, DiskRefusal, InstanceAction, Refusal, Request, SystemDiskDetach};
-use reinit_disk_cli::serve::{Store, Timings};
+use reinit_disk_cli::serve::{RecordKind, Store, Timings};
 
 const REINIT_MS: u64 = 2_000;
 const START_MS: u64 = 1_000;
@@ -578,4 +578,115 @@ fn an_auto_start_waits_for_the_last_disk_and_is_not_lost() {
         [InstanceStatus::Starting, InstanceStatus::Stopped]
     );
     assert_eq!(at(4_500).instances[0], InstanceStatus::Running);
+}
+
+/// The changes under way at `ms`, as `--state` writes them: each the
+/// record it is for (a disk's id, or an instance's) and whether it is an
+/// auto-start.
+fn under_way(store: &Store, ms: u64) -> Vec<(String, bool)> {
+    use reinit_disk::Scheduled;
+    store
+        .to_scenario(Duration::from_millis(ms))
+        .changes
+        .iter()
+        .map(|c| {
+            let id = c.change.disk_id().or(c.change.instance_id()).unwrap_or("");
+            (
+                id.to_owned(),
+                matches!(c.change, Scheduled::AutoStart { .. }),
+            )
+        })
+        .collect()
+}
+
+fn patch(store: &Store, kind: RecordKind, id: &str, fields: serde_json::Value, ms: u64) {
+    store
+        .patch(kind, id, &fields, Duration::from_millis(ms))
+        .unwrap();
+}
+
+/// A patch that sets a record's `Status` drops that record's changes under
+/// way (it has changed since), and no other record's.
+#[test]
+fn a_patched_status_drops_that_records_changes_under_way_and_no_others() {
+    let store = Store::new(world([false, false]), TIMINGS).unwrap();
+    let policy = Policy::default();
+    for id in ["d-0", "d-2"] {
+        store
+            .reinit(&Request::new(id), &policy, Duration::ZERO)
+            .unwrap();
+    }
+    patch(
+        &store,
+        RecordKind::Disk,
+        "d-0",
+        serde_json::json!({"Status": "In_use"}),
+        500,
+    );
+    assert_eq!(under_way(&store, 500), [("d-2".to_owned(), false)]);
+    let settled = statuses(&store, REINIT_MS);
+    assert_eq!(settled.disks[..3], [DiskStatus::InUse; 3]);
+}
+
+/// A patch that sets no `Status` (nor `CreatingSnapshot`) keeps every
+/// change under way: the record's own fields are not its status.
+#[test]
+fn a_patch_without_a_status_keeps_the_records_changes_under_way() {
+    let store = Store::new(world([false, false]), TIMINGS).unwrap();
+    store
+        .instance_action(InstanceAction::Start, "i-1", Duration::ZERO, false, None)
+        .unwrap();
+    store.create_snapshot("d-3", Duration::ZERO, false).unwrap();
+    patch(
+        &store,
+        RecordKind::Instance,
+        "i-1",
+        serde_json::json!({"InstanceName": "web"}),
+        100,
+    );
+    patch(
+        &store,
+        RecordKind::Disk,
+        "d-3",
+        serde_json::json!({"DiskName": "logs"}),
+        100,
+    );
+    assert_eq!(
+        under_way(&store, 100),
+        [("i-1".to_owned(), false), ("d-3".to_owned(), false)]
+    );
+    let seen = statuses(&store, SNAPSHOT_MS);
+    assert_eq!(seen.instances[1], InstanceStatus::Running);
+    assert_eq!((seen.creating[3], seen.made), (false, 1));
+}
+
+/// An auto-start waiting for its instance's last disk is a change under
+/// way for the instance: a patch of the instance's `Status` drops it, and
+/// the instance is not started behind the test's back.
+#[test]
+fn a_patched_instance_status_drops_its_waiting_auto_start() {
+    let store = Store::new(world([false, false]), TIMINGS).unwrap();
+    let policy = Policy::default();
+    let mut first = Request::new("d-0");
+    first.auto_start_instance = Some("true");
+    store.reinit(&first, &policy, Duration::ZERO).unwrap();
+    store
+        .reinit(&Request::new("d-1"), &policy, Duration::from_millis(1_500))
+        .unwrap();
+    // At 2.5 s, d-0 has settled and its auto-start waits for d-1.
+    assert_eq!(
+        under_way(&store, 2_500),
+        [("i-0".to_owned(), true), ("d-1".to_owned(), false)]
+    );
+    patch(
+        &store,
+        RecordKind::Instance,
+        "i-0",
+        serde_json::json!({"Status": "Stopped"}),
+        2_500,
+    );
+    assert_eq!(under_way(&store, 2_500), [("d-1".to_owned(), false)]);
+    let later = statuses(&store, 3_500 + START_MS);
+    assert_eq!(later.disks[..2], [DiskStatus::InUse; 2]);
+    assert_eq!(later.instances[0], InstanceStatus::Stopped);
 }

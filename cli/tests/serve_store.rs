@@ -244,3 +244,79 @@ fn the_store_remembers_its_latest_next_tokens_and_forgets_the_oldest_past_its_ca
     assert_eq!(tokens.resume("DescribeDisks", &second), Some(20));
     assert_eq!(tokens.resume("DescribeDisks", &newest), Some(7));
 }
+
+/// A world with one standalone snapshot `s-9` and a data disk `d-1`
+/// encrypted with the second of two KMS keys.
+fn keyed_world() -> Scenario {
+    Scenario::from_json(
+        &serde_json::json!({
+            "Disks": [{"DiskId": "d-1", "Type": "data", "Category": "cloud_essd", "Status": "In_use",
+                       "InstanceId": "i-1", "Encrypted": true, "KMSKeyId": "key-2"}],
+            "Instances": [{"InstanceId": "i-1", "Status": "Stopped"}],
+            "Snapshots": [{"SnapshotId": "s-9", "CreationTime": "2020-01-01T00:00:00Z"}],
+            "KmsKeys": [
+                {"KeyId": "key-1", "KeyState": "Enabled", "EcsAuthorized": true, "EcsTagged": true},
+                {"KeyId": "key-2", "KeyState": "Enabled", "EcsAuthorized": true, "EcsTagged": true}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_dry_run_delete_of_a_snapshot_is_checked_and_is_not_a_change() {
+    let store = Store::new(keyed_world(), Timings::default()).unwrap();
+    // A deleted snapshot keeps its record, marked deleted (what a
+    // scenario's `"Deleted"` sets).
+    let exists = |store: &Store| {
+        store.read(Duration::ZERO, |world, _, _| {
+            !world.snapshot_record("s-9").unwrap().deleted
+        })
+    };
+    let before = store.version();
+    store
+        .delete_snapshot("s-9", false, Duration::ZERO, true)
+        .unwrap();
+    // Nothing changed, so nothing for `--state` to save.
+    assert_eq!(store.version(), before);
+    assert!(exists(&store));
+    store
+        .delete_snapshot("s-9", false, Duration::ZERO, false)
+        .unwrap();
+    assert_eq!(store.version(), before + 1);
+    assert!(!exists(&store));
+}
+
+#[test]
+fn a_patched_disk_is_validated_with_the_kms_key_it_names_and_no_other() {
+    use reinit_disk_cli::serve::{PatchError, RecordKind};
+    let store = Store::new(keyed_world(), Timings::default()).unwrap();
+    store
+        .patch(
+            RecordKind::Disk,
+            "d-1",
+            &serde_json::json!({"DiskName": "data", "Portable": true}),
+            Duration::ZERO,
+        )
+        .unwrap();
+    let (name, portable) = store.read(Duration::ZERO, |_, fields, _| {
+        let own = fields.disk("d-1").unwrap();
+        (own.disk_name.clone(), own.portable)
+    });
+    assert_eq!(name.as_deref(), Some("data"));
+    assert_eq!(portable, Some(true));
+    // A key the world lacks is still refused, by its path.
+    let refused = store
+        .patch(
+            RecordKind::Disk,
+            "d-1",
+            &serde_json::json!({"KMSKeyId": "key-3"}),
+            Duration::ZERO,
+        )
+        .unwrap_err();
+    match refused {
+        PatchError::Invalid(e) => assert_eq!(e.path, "KMSKeyId", "{e}"),
+        PatchError::NotFound => panic!("d-1 not found"),
+    }
+}
