@@ -406,6 +406,14 @@ fn a_key_pair_and_a_kms_key_are_read_and_changed_by_their_name_and_id() {
         world.kms_key("key-1").map(|k| k.key_state),
         Some(KeyState::PendingDeletion)
     );
+    // The record itself, as `PATCH` and `/state` read it.
+    assert_eq!(
+        world
+            .kms_key_record("key-1")
+            .map(|k| (k.id.as_str(), k.key_state)),
+        Some(("key-1", KeyState::PendingDeletion))
+    );
+    assert!(world.kms_key_record("key-2").is_none());
 }
 
 #[test]

@@ -18,7 +18,8 @@ use reinit_disk::model::{
 };
 use reinit_disk::{
     Check, Code, DuplicateId, InMemoryWorld, OwnedTarget, Policy, Request,
-    SecurityEnhancementStrategy, Stage, Transition, TransitionError, World, WorldMut, evaluate,
+    SecurityEnhancementStrategy, Stage, Transition, TransitionError, World, WorldMut, WorldStatus,
+    evaluate,
 };
 
 fn world() -> InMemoryWorld {
@@ -372,6 +373,28 @@ impl World for Store {
     }
 }
 
+/// What the test's store reads before a change: it keeps no snapshots, so
+/// the trait's defaults answer for them.
+impl WorldStatus for Store {
+    fn disk_status(&self, disk_id: &str) -> Option<DiskStatus> {
+        self.disks.iter().find(|d| d.0 == disk_id).map(|d| d.1)
+    }
+    fn instance_status(&self, instance_id: &str) -> Option<InstanceStatus> {
+        self.instances
+            .iter()
+            .find(|i| i.0 == instance_id)
+            .map(|i| i.1)
+    }
+    fn has_disk_reiniting(&self, instance_id: &str) -> bool {
+        self.disks
+            .iter()
+            .any(|d| d.2 == instance_id && d.1 == DiskStatus::ReIniting)
+    }
+    fn locked_for_security(&self, _: &str) -> bool {
+        false
+    }
+}
+
 impl WorldMut for Store {
     type Error = String;
 
@@ -400,6 +423,29 @@ impl WorldMut for Store {
         self.log.push(format!("{instance_id} {status}"));
         Ok(())
     }
+}
+
+/// A store that keeps no snapshots (the traits' defaults): none is being
+/// created, so a disk of its own may start one; none made a disk; and the
+/// instance actions are decided from the statuses it keeps.
+#[test]
+fn a_store_that_keeps_no_snapshots_is_answered_by_the_defaults() {
+    use reinit_disk::{DiskAction, InstanceAction};
+    let mut store = Store {
+        disks: vec![("d-1".into(), DiskStatus::InUse, "i-1".into())],
+        instances: vec![("i-1".into(), InstanceStatus::Stopped)],
+        log: Vec::new(),
+    };
+    assert!(!store.creating_snapshot("d-1"));
+    assert!(!store.snapshot_used_by_disk("s-1"));
+    let create = DiskAction::CreateSnapshot { snapshot_id: "s-9" };
+    assert_eq!(create.check(&store, "d-1"), Ok(()));
+    let end = InstanceAction::Start
+        .begin(&mut store, "i-1")
+        .unwrap()
+        .unwrap();
+    end.apply(&mut store).unwrap();
+    assert_eq!(store.log, ["i-1 Starting", "i-1 Running"]);
 }
 
 #[test]
@@ -961,6 +1007,18 @@ mod machine {
             delete_snapshot(&mut w, "s-404", true, false).unwrap(),
             Err(DeleteRefusal::NotFound)
         );
+        // A snapshot no disk was made from is deleted without force.
+        w.insert_snapshot(reinit_disk::model::Snapshot {
+            id: "s-2".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!w.snapshot_used_by_disk("s-2"));
+        assert_eq!(
+            delete_snapshot(&mut w, "s-2", false, false).unwrap(),
+            Ok(())
+        );
+        assert!(w.snapshot_record("s-2").unwrap().deleted);
         // A dry run changes nothing.
         assert_eq!(delete_snapshot(&mut w, "s-1", true, true).unwrap(), Ok(()));
         assert!(!w.snapshot_record("s-1").unwrap().deleted);
