@@ -316,6 +316,39 @@ fn wrong_types_and_bad_json_are_refused_with_the_file_and_the_path() {
     }
 }
 
+/// Found by the `capture` fuzz target (a disk id with a DEL character,
+/// echoed raw): a record's id in a refusal is shown as a value is, quoted,
+/// escaped and capped, whether the refusal is a value ECS does not give or
+/// a disk's shape.
+#[test]
+fn a_hostile_record_id_is_echoed_escaped_and_capped_on_one_line() {
+    let i = instances(json!([instance()]));
+    let odd = "d-1\u{7f}\n\u{1b}[31m";
+    let long = format!("d-{}", "9".repeat(100_000));
+    for (disk, expected) in [
+        (
+            json!({"DiskId": odd, "Category": "cloud_floppy"}),
+            r#"d.json: Disks.Disk[0]: "d-1\u{7f}\n\u{1b}[31m": Category "cloud_floppy" is not a value ECS gives it"#.to_owned(),
+        ),
+        (
+            json!({"DiskId": odd, "Type": "system"}),
+            r#"d.json: Disks.Disk[0]: disk "d-1\u{7f}\n\u{1b}[31m": a system disk needs an ImageId"#.to_owned(),
+        ),
+        (
+            json!({"DiskId": long, "Type": "system"}),
+            format!(
+                "d.json: Disks.Disk[0]: disk \"d-{}\"… (100002 bytes): a system disk needs an ImageId",
+                "9".repeat(98)
+            ),
+        ),
+    ] {
+        let d = json!({"Disks": {"Disk": [disk]}}).to_string();
+        let err = error(&[("i.json", &i), ("d.json", &d)]);
+        assert_eq!(err, expected);
+        assert!(!err.contains(char::is_control), "{err:?}");
+    }
+}
+
 #[test]
 fn a_huge_value_of_the_wrong_type_is_echoed_capped_on_one_line() {
     let i = instances(json!([instance()]));
@@ -353,7 +386,7 @@ fn a_record_the_model_cannot_hold_is_refused_with_its_file_and_path() {
         ),
         (
             json!({"DiskId": "d-1", "Category": "cloud_floppy"}),
-            "d.json: Disks.Disk[0]: d-1: Category \"cloud_floppy\" is not a value ECS gives it",
+            "d.json: Disks.Disk[0]: \"d-1\": Category \"cloud_floppy\" is not a value ECS gives it",
         ),
         (
             json!({"DiskId": "d-1", "Type": "system"}),

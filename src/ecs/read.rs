@@ -39,9 +39,14 @@ pub enum ReadError {
     #[error("a record without {0}")]
     MissingId(&'static str),
     /// A field holds a value the model does not know.
-    #[error("{id}: {field} {} is not a value ECS gives it", crate::echo::Echo(.value))]
+    #[error(
+        "{}: {field} {} is not a value ECS gives it",
+        crate::echo::Echo(.id),
+        crate::echo::Echo(.value)
+    )]
     Value {
-        /// The record's id.
+        /// The record's id (shown as [`Echo`](crate::echo::Echo) shows it:
+        /// quoted, escaped, capped).
         id: String,
         /// The field (`Category`).
         field: &'static str,

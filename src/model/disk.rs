@@ -526,24 +526,27 @@ fn not_multi_attach(multi_attach: &MultiAttach) -> bool {
     *multi_attach == MultiAttach::Disabled
 }
 
-/// A disk shape the real service cannot have.
+/// A disk shape the real service cannot have. Its message names the disk
+/// as [`Echo`](crate::echo::Echo) shows a value (quoted, escaped, capped).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ShapeError {
     /// A system disk always comes from an image.
-    #[error("disk {0:?}: a system disk needs an ImageId")]
+    #[error("disk {}: a system disk needs an ImageId", crate::echo::Echo(.0))]
     SystemDiskWithoutImage(String),
     /// Only system disks come from an image.
     #[error(
-        "disk {0:?}: a data disk cannot have an ImageId (only system disks come from an image)"
+        "disk {}: a data disk cannot have an ImageId (only system disks come from an image)",
+        crate::echo::Echo(.0)
     )]
     DataDiskWithImage(String),
     /// An encrypted disk names its key.
-    #[error("disk {0:?}: an encrypted disk (Encrypted: true) needs a KMSKeyId")]
+    #[error("disk {}: an encrypted disk (Encrypted: true) needs a KMSKeyId", crate::echo::Echo(.0))]
     EncryptedWithoutKey(String),
     /// Only an encrypted disk has a key.
     #[error(
-        "disk {0:?}: a KMSKeyId needs Encrypted: true (a disk that is not encrypted has no key)"
+        "disk {}: a KMSKeyId needs Encrypted: true (a disk that is not encrypted has no key)",
+        crate::echo::Echo(.0)
     )]
     KeyWithoutEncryption(String),
 }
