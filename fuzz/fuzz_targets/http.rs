@@ -10,6 +10,11 @@
 //! (nothing a client sends is an internal error, but a store the request
 //! cannot write); with access keys configured, no admin endpoint and no
 //! action answers 200 to an unsigned request.
+//!
+//! The answers are read back as a client reads them (heads, then bodies by
+//! length or chunks): a first reading that split the output at every
+//! `HTTP/1.1 ` took a `Host` of `HTTP/1.0 x`, echoed in a 403's body, for a
+//! broken status line (2026-12-07, seeds/http/status-line-echoed-in-a-body).
 
 #![no_main]
 
@@ -55,22 +60,62 @@ fn router(keys: bool) -> axum::Router {
     service(config, scenario).expect("the router builds")
 }
 
-/// The status codes of the responses in `out`, in order; `None` when a
-/// response does not start with an HTTP/1.1 status line (HTTP/1.0 for a
-/// request in HTTP/1.0, as hyper answers it).
+/// The status codes of the responses in `out`, in order; `None` when `out`
+/// is not a run of whole HTTP/1.x responses. Each response is read as a
+/// client reads it (its head by `httparse`, hyper's own parser, then its
+/// body by `Content-Length` or chunks), so that a value the server echoes
+/// in a body (a `Host` of `HTTP/1.0 x`) is not taken for a status line. A
+/// head followed at once by another status line is a response without a
+/// body (to `HEAD`: hyper sends its `Content-Length` and no body).
 fn statuses(out: &[u8]) -> Option<Vec<u16>> {
-    let text = String::from_utf8_lossy(out).replace("HTTP/1.0 ", "HTTP/1.1 ");
+    let mut rest = out;
     let mut found = Vec::new();
-    for (i, part) in text.split("HTTP/1.1 ").enumerate() {
-        if i == 0 {
-            if !part.is_empty() {
-                return None;
-            }
+    while !rest.is_empty() {
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut response = httparse::Response::new(&mut headers);
+        let httparse::Status::Complete(head) = response.parse(rest).ok()? else {
+            return None;
+        };
+        found.push(response.code?);
+        let value = |name: &str| {
+            response
+                .headers
+                .iter()
+                .find(|h| h.name.eq_ignore_ascii_case(name))
+                .map(|h| String::from_utf8_lossy(h.value).into_owned())
+        };
+        let length = value("content-length");
+        let chunked = value("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+        rest = rest.get(head..)?;
+        if rest.starts_with(b"HTTP/1.") {
             continue;
         }
-        found.push(part.get(..3)?.parse().ok()?);
+        rest = if chunked {
+            after_chunks(rest)?
+        } else if let Some(length) = length {
+            rest.get(length.trim().parse::<usize>().ok()?..)?
+        } else {
+            // No length: the body runs to the end of the connection.
+            &[]
+        };
     }
     Some(found)
+}
+
+/// What follows a whole chunked body at the start of `body`; `None` if it
+/// is cut short or malformed.
+fn after_chunks(mut body: &[u8]) -> Option<&[u8]> {
+    loop {
+        let line = body.windows(2).position(|w| w == b"\r\n")?;
+        let size = std::str::from_utf8(body.get(..line)?).ok()?;
+        let size = usize::from_str_radix(size.split(';').next()?.trim(), 16).ok()?;
+        body = body.get(line + 2..)?;
+        if size == 0 {
+            // No trailers: the blank line that ends the body.
+            return body.strip_prefix(b"\r\n");
+        }
+        body = body.get(size..)?.strip_prefix(b"\r\n")?;
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
